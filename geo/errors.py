@@ -1,0 +1,77 @@
+"""The exceptions routemap raises: one base class, input errors also inherit their builtin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "Problem",
+    "RouteMapError",
+    "ScenarioError",
+    "PlaceError",
+    "UnroutableLegError",
+    "NetworkDataError",
+    "OutputError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in an input file.
+
+    Attributes
+    ----------
+    file : str
+        The file as the user named it.
+    line : int or None
+        1-based line number, when known.
+    path : str
+        The key path inside the document, e.g. ``transfers[2].legs[1].to``.
+    message : str
+        What was expected and what was found.
+    """
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        key = f" {self.path}:" if self.path else ""
+        return f"error: {where}:{key} {self.message}"
+
+
+class RouteMapError(Exception):
+    """Base class of every error routemap raises on purpose."""
+
+    def messages(self) -> list[str]:
+        """Return the lines to show the user, one per problem."""
+        return [f"error: {self}"]
+
+
+class ScenarioError(RouteMapError, ValueError):
+    """A scenario file breaks the format; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def messages(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class PlaceError(RouteMapError, LookupError):
+    """A place reference is unknown or ambiguous."""
+
+
+class UnroutableLegError(RouteMapError, ValueError):
+    """A leg's mode network cannot connect its ends (or honour its constraints)."""
+
+
+class NetworkDataError(RouteMapError, OSError):
+    """Bundled network data or its cache is missing or unreadable."""
+
+
+class OutputError(RouteMapError, OSError):
+    """The output folder cannot be written."""

@@ -1,0 +1,184 @@
+"""The in-memory scenario model: frozen dataclasses mirroring shared SCENARIO.md, version 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+__all__ = [
+    "MODES",
+    "PLACE_KINDS",
+    "CONFIDENCES",
+    "Source",
+    "Place",
+    "Period",
+    "Quantity",
+    "Leg",
+    "Transfer",
+    "Annotation",
+    "Scenario",
+]
+
+MODES: tuple[str, ...] = ("sea", "rail", "road", "air")
+PLACE_KINDS: tuple[str, ...] = (
+    "port",
+    "rail_station",
+    "rail_junction",
+    "depot",
+    "airfield",
+    "border_crossing",
+    "city",
+    "other",
+)
+CONFIDENCES: tuple[str, ...] = ("confirmed", "reported", "claimed", "estimated")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citation: who said it, where, when."""
+
+    id: str
+    title: str
+    publisher: str
+    date: dt.date | None = None
+    url: str | None = None
+    note: str | None = None
+
+    def citation(self) -> str:
+        """Return a one-line human-readable citation."""
+        parts = [self.publisher, f"\u201c{self.title}\u201d"]
+        if self.date is not None:
+            parts.append(self.date.isoformat())
+        if self.note:
+            parts.append(self.note)
+        text = ", ".join(parts)
+        return f"{text}. {self.url}" if self.url else f"{text}."
+
+
+@dataclass(frozen=True)
+class Place:
+    """A named location; ``origin`` says which gazetteer layer it came from."""
+
+    id: str
+    name: str
+    kind: str
+    country: str
+    lat: float
+    lon: float
+    aliases: tuple[str, ...] = ()
+    uncertainty_km: float | None = None
+    confidence: str = "reported"
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+    locode: str | None = None
+    population: int | None = None
+    origin: str = "scenario"
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive date range."""
+
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """An amount with its unit, as the source gives it."""
+
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One mode of transport between two places, with resolved places."""
+
+    mode: str
+    origin: Place
+    destination: Place
+    via: tuple[Place, ...] = ()
+    within: tuple[str, ...] | None = None
+    avoid: tuple[str, ...] = ()
+    path: tuple[tuple[float, float], ...] | None = None
+    carrier: str | None = None
+    period: Period | None = None
+    confidence: str | None = None
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A reported movement of something, as a chain of legs."""
+
+    id: str
+    label: str
+    confidence: str
+    sources: tuple[str, ...]
+    legs: tuple[Leg, ...]
+    cargo: str | None = None
+    quantity: Quantity | None = None
+    period: Period | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A dated callout pointing at a place."""
+
+    id: str
+    text: str
+    at: Place
+    confidence: str
+    sources: tuple[str, ...]
+    period: Period | None = None
+    transfer: str | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole validated scenario, every place reference resolved.
+
+    ``sources`` holds every source the scenario and the places it uses cite; ``places`` every
+    place it uses (its own, and the gazetteer places its legs and annotations refer to).
+    """
+
+    version: int
+    title: str
+    sources: tuple[Source, ...]
+    places: tuple[Place, ...]
+    transfers: tuple[Transfer, ...]
+    subtitle: str | None = None
+    as_of: dt.date | None = None
+    annotations: tuple[Annotation, ...] = ()
+    path: str | None = None
+    sha256: str | None = None
+    passed_over: tuple[str, ...] = field(default=(), compare=False)
+
+    def source(self, source_id: str) -> Source:
+        """Return the source with this id.
+
+        Raises
+        ------
+        KeyError
+            If the scenario has no such source.
+        """
+        for src in self.sources:
+            if src.id == source_id:
+                return src
+        raise KeyError(source_id)
+
+    def leg_period(self, transfer: Transfer, leg: Leg) -> Period | None:
+        """Return the period that applies to a leg (its own, else its transfer's)."""
+        return leg.period or transfer.period
+
+    def leg_confidence(self, transfer: Transfer, leg: Leg) -> str:
+        """Return the confidence that applies to a leg (its own, else its transfer's)."""
+        return leg.confidence or transfer.confidence
+
+    def leg_sources(self, transfer: Transfer, leg: Leg) -> tuple[str, ...]:
+        """Return the transfer's sources followed by the leg's own, without repeats."""
+        return tuple(dict.fromkeys((*transfer.sources, *leg.sources)))

@@ -1,0 +1,116 @@
+"""Geodesic helpers on WGS 84: lengths, great circles, densifying, antimeridian splitting."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from pyproj import Geod
+from shapely.geometry import LineString, MultiLineString
+
+__all__ = [
+    "GEOD",
+    "geodesic_length_km",
+    "great_circle",
+    "densify",
+    "split_antimeridian",
+    "to_lonlat_geometry",
+]
+
+GEOD = Geod(ellps="WGS84")
+
+Coords = Sequence[tuple[float, float]]
+
+
+def geodesic_length_km(coords: Coords) -> float:
+    """Return the length in km of a lon/lat polyline measured on the WGS 84 ellipsoid."""
+    if len(coords) < 2:
+        return 0.0
+    arr = np.asarray(coords, dtype=float)
+    return float(GEOD.line_length(arr[:, 0], arr[:, 1]) / 1000.0)
+
+
+def great_circle(
+    start: tuple[float, float], end: tuple[float, float], *, step_km: float = 25.0
+) -> list[tuple[float, float]]:
+    """Return points along the geodesic from ``start`` to ``end`` (lon, lat), ends included.
+
+    Longitudes are unwrapped (consecutive points never jump by more than 180 degrees), so
+    the result may leave [-180, 180]; :func:`split_antimeridian` folds it back.
+    """
+    (lon1, lat1), (lon2, lat2) = start, end
+    _, _, dist_m = GEOD.inv(lon1, lat1, lon2, lat2)
+    n_inner = max(int(math.ceil(dist_m / 1000.0 / step_km)) - 1, 0)
+    inner = GEOD.npts(lon1, lat1, lon2, lat2, n_inner) if n_inner else []
+    return _unwrap([(lon1, lat1), *inner, (lon2, lat2)])
+
+
+def densify(coords: Coords, *, step_km: float = 25.0) -> list[tuple[float, float]]:
+    """Insert geodesic points so that no segment of a lon/lat polyline is longer than ``step_km``."""
+    if len(coords) < 2:
+        return [tuple(c) for c in coords]
+    out: list[tuple[float, float]] = [tuple(coords[0])]
+    for a, b in zip(coords[:-1], coords[1:]):
+        out.extend(great_circle(tuple(a), tuple(b), step_km=step_km)[1:])
+    return _unwrap(out)
+
+
+def _unwrap(coords: Coords) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    offset = 0.0
+    prev = None
+    for lon, lat in coords:
+        if prev is not None:
+            delta = (lon + offset) - prev
+            if delta > 180.0:
+                offset -= 360.0
+            elif delta < -180.0:
+                offset += 360.0
+        out.append((lon + offset, lat))
+        prev = lon + offset
+    return out
+
+
+def split_antimeridian(coords: Coords) -> list[list[tuple[float, float]]]:
+    """Split an unwrapped lon/lat polyline into parts that each stay within [-180, 180].
+
+    Each crossing of the antimeridian ends one part at +/-180 and starts the next at the
+    opposite sign, with the latitude interpolated (RFC 7946, section 3.1.9).
+    """
+    coords = _unwrap(coords)
+    parts: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = []
+    for i, (lon, lat) in enumerate(coords):
+        shift = _shift_for(lon)
+        if i and _shift_for(coords[i - 1][0]) != shift:
+            plon, plat = coords[i - 1]
+            edge = _edge_between(plon, lon)
+            cross_lat = plat + (edge - plon) / (lon - plon) * (lat - plat)
+            current.append((edge + _shift_for(plon), cross_lat))
+            parts.append(current)
+            current = [(edge + shift, cross_lat)]
+        current.append((lon + shift, lat))
+    parts.append(current)
+    return [p for p in parts if len(p) >= 2]
+
+
+def _shift_for(lon: float) -> float:
+    """Return the multiple of 360 that brings an unwrapped longitude into (-180, 180]."""
+    return -360.0 * math.floor((lon + 180.0) / 360.0) if not -180.0 <= lon <= 180.0 else 0.0
+
+
+def _edge_between(lon_a: float, lon_b: float) -> float:
+    """Return the odd multiple of 180 that lies between two unwrapped longitudes."""
+    lo, hi = min(lon_a, lon_b), max(lon_a, lon_b)
+    k = math.floor((hi - 180.0) / 360.0)
+    edge = 180.0 + 360.0 * k
+    return edge if lo <= edge <= hi else edge - 360.0
+
+
+def to_lonlat_geometry(coords: Coords) -> LineString | MultiLineString:
+    """Return a LineString in [-180, 180], or a MultiLineString split at the antimeridian."""
+    parts = split_antimeridian(coords)
+    if len(parts) == 1:
+        return LineString(parts[0])
+    return MultiLineString(parts)
