@@ -1,0 +1,152 @@
+"""Shared fixtures: no network for the whole run, a small hand-made scenario and route set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+
+import geopandas as gpd
+import matplotlib
+import pytest
+from shapely.geometry import LineString, MultiLineString, Point
+
+from geo.model import Annotation, Leg, Period, Place, Quantity, Scenario, Source, Transfer
+from routes.routeset import LegFinding, RouteSet
+from routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
+
+matplotlib.use("Agg")
+
+OSM = "Rail network: (c) OpenStreetMap contributors, ODbL (via scgraph_data)"
+NE = "Made with Natural Earth (public domain), naturalearthdata.com"
+
+
+class _NetworkBlocked(RuntimeError):
+    pass
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _block_network():
+    """Fail any attempt to open an internet socket during the tests (AF_UNIX stays allowed)."""
+    real_connect = socket.socket.connect
+    real_create = socket.create_connection
+
+    def guarded_connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0] if isinstance(address, tuple) else address
+            if host not in ("127.0.0.1", "::1", "localhost"):
+                raise _NetworkBlocked(f"network access attempted in a test: {address!r}")
+        return real_connect(self, address)
+
+    def guarded_create(address, *args, **kwargs):
+        if address[0] not in ("127.0.0.1", "::1", "localhost"):
+            raise _NetworkBlocked(f"network access attempted in a test: {address!r}")
+        return real_create(address, *args, **kwargs)
+
+    socket.socket.connect = guarded_connect
+    socket.create_connection = guarded_create
+    yield
+    socket.socket.connect = real_connect
+    socket.create_connection = real_create
+
+
+def _sample_scenario() -> Scenario:
+    """Three places, two transfers (sea then rail; an estimated air leg), one annotation."""
+    sources = (
+        Source("wh-2023-10", "Press briefing with imagery of container transfers",
+               "The White House", dt.date(2023, 10, 13), "https://www.whitehouse.gov/briefing",
+               "images of 7-8 Sep 2023"),
+        Source("rusi-2023-08", "Arms shipments <script>alert(1)</script> by sea", "RUSI",
+               dt.date(2023, 10, 3), "https://rusi.org/explore-our-research"),
+    )
+    rajin = Place("rajin", "Rajin (Najin) port", "port", "KP", 42.245, 130.295,
+                  aliases=("Najin",), uncertainty_km=1.0, confidence="confirmed",
+                  sources=("wh-2023-10",), locode="KPNJN", origin="builtin")
+    dunai = Place("dunai", "Dunai naval port", "port", "RU", 42.880, 132.338,
+                  confidence="confirmed", sources=("wh-2023-10",))
+    tikh = Place("tikhoretsk", "Tikhoretsk ammunition depot", "depot", "RU", 45.85, 40.13,
+                 uncertainty_km=10.0, confidence="reported", sources=("rusi-2023-08",),
+                 note="town centre stand-in")
+    legs = (
+        Leg("sea", rajin, dunai, carrier="Angara", line=30),
+        Leg("rail", dunai, tikh, within=("RU",), line=31),
+    )
+    t1 = Transfer("najin-dunai-tikhoretsk", "Containers by sea to Dunai, then rail",
+                  "confirmed", ("wh-2023-10",), legs, cargo="artillery ammunition",
+                  quantity=Quantity(300, "containers"),
+                  period=Period(dt.date(2023, 9, 7), dt.date(2023, 10, 1)))
+    t2 = Transfer("air-estimate", "Air-defence systems (route not reported)", "estimated",
+                  ("rusi-2023-08",), (Leg("air", dunai, rajin, line=40),),
+                  period=Period(dt.date(2024, 11, 1), dt.date(2024, 12, 31)))
+    ann = Annotation("containers", "About 300 containers at the pier", rajin, "confirmed",
+                     ("wh-2023-10",), Period(dt.date(2023, 9, 7), dt.date(2023, 9, 8)),
+                     "najin-dunai-tikhoretsk")
+    return Scenario(1, "Sample transfers", sources, (rajin, dunai, tikh), (t1, t2),
+                    subtitle="A test scenario", as_of=dt.date(2025, 6, 1),
+                    annotations=(ann,), path="sample.yaml", sha256="0" * 64)
+
+
+def _sample_routeset() -> RouteSet:
+    scenario = _sample_scenario()
+    cites = {s.id: s.citation() for s in scenario.sources}
+    geoms = [
+        LineString([(130.295, 42.245), (131.2, 42.3), (132.338, 42.880)]),
+        LineString([(132.338, 42.880), (104.28, 52.29), (60.6, 56.84), (40.13, 45.85)]),
+        MultiLineString([[(132.338, 42.880), (130.295, 42.245)]]),
+    ]
+    rows = []
+    for t in scenario.transfers:
+        for i, leg in enumerate(t.legs):
+            period = scenario.leg_period(t, leg)
+            srcs = list(scenario.leg_sources(t, leg))
+            rows.append({
+                "feature_id": f"leg:{t.id}:{i}", "feature_type": "leg", "transfer_id": t.id,
+                "transfer_label": t.label, "leg_index": i, "mode": leg.mode,
+                "from_id": leg.origin.id, "to_id": leg.destination.id,
+                "from_name": leg.origin.name, "to_name": leg.destination.name, "via_ids": [],
+                "distance_km": [190.0, 9800.0, 182.0][len(rows)],
+                "geometry_kind": "great_circle" if leg.mode == "air" else "routed",
+                "confidence": scenario.leg_confidence(t, leg), "sources": srcs,
+                "citations": [cites[s] for s in srcs],
+                "period_start": period.start.isoformat() if period else None,
+                "period_end": period.end.isoformat() if period else None,
+                "cargo": t.cargo, "quantity_value": t.quantity.value if t.quantity else None,
+                "quantity_unit": t.quantity.unit if t.quantity else None,
+                "carrier": leg.carrier, "note": leg.note, "network": "",
+                "attribution": OSM if leg.mode == "rail" else "",
+            })
+    legs = gpd.GeoDataFrame(rows, columns=list(LEG_COLUMNS), geometry=geoms, crs="EPSG:4326")
+    prow = [{
+        "feature_id": f"place:{p.id}", "feature_type": "place", "place_id": p.id,
+        "name": p.name, "kind": p.kind, "country": p.country, "lat": p.lat, "lon": p.lon,
+        "uncertainty_km": p.uncertainty_km, "confidence": p.confidence,
+        "sources": list(p.sources), "citations": [cites[s] for s in p.sources],
+        "note": p.note, "origin": p.origin, "locode": p.locode, "attribution": "",
+    } for p in scenario.places]
+    places = gpd.GeoDataFrame(prow, columns=list(PLACE_COLUMNS),
+                              geometry=[Point(p.lon, p.lat) for p in scenario.places],
+                              crs="EPSG:4326")
+    a = scenario.annotations[0]
+    arow = [{
+        "feature_id": f"annotation:{a.id}", "feature_type": "annotation", "kind": "annotation",
+        "annotation_id": a.id, "text": a.text, "place_id": a.at.id, "transfer_id": a.transfer,
+        "confidence": a.confidence, "sources": list(a.sources),
+        "citations": [cites[s] for s in a.sources], "period_start": "2023-09-07",
+        "period_end": "2023-09-08", "attribution": "",
+    }]
+    ann = gpd.GeoDataFrame(arow, columns=list(ANNOTATION_COLUMNS),
+                           geometry=[Point(a.at.lon, a.at.lat)], crs="EPSG:4326")
+    findings = (LegFinding("najin-dunai-tikhoretsk", 1, "info", "snap_distance",
+                           "Dunai snapped 0.8 km to the rail network", 0.8),)
+    return RouteSet(scenario, legs, places, ann, findings, (OSM, NE))
+
+
+@pytest.fixture()
+def sample_scenario() -> Scenario:
+    """A small validated scenario built in memory (no file, no gazetteer)."""
+    return _sample_scenario()
+
+
+@pytest.fixture()
+def sample_routeset() -> RouteSet:
+    """A hand-made RouteSet for writer tests: 3 legs (sea, rail, air split as Multi), 3 places, 1 annotation."""
+    return _sample_routeset()
