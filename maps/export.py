@@ -33,9 +33,12 @@ from routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, LIST_COLUMNS, PLACE_C
 
 __all__ = [
     "COORD_DECIMALS",
+    "WGS84",
+    "TRANSFER_COLUMNS",
     "FeatureRecord",
     "export_geometry",
     "feature_records",
+    "transfer_records",
     "plain_value",
     "text_value",
     "wkt",
@@ -49,6 +52,27 @@ COORD_DECIMALS = 6
 """Decimals kept in exported coordinates (about 0.1 m; RFC 7946 section 11.2)."""
 
 WGS84 = "EPSG:4326"
+
+# Proposed for routes.schema (lead): the properties of a transfer, i.e. its legs dissolved.
+TRANSFER_COLUMNS: tuple[str, ...] = (
+    "feature_id",
+    "feature_type",
+    "transfer_id",
+    "transfer_label",
+    "modes",
+    "leg_count",
+    "distance_km",
+    "confidence",
+    "sources",
+    "citations",
+    "period_start",
+    "period_end",
+    "cargo",
+    "quantity_value",
+    "quantity_unit",
+    "note",
+    "attribution",
+)
 
 
 @dataclass(frozen=True)
@@ -256,6 +280,57 @@ def _check_ids(ids: list[Any]) -> None:
         seen.add(fid)
     if problems:
         raise ValueError("; ".join(problems))
+
+
+def _unique(values: Iterator[Any]) -> list[Any]:
+    """Return the non-empty values in first-seen order, without repeats."""
+    return list(dict.fromkeys(v for v in values if v not in (None, "")))
+
+
+def _transfer_record(routeset: RouteSet, legs: list[FeatureRecord]) -> FeatureRecord:
+    """Return one transfer: its legs' geometry collected in order, its properties merged."""
+    first = legs[0].properties
+    tid = first["transfer_id"]
+    transfer = next((t for t in routeset.scenario.transfers if t.id == tid), None)
+    props = [leg.properties for leg in legs]
+    distances = [p["distance_km"] for p in props if p["distance_km"] is not None]
+    starts = [p["period_start"] for p in props if p["period_start"]]
+    ends = [p["period_end"] for p in props if p["period_end"]]
+    values = {
+        "feature_id": f"transfer:{tid}", "feature_type": "transfer", "transfer_id": tid,
+        "transfer_label": first["transfer_label"], "modes": [p["mode"] for p in props],
+        "leg_count": len(props), "distance_km": sum(distances) if distances else None,
+        "confidence": transfer.confidence if transfer else first["confidence"],
+        "sources": _unique(s for p in props for s in p["sources"] or []),
+        "citations": _unique(c for p in props for c in p["citations"] or []),
+        "period_start": min(starts, default=None), "period_end": max(ends, default=None),
+        "cargo": first["cargo"], "quantity_value": first["quantity_value"],
+        "quantity_unit": first["quantity_unit"], "note": transfer.note if transfer else None,
+        "attribution": "; ".join(_unique(p["attribution"] for p in props)),
+    }
+    lines = [part for leg in legs for part in _members(leg.geometry)]
+    return FeatureRecord(values["feature_id"], MultiLineString(lines), values)
+
+
+def transfer_records(routeset: RouteSet) -> list[FeatureRecord]:
+    """Return one feature per transfer: its legs dissolved into one MultiLineString.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario; not modified.
+
+    Returns
+    -------
+    list of FeatureRecord
+        In order of first appearance in the legs frame, properties as ``TRANSFER_COLUMNS``:
+        sources and citations of all legs without repeats, the period spanning the legs',
+        the summed distance, the transfer's own confidence and note.
+    """
+    by_transfer: dict[str, list[FeatureRecord]] = {}
+    for leg in feature_records(routeset)["legs"]:
+        by_transfer.setdefault(leg.properties["transfer_id"], []).append(leg)
+    return [_transfer_record(routeset, legs) for legs in by_transfer.values()]
 
 
 # --- GeoJSON --------------------------------------------------------------------------------
