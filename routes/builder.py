@@ -1,0 +1,219 @@
+"""Building a RouteSet: each transfer's legs routed on their mode's network, with QA findings."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import geopandas as gpd
+from shapely.geometry import Point
+
+from geo.countries import NATURAL_EARTH_ATTRIBUTION
+from geo.gazetteer import GEONAMES_ATTRIBUTION, SEAROUTE_ATTRIBUTION
+from geo.model import Leg, Place, Scenario, Transfer
+from routes.leg import Finding, LegRequest, RoutedLeg, Stop
+from routes.reported import route_reported
+from routes.routeset import LegFinding, RouteSet
+from routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
+
+__all__ = ["Router", "MAX_SPEED_KMH", "default_routers", "leg_request", "build"]
+
+log = logging.getLogger(__name__)
+
+Router = Callable[[LegRequest], RoutedLeg]
+Progress = Callable[[int, int, str], None]
+
+#: Fastest plausible average speed per mode, door to door; faster implied speeds are flagged.
+MAX_SPEED_KMH: dict[str, float] = {"sea": 45.0, "rail": 90.0, "road": 90.0, "air": 900.0}
+
+_NETWORK_LOADERS: dict[str, tuple[str, str]] = {
+    "rail": ("geo.network", "load_rail_network"),
+    "road": ("geo.network", "load_road_network"),
+    "sea": ("geo.sealanes", "load_sea_network"),
+}
+_ORIGIN_ATTRIBUTION = {"unlocode": SEAROUTE_ATTRIBUTION, "geonames": GEONAMES_ATTRIBUTION}
+
+
+def default_routers(overrides: Mapping[str, Any] | None = None) -> dict[str, Router]:
+    """Return a router per mode, each loading its network on first use.
+
+    Parameters
+    ----------
+    overrides : mapping, optional
+        A network per mode to use instead of the bundled one (e.g. ``{"rail": network}``
+        from a user's OSM extract).
+
+    Returns
+    -------
+    dict
+        ``mode -> callable(LegRequest) -> RoutedLeg``.
+    """
+    overrides = dict(overrides or {})
+    return {mode: _lazy_router(mode, overrides.get(mode)) for mode in ("sea", "rail", "road", "air")}
+
+
+def _lazy_router(mode: str, network: Any) -> Router:
+    state: dict[str, Any] = {"network": network}
+
+    def route(request: LegRequest) -> RoutedLeg:
+        module = importlib.import_module(f"routes.{mode}")
+        if state["network"] is None and mode in _NETWORK_LOADERS:
+            mod_name, func = _NETWORK_LOADERS[mode]
+            log.info("loading the %s network", mode)
+            state["network"] = getattr(importlib.import_module(mod_name), func)()
+        return module.route_leg(request, state["network"])
+
+    return route
+
+
+def leg_request(transfer: Transfer, leg: Leg, index: int) -> LegRequest:
+    """Turn a scenario leg into a routing request, applying the ``within`` default.
+
+    A rail or road leg whose ends lie in the same country stays in that country unless the
+    leg says otherwise (SCENARIO.md); other legs are unconstrained.
+    """
+    within = leg.within
+    if within is None and leg.mode in ("rail", "road"):
+        same = leg.origin.country and leg.origin.country == leg.destination.country
+        within = (leg.origin.country,) if same else None
+    stops = tuple(_stop(p) for p in (leg.origin, *leg.via, leg.destination))
+    label = f"transfer '{transfer.id}' leg {index + 1} ({leg.mode}, {leg.origin.name} -> {leg.destination.name})"
+    return LegRequest(leg.mode, stops, within, tuple(leg.avoid), label)
+
+
+def _stop(place: Place) -> Stop:
+    return Stop(place.id, place.name, place.lat, place.lon)
+
+
+def build(scenario: Scenario, *, routers: Mapping[str, Router] | None = None,
+          progress: Progress | None = None) -> RouteSet:
+    """Route every leg of a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario.
+    routers : mapping, optional
+        A router per mode (default: :func:`default_routers`).
+    progress : callable, optional
+        Called as ``progress(done, total, label)`` before each leg.
+
+    Returns
+    -------
+    RouteSet
+
+    Raises
+    ------
+    UnroutableLegError
+        If a leg's network cannot connect its ends; the message names the transfer and leg.
+    """
+    routers = dict(routers) if routers is not None else default_routers()
+    jobs = [(t, i, leg) for t in scenario.transfers for i, leg in enumerate(t.legs)]
+    routed: list[RoutedLeg] = []
+    for n, (transfer, i, leg) in enumerate(jobs):
+        request = leg_request(transfer, leg, i)
+        if progress is not None:
+            progress(n, len(jobs), request.label)
+        routed.append(route_reported(request, leg.path) if leg.path else routers[leg.mode](request))
+    findings = _findings(scenario, jobs, routed)
+    return RouteSet(
+        scenario=scenario,
+        legs=_legs_frame(scenario, jobs, routed),
+        places=_places_frame(scenario),
+        annotations=_annotations_frame(scenario),
+        findings=findings,
+        attributions=_attributions(scenario, routed),
+    )
+
+
+def _citations(scenario: Scenario, ids: tuple[str, ...]) -> list[str]:
+    known = {s.id: s for s in scenario.sources}
+    return [known[i].citation() for i in ids if i in known]
+
+
+def _legs_frame(scenario: Scenario, jobs: list, routed: list[RoutedLeg]) -> gpd.GeoDataFrame:
+    rows = []
+    for (transfer, i, leg), result in zip(jobs, routed):
+        period = scenario.leg_period(transfer, leg)
+        sources = scenario.leg_sources(transfer, leg)
+        rows.append({
+            "feature_id": f"leg:{transfer.id}:{i}", "feature_type": "leg",
+            "transfer_id": transfer.id, "transfer_label": transfer.label, "leg_index": i,
+            "mode": leg.mode, "from_id": leg.origin.id, "to_id": leg.destination.id,
+            "from_name": leg.origin.name, "to_name": leg.destination.name,
+            "via_ids": [p.id for p in leg.via], "distance_km": round(result.distance_km, 3),
+            "geometry_kind": result.geometry_kind,
+            "confidence": scenario.leg_confidence(transfer, leg), "sources": list(sources),
+            "citations": _citations(scenario, sources),
+            "period_start": period.start.isoformat() if period else None,
+            "period_end": period.end.isoformat() if period else None,
+            "cargo": transfer.cargo,
+            "quantity_value": transfer.quantity.value if transfer.quantity else None,
+            "quantity_unit": transfer.quantity.unit if transfer.quantity else None,
+            "carrier": leg.carrier, "note": leg.note, "network": result.network,
+            "attribution": result.attribution,
+        })
+    return gpd.GeoDataFrame(rows, columns=list(LEG_COLUMNS),
+                            geometry=[r.geometry for r in routed], crs="EPSG:4326")
+
+
+def _places_frame(scenario: Scenario) -> gpd.GeoDataFrame:
+    rows = [{
+        "feature_id": f"place:{p.id}", "feature_type": "place", "place_id": p.id,
+        "name": p.name, "kind": p.kind, "country": p.country, "lat": p.lat, "lon": p.lon,
+        "uncertainty_km": p.uncertainty_km, "confidence": p.confidence,
+        "sources": list(p.sources), "citations": _citations(scenario, p.sources),
+        "note": p.note, "origin": p.origin, "locode": p.locode,
+        "attribution": _ORIGIN_ATTRIBUTION.get(p.origin, ""),
+    } for p in scenario.places]
+    return gpd.GeoDataFrame(rows, columns=list(PLACE_COLUMNS),
+                            geometry=[Point(p.lon, p.lat) for p in scenario.places], crs="EPSG:4326")
+
+
+def _annotations_frame(scenario: Scenario) -> gpd.GeoDataFrame:
+    rows = [{
+        "feature_id": f"annotation:{a.id}", "feature_type": "annotation", "kind": "annotation",
+        "annotation_id": a.id, "text": a.text, "place_id": a.at.id, "transfer_id": a.transfer,
+        "confidence": a.confidence, "sources": list(a.sources),
+        "citations": _citations(scenario, a.sources),
+        "period_start": a.period.start.isoformat() if a.period else None,
+        "period_end": a.period.end.isoformat() if a.period else None,
+        "attribution": "",
+    } for a in scenario.annotations]
+    return gpd.GeoDataFrame(rows, columns=list(ANNOTATION_COLUMNS),
+                            geometry=[Point(a.at.lon, a.at.lat) for a in scenario.annotations],
+                            crs="EPSG:4326")
+
+
+def _findings(scenario: Scenario, jobs: list, routed: list[RoutedLeg]) -> tuple[LegFinding, ...]:
+    out: list[LegFinding] = []
+    for (transfer, i, leg), result in zip(jobs, routed):
+        for f in (*result.findings, *_speed_findings(scenario, transfer, leg, result)):
+            out.append(LegFinding(transfer.id, i, f.level, f.code, f.message, f.value))
+    return tuple(out)
+
+
+def _speed_findings(scenario: Scenario, transfer: Transfer, leg: Leg,
+                    result: RoutedLeg) -> list[Finding]:
+    """Flag a leg whose period (its own, else its transfer's) is too short for its distance."""
+    period = scenario.leg_period(transfer, leg)
+    if period is None:
+        return []
+    hours = ((period.end - period.start).days + 1) * 24.0
+    speed = result.distance_km / hours
+    limit = MAX_SPEED_KMH[leg.mode]
+    if speed <= limit:
+        return [Finding("info", "speed", f"implies at least {speed:.1f} km/h on average", speed)]
+    return [Finding("warning", "speed",
+                    f"{result.distance_km:,.0f} km in {hours / 24:g} day(s) implies at least "
+                    f"{speed:.0f} km/h, faster than {limit:.0f} km/h plausible for {leg.mode}",
+                    speed)]
+
+
+def _attributions(scenario: Scenario, routed: list[RoutedLeg]) -> tuple[str, ...]:
+    lines = [r.attribution for r in routed if r.attribution]
+    lines += [_ORIGIN_ATTRIBUTION[p.origin] for p in scenario.places if p.origin in _ORIGIN_ATTRIBUTION]
+    lines.append(NATURAL_EARTH_ATTRIBUTION)
+    return tuple(dict.fromkeys(lines))
