@@ -27,6 +27,7 @@ __all__ = [
     "build_land",
     "load_land",
     "country_codes_at",
+    "country_at",
 ]
 
 NATURAL_EARTH_ATTRIBUTION = "Made with Natural Earth (public domain), naturalearthdata.com"
@@ -121,3 +122,8 @@ def country_codes_at(
     first = np.unique(point_idx, return_index=True)[1]
     codes[point_idx[first]] = countries["iso2"].to_numpy()[country_idx[first]]
     return codes.astype(str)
+
+
+def country_at(lat: float, lon: float) -> str:
+    """Return the ISO2 code of the country at one point (``""`` at sea), using the shipped shapes."""
+    return str(country_codes_at(load_countries(), np.array([lon]), np.array([lat]))[0])

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
+from geo.countries import country_at
 from geo.errors import PlaceError, Problem, ScenarioError
 from geo.gazetteer import Gazetteer, load_gazetteer, point_place
 from geo.model import CONFIDENCES, MODES, Annotation, Leg, Period, Place, Scenario, Source, Transfer
@@ -223,7 +224,7 @@ class _Reader:
         lon = self.check.number(fields.get("lon"), f"{path}.lon", low=-180, high=180)
         if lat is None or lon is None:
             return None
-        return point_place(lat, lon, _country_at(lat, lon))
+        return point_place(lat, lon, country_at(lat, lon))
 
     # -- transfers and legs ----------------------------------------------------------------
 
@@ -364,12 +365,3 @@ class _Reader:
             return None
         span = period or (Period(day, day) if day else None)
         return Annotation(period=span, transfer=transfer, **values)
-
-
-def _country_at(lat: float, lon: float) -> str:
-    """Return the ISO2 code of the country at a point, '' at sea."""
-    import numpy as np
-
-    from geo.countries import country_codes_at, load_countries
-
-    return str(country_codes_at(load_countries(), np.array([lon]), np.array([lat]))[0])

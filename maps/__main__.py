@@ -1,0 +1,5 @@
+"""Run the routemap command line as ``python -m maps``."""
+
+from maps.cli import main
+
+raise SystemExit(main())

