@@ -1,4 +1,4 @@
-"""GIS exports of a RouteSet: RFC 7946 GeoJSON and a legs CSV, plus the helpers every GIS writer shares."""
+"""GIS exports of a RouteSet: RFC 7946 GeoJSON, the legs CSV, and the helpers GIS writers share."""
 
 from __future__ import annotations
 
@@ -44,6 +44,9 @@ __all__ = [
     "wkt",
     "render_geojson",
     "render_csv",
+    "render_gpkg",
+    "render_kml",
+    "render_kmz",
 ]
 
 logger = logging.getLogger(__name__)
@@ -443,3 +446,29 @@ def _csv_cell(name: str, value: Any) -> str:
 def wkt(geom: BaseGeometry) -> str:
     """Return WKT with at most 6 decimals and no trailing zeros (geometry already rounded)."""
     return shapely.to_wkt(geom, rounding_precision=COORD_DECIMALS, trim=True)
+
+
+# --- the other formats, one module each -----------------------------------------------------
+# maps.gpkg and maps.kml build on the helpers above, so they are imported when called rather
+# than at the top (that would be circular); every format stays reachable from maps.export.
+
+
+def render_gpkg(routeset: RouteSet) -> bytes:
+    """Render a route set as a byte-identical GeoPackage; see :func:`maps.gpkg.render_gpkg`."""
+    from maps import gpkg
+
+    return gpkg.render_gpkg(routeset)
+
+
+def render_kml(routeset: RouteSet) -> bytes:
+    """Render a route set as KML for Google Earth; see :func:`maps.kml.render_kml`."""
+    from maps import kml
+
+    return kml.render_kml(routeset)
+
+
+def render_kmz(routeset: RouteSet) -> bytes:
+    """Render a route set as a deterministic KMZ; see :func:`maps.kml.render_kmz`."""
+    from maps import kml
+
+    return kml.render_kmz(routeset)

@@ -1,4 +1,4 @@
-"""GeoPackage export of a RouteSet: places, legs, transfers, annotations and sources, byte-stable."""
+"""GeoPackage export of a RouteSet: places, legs, transfers, sources; byte-identical builds."""
 
 from __future__ import annotations
 

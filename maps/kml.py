@@ -1,4 +1,4 @@
-"""KML and KMZ export of a RouteSet for Google Earth: styled, foldered, time-aware, escaped balloons."""
+"""KML and KMZ export of a RouteSet for Google Earth: styled, foldered, timed, escaped."""
 
 from __future__ import annotations
 

@@ -7,6 +7,9 @@ import dataclasses
 import io
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pyogrio
 import pytest
@@ -14,6 +17,7 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
 
+from maps import export
 from maps.export import export_geometry, plain_value, render_csv, render_geojson, text_value
 from routes.routeset import RouteSet
 from routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
@@ -161,13 +165,37 @@ def test_geojson_keeps_hostile_strings_as_json_data(sample_routeset: RouteSet) -
     assert any("<script>alert(1)</script>" in c for c in citations)
 
 
+@pytest.mark.parametrize("name", ["geojson", "csv", "gpkg", "kml", "kmz"])
+def test_every_format_renders_from_maps_export(sample_routeset: RouteSet, name: str) -> None:
+    data = getattr(export, f"render_{name}")(sample_routeset)
+    assert isinstance(data, bytes) and data
+
+
+def test_every_format_is_identical_across_hash_seeds() -> None:
+    tests = Path(__file__).resolve().parents[1]
+    script = (
+        "import hashlib, sys; sys.path.insert(0, sys.argv[1]);"
+        "from conftest import _sample_routeset; from maps import export; rs = _sample_routeset();"
+        "print(*(hashlib.sha256(getattr(export, 'render_' + n)(rs)).hexdigest()"
+        " for n in ('geojson', 'csv', 'gpkg', 'kml', 'kmz')))"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", script, str(tests)], check=True, text=True,
+                       capture_output=True, cwd=tests.parent,
+                       env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout
+        for seed in ("0", "7", "4242")
+    }
+    assert len(outputs) == 1
+
+
 def test_renderers_do_not_mutate_the_routeset(sample_routeset: RouteSet) -> None:
     before = {n: getattr(sample_routeset, n).copy(deep=True)
               for n in ("legs", "places", "annotations")}
-    render_geojson(sample_routeset)
-    render_csv(sample_routeset)
+    for name in ("geojson", "csv", "gpkg", "kml", "kmz"):
+        getattr(export, f"render_{name}")(sample_routeset)
     for name, frame in before.items():
         assert_geodataframe_equal(getattr(sample_routeset, name), frame)
+    assert sample_routeset.legs["sources"][0] == ["wh-2023-10"]
 
 
 # --- shared helpers -------------------------------------------------------------------------
