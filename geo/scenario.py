@@ -232,7 +232,9 @@ class _Reader:
         if node is None:
             return []
         self.check.unique_ids(node.value if node.is_seq else None, "transfers")
-        return self.check.items(node, "transfers", self._transfer, min_items=1)
+        transfers = self.check.items(node, "transfers", self._transfer, min_items=1)
+        self._note_broken(node, {t.id for t in transfers}, "transfer:")
+        return transfers
 
     def _transfer(self, node: YNode, path: str) -> Transfer | None:
         c = self.check
@@ -264,8 +266,8 @@ class _Reader:
         before = len(c.problems)
         mode = c.enum(fields.get("mode"), f"{path}.mode", MODES)
         origin = self._place_ref(fields.get("from"), f"{path}.from")
-        destination = self._place_ref(fields.get("to"), f"{path}.to")
         via = tuple(c.items(fields.get("via"), f"{path}.via", self._place_ref))
+        destination = self._place_ref(fields.get("to"), f"{path}.to")
         leg = Leg(
             mode=mode or "", origin=origin, destination=destination, via=via,
             within=self._within(fields.get("within"), mode, f"{path}.within"),
@@ -351,7 +353,7 @@ class _Reader:
         if "date" in fields and "period" in fields:
             c.error(fields["period"], f"{path}.period", "give 'date' or 'period', not both")
         transfer = c.slug(fields.get("transfer"), f"{path}.transfer")
-        if transfer is not None and transfer not in transfer_ids:
+        if transfer is not None and transfer not in transfer_ids and "transfer:" + transfer not in self.broken:
             c.error(fields["transfer"], f"{path}.transfer",
                     f"unknown transfer id '{transfer}'{suggest(transfer, transfer_ids)}")
         values = dict(
