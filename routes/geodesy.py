@@ -16,6 +16,9 @@ __all__ = [
     "densify",
     "split_antimeridian",
     "to_lonlat_geometry",
+    "unwrap",
+    "densify_linear",
+    "segment_lengths_km",
 ]
 
 GEOD = Geod(ellps="WGS84")
@@ -114,3 +117,61 @@ def to_lonlat_geometry(coords: Coords) -> LineString | MultiLineString:
     if len(parts) == 1:
         return LineString(parts[0])
     return MultiLineString(parts)
+
+
+def unwrap(coords: Coords) -> list[tuple[float, float]]:
+    """Return a lon/lat polyline whose consecutive longitudes never jump by more than 180.
+
+    The first point keeps its longitude; later ones are shifted by multiples of 360, so a
+    line crossing the antimeridian continues past 180 (or below -180) instead of jumping.
+    """
+    return _unwrap([(float(lon), float(lat)) for lon, lat in coords])
+
+
+def segment_lengths_km(coords: Coords) -> np.ndarray:
+    """Return the WGS 84 geodesic length in km of each segment of a lon/lat polyline."""
+    arr = np.asarray(coords, dtype=float).reshape(-1, 2)
+    if len(arr) < 2:
+        return np.zeros(0)
+    _, _, metres = GEOD.inv(arr[:-1, 0], arr[:-1, 1], arr[1:, 0], arr[1:, 1])
+    return np.asarray(metres, dtype=float) / 1000.0
+
+
+def densify_linear(coords: Coords, *, step_km: float = 10.0) -> list[tuple[float, float]]:
+    """Insert points on the straight lon/lat segments so that none is longer than ``step_km``.
+
+    Unlike :func:`densify`, the line keeps its shape in lon/lat: use it where the geometry was
+    checked segment by segment in lon/lat (e.g. against land) and must be drawn as checked.
+
+    Parameters
+    ----------
+    coords : sequence of (lon, lat)
+        An unwrapped polyline (see :func:`unwrap`).
+    step_km : float, keyword-only
+        Longest segment wanted, measured geodesically.
+
+    Returns
+    -------
+    list of (lon, lat)
+        The same vertices, plus points spaced along the long segments.
+    """
+    if step_km <= 0:
+        raise ValueError(f"step_km must be positive, got {step_km}")
+    arr = np.asarray(coords, dtype=float).reshape(-1, 2)
+    # A straight lon/lat segment is not a geodesic, so splitting it evenly can leave pieces a
+    # little over the step; split those again until none is.
+    for _ in range(8):
+        lengths = segment_lengths_km(arr)
+        if not (lengths > step_km).any():
+            break
+        arr = _split_segments(arr, np.maximum(np.ceil(lengths / step_km).astype(int), 1))
+    return [(float(x), float(y)) for x, y in arr]
+
+
+def _split_segments(arr: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Return ``arr`` with segment ``i`` cut into ``counts[i]`` equal lon/lat pieces."""
+    out = [arr[:1]]
+    for a, b, count in zip(arr[:-1], arr[1:], counts):
+        t = (np.arange(1, count + 1) / count)[:, None]
+        out.append(a + (b - a) * t)
+    return np.concatenate(out)

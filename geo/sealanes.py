@@ -1,0 +1,276 @@
+"""The sea network: searoute's maritime lanes, named passages and a rasterised land mask."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+
+import numpy as np
+import shapely
+from pyproj import Geod
+from shapely.geometry.base import BaseGeometry
+
+from geo.countries import NATURAL_EARTH_ATTRIBUTION, load_land
+from geo.errors import NetworkDataError, UnroutableLegError
+
+__all__ = [
+    "PASSAGES",
+    "CANAL_PASSAGES",
+    "DEFAULT_AVOID",
+    "MARNET_ATTRIBUTION",
+    "LaneData",
+    "LandTiles",
+    "SeaNetwork",
+    "passage_tags",
+    "read_marnet",
+    "build_sea_network",
+    "load_sea_network",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Passage names accepted in a sea leg's ``avoid``, mapped to searoute's edge tags.
+PASSAGES: Mapping[str, tuple[str, ...]] = {
+    "bab-el-mandeb": ("babalmandab",),
+    "bering": ("bering",),
+    "bosporus": ("bosporus",),
+    "cape-horn": ("chili",),
+    "cape-of-good-hope": ("south_africa",),
+    "dardanelles": ("dardanelles",),
+    "gibraltar": ("gibraltar",),
+    "hormuz": ("ormuz",),
+    "malacca": ("malacca",),
+    "northwest": ("northwest",),
+    "panama": ("panama",),
+    "suez": ("suez",),
+    "sunda": ("sunda",),
+}
+
+#: searoute tags of passages that are canals: their lanes may cross Natural Earth land.
+CANAL_PASSAGES: frozenset[str] = frozenset({"suez", "panama"})
+
+#: Passages always avoided, as searoute does by default (Arctic lanes, ice-bound much of the year).
+DEFAULT_AVOID: tuple[str, ...] = ("northwest",)
+
+MARNET_ATTRIBUTION = (
+    "Sea lanes: Eurostat SeaRoute marnet (EUPL), via searoute-py by Gent Halili (Apache-2.0)"
+)
+
+_MARNET_MODULE = "searoute.data.marnet_dict"
+_NO_PASSAGE = ""
+_GEOD = Geod(ellps="WGS84")
+
+
+@dataclass(frozen=True)
+class LaneData:
+    """The lane graph as plain arrays: nodes, undirected edges, their lengths and passage tags.
+
+    Attributes
+    ----------
+    nodes : numpy.ndarray
+        ``(n, 2)`` lon/lat of each node; longitudes may leave [-180, 180] near the antimeridian.
+    edges : numpy.ndarray
+        ``(m, 2)`` node indices, each undirected edge once.
+    weight_km : numpy.ndarray
+        ``(m,)`` geodesic edge lengths in km (zero for the links joining -180 and 180).
+    passage : numpy.ndarray
+        ``(m,)`` searoute passage tag per edge, ``""`` where none.
+    """
+
+    nodes: np.ndarray
+    edges: np.ndarray
+    weight_km: np.ndarray
+    passage: np.ndarray
+
+
+class LandTiles:
+    """Land rasterised on demand in 1-degree tiles, cached per (tile, resolution).
+
+    A cell is land when its centre lies in the land geometry. Cell centres sit at
+    ``k + (i + 0.5) / cells_per_degree`` so every grid built from the tiles agrees.
+    """
+
+    def __init__(self, land: BaseGeometry, *, max_tiles: int = 1024) -> None:
+        self._land = land
+        self._max_tiles = max_tiles
+        self._cache: dict[tuple[int, int, int], np.ndarray] = {}
+
+    def tile(self, ix: int, iy: int, cells_per_degree: int) -> np.ndarray:
+        """Return the ``(n, n)`` bool land mask of the tile whose south-west corner is (ix, iy).
+
+        Rows run south to north, columns west to east; ``ix`` may leave [-180, 180) and is
+        wrapped onto the land.
+        """
+        key = (ix, iy, cells_per_degree)
+        mask = self._cache.get(key)
+        if mask is None:
+            mask = self._rasterise(ix, iy, cells_per_degree)
+            if len(self._cache) >= self._max_tiles:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = mask
+        return mask
+
+    def _rasterise(self, ix: int, iy: int, n: int) -> np.ndarray:
+        centres = (np.arange(n) + 0.5) / n
+        lon0 = ((ix + 180) % 360) - 180
+        xs, ys = np.meshgrid(lon0 + centres, iy + centres)
+        mask = shapely.contains_xy(self._land, xs.ravel(), ys.ravel()).reshape(n, n)
+        mask |= np.abs(ys) > 89.0
+        return mask
+
+
+@dataclass(frozen=True)
+class SeaNetwork:
+    """Everything sea routing needs: the lane graph, land and its raster tiles.
+
+    Attributes
+    ----------
+    lanes : LaneData
+        The maritime lane graph.
+    land : shapely geometry
+        Land (prepared), against which routes are checked.
+    tiles : LandTiles
+        Land rasterised in cached tiles, for water-grid routing.
+    name : str
+        Names the network and its versions, for ``RoutedLeg.network``.
+    attribution : str
+        The licence lines that must travel with routed geometry.
+    """
+
+    lanes: LaneData
+    land: BaseGeometry
+    tiles: LandTiles = field(compare=False)
+    name: str = ""
+    attribution: str = ""
+
+
+def passage_tags(names: Iterable[str]) -> frozenset[str]:
+    """Return the searoute edge tags for passage names, plus the passages always avoided.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Names from a leg's ``avoid`` (``suez``, ``bab-el-mandeb``...), any case.
+
+    Returns
+    -------
+    frozenset of str
+        searoute tags (``babalmandab``...).
+
+    Raises
+    ------
+    UnroutableLegError
+        Naming every unknown passage and listing the valid names.
+    """
+    wanted = [str(name).strip().lower() for name in names]
+    unknown = sorted({name for name in wanted if name not in PASSAGES})
+    if unknown:
+        raise UnroutableLegError(
+            f"unknown sea passage(s) {', '.join(map(repr, unknown))} in avoid; "
+            f"valid passages: {', '.join(sorted(PASSAGES))}"
+        )
+    chosen = [*DEFAULT_AVOID, *wanted]
+    return frozenset(tag for name in chosen for tag in PASSAGES[name])
+
+
+def read_marnet() -> tuple[dict, dict]:
+    """Read searoute's marnet node and adjacency dicts from the installed package.
+
+    Returns
+    -------
+    tuple of dict
+        ``(nodes, adjacency)``: nodes keyed by ``(lon, lat)``, adjacency
+        ``{u: {v: {"weight": km, "passage": tag}}}``, both directions present.
+
+    Raises
+    ------
+    NetworkDataError
+        If searoute is not installed or its data module has changed shape.
+    """
+    try:
+        module = importlib.import_module(_MARNET_MODULE)
+        return dict(module.node_list), dict(module.edge_list)
+    except (ModuleNotFoundError, AttributeError) as exc:
+        raise NetworkDataError(f"searoute's marnet is missing: {exc}") from exc
+
+
+def build_lane_data(nodes: Mapping, adjacency: Mapping) -> LaneData:
+    """Turn marnet dicts into :class:`LaneData`, keeping each undirected edge once.
+
+    Edge lengths are measured here on the WGS 84 ellipsoid rather than read from the
+    (rounded) ``weight`` attributes.
+    """
+    keys = list(nodes)
+    for u, targets in adjacency.items():
+        keys.extend((u, *targets))
+    index = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+    passages: dict[tuple[int, int], str] = {}
+    for u, targets in adjacency.items():
+        for v, attrs in targets.items():
+            a, b = sorted((index[u], index[v]))
+            if a != b and (a, b) not in passages:
+                passages[(a, b)] = str(attrs.get("passage") or _NO_PASSAGE)
+    coords = np.array(list(index), dtype=float).reshape(-1, 2)
+    edges = np.array(list(passages), dtype=np.int64).reshape(-1, 2)
+    start, end = coords[edges[:, 0]], coords[edges[:, 1]]
+    _, _, metres = _GEOD.inv(start[:, 0], start[:, 1], end[:, 0], end[:, 1])
+    return LaneData(
+        nodes=coords,
+        edges=edges,
+        weight_km=np.asarray(metres, dtype=float) / 1000.0,
+        passage=np.array(list(passages.values()), dtype=object),
+    )
+
+
+def build_sea_network(
+    nodes: Mapping,
+    adjacency: Mapping,
+    land: BaseGeometry,
+    *,
+    name: str = "searoute marnet + Natural Earth 10m water grid",
+    attribution: str = f"{MARNET_ATTRIBUTION}; land: {NATURAL_EARTH_ATTRIBUTION}",
+) -> SeaNetwork:
+    """Build a :class:`SeaNetwork` from lane dicts (as :func:`read_marnet` returns) and land.
+
+    Parameters
+    ----------
+    nodes, adjacency : mapping
+        Lane nodes keyed by ``(lon, lat)`` and the adjacency of lanes between them.
+    land : shapely geometry
+        Land polygons in lon/lat; prepared here if it is not already.
+    name, attribution : str
+        Copied to every routed leg.
+
+    Returns
+    -------
+    SeaNetwork
+    """
+    shapely.prepare(land)
+    lanes = build_lane_data(nodes, adjacency)
+    return SeaNetwork(
+        lanes=lanes, land=land, tiles=LandTiles(land), name=name, attribution=attribution
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def load_sea_network() -> SeaNetwork:
+    """Return the shipped sea network: searoute's marnet and Natural Earth 10m land (cached)."""
+    nodes, adjacency = read_marnet()
+    version = metadata.version("searoute")
+    network = build_sea_network(
+        nodes,
+        adjacency,
+        load_land(),
+        name=f"searoute marnet (searoute {version}) + Natural Earth 10m water grid",
+        attribution=(
+            f"{MARNET_ATTRIBUTION.replace('searoute-py', f'searoute-py {version}')}; "
+            f"land: {NATURAL_EARTH_ATTRIBUTION}"
+        ),
+    )
+    logger.debug("sea network: %d lane nodes, %d edges", len(network.lanes.nodes),
+                 len(network.lanes.edges))
+    return network

@@ -1,0 +1,467 @@
+"""Sea legs: searoute lanes between water-snapped ends, repaired on a water grid off land."""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+from geo.errors import UnroutableLegError
+from geo.sealanes import CANAL_PASSAGES, DEFAULT_AVOID, SeaNetwork, passage_tags
+from routes.geodesy import (
+    GEOD,
+    densify_linear,
+    geodesic_length_km,
+    segment_lengths_km,
+    to_lonlat_geometry,
+    unwrap,
+)
+from routes.leg import Finding, LegRequest, RoutedLeg, Stop
+from routes.watergrid import (
+    build_grid,
+    grid_resolution,
+    land_km_of_segments,
+    local_land,
+    segments_over_land,
+    smooth,
+    snap_to_water,
+    water_path,
+)
+
+__all__ = [
+    "END_ZONE_KM",
+    "LAND_WARNING_KM",
+    "SNAP_WARNING_KM",
+    "MAX_SNAP_KM",
+    "route_leg",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Land within this distance (along the route) of a stop is not counted: ports sit on the coast.
+END_ZONE_KM = 2.0
+#: ``km_over_land`` above this is a warning.
+LAND_WARNING_KM = 0.5
+#: ``snap_distance`` above this is a warning.
+SNAP_WARNING_KM = 10.0
+#: A stop farther than this from both open water and the lanes cannot be routed by sea.
+MAX_SNAP_KM = 100.0
+#: Vertex spacing of the drawn geometry.
+DRAW_STEP_KM = 10.0
+#: Largest box (square degrees) a water grid may cover.
+_MAX_BOX_DEG2 = 1200.0
+#: How many nearby lane nodes a water end may join.
+_ENTRY_NODES = 6
+
+# Segment kinds along a path.
+_SEA = "sea"  # open-water route (lane connectors, repairs, water-grid routes)
+_LANE = "lane"  # a searoute lane edge
+_CANAL = "canal"  # a lane edge tagged as a canal passage (Suez, Panama)
+_INLAND = "inland"  # lane edges over land that no water path can replace: rivers, canals
+_SNAP = "snap"  # from a stop to where it joins the water or the lanes
+_EXEMPT = (_CANAL, _INLAND)
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class _Lanes:
+    """The lane graph with one leg's passages removed."""
+
+    weights: csr_matrix
+    edge_ids: csr_matrix
+    usable: np.ndarray
+    tree: cKDTree
+
+
+@dataclass(frozen=True)
+class _End:
+    """Where a stop joins the sea: an open-water point, or a lane node (``node``)."""
+
+    stop: Stop
+    point: Point
+    snap_km: float
+    node: int | None
+
+
+@dataclass(frozen=True)
+class _Path:
+    """An unwrapped lon/lat path and the kind of each of its segments."""
+
+    coords: list[Point]
+    kinds: list[str]
+
+
+def route_leg(request: LegRequest, network: SeaNetwork) -> RoutedLeg:
+    """Route a sea leg through its stops on water.
+
+    Each pair of consecutive stops is joined on searoute's lanes; every stretch that crosses
+    Natural Earth land is replaced by a shortest path on a fine water grid, and where the lanes
+    cannot connect the ends (or lie far from them) the whole pair is routed on a water grid.
+    Lane stretches over land that no water path can replace (canals, rivers such as the Volga)
+    are kept and reported as inland waterways.
+
+    Parameters
+    ----------
+    request : LegRequest
+        ``avoid`` holds passage names (see :data:`geo.sealanes.PASSAGES`).
+    network : SeaNetwork
+        From :func:`geo.sealanes.load_sea_network`.
+
+    Returns
+    -------
+    RoutedLeg
+        ``geometry_kind='routed'``, with ``snap_distance``, ``km_over_land`` and
+        ``km_inland_waterway`` findings.
+
+    Raises
+    ------
+    UnroutableLegError
+        For an unknown passage name, a stop far from the sea, or ends the sea cannot join
+        (e.g. when an avoided passage was the only way).
+    """
+    if len(request.stops) < 2:
+        raise UnroutableLegError(f"{request.label}: a leg needs at least two stops")
+    try:
+        tags = passage_tags(request.avoid)
+    except UnroutableLegError as exc:
+        raise UnroutableLegError(f"{request.label}: {exc}") from None
+    lanes = _lane_graph(network, tags)
+    ends = [_snap(network, lanes, stop, request.label) for stop in request.stops]
+    paths = [
+        _with_snaps(a, b, _route_pair(network, lanes, a, b, request=request, tags=tags))
+        for a, b in zip(ends[:-1], ends[1:])
+    ]
+    return _assemble(network, ends, paths)
+
+
+def _lane_graph(network: SeaNetwork, tags: frozenset[str]) -> _Lanes:
+    lanes = network.lanes
+    keep = np.nonzero(~np.isin(lanes.passage, list(tags)))[0]
+    u, v = lanes.edges[keep, 0], lanes.edges[keep, 1]
+    size = (len(lanes.nodes),) * 2
+    # A tiny floor keeps the zero-length links across the antimeridian as stored edges.
+    weights = csr_matrix((np.maximum(lanes.weight_km[keep], 1e-9), (u, v)), shape=size)
+    ids = csr_matrix((np.concatenate([keep, keep]) + 1, (np.r_[u, v], np.r_[v, u])), shape=size)
+    usable = np.zeros(size[0], dtype=bool)
+    usable[u] = usable[v] = True
+    return _Lanes(weights=weights, edge_ids=ids, usable=usable, tree=cKDTree(_xyz(lanes.nodes)))
+
+
+def _xyz(lonlat: np.ndarray) -> np.ndarray:
+    lon, lat = np.radians(np.asarray(lonlat, dtype=float).reshape(-1, 2)).T
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+
+def _nearest_node(network: SeaNetwork, lanes: _Lanes, point: Point) -> tuple[int, float]:
+    """Return the nearest lane node still usable under the leg's restrictions, and its km."""
+    (node, km), *_ = _nearest_nodes(network, lanes, point, count=1)
+    return node, km
+
+
+def _nearest_nodes(
+    network: SeaNetwork, lanes: _Lanes, point: Point, *, count: int
+) -> list[tuple[int, float]]:
+    """Return up to ``count`` nearest usable lane nodes with their geodesic km, nearest first."""
+    _, found = lanes.tree.query(_xyz(np.array([point]))[0], k=min(8 * count, lanes.tree.n))
+    nodes = [int(i) for i in np.atleast_1d(found) if lanes.usable[i]][:count]
+    if not nodes:
+        nodes = [int(np.argmax(lanes.usable))]
+    lon, lat = network.lanes.nodes[nodes].T
+    _, _, metres = GEOD.inv(np.full(len(nodes), point[0]), np.full(len(nodes), point[1]), lon, lat)
+    return list(zip(nodes, (np.asarray(metres) / 1000.0).tolist()))
+
+
+def _snap(network: SeaNetwork, lanes: _Lanes, stop: Stop, label: str) -> _End:
+    """Join a stop to open water, or straight to the lanes when they are nearer (rivers)."""
+    here = (stop.lon, stop.lat)
+    water = snap_to_water(network.tiles, network.land, here, max_km=MAX_SNAP_KM)
+    node, node_km = _nearest_node(network, lanes, here)
+    if water is not None and water[1] <= node_km:
+        return _End(stop=stop, point=water[0], snap_km=water[1], node=None)
+    if node_km <= MAX_SNAP_KM:
+        return _End(stop=stop, point=_near_lon(network.lanes.nodes[node], stop.lon),
+                    snap_km=node_km, node=node)
+    raise UnroutableLegError(
+        f"{label}: {stop.name} ({stop.lat:.3f}, {stop.lon:.3f}) is more than "
+        f"{MAX_SNAP_KM:.0f} km from the sea and from any sea lane"
+    )
+
+
+def _near_lon(point: np.ndarray, lon: float) -> Point:
+    """Return ``point`` shifted by whole turns so that its longitude is near ``lon``."""
+    x, y = float(point[0]), float(point[1])
+    return x + 360.0 * round((lon - x) / 360.0), y
+
+
+def _route_pair(
+    network: SeaNetwork, lanes: _Lanes, a: _End, b: _End, *, request: LegRequest,
+    tags: frozenset[str],
+) -> _Path:
+    """Route between two ends: lanes then repair, or a water grid where lanes do not serve.
+
+    The water grid alone is used when both ends are in open water and either the lanes do not
+    join them or the repaired lane path still crosses land (an enclosed sea the lanes miss, a
+    connector no detour can fix). It is not used when the leg avoids passages, since the grid
+    knows nothing of them.
+    """
+    lane_path = _lane_path(network, lanes, a, b, request=request, tags=tags)
+    repaired = None if lane_path is None else _repair(network, lane_path)
+    grid_allowed = a.node is None and b.node is None and not tags - set(DEFAULT_AVOID)
+    if grid_allowed and (repaired is None or _still_on_land(network, repaired)):
+        direct = _grid_route(network, a.point, b.point)
+        if direct is not None:
+            logger.debug("%s: routed on the water grid alone", request.label)
+            return _Path(direct, [_SEA] * (len(direct) - 1))
+    if repaired is None:
+        raise UnroutableLegError(
+            f"{request.label}: no sea route joins {a.stop.name} and {b.stop.name}"
+        )
+    return repaired
+
+
+def _still_on_land(network: SeaNetwork, path: _Path) -> bool:
+    """Tell whether open-water segments of a path (not canals, not rivers) cross land."""
+    bad = segments_over_land(path.coords, network.land)
+    return bool((bad & ~np.isin(path.kinds, _EXEMPT)).any())
+
+
+def _lane_path(
+    network: SeaNetwork, lanes: _Lanes, a: _End, b: _End, *, request: LegRequest,
+    tags: frozenset[str],
+) -> _Path | None:
+    """Return the shortest lane path between two ends (with connectors), or ``None``.
+
+    A water end may join the lanes at any of its few nearest nodes: the straight connector
+    counts in the path length, so the route does not run past the port and back.
+    """
+    starts, stops = _entries(network, lanes, a), _entries(network, lanes, b)
+    nodes = _shortest_lane_nodes(lanes, starts, stops)
+    if nodes is None:
+        _explain_avoid(network, starts[0][0], stops[0][0], request=request, tags=tags)
+        return None
+    passages = network.lanes.passage
+    kinds = [
+        _CANAL if passages[lanes.edge_ids[u, v] - 1] in CANAL_PASSAGES else _LANE
+        for u, v in zip(nodes[:-1], nodes[1:])
+    ]
+    coords = [tuple(map(float, network.lanes.nodes[i])) for i in nodes]
+    if a.node is None:
+        coords, kinds = [a.point, *coords], [_SEA, *kinds]
+    if b.node is None:
+        coords, kinds = [*coords, b.point], [*kinds, _SEA]
+    return _Path(unwrap(coords), kinds)
+
+
+def _entries(network: SeaNetwork, lanes: _Lanes, end: _End) -> list[tuple[int, float]]:
+    if end.node is not None:
+        return [(end.node, 0.0)]
+    return _nearest_nodes(network, lanes, end.point, count=_ENTRY_NODES)
+
+
+def _shortest_lane_nodes(
+    lanes: _Lanes, starts: list[tuple[int, float]], stops: list[tuple[int, float]]
+) -> list[int] | None:
+    """Return lane nodes of the shortest path from any start to any stop (with their costs)."""
+    size = lanes.weights.shape[0]
+    source, target = size, size + 1
+    extra_u = [source] * len(starts) + [node for node, _ in stops]
+    extra_v = [node for node, _ in starts] + [target] * len(stops)
+    extra_w = [km + 1e-9 for _, km in starts] + [km + 1e-9 for _, km in stops]
+    base = lanes.weights.tocoo()
+    graph = csr_matrix(
+        (np.r_[base.data, extra_w], (np.r_[base.row, extra_u], np.r_[base.col, extra_v])),
+        shape=(size + 2, size + 2),
+    )
+    dist, pred = dijkstra(graph, directed=False, indices=source, return_predecessors=True)
+    if not np.isfinite(dist[target]):
+        return None
+    nodes = [int(pred[target])]
+    while pred[nodes[-1]] != source:
+        nodes.append(int(pred[nodes[-1]]))
+    return nodes[::-1]
+
+
+def _explain_avoid(
+    network: SeaNetwork, first: int, last: int, *, request: LegRequest, tags: frozenset[str]
+) -> None:
+    """Raise when the lanes connect the ends only through passages the leg avoids."""
+    if not tags - set(DEFAULT_AVOID):
+        return
+    free = _lane_graph(network, passage_tags([]))
+    if np.isfinite(dijkstra(free.weights, directed=False, indices=first)[last]):
+        raise UnroutableLegError(
+            f"{request.label}: avoiding {', '.join(request.avoid)} leaves no sea route "
+            f"between {request.stops[0].name} and {request.stops[-1].name}"
+        )
+
+
+def _repair(network: SeaNetwork, path: _Path) -> _Path:
+    """Replace every stretch of a lane path that crosses land with a water-grid detour."""
+    coords, kinds = list(path.coords), list(path.kinds)
+    bad = segments_over_land(coords, network.land) & ~np.isin(kinds, [_CANAL])
+    for first, last in reversed(_runs(bad)):
+        span = _widen(network, coords, first, last + 1)
+        detour = _detour(network, coords[span[0]:span[1] + 1]) if span else None
+        if detour is None:
+            i, j = span or (first, last + 1)
+            if all(kind in (_LANE, _CANAL) for kind in kinds[i:j]):
+                kinds[i:j] = [_CANAL if k == _CANAL else _INLAND for k in kinds[i:j]]
+            continue
+        i, j = span
+        coords[i:j + 1] = detour
+        kinds[i:j] = [_SEA] * (len(detour) - 1)
+    return _Path(coords, kinds)
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """Return (first, last) index pairs of each run of True values."""
+    padded = np.concatenate([[False], flags, [False]]).astype(np.int8)
+    edges = np.diff(padded)
+    return list(zip(np.nonzero(edges == 1)[0].tolist(), (np.nonzero(edges == -1)[0] - 1).tolist()))
+
+
+def _widen(
+    network: SeaNetwork, coords: list[Point], i: int, j: int
+) -> tuple[int, int] | None:
+    """Move vertex indices ``i`` back and ``j`` on until both lie in water (``None`` if never)."""
+    on_land = _on_land(network, coords)
+    while i > 0 and on_land[i]:
+        i -= 1
+    while j < len(coords) - 1 and on_land[j]:
+        j += 1
+    return None if on_land[i] or on_land[j] else (i, j)
+
+
+def _on_land(network: SeaNetwork, coords: list[Point]) -> np.ndarray:
+    arr = np.asarray(coords, dtype=float)
+    lon = ((arr[:, 0] + 180.0) % 360.0) - 180.0
+    return shapely.contains_xy(network.land, lon, arr[:, 1])
+
+
+def _detour(network: SeaNetwork, stretch: list[Point]) -> list[Point] | None:
+    """Return a water path between a stretch's ends, not much longer than the stretch."""
+    along = geodesic_length_km(stretch)
+    limit = max(3.0 * along, along + 200.0)
+    for grow in (0.25, 1.0):
+        path = _grid_path(network, stretch, grow=grow, limit_km=limit)
+        if path is not None:
+            return path
+    return None
+
+
+def _grid_route(network: SeaNetwork, start: Point, end: Point) -> list[Point] | None:
+    """Route between two water points on water grids of growing size alone."""
+    end = _near_lon(np.asarray(end), start[0])
+    for grow in (0.5, 1.5, 4.0):
+        path = _grid_path(network, [start, end], grow=grow, limit_km=math.inf)
+        if path is not None:
+            return path
+    return None
+
+
+def _grid_path(
+    network: SeaNetwork, stretch: list[Point], *, grow: float, limit_km: float
+) -> list[Point] | None:
+    """Find and smooth a water path between a stretch's ends over its padded bounding box."""
+    arr = np.asarray(stretch, dtype=float)
+    (west, south), (east, north) = arr.min(axis=0), arr.max(axis=0)
+    pad = max(0.3, grow * max(east - west, north - south))
+    bbox = (west - pad, max(south - pad, -85.0), east + pad, min(north + pad, 85.0))
+    if (bbox[2] - bbox[0]) * (bbox[3] - bbox[1]) > _MAX_BOX_DEG2:
+        return None
+    grid = build_grid(network.tiles, bbox, grid_resolution(bbox))
+    path = water_path(grid, stretch[0], stretch[-1], limit_km=limit_km)
+    return None if path is None else smooth(path, local_land(network.land, bbox))
+
+
+def _with_snaps(a: _End, b: _End, path: _Path) -> _Path:
+    """Open and close a pair's path at the stops themselves."""
+    coords, kinds = list(path.coords), list(path.kinds)
+    start = _near_lon(np.array([a.stop.lon, a.stop.lat]), coords[0][0])
+    end = _near_lon(np.array([b.stop.lon, b.stop.lat]), coords[-1][0])
+    if start != coords[0]:
+        coords, kinds = [start, *coords], [_SNAP, *kinds]
+    if end != coords[-1]:
+        coords, kinds = [*coords, end], [*kinds, _SNAP]
+    return _Path(coords, kinds)
+
+
+def _assemble(network: SeaNetwork, ends: list[_End], paths: list[_Path]) -> RoutedLeg:
+    coords: list[Point] = list(paths[0].coords[:1])
+    for path in paths:
+        coords.extend(path.coords[1:])
+    dense = densify_linear(unwrap(coords), step_km=DRAW_STEP_KM)
+    over_land = sum(
+        _land_km_beyond_ends(network, path, a.snap_km, b.snap_km)
+        for path, a, b in zip(paths, ends[:-1], ends[1:])
+    )
+    inland = sum(_kind_km(path, _EXEMPT) for path in paths)
+    return RoutedLeg(
+        geometry=to_lonlat_geometry(dense),
+        distance_km=geodesic_length_km(dense),
+        geometry_kind="routed",
+        snap_km=tuple(end.snap_km for end in ends),
+        network=network.name,
+        attribution=network.attribution,
+        findings=(*(_snap_finding(end) for end in ends), _land_finding(over_land),
+                  *_inland_findings(inland)),
+    )
+
+
+def _land_km_beyond_ends(network: SeaNetwork, path: _Path, snap_a: float, snap_b: float) -> float:
+    """Return km of a pair's path over land, outside canals, inland waters and the end zones."""
+    arr = np.asarray(path.coords, dtype=float)
+    lengths = segment_lengths_km(arr)
+    start = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+    low, high = max(END_ZONE_KM, snap_a), lengths.sum() - max(END_ZONE_KM, snap_b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t0 = np.clip((low - start) / lengths, 0.0, 1.0)
+        t1 = np.clip((high - start) / lengths, 0.0, 1.0)
+    keep = (t1 > t0) & (lengths > 0) & ~np.isin(path.kinds, _EXEMPT)
+    a, b = arr[:-1][keep], arr[1:][keep]
+    pieces = np.stack([a + (b - a) * t0[keep, None], a + (b - a) * t1[keep, None]], axis=1)
+    return float(land_km_of_segments(pieces, network.land).sum())
+
+
+def _kind_km(path: _Path, kinds: tuple[str, ...]) -> float:
+    lengths = segment_lengths_km(path.coords)
+    return float(lengths[np.isin(path.kinds, kinds)].sum())
+
+
+def _snap_finding(end: _End) -> Finding:
+    joined = "the sea lanes" if end.node is not None else "open water"
+    return Finding(
+        level="warning" if end.snap_km > SNAP_WARNING_KM else "info",
+        code="snap_distance",
+        message=f"{end.stop.name}: joins {joined} {end.snap_km:.1f} km away",
+        value=end.snap_km,
+    )
+
+
+def _land_finding(km: float) -> Finding:
+    return Finding(
+        level="warning" if km > LAND_WARNING_KM else "info",
+        code="km_over_land",
+        message=f"{km:.1f} km over land (Natural Earth 10m) beyond {END_ZONE_KM:g} km of the stops",
+        value=km,
+    )
+
+
+def _inland_findings(km: float) -> tuple[Finding, ...]:
+    if km <= 0:
+        return ()
+    return (
+        Finding(
+            level="info",
+            code="km_inland_waterway",
+            message=f"{km:.0f} km on canals or inland waterways that Natural Earth draws as land",
+            value=km,
+        ),
+    )

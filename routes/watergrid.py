@@ -1,0 +1,389 @@
+"""Water grids: land rasterised over a box, shortest water paths on it, and land checks."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from scipy import ndimage
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import dijkstra
+from shapely.geometry.base import BaseGeometry
+
+from geo.sealanes import LandTiles
+from routes.geodesy import GEOD
+
+__all__ = [
+    "CELLS_PER_DEGREE",
+    "WaterGrid",
+    "grid_resolution",
+    "build_grid",
+    "open_water",
+    "nearest_cell",
+    "water_path",
+    "local_land",
+    "smooth",
+    "segments_over_land",
+    "segment_land_km",
+    "land_km_of_segments",
+    "snap_to_water",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Grid resolutions tried, finest first (240 cells per degree is about 460 m of latitude).
+CELLS_PER_DEGREE: tuple[int, ...] = (240, 120, 60, 30, 15)
+KM_PER_DEGREE = 111.2
+_MAX_CELLS = 300_000
+_EIGHT = np.ones((3, 3), dtype=bool)
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class WaterGrid:
+    """A lon/lat raster of water cells over whole-degree tiles.
+
+    Attributes
+    ----------
+    west, south : int
+        The south-west corner, in (possibly unwrapped) degrees.
+    cells_per_degree : int
+        Cells per degree along both axes.
+    water : numpy.ndarray
+        ``(rows, cols)`` bool, rows south to north; True where the cell centre is not land.
+    """
+
+    west: int
+    south: int
+    cells_per_degree: int
+    water: np.ndarray
+
+    def centres(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the lon/lat of cell centres."""
+        n = self.cells_per_degree
+        return self.west + (np.asarray(cols) + 0.5) / n, self.south + (np.asarray(rows) + 0.5) / n
+
+    def cell_of(self, lon: float, lat: float) -> tuple[int, int]:
+        """Return the (row, col) of the cell holding a point, clipped into the grid."""
+        n = self.cells_per_degree
+        rows, cols = self.water.shape
+        row = min(max(int(math.floor((lat - self.south) * n)), 0), rows - 1)
+        col = min(max(int(math.floor((lon - self.west) * n)), 0), cols - 1)
+        return row, col
+
+
+def grid_resolution(bbox: Sequence[float], *, max_cells: int = _MAX_CELLS) -> int:
+    """Return the finest of :data:`CELLS_PER_DEGREE` whose grid over ``bbox`` fits ``max_cells``."""
+    west, south, east, north = _tile_bounds(bbox)
+    area = (east - west) * (north - south)
+    for n in CELLS_PER_DEGREE:
+        if area * n * n <= max_cells:
+            return n
+    return CELLS_PER_DEGREE[-1]
+
+
+def build_grid(tiles: LandTiles, bbox: Sequence[float], cells_per_degree: int) -> WaterGrid:
+    """Rasterise water over the whole-degree tiles covering ``bbox`` (west, south, east, north).
+
+    Parameters
+    ----------
+    tiles : LandTiles
+        Cached land tiles.
+    bbox : sequence of float
+        Lon/lat bounds; longitudes may leave [-180, 180].
+    cells_per_degree : int
+        Resolution.
+
+    Returns
+    -------
+    WaterGrid
+    """
+    west, south, east, north = _tile_bounds(bbox)
+    land = np.block(
+        [
+            [tiles.tile(ix, iy, cells_per_degree) for ix in range(west, east)]
+            for iy in range(south, north)
+        ]
+    )
+    return WaterGrid(west=west, south=south, cells_per_degree=cells_per_degree, water=~land)
+
+
+def _tile_bounds(bbox: Sequence[float]) -> tuple[int, int, int, int]:
+    west, south, east, north = (float(v) for v in bbox)
+    x0, x1 = math.floor(west), max(math.ceil(east), math.floor(west) + 1)
+    y0 = max(math.floor(south), -89)
+    y1 = min(max(math.ceil(north), y0 + 1), 89)
+    return x0, y0, x1, y1
+
+
+def open_water(grid: WaterGrid) -> np.ndarray:
+    """Return the water cells whose 8-connected component reaches the grid's edge.
+
+    Enclosed specks (slivers between country polygons, lagoons) are left out, so that ends
+    are not snapped into water that leads nowhere.
+    """
+    labels, _ = ndimage.label(grid.water, structure=_EIGHT)
+    edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    keep = np.unique(edge[edge > 0])
+    return np.isin(labels, keep)
+
+
+def nearest_cell(
+    grid: WaterGrid, lon: float, lat: float, allowed: np.ndarray
+) -> tuple[tuple[int, int], float] | None:
+    """Return the allowed cell nearest a point and its distance in km (``None`` if none).
+
+    Distances are equirectangular, which is plenty at the scale of a grid.
+    """
+    rows, cols = np.nonzero(allowed)
+    if not len(rows):
+        return None
+    xs, ys = grid.centres(rows, cols)
+    dx = (xs - lon) * math.cos(math.radians(lat))
+    km = np.hypot(dx, ys - lat) * KM_PER_DEGREE
+    best = int(np.argmin(km))
+    return (int(rows[best]), int(cols[best])), float(km[best])
+
+
+def water_path(
+    grid: WaterGrid, start: Point, end: Point, *, limit_km: float = math.inf
+) -> list[Point] | None:
+    """Return the shortest 8-connected water path from ``start`` to ``end`` on a grid.
+
+    Parameters
+    ----------
+    grid : WaterGrid
+    start, end : (lon, lat)
+        Points in water (or close to it); they open and close the returned path.
+    limit_km : float, keyword-only
+        Give up on paths longer than this (in grid km).
+
+    Returns
+    -------
+    list of (lon, lat) or None
+        ``start``, the centres of the cells passed, ``end``; ``None`` when the grid does not
+        connect the two within ``limit_km``.
+    """
+    ends = _end_cells(grid, start, end)
+    if ends is None:
+        return None
+    source, target = ends
+    graph = _grid_graph(grid)
+    cols = grid.water.shape[1]
+    dist, pred = dijkstra(
+        graph, directed=False, indices=source, return_predecessors=True, limit=limit_km
+    )
+    if not np.isfinite(dist[target]):
+        return None
+    cells = _walk_back(pred, source, target)
+    xs, ys = grid.centres(cells // cols, cells % cols)
+    return [tuple(start), *zip(xs.tolist(), ys.tolist()), tuple(end)]
+
+
+def _end_cells(grid: WaterGrid, start: Point, end: Point) -> tuple[int, int] | None:
+    """Pick source and target cells in one water component, each near its point."""
+    labels, _ = ndimage.label(grid.water, structure=_EIGHT)
+    reach_km = 3.0 * KM_PER_DEGREE / grid.cells_per_degree
+    cols = grid.water.shape[1]
+    for first, second in ((start, end), (end, start)):
+        near = nearest_cell(grid, *first, grid.water)
+        if near is None:
+            return None
+        (row, col), _ = near
+        far = nearest_cell(grid, *second, labels == labels[row, col])
+        if far is not None and far[1] <= reach_km + _cell_km(grid, second):
+            pair = (row * cols + col, far[0][0] * cols + far[0][1])
+            return pair if first is start else (pair[1], pair[0])
+    return None
+
+
+def _cell_km(grid: WaterGrid, point: Point) -> float:
+    """Return how far a point's own cell is from water: 0 when it is water."""
+    row, col = grid.cell_of(*point)
+    if grid.water[row, col]:
+        return 0.0
+    near = nearest_cell(grid, *point, grid.water)
+    return near[1] if near else math.inf
+
+
+def _walk_back(pred: np.ndarray, source: int, target: int) -> np.ndarray:
+    cells = [target]
+    while cells[-1] != source:
+        cells.append(int(pred[cells[-1]]))
+    return np.array(cells[::-1], dtype=np.int64)
+
+
+def _grid_graph(grid: WaterGrid) -> csr_matrix:
+    """Return the 8-connected graph of water cells, weighted in km (undirected, one way)."""
+    water = grid.water
+    rows, cols = water.shape
+    ids = np.arange(rows * cols).reshape(rows, cols)
+    lat = grid.south + (np.arange(rows) + 0.5) / grid.cells_per_degree
+    dy = KM_PER_DEGREE / grid.cells_per_degree
+    dx = dy * np.cos(np.radians(lat))[:, None] * np.ones((1, cols))
+    parts = []
+    for d_row, d_col in ((0, 1), (1, 0), (1, 1), (1, -1)):
+        a = (slice(0, rows - d_row), slice(max(0, -d_col), cols - max(0, d_col)))
+        b = (slice(d_row, rows), slice(max(0, d_col), cols - max(0, -d_col)))
+        ok = water[a] & water[b]
+        if d_row and d_col:
+            # No squeezing diagonally between two land cells that touch at a corner.
+            ok &= water[a[0], b[1]] | water[b[0], a[1]]
+        step = np.hypot(dx[a] * abs(d_col), dy * d_row)
+        parts.append((ids[a][ok], ids[b][ok], step[ok]))
+    src, dst, km = (np.concatenate(column) for column in zip(*parts))
+    return coo_matrix((km, (src, dst)), shape=(rows * cols,) * 2).tocsr()
+
+
+def local_land(land: BaseGeometry, bbox: Sequence[float]) -> BaseGeometry:
+    """Return land inside ``bbox`` (prepared), in the bbox's possibly unwrapped longitudes.
+
+    Parameters
+    ----------
+    land : shapely geometry
+        Land in [-180, 180].
+    bbox : sequence of float
+        (west, south, east, north); west/east may leave [-180, 180].
+    """
+    west, south, east, north = (float(v) for v in bbox)
+    parts: list[BaseGeometry] = []
+    for shift in (-360.0, 0.0, 360.0):
+        x0, x1 = max(west + shift, -180.0), min(east + shift, 180.0)
+        if x1 <= x0 or north <= south:
+            continue
+        clipped = shapely.clip_by_rect(land, x0, south, x1, north)
+        moved = shapely.transform(clipped, lambda xy, s=shift: xy - [s, 0.0])
+        parts.extend(p for p in shapely.get_parts(moved) if p.geom_type == "Polygon")
+    result = shapely.multipolygons(parts) if parts else shapely.MultiPolygon()
+    shapely.prepare(result)
+    return result
+
+
+def smooth(coords: Sequence[Point], land: BaseGeometry) -> list[Point]:
+    """Drop vertices of a path while the shortcut between the kept ones stays off ``land``.
+
+    Greedy line of sight: from each kept vertex jump to the farthest vertex that can be seen
+    from it (found by galloping then bisecting). Where even the next vertex cannot be seen
+    (a grid step clipping a corner), keep it.
+    """
+    pts = [tuple(p) for p in coords]
+    kept = [0]
+    while kept[-1] < len(pts) - 1:
+        kept.append(_farthest_visible(pts, kept[-1], land))
+    return [pts[i] for i in kept]
+
+
+def _farthest_visible(pts: list[Point], i: int, land: BaseGeometry) -> int:
+    last = len(pts) - 1
+
+    def visible(j: int) -> bool:
+        return not land.intersects(shapely.LineString([pts[i], pts[j]]))
+
+    if visible(last):
+        return last
+    good, step = i + 1, 1
+    while good + step < last and visible(good + step):
+        good, step = good + step, step * 2
+    bad = min(good + step, last)
+    while bad - good > 1:
+        mid = (good + bad) // 2
+        good, bad = (mid, bad) if visible(mid) else (good, mid)
+    return good
+
+
+def _shifted(seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return segments moved into [-180, 180] and, for those crossing 180, a shifted twin.
+
+    The second array maps each returned segment to its index in ``seg``.
+    """
+    seg = np.array(seg, dtype=float).reshape(-1, 2, 2)
+    low = seg[:, :, 0].min(axis=1)
+    seg[:, :, 0] -= (360.0 * np.floor((low + 180.0) / 360.0))[:, None]
+    owner = np.arange(len(seg))
+    wide = seg[:, :, 0].max(axis=1) > 180.0
+    twin = seg[wide].copy()
+    twin[:, :, 0] -= 360.0
+    return np.concatenate([seg, twin]), np.concatenate([owner, owner[wide]])
+
+
+def _segments(coords: Sequence[Point]) -> np.ndarray:
+    arr = np.asarray(coords, dtype=float).reshape(-1, 2)
+    return np.stack([arr[:-1], arr[1:]], axis=1)
+
+
+def segments_over_land(coords: Sequence[Point], land: BaseGeometry) -> np.ndarray:
+    """Return, per segment of an unwrapped lon/lat polyline, whether it touches ``land``."""
+    if len(coords) < 2:
+        return np.zeros(0, dtype=bool)
+    seg, owner = _shifted(_segments(coords))
+    hits = shapely.intersects(land, shapely.linestrings(seg))
+    out = np.zeros(len(coords) - 1, dtype=bool)
+    np.logical_or.at(out, owner, hits)
+    return out
+
+
+def segment_land_km(coords: Sequence[Point], land: BaseGeometry) -> np.ndarray:
+    """Return, per segment of an unwrapped lon/lat polyline, its geodesic km over ``land``."""
+    if len(coords) < 2:
+        return np.zeros(0)
+    return land_km_of_segments(_segments(coords), land)
+
+
+def land_km_of_segments(segments: np.ndarray, land: BaseGeometry) -> np.ndarray:
+    """Return the geodesic km over ``land`` of each ``(k, 2, 2)`` lon/lat segment."""
+    out = np.zeros(len(segments))
+    if not len(segments):
+        return out
+    seg, owner = _shifted(segments)
+    lines = shapely.linestrings(seg)
+    for k in np.nonzero(shapely.intersects(land, lines))[0]:
+        x0, y0, x1, y1 = lines[k].bounds
+        nearby = shapely.clip_by_rect(land, x0 - 0.01, y0 - 0.01, x1 + 0.01, y1 + 0.01)
+        inside = shapely.intersection(lines[k], nearby)
+        if not inside.is_empty:
+            out[owner[k]] += GEOD.geometry_length(inside) / 1000.0
+    return out
+
+
+def snap_to_water(
+    tiles: LandTiles, land: BaseGeometry, point: Point, *, max_km: float = 100.0
+) -> tuple[Point, float] | None:
+    """Return the nearest open-water point to ``point`` and its distance in km.
+
+    A point already off land is its own snap (distance 0). Otherwise the nearest centre of an
+    open-water cell (see :func:`open_water`) is searched in growing boxes.
+
+    Parameters
+    ----------
+    tiles : LandTiles
+    land : shapely geometry
+    point : (lon, lat)
+    max_km : float, keyword-only
+        Give up beyond this distance.
+
+    Returns
+    -------
+    tuple or None
+        ``((lon, lat), km)``, or ``None`` when no open water lies within ``max_km``.
+    """
+    lon, lat = point
+    wrapped = ((lon + 180.0) % 360.0) - 180.0
+    if not shapely.contains_xy(land, wrapped, lat):
+        return (lon, lat), 0.0
+    windows = ((0.1, 240), (0.6, 120), (2.0, 60))
+    for half, n in windows:
+        grid = build_grid(tiles, (lon - half, lat - half, lon + half, lat + half), n)
+        near = nearest_cell(grid, lon, lat, grid.water & open_water(grid))
+        # Only trust a hit closer than the window's half-width: a nearer cell could lie outside.
+        sure_km = half * KM_PER_DEGREE * math.cos(math.radians(lat))
+        if near is not None and (near[1] <= sure_km or half == windows[-1][0]):
+            (row, col), _ = near
+            xs, ys = grid.centres(row, col)
+            km = GEOD.inv(lon, lat, float(xs), float(ys))[2] / 1000.0
+            return ((float(xs), float(ys)), km) if km <= max_km else None
+    return None
