@@ -217,13 +217,10 @@ def _citation_item(citation: str, url: str | None) -> str:
 
 
 def _citations_html(scenario: Scenario, props: dict[str, Any]) -> str:
-    citations = props.get("citations") or []
-    source_ids = props.get("sources") or []
-    urls: list[str | None] = [None] * len(citations)
-    if len(source_ids) == len(citations):
-        known = {s.id: s.url for s in scenario.sources}
-        urls = [known.get(s) for s in source_ids]
-    items = "".join(_citation_item(str(c), u) for c, u in zip(citations, urls))
+    """Return the Sources list; a citation gets a link if it is the citation of a source."""
+    urls = {s.citation(): s.url for s in scenario.sources}
+    items = "".join(_citation_item(str(c), urls.get(str(c)))
+                    for c in props.get("citations") or [])
     return f"<p><b>Sources</b></p><ol>{items}</ol>" if items else ""
 
 
