@@ -40,6 +40,9 @@ __all__ = [
     "load_rail_network",
     "load_road_network",
     "to_unit_vectors",
+    "node_countries",
+    "build_scgraph_network",
+    "undirected_edges",
 ]
 
 log = logging.getLogger(__name__)
@@ -452,7 +455,7 @@ def read_network(path: Path) -> Network:
 # --- loaders ------------------------------------------------------------------------------------
 
 
-def _node_countries(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+def node_countries(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Return the Natural Earth country of each node, nearest within a few km at coasts."""
     import shapely
 
@@ -487,7 +490,7 @@ def build_scgraph_network(name: str) -> Network:
                              np.concatenate([edges.v, links.v]),
                              np.concatenate([edges.km, links.km]))
     mode, attribution = _SOURCES[name]
-    return build_network(lon, lat, edges, _node_countries(lon, lat), name=name, mode=mode,
+    return build_network(lon, lat, edges, node_countries(lon, lat), name=name, mode=mode,
                          source=f"scgraph_data {version}", attribution=attribution)
 
 

@@ -9,9 +9,19 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.spatial import cKDTree
 
 from geo.errors import NetworkDataError, UnroutableLegError
-from geo.network import Network, cache_dir, read_arrays, write_arrays
+from geo.network import (
+    EARTH_RADIUS_KM,
+    Network,
+    cache_dir,
+    read_arrays,
+    to_unit_vectors,
+    write_arrays,
+)
+from routes.geodesy import GEOD, densify, to_lonlat_geometry
+from routes.leg import Finding, LegRequest, RoutedLeg
 
 __all__ = [
     "INDEX_FORMAT",
@@ -21,6 +31,11 @@ __all__ = [
     "load_index",
     "shortest_path",
     "allowed_nodes",
+    "LegOptions",
+    "Snap",
+    "snap",
+    "route_leg",
+    "km_outside_countries",
 ]
 
 log = logging.getLogger(__name__)
@@ -29,6 +44,7 @@ INDEX_FORMAT = 1
 _DISK_CACHE_MIN_NODES = 20_000
 _WITNESS_SETTLE_LIMIT = 60
 _INDEXES: dict[str, RoutingIndex] = {}
+_TREES: dict[str, cKDTree] = {}
 
 
 @dataclass(frozen=True, eq=False)
@@ -595,3 +611,239 @@ def _masked_search(
     pos = np.searchsorted(key, junctions[:-1] * n + junctions[1:])
     edges = ids[pos].astype(np.int64)
     return _assemble(index, a, b, edges, index.edge_u[edges] == junctions[:-1])
+
+
+# --- legs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LegOptions:
+    """How a mode routes legs: the noun used in messages and the QA thresholds (km)."""
+
+    mode: str = "rail"
+    snap_warn_km: float = 10.0
+    outside_warn_km: float = 0.5
+    draw_step_km: float = 25.0
+
+
+@dataclass(frozen=True)
+class Snap:
+    """Where a point joins the network: the node and the great-circle distance to it in km."""
+
+    node: int
+    km: float
+
+
+def _tree(network: Network) -> cKDTree:
+    tree = _TREES.get(network.checksum)
+    if tree is None:
+        tree = _TREES[network.checksum] = cKDTree(to_unit_vectors(network.lon, network.lat))
+    return tree
+
+
+def _km(network: Network, node: int, lon: float, lat: float) -> float:
+    a = to_unit_vectors(np.array([network.lon[node]]), np.array([network.lat[node]]))
+    b = to_unit_vectors(np.array([lon]), np.array([lat]))
+    chord = float(np.linalg.norm(a - b))
+    return 2.0 * EARTH_RADIUS_KM * float(np.arcsin(min(chord / 2.0, 1.0)))
+
+
+def snap(network: Network, lon: float, lat: float, *, eligible: np.ndarray | None = None) -> Snap:
+    """Return the nearest network node to a point, among ``eligible`` nodes if given.
+
+    Raises
+    ------
+    UnroutableLegError
+        If no node is eligible.
+    """
+    point = to_unit_vectors(np.array([lon]), np.array([lat]))[0]
+    tree = _tree(network)
+    for k in (1, 16, 256):
+        k = min(k, network.n_nodes)
+        _, idx = tree.query(point, k=k)
+        idx = np.atleast_1d(idx)
+        hits = idx if eligible is None else idx[eligible[idx]]
+        if hits.size:
+            return Snap(int(hits[0]), _km(network, int(hits[0]), lon, lat))
+    candidates = np.flatnonzero(eligible)
+    if candidates.size == 0:
+        raise UnroutableLegError("no network node may be used")
+    xyz = to_unit_vectors(network.lon[candidates], network.lat[candidates])
+    best = int(candidates[np.linalg.norm(xyz - point, axis=1).argmin()])
+    return Snap(best, _km(network, best, lon, lat))
+
+
+def _snap_stops(network: Network, request: LegRequest, allowed: np.ndarray | None) -> list[Snap]:
+    """Snap every stop, all onto one connected component (the one nearest them in total)."""
+    snaps = [snap(network, s.lon, s.lat, eligible=allowed) for s in request.stops]
+    component = load_index(network).node_component()
+    labels = {int(component[s.node]) for s in snaps}
+    if len(labels) == 1:
+        return snaps
+    options = []
+    for label in sorted(labels):
+        eligible = component == label if allowed is None else allowed & (component == label)
+        option = [snap(network, s.lon, s.lat, eligible=eligible) for s in request.stops]
+        options.append((sum(s.km for s in option), option))
+    return min(options, key=lambda o: o[0])[1]
+
+
+def route_leg(
+    request: LegRequest,
+    network: Network,
+    *,
+    options: LegOptions = LegOptions(),
+    countries: object | None = None,
+) -> RoutedLeg:
+    """Route a rail or road leg on a network, honouring ``within``, ``avoid`` and ``via``.
+
+    Parameters
+    ----------
+    request : LegRequest
+        The leg; ``stops`` are from, via..., to; ``within`` already has the scenario default.
+    network : Network
+        The network to route on.
+    options : LegOptions
+        Mode noun and QA thresholds.
+    countries : geopandas.GeoDataFrame, optional
+        Country polygons for the ``km_outside_within`` check; default Natural Earth 10m
+        (read only when the leg has ``within`` or ``avoid``).
+
+    Returns
+    -------
+    RoutedLeg
+        Routed geometry, network length plus the two end connectors, snaps and findings.
+
+    Raises
+    ------
+    UnroutableLegError
+        If the network (under the constraints) cannot connect the stops; the message starts
+        with ``request.label``.
+    """
+    if len(request.stops) < 2:
+        raise UnroutableLegError(f"{request.label}: a leg needs at least two stops")
+    allowed = allowed_nodes(network, within=request.within, avoid=request.avoid)
+    try:
+        snaps = _snap_stops(network, request, allowed)
+        paths = [shortest_path(network, a.node, b.node, allowed=allowed)
+                 for a, b in zip(snaps[:-1], snaps[1:])]
+    except UnroutableLegError as exc:
+        raise UnroutableLegError(f"{request.label}: {_explain(request, options)}: {exc}") from exc
+    geometry = _geometry(network, request, snaps, paths, options)
+    km = sum(p.km for p in paths) + snaps[0].km + snaps[-1].km
+    findings = _snap_findings(request, snaps, options)
+    findings += _country_findings(request, geometry, countries, options)
+    return RoutedLeg(geometry=geometry, distance_km=float(km), geometry_kind="routed",
+                     snap_km=tuple(round(s.km, 3) for s in snaps), network=network.label,
+                     attribution=network.attribution, findings=tuple(findings))
+
+
+def _explain(request: LegRequest, options: LegOptions) -> str:
+    rules = []
+    if request.within is not None:
+        rules.append(f"within {', '.join(request.within)}")
+    if request.avoid:
+        rules.append(f"avoiding {', '.join(request.avoid)}")
+    names = " -> ".join(s.name for s in request.stops)
+    suffix = f" ({'; '.join(rules)})" if rules else ""
+    return f"the {options.mode} network cannot connect {names}{suffix}"
+
+
+def _geometry(
+    network: Network, request: LegRequest, snaps: list[Snap], paths: list[Path],
+    options: LegOptions,
+) -> object:
+    nodes = np.concatenate([paths[0].nodes, *(p.nodes[1:] for p in paths[1:])])
+    first, last = request.stops[0], request.stops[-1]
+    lon = np.concatenate([[first.lon], network.lon[nodes], [last.lon]])
+    lat = np.concatenate([[first.lat], network.lat[nodes], [last.lat]])
+    coords = _drop_repeats(lon, lat)
+    xyz = to_unit_vectors(coords[:, 0], coords[:, 1])
+    longest = np.linalg.norm(np.diff(xyz, axis=0), axis=1).max(initial=0.0) * EARTH_RADIUS_KM
+    points = [tuple(c) for c in coords.tolist()]
+    if longest > options.draw_step_km:
+        points = densify(points, step_km=options.draw_step_km)
+    if len(points) < 2:
+        points = [points[0], points[0]]
+    return to_lonlat_geometry(points)
+
+
+def _drop_repeats(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    keep = np.ones(lon.size, dtype=bool)
+    keep[1:] = (np.diff(lon) != 0) | (np.diff(lat) != 0)
+    return np.column_stack([lon[keep], lat[keep]])
+
+
+def _snap_findings(request: LegRequest, snaps: list[Snap], options: LegOptions) -> list[Finding]:
+    out = []
+    last = len(snaps) - 1
+    for i, (stop, s) in enumerate(zip(request.stops, snaps)):
+        far = s.km > options.snap_warn_km
+        if far:
+            log.warning("%s: %s is %.1f km from the %s network", request.label, stop.name,
+                        s.km, options.mode)
+        out.append(Finding("warning" if far else "info", "snap_distance",
+                           f"{stop.name} joined the {options.mode} network {s.km:.1f} km away",
+                           round(s.km, 3)))
+        if far and 0 < i < last:
+            out.append(Finding("warning", "via_missed",
+                               f"via {stop.name} is {s.km:.1f} km from the route", round(s.km, 3)))
+    return out
+
+
+def _country_findings(
+    request: LegRequest, geometry: object, countries: object | None, options: LegOptions
+) -> list[Finding]:
+    if request.within is None and not request.avoid:
+        return []
+    if countries is None:
+        from geo.countries import load_countries
+
+        countries = load_countries()
+    out = []
+    if request.within is not None:
+        km = km_outside_countries(geometry, countries, keep=request.within)
+        out.append(Finding("warning" if km > options.outside_warn_km else "info",
+                           "km_outside_within",
+                           f"{km:.1f} km outside {', '.join(request.within)}", round(km, 3)))
+    if request.avoid:
+        km = km_outside_countries(geometry, countries, only=request.avoid)
+        out.append(Finding("warning" if km > options.outside_warn_km else "info",
+                           "km_in_avoided",
+                           f"{km:.1f} km inside {', '.join(request.avoid)}", round(km, 3)))
+    return out
+
+
+def km_outside_countries(
+    geometry: object,
+    countries: object,
+    *,
+    keep: tuple[str, ...] | None = None,
+    only: tuple[str, ...] = (),
+) -> float:
+    """Return the geodesic km of a line lying inside country polygons it should not enter.
+
+    Parameters
+    ----------
+    geometry : shapely LineString or MultiLineString
+        Lon/lat line.
+    countries : geopandas.GeoDataFrame
+        ``iso2`` and ``geometry`` columns (see :func:`geo.countries.read_countries`).
+    keep : tuple of str, optional
+        Count the km inside every country *not* listed (sea does not count).
+    only : tuple of str
+        Count the km inside these countries.
+    """
+    import shapely
+
+    polygons = countries.geometry.values
+    codes = countries["iso2"].to_numpy()
+    hits = shapely.STRtree(polygons).query(geometry, predicate="intersects")
+    wanted = {c.upper() for c in only}
+    allowed = None if keep is None else {c.upper() for c in keep}
+    km = 0.0
+    for i in hits:
+        code = str(codes[i])
+        if (allowed is not None and code not in allowed) or code in wanted:
+            km += GEOD.geometry_length(shapely.intersection(geometry, polygons[i])) / 1000.0
+    return km
