@@ -160,11 +160,15 @@ class Gazetteer:
             tiers[0].extend(exact)
             tiers[0].extend(_by_rank(layer.by_name().get(key, []), layer.ranked))
             prefix, inner = [], []
-            for name, places in layer.by_name().items():
-                if name != key and name.startswith(key):
-                    prefix.extend(places)
-                elif name != key and key in name:
-                    inner.extend(places)
+            for place in layer.places:
+                names = (place.name,) if layer.ranked else (place.name, *place.aliases)
+                folded = [normalize(n) for n in names]
+                if key in folded:
+                    continue
+                if any(n.startswith(key) for n in folded):
+                    prefix.append(place)
+                elif any(key in n for n in folded):
+                    inner.append(place)
             tiers[1].extend(_by_rank(prefix, layer.ranked))
             tiers[2].extend(_by_rank(inner, layer.ranked))
         return _unique([p for tier in tiers for p in tier])[:limit]
