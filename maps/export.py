@@ -27,6 +27,7 @@ from shapely.geometry import (
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
+from geo.model import Scenario
 from routes.geodesy import split_antimeridian
 from routes.routeset import RouteSet
 from routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, LIST_COLUMNS, PLACE_COLUMNS
@@ -290,11 +291,11 @@ def _unique(values: Iterator[Any]) -> list[Any]:
     return list(dict.fromkeys(v for v in values if v not in (None, "")))
 
 
-def _transfer_record(routeset: RouteSet, legs: list[FeatureRecord]) -> FeatureRecord:
+def _transfer_record(scenario: Scenario, legs: list[FeatureRecord]) -> FeatureRecord:
     """Return one transfer: its legs' geometry collected in order, its properties merged."""
     first = legs[0].properties
     tid = first["transfer_id"]
-    transfer = next((t for t in routeset.scenario.transfers if t.id == tid), None)
+    transfer = next((t for t in scenario.transfers if t.id == tid), None)
     props = [leg.properties for leg in legs]
     distances = [p["distance_km"] for p in props if p["distance_km"] is not None]
     starts = [p["period_start"] for p in props if p["period_start"]]
@@ -315,25 +316,27 @@ def _transfer_record(routeset: RouteSet, legs: list[FeatureRecord]) -> FeatureRe
     return FeatureRecord(values["feature_id"], MultiLineString(lines), values)
 
 
-def transfer_records(routeset: RouteSet) -> list[FeatureRecord]:
+def transfer_records(scenario: Scenario, legs: Sequence[FeatureRecord]) -> list[FeatureRecord]:
     """Return one feature per transfer: its legs dissolved into one MultiLineString.
 
     Parameters
     ----------
-    routeset : RouteSet
-        The routed scenario; not modified.
+    scenario : Scenario
+        The scenario, for each transfer's own confidence and note.
+    legs : sequence of FeatureRecord
+        The leg records, as ``feature_records(routeset)["legs"]``.
 
     Returns
     -------
     list of FeatureRecord
-        In order of first appearance in the legs frame, properties as ``TRANSFER_COLUMNS``:
+        In order of first appearance among the legs, properties as ``TRANSFER_COLUMNS``:
         sources and citations of all legs without repeats, the period spanning the legs',
         the summed distance, the transfer's own confidence and note.
     """
     by_transfer: dict[str, list[FeatureRecord]] = {}
-    for leg in feature_records(routeset)["legs"]:
+    for leg in legs:
         by_transfer.setdefault(leg.properties["transfer_id"], []).append(leg)
-    return [_transfer_record(routeset, legs) for legs in by_transfer.values()]
+    return [_transfer_record(scenario, group) for group in by_transfer.values()]
 
 
 # --- GeoJSON --------------------------------------------------------------------------------

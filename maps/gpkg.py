@@ -102,7 +102,8 @@ def gpkg_layers(routeset: RouteSet) -> dict[str, pd.DataFrame]:
     return {
         "places": _layer(records["places"], PLACE_COLUMNS),
         "legs": _layer(records["legs"], LEG_COLUMNS),
-        "transfers": _layer(transfer_records(routeset), TRANSFER_COLUMNS),
+        "transfers": _layer(transfer_records(routeset.scenario, records["legs"]),
+                            TRANSFER_COLUMNS),
         "annotations": _layer(records["annotations"], ANNOTATION_COLUMNS),
         "sources": _sources_table(routeset),
         "attributions": _table(ATTRIBUTION_COLUMNS, attributions),

@@ -70,6 +70,11 @@ def kml_color(hex_color: str, opacity: float = 1.0) -> str:
     -------
     str
         Eight lowercase hex digits, alpha first, then blue, green, red.
+
+    Raises
+    ------
+    ValueError
+        If the colour is not ``#rrggbb``.
     """
     rgb = hex_color.lstrip("#")
     if len(rgb) != 6:
@@ -149,6 +154,7 @@ def _icon_style(style_id: str, color: str, scale: float) -> ET.Element:
 def _styles() -> list[ET.Element]:
     """Return every style: a line style per mode and confidence, an icon per place kind."""
     lines = [_line_style(m, c) for m in MODE_STYLES for c in CONFIDENCE_STYLES]
+    # Google Earth tints one icon with one colour: the fill, or the edge for white-filled marks.
     icons = [_icon_style(f"place-{kind}", p.edge if p.fill == "#FFFFFF" else p.fill,
                          round(p.size / 7.0, 2)) for kind, p in PLACE_STYLES.items()]
     return [*lines, *icons, _icon_style(ANNOTATION_STYLE_ID, ANNOTATION_COLOR, 0.8)]
