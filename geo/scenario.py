@@ -213,6 +213,8 @@ class _Reader:
                 if others:
                     alts = "; ".join(f"{p.name} ({p.kind}, {p.country}, {p.origin})" for p in others[:5])
                     self.passed_over.append(f"{path}: '{text}' -> {place.name} ({place.origin}); passed over: {alts}")
+        if place is None:
+            return None
         self.refs.used.setdefault(place.id, place)
         return self.refs.used[place.id]
 

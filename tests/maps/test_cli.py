@@ -1,0 +1,133 @@
+"""The routemap command: exit codes, messages on stderr, nothing written on bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from maps import cli
+from maps.cli import main
+
+GOOD = """\
+version: 1
+title: One flight
+sources:
+  - {id: src, title: A report, publisher: A publisher, url: "https://example.org/r"}
+transfers:
+  - id: flight
+    label: Cargo flight
+    confidence: reported
+    sources: [src]
+    period: {start: 2024-03-21, end: 2024-03-21}
+    legs:
+      - {mode: air, from: {lat: 39.22, lon: 125.67}, to: {lat: 43.40, lon: 132.15}}
+"""
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance on a sphere of the mean Earth radius (an independent check)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_build_air_only_scenario(tmp_path, capsys):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(GOOD)
+    out = tmp_path / "out"
+    code, _, err = _run(capsys, "build", str(scenario), "--out", str(out), "--formats", "geojson,csv")
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["legs.csv", "manifest.json", "routes.geojson"]
+    data = json.loads((out / "routes.geojson").read_text())
+    leg = next(f for f in data["features"] if f["properties"].get("feature_type") == "leg")
+    assert leg["properties"]["geometry_kind"] == "great_circle"
+    assert leg["properties"]["distance_km"] == pytest.approx(_haversine_km(39.22, 125.67, 43.40, 132.15), rel=0.005)
+
+
+def test_bad_scenario_exits_2_and_writes_nothing(tmp_path, capsys):
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text(GOOD.replace("lat: 39.22", "lat: 99.22").replace("publisher: A publisher", "publisher: ''"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "map.html").write_text("previous good output")
+    code, stdout, err = _run(capsys, "build", str(scenario), "--out", str(out))
+    assert code == 2
+    assert stdout == ""
+    assert err.splitlines() == [
+        f"error: {scenario}:4: sources[0].publisher: expected text, found an empty string",
+        f"error: {scenario}:12: transfers[0].legs[0].from.lat: expected a number in [-90, 90], found 99.22",
+    ]
+    assert [p.name for p in out.iterdir()] == ["map.html"]
+    assert (out / "map.html").read_text() == "previous good output"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["build", "--formats", "html,jpeg"], "error: --formats: unknown format 'jpeg'"),
+    (["build", "--size", "big"], "error: --size 'big' is not WIDTHxHEIGHT, e.g. 1920x1080"),
+    (["build", "--size", "10x10"], "error: --size '10x10' is out of range"),
+    (["build", "--dpi", "5"], "error: --dpi 5 is out of range (30 to 1200)"),
+    (["route", "100,200", "1,1", "--mode", "air"], "error: '100,200': latitude must be in [-90, 90]"),
+    (["route", "1,1", "2,2", "--mode", "air", "--within", "RU"], "error: --within applies to rail and road legs"),
+    (["route", "1,1", "2,2", "--mode", "sea", "--avoid", "suezz"], "error: 'suezz' is not a known sea passage"),
+    (["places", "zzzzqqq"], "error: no place matches 'zzzzqqq'"),
+])
+def test_usage_errors_exit_2(tmp_path, capsys, argv, message):
+    if argv[0] == "build":
+        argv = [*argv, "--out", str(tmp_path / "o")]
+    code, _, err = _run(capsys, *argv)
+    assert code == 2
+    assert err.startswith(message)
+    assert not (tmp_path / "o").exists()
+
+
+def test_unknown_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["frobnicate"])
+    assert info.value.code == 2
+
+
+def test_route_air_writes_geojson(tmp_path, capsys):
+    target = tmp_path / "leg.geojson"
+    code, out, _ = _run(capsys, "route", "39.22,125.67", "43.40,132.15", "--mode", "air", "--out", str(target))
+    assert code == 0
+    assert out.startswith("71") and "km air" in out and "(great_circle)" in out
+    data = json.loads(target.read_text())
+    props = next(f["properties"] for f in data["features"] if f["properties"].get("feature_type") == "leg")
+    for key in ("transfer_id", "leg_index", "mode", "from_id", "to_id", "from_name", "to_name",
+                "distance_km", "geometry_kind", "confidence", "sources", "period_start",
+                "period_end", "cargo", "carrier"):
+        assert key in props
+
+
+def test_places_finds_rajin_with_its_locode(capsys):
+    code, out, _ = _run(capsys, "places", "najin")
+    assert code == 0
+    first = out.splitlines()[1]
+    assert first.startswith("rajin ") and "KPNJN" in first and "KP" in first
+
+
+def test_internal_error_exits_1_without_traceback(monkeypatch, capsys):
+    def boom(args):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(cli, "_cmd_places", boom)
+    code, _, err = _run(capsys, "places", "x")
+    assert code == 1
+    assert err == "internal error: RuntimeError: kaboom (run with --debug for the traceback)\n"
+    code, _, err = _run(capsys, "places", "x", "--debug")
+    assert code == 1 and "Traceback" in err
+
+
+def test_every_command_has_help_with_an_example(capsys):
+    for command in ("build", "route", "check", "places"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert "examples:" in capsys.readouterr().out
