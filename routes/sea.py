@@ -212,7 +212,7 @@ def _route_pair(
     knows nothing of them.
     """
     lane_path = _lane_path(network, lanes, a, b, request=request, tags=tags)
-    repaired = None if lane_path is None else _repair(network, lane_path)
+    repaired = None if lane_path is None else _repaired(network, lane_path)
     grid_allowed = a.node is None and b.node is None and not tags - set(DEFAULT_AVOID)
     if grid_allowed and (repaired is None or _still_on_land(network, repaired)):
         direct = _grid_route(network, a.point, b.point)
@@ -302,10 +302,26 @@ def _explain_avoid(
         )
 
 
+def _repaired(network: SeaNetwork, path: _Path, *, passes: int = 3) -> _Path:
+    """Repair a path again while it still crosses land and repairs still help.
+
+    A detour found on a coarse grid may clip a headland between two cell centres; the next
+    pass repairs that short stretch on a finer grid.
+    """
+    for _ in range(passes):
+        if not _still_on_land(network, path):
+            break
+        fixed = _repair(network, path)
+        if fixed.coords == path.coords and fixed.kinds == path.kinds:
+            break
+        path = fixed
+    return path
+
+
 def _repair(network: SeaNetwork, path: _Path) -> _Path:
     """Replace every stretch of a lane path that crosses land with a water-grid detour."""
     coords, kinds = list(path.coords), list(path.kinds)
-    bad = segments_over_land(coords, network.land) & ~np.isin(kinds, [_CANAL])
+    bad = segments_over_land(coords, network.land) & ~np.isin(kinds, _EXEMPT)
     for first, last in reversed(_runs(bad)):
         span = _widen(network, coords, first, last + 1)
         detour = _detour(network, coords[span[0]:span[1] + 1]) if span else None
@@ -402,7 +418,7 @@ def _assemble(network: SeaNetwork, ends: list[_End], paths: list[_Path]) -> Rout
         _land_km_beyond_ends(network, path, a.snap_km, b.snap_km)
         for path, a, b in zip(paths, ends[:-1], ends[1:])
     )
-    inland = sum(_kind_km(path, _EXEMPT) for path in paths)
+    inland = sum(_exempt_land_km(network, path) for path in paths)
     return RoutedLeg(
         geometry=to_lonlat_geometry(dense),
         distance_km=geodesic_length_km(dense),
@@ -430,9 +446,14 @@ def _land_km_beyond_ends(network: SeaNetwork, path: _Path, snap_a: float, snap_b
     return float(land_km_of_segments(pieces, network.land).sum())
 
 
-def _kind_km(path: _Path, kinds: tuple[str, ...]) -> float:
-    lengths = segment_lengths_km(path.coords)
-    return float(lengths[np.isin(path.kinds, kinds)].sum())
+def _exempt_land_km(network: SeaNetwork, path: _Path) -> float:
+    """Return km over land along canal and inland-waterway segments."""
+    exempt = np.isin(path.kinds, _EXEMPT)
+    if not exempt.any():
+        return 0.0
+    arr = np.asarray(path.coords, dtype=float)
+    pieces = np.stack([arr[:-1][exempt], arr[1:][exempt]], axis=1)
+    return float(land_km_of_segments(pieces, network.land).sum())
 
 
 def _snap_finding(end: _End) -> Finding:
