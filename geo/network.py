@@ -7,7 +7,9 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from importlib import metadata, util
 from pathlib import Path
@@ -182,11 +184,11 @@ def read_scgraph_source(name: str) -> tuple[str, str]:
 
 
 def _literal(text: str, name: str) -> str:
-    start = text.find(f"\n{name}=")
-    if start < 0:
+    found = re.search(rf"^{name}\s*=", text, flags=re.MULTILINE)
+    if found is None:
         raise NetworkDataError(f"no '{name}=' literal found in the scgraph_data module")
-    end = text.find("\n", start + 1)
-    return text[start + len(name) + 2 : end if end > 0 else len(text)]
+    end = text.find("\n", found.end())
+    return text[found.end() : end if end > 0 else len(text)]
 
 
 def parse_scgraph_source(text: str) -> tuple[EdgeList, np.ndarray, np.ndarray]:
@@ -415,12 +417,10 @@ def read_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict]:
         If the file is missing, truncated, unreadable or its checksum does not match.
     """
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as data:
             arrays = {key: data[key] for key in data.files}
         meta = json.loads(arrays.pop("__meta__").tobytes().decode())
-    except (OSError, ValueError, KeyError, EOFError) as exc:
-        raise NetworkDataError(f"cache {path} is unreadable: {exc}") from exc
-    except Exception as exc:  # zipfile.BadZipFile and friends from a truncated file
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         raise NetworkDataError(f"cache {path} is unreadable: {exc}") from exc
     if meta.get("sha256") != _checksum(arrays, ()):
         raise NetworkDataError(f"cache {path} fails its checksum")

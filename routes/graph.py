@@ -563,8 +563,9 @@ def _expand(index: RoutingIndex, edges: np.ndarray, forward: np.ndarray) -> np.n
     inner = np.where(fwd, base + slot - 1, base + length - slot)
     start = np.where(forward, index.edge_u[edges], index.edge_v[edges])
     end = index.edge_v[edges[-1]] if forward[-1] else index.edge_u[edges[-1]]
+    pool = index.chain_nodes if index.chain_nodes.size else np.zeros(1, dtype=np.int32)
     nodes = np.where(slot == 0, index.junction_node[np.repeat(start, counts)],
-                     index.chain_nodes[np.clip(inner, 0, max(index.chain_nodes.size - 1, 0))])
+                     pool[np.clip(inner, 0, pool.size - 1)])
     return np.append(nodes, index.junction_node[end]).astype(np.int64)
 
 
@@ -673,19 +674,39 @@ def snap(network: Network, lon: float, lat: float, *, eligible: np.ndarray | Non
     return Snap(best, _km(network, best, lon, lat))
 
 
-def _snap_stops(network: Network, request: LegRequest, allowed: np.ndarray | None) -> list[Snap]:
-    """Snap every stop, all onto one connected component (the one nearest them in total)."""
+def _snap_stops(
+    network: Network, request: LegRequest, allowed: np.ndarray | None, options: LegOptions
+) -> list[Snap]:
+    """Snap every stop, all onto one connected component (the one nearest them in total).
+
+    Raises
+    ------
+    UnroutableLegError
+        If a stop's nearest allowed node is much farther than its nearest node: the stop lies
+        in a country the leg may not use.
+    """
     snaps = [snap(network, s.lon, s.lat, eligible=allowed) for s in request.stops]
+    if allowed is not None:
+        for s, found in zip(request.stops, snaps):
+            free = snap(network, s.lon, s.lat)
+            if found.km > free.km + options.snap_warn_km:
+                raise UnroutableLegError(
+                    f"{s.name} lies in a country the leg may not use (nearest allowed "
+                    f"{options.mode} node {found.km:.0f} km away, nearest node {free.km:.0f} km)"
+                )
     component = load_index(network).node_component()
     labels = {int(component[s.node]) for s in snaps}
     if len(labels) == 1:
         return snaps
-    options = []
+    choices = []
     for label in sorted(labels):
         eligible = component == label if allowed is None else allowed & (component == label)
         option = [snap(network, s.lon, s.lat, eligible=eligible) for s in request.stops]
-        options.append((sum(s.km for s in option), option))
-    return min(options, key=lambda o: o[0])[1]
+        if all(o.km <= s.km + options.snap_warn_km for o, s in zip(option, snaps)):
+            choices.append((sum(o.km for o in option), option))
+    if not choices:
+        raise UnroutableLegError("the stops lie on parts of the network that do not connect")
+    return min(choices, key=lambda c: c[0])[1]
 
 
 def route_leg(
@@ -724,7 +745,7 @@ def route_leg(
         raise UnroutableLegError(f"{request.label}: a leg needs at least two stops")
     allowed = allowed_nodes(network, within=request.within, avoid=request.avoid)
     try:
-        snaps = _snap_stops(network, request, allowed)
+        snaps = _snap_stops(network, request, allowed, options)
         paths = [shortest_path(network, a.node, b.node, allowed=allowed)
                  for a, b in zip(snaps[:-1], snaps[1:])]
     except UnroutableLegError as exc:
