@@ -66,7 +66,13 @@ class PlaceError(RouteMapError, LookupError):
 
 
 class UnroutableLegError(RouteMapError, ValueError):
-    """A leg's mode network cannot connect its ends (or honour its constraints)."""
+    """A leg's mode network cannot connect its ends (or honour its constraints).
+
+    One instance may carry several legs' messages, one per line.
+    """
+
+    def messages(self) -> list[str]:
+        return [f"error: {line}" for line in str(self).splitlines()]
 
 
 class NetworkDataError(RouteMapError, OSError):

@@ -11,6 +11,7 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from geo.countries import NATURAL_EARTH_ATTRIBUTION
+from geo.errors import UnroutableLegError
 from geo.gazetteer import GEONAMES_ATTRIBUTION, SEAROUTE_ATTRIBUTION
 from geo.model import Leg, Place, Scenario, Transfer
 from routes.leg import Finding, LegRequest, RoutedLeg, Stop
@@ -112,11 +113,17 @@ def build(scenario: Scenario, *, routers: Mapping[str, Router] | None = None,
     routers = dict(routers) if routers is not None else default_routers()
     jobs = [(t, i, leg) for t in scenario.transfers for i, leg in enumerate(t.legs)]
     routed: list[RoutedLeg] = []
+    failures: list[str] = []
     for n, (transfer, i, leg) in enumerate(jobs):
         request = leg_request(transfer, leg, i)
         if progress is not None:
             progress(n, len(jobs), request.label)
-        routed.append(route_reported(request, leg.path) if leg.path else routers[leg.mode](request))
+        try:
+            routed.append(route_reported(request, leg.path) if leg.path else routers[leg.mode](request))
+        except UnroutableLegError as exc:
+            failures.append(_located(scenario, transfer, leg, i, str(exc)))
+    if failures:
+        raise UnroutableLegError("\n".join(failures))
     findings = _findings(scenario, jobs, routed)
     return RouteSet(
         scenario=scenario,
@@ -126,6 +133,15 @@ def build(scenario: Scenario, *, routers: Mapping[str, Router] | None = None,
         findings=findings,
         attributions=_attributions(scenario, routed),
     )
+
+
+def _located(scenario: Scenario, transfer: Transfer, leg: Leg, index: int, message: str) -> str:
+    """Prefix a routing failure with the scenario file, the leg's line and its key path."""
+    where = scenario.path or "<scenario>"
+    if leg.line is not None:
+        where = f"{where}:{leg.line}"
+    t_index = scenario.transfers.index(transfer)
+    return f"{where}: transfers[{t_index}].legs[{index}]: {message}"
 
 
 def _citations(scenario: Scenario, ids: tuple[str, ...]) -> list[str]:
