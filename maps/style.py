@@ -13,6 +13,8 @@ __all__ = [
     "CONFIDENCE_STYLES",
     "PLACE_STYLES",
     "ANNOTATION_COLOR",
+    "BasemapStyle",
+    "BASEMAP_STYLE",
     "line_width",
     "svg_dasharray",
 ]
@@ -83,6 +85,44 @@ PLACE_STYLES: dict[str, PlaceStyle] = {
 }
 
 ANNOTATION_COLOR = "#222222"
+
+
+@dataclass(frozen=True)
+class BasemapStyle:
+    """How the basemap and the map furniture are drawn (colours as hex, widths in points)."""
+
+    sea: str
+    land: str
+    focus_land: str
+    coast: str
+    coast_width: float
+    border: str
+    border_width: float
+    rail: str
+    rail_width: float
+    country_label: str
+    text: str
+    muted_text: str
+    halo: str
+    accent: str
+
+
+BASEMAP_STYLE = BasemapStyle(
+    sea="#D6E4EE",
+    land="#ECE9E2",
+    focus_land="#F8F6F1",
+    coast="#6F8FA6",
+    coast_width=0.7,
+    border="#9C968A",
+    border_width=0.8,
+    rail="#8F8A80",
+    rail_width=0.45,
+    country_label="#8A8375",
+    text="#1F2328",
+    muted_text="#5C6166",
+    halo="#FFFFFF",
+    accent="#C8102E",
+)
 
 
 def line_width(mode: str, quantity: float | None, max_quantity: float | None) -> float:

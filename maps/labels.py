@@ -1,0 +1,254 @@
+"""Label placement: boxes around anchors that never collide, with leader lines when moved."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Box", "LabelRequest", "Placement", "place_labels", "boxes_overlap"]
+
+# Positions tried next to an anchor, best first (Imhof: upper right is the most legible).
+_NEAR_ANGLES = (45.0, 0.0, -45.0, 135.0, 180.0, -135.0, 90.0, -90.0)
+_FAR_ANGLES = tuple(float(a) for a in range(0, 360, 30))
+
+
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned box in display units (y up)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def width(self) -> float:
+        """Return the box width."""
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        """Return the box height."""
+        return self.y1 - self.y0
+
+    def overlaps(self, other: Box) -> bool:
+        """Return True if the two boxes share any area."""
+        return (self.x0 < other.x1 and other.x0 < self.x1
+                and self.y0 < other.y1 and other.y0 < self.y1)
+
+    def padded(self, pad: float) -> Box:
+        """Return the box grown by ``pad`` on every side."""
+        return Box(self.x0 - pad, self.y0 - pad, self.x1 + pad, self.y1 + pad)
+
+    def contains(self, other: Box) -> bool:
+        """Return True if ``other`` lies wholly inside this box."""
+        return (self.x0 <= other.x0 and other.x1 <= self.x1
+                and self.y0 <= other.y0 and other.y1 <= self.y1)
+
+    def nearest_point(self, x: float, y: float) -> tuple[float, float]:
+        """Return the point of the box closest to (x, y)."""
+        return min(max(x, self.x0), self.x1), min(max(y, self.y0), self.y1)
+
+
+@dataclass(frozen=True)
+class LabelRequest:
+    """A label to place: its anchor, its measured size and how much it matters.
+
+    Attributes
+    ----------
+    key : str
+        Identifies the label in the result.
+    x, y : float
+        The anchor (the marker's centre), display units.
+    width, height : float
+        The label's measured size, display units.
+    clearance : float
+        Radius around the anchor the label must keep clear of (the marker).
+    priority : float
+        Higher is placed first, so it gets the best position.
+    centred : bool
+        An area label (a country name): tried centred on the anchor and nudged a little,
+        never moved away with a leader.
+    """
+
+    key: str
+    x: float
+    y: float
+    width: float
+    height: float
+    clearance: float = 0.0
+    priority: float = 0.0
+    centred: bool = False
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a label went; ``leader`` is True when it sits away from its anchor."""
+
+    key: str
+    box: Box
+    anchor: tuple[float, float]
+    leader: bool
+
+    def leader_line(self, clearance: float) -> tuple[tuple[float, float], tuple[float, float]]:
+        """Return the leader's ends: from the marker's rim to the box's nearest point."""
+        ax, ay = self.anchor
+        bx, by = self.box.nearest_point(ax, ay)
+        dist = math.hypot(bx - ax, by - ay) or 1.0
+        return (ax + (bx - ax) * clearance / dist, ay + (by - ay) * clearance / dist), (bx, by)
+
+
+def boxes_overlap(boxes: Sequence[Box]) -> list[tuple[int, int]]:
+    """Return every pair of indices of boxes that share area (for tests and checks)."""
+    return [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+            if boxes[i].overlaps(boxes[j])]
+
+
+def _candidate(req: LabelRequest, distance: float, angle: float) -> Box:
+    """Return the box whose corner or edge nearest the anchor clears a square of ``distance``."""
+    c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    reach = distance / max(abs(c), abs(s))
+    px, py = req.x + reach * c, req.y + reach * s
+    fx, fy = max(-1.0, min(1.0, 1.6 * c)), max(-1.0, min(1.0, 1.6 * s))
+    cx, cy = px + fx * req.width / 2.0, py + fy * req.height / 2.0
+    return Box(cx - req.width / 2.0, cy - req.height / 2.0,
+               cx + req.width / 2.0, cy + req.height / 2.0)
+
+
+class _Occupancy:
+    """The boxes taken so far and the points a label should rather not cover."""
+
+    def __init__(self, obstacles: Sequence[Box], avoid: np.ndarray) -> None:
+        self.boxes = np.array([[b.x0, b.y0, b.x1, b.y1] for b in obstacles]).reshape(-1, 4)
+        self.avoid = np.asarray(avoid, dtype=float).reshape(-1, 2)
+        self.hard_points = np.empty((0, 2))
+
+    def free(self, box: Box, pad: float) -> bool:
+        b = self.boxes
+        hit = ((box.x0 - pad < b[:, 2]) & (b[:, 0] < box.x1 + pad)
+               & (box.y0 - pad < b[:, 3]) & (b[:, 1] < box.y1 + pad))
+        return not hit.any() and _count_inside(self.hard_points, box) == 0
+
+    def cost(self, box: Box) -> int:
+        return _count_inside(self.avoid, box)
+
+    def take(self, box: Box) -> None:
+        self.boxes = np.vstack([self.boxes, [[box.x0, box.y0, box.x1, box.y1]]])
+
+    def line_free(self, a: tuple[float, float], b: tuple[float, float]) -> bool:
+        t = np.linspace(0.0, 1.0, 12)[:, None]
+        pts = np.asarray(a) + (np.asarray(b) - np.asarray(a)) * t
+        bx = self.boxes
+        inside = ((pts[:, None, 0] > bx[None, :, 0]) & (pts[:, None, 0] < bx[None, :, 2])
+                  & (pts[:, None, 1] > bx[None, :, 1]) & (pts[:, None, 1] < bx[None, :, 3]))
+        return not inside[1:-1].any()
+
+    def take_line(self, a: tuple[float, float], b: tuple[float, float]) -> None:
+        t = np.linspace(0.0, 1.0, 12)[1:-1, None]
+        pts = np.asarray(a) + (np.asarray(b) - np.asarray(a)) * t
+        self.hard_points = np.vstack([self.hard_points, pts])
+
+
+def _count_inside(points: np.ndarray, box: Box) -> int:
+    if len(points) == 0:
+        return 0
+    x, y = points[:, 0], points[:, 1]
+    return int(np.count_nonzero((x > box.x0) & (x < box.x1) & (y > box.y0) & (y < box.y1)))
+
+
+def _rings(req: LabelRequest, gap: float, step: float, max_distance: float):
+    """Yield (ring number, distance, angles) from the nearest ring outwards."""
+    yield 0, req.clearance + gap, _NEAR_ANGLES
+    ring, distance = 1, req.clearance + gap + step
+    while distance <= max_distance:
+        yield ring, distance, _FAR_ANGLES
+        ring, distance = ring + 1, distance + step
+
+
+def _place_centred(req: LabelRequest, occ: _Occupancy, bounds: Box, pad: float
+                   ) -> Placement | None:
+    w, h = req.width, req.height
+    for dx, dy in ((0, 0), (0, h), (0, -h), (w / 3, 0), (-w / 3, 0), (0, 2 * h), (0, -2 * h)):
+        cx, cy = req.x + dx, req.y + dy
+        box = Box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+        if bounds.contains(box) and occ.free(box, pad):
+            return Placement(req.key, box, (req.x, req.y), False)
+    return None
+
+
+def _place_one(req: LabelRequest, occ: _Occupancy, bounds: Box, *, gap: float, step: float,
+               max_distance: float, pad: float) -> Placement | None:
+    if req.centred:
+        return _place_centred(req, occ, bounds, pad)
+    best: tuple[float, Box, int] | None = None
+    for ring, distance, angles in _rings(req, gap, step, max_distance):
+        if best is not None and best[0] <= ring:
+            break
+        for order, angle in enumerate(angles):
+            box = _candidate(req, distance, angle)
+            if not bounds.contains(box) or not occ.free(box, pad):
+                continue
+            placement = Placement(req.key, box, (req.x, req.y), ring > 0)
+            if ring and not occ.line_free(*placement.leader_line(req.clearance)):
+                continue
+            score = ring + 0.2 * min(occ.cost(box), 25) + 0.001 * order
+            if best is None or score < best[0]:
+                best = (score, box, ring)
+    if best is None:
+        return None
+    return Placement(req.key, best[1], (req.x, req.y), best[2] > 0)
+
+
+def place_labels(
+    requests: Sequence[LabelRequest],
+    *,
+    obstacles: Sequence[Box],
+    bounds: Box,
+    avoid: np.ndarray | None = None,
+    gap: float = 3.0,
+    step: float = 14.0,
+    max_distance: float = 160.0,
+    pad: float = 1.5,
+) -> tuple[list[Placement], list[str]]:
+    """Place labels greedily, most important first, so that no two boxes overlap.
+
+    Each label tries eight positions around its anchor, then rings further out (drawn with a
+    leader line), up to ``max_distance``. A position must lie inside ``bounds``, clear every
+    obstacle, placed label and leader line; among those allowed it prefers near, then
+    covering few ``avoid`` points (e.g. samples of route lines), then the classic order.
+
+    Parameters
+    ----------
+    requests : sequence of LabelRequest
+        Labels with measured sizes, in display units.
+    obstacles : sequence of Box
+        Boxes no label may touch: markers, the legend, the scale bar...
+    bounds : Box
+        Labels must lie inside it.
+    avoid : numpy.ndarray, optional
+        (n, 2) points a label should rather not cover.
+    gap, step, max_distance, pad : float
+        Distance from marker to label, ring spacing, farthest ring, and padding between boxes.
+
+    Returns
+    -------
+    tuple
+        The placements in placing order, and the keys of labels that found no room.
+    """
+    occ = _Occupancy(obstacles, np.empty((0, 2)) if avoid is None else avoid)
+    placed: list[Placement] = []
+    dropped: list[str] = []
+    for req in sorted(requests, key=lambda r: (-r.priority, r.key)):
+        result = _place_one(req, occ, bounds, gap=gap, step=step,
+                            max_distance=max_distance, pad=pad)
+        if result is None:
+            dropped.append(req.key)
+            continue
+        occ.take(result.box)
+        if result.leader:
+            occ.take_line(*result.leader_line(req.clearance))
+        placed.append(result)
+    return placed, dropped

@@ -1,0 +1,509 @@
+"""Briefing slides: the overview and one slide per transfer, as PNG, SVG and PDF bytes."""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import matplotlib
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from geo.countries import country_codes_at, load_countries
+from maps.basemap import country_label_points, load_basemap, load_rail_context
+from maps.fonts import font_chain, printable
+from maps.furniture import (
+    LegendContent,
+    NorthArrow,
+    ScaleBar,
+    draw_badge,
+    draw_callout_list,
+    draw_inset,
+    draw_legend,
+    draw_north_arrow,
+    draw_scale_bar,
+    scale_bar_for,
+    text_halo,
+)
+from maps.labels import Box, LabelRequest, Placement, place_labels
+from maps.layers import (
+    Z,
+    draw_basemap,
+    draw_places,
+    draw_routes,
+    marker_radius_points,
+    project_parts,
+)
+from maps.projection import MapFrame, fit_frame
+from maps.slidespec import SlideSpec, format_quantity, overview_spec, transfer_specs
+from maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES, line_width
+from routes.routeset import RouteSet
+
+__all__ = [
+    "FORMATS",
+    "ComposedSlide",
+    "compose_slide",
+    "compose_slides",
+    "figure_bytes",
+    "render_slides",
+]
+
+log = logging.getLogger(__name__)
+
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+_BASE_WIDTH_IN = 12.8  # 1920 px at 150 dpi: the size every other size is drawn relative to
+_MAP_RECT = (0.018, 0.118, 0.735, 0.735)
+_PANEL_RECT = (0.771, 0.118, 0.211, 0.735)
+_MIN_SPAN_M = 120_000.0
+_COUNTRY_SHORT = {"CN": "China", "KP": "North Korea", "KR": "South Korea", "US": "United States",
+                  "GB": "United Kingdom", "CZ": "Czechia", "CD": "DR Congo"}
+
+
+@dataclass(frozen=True)
+class ComposedSlide:
+    """A drawn slide and the facts tests and decks check it by."""
+
+    spec: SlideSpec
+    figure: Figure
+    frame: MapFrame
+    scale_bar: ScaleBar
+    north_arrow: NorthArrow
+    labels: tuple[Placement, ...]
+    dropped: tuple[str, ...]
+
+
+@dataclass
+class _Canvas:
+    """What every drawing step of one slide needs."""
+
+    fig: Figure
+    ax: Axes
+    frame: MapFrame
+    scale: float
+    upp: float
+    texts: dict[str, str]
+
+    def to_display(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return self.ax.transData.transform(np.column_stack([x, y]))
+
+    def to_data(self, px: float, py: float) -> tuple[float, float]:
+        x, y = self.ax.transData.inverted().transform((px, py))
+        return float(x), float(y)
+
+    @property
+    def px_per_pt(self) -> float:
+        return self.fig.dpi / 72.0
+
+
+def _text(canvas: _Canvas, value: str) -> str:
+    return canvas.texts.get(value, value)
+
+
+def _setup(spec: SlideSpec, size: tuple[int, int], dpi: float,
+           texts: dict[str, str]) -> _Canvas:
+    fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor="white")
+    FigureCanvasAgg(fig)
+    scale = size[0] / dpi / _BASE_WIDTH_IN
+    ax = fig.add_axes(_MAP_RECT)
+    w_px, h_px = size[0] * _MAP_RECT[2], size[1] * _MAP_RECT[3]
+    lon, lat = spec.extent[:, 0], spec.extent[:, 1]
+    frame = fit_frame(lon, lat, aspect=w_px / h_px, margin=0.07, min_span_m=_MIN_SPAN_M)
+    ax.set_xlim(frame.xmin, frame.xmax)
+    ax.set_ylim(frame.ymin, frame.ymax)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#8C8F93")
+        spine.set_linewidth(0.8 * scale)
+    upp = frame.width / (w_px / dpi * 72.0)
+    return _Canvas(fig, ax, frame, scale, upp, texts)
+
+
+def _draw_header(canvas: _Canvas, spec: SlideSpec) -> None:
+    fig, s = canvas.fig, canvas.scale
+    left = _MAP_RECT[0]
+    fig.text(left, 0.962, spec.kicker.upper(), fontsize=9.0 * s, fontweight="bold",
+             color=BASEMAP_STYLE.accent, ha="left", va="top", gid="kicker")
+    fig.text(left, 0.935, _text(canvas, spec.title), fontsize=23.0 * s, fontweight="bold",
+             color=BASEMAP_STYLE.text, ha="left", va="top", gid="title")
+    if spec.subtitle:
+        fig.text(left, 0.888, _text(canvas, spec.subtitle), fontsize=12.5 * s,
+                 color=BASEMAP_STYLE.muted_text, ha="left", va="top", gid="subtitle")
+    if spec.as_of:
+        right = _PANEL_RECT[0] + _PANEL_RECT[2]
+        fig.text(right, 0.935, spec.as_of, fontsize=11.0 * s, color=BASEMAP_STYLE.text,
+                 ha="right", va="top", gid="as-of")
+
+
+def _fit_footer_line(prefix: str, items: Sequence[str], *, limit: int) -> str:
+    text = prefix + "; ".join(items) + "."
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    for item in items:
+        more = len(items) - len(kept) - 1
+        tail = f"; and {more} more (full citations in the deck notes)."
+        if len(prefix + "; ".join([*kept, item]) + tail) > limit:
+            break
+        kept.append(item)
+    more = len(items) - len(kept)
+    return prefix + "; ".join(kept) + f"; and {more} more (full citations in the deck notes)."
+
+
+def _draw_footer(canvas: _Canvas, spec: SlideSpec) -> None:
+    fig, s = canvas.fig, canvas.scale
+    left, right = _MAP_RECT[0], _PANEL_RECT[0] + _PANEL_RECT[2]
+    size = 7.6 * s
+    chars = int((right - left) * fig.get_figwidth() * 72.0 / (size * 0.55))
+    sources = _fit_footer_line("Sources: ", list(spec.sources), limit=2 * chars)
+    data = "Data: " + " \u00b7 ".join(spec.attributions)
+    fig.text(left, 0.095, _wrap(sources, chars), fontsize=size, color=BASEMAP_STYLE.text,
+             ha="left", va="top", linespacing=1.3, gid="footer-sources")
+    fig.text(left, 0.044, _wrap(data, chars), fontsize=size, color=BASEMAP_STYLE.muted_text,
+             ha="left", va="top", linespacing=1.3, gid="footer-data")
+    fig.text(right, 0.012, _projection_note(canvas.frame), fontsize=6.5 * s,
+             color=BASEMAP_STYLE.muted_text, ha="right", va="bottom", gid="footer-projection")
+
+
+def _wrap(text: str, chars: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, chars))
+
+
+def _projection_note(frame: MapFrame) -> str:
+    params = dict(p[1:].split("=", 1) for p in frame.proj.split() if "=" in p)
+
+    def deg(v: str, pos: str, neg: str) -> str:
+        x = float(v)
+        return f"{abs(x):.1f}\u00b0{pos if x >= 0 else neg}"
+
+    if params.get("proj") == "lcc":
+        return (f"Lambert conformal conic projection, standard parallels "
+                f"{deg(params['lat_1'], 'N', 'S')} and {deg(params['lat_2'], 'N', 'S')}, "
+                f"central meridian {deg(params['lon_0'], 'E', 'W')}; WGS 84")
+    return f"Mercator projection, central meridian {deg(params.get('lon_0', '0'), 'E', 'W')}; WGS 84"
+
+
+def _focus_countries(spec: SlideSpec) -> frozenset[str]:
+    if not spec.places:
+        return frozenset()
+    lon = np.array([p.lon for p in spec.places])
+    lat = np.array([p.lat for p in spec.places])
+    return frozenset(c for c in country_codes_at(load_countries(), lon, lat) if c)
+
+
+def _draw_map(canvas: _Canvas, spec: SlideSpec, focus_iso: frozenset[str]) -> list:
+    frame, s = canvas.frame, canvas.scale
+    px_m = frame.width / (canvas.ax.bbox.width)
+    basemap = load_basemap(frame, tolerance_m=px_m / 2.0)
+    rail = load_rail_context(frame, tolerance_m=px_m)
+    draw_basemap(canvas.ax, basemap, focus=focus_iso, scale=s, rail=rail)
+    routes = [(r, project_parts(r, frame), spec.is_focus(r)) for r in spec.routes]
+    draw_routes(canvas.ax, routes, scale=s, units_per_point=canvas.upp)
+    marks = []
+    for mark in spec.places:
+        x, y = frame.forward(np.array([mark.lon]), np.array([mark.lat]))
+        marks.append((mark, float(x[0]), float(y[0])))
+    draw_places(canvas.ax, marks, scale=s)
+    extra = () if rail is None else (rail.attribution,)
+    return [basemap, routes, marks, extra]
+
+
+def _draw_furniture(canvas: _Canvas) -> tuple[ScaleBar, NorthArrow, Box]:
+    frame, s, upp = canvas.frame, canvas.scale, canvas.upp
+    bar = scale_bar_for(frame, fraction=0.16)
+    x0 = frame.xmin + 22 * s * upp
+    y0 = frame.ymin + 24 * s * upp
+    bounds = draw_scale_bar(canvas.ax, bar, x=x0 + 34 * s * upp, y=y0, upp=upp, scale=s)
+    north = draw_north_arrow(canvas.ax, frame, x=x0 + 4 * s * upp, y=y0 + 12 * s * upp,
+                             upp=upp, scale=s)
+    xmin, ymin = x0 - 14 * s * upp, bounds[1] - 2 * s * upp
+    xmax, ymax = bounds[2], max(bounds[3], y0 + 40 * s * upp)
+    canvas.ax.add_patch(matplotlib.patches.FancyBboxPatch(
+        (xmin, ymin), xmax - xmin, ymax - ymin, boxstyle=f"round,pad=0,rounding_size={4*s*upp}",
+        facecolor="white", edgecolor="#B9BCBF", linewidth=0.6 * s, alpha=0.88,
+        zorder=Z["furniture"] - 0.5))
+    lo = canvas.to_display(np.array([xmin]), np.array([ymin]))[0]
+    hi = canvas.to_display(np.array([xmax]), np.array([ymax]))[0]
+    return bar, north, Box(lo[0], lo[1], hi[0], hi[1])
+
+
+def _route_samples(canvas: _Canvas, routes: list, step_px: float = 5.0) -> np.ndarray:
+    pts = []
+    for _, parts, focus in routes:
+        for xy in parts:
+            d = canvas.to_display(xy[:, 0], xy[:, 1])
+            seg = np.hypot(*np.diff(d, axis=0).T)
+            n = np.maximum(np.ceil(seg / step_px).astype(int), 1)
+            for (a, b), k in zip(zip(d[:-1], d[1:]), n):
+                t = np.linspace(0, 1, k, endpoint=False)[:, None]
+                pts.append(a + (b - a) * t)
+    return np.concatenate(pts) if pts else np.zeros((0, 2))
+
+
+def _measure(canvas: _Canvas, text: str, **style) -> tuple[float, float]:
+    artist = canvas.ax.text(0, 0, text, ha="center", va="center", **style)
+    ext = artist.get_window_extent(canvas.fig.canvas.get_renderer())
+    artist.remove()
+    return ext.width, ext.height
+
+
+def _label_style(canvas: _Canvas, kind: str) -> dict:
+    s = canvas.scale
+    if kind == "country":
+        return {"fontsize": 10.5 * s, "color": BASEMAP_STYLE.country_label,
+                "fontweight": "normal", "linespacing": 1.0}
+    return {"fontsize": 9.0 * s, "color": BASEMAP_STYLE.text, "fontweight": "normal"}
+
+
+def _in_view(canvas: _Canvas, x: float, y: float) -> bool:
+    f = canvas.frame
+    return f.xmin <= x <= f.xmax and f.ymin <= y <= f.ymax
+
+
+def _label_requests(canvas: _Canvas, spec: SlideSpec, marks: list) -> tuple[list, list, dict]:
+    ppp = canvas.px_per_pt
+    requests, obstacles, styles = [], [], {}
+    for mark, x, y in marks:
+        if not _in_view(canvas, x, y):
+            continue
+        (px, py), = canvas.to_display(np.array([x]), np.array([y]))
+        r = marker_radius_points(mark.kind, canvas.scale) * ppp
+        obstacles.append(Box(px - r, py - r, px + r, py + r))
+        text = _text(canvas, mark.name)
+        style = _label_style(canvas, "place")
+        w, h = _measure(canvas, text, **style)
+        key = f"place:{mark.place_id}"
+        requests.append(LabelRequest(key, px, py, w, h, clearance=r, priority=mark.priority))
+        styles[key] = (text, style)
+    radius = {m.place_id: marker_radius_points(m.kind, canvas.scale) * ppp for m, _, _ in marks}
+    for c in spec.callouts:
+        x, y = canvas.frame.forward(np.array([c.lon]), np.array([c.lat]))
+        if not _in_view(canvas, float(x[0]), float(y[0])):
+            continue
+        (px, py), = canvas.to_display(x, y)
+        d = 16.0 * canvas.scale * ppp
+        key = f"callout:{c.number}"
+        requests.append(LabelRequest(key, px, py, d, d, clearance=radius.get(c.place_id, 4.0),
+                                     priority=1000.0 - c.number))
+        styles[key] = (str(c.number), None)
+    return requests, obstacles, styles
+
+
+def _country_requests(canvas: _Canvas, basemap, styles: dict) -> list[LabelRequest]:
+    out = []
+    shorts = {c.name: _COUNTRY_SHORT.get(c.iso2, c.name) for c in basemap.countries}
+    for name, x, y, share in country_label_points(basemap, canvas.frame):
+        text = _wrap(shorts.get(name, name).upper(), 14)
+        style = dict(_label_style(canvas, "country"))
+        style["fontsize"] = canvas.scale * min(8.5 + 14.0 * math.sqrt(share), 15.0)
+        (px, py), = canvas.to_display(np.array([x]), np.array([y]))
+        w, h = _measure(canvas, text, **style)
+        key = f"country:{name}"
+        out.append(LabelRequest(key, px, py, w, h, priority=-100.0 + share, centred=True))
+        styles[key] = (text, style)
+    return out
+
+
+def _draw_labels(canvas: _Canvas, spec: SlideSpec, layers: list,
+                 furniture_box: Box) -> tuple[list[Placement], list[str]]:
+    basemap, routes, marks, _ = layers
+    requests, obstacles, styles = _label_requests(canvas, spec, marks)
+    requests += _country_requests(canvas, basemap, styles)
+    bb = canvas.ax.bbox
+    inner = Box(bb.x0 + 4, bb.y0 + 4, bb.x1 - 4, bb.y1 - 4)
+    placed, dropped = place_labels(
+        requests, obstacles=[*obstacles, furniture_box], bounds=inner,
+        avoid=_route_samples(canvas, [r for r in routes if r[2]]),
+        gap=2.5 * canvas.px_per_pt * canvas.scale, step=11.0 * canvas.px_per_pt * canvas.scale,
+        max_distance=120.0 * canvas.px_per_pt * canvas.scale)
+    clearance = {r.key: r.clearance for r in requests}
+    for p in placed:
+        _draw_label(canvas, p, styles[p.key], clearance[p.key])
+    lost = [k for k in dropped if not k.startswith("country:")]
+    if lost:
+        log.info("%s: no room for %d labels: %s", spec.name, len(lost), ", ".join(lost))
+    return placed, dropped
+
+
+def _draw_label(canvas: _Canvas, p: Placement, styled: tuple, clearance: float) -> None:
+    text, style = styled
+    cx, cy = canvas.to_data((p.box.x0 + p.box.x1) / 2, (p.box.y0 + p.box.y1) / 2)
+    s = canvas.scale
+    if p.leader:
+        (ax_, ay_), (bx, by) = p.leader_line(clearance)
+        a, b = canvas.to_data(ax_, ay_), canvas.to_data(bx, by)
+        canvas.ax.add_line(Line2D([a[0], b[0]], [a[1], b[1]], color="#4A4F55",
+                                  linewidth=0.7 * s, zorder=Z["leaders"], gid="leader"))
+    if style is None:
+        radius = (p.box.x1 - p.box.x0) / 2 / canvas.px_per_pt * canvas.upp * 0.92
+        draw_badge(canvas.ax, cx, cy, int(text), radius=radius, fontsize=8.0 * s,
+                   zorder=Z["labels"], gid=p.key)
+        return
+    artist = canvas.ax.text(cx, cy, text, ha="center", va="center", zorder=Z["labels"],
+                            gid=f"label:{p.key}", **style)
+    artist.set_path_effects(text_halo(s))
+
+
+def _legend_content(spec: SlideSpec) -> LegendContent:
+    focus = [r for r in spec.routes if spec.is_focus(r)]
+    modes = tuple(m for m in MODE_STYLES if any(r.mode == m for r in focus))
+    confs = tuple(c for c in CONFIDENCE_STYLES if any(r.confidence == c for r in focus))
+    kinds = tuple(dict.fromkeys(p.kind for p in spec.places))
+    return LegendContent(modes, confs, kinds, spec.width_samples, muted=bool(spec.focus))
+
+
+def _draw_panel(canvas: _Canvas, spec: SlideSpec) -> None:
+    fig, s = canvas.fig, canvas.scale
+    pax = fig.add_axes(_PANEL_RECT)
+    pax.set_axis_off()
+    w_pt = _PANEL_RECT[2] * fig.get_figwidth() * 72.0
+    h_pt = _PANEL_RECT[3] * fig.get_figheight() * 72.0
+    pax.set_xlim(0, w_pt)
+    pax.set_ylim(h_pt, 0)
+    used = draw_legend(pax, _legend_content(spec), width=w_pt, scale=s)
+    side = min(w_pt, 0.42 * h_pt)
+    items = [(c.number, f"{_text(canvas, c.text)}" + (f" ({c.period})" if c.period else ""))
+             for c in spec.callouts]
+    shown = draw_callout_list(pax, items, top=used + 2 * s, bottom=h_pt - side - 6 * s,
+                              width=w_pt, scale=s)
+    if shown < len(items):
+        log.info("%s: %d callouts listed in the notes only", spec.name, len(items) - shown)
+    inset_h = side / (fig.get_figheight() * 72.0)
+    inset_w = side / (fig.get_figwidth() * 72.0)
+    left = _PANEL_RECT[0] + (_PANEL_RECT[2] - inset_w) / 2
+    iax = fig.add_axes((left, _PANEL_RECT[1], inset_w, inset_h))
+    radius = max(3500.0, min(9000.0, 2.2 * _half_diagonal_km(canvas.frame)))
+    draw_inset(iax, canvas.frame, scale=s, radius_km=radius)
+
+
+def _half_diagonal_km(frame: MapFrame) -> float:
+    from pyproj import Geod
+
+    lon, lat = frame.inverse(np.array([frame.xmin, frame.xmax]), np.array([frame.ymin, frame.ymax]))
+    _, _, d = Geod(ellps="WGS84").inv(lon[0], lat[0], lon[1], lat[1])
+    return float(d) / 2000.0
+
+
+def compose_slide(spec: SlideSpec, *, size: tuple[int, int] = (1920, 1080), dpi: float = 150,
+                  texts: dict[str, str] | None = None) -> ComposedSlide:
+    """Draw one slide into a new matplotlib Figure (Agg canvas, nothing global touched).
+
+    Parameters
+    ----------
+    spec : SlideSpec
+        What the slide shows.
+    size : tuple of int
+        Width and height in pixels of the PNG.
+    dpi : float
+        Dots per inch; text sizes follow the slide's width so the look is the same at any dpi.
+    texts : dict, optional
+        Label text replacements from :func:`maps.fonts.printable`.
+
+    Returns
+    -------
+    ComposedSlide
+    """
+    canvas = _setup(spec, size, dpi, texts or {})
+    _draw_header(canvas, spec)
+    layers = _draw_map(canvas, spec, _focus_countries(spec))
+    bar, north, furniture_box = _draw_furniture(canvas)
+    placed, dropped = _draw_labels(canvas, spec, layers, furniture_box)
+    _draw_panel(canvas, spec)
+    spec_attr = spec.attributions + tuple(a for a in layers[3] if a not in spec.attributions)
+    _draw_footer(canvas, _with_attributions(spec, spec_attr))
+    return ComposedSlide(spec, canvas.fig, canvas.frame, bar, north, tuple(placed),
+                         tuple(dropped))
+
+
+def _with_attributions(spec: SlideSpec, attributions: tuple[str, ...]) -> SlideSpec:
+    from dataclasses import replace
+
+    return replace(spec, attributions=attributions)
+
+
+def _all_texts(specs: Iterable[SlideSpec]) -> dict[str, str]:
+    values: list[str] = []
+    for spec in specs:
+        values += [spec.title, spec.subtitle, *(p.name for p in spec.places),
+                   *(c.text for c in spec.callouts)]
+    return printable(v for v in values if v)
+
+
+def compose_slides(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
+                   dpi: float = 150, per_transfer: bool = True) -> dict[str, ComposedSlide]:
+    """Draw the overview and (optionally) one slide per transfer; keys are output stems."""
+    specs = [overview_spec(routeset)]
+    if per_transfer:
+        specs += transfer_specs(routeset)
+    texts = _all_texts(specs)
+    with matplotlib.rc_context(_RC):
+        return {s.name: compose_slide(s, size=size, dpi=dpi, texts=texts) for s in specs}
+
+
+_RC = {
+    "font.family": list(font_chain()),
+    "svg.fonttype": "none",
+    "svg.hashsalt": "routemap",
+    "pdf.fonttype": 42,
+    "path.simplify": True,
+}
+
+
+def figure_bytes(figure: Figure, fmt: str) -> bytes:
+    """Return a figure saved as PNG, SVG or PDF, byte-identical for identical figures."""
+    metadata = {"png": {"Software": "routemap"}, "svg": {"Date": None, "Creator": "routemap"},
+                "pdf": {"CreationDate": None, "ModDate": None, "Creator": "routemap",
+                        "Producer": "routemap"}}[fmt]
+    buf = io.BytesIO()
+    with matplotlib.rc_context(_RC):
+        figure.savefig(buf, format=fmt, dpi=figure.dpi, metadata=metadata,
+                       facecolor=figure.get_facecolor())
+    return buf.getvalue()
+
+
+def render_slides(routeset: RouteSet, *, formats: Sequence[str] = FORMATS,
+                  size: tuple[int, int] = (1920, 1080), dpi: float = 150,
+                  per_transfer: bool = True) -> dict[str, bytes]:
+    """Render the briefing slides to bytes, one entry per output file.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario.
+    formats : sequence of str
+        Any of ``png``, ``svg``, ``pdf``.
+    size : tuple of int
+        PNG width and height in pixels (vector formats get the same page in inches).
+    dpi : float
+        Dots per inch of the PNG.
+    per_transfer : bool
+        Also render ``slides/<transfer-id>.<fmt>`` for every transfer.
+
+    Returns
+    -------
+    dict of str to bytes
+        ``slide.png``, ``slide.svg``, ``slide.pdf``, ``slides/<transfer-id>.png``... in a
+        stable order. Nothing is written to disk.
+
+    Raises
+    ------
+    ValueError
+        If a format is unknown.
+    """
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown slide format(s) {unknown}; expected some of {FORMATS}")
+    slides = compose_slides(routeset, size=size, dpi=dpi, per_transfer=per_transfer)
+    out: dict[str, bytes] = {}
+    for name, slide in slides.items():
+        for fmt in formats:
+            out[f"{name}.{fmt}"] = figure_bytes(slide.figure, fmt)
+    return out

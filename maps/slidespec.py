@@ -1,0 +1,307 @@
+"""What each slide shows: the overview and one view per transfer, built from a RouteSet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.countries import NATURAL_EARTH_ATTRIBUTION
+from geo.model import Scenario, Source
+from maps.style import CONFIDENCE_STYLES, MODE_STYLES, PLACE_STYLES, line_width
+from routes.routeset import RouteSet
+
+__all__ = [
+    "RouteLine",
+    "PlaceMark",
+    "Callout",
+    "SlideSpec",
+    "overview_spec",
+    "transfer_specs",
+    "short_citation",
+    "format_period",
+    "format_quantity",
+]
+
+_KIND_PRIORITY = {"depot": 6, "port": 5, "airfield": 5, "border_crossing": 4,
+                  "rail_junction": 3, "rail_station": 3, "city": 2, "other": 1}
+
+
+@dataclass(frozen=True)
+class RouteLine:
+    """One leg as drawn: its style keys, width in points and lon/lat parts."""
+
+    feature_id: str
+    transfer_id: str
+    mode: str
+    confidence: str
+    width: float
+    parts: tuple[np.ndarray, ...]
+
+
+@dataclass(frozen=True)
+class PlaceMark:
+    """A marked place; ``priority`` orders labels (higher gets the better spot)."""
+
+    place_id: str
+    name: str
+    kind: str
+    lon: float
+    lat: float
+    priority: float
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A numbered annotation: the number is the same on every slide."""
+
+    number: int
+    text: str
+    place_id: str
+    lon: float
+    lat: float
+    transfer_id: str | None
+    period: str
+
+
+@dataclass(frozen=True)
+class SlideSpec:
+    """Everything one slide shows, before any projection or drawing.
+
+    ``name`` is the output stem (``slide`` or ``slides/<transfer-id>``); ``routes`` holds
+    every leg, and ``focus`` the transfers drawn in full colour (all of them when empty).
+    ``extent`` holds the lon/lat points the map must show.
+    """
+
+    name: str
+    title: str
+    subtitle: str
+    as_of: str
+    kicker: str
+    routes: tuple[RouteLine, ...]
+    focus: frozenset[str]
+    places: tuple[PlaceMark, ...]
+    callouts: tuple[Callout, ...]
+    extent: np.ndarray
+    sources: tuple[str, ...]
+    citations: tuple[str, ...]
+    attributions: tuple[str, ...]
+    width_samples: tuple[tuple[float, str], ...] = ()
+
+    def is_focus(self, route: RouteLine) -> bool:
+        """Return True if the route is drawn in full colour on this slide."""
+        return not self.focus or route.transfer_id in self.focus
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, (list, tuple)) and bool(pd.isna(value)))
+
+
+def _as_list(value: object) -> list:
+    if _missing(value):
+        return []
+    return list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value]
+
+
+def format_period(start: object, end: object) -> str:
+    """Return '7 Sep – 1 Oct 2023' style text for ISO dates (either may be missing)."""
+    days = [dt.date.fromisoformat(str(v)[:10]) for v in (start, end) if not _missing(v)]
+    if not days:
+        return ""
+    a, b = days[0], days[-1]
+    if a == b:
+        return f"{a.day} {a:%b %Y}"
+    left = f"{a.day} {a:%b}" if a.year == b.year else f"{a.day} {a:%b %Y}"
+    return f"{left} \u2013 {b.day} {b:%b %Y}"
+
+
+def format_quantity(value: object, unit: object) -> str:
+    """Return '20,000 containers' style text, or '' when unknown."""
+    if _missing(value):
+        return ""
+    text = f"{float(value):,.0f}" if float(value) >= 10 else f"{float(value):g}"
+    return f"{text} {unit}" if not _missing(unit) else text
+
+
+def short_citation(source: Source) -> str:
+    """Return 'Publisher (13 Oct 2023)', the footer form of a source."""
+    if source.date is None:
+        return source.publisher
+    return f"{source.publisher} ({source.date.day} {source.date:%b %Y})"
+
+
+def _max_quantity_by_unit(legs: pd.DataFrame) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for value, unit in zip(legs["quantity_value"], legs["quantity_unit"]):
+        if not _missing(value):
+            key = "" if _missing(unit) else str(unit)
+            out[key] = max(out.get(key, 0.0), float(value))
+    return out
+
+
+def _width_samples(legs: pd.DataFrame, all_legs: pd.DataFrame) -> tuple[tuple[float, str], ...]:
+    """Return (width, text) legend samples for the most common quantity unit of ``legs``."""
+    known = legs[legs["quantity_value"].notna()]
+    if known.empty:
+        return ()
+    unit = known["quantity_unit"].fillna("").value_counts().index[0]
+    same = all_legs[all_legs["quantity_unit"].fillna("") == unit]
+    top = float(same["quantity_value"].max())
+    mode = known["mode"].value_counts().index[0]
+    mode = mode if mode in MODE_STYLES else "road"
+    values = sorted({float(v) for v in known["quantity_value"]} | {top}, reverse=True)
+    picks = [values[0], values[-1]] if len(values) > 1 else [values[0]]
+    if len(values) == 1 and top > 0:
+        picks.append(top / 4.0)
+    return tuple((line_width(mode, q, top), format_quantity(q, unit or None))
+                 for q in dict.fromkeys(picks))
+
+
+def _route_lines(routeset: RouteSet) -> tuple[RouteLine, ...]:
+    legs = routeset.legs
+    maxima = _max_quantity_by_unit(legs)
+    out = []
+    for row in legs.itertuples(index=False):
+        unit = "" if _missing(row.quantity_unit) else str(row.quantity_unit)
+        qty = None if _missing(row.quantity_value) else float(row.quantity_value)
+        mode = row.mode if row.mode in MODE_STYLES else "road"
+        conf = row.confidence if row.confidence in CONFIDENCE_STYLES else "estimated"
+        parts = tuple(np.asarray(p.coords, dtype=float)[:, :2]
+                      for p in shapely.get_parts(row.geometry) if not p.is_empty)
+        out.append(RouteLine(str(row.feature_id), str(row.transfer_id), mode, conf,
+                             line_width(mode, qty, maxima.get(unit)), parts))
+    return tuple(out)
+
+
+def _place_marks(routeset: RouteSet, ids: Iterable[str] | None = None) -> tuple[PlaceMark, ...]:
+    legs = routeset.legs
+    ends = pd.concat([legs["from_id"], legs["to_id"]]).value_counts()
+    wanted = None if ids is None else set(ids)
+    out = []
+    for row in routeset.places.itertuples(index=False):
+        if wanted is not None and row.place_id not in wanted:
+            continue
+        kind = row.kind if row.kind in PLACE_STYLES else "other"
+        priority = _KIND_PRIORITY.get(kind, 1) + 2.0 * min(int(ends.get(row.place_id, 0)), 5)
+        out.append(PlaceMark(str(row.place_id), str(row.name), kind,
+                             float(row.geometry.x), float(row.geometry.y), priority))
+    return tuple(out)
+
+
+def _callouts(routeset: RouteSet) -> tuple[Callout, ...]:
+    out = []
+    for number, row in enumerate(routeset.annotations.itertuples(index=False), start=1):
+        transfer = None if _missing(row.transfer_id) else str(row.transfer_id)
+        out.append(Callout(number, str(row.text), str(row.place_id),
+                           float(row.geometry.x), float(row.geometry.y), transfer,
+                           format_period(row.period_start, row.period_end)))
+    return tuple(out)
+
+
+def _source_ids(frames: Iterable[pd.DataFrame]) -> list[str]:
+    ids: dict[str, None] = {}
+    for frame in frames:
+        for value in frame["sources"]:
+            ids.update(dict.fromkeys(str(v) for v in _as_list(value)))
+    return list(ids)
+
+
+def _sources(scenario: Scenario, ids: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    known = {s.id: s for s in scenario.sources}
+    found = [known[i] for i in ids if i in known]
+    short = tuple(dict.fromkeys(short_citation(s) for s in found))
+    return short, tuple(s.citation() for s in found)
+
+
+def _attributions(lines: Iterable[object]) -> tuple[str, ...]:
+    clean = [str(v) for v in lines if not _missing(v) and str(v)]
+    return tuple(dict.fromkeys([*clean, NATURAL_EARTH_ATTRIBUTION]))
+
+
+def _extent(routes: Iterable[RouteLine], places: Iterable[PlaceMark]) -> np.ndarray:
+    pts = [p for r in routes for p in r.parts]
+    pts.append(np.array([[p.lon, p.lat] for p in places]).reshape(-1, 2))
+    return np.concatenate(pts) if pts else np.zeros((0, 2))
+
+
+def _as_of(scenario: Scenario) -> str:
+    if scenario.as_of is None:
+        return ""
+    return f"As of {scenario.as_of.day} {scenario.as_of:%B %Y}"
+
+
+def overview_spec(routeset: RouteSet) -> SlideSpec:
+    """Return the overview slide: every transfer, place and callout of the scenario."""
+    scenario = routeset.scenario
+    routes = _route_lines(routeset)
+    places = _place_marks(routeset)
+    short, full = _sources(scenario, _source_ids(
+        [routeset.legs, routeset.places, routeset.annotations]))
+    return SlideSpec(
+        name="slide", title=scenario.title, subtitle=scenario.subtitle or "",
+        as_of=_as_of(scenario), kicker=_overview_kicker(routeset),
+        routes=routes, focus=frozenset(), places=places, callouts=_callouts(routeset),
+        extent=_extent(routes, places), sources=short, citations=full,
+        attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
+        width_samples=_width_samples(routeset.legs, routeset.legs),
+    )
+
+
+def _overview_kicker(routeset: RouteSet) -> str:
+    n = len(routeset.scenario.transfers)
+    return f"{n} reported transfer{'s' if n != 1 else ''}"
+
+
+def transfer_specs(routeset: RouteSet) -> list[SlideSpec]:
+    """Return one slide per transfer, zoomed to its legs, other transfers greyed."""
+    scenario = routeset.scenario
+    routes = _route_lines(routeset)
+    callouts = _callouts(routeset)
+    specs = []
+    for number, transfer in enumerate(scenario.transfers, start=1):
+        specs.append(_transfer_spec(routeset, routes, callouts, transfer.id, number))
+    return specs
+
+
+def _transfer_spec(routeset: RouteSet, routes: tuple[RouteLine, ...],
+                   callouts: tuple[Callout, ...], transfer_id: str, number: int) -> SlideSpec:
+    scenario = routeset.scenario
+    transfer = next(t for t in scenario.transfers if t.id == transfer_id)
+    legs = routeset.legs[routeset.legs["transfer_id"] == transfer_id]
+    ids = list(dict.fromkeys([*legs["from_id"], *legs["to_id"],
+                              *(v for vs in legs["via_ids"] for v in _as_list(vs))]))
+    places = _place_marks(routeset, ids)
+    own = tuple(c for c in callouts if c.transfer_id == transfer_id
+                or (c.transfer_id is None and c.place_id in ids))
+    notes = routeset.annotations[routeset.annotations["annotation_id"].isin(
+        [routeset.annotations["annotation_id"].iloc[c.number - 1] for c in own])]
+    short, full = _sources(scenario, _source_ids(
+        [legs, routeset.places[routeset.places["place_id"].isin(ids)], notes]))
+    mine = tuple(r for r in routes if r.transfer_id == transfer_id)
+    return SlideSpec(
+        name=f"slides/{transfer_id}", title=transfer.label,
+        subtitle=_transfer_subtitle(legs, transfer.cargo), as_of=_as_of(scenario),
+        kicker=f"Transfer {number} of {len(scenario.transfers)}",
+        routes=routes, focus=frozenset({transfer_id}), places=places, callouts=own,
+        extent=_extent(mine, places), sources=short, citations=full,
+        attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
+        width_samples=_width_samples(legs, routeset.legs),
+    )
+
+
+def _transfer_subtitle(legs: pd.DataFrame, cargo: str | None) -> str:
+    first = legs.iloc[0] if len(legs) else None
+    bits = [cargo or ""]
+    if first is not None:
+        bits.append(format_quantity(first["quantity_value"], first["quantity_unit"]))
+        start = legs["period_start"].dropna().min() if legs["period_start"].notna().any() else None
+        end = legs["period_end"].dropna().max() if legs["period_end"].notna().any() else None
+        bits.append(format_period(start, end))
+        confs = list(dict.fromkeys(legs["confidence"]))
+        bits.append("Confidence: " + ", ".join(CONFIDENCE_STYLES[c].label for c in confs
+                                                 if c in CONFIDENCE_STYLES))
+    return " \u00b7 ".join(b for b in bits if b)
