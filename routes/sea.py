@@ -39,6 +39,7 @@ __all__ = [
     "LAND_WARNING_KM",
     "SNAP_WARNING_KM",
     "MAX_SNAP_KM",
+    "MAX_LAND_KM",
     "route_leg",
 ]
 
@@ -52,12 +53,16 @@ LAND_WARNING_KM = 0.5
 SNAP_WARNING_KM = 10.0
 #: A stop farther than this from both open water and the lanes cannot be routed by sea.
 MAX_SNAP_KM = 100.0
+#: A route still crossing more land than this after repair is not a sea route at all.
+MAX_LAND_KM = 25.0
 #: Vertex spacing of the drawn geometry.
 DRAW_STEP_KM = 10.0
 #: Largest box (square degrees) a water grid may cover.
 _MAX_BOX_DEG2 = 1200.0
 #: How many nearby lane nodes a water end may join.
 _ENTRY_NODES = 6
+_ENTRY_SLACK_KM = 100.0
+_CONNECTOR_COST = 1.5
 
 # Segment kinds along a path.
 _SEA = "sea"  # open-water route (lane connectors, repairs, water-grid routes)
@@ -211,7 +216,7 @@ def _route_pair(
     connector no detour can fix). It is not used when the leg avoids passages, since the grid
     knows nothing of them.
     """
-    lane_path = _lane_path(network, lanes, a, b, request=request, tags=tags)
+    lane_path = _lane_path(network, lanes, a, b)
     repaired = None if lane_path is None else _repaired(network, lane_path)
     grid_allowed = a.node is None and b.node is None and not tags - set(DEFAULT_AVOID)
     if grid_allowed and (repaired is None or _still_on_land(network, repaired)):
@@ -220,10 +225,22 @@ def _route_pair(
             logger.debug("%s: routed on the water grid alone", request.label)
             return _Path(direct, [_SEA] * (len(direct) - 1))
     if repaired is None:
-        raise UnroutableLegError(
-            f"{request.label}: no sea route joins {a.stop.name} and {b.stop.name}"
-        )
+        raise _no_route(request, a, b, "the sea lanes do not join them")
+    stranded = _land_km_beyond_ends(network, repaired, a.snap_km, b.snap_km)
+    if stranded > MAX_LAND_KM:
+        raise _no_route(request, a, b, f"the best path found crosses {stranded:.0f} km of land")
     return repaired
+
+
+def _no_route(request: LegRequest, a: _End, b: _End, why: str) -> UnroutableLegError:
+    if request.avoid:
+        return UnroutableLegError(
+            f"{request.label}: avoiding {', '.join(request.avoid)} leaves no sea route "
+            f"between {a.stop.name} and {b.stop.name} ({why})"
+        )
+    return UnroutableLegError(
+        f"{request.label}: no sea route joins {a.stop.name} and {b.stop.name} ({why})"
+    )
 
 
 def _still_on_land(network: SeaNetwork, path: _Path) -> bool:
@@ -232,10 +249,7 @@ def _still_on_land(network: SeaNetwork, path: _Path) -> bool:
     return bool((bad & ~np.isin(path.kinds, _EXEMPT)).any())
 
 
-def _lane_path(
-    network: SeaNetwork, lanes: _Lanes, a: _End, b: _End, *, request: LegRequest,
-    tags: frozenset[str],
-) -> _Path | None:
+def _lane_path(network: SeaNetwork, lanes: _Lanes, a: _End, b: _End) -> _Path | None:
     """Return the shortest lane path between two ends (with connectors), or ``None``.
 
     A water end may join the lanes at any of its few nearest nodes: the straight connector
@@ -244,7 +258,6 @@ def _lane_path(
     starts, stops = _entries(network, lanes, a), _entries(network, lanes, b)
     nodes = _shortest_lane_nodes(lanes, starts, stops)
     if nodes is None:
-        _explain_avoid(network, starts[0][0], stops[0][0], request=request, tags=tags)
         return None
     passages = network.lanes.passage
     kinds = [
@@ -260,9 +273,16 @@ def _lane_path(
 
 
 def _entries(network: SeaNetwork, lanes: _Lanes, end: _End) -> list[tuple[int, float]]:
+    """Return the lane nodes an end may join, with the cost of the straight connector.
+
+    Connectors cost more than their length, so that the lanes win wherever they serve, and
+    only nodes not much farther than the nearest are offered.
+    """
     if end.node is not None:
         return [(end.node, 0.0)]
-    return _nearest_nodes(network, lanes, end.point, count=_ENTRY_NODES)
+    found = _nearest_nodes(network, lanes, end.point, count=_ENTRY_NODES)
+    reach = found[0][1] + _ENTRY_SLACK_KM
+    return [(node, km * _CONNECTOR_COST) for node, km in found if km <= reach]
 
 
 def _shortest_lane_nodes(
@@ -286,20 +306,6 @@ def _shortest_lane_nodes(
     while pred[nodes[-1]] != source:
         nodes.append(int(pred[nodes[-1]]))
     return nodes[::-1]
-
-
-def _explain_avoid(
-    network: SeaNetwork, first: int, last: int, *, request: LegRequest, tags: frozenset[str]
-) -> None:
-    """Raise when the lanes connect the ends only through passages the leg avoids."""
-    if not tags - set(DEFAULT_AVOID):
-        return
-    free = _lane_graph(network, passage_tags([]))
-    if np.isfinite(dijkstra(free.weights, directed=False, indices=first)[last]):
-        raise UnroutableLegError(
-            f"{request.label}: avoiding {', '.join(request.avoid)} leaves no sea route "
-            f"between {request.stops[0].name} and {request.stops[-1].name}"
-        )
 
 
 def _repaired(network: SeaNetwork, path: _Path, *, passes: int = 3) -> _Path:

@@ -1,0 +1,111 @@
+"""The sea network: passage names, lane arrays, land tiles and the shipped marnet."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from shapely.geometry import box
+
+from geo.errors import UnroutableLegError
+from geo.sealanes import (
+    DEFAULT_AVOID,
+    PASSAGES,
+    LandTiles,
+    build_lane_data,
+    build_sea_network,
+    load_sea_network,
+    passage_tags,
+)
+
+
+@pytest.fixture
+def square_land():
+    """One square degree of land, (1, 0) to (2, 1)."""
+    return box(1.0, 0.0, 2.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ((), {"northwest"}),
+        (("suez",), {"northwest", "suez"}),
+        (("bab-el-mandeb",), {"northwest", "babalmandab"}),
+        (("Hormuz", " BOSPORUS "), {"northwest", "ormuz", "bosporus"}),
+        (("cape-of-good-hope", "cape-horn"), {"northwest", "south_africa", "chili"}),
+    ],
+)
+def test_passage_tags(names, expected):
+    assert passage_tags(names) == frozenset(expected)
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        (("atlantis",), "'atlantis'"),
+        (("babalmandab",), "'babalmandab'"),  # searoute's spelling is not ours
+        (("suez", "kiel", "xyz"), "'kiel', 'xyz'"),
+    ],
+)
+def test_unknown_passages_are_listed_with_the_valid_ones(names, message):
+    with pytest.raises(UnroutableLegError, match=message) as info:
+        passage_tags(names)
+    assert all(name in str(info.value) for name in PASSAGES)
+
+
+def test_default_avoid_is_a_known_passage():
+    assert set(DEFAULT_AVOID) <= set(PASSAGES)
+
+
+def test_build_lane_data_keeps_each_edge_once_with_geodesic_length():
+    nodes = {(0.0, 0.0): {}, (1.0, 0.0): {}, (180.0, 0.0): {}, (-180.0, 0.0): {}}
+    adjacency = {
+        (0.0, 0.0): {(1.0, 0.0): {"weight": 5}},
+        (1.0, 0.0): {(0.0, 0.0): {"weight": 5}},
+        (180.0, 0.0): {(-180.0, 0.0): {"passage": "pacific_ocean", "weight": 0.0}},
+        (-180.0, 0.0): {(180.0, 0.0): {"passage": "pacific_ocean", "weight": 0.0}},
+    }
+    lanes = build_lane_data(nodes, adjacency)
+    assert lanes.nodes.shape == (4, 2) and lanes.edges.shape == (2, 2)
+    assert lanes.weight_km == pytest.approx([111.32, 0.0], abs=0.01)
+    assert list(lanes.passage) == ["", "pacific_ocean"]
+
+
+def test_land_tiles_rasterise_cell_centres(square_land):
+    tiles = LandTiles(square_land)
+    mask = tiles.tile(1, 0, 4)
+    assert mask.shape == (4, 4) and mask.all()
+    assert not tiles.tile(0, 0, 4).any()
+    assert tiles.tile(1, 0, 4) is mask  # cached
+
+
+def test_land_tiles_wrap_longitude(square_land):
+    tiles = LandTiles(square_land)
+    assert tiles.tile(361, 0, 4).all()
+    assert tiles.tile(-359, 0, 4).all()
+
+
+def test_land_tiles_cache_is_bounded(square_land):
+    tiles = LandTiles(square_land, max_tiles=2)
+    first = tiles.tile(1, 0, 2)
+    tiles.tile(2, 0, 2)
+    tiles.tile(3, 0, 2)
+    assert tiles.tile(1, 0, 2) is not first
+    assert np.array_equal(tiles.tile(1, 0, 2), first)
+
+
+def test_build_sea_network_prepares_land(square_land):
+    network = build_sea_network({(0.0, 0.0): {}}, {}, square_land, name="n", attribution="a")
+    assert network.name == "n" and network.attribution == "a"
+    assert network.lanes.edges.shape == (0, 2)
+
+
+@pytest.mark.network_data
+def test_shipped_network():
+    network = load_sea_network()
+    assert load_sea_network() is network
+    assert len(network.lanes.nodes) > 9000 and len(network.lanes.edges) > 15000
+    assert "searoute 1." in network.name
+    for credit in ("Eurostat", "EUPL", "Apache-2.0", "Natural Earth"):
+        assert credit in network.attribution
+    tags = set(network.lanes.passage)
+    assert {tag for group in PASSAGES.values() for tag in group} <= tags
