@@ -107,8 +107,7 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 bug, 2 bad input)."""
     args = make_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format="%(message)s", stream=sys.stderr)
+    _configure_logging(quiet=args.quiet)
     handler = {"build": _cmd_build, "route": _cmd_route, "check": _cmd_check, "places": _cmd_places}
     try:
         return handler[args.command](args)
@@ -126,6 +125,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
                   file=sys.stderr)
         return EXIT_BUG
+
+
+class _Formatter(logging.Formatter):
+    """Plain progress lines; warnings and errors say what they are."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        return text if record.levelno < logging.WARNING else f"{record.levelname.lower()}: {text}"
+
+
+def _configure_logging(*, quiet: bool) -> None:
+    """Show routemap's own progress (unless quiet) and everyone's warnings, on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+    for name in ("geo", "routes", "maps", "routemap"):
+        logging.getLogger(name).setLevel(logging.WARNING if quiet else logging.INFO)
 
 
 def _say(args: argparse.Namespace, text: str) -> None:
