@@ -115,6 +115,27 @@ class RoutingIndex:
             object.__setattr__(self, "_up_graph", cached)
         return cached
 
+    def pair_ends(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return the low and high junction of every hierarchy edge (built once)."""
+        cached = self.__dict__.get("_pair_ends")
+        if cached is None:
+            n = max(self.n_junctions, 1)
+            cached = ((self.pair_key // n).astype(np.int64), (self.pair_key % n).astype(np.int64))
+            object.__setattr__(self, "_pair_ends", cached)
+        return cached
+
+    def halves(self) -> np.ndarray:
+        """Return the walk-code table used to unpack shortcuts (built once, see ``_unpack``).
+
+        Row ``2 * p + d`` (pair ``p`` walked low-to-high for ``d = 0``) holds the walk codes of
+        its two halves in walking order, or ``(2 * p + d, -1)`` for an original edge.
+        """
+        cached = self.__dict__.get("_halves")
+        if cached is None:
+            cached = _halves_table(self)
+            object.__setattr__(self, "_halves", cached)
+        return cached
+
     def node_component(self) -> np.ndarray:
         """Return the component label of every network node (built once)."""
         cached = self.__dict__.get("_node_component")
@@ -124,6 +145,24 @@ class RoutingIndex:
             cached = self.component[junction]
             object.__setattr__(self, "_node_component", cached)
         return cached
+
+
+def _halves_table(index: RoutingIndex) -> np.ndarray:
+    lows, highs = index.pair_ends()
+    mid = index.pair_mid.astype(np.int64)
+    size = mid.size
+    table = np.empty((2 * size, 2), dtype=np.int64)
+    codes = np.arange(2 * size, dtype=np.int64)
+    table[:, 0], table[:, 1] = codes, -1
+    short = np.flatnonzero(mid >= 0)
+    m, lo, hi = mid[short], lows[short], highs[short]
+    low_half, high_half = index.pair_low[short].astype(np.int64), index.pair_high[short]
+    # walked low -> high: (lo -> m) then (m -> hi); walked high -> low: (hi -> m) then (m -> lo)
+    table[2 * short, 0] = 2 * low_half + (lo > m)
+    table[2 * short, 1] = 2 * high_half + (m > hi)
+    table[2 * short + 1, 0] = 2 * high_half + (hi > m)
+    table[2 * short + 1, 1] = 2 * low_half + (m > lo)
+    return table
 
 
 @dataclass(frozen=True)
@@ -508,38 +547,25 @@ def _lookup(keys: np.ndarray, a: np.ndarray, b: np.ndarray, n: int) -> np.ndarra
 def _unpack(index: RoutingIndex, junctions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Expand hierarchy shortcuts on a junction path; return junction edges and directions.
 
-    Works on whole arrays: each round replaces every shortcut by its two halves, in the order
-    they are walked (a shortcut walked from its high end yields the high half first).
+    Each path step is a *walk code* ``2 * pair + (1 if walked high-to-low else 0)``. One table
+    lookup per round turns every shortcut into its two halves (original edges stay), until
+    nothing changes.
     """
     if junctions.size < 2:
         return np.zeros(0, np.int64), np.zeros(0, bool)
-    a = junctions[:-1]
-    pos = _lookup(index.pair_key, a, junctions[1:], index.n_junctions)
-    ascending = a < junctions[1:]
+    a, b = junctions[:-1], junctions[1:]
+    codes = 2 * _lookup(index.pair_key, a, b, index.n_junctions) + (a > b)
+    halves = index.halves()
     while True:
-        mid = index.pair_mid[pos]
-        short = mid >= 0
-        if not short.any():
+        pieces = halves[codes]
+        expanded = pieces[pieces >= 0]
+        if expanded.size == codes.size:
             break
-        reps = np.where(short, 2, 1)
-        slot = (np.cumsum(reps) - reps)[short]
-        first = np.where(ascending, index.pair_low[pos], index.pair_high[pos])[short]
-        second = np.where(ascending, index.pair_high[pos], index.pair_low[pos])[short]
-        m, up = mid[short], ascending[short]
-        start = np.where(up, index.pair_key[pos[short]] // index.n_junctions,
-                         index.pair_key[pos[short]] % index.n_junctions)
-        pos, ascending = np.repeat(pos, reps), np.repeat(ascending, reps)
-        pos[slot], pos[slot + 1] = first, second
-        ascending[slot], ascending[slot + 1] = start < m, m < _other_end(index, second, m)
+        codes = expanded
+    pos, backwards = codes >> 1, (codes & 1).astype(bool)
+    lows, highs = index.pair_ends()
     edges = index.pair_edge[pos].astype(np.int64)
-    lo = index.pair_key[pos] // index.n_junctions
-    return edges, np.where(ascending, lo, index.pair_key[pos] % index.n_junctions) == index.edge_u[edges]
-
-
-def _other_end(index: RoutingIndex, pos: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Return the end of hierarchy edges ``pos`` that is not ``end``."""
-    lo, hi = index.pair_key[pos] // index.n_junctions, index.pair_key[pos] % index.n_junctions
-    return np.where(lo == end, hi, lo)
+    return edges, index.edge_u[edges] == np.where(backwards, highs[pos], lows[pos])
 
 
 def _assemble(
@@ -638,7 +664,9 @@ class Snap:
 def _tree(network: Network) -> cKDTree:
     tree = _TREES.get(network.checksum)
     if tree is None:
-        tree = _TREES[network.checksum] = cKDTree(to_unit_vectors(network.lon, network.lat))
+        tree = _TREES[network.checksum] = cKDTree(
+            to_unit_vectors(network.lon, network.lat), balanced_tree=False
+        )
     return tree
 
 

@@ -1,0 +1,184 @@
+"""Benchmark: routemap's rail router against osmnx and scgraph on the same world rail graph.
+
+Run ``python bench/routing.py [--pairs N] [--osmnx-pairs N]``. Every method routes the same
+seeded origin-destination pairs (nodes of the main component inside Eurasia) on the same graph:
+the cached ``world_railways`` network (healed gaps included), handed to osmnx as a MultiDiGraph
+and to scgraph as its list-of-dicts graph. Path lengths must agree within 0.1 %. Loading time,
+peak memory and the 10,000-pair run are measured in a fresh child process, so the osmnx and
+scgraph graphs do not count against routemap. The last line printed is a JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+log = logging.getLogger("bench.routing")
+
+EURASIA = {"lon": (-10.0, 180.0), "lat": (0.0, 75.0)}
+SEED = 20240901
+
+
+def eurasian_pairs(network, index, count: int, seed: int) -> list[tuple[int, int]]:
+    """Return ``count`` seeded node pairs from the main component, both ends inside Eurasia."""
+    component = index.node_component()
+    main = np.bincount(component).argmax()
+    inside = (
+        (component == main)
+        & (network.lon >= EURASIA["lon"][0]) & (network.lon <= EURASIA["lon"][1])
+        & (network.lat >= EURASIA["lat"][0]) & (network.lat <= EURASIA["lat"][1])
+    )
+    nodes = np.flatnonzero(inside)
+    rng = np.random.default_rng(seed)
+    return [(int(a), int(b)) for a, b in rng.choice(nodes, size=(count, 2))]
+
+
+def timed(fn, pairs):
+    """Return (lengths, milliseconds) of ``fn(source, target) -> km`` over pairs."""
+    lengths, ms = [], []
+    for s, t in pairs:
+        start = time.perf_counter()
+        lengths.append(fn(s, t))
+        ms.append((time.perf_counter() - start) * 1000.0)
+    return np.array(lengths), np.array(ms)
+
+
+def child(pairs_count: int) -> dict:
+    """Measure load time from the cache, queries, 10,000 pairs and peak RSS (fresh process)."""
+    from geo.network import load_rail_network
+    from routes import graph
+
+    start = time.perf_counter()
+    network = load_rail_network()
+    index = graph.load_index(network)
+    vladivostok = graph.snap(network, 131.88, 43.11).node  # builds the spatial index too
+    graph.shortest_path(network, vladivostok, graph.snap(network, 40.13, 45.85).node)
+    load_s = time.perf_counter() - start
+    pairs = eurasian_pairs(network, index, 10_000, SEED + 1)
+    start = time.perf_counter()
+    for s, t in pairs:
+        graph.shortest_path(network, s, t)
+    pairs_10k_s = (time.perf_counter() - start) * 10_000 / len(pairs)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return {"load_s": round(load_s, 3), "pairs_10k_s": round(pairs_10k_s, 2),
+            "peak_rss_mb": round(peak, 1)}
+
+
+def scgraph_lists(network) -> list[dict[int, float]]:
+    """Return the network as scgraph's graph: one ``{neighbour: km}`` dict per node."""
+    out = []
+    indptr, indices, weights = network.indptr, network.indices.tolist(), network.weights.tolist()
+    for i in range(network.n_nodes):
+        lo, hi = int(indptr[i]), int(indptr[i + 1])
+        out.append(dict(zip(indices[lo:hi], weights[lo:hi])))
+    return out
+
+
+def haversine_heuristic(network):
+    """Return a great-circle heuristic (km, scaled 0.99 to stay admissible on rounded nodes)."""
+    lat = np.radians(network.lat).tolist()
+    lon = np.radians(network.lon).tolist()
+
+    def heuristic(a: int, b: int) -> float:
+        dlat, dlon = lat[b] - lat[a], lon[b] - lon[a]
+        h = math.sin(dlat / 2) ** 2 + math.cos(lat[a]) * math.cos(lat[b]) * math.sin(dlon / 2) ** 2
+        return 0.99 * 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+    return heuristic
+
+
+def compare(name: str, reference: np.ndarray, lengths: np.ndarray) -> int:
+    """Print and return how many lengths disagree with the reference by more than 0.1 %."""
+    bad = int(np.sum(np.abs(lengths - reference[: lengths.size]) > 1e-3 * reference[: lengths.size]))
+    print(f"  {name}: {bad} of {lengths.size} lengths differ by more than 0.1 %")
+    return bad
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=120)
+    parser.add_argument("--osmnx-pairs", type=int, default=120)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.pairs)))
+        return
+
+    from geo.network import load_rail_network
+    from routes import graph
+
+    network = load_rail_network()  # builds the caches if needed, outside every timing
+    index = graph.load_index(network)
+    out = subprocess.run([sys.executable, __file__, "--child"], check=True,
+                         capture_output=True, text=True)
+    fresh = json.loads(out.stdout.strip().splitlines()[-1])
+    pairs = eurasian_pairs(network, index, args.pairs, SEED)
+    print(f"{len(pairs)} seeded pairs across Eurasia on {network.label}: "
+          f"{network.n_nodes:,} nodes, {network.n_edges:,} edges")
+
+    ours, ours_ms = timed(lambda s, t: graph.shortest_path(network, s, t).km, pairs)
+    print(f"routemap (contraction hierarchy): median {np.median(ours_ms):.3f} ms")
+    results = {"query_ms_median": float(np.median(ours_ms))}
+    mismatches = 0
+
+    from scgraph.graph import Graph
+
+    lists = scgraph_lists(network)
+    heuristic = haversine_heuristic(network)
+    scgraph_methods = {
+        "dijkstra_makowski": lambda s, t: Graph.dijkstra_makowski(lists, s, t)["length"],
+        "a_star (haversine)": lambda s, t: Graph.a_star(lists, s, t, heuristic)["length"],
+    }
+    scgraph_medians = {}
+    for name, fn in scgraph_methods.items():
+        lengths, ms = timed(fn, pairs)
+        scgraph_medians[name] = float(np.median(ms))
+        print(f"scgraph {name}: median {scgraph_medians[name]:.2f} ms")
+        mismatches += compare(f"scgraph {name}", ours, lengths)
+    print("  (scgraph 2.15 has no contraction hierarchies; Graph.dijkstra scans all nodes per "
+          "step and bmssp needs the optional bmsspy package, so neither is timed)")
+    del lists
+
+    import osmnx as ox
+
+    from routes.osm import to_multidigraph
+
+    multigraph = to_multidigraph(network)
+    osmnx_pairs = pairs[: args.osmnx_pairs]
+
+    def osmnx_km(s: int, t: int) -> float:
+        path = ox.routing.shortest_path(multigraph, s, t, weight="length")
+        return sum(multigraph.edges[a, b, 0]["length"] for a, b in zip(path, path[1:])) / 1000
+
+    lengths, ms = timed(osmnx_km, osmnx_pairs)
+    results["osmnx_query_ms_median"] = float(np.median(ms))
+    print(f"osmnx.routing.shortest_path: median {results['osmnx_query_ms_median']:.1f} ms "
+          f"({len(osmnx_pairs)} pairs)")
+    mismatches += compare("osmnx", ours, lengths)
+
+    fastest = min(scgraph_medians, key=scgraph_medians.get)
+    results["scgraph_query_ms_median"] = scgraph_medians[fastest]
+    results["scgraph_method"] = fastest
+    results["speedup_vs_osmnx"] = results["osmnx_query_ms_median"] / results["query_ms_median"]
+    results["speedup_vs_scgraph"] = results["scgraph_query_ms_median"] / results["query_ms_median"]
+    results.update(fresh)
+    results["pairs"] = len(pairs)
+    results["length_mismatches"] = mismatches
+    print(f"ratios: {results['speedup_vs_osmnx']:.0f}x faster than osmnx, "
+          f"{results['speedup_vs_scgraph']:.1f}x faster than scgraph {fastest}")
+    print(f"fresh process: ready to route in {fresh['load_s']} s from the cache, "
+          f"10,000 pairs in {fresh['pairs_10k_s']} s, peak RSS {fresh['peak_rss_mb']} MB")
+    print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in results.items()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Tests of osmnx interoperability on a hand-written OSM XML fixture (no downloads)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import osmnx as ox
+import pytest
+
+from geo.errors import NetworkDataError
+from routes import osm, rail
+from routes.leg import LegRequest, Stop
+from tests.routes.test_graph import six_node_network
+
+EXTRACT = Path(__file__).parent / "data" / "rail_extract.osm"
+
+
+@pytest.fixture(scope="module")
+def extract():
+    return osm.network_from_osm_xml(EXTRACT)
+
+
+@pytest.mark.parametrize(("mode", "nodes", "edges"), [("rail", 7, 6), ("road", 2, 1)])
+def test_network_from_osm_xml_keeps_the_mode(mode, nodes, edges):
+    network = osm.network_from_osm_xml(EXTRACT, mode=mode)
+    assert (network.n_nodes, network.n_edges) == (nodes, edges)
+    assert network.mode == mode
+    assert "OpenStreetMap" in network.attribution
+
+
+def test_abandoned_track_is_dropped(extract):
+    # node 8 (only on the railway=abandoned way) is gone; the others are in Russia
+    assert not np.any(np.isclose(extract.lat, 43.9) & np.isclose(extract.lon, 132.05))
+    assert set(extract.country_codes().tolist()) == {"RU"}
+
+
+def test_settings_are_restored():
+    before = list(ox.settings.useful_tags_way)
+    osm.network_from_osm_xml(EXTRACT)
+    assert ox.settings.useful_tags_way == before
+
+
+def test_missing_file_is_a_data_error(tmp_path):
+    with pytest.raises(NetworkDataError):
+        osm.network_from_osm_xml(tmp_path / "missing.osm")
+
+
+def test_extract_replaces_the_bundled_network(extract):
+    stops = (Stop("a", "Main start", 43.8, 131.95), Stop("b", "Branch end", 43.86, 131.93))
+    routed = rail.route_leg(LegRequest("rail", stops, within=("RU",)), extract)
+    assert routed.distance_km == pytest.approx(2 * 2.742 + 2 * 2.650, rel=1e-3)
+    assert routed.network.startswith("rail_extract (OpenStreetMap extract")
+
+
+def test_to_multidigraph_is_osmnx_compatible():
+    network = six_node_network()
+    g = osm.to_multidigraph(network)
+    assert isinstance(g, nx.MultiDiGraph)
+    assert g.graph["crs"] == "EPSG:4326"
+    assert g.number_of_nodes() == 6 and g.number_of_edges() == 12
+    assert g.nodes[4]["x"] == pytest.approx(31.5) and g.nodes[4]["y"] == pytest.approx(51.0)
+    assert g.edges[0, 1, 0]["length"] == pytest.approx(72_000.0)
+    path = ox.routing.shortest_path(g, 0, 5, weight="length")
+    assert path == [0, 1, 2, 3, 5]
+
+
+def test_round_trip_through_networkx():
+    network = six_node_network()
+    g = osm.to_multidigraph(network)
+    for u, v, data in g.edges(data=True):
+        data["railway"] = "rail"
+    again = osm.network_from_graph(g, codes=network.country_codes())
+    np.testing.assert_allclose(again.weights, network.weights)
+    assert again.countries == network.countries
