@@ -63,6 +63,8 @@ _MAX_BOX_DEG2 = 1200.0
 _ENTRY_NODES = 6
 _ENTRY_SLACK_KM = 100.0
 _CONNECTOR_COST = 1.5
+#: Least margin (degrees) round a stretch when looking for a detour.
+_MIN_PAD_DEG = 0.15
 
 # Segment kinds along a path.
 _SEA = "sea"  # open-water route (lane connectors, repairs, water-grid routes)
@@ -222,8 +224,10 @@ def _route_pair(
     if grid_allowed and (repaired is None or _still_on_land(network, repaired)):
         direct = _grid_route(network, a.point, b.point)
         if direct is not None:
-            logger.debug("%s: routed on the water grid alone", request.label)
-            return _Path(direct, [_SEA] * (len(direct) - 1))
+            direct = _repaired(network, _Path(direct, [_SEA] * (len(direct) - 1)))
+            if repaired is None or _stray_km(network, direct) <= _stray_km(network, repaired):
+                logger.debug("%s: routed on the water grid alone", request.label)
+                repaired = direct
     if repaired is None:
         raise _no_route(request, a, b, "the sea lanes do not join them")
     stranded = _land_km_beyond_ends(network, repaired, a.snap_km, b.snap_km)
@@ -241,6 +245,11 @@ def _no_route(request: LegRequest, a: _End, b: _End, why: str) -> UnroutableLegE
     return UnroutableLegError(
         f"{request.label}: no sea route joins {a.stop.name} and {b.stop.name} ({why})"
     )
+
+
+def _stray_km(network: SeaNetwork, path: _Path) -> float:
+    """Return km over land along the open-water segments of a path."""
+    return _land_km_beyond_ends(network, path, 0.0, 0.0)
 
 
 def _still_on_land(network: SeaNetwork, path: _Path) -> bool:
@@ -308,30 +317,36 @@ def _shortest_lane_nodes(
     return nodes[::-1]
 
 
-def _repaired(network: SeaNetwork, path: _Path, *, passes: int = 3) -> _Path:
+def _repaired(network: SeaNetwork, path: _Path, *, passes: int = 5) -> _Path:
     """Repair a path again while it still crosses land and repairs still help.
 
     A detour found on a coarse grid may clip a headland between two cell centres; the next
-    pass repairs that short stretch on a finer grid.
+    pass repairs that short stretch on a finer grid. Stretches that found no detour are not
+    tried again.
     """
+    failed: set[tuple[Point, Point]] = set()
     for _ in range(passes):
         if not _still_on_land(network, path):
             break
-        fixed = _repair(network, path)
+        fixed = _repair(network, path, failed)
         if fixed.coords == path.coords and fixed.kinds == path.kinds:
             break
         path = fixed
     return path
 
 
-def _repair(network: SeaNetwork, path: _Path) -> _Path:
-    """Replace every stretch of a lane path that crosses land with a water-grid detour."""
+def _repair(network: SeaNetwork, path: _Path, failed: set[tuple[Point, Point]]) -> _Path:
+    """Replace every stretch of a path that crosses land with a water-grid detour."""
     coords, kinds = list(path.coords), list(path.kinds)
     bad = segments_over_land(coords, network.land) & ~np.isin(kinds, _EXEMPT)
     for first, last in reversed(_runs(bad)):
         span = _widen(network, coords, first, last + 1)
-        detour = _detour(network, coords[span[0]:span[1] + 1]) if span else None
+        ends = None if span is None else (coords[span[0]], coords[span[1]])
+        detour = None
+        if span is not None and ends not in failed:
+            detour = _detour(network, coords[span[0]:span[1] + 1])
         if detour is None:
+            failed.add(ends)
             i, j = span or (first, last + 1)
             if all(kind in (_LANE, _CANAL) for kind in kinds[i:j]):
                 kinds[i:j] = [_CANAL if k == _CANAL else _INLAND for k in kinds[i:j]]
@@ -381,8 +396,9 @@ def _detour(network: SeaNetwork, stretch: list[Point]) -> list[Point] | None:
 def _grid_route(network: SeaNetwork, start: Point, end: Point) -> list[Point] | None:
     """Route between two water points on water grids of growing size alone."""
     end = _near_lon(np.asarray(end), start[0])
+    limit = 5.0 * geodesic_length_km([start, end]) + 300.0
     for grow in (0.5, 1.5, 4.0):
-        path = _grid_path(network, [start, end], grow=grow, limit_km=math.inf)
+        path = _grid_path(network, [start, end], grow=grow, limit_km=limit)
         if path is not None:
             return path
     return None
@@ -394,7 +410,7 @@ def _grid_path(
     """Find and smooth a water path between a stretch's ends over its padded bounding box."""
     arr = np.asarray(stretch, dtype=float)
     (west, south), (east, north) = arr.min(axis=0), arr.max(axis=0)
-    pad = max(0.3, grow * max(east - west, north - south))
+    pad = max(_MIN_PAD_DEG, grow * max(east - west, north - south))
     bbox = (west - pad, max(south - pad, -85.0), east + pad, min(north + pad, 85.0))
     if (bbox[2] - bbox[0]) * (bbox[3] - bbox[1]) > _MAX_BOX_DEG2:
         return None

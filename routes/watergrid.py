@@ -35,7 +35,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Grid resolutions tried, finest first (240 cells per degree is about 460 m of latitude).
+#: Grid resolutions, finest first (240 cells per degree is about 460 m of latitude).
 CELLS_PER_DEGREE: tuple[int, ...] = (240, 120, 60, 30, 15)
 KM_PER_DEGREE = 111.2
 _MAX_CELLS = 300_000
@@ -46,20 +46,20 @@ Point = tuple[float, float]
 
 @dataclass(frozen=True)
 class WaterGrid:
-    """A lon/lat raster of water cells over whole-degree tiles.
+    """A lon/lat raster of water cells, aligned on the global grid of its resolution.
 
     Attributes
     ----------
-    west, south : int
-        The south-west corner, in (possibly unwrapped) degrees.
+    west, south : float
+        The south-west corner of the first cell, in (possibly unwrapped) degrees.
     cells_per_degree : int
         Cells per degree along both axes.
     water : numpy.ndarray
         ``(rows, cols)`` bool, rows south to north; True where the cell centre is not land.
     """
 
-    west: int
-    south: int
+    west: float
+    south: float
     cells_per_degree: int
     water: np.ndarray
 
@@ -79,8 +79,8 @@ class WaterGrid:
 
 def grid_resolution(bbox: Sequence[float], *, max_cells: int = _MAX_CELLS) -> int:
     """Return the finest of :data:`CELLS_PER_DEGREE` whose grid over ``bbox`` fits ``max_cells``."""
-    west, south, east, north = _tile_bounds(bbox)
-    area = (east - west) * (north - south)
+    west, south, east, north = (float(v) for v in bbox)
+    area = max(east - west, 0.0) * max(north - south, 0.0)
     for n in CELLS_PER_DEGREE:
         if area * n * n <= max_cells:
             return n
@@ -88,7 +88,7 @@ def grid_resolution(bbox: Sequence[float], *, max_cells: int = _MAX_CELLS) -> in
 
 
 def build_grid(tiles: LandTiles, bbox: Sequence[float], cells_per_degree: int) -> WaterGrid:
-    """Rasterise water over the whole-degree tiles covering ``bbox`` (west, south, east, north).
+    """Rasterise water over ``bbox`` (west, south, east, north) from cached land tiles.
 
     Parameters
     ----------
@@ -102,23 +102,39 @@ def build_grid(tiles: LandTiles, bbox: Sequence[float], cells_per_degree: int) -
     Returns
     -------
     WaterGrid
+        Covering ``bbox`` with whole cells of the global grid.
     """
+    n = cells_per_degree
     west, south, east, north = _tile_bounds(bbox)
     land = np.block(
-        [
-            [tiles.tile(ix, iy, cells_per_degree) for ix in range(west, east)]
-            for iy in range(south, north)
-        ]
+        [[tiles.tile(ix, iy, n) for ix in range(west, east)] for iy in range(south, north)]
     )
-    return WaterGrid(west=west, south=south, cells_per_degree=cells_per_degree, water=~land)
+    col0, col1, row0, row1 = _crop(bbox, (west, south), n, land.shape)
+    return WaterGrid(
+        west=west + col0 / n, south=south + row0 / n, cells_per_degree=n,
+        water=~land[row0:row1, col0:col1],
+    )
 
 
 def _tile_bounds(bbox: Sequence[float]) -> tuple[int, int, int, int]:
+    """Return the whole-degree bounds of the tiles covering ``bbox``, kept off the poles."""
     west, south, east, north = (float(v) for v in bbox)
     x0, x1 = math.floor(west), max(math.ceil(east), math.floor(west) + 1)
     y0 = max(math.floor(south), -89)
     y1 = min(max(math.ceil(north), y0 + 1), 89)
     return x0, y0, x1, y1
+
+
+def _crop(
+    bbox: Sequence[float], corner: tuple[int, int], n: int, shape: tuple[int, int]
+) -> tuple[int, int, int, int]:
+    """Return the column and row ranges of a tile mosaic that cover ``bbox``."""
+    x0, y0, x1, y1 = (float(v) for v in bbox)
+    col0 = min(max(int(math.floor((x0 - corner[0]) * n)), 0), shape[1] - 1)
+    col1 = max(min(int(math.ceil((x1 - corner[0]) * n)), shape[1]), col0 + 1)
+    row0 = min(max(int(math.floor((y0 - corner[1]) * n)), 0), shape[0] - 1)
+    row1 = max(min(int(math.ceil((y1 - corner[1]) * n)), shape[0]), row0 + 1)
+    return col0, col1, row0, row1
 
 
 def open_water(grid: WaterGrid) -> np.ndarray:
