@@ -94,7 +94,7 @@ def draw_scale_bar(ax: Axes, bar: ScaleBar, *, x: float, y: float, upp: float,
     h = 4.0 * scale * upp
     half = bar.length_units / 2.0
     for i, face in enumerate((BASEMAP_STYLE.text, "white")):
-        ax.add_patch(Rectangle((x + i * half, y), half, h, facecolor=face,
+        ax.add_artist(Rectangle((x + i * half, y), half, h, facecolor=face,
                                edgecolor=BASEMAP_STYLE.text, linewidth=0.7 * scale,
                                zorder=Z["furniture"], gid="scalebar"))
     size = 8.0 * scale
@@ -124,10 +124,10 @@ def draw_north_arrow(ax: Axes, frame: MapFrame, *, x: float, y: float, upp: floa
     tip, tail = turn(0, length / 2), turn(0, -length / 2)
     left, right = turn(-length * 0.22, -length / 2), turn(length * 0.22, -length / 2)
     notch = turn(0, -length * 0.28)
-    ax.add_patch(Polygon([tip, left, notch], closed=True, facecolor="white",
+    ax.add_artist(Polygon([tip, left, notch], closed=True, facecolor="white",
                          edgecolor=BASEMAP_STYLE.text, linewidth=0.8 * scale,
                          zorder=Z["furniture"], gid="north-arrow"))
-    ax.add_patch(Polygon([tip, notch, right], closed=True, facecolor=BASEMAP_STYLE.text,
+    ax.add_artist(Polygon([tip, notch, right], closed=True, facecolor=BASEMAP_STYLE.text,
                          edgecolor=BASEMAP_STYLE.text, linewidth=0.8 * scale,
                          zorder=Z["furniture"], gid="north-arrow"))
     label = turn(0, length / 2 + 8.0 * scale * upp)
@@ -171,11 +171,11 @@ def draw_inset(ax: Axes, frame: MapFrame, *, scale: float, radius_km: float) -> 
     ax.set_ylim(-r_proj * 1.02, r_proj * 1.02)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    ax.add_patch(Circle((0, 0), r_proj, facecolor=BASEMAP_STYLE.sea,
+    ax.add_artist(Circle((0, 0), r_proj, facecolor=BASEMAP_STYLE.sea,
                         edgecolor=BASEMAP_STYLE.muted_text, linewidth=0.8 * scale, zorder=0))
     polys = [g for g in shapely.get_parts(clipped) if g.geom_type == "Polygon"]
     if polys:
-        ax.add_patch(PathPatch(polygon_path(shapely.multipolygons(polys)),
+        ax.add_artist(PathPatch(polygon_path(shapely.multipolygons(polys)),
                                facecolor="#CFCBC2", edgecolor="none", zorder=1))
     _draw_graticule(ax, inset, disc, scale)
     _draw_frame_outline(ax, frame, inset, r_proj, scale)
@@ -202,7 +202,7 @@ def _draw_graticule(ax: Axes, inset: MapFrame, disc: shapely.Polygon, scale: flo
     geoms = shapely.intersection(
         np.array([shapely.LineString(ln[np.isfinite(ln).all(axis=1)]) for ln in lines]), disc)
     parts = [np.asarray(g.coords) for g in shapely.get_parts(geoms) if not g.is_empty]
-    ax.add_patch(PathPatch(lines_path(parts), fill=False, edgecolor="white",
+    ax.add_artist(PathPatch(lines_path(parts), fill=False, edgecolor="white",
                            linewidth=0.5 * scale, alpha=0.9, zorder=2))
 
 
@@ -217,12 +217,12 @@ def _draw_frame_outline(ax: Axes, frame: MapFrame, inset: MapFrame, r_proj: floa
     ix, iy = inset.forward(lon, lat)
     accent = BASEMAP_STYLE.accent
     if max(np.ptp(ix), np.ptp(iy)) < r_proj * 0.06:
-        ax.add_patch(Circle((float(np.mean(ix)), float(np.mean(iy))), r_proj * 0.05,
+        ax.add_artist(Circle((float(np.mean(ix)), float(np.mean(iy))), r_proj * 0.05,
                             facecolor="none", edgecolor=accent, linewidth=1.6 * scale, zorder=3))
         return
-    ax.add_patch(Polygon(np.column_stack([ix, iy]), closed=True, facecolor=accent,
+    ax.add_artist(Polygon(np.column_stack([ix, iy]), closed=True, facecolor=accent,
                          alpha=0.12, edgecolor="none", zorder=3))
-    ax.add_patch(Polygon(np.column_stack([ix, iy]), closed=True, facecolor="none",
+    ax.add_artist(Polygon(np.column_stack([ix, iy]), closed=True, facecolor="none",
                          edgecolor=accent, linewidth=1.4 * scale, zorder=3, gid="inset-frame"))
 
 
@@ -233,12 +233,15 @@ def wrap_to_width(text: str, width_pt: float, fontsize: float) -> str:
 
 
 def draw_badge(ax: Axes, x: float, y: float, number: int, *, radius: float,
-               fontsize: float, zorder: float, gid: str) -> None:
-    """Draw a numbered callout badge (dark disc, white number) centred at (x, y)."""
-    ax.add_patch(Circle((x, y), radius, facecolor=ANNOTATION_COLOR, edgecolor="white",
-                        linewidth=fontsize * 0.12, zorder=zorder, gid=gid))
-    ax.text(x, y, str(number), fontsize=fontsize, fontweight="bold", color="white",
-            ha="center", va="center_baseline", zorder=zorder + 0.1, gid=f"{gid}-text")
+               fontsize: float, zorder: float, gid: str, kind: str = "annotation") -> None:
+    """Draw a numbered badge centred at (x, y): dark disc for callouts, white for transfers."""
+    dark = kind == "annotation"
+    ax.add_artist(Circle((x, y), radius, facecolor=ANNOTATION_COLOR if dark else "white",
+                         edgecolor="white" if dark else ANNOTATION_COLOR,
+                         linewidth=fontsize * (0.12 if dark else 0.16), zorder=zorder, gid=gid))
+    ax.text(x, y, str(number), fontsize=fontsize, fontweight="bold",
+            color="white" if dark else ANNOTATION_COLOR, ha="center", va="center_baseline",
+            zorder=zorder + 0.1, gid=f"{gid}-text")
 
 
 @dataclass(frozen=True)
@@ -259,10 +262,10 @@ class _Column:
         self.ax, self.width, self.scale, self.y = ax, width, scale, 0.0
 
     def header(self, text: str) -> None:
-        self.y += 4.0 * self.scale
-        self.ax.text(0, self.y, text.upper(), fontsize=8.0 * self.scale, fontweight="bold",
+        self.y += 3.0 * self.scale
+        self.ax.text(0, self.y, text.upper(), fontsize=7.5 * self.scale, fontweight="bold",
                      color=BASEMAP_STYLE.muted_text, ha="left", va="top", gid="legend-header")
-        self.y += 14.0 * self.scale
+        self.y += 12.5 * self.scale
 
     def rows(self, entries: Sequence[tuple[object, str]], *, columns: int = 1) -> None:
         line_h = 9.0 * 1.22 * self.scale
@@ -270,15 +273,15 @@ class _Column:
         for start in range(0, len(entries), columns):
             chunk = entries[start:start + columns]
             lines = max(label.count("\n") + 1 for _, label in chunk)
-            row_h = max(15.5 * self.scale, lines * line_h + 4.0 * self.scale)
+            row_h = max(14.0 * self.scale, lines * line_h + 3.0 * self.scale)
             for col, (swatch, label) in enumerate(chunk):
                 x = col * col_w
-                self._swatch(swatch, x, self.y + min(row_h, 15.5 * self.scale) / 2)
-                self.ax.text(x + 30 * self.scale, self.y + 2.0 * self.scale, label,
-                             fontsize=9.0 * self.scale, color=BASEMAP_STYLE.text, ha="left",
+                self._swatch(swatch, x, self.y + 14.0 * self.scale / 2)
+                self.ax.text(x + 30 * self.scale, self.y + 1.5 * self.scale, label,
+                             fontsize=8.5 * self.scale, color=BASEMAP_STYLE.text, ha="left",
                              va="top", linespacing=1.12, gid="legend-entry")
             self.y += row_h
-        self.y += 4.0 * self.scale
+        self.y += 2.0 * self.scale
 
     def _swatch(self, swatch: object, x: float, y: float) -> None:
         kind, style = swatch  # type: ignore[misc]
@@ -303,7 +306,7 @@ def _legend_entries(content: LegendContent, scale: float) -> list[tuple[str, lis
         st = CONFIDENCE_STYLES[c]
         style = {"color": "#3A3F44", "linewidth": 2.4 * st.width_factor * scale,
                  "linestyle": (0, st.dash) if st.dash else "solid"}
-        confs.append((("line", style), f"{st.label}: {st.meaning}"))
+        confs.append((("line", style), st.label))
     kinds = [(("marker", {"marker": PLACE_STYLES[k].marker,
                           "markersize": PLACE_STYLES[k].size * scale,
                           "markerfacecolor": PLACE_STYLES[k].fill,
@@ -312,7 +315,7 @@ def _legend_entries(content: LegendContent, scale: float) -> list[tuple[str, lis
              for k in content.kinds]
     widths = [(("line", {"color": "#6D7278", "linewidth": w * SLIDE_WIDTH_PT * scale}), text)
               for w, text in content.widths]
-    sections = [("Route (arrow shows direction)", modes, 2), ("Confidence", confs, 1),
+    sections = [("Route (arrow shows direction)", modes, 2), ("Confidence", confs, 2),
                 ("Places", kinds, 2), ("Line width: quantity moved", widths, 1)]
     return [s for s in sections if s[1]]
 
@@ -327,27 +330,31 @@ def draw_legend(ax: Axes, content: LegendContent, *, width: float, scale: float)
     return col.y
 
 
-def draw_callout_list(ax: Axes, items: Sequence[tuple[int, str]], *, top: float,
-                      bottom: float, width: float, scale: float) -> int:
-    """List numbered callouts between ``top`` and ``bottom`` (points); return how many fit."""
+def draw_callout_list(ax: Axes, title: str, items: Sequence[tuple[int, str, str]], *,
+                      top: float, bottom: float, width: float, scale: float) -> int:
+    """Key numbered badges between ``top`` and ``bottom`` (points); return how many fit.
+
+    ``items`` holds (number, text, badge kind). The text size shrinks (down to 6.5 points)
+    until every item fits; past that, the list stops where the room ends.
+    """
     if not items:
         return 0
-    y = top + 4.0 * scale
-    ax.text(0, y, "CALLOUTS", fontsize=8.0 * scale, fontweight="bold",
+    ax.text(0, top + 4.0 * scale, title.upper(), fontsize=8.0 * scale, fontweight="bold",
             color=BASEMAP_STYLE.muted_text, ha="left", va="top", gid="legend-header")
-    y += 16.0 * scale
-    size = 8.5 * scale
-    shown = 0
-    for number, text in items:
-        wrapped = wrap_to_width(text, width - 22 * scale, size)
-        lines = wrapped.count("\n") + 1
-        height = lines * size * 1.25 + 5 * scale
+    start = top + 20.0 * scale
+    for size in (8.5, 8.0, 7.5, 7.0, 6.5):
+        blocks = [wrap_to_width(text, width - 22 * scale, size * scale) for _, text, _ in items]
+        heights = [(b.count("\n") + 1) * size * scale * 1.2 + 2.5 * scale for b in blocks]
+        if start + sum(heights) <= bottom:
+            break
+    y, shown = start, 0
+    for (number, _, kind), block, height in zip(items, blocks, heights):
         if y + height > bottom:
             break
-        draw_badge(ax, 8 * scale, y + size * 0.62, number, radius=7.5 * scale,
-                   fontsize=7.5 * scale, zorder=5, gid=f"callout-key:{number}")
-        ax.text(22 * scale, y, wrapped, fontsize=size, color=BASEMAP_STYLE.text,
-                ha="left", va="top", linespacing=1.2, gid="callout-text")
+        draw_badge(ax, 8 * scale, y + size * scale * 0.62, number, radius=7.0 * scale,
+                   fontsize=7.0 * scale, zorder=5, gid=f"callout-key:{number}", kind=kind)
+        ax.text(22 * scale, y, block, fontsize=size * scale, color=BASEMAP_STYLE.text,
+                ha="left", va="top", linespacing=1.15, gid="callout-text")
         y += height
         shown += 1
     return shown

@@ -72,6 +72,8 @@ class LabelRequest:
     centred : bool
         An area label (a country name): tried centred on the anchor and nudged a little,
         never moved away with a leader.
+    reach : float
+        Multiplies how far from its anchor the label may go (badges that must not be lost).
     """
 
     key: str
@@ -82,6 +84,7 @@ class LabelRequest:
     clearance: float = 0.0
     priority: float = 0.0
     centred: bool = False
+    reach: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,7 @@ def place_labels(
     dropped: list[str] = []
     for req in sorted(requests, key=lambda r: (-r.priority, r.key)):
         result = _place_one(req, occ, bounds, gap=gap, step=step,
-                            max_distance=max_distance, pad=pad)
+                            max_distance=max_distance * req.reach, pad=pad)
         if result is None:
             dropped.append(req.key)
             continue

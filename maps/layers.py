@@ -106,17 +106,17 @@ def draw_basemap(ax: Axes, basemap: Basemap, *, focus: frozenset[str], scale: fl
     for tint in (st.land, st.focus_land):
         shapes = [c.geometry for c in basemap.countries if (c.iso2 in focus) == (tint != st.land)]
         if shapes:
-            ax.add_patch(PathPatch(polygon_path(shapely.multipolygons(_polys(shapes))),
+            ax.add_artist(PathPatch(polygon_path(shapely.multipolygons(_polys(shapes))),
                                    facecolor=tint, edgecolor="none", zorder=Z["land"]))
-    ax.add_patch(PathPatch(lines_path(_geom_lines(basemap.borders)), fill=False,
+    ax.add_artist(PathPatch(lines_path(_geom_lines(basemap.borders)), fill=False,
                            edgecolor=st.border, linewidth=st.border_width * scale,
                            linestyle=(0, (4, 1.5, 1, 1.5)), zorder=Z["borders"],
                            capstyle="butt", joinstyle="round"))
-    ax.add_patch(PathPatch(lines_path(_geom_lines(basemap.coast)), fill=False,
+    ax.add_artist(PathPatch(lines_path(_geom_lines(basemap.coast)), fill=False,
                            edgecolor=st.coast, linewidth=st.coast_width * scale,
                            zorder=Z["coast"], joinstyle="round"))
     if rail is not None and len(rail.segments):
-        ax.add_patch(PathPatch(segments_path(rail.segments), fill=False, edgecolor=st.rail,
+        ax.add_artist(PathPatch(segments_path(rail.segments), fill=False, edgecolor=st.rail,
                                linewidth=st.rail_width * scale, alpha=0.4, zorder=Z["rail"],
                                capstyle="round"))
 
@@ -166,7 +166,7 @@ def draw_routes(ax: Axes, routes: Sequence[tuple[RouteLine, list[np.ndarray], bo
                     seen.add(key)
                     _draw_arrow(ax, route, x, y, angle, scale)
         else:
-            ax.add_patch(PathPatch(lines_path(parts), fill=False, edgecolor=MUTED_ROUTE,
+            ax.add_artist(PathPatch(lines_path(parts), fill=False, edgecolor=MUTED_ROUTE,
                                    linewidth=1.1 * scale, alpha=0.8, zorder=Z["context_routes"],
                                    capstyle="round", gid=f"context:{route.feature_id}"))
 
@@ -179,7 +179,7 @@ def _draw_focus_route(ax: Axes, route: RouteLine, parts: list[np.ndarray], scale
                       linestyle=dashes, alpha=conf.opacity, zorder=Z["routes"],
                       capstyle="butt", joinstyle="round", gid=f"leg:{route.feature_id}")
     patch.set_path_effects(_halo(width + 2.2 * scale))
-    ax.add_patch(patch)
+    ax.add_artist(patch)
 
 
 def arrow_points(parts: Sequence[np.ndarray], *, spacing: float) -> list[tuple[float, float, float]]:

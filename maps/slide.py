@@ -58,9 +58,10 @@ log = logging.getLogger(__name__)
 
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 _BASE_WIDTH_IN = 12.8  # 1920 px at 150 dpi: the size every other size is drawn relative to
-_MAP_RECT = (0.018, 0.118, 0.735, 0.735)
-_PANEL_RECT = (0.771, 0.118, 0.211, 0.735)
+_MAP_RECT = (0.018, 0.118, 0.70, 0.735)
+_PANEL_RECT = (0.734, 0.118, 0.248, 0.735)
 _MIN_SPAN_M = 120_000.0
+_BADGE_PRIORITY = 12.0  # after the places where legs start and end, before the others
 _COUNTRY_SHORT = {"CN": "China", "KP": "North Korea", "KR": "South Korea", "US": "United States",
                   "GB": "United Kingdom", "CZ": "Czechia", "CD": "DR Congo"}
 
@@ -125,20 +126,40 @@ def _setup(spec: SlideSpec, size: tuple[int, int], dpi: float,
     return _Canvas(fig, ax, frame, scale, upp, texts)
 
 
+def _fit_text(canvas: _Canvas, artist, max_px: float, sizes: Sequence[float]) -> None:
+    """Shrink a text artist through ``sizes`` until it fits, then cut it with an ellipsis."""
+    renderer = canvas.fig.canvas.get_renderer()
+    for size in sizes:
+        artist.set_fontsize(size * canvas.scale)
+        if artist.get_window_extent(renderer).width <= max_px:
+            return
+    text = artist.get_text()
+    while len(text) > 8 and artist.get_window_extent(renderer).width > max_px:
+        text = text[: int(len(text) * 0.95)].rstrip(" ,;.")
+        artist.set_text(text + "\u2026")
+    log.info("slide text shortened to fit: %r", artist.get_text())
+
+
 def _draw_header(canvas: _Canvas, spec: SlideSpec) -> None:
     fig, s = canvas.fig, canvas.scale
     left = _MAP_RECT[0]
+    right = _PANEL_RECT[0] + _PANEL_RECT[2]
     fig.text(left, 0.962, spec.kicker.upper(), fontsize=9.0 * s, fontweight="bold",
              color=BASEMAP_STYLE.accent, ha="left", va="top", gid="kicker")
-    fig.text(left, 0.935, _text(canvas, spec.title), fontsize=23.0 * s, fontweight="bold",
-             color=BASEMAP_STYLE.text, ha="left", va="top", gid="title")
-    if spec.subtitle:
-        fig.text(left, 0.888, _text(canvas, spec.subtitle), fontsize=12.5 * s,
-                 color=BASEMAP_STYLE.muted_text, ha="left", va="top", gid="subtitle")
+    as_of_px = 0.0
     if spec.as_of:
-        right = _PANEL_RECT[0] + _PANEL_RECT[2]
-        fig.text(right, 0.935, spec.as_of, fontsize=11.0 * s, color=BASEMAP_STYLE.text,
-                 ha="right", va="top", gid="as-of")
+        as_of = fig.text(right, 0.962, spec.as_of, fontsize=10.5 * s, color=BASEMAP_STYLE.text,
+                         ha="right", va="top", gid="as-of")
+        as_of_px = as_of.get_window_extent(fig.canvas.get_renderer()).width
+    width_px = (right - left) * fig.bbox.width
+    title = fig.text(left, 0.935, _text(canvas, spec.title), fontweight="bold",
+                     color=BASEMAP_STYLE.text, ha="left", va="top", gid="title")
+    _fit_text(canvas, title, width_px, (23.0, 21.0, 19.0, 17.0, 15.5))
+    if spec.subtitle:
+        sub = fig.text(left, 0.885, _text(canvas, spec.subtitle), color=BASEMAP_STYLE.muted_text,
+                       ha="left", va="top", gid="subtitle")
+        _fit_text(canvas, sub, width_px, (12.5, 11.5, 10.5, 9.5))
+    del as_of_px
 
 
 def _fit_footer_line(prefix: str, items: Sequence[str], *, limit: int) -> str:
@@ -226,7 +247,7 @@ def _draw_furniture(canvas: _Canvas) -> tuple[ScaleBar, NorthArrow, Box]:
                              upp=upp, scale=s)
     xmin, ymin = x0 - 14 * s * upp, bounds[1] - 2 * s * upp
     xmax, ymax = bounds[2], max(bounds[3], y0 + 40 * s * upp)
-    canvas.ax.add_patch(matplotlib.patches.FancyBboxPatch(
+    canvas.ax.add_artist(matplotlib.patches.FancyBboxPatch(
         (xmin, ymin), xmax - xmin, ymax - ymin, boxstyle=f"round,pad=0,rounding_size={4*s*upp}",
         facecolor="white", edgecolor="#B9BCBF", linewidth=0.6 * s, alpha=0.88,
         zorder=Z["furniture"] - 0.5))
@@ -289,11 +310,11 @@ def _label_requests(canvas: _Canvas, spec: SlideSpec, marks: list) -> tuple[list
         if not _in_view(canvas, float(x[0]), float(y[0])):
             continue
         (px, py), = canvas.to_display(x, y)
-        d = 16.0 * canvas.scale * ppp
-        key = f"callout:{c.number}"
-        requests.append(LabelRequest(key, px, py, d, d, clearance=radius.get(c.place_id, 4.0),
-                                     priority=1000.0 - c.number))
-        styles[key] = (str(c.number), None)
+        d = 15.0 * canvas.scale * ppp
+        key = f"{c.kind}:{c.number}"
+        requests.append(LabelRequest(key, px, py, d, d, clearance=radius.get(c.place_id, 2.0),
+                                     priority=_BADGE_PRIORITY - c.number / 100.0, reach=2.5))
+        styles[key] = (str(c.number), c.kind)
     return requests, obstacles, styles
 
 
@@ -313,17 +334,17 @@ def _country_requests(canvas: _Canvas, basemap, styles: dict) -> list[LabelReque
 
 
 def _draw_labels(canvas: _Canvas, spec: SlideSpec, layers: list,
-                 furniture_box: Box) -> tuple[list[Placement], list[str]]:
+                 blocked: list[Box]) -> tuple[list[Placement], list[str]]:
     basemap, routes, marks, _ = layers
     requests, obstacles, styles = _label_requests(canvas, spec, marks)
     requests += _country_requests(canvas, basemap, styles)
     bb = canvas.ax.bbox
     inner = Box(bb.x0 + 4, bb.y0 + 4, bb.x1 - 4, bb.y1 - 4)
     placed, dropped = place_labels(
-        requests, obstacles=[*obstacles, furniture_box], bounds=inner,
+        requests, obstacles=[*obstacles, *blocked], bounds=inner,
         avoid=_route_samples(canvas, [r for r in routes if r[2]]),
         gap=2.5 * canvas.px_per_pt * canvas.scale, step=11.0 * canvas.px_per_pt * canvas.scale,
-        max_distance=120.0 * canvas.px_per_pt * canvas.scale)
+        max_distance=70.0 * canvas.px_per_pt * canvas.scale)
     clearance = {r.key: r.clearance for r in requests}
     for p in placed:
         _draw_label(canvas, p, styles[p.key], clearance[p.key])
@@ -342,10 +363,10 @@ def _draw_label(canvas: _Canvas, p: Placement, styled: tuple, clearance: float) 
         a, b = canvas.to_data(ax_, ay_), canvas.to_data(bx, by)
         canvas.ax.add_line(Line2D([a[0], b[0]], [a[1], b[1]], color="#4A4F55",
                                   linewidth=0.7 * s, zorder=Z["leaders"], gid="leader"))
-    if style is None:
+    if style in ("annotation", "transfer"):
         radius = (p.box.x1 - p.box.x0) / 2 / canvas.px_per_pt * canvas.upp * 0.92
-        draw_badge(canvas.ax, cx, cy, int(text), radius=radius, fontsize=8.0 * s,
-                   zorder=Z["labels"], gid=p.key)
+        draw_badge(canvas.ax, cx, cy, int(text), radius=radius, fontsize=7.5 * s,
+                   zorder=Z["labels"], gid=p.key, kind=style)
         return
     artist = canvas.ax.text(cx, cy, text, ha="center", va="center", zorder=Z["labels"],
                             gid=f"label:{p.key}", **style)
@@ -360,7 +381,7 @@ def _legend_content(spec: SlideSpec) -> LegendContent:
     return LegendContent(modes, confs, kinds, spec.width_samples, muted=bool(spec.focus))
 
 
-def _draw_panel(canvas: _Canvas, spec: SlideSpec) -> None:
+def _draw_panel(canvas: _Canvas, spec: SlideSpec, inset_in_map: bool) -> None:
     fig, s = canvas.fig, canvas.scale
     pax = fig.add_axes(_PANEL_RECT)
     pax.set_axis_off()
@@ -369,19 +390,52 @@ def _draw_panel(canvas: _Canvas, spec: SlideSpec) -> None:
     pax.set_xlim(0, w_pt)
     pax.set_ylim(h_pt, 0)
     used = draw_legend(pax, _legend_content(spec), width=w_pt, scale=s)
-    side = min(w_pt, 0.42 * h_pt)
-    items = [(c.number, f"{_text(canvas, c.text)}" + (f" ({c.period})" if c.period else ""))
-             for c in spec.callouts]
-    shown = draw_callout_list(pax, items, top=used + 2 * s, bottom=h_pt - side - 6 * s,
-                              width=w_pt, scale=s)
+    items = [(c.number, _callout_text(canvas, c), c.kind) for c in spec.callouts]
+    side = 0.0 if inset_in_map else min(w_pt, 0.34 * h_pt)
+    if side and h_pt - side - used < 40 * s * (len(items) > 0):
+        side = max(h_pt - used - 40 * s, 0.0) if h_pt - used - 40 * s > 90 * s else 0.0
+    shown = draw_callout_list(pax, spec.callout_title, items, top=used + 2 * s,
+                              bottom=h_pt - side - 6 * s, width=w_pt, scale=s)
     if shown < len(items):
         log.info("%s: %d callouts listed in the notes only", spec.name, len(items) - shown)
-    inset_h = side / (fig.get_figheight() * 72.0)
-    inset_w = side / (fig.get_figwidth() * 72.0)
-    left = _PANEL_RECT[0] + (_PANEL_RECT[2] - inset_w) / 2
-    iax = fig.add_axes((left, _PANEL_RECT[1], inset_w, inset_h))
-    radius = max(3500.0, min(9000.0, 2.2 * _half_diagonal_km(canvas.frame)))
-    draw_inset(iax, canvas.frame, scale=s, radius_km=radius)
+    if side:
+        inset_w = side / (fig.get_figwidth() * 72.0)
+        rect = (_PANEL_RECT[0] + (_PANEL_RECT[2] - inset_w) / 2, _PANEL_RECT[1], inset_w,
+                side / (fig.get_figheight() * 72.0))
+        _add_inset(canvas, rect)
+    elif not inset_in_map:
+        log.info("%s: no room for the inset locator", spec.name)
+
+
+def _callout_text(canvas: _Canvas, c) -> str:
+    text = _text(canvas, c.text)
+    return f"{text} ({c.period})" if c.period and c.kind == "annotation" else text
+
+
+def _add_inset(canvas: _Canvas, rect: tuple[float, float, float, float]) -> None:
+    iax = canvas.fig.add_axes(rect)
+    radius = max(2500.0, min(9000.0, 2.2 * _half_diagonal_km(canvas.frame)))
+    draw_inset(iax, canvas.frame, scale=canvas.scale, radius_km=radius)
+
+
+def _inset_corner(canvas: _Canvas, layers: list) -> tuple[tuple[float, ...], Box] | None:
+    """Return a map corner (figure rect, display box) free of routes and places, if any."""
+    _, routes, marks, _ = layers
+    pts = _route_samples(canvas, routes, step_px=6.0)
+    xy = [canvas.to_display(np.array([x]), np.array([y]))[0] for _, x, y in marks]
+    if xy:
+        pts = np.vstack([pts, np.array(xy)])
+    bb, fig_w, fig_h = canvas.ax.bbox, canvas.fig.bbox.width, canvas.fig.bbox.height
+    side = 0.30 * bb.height
+    pad = 8.0 * canvas.scale
+    for cx, cy in ((bb.x1 - side - pad, bb.y1 - side - pad), (bb.x0 + pad, bb.y1 - side - pad),
+                   (bb.x1 - side - pad, bb.y0 + pad)):
+        box = Box(cx, cy, cx + side, cy + side)
+        grown = box.padded(14.0 * canvas.scale)
+        if not np.any((pts[:, 0] > grown.x0) & (pts[:, 0] < grown.x1)
+                      & (pts[:, 1] > grown.y0) & (pts[:, 1] < grown.y1)):
+            return (cx / fig_w, cy / fig_h, side / fig_w, side / fig_h), box
+    return None
 
 
 def _half_diagonal_km(frame: MapFrame) -> float:
@@ -415,10 +469,15 @@ def compose_slide(spec: SlideSpec, *, size: tuple[int, int] = (1920, 1080), dpi:
     _draw_header(canvas, spec)
     layers = _draw_map(canvas, spec, _focus_countries(spec))
     bar, north, furniture_box = _draw_furniture(canvas)
-    placed, dropped = _draw_labels(canvas, spec, layers, furniture_box)
-    _draw_panel(canvas, spec)
-    spec_attr = spec.attributions + tuple(a for a in layers[3] if a not in spec.attributions)
-    _draw_footer(canvas, _with_attributions(spec, spec_attr))
+    corner = _inset_corner(canvas, layers)
+    obstacles = [furniture_box] + ([corner[1].padded(4.0)] if corner else [])
+    placed, dropped = _draw_labels(canvas, spec, layers, obstacles)
+    if corner:
+        _add_inset(canvas, corner[0])
+    _draw_panel(canvas, spec, inset_in_map=corner is not None)
+    spec = _with_attributions(
+        spec, spec.attributions + tuple(a for a in layers[3] if a not in spec.attributions))
+    _draw_footer(canvas, spec)
     return ComposedSlide(spec, canvas.fig, canvas.frame, bar, north, tuple(placed),
                          tuple(dropped))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,8 +26,11 @@ __all__ = [
     "short_citation",
     "format_period",
     "format_quantity",
+    "short_name",
+    "route_summary",
 ]
 
+_COORDINATE_NAME = re.compile(r"^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$")
 _KIND_PRIORITY = {"depot": 6, "port": 5, "airfield": 5, "border_crossing": 4,
                   "rail_junction": 3, "rail_station": 3, "city": 2, "other": 1}
 
@@ -57,7 +61,11 @@ class PlaceMark:
 
 @dataclass(frozen=True)
 class Callout:
-    """A numbered annotation: the number is the same on every slide."""
+    """A numbered badge on the map, keyed in the side panel.
+
+    ``kind`` is ``annotation`` (numbered in scenario order, the same on every slide) or
+    ``transfer`` (the overview's key to the per-transfer slides, numbered like them).
+    """
 
     number: int
     text: str
@@ -66,6 +74,7 @@ class Callout:
     lat: float
     transfer_id: str | None
     period: str
+    kind: str = "annotation"
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,7 @@ class SlideSpec:
     focus: frozenset[str]
     places: tuple[PlaceMark, ...]
     callouts: tuple[Callout, ...]
+    callout_title: str
     extent: np.ndarray
     sources: tuple[str, ...]
     citations: tuple[str, ...]
@@ -149,6 +159,7 @@ def _width_samples(legs: pd.DataFrame, all_legs: pd.DataFrame) -> tuple[tuple[fl
     if known.empty:
         return ()
     unit = known["quantity_unit"].fillna("").value_counts().index[0]
+    known = known[known["quantity_unit"].fillna("") == unit]
     same = all_legs[all_legs["quantity_unit"].fillna("") == unit]
     top = float(same["quantity_value"].max())
     mode = known["mode"].value_counts().index[0]
@@ -177,7 +188,15 @@ def _route_lines(routeset: RouteSet) -> tuple[RouteLine, ...]:
     return tuple(out)
 
 
-def _place_marks(routeset: RouteSet, ids: Iterable[str] | None = None) -> tuple[PlaceMark, ...]:
+def short_name(name: str) -> str:
+    """Return a place name without its parenthesised detail: 'Rajin (Najin) port' -> 'Rajin port'."""
+    shorter = re.sub(r"\s*\([^)]*\)", "", name).strip()
+    return re.sub(r"\s{2,}", " ", shorter) or name
+
+
+def _place_marks(routeset: RouteSet, ids: Iterable[str] | None = None, *,
+                 short: bool = False) -> tuple[PlaceMark, ...]:
+    """Return the places to mark; waypoints named only by coordinates are left out."""
     legs = routeset.legs
     ends = pd.concat([legs["from_id"], legs["to_id"]]).value_counts()
     wanted = None if ids is None else set(ids)
@@ -185,9 +204,12 @@ def _place_marks(routeset: RouteSet, ids: Iterable[str] | None = None) -> tuple[
     for row in routeset.places.itertuples(index=False):
         if wanted is not None and row.place_id not in wanted:
             continue
+        if _COORDINATE_NAME.match(str(row.name)):
+            continue
         kind = row.kind if row.kind in PLACE_STYLES else "other"
         priority = _KIND_PRIORITY.get(kind, 1) + 2.0 * min(int(ends.get(row.place_id, 0)), 5)
-        out.append(PlaceMark(str(row.place_id), str(row.name), kind,
+        name = short_name(str(row.name)) if short else str(row.name)
+        out.append(PlaceMark(str(row.place_id), name, kind,
                              float(row.geometry.x), float(row.geometry.y), priority))
     return tuple(out)
 
@@ -199,6 +221,46 @@ def _callouts(routeset: RouteSet) -> tuple[Callout, ...]:
         out.append(Callout(number, str(row.text), str(row.place_id),
                            float(row.geometry.x), float(row.geometry.y), transfer,
                            format_period(row.period_start, row.period_end)))
+    return tuple(out)
+
+
+def route_summary(legs: pd.DataFrame) -> str:
+    """Return 'Rajin → Dunai → Tikhoretsk (sea, rail), Sep 2023' for a transfer's legs."""
+    names = []
+    for a, b in zip(legs["from_name"], legs["to_name"]):
+        for name in (a, b):
+            word = short_name(str(name)).split(" ")[0].rstrip(",")
+            if not names or names[-1] != word:
+                names.append(word)
+    modes = ", ".join(dict.fromkeys(str(m) for m in legs["mode"]))
+    text = " \u2192 ".join(names) + f" ({modes})"
+    starts = sorted(str(v)[:10] for v in legs["period_start"] if not _missing(v))
+    if starts:
+        first = dt.date.fromisoformat(starts[0])
+        text += f", {first:%b %Y}"
+    return text
+
+
+def _legs_period(legs: pd.DataFrame) -> str:
+    """Return the period spanning some legs ('' when none has one)."""
+    starts = [v for v in legs["period_start"] if not _missing(v)]
+    ends = [v for v in legs["period_end"] if not _missing(v)]
+    return format_period(min(starts) if starts else None, max(ends) if ends else None)
+
+
+def _transfer_badges(routeset: RouteSet) -> tuple[Callout, ...]:
+    """Return one badge per transfer, at the middle of its longest leg."""
+    out = []
+    legs = routeset.legs
+    for number, transfer in enumerate(routeset.scenario.transfers, start=1):
+        mine = legs[legs["transfer_id"] == transfer.id]
+        if mine.empty:
+            continue
+        longest = max(mine.geometry, key=lambda g: g.length)
+        parts = sorted(shapely.get_parts(longest), key=lambda g: -g.length)
+        mid = parts[0].interpolate(0.5, normalized=True)
+        out.append(Callout(number, route_summary(mine), "", float(mid.x), float(mid.y),
+                           transfer.id, _legs_period(mine), kind="transfer"))
     return tuple(out)
 
 
@@ -238,13 +300,14 @@ def overview_spec(routeset: RouteSet) -> SlideSpec:
     """Return the overview slide: every transfer, place and callout of the scenario."""
     scenario = routeset.scenario
     routes = _route_lines(routeset)
-    places = _place_marks(routeset)
+    places = _place_marks(routeset, short=True)
     short, full = _sources(scenario, _source_ids(
         [routeset.legs, routeset.places, routeset.annotations]))
     return SlideSpec(
         name="slide", title=scenario.title, subtitle=scenario.subtitle or "",
         as_of=_as_of(scenario), kicker=_overview_kicker(routeset),
-        routes=routes, focus=frozenset(), places=places, callouts=_callouts(routeset),
+        routes=routes, focus=frozenset(), places=places, callouts=_transfer_badges(routeset),
+        callout_title="Transfers (one slide each)",
         extent=_extent(routes, places), sources=short, citations=full,
         attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
         width_samples=_width_samples(routeset.legs, routeset.legs),
@@ -287,6 +350,7 @@ def _transfer_spec(routeset: RouteSet, routes: tuple[RouteLine, ...],
         subtitle=_transfer_subtitle(legs, transfer.cargo), as_of=_as_of(scenario),
         kicker=f"Transfer {number} of {len(scenario.transfers)}",
         routes=routes, focus=frozenset({transfer_id}), places=places, callouts=own,
+        callout_title="Callouts",
         extent=_extent(mine, places), sources=short, citations=full,
         attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
         width_samples=_width_samples(legs, routeset.legs),
@@ -298,9 +362,7 @@ def _transfer_subtitle(legs: pd.DataFrame, cargo: str | None) -> str:
     bits = [cargo or ""]
     if first is not None:
         bits.append(format_quantity(first["quantity_value"], first["quantity_unit"]))
-        start = legs["period_start"].dropna().min() if legs["period_start"].notna().any() else None
-        end = legs["period_end"].dropna().max() if legs["period_end"].notna().any() else None
-        bits.append(format_period(start, end))
+        bits.append(_legs_period(legs))
         confs = list(dict.fromkeys(legs["confidence"]))
         bits.append("Confidence: " + ", ".join(CONFIDENCE_STYLES[c].label for c in confs
                                                  if c in CONFIDENCE_STYLES))

@@ -1,0 +1,168 @@
+"""The briefing deck: a .pptx with a title, the overview, one slide per transfer and sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+
+from pptx import Presentation
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
+from pptx.util import Emu, Pt
+
+from maps.slide import ComposedSlide, compose_slides, figure_bytes
+from maps.slidespec import SlideSpec
+from maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES
+from routes.routeset import RouteSet
+
+__all__ = ["render_deck", "deck_notes", "SOURCES_PER_SLIDE"]
+
+SOURCES_PER_SLIDE = 12
+_SLIDE_WIDTH = Emu(12192000)  # 13.333 in, PowerPoint's 16:9 width
+_LAYOUT_TITLE, _LAYOUT_TITLE_ONLY, _LAYOUT_BLANK = 0, 5, 6
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def deck_notes(spec: SlideSpec) -> str:
+    """Return a map slide's speaker notes: what it shows, its callouts and full citations."""
+    lines = [spec.title]
+    if spec.subtitle:
+        lines.append(spec.subtitle)
+    if spec.callouts:
+        lines += ["", f"{spec.callout_title}:"]
+        for c in spec.callouts:
+            period = f" ({c.period})" if c.period and c.kind == "annotation" else ""
+            lines.append(f"{c.number}. {c.text}{period}")
+    lines += ["", "Sources:"] + [f"- {c}" for c in spec.citations]
+    lines += ["", "Data: " + "; ".join(spec.attributions)]
+    return "\n".join(lines)
+
+
+def _set_notes(slide: Slide, text: str) -> None:
+    slide.notes_slide.notes_text_frame.text = text
+
+
+def _title_slide(prs: PresentationType, routeset: RouteSet, overview: SlideSpec) -> None:
+    scenario = routeset.scenario
+    slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE])
+    slide.shapes.title.text = scenario.title
+    bits = [scenario.subtitle or "", overview.as_of,
+            f"{len(scenario.transfers)} transfers \u00b7 {len(scenario.sources)} sources"]
+    slide.placeholders[1].text = "\n".join(b for b in bits if b)
+    _set_notes(slide, "\n".join([scenario.title, "", "Sources for this briefing:",
+                                 *(f"- {s.citation()}" for s in scenario.sources)]))
+
+
+def _picture_slide(prs: PresentationType, png: bytes, spec: SlideSpec) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_BLANK])
+    pic = slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=prs.slide_width,
+                                   height=prs.slide_height)
+    pic.name = spec.name
+    pic._element.nvPicPr.cNvPr.set("descr", f"Map: {spec.title}. {spec.subtitle}".strip())
+    _set_notes(slide, deck_notes(spec))
+
+
+def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def _sources_slides(prs: PresentationType, routeset: RouteSet, attributions: Sequence[str]
+                    ) -> None:
+    citations = [s.citation() for s in routeset.scenario.sources]
+    chunks = _chunks(citations, SOURCES_PER_SLIDE)
+    for i, chunk in enumerate(chunks, start=1):
+        slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE_ONLY])
+        more = f" ({i} of {len(chunks)})" if len(chunks) > 1 else ""
+        slide.shapes.title.text = f"Sources{more}"
+        lines = list(chunk)
+        if i == len(chunks):
+            lines += ["", "Data: " + "; ".join(attributions), "", *_confidence_key()]
+        _text_box(prs, slide, lines)
+        _set_notes(slide, "\n".join(["Full citations:", *(f"- {c}" for c in chunk),
+                                     "", "Data: " + "; ".join(attributions)]))
+
+
+def _confidence_key() -> list[str]:
+    return ["How to read confidence:"] + [f"{c.label}: {c.meaning}"
+                                          for c in CONFIDENCE_STYLES.values()]
+
+
+def _text_box(prs: PresentationType, slide: Slide, lines: Sequence[str]) -> None:
+    margin = Emu(int(prs.slide_width * 0.05))
+    top = Emu(int(prs.slide_height * 0.2))
+    box = slide.shapes.add_textbox(margin, top, prs.slide_width - 2 * margin,
+                                   prs.slide_height - top - margin)
+    frame = box.text_frame
+    frame.word_wrap = True
+    for i, line in enumerate(lines):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        para.text = line
+        para.font.size = Pt(11)
+        para.font.color.rgb = _rgb(BASEMAP_STYLE.text)
+
+
+def _rgb(hex_colour: str):
+    from pptx.dml.color import RGBColor
+
+    return RGBColor.from_string(hex_colour.lstrip("#"))
+
+
+def _fix_properties(prs: PresentationType, routeset: RouteSet) -> None:
+    scenario = routeset.scenario
+    when = dt.datetime.combine(scenario.as_of or dt.date(2000, 1, 1), dt.time())
+    props = prs.core_properties
+    props.title = scenario.title
+    props.author = props.last_modified_by = "routemap"
+    props.created = props.modified = props.last_printed = when
+    props.revision = 1
+
+
+def _normalised_zip(data: bytes) -> bytes:
+    """Rewrite a zip with fixed timestamps so the same deck gives the same bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def render_deck(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
+                dpi: float = 150) -> bytes:
+    """Return the briefing deck as .pptx bytes.
+
+    Slides: a title slide, the overview map, one map per transfer, then the sources (as many
+    slides as the list needs). Every slide's speaker notes carry its full citations.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario.
+    size : tuple of int
+        Pixel size of the map images; the slide keeps their aspect ratio.
+    dpi : float
+        Dots per inch of the map images.
+
+    Returns
+    -------
+    bytes
+        The .pptx file, identical for identical input.
+    """
+    slides = compose_slides(routeset, size=size, dpi=dpi, per_transfer=True)
+    prs = Presentation()
+    prs.slide_width = _SLIDE_WIDTH
+    prs.slide_height = Emu(int(_SLIDE_WIDTH * size[1] / size[0]))
+    ordered: list[ComposedSlide] = list(slides.values())
+    _title_slide(prs, routeset, ordered[0].spec)
+    for slide in ordered:
+        _picture_slide(prs, figure_bytes(slide.figure, "png"), slide.spec)
+    _sources_slides(prs, routeset, ordered[0].spec.attributions)
+    _fix_properties(prs, routeset)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return _normalised_zip(buf.getvalue())
