@@ -103,6 +103,45 @@ def compare(name: str, reference: np.ndarray, lengths: np.ndarray) -> int:
     return bad
 
 
+def time_scgraph(network, pairs, ours: np.ndarray) -> tuple[dict[str, float], int]:
+    """Time scgraph's search methods that need no preprocessing; return medians, mismatches."""
+    from scgraph.graph import Graph
+
+    lists = scgraph_lists(network)
+    heuristic = haversine_heuristic(network)
+    methods = {
+        "dijkstra_makowski": lambda s, t: Graph.dijkstra_makowski(lists, s, t)["length"],
+        "a_star (haversine)": lambda s, t: Graph.a_star(lists, s, t, heuristic)["length"],
+    }
+    medians, mismatches = {}, 0
+    for name, fn in methods.items():
+        lengths, ms = timed(fn, pairs)
+        medians[name] = float(np.median(ms))
+        print(f"scgraph {name}: median {medians[name]:.2f} ms")
+        mismatches += compare(f"scgraph {name}", ours, lengths)
+    print("  (scgraph 2.15 has no contraction hierarchies; Graph.dijkstra scans all nodes per "
+          "step and bmssp needs the optional bmsspy package, so neither is timed)")
+    return medians, mismatches
+
+
+def time_osmnx(network, pairs, ours: np.ndarray) -> tuple[float, int]:
+    """Time ``osmnx.routing.shortest_path`` on the network as a MultiDiGraph."""
+    import osmnx as ox
+
+    from routes.osm import to_multidigraph
+
+    multigraph = to_multidigraph(network)
+
+    def osmnx_km(s: int, t: int) -> float:
+        path = ox.routing.shortest_path(multigraph, s, t, weight="length")
+        return sum(multigraph.edges[a, b, 0]["length"] for a, b in zip(path, path[1:])) / 1000
+
+    lengths, ms = timed(osmnx_km, pairs)
+    median = float(np.median(ms))
+    print(f"osmnx.routing.shortest_path: median {median:.1f} ms ({len(pairs)} pairs)")
+    return median, compare("osmnx", ours, lengths)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=120)
@@ -124,55 +163,22 @@ def main() -> None:
     pairs = eurasian_pairs(network, index, args.pairs, SEED)
     print(f"{len(pairs)} seeded pairs across Eurasia on {network.label}: "
           f"{network.n_nodes:,} nodes, {network.n_edges:,} edges")
-
     ours, ours_ms = timed(lambda s, t: graph.shortest_path(network, s, t).km, pairs)
     print(f"routemap (contraction hierarchy): median {np.median(ours_ms):.3f} ms")
-    results = {"query_ms_median": float(np.median(ours_ms))}
-    mismatches = 0
-
-    from scgraph.graph import Graph
-
-    lists = scgraph_lists(network)
-    heuristic = haversine_heuristic(network)
-    scgraph_methods = {
-        "dijkstra_makowski": lambda s, t: Graph.dijkstra_makowski(lists, s, t)["length"],
-        "a_star (haversine)": lambda s, t: Graph.a_star(lists, s, t, heuristic)["length"],
-    }
-    scgraph_medians = {}
-    for name, fn in scgraph_methods.items():
-        lengths, ms = timed(fn, pairs)
-        scgraph_medians[name] = float(np.median(ms))
-        print(f"scgraph {name}: median {scgraph_medians[name]:.2f} ms")
-        mismatches += compare(f"scgraph {name}", ours, lengths)
-    print("  (scgraph 2.15 has no contraction hierarchies; Graph.dijkstra scans all nodes per "
-          "step and bmssp needs the optional bmsspy package, so neither is timed)")
-    del lists
-
-    import osmnx as ox
-
-    from routes.osm import to_multidigraph
-
-    multigraph = to_multidigraph(network)
-    osmnx_pairs = pairs[: args.osmnx_pairs]
-
-    def osmnx_km(s: int, t: int) -> float:
-        path = ox.routing.shortest_path(multigraph, s, t, weight="length")
-        return sum(multigraph.edges[a, b, 0]["length"] for a, b in zip(path, path[1:])) / 1000
-
-    lengths, ms = timed(osmnx_km, osmnx_pairs)
-    results["osmnx_query_ms_median"] = float(np.median(ms))
-    print(f"osmnx.routing.shortest_path: median {results['osmnx_query_ms_median']:.1f} ms "
-          f"({len(osmnx_pairs)} pairs)")
-    mismatches += compare("osmnx", ours, lengths)
-
+    scgraph_medians, bad_scgraph = time_scgraph(network, pairs, ours)
+    osmnx_median, bad_osmnx = time_osmnx(network, pairs[: args.osmnx_pairs], ours)
     fastest = min(scgraph_medians, key=scgraph_medians.get)
-    results["scgraph_query_ms_median"] = scgraph_medians[fastest]
-    results["scgraph_method"] = fastest
-    results["speedup_vs_osmnx"] = results["osmnx_query_ms_median"] / results["query_ms_median"]
-    results["speedup_vs_scgraph"] = results["scgraph_query_ms_median"] / results["query_ms_median"]
-    results.update(fresh)
-    results["pairs"] = len(pairs)
-    results["length_mismatches"] = mismatches
+    results = {
+        "query_ms_median": float(np.median(ours_ms)),
+        "osmnx_query_ms_median": osmnx_median,
+        "scgraph_query_ms_median": scgraph_medians[fastest],
+        "scgraph_method": fastest,
+        "speedup_vs_osmnx": osmnx_median / float(np.median(ours_ms)),
+        "speedup_vs_scgraph": scgraph_medians[fastest] / float(np.median(ours_ms)),
+        **fresh,
+        "pairs": len(pairs),
+        "length_mismatches": bad_scgraph + bad_osmnx,
+    }
     print(f"ratios: {results['speedup_vs_osmnx']:.0f}x faster than osmnx, "
           f"{results['speedup_vs_scgraph']:.1f}x faster than scgraph {fastest}")
     print(f"fresh process: ready to route in {fresh['load_s']} s from the cache, "

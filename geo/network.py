@@ -402,6 +402,7 @@ def write_arrays(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             np.savez(handle, **payload)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shared cache must stay readable
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

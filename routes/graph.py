@@ -40,9 +40,12 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 _DISK_CACHE_MIN_NODES = 20_000
 _WITNESS_SETTLE_LIMIT = 60
+# Road networks have few degree-2 nodes to fold (475,000 junctions for the world) and legs are
+# few, so they skip the hierarchy: a cold build stays under a minute instead of several.
+_NO_HIERARCHY_MODES = frozenset({"road"})
 _INDEXES: dict[str, RoutingIndex] = {}
 _TREES: dict[str, cKDTree] = {}
 
@@ -105,6 +108,11 @@ class RoutingIndex:
     def n_junctions(self) -> int:
         """Return the number of junctions."""
         return int(self.junction_node.size)
+
+    @property
+    def has_hierarchy(self) -> bool:
+        """Return True when the contraction hierarchy was built."""
+        return bool(self.pair_key.size) or not self.edge_u.size
 
     def up_graph(self) -> csr_matrix:
         """Return the upward hierarchy graph as a scipy CSR matrix (built once)."""
@@ -319,10 +327,18 @@ def _upward_arrays(n: int, up: list) -> dict[str, np.ndarray]:
     }
 
 
-def build_index(network: Network) -> RoutingIndex:
+def build_index(network: Network, *, hierarchy: bool = True) -> RoutingIndex:
     """Prepare a network for routing: fold chains, build the contraction hierarchy.
 
-    Pure and deterministic; takes seconds on a world network (see :func:`load_index`).
+    Pure and deterministic; takes seconds on the world rail network (see :func:`load_index`).
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+    hierarchy : bool
+        Build the contraction hierarchy (fast unconstrained queries). Without it every query
+        is a Dijkstra search on the junction graph (tens of ms on a world network).
     """
     is_junction = _junction_mask(network)
     us, vs, kms, chains, offsets = _walk_chains(network, is_junction)
@@ -336,7 +352,7 @@ def build_index(network: Network) -> RoutingIndex:
     n = junction_node.size
     adjacency = csr_matrix((np.ones(eu.size), (eu, ev)), shape=(n, n))
     component = connected_components(adjacency, directed=False)[1].astype(np.int32)
-    up = _upward_arrays(n, _contract(n, eu, ev, ekm))
+    up = _upward_arrays(n, _contract(n, eu, ev, ekm) if hierarchy else [])
     log.info("routing index: %d junctions, %d chains, %d hierarchy edges",
              n, eu.size, up["up_indices"].size)
     return RoutingIndex(node_junction=node_junction, junction_node=junction_node,
@@ -366,7 +382,8 @@ def load_index(network: Network) -> RoutingIndex:
     """Return the routing index of a network: from memory, the disk cache, or built.
 
     Indexes of large networks (the bundled world networks) are cached in
-    :func:`geo.network.cache_dir` under the network's checksum, written atomically.
+    :func:`geo.network.cache_dir` under the network's checksum, written atomically. Large
+    road networks get no contraction hierarchy (see :func:`build_index`).
     """
     index = _INDEXES.get(network.checksum)
     if index is not None:
@@ -374,12 +391,12 @@ def load_index(network: Network) -> RoutingIndex:
     if network.n_nodes < _DISK_CACHE_MIN_NODES:
         index = build_index(network)
     else:
-        index = _cached_index(network)
+        index = _cached_index(network, hierarchy=network.mode not in _NO_HIERARCHY_MODES)
     _INDEXES[network.checksum] = index
     return index
 
 
-def _cached_index(network: Network) -> RoutingIndex:
+def _cached_index(network: Network, *, hierarchy: bool) -> RoutingIndex:
     path = cache_dir() / f"index-{network.name}-{network.checksum[:16]}-v{INDEX_FORMAT}.npz"
     if path.exists():
         try:
@@ -390,7 +407,7 @@ def _cached_index(network: Network) -> RoutingIndex:
         except (NetworkDataError, TypeError) as exc:
             log.warning("%s; rebuilding it", exc)
     log.info("building the routing index for %s (once)", network.label)
-    index = build_index(network)
+    index = build_index(network, hierarchy=hierarchy)
     arrays = {f.name: getattr(index, f.name) for f in fields(index)}
     write_arrays(path, arrays, {"format": INDEX_FORMAT, "network": network.checksum})
     return index
@@ -474,10 +491,12 @@ def shortest_path(
     if allowed is not None and not (allowed[source] and allowed[target]):
         raise UnroutableLegError("an end of the leg lies in a country it may not use")
     src, dst = _entries(index, source), _entries(index, target)
-    if allowed is None:
-        found = _hierarchy_search(index, src, dst)
-    else:
-        found = _masked_search(index, src, dst, allowed[index.junction_node])
+    found = _hierarchy_search(index, src, dst) if index.has_hierarchy else None
+    if not index.has_hierarchy or (
+        allowed is not None and found is not None and not allowed[found.nodes].all()
+    ):
+        ok = allowed if allowed is not None else np.ones(network.n_nodes, dtype=bool)
+        found = _masked_search(index, src, dst, ok[index.junction_node])
     direct = _same_edge(index, source, target)
     if direct is not None and (found is None or direct.km <= found.km):
         return direct

@@ -194,3 +194,25 @@ def test_disconnected_pieces_are_unroutable():
     with pytest.raises(UnroutableLegError, match="^leg Y: "):
         graph.route_leg(LegRequest("rail", (Stop("a", "a", 0, 0), Stop("b", "b", 0, 11)),
                                    label="leg Y"), network)
+
+
+def test_without_hierarchy_the_answers_are_the_same(monkeypatch):
+    network = six_node_network()
+    plain = graph.build_index(network, hierarchy=False)
+    assert not plain.has_hierarchy
+    expected = {(s, t): graph.shortest_path(network, s, t).km
+                for s in range(network.n_nodes) for t in range(network.n_nodes)}
+    monkeypatch.setitem(graph._INDEXES, network.checksum, plain)
+    for (s, t), km in expected.items():
+        assert graph.shortest_path(network, s, t).km == pytest.approx(km)
+
+
+def test_constraint_already_met_uses_the_fast_path(six, monkeypatch):
+    calls = []
+    real = graph._masked_search
+    monkeypatch.setattr(graph, "_masked_search", lambda *a: calls.append(1) or real(*a))
+    allowed = graph.allowed_nodes(six, within=("AA",))
+    assert graph.shortest_path(six, 0, 1, allowed=allowed).km == pytest.approx(72.0)
+    assert calls == []
+    assert graph.shortest_path(six, 0, 5, allowed=allowed).km == pytest.approx(394.0)
+    assert calls == [1]
