@@ -6,7 +6,7 @@ import functools
 import importlib
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata
 
 import numpy as np
@@ -65,7 +65,7 @@ _NO_PASSAGE = ""
 _GEOD = Geod(ellps="WGS84")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LaneData:
     """The lane graph as plain arrays: nodes, undirected edges, their lengths and passage tags.
 
@@ -123,7 +123,7 @@ class LandTiles:
         return mask
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SeaNetwork:
     """Everything sea routing needs: the lane graph, land and its raster tiles.
 
@@ -143,7 +143,7 @@ class SeaNetwork:
 
     lanes: LaneData
     land: BaseGeometry
-    tiles: LandTiles = field(compare=False)
+    tiles: LandTiles
     name: str = ""
     attribution: str = ""
 

@@ -97,6 +97,7 @@ def test_build_sea_network_prepares_land(square_land):
     network = build_sea_network({(0.0, 0.0): {}}, {}, square_land, name="n", attribution="a")
     assert network.name == "n" and network.attribution == "a"
     assert network.lanes.edges.shape == (0, 2)
+    assert {network: 1}[network] == 1  # hashable by identity, so callers may cache by it
 
 
 @pytest.mark.network_data
