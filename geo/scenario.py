@@ -11,21 +11,16 @@ from geo.countries import country_at
 from geo.errors import PlaceError, Problem, ScenarioError
 from geo.gazetteer import Gazetteer, load_gazetteer, point_place
 from geo.model import CONFIDENCES, MODES, Annotation, Leg, Period, Place, Scenario, Source, Transfer
+from geo.sealanes import PASSAGES
 from geo.validate import Checker, suggest
 from geo.yamldoc import YNode, parse_yaml, read_yaml
 
 __all__ = [
-    "PASSAGES",
     "bundled_scenario_path",
     "load_scenario",
     "parse_scenario",
 ]
 
-#: Sea passages a leg may ``avoid``.
-PASSAGES: tuple[str, ...] = (
-    "suez", "panama", "malacca", "gibraltar", "bosporus", "bab-el-mandeb",
-    "hormuz", "sunda", "bering", "northwest", "magellan", "cape-of-good-hope",
-)
 
 TOP_KEYS = {"version": True, "title": True, "subtitle": False, "as_of": False, "sources": True,
             "places": False, "transfers": True, "annotations": False}
@@ -307,8 +302,9 @@ class _Reader:
     def _passage(self, node: YNode, path: str) -> str | None:
         value = self.check.text(node, path)
         if value is not None and value.lower() not in PASSAGES:
-            self.check.error(node, path, f"unknown sea passage '{value}'{suggest(value.lower(), PASSAGES)}; "
-                                         f"known: {', '.join(PASSAGES)}")
+            known = sorted(PASSAGES)
+            self.check.error(node, path, f"unknown sea passage '{value}'{suggest(value.lower(), known)}; "
+                                         f"known: {', '.join(known)}")
             return None
         return value.lower() if value else None
 

@@ -230,7 +230,7 @@ def _resolve(ref: str):
 
 
 def _cmd_route(args: argparse.Namespace) -> int:
-    from geo.scenario import PASSAGES
+    from geo.sealanes import PASSAGES
     from geo.validate import country_codes
     from maps.export import render_geojson
     from routes.builder import build, default_routers
