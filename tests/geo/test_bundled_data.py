@@ -1,0 +1,396 @@
+"""The data shipped with routemap: curated places, the bundled scenario and the tutorial example.
+
+Most tests read the YAML files directly (``yaml.safe_load``) and check the editorial rules that
+the loader does not: every source complete and cited, every place and transfer sourced and
+graded, the reported routes of issue 3 present, town-centre stand-ins marked as uncertain. The
+last tests load the files through :func:`geo.scenario.load_scenario` and route the bundled one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from geo.gazetteer import curated_path, read_curated
+from geo.model import CONFIDENCES, MODES, PLACE_KINDS
+from geo.scenario import bundled_scenario_path, load_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+PLACES_FILE = ROOT / "geo" / "data" / "places.yaml"
+SCENARIO_FILE = ROOT / "geo" / "data" / "dprk-russia-2023-2025.yaml"
+TUTORIAL_FILE = ROOT / "docs" / "examples" / "tutorial.yaml"
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}\Z")
+
+
+def _load(path: Path) -> dict:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+CURATED = _load(PLACES_FILE)
+BUNDLED = _load(SCENARIO_FILE)
+TUTORIAL = _load(TUTORIAL_FILE)
+SCENARIOS = {"bundled": BUNDLED, "tutorial": TUTORIAL}
+ALL_FILES = {"curated": CURATED, **SCENARIOS}
+CURATED_PLACES = {p["id"]: p for p in CURATED["places"]}
+
+
+def _legs(doc: dict) -> Iterator[tuple[dict, int, dict]]:
+    for transfer in doc["transfers"]:
+        for i, leg in enumerate(transfer["legs"]):
+            yield transfer, i, leg
+
+
+def _citations(doc: dict) -> set[str]:
+    """Every source id cited anywhere in a document."""
+    cited: set[str] = set()
+    for place in doc.get("places") or []:
+        cited.update(place.get("sources") or [])
+    for transfer in doc.get("transfers") or []:
+        cited.update(transfer["sources"])
+        for leg in transfer["legs"]:
+            cited.update(leg.get("sources") or [])
+    for note in doc.get("annotations") or []:
+        cited.update(note["sources"])
+    return cited
+
+
+def _refs(doc: dict) -> Iterator[tuple[str, object]]:
+    """Every place reference in a scenario, with where it occurs."""
+    for transfer, i, leg in _legs(doc):
+        where = f"{transfer['id']} leg {i + 1}"
+        yield f"{where}.from", leg["from"]
+        yield f"{where}.to", leg["to"]
+        for ref in leg.get("via") or []:
+            yield f"{where}.via", ref
+    for note in doc.get("annotations") or []:
+        yield f"{note['id']}.at", note["at"]
+
+
+def _place(doc: dict, ref: str) -> dict:
+    own = {p["id"]: p for p in doc.get("places") or []}
+    return own.get(ref) or CURATED_PLACES[ref]
+
+
+def _transfers(pred) -> list[dict]:
+    return [t for t in BUNDLED["transfers"] if pred(t)]
+
+
+def _has_leg(transfer: dict, mode: str, origin: str | None = None, dest: str | None = None,
+             carriers: tuple[str, ...] = ()) -> bool:
+    for leg in transfer["legs"]:
+        if leg["mode"] != mode:
+            continue
+        if origin is not None and leg["from"] != origin:
+            continue
+        if dest is not None and leg["to"] != dest:
+            continue
+        if all(c.lower() in (leg.get("carrier") or "").lower() for c in carriers):
+            return True
+    return False
+
+
+# --- ids, sources and citations ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(ALL_FILES))
+def test_version_is_1(name):
+    assert ALL_FILES[name]["version"] == 1
+
+
+@pytest.mark.parametrize("name,key", [(n, k) for n in sorted(ALL_FILES)
+                                      for k in ("sources", "places", "transfers", "annotations")
+                                      if ALL_FILES[n].get(k)])
+def test_ids_are_unique_slugs(name, key):
+    ids = [item["id"] for item in ALL_FILES[name][key]]
+    assert [i for i in ids if not SLUG.match(i)] == []
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+@pytest.mark.parametrize("name", sorted(ALL_FILES))
+def test_every_source_has_title_publisher_url_and_a_date_or_note(name):
+    for source in ALL_FILES[name]["sources"]:
+        assert source.get("title", "").strip(), source["id"]
+        assert source.get("publisher", "").strip(), source["id"]
+        assert re.match(r"https?://\S+\Z", source.get("url", "")), source["id"]
+        assert isinstance(source.get("date"), dt.date) or source.get("note", "").strip(), source["id"]
+
+
+@pytest.mark.parametrize("name", sorted(ALL_FILES))
+def test_every_source_is_cited_in_its_own_file(name):
+    doc = ALL_FILES[name]
+    defined = {s["id"] for s in doc["sources"]}
+    assert sorted(defined - _citations(doc)) == []
+
+
+@pytest.mark.parametrize("name", sorted(ALL_FILES))
+def test_every_citation_is_defined(name):
+    doc = ALL_FILES[name]
+    defined = {s["id"] for s in doc["sources"]}
+    assert sorted(_citations(doc) - defined) == []
+
+
+def test_bundled_has_at_least_15_sources_from_distinct_publishers():
+    sources = BUNDLED["sources"]
+    outlets = {re.sub(r"\s*\(.*\)\s*$", "", s["publisher"]).strip().lower() for s in sources}
+    assert len(sources) >= 15
+    assert len(outlets) >= 15, sorted(outlets)
+
+
+@pytest.mark.parametrize("originator", [
+    "White House", "State Department", "RUSI", "CSIS Beyond Parallel", "Open Source Centre",
+    "Reuters", "MSMT", "UK Defence Intelligence", "Washington Post", "C4ADS",
+])
+def test_bundled_cites_the_key_originators(originator):
+    texts = [" ".join(str(s.get(k, "")) for k in ("title", "publisher", "note"))
+             for s in BUNDLED["sources"]]
+    assert any(originator.lower() in t.lower() for t in texts)
+
+
+def test_sources_shared_with_the_curated_file_are_identical():
+    curated = {s["id"]: s for s in CURATED["sources"]}
+    shared = [s for s in BUNDLED["sources"] if s["id"] in curated]
+    assert shared, "expected the scenario to repeat some curated sources"
+    for source in shared:
+        assert source == curated[source["id"]], source["id"]
+
+
+# --- places -------------------------------------------------------------------------------------
+
+
+def _all_places() -> list[tuple[str, dict]]:
+    return [(name, p) for name, doc in ALL_FILES.items() for p in doc.get("places") or []]
+
+
+@pytest.mark.parametrize("name,place", _all_places(), ids=lambda v: v["id"] if isinstance(v, dict) else v)
+def test_every_place_is_sourced_graded_and_explained(name, place):
+    assert place["kind"] in PLACE_KINDS
+    assert re.fullmatch(r"[A-Z]{2}", place["country"])
+    assert -90 <= place["lat"] <= 90 and -180 <= place["lon"] <= 180
+    assert place.get("confidence") in CONFIDENCES
+    assert place.get("sources"), "a place needs at least one source"
+    assert len(place.get("note", "")) > 20, "a place needs a note on its coordinate"
+    if "locode" in place:
+        assert LOCODE.match(place["locode"]) and place["locode"][:2] == place["country"]
+
+
+def test_curated_has_the_places_the_issue_names():
+    required = {
+        "rajin", "chongjin", "nampo", "dunai", "vostochny", "vladivostok-port", "tumangang",
+        "khasan", "friendship-bridge", "smolyaninovo", "baranovsky", "ussuriysk", "khabarovsk",
+        "chita", "irkutsk", "novosibirsk", "omsk", "yekaterinburg", "tikhoretsk-depot",
+        "mozdok-depot", "yegorlykskaya-depot", "toropets-arsenal", "karachev-arsenal",
+        "soldatskoye-depot", "pyongyang-sunan", "vladivostok-knevichi",
+    }
+    assert sorted(required - set(CURATED_PLACES)) == []
+    assert CURATED_PLACES["rajin"]["locode"] == "KPNJN"
+    assert CURATED_PLACES["vostochny"]["locode"] == "RUVYP"
+    assert {"Najin", "Rason"} <= set(CURATED_PLACES["rajin"]["aliases"])
+    assert "Dunay" in CURATED_PLACES["dunai"]["aliases"]
+    assert "Vrangel" in CURATED_PLACES["vostochny"]["aliases"]
+
+
+def test_depot_coordinates_are_not_presented_as_exact():
+    depots = [p for p in CURATED["places"] if p["kind"] == "depot"]
+    assert len(depots) >= 6
+    for depot in depots:
+        assert depot.get("uncertainty_km", 0) > 0, depot["id"]
+        if "centre" in depot["note"] or "low-confidence" in depot["note"].lower():
+            assert depot["uncertainty_km"] >= 10, depot["id"]
+
+
+def test_claimed_depots_are_graded_claimed():
+    for pid in ("toropets-arsenal", "karachev-arsenal", "soldatskoye-depot"):
+        assert CURATED_PLACES[pid]["confidence"] == "claimed"
+
+
+def test_places_lie_in_their_country():
+    """A land place lies inside its country's Natural Earth polygon (a port may sit on the water)."""
+    from geo.countries import country_codes_at, load_countries
+
+    places = [p for _, p in _all_places()]
+    codes = country_codes_at(load_countries(), np.array([p["lon"] for p in places]),
+                             np.array([p["lat"] for p in places]))
+    wrong = [(p["id"], p["country"], code) for p, code in zip(places, codes)
+             if code != p["country"] and not (code == "" and p["kind"] in ("port", "other"))]
+    assert wrong == []
+
+
+# --- the bundled scenario's transfers -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_every_transfer_and_leg_is_well_formed(name):
+    for transfer in SCENARIOS[name]["transfers"]:
+        assert transfer["label"].strip()
+        assert transfer["confidence"] in CONFIDENCES
+        assert transfer["sources"]
+        assert transfer["period"]["start"] <= transfer["period"]["end"]
+        legs = transfer["legs"]
+        for leg in legs:
+            assert leg["mode"] in MODES
+            assert leg.get("confidence", transfer["confidence"]) in CONFIDENCES
+        for a, b in zip(legs, legs[1:]):
+            assert a["to"] == b["from"], transfer["id"]
+
+
+def test_bundled_refers_to_places_by_id_only():
+    own = {p["id"] for p in BUNDLED.get("places") or []}
+    for where, ref in _refs(BUNDLED):
+        assert isinstance(ref, str) and (ref in own or ref in CURATED_PLACES), where
+
+
+def test_annotations_are_complete_and_tied_to_existing_transfers():
+    transfer_ids = {t["id"] for t in BUNDLED["transfers"]}
+    for note in BUNDLED["annotations"]:
+        assert note["text"].strip() and note["confidence"] in CONFIDENCES and note["sources"]
+        assert not ("date" in note and "period" in note)
+        if "transfer" in note:
+            assert note["transfer"] in transfer_ids
+
+
+def test_route_1_rajin_dunai_then_rail_to_tikhoretsk():
+    found = _transfers(lambda t: _has_leg(t, "sea", "rajin", "dunai", ("Angara", "Maria"))
+                       and _has_leg(t, "rail", "dunai", "tikhoretsk-depot"))
+    assert len(found) == 1
+    assert found[0]["confidence"] == "confirmed"
+    assert found[0]["quantity"]["value"] > 0
+
+
+def test_route_2_rajin_vostochny_then_rail_to_a_named_depot():
+    found = _transfers(lambda t: _has_leg(t, "sea", "rajin", "vostochny", ("Maia-1", "Lady R")))
+    assert len(found) == 1
+    rail = [leg for leg in found[0]["legs"] if leg["mode"] == "rail"]
+    assert rail and CURATED_PLACES[rail[-1]["to"]]["kind"] == "depot"
+    mozdok = _transfers(lambda t: _has_leg(t, "rail", dest="mozdok-depot"))
+    assert len(mozdok) == 1
+
+
+def test_route_3_tumangang_khasan_rail_in_2022_and_2023():
+    crossings = _transfers(lambda t: any(leg["mode"] == "rail" and {leg["from"], leg["to"]} == {"tumangang", "khasan"}
+                                         for leg in t["legs"]))
+    starts = sorted(t["period"]["start"] for t in crossings)
+    assert [d.strftime("%Y-%m") for d in starts] == ["2022-11", "2023-10"]
+
+
+def test_route_4_an124_pyongyang_vladivostok():
+    found = _transfers(lambda t: _has_leg(t, "air", "pyongyang-sunan", "vladivostok-knevichi", ("An-124",)))
+    assert len(found) == 1
+    assert found[0]["period"]["start"] == dt.date(2024, 3, 21)
+
+
+def test_route_5_reverse_flow():
+    oil_sea = {leg["to"] for t in BUNDLED["transfers"] for leg in t["legs"]
+               if leg["mode"] == "sea" and leg["from"] == "vostochny" and "oil" in t["cargo"]}
+    assert {"chongjin", "nampo"} <= oil_sea
+    oil_rail = _transfers(lambda t: _has_leg(t, "rail", "khasan", "rajin") and "oil" in t["cargo"]
+                          and "coal" in t["cargo"])
+    assert len(oil_rail) == 1
+    pantsir = _transfers(lambda t: "pantsir" in (t["label"] + t.get("cargo", "")).lower())
+    assert len(pantsir) == 1
+    assert pantsir[0]["confidence"] == "estimated"
+    assert "estimated" in pantsir[0]["label"].lower()
+    assert pantsir[0]["period"]["start"] == dt.date(2024, 11, 1)
+
+
+def test_route_6_koksan_guns_by_rail_to_krasnoyarsk():
+    found = _transfers(lambda t: "170 mm" in t.get("cargo", "") and _has_leg(t, "rail", dest="krasnoyarsk"))
+    assert len(found) == 1
+
+
+@pytest.mark.parametrize("figure", ["9 million rounds", "100 ballistic missiles", "20,000 containers",
+                                    "64 voyages", "49 vessel movements", "300 containers", "43"])
+def test_totals_are_annotated(figure):
+    assert any(figure in note["text"] for note in BUNDLED["annotations"])
+
+
+def test_disagreements_are_recorded_not_resolved():
+    by_id = {t["id"]: t for t in BUNDLED["transfers"]}
+    first = by_id["rajin-dunai-tikhoretsk"]
+    assert "disagree" in first["note"] and "49" in first["note"] and "11" in first["note"]
+    owners = first["legs"][0]["note"]
+    assert "M Leasing" in owners and "Oboronlogistika" in owners
+    depot = CURATED_PLACES["tikhoretsk-depot"]["note"]
+    assert "290 km" in depot and "200 km" in depot
+
+
+def test_rail_legs_say_which_countries_they_stay_in():
+    for doc in SCENARIOS.values():
+        for transfer, i, leg in _legs(doc):
+            if leg["mode"] != "rail" or "path" in leg:
+                continue
+            countries = {_place(doc, leg[k])["country"] for k in ("from", "to")
+                         if isinstance(leg[k], str) and (leg[k] in CURATED_PLACES
+                                                         or leg[k] in {p["id"] for p in doc.get("places") or []})}
+            if countries == {"RU"}:
+                assert leg.get("within") == ["RU"], (transfer["id"], i)
+            else:
+                assert leg.get("within") or leg.get("avoid"), (transfer["id"], i)
+
+
+def test_long_rail_corridors_are_pinned_and_explained():
+    for transfer, i, leg in _legs(BUNDLED):
+        if leg["mode"] == "rail" and {"dunai", "vostochny", "khasan"} & {leg["from"]} and len(leg.get("via", [])) > 5:
+            text = (leg.get("note", "") + transfer.get("note", "")).lower()
+            assert "estimate" in text, (transfer["id"], i)
+            assert "khabarovsk" in leg["via"] and "irkutsk" in leg["via"]
+
+
+# --- through the loader -------------------------------------------------------------------------------
+
+
+def test_the_package_ships_these_files():
+    assert bundled_scenario_path().resolve() == SCENARIO_FILE.resolve()
+    assert curated_path().resolve() == PLACES_FILE.resolve()
+
+
+def test_curated_file_loads_through_the_gazetteer_reader():
+    places, sources = read_curated(PLACES_FILE)
+    assert len(places) == len(CURATED["places"]) and len(sources) == len(CURATED["sources"])
+    assert all(p.origin == "builtin" for p in places)
+
+
+@pytest.mark.parametrize("path", [SCENARIO_FILE, TUTORIAL_FILE], ids=["bundled", "tutorial"])
+def test_scenario_loads_through_load_scenario(path):
+    scenario = load_scenario(path)
+    doc = _load(path)
+    assert len(scenario.transfers) == len(doc["transfers"])
+    assert len(scenario.annotations) == len(doc.get("annotations") or [])
+    cited = {sid for t in scenario.transfers for sid in t.sources}
+    assert cited <= {s.id for s in scenario.sources}
+
+
+def test_tutorial_uses_every_kind_of_place_reference():
+    scenario = load_scenario(TUTORIAL_FILE)
+    refs = [ref for _, ref in _refs(TUTORIAL)]
+    assert any(isinstance(r, dict) for r in refs)                      # inline coordinates
+    assert any(isinstance(r, str) and LOCODE.match(r) for r in refs)    # UN/LOCODE
+    assert any(isinstance(r, str) and r in CURATED_PLACES for r in refs)  # id
+    assert "Tikhoretsk" in refs                                          # name
+    assert {t.confidence for t in scenario.transfers} | {leg.confidence for t in scenario.transfers
+                                                         for leg in t.legs if leg.confidence} \
+        | {a.confidence for a in scenario.annotations} == set(CONFIDENCES)
+
+
+@pytest.mark.network_data
+def test_bundled_scenario_routes_on_the_real_networks():
+    from routes.builder import build
+
+    routeset = build(load_scenario(SCENARIO_FILE))
+    assert len(routeset.legs) == sum(len(t["legs"]) for t in BUNDLED["transfers"])
+    by_code: dict[str, list] = {}
+    for f in routeset.findings:
+        by_code.setdefault(f.code, []).append(f)
+    assert all(f.value == pytest.approx(0.0, abs=0.5) for f in by_code.get("km_outside_within", []))
+    assert all(f.value < 5.0 for f in by_code.get("km_over_land", []))
+    unexpected = [str(f) for f in routeset.findings if f.level == "warning" and f.code != "snap_distance"]
+    assert unexpected == []
+    first = routeset.legs[routeset.legs["transfer_id"] == "rajin-dunai-tikhoretsk"]
+    assert 9_000 < first["distance_km"].max() < 11_000
