@@ -40,6 +40,7 @@ __all__ = [
     "draw_callout_list",
     "draw_badge",
     "wrap_to_width",
+    "draw_haloed_text",
 ]
 
 _GEOD = Geod(ellps="WGS84")
@@ -360,9 +361,18 @@ def draw_callout_list(ax: Axes, title: str, items: Sequence[tuple[int, str, str]
     return shown
 
 
-def text_halo(scale: float, width: float = 2.6) -> list:
-    """Return the white halo effect used under map text."""
-    return [patheffects.withStroke(linewidth=width * scale, foreground="white", alpha=0.9)]
+def draw_haloed_text(ax: Axes, x: float, y: float, text: str, *, scale: float, gid: str,
+                     zorder: float, width: float = 2.6, **style) -> None:
+    """Draw map text over a white halo, keeping the text itself real text in SVG and PDF.
+
+    The halo is a white copy stroked as outlines underneath (matplotlib turns text with path
+    effects into paths), so the label on top stays selectable and searchable.
+    """
+    halo = ax.text(x, y, text, zorder=zorder - 0.01, gid=f"{gid}-halo",
+                   **{**style, "color": "white"})
+    halo.set_path_effects([patheffects.Stroke(linewidth=width * scale, foreground="white",
+                                              alpha=0.9)])
+    ax.text(x, y, text, zorder=zorder, gid=gid, **style)
 
 
 def draw_panel_box(fig: Figure, rect: tuple[float, float, float, float]) -> None:

@@ -29,7 +29,7 @@ from maps.furniture import (
     draw_north_arrow,
     draw_scale_bar,
     scale_bar_for,
-    text_halo,
+    draw_haloed_text,
 )
 from maps.labels import Box, LabelRequest, Placement, place_labels
 from maps.layers import (
@@ -111,7 +111,7 @@ def _setup(spec: SlideSpec, size: tuple[int, int], dpi: float,
     fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)
     scale = size[0] / dpi / _BASE_WIDTH_IN
-    ax = fig.add_axes(_MAP_RECT)
+    ax = fig.add_axes(_MAP_RECT, label="map")
     w_px, h_px = size[0] * _MAP_RECT[2], size[1] * _MAP_RECT[3]
     lon, lat = spec.extent[:, 0], spec.extent[:, 1]
     frame = fit_frame(lon, lat, aspect=w_px / h_px, margin=0.07, min_span_m=_MIN_SPAN_M)
@@ -368,9 +368,8 @@ def _draw_label(canvas: _Canvas, p: Placement, styled: tuple, clearance: float) 
         draw_badge(canvas.ax, cx, cy, int(text), radius=radius, fontsize=7.5 * s,
                    zorder=Z["labels"], gid=p.key, kind=style)
         return
-    artist = canvas.ax.text(cx, cy, text, ha="center", va="center", zorder=Z["labels"],
-                            gid=f"label:{p.key}", **style)
-    artist.set_path_effects(text_halo(s))
+    draw_haloed_text(canvas.ax, cx, cy, text, scale=s, gid=f"label:{p.key}",
+                     zorder=Z["labels"], ha="center", va="center", **style)
 
 
 def _legend_content(spec: SlideSpec) -> LegendContent:
@@ -383,7 +382,7 @@ def _legend_content(spec: SlideSpec) -> LegendContent:
 
 def _draw_panel(canvas: _Canvas, spec: SlideSpec, inset_in_map: bool) -> None:
     fig, s = canvas.fig, canvas.scale
-    pax = fig.add_axes(_PANEL_RECT)
+    pax = fig.add_axes(_PANEL_RECT, label="panel")
     pax.set_axis_off()
     w_pt = _PANEL_RECT[2] * fig.get_figwidth() * 72.0
     h_pt = _PANEL_RECT[3] * fig.get_figheight() * 72.0
@@ -413,7 +412,7 @@ def _callout_text(canvas: _Canvas, c) -> str:
 
 
 def _add_inset(canvas: _Canvas, rect: tuple[float, float, float, float]) -> None:
-    iax = canvas.fig.add_axes(rect)
+    iax = canvas.fig.add_axes(rect, label="inset")
     radius = max(2500.0, min(9000.0, 2.2 * _half_diagonal_km(canvas.frame)))
     draw_inset(iax, canvas.frame, scale=canvas.scale, radius_km=radius)
 

@@ -1,0 +1,108 @@
+"""The briefing deck: opens with python-pptx, expected slides in order, notes with citations."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from maps.deck import SOURCES_PER_SLIDE, render_deck
+
+TESTS_DIR = Path(__file__).resolve().parents[1]
+
+
+def _shared_fixtures():
+    """Load tests/conftest.py as a plain module, to build its route set once per module."""
+    spec = importlib.util.spec_from_file_location("_shared_conftest_deck",
+                                                  TESTS_DIR / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SHARED = _shared_fixtures()
+
+
+@pytest.fixture(scope="module")
+def routeset():
+    """The shared hand-made route set, built once for this module."""
+    return SHARED._sample_routeset()
+
+
+@pytest.fixture(scope="module")
+def deck_bytes(routeset):
+    """The deck, rendered once."""
+    return render_deck(routeset)
+
+
+@pytest.fixture(scope="module")
+def deck(deck_bytes):
+    """The deck as python-pptx reads it back."""
+    return Presentation(io.BytesIO(deck_bytes))
+
+
+def _notes(slide) -> str:
+    return slide.notes_slide.notes_text_frame.text
+
+
+def test_deck_has_title_overview_transfers_and_sources(deck, routeset):
+    slides = list(deck.slides)
+    n_transfers = len(routeset.scenario.transfers)
+    assert len(slides) == 1 + 1 + n_transfers + 1
+    assert slides[0].shapes.title.text == "Sample transfers"
+    for slide in slides[1:2 + n_transfers]:
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1
+        assert pictures[0].width == deck.slide_width
+    assert slides[-1].shapes.title.text == "Sources"
+
+
+def test_slides_are_sixteen_by_nine_with_full_size_maps(deck):
+    assert deck.slide_width * 9 == pytest.approx(deck.slide_height * 16, rel=1e-4)
+    picture = next(s for s in deck.slides[1].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
+    assert Image.open(io.BytesIO(picture.image.blob)).size == (1920, 1080)
+
+
+def test_every_slide_has_notes_with_full_citations(deck, routeset):
+    wh = routeset.scenario.source("wh-2023-10").citation()
+    rusi = routeset.scenario.source("rusi-2023-08").citation()
+    slides = list(deck.slides)
+    assert wh in _notes(slides[0]) and rusi in _notes(slides[0])
+    overview = _notes(slides[1])
+    assert wh in overview and rusi in overview
+    assert "Rajin \u2192 Dunai \u2192 Tikhoretsk" in overview
+    first = _notes(slides[2])
+    assert first.startswith("Containers by sea to Dunai, then rail")
+    assert wh in first and "1. About 300 containers at the pier" in first
+    assert rusi in _notes(slides[3])
+    assert wh in _notes(slides[-1]) and "OpenStreetMap contributors, ODbL" in _notes(slides[-1])
+
+
+def test_sources_slide_lists_every_citation_and_the_data_licences(deck, routeset):
+    text = "\n".join(sh.text_frame.text for sh in deck.slides[-1].shapes if sh.has_text_frame)
+    for source in routeset.scenario.sources:
+        assert source.citation() in text
+    assert "Natural Earth" in text and "Confirmed: " in text
+
+
+def test_long_source_lists_span_several_slides(routeset):
+    import dataclasses
+
+    from geo.model import Source
+
+    extra = tuple(Source(f"s{i}", f"Report {i}", "Publisher") for i in range(SOURCES_PER_SLIDE))
+    scenario = dataclasses.replace(routeset.scenario,
+                                   sources=routeset.scenario.sources + extra)
+    deck = Presentation(io.BytesIO(render_deck(dataclasses.replace(routeset, scenario=scenario),
+                                               size=(960, 540), dpi=72)))
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
+    assert titles[-2:] == ["Sources (1 of 2)", "Sources (2 of 2)"]
+
+
+def test_same_input_gives_the_same_deck(routeset, deck_bytes):
+    assert render_deck(routeset) == deck_bytes

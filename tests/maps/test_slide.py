@@ -1,0 +1,272 @@
+"""Briefing slides: sizes, formats, text, label collisions, scale bar, north arrow, determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.util
+import io
+import os
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.patches import Circle, Rectangle
+from matplotlib.text import Text
+from PIL import Image
+from pyproj import Geod
+
+from maps.fonts import GlyphWarning, missing_glyphs, printable
+from maps.labels import Box, boxes_overlap
+from maps.slide import compose_slides, figure_bytes, render_slides
+
+GEOD = Geod(ellps="WGS84")
+TRANSFERS = ("najin-dunai-tikhoretsk", "air-estimate")
+TESTS_DIR = Path(__file__).resolve().parents[1]
+
+
+def _shared_fixtures():
+    """Load tests/conftest.py as a plain module, to build its route set once per module."""
+    spec = importlib.util.spec_from_file_location("_shared_conftest", TESTS_DIR / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SHARED = _shared_fixtures()
+
+
+@pytest.fixture(scope="module")
+def routeset():
+    """The shared hand-made route set (tests/conftest.py), built once for this module."""
+    return SHARED._sample_routeset()
+
+
+@pytest.fixture(scope="module")
+def rendered(routeset):
+    """Every slide in every format, rendered once."""
+    return render_slides(routeset)
+
+
+@pytest.fixture(scope="module")
+def composed(routeset):
+    """The drawn figures (overview and per transfer), for measuring with the renderer."""
+    return compose_slides(routeset)
+
+
+def _svg_text(data: bytes) -> str:
+    root = ET.fromstring(data)
+    return " ".join("".join(el.itertext()) for el in root.iter("{http://www.w3.org/2000/svg}text"))
+
+
+def test_outputs_are_named_per_slide_and_format(rendered):
+    expected = {f"{stem}.{fmt}" for stem in ("slide", *(f"slides/{t}" for t in TRANSFERS))
+                for fmt in ("png", "svg", "pdf")}
+    assert set(rendered) == expected
+
+
+def test_png_has_the_requested_pixels(rendered):
+    image = Image.open(io.BytesIO(rendered["slide.png"]))
+    assert image.size == (1920, 1080)
+    assert image.format == "PNG"
+
+
+def test_other_sizes_and_dpi(routeset):
+    out = render_slides(routeset, formats=("png",), size=(1280, 720), dpi=96, per_transfer=False)
+    assert list(out) == ["slide.png"]
+    assert Image.open(io.BytesIO(out["slide.png"])).size == (1280, 720)
+
+
+def test_vector_formats_are_well_formed(rendered):
+    assert rendered["slide.pdf"].startswith(b"%PDF-")
+    assert rendered["slide.pdf"].count(b"/Type /Page\n") + rendered["slide.pdf"].count(
+        b"/Type /Page ") >= 1
+    root = ET.fromstring(rendered["slide.svg"])
+    assert root.get("width", "").endswith("pt")
+
+
+def test_svg_holds_title_legend_labels_and_footer(rendered):
+    text = _svg_text(rendered["slide.svg"])
+    for needle in ("Sample transfers", "A test scenario", "As of 1 June 2025", "Sea", "Rail",
+                   "Air", "Confirmed", "Estimated", "Port", "Depot", "Tikhoretsk ammunition depot",
+                   "Dunai naval port", "The White House (13 Oct 2023)", "RUSI (3 Oct 2023)",
+                   "OpenStreetMap contributors, ODbL", "Natural Earth", "Lambert conformal conic",
+                   "300 containers"):
+        assert needle in text, needle
+
+
+def test_transfer_slide_carries_its_callout_and_subtitle(rendered):
+    text = _svg_text(rendered["slides/najin-dunai-tikhoretsk.svg"])
+    assert "Containers by sea to Dunai, then rail" in text
+    assert "About 300 containers at the pier" in text
+    assert "Transfer 1 of 2".upper() in text
+    assert "Rajin (Najin) port" in text  # full names on transfer slides
+
+
+def test_svg_escapes_markup_from_sources(rendered):
+    svg = rendered["slides/air-estimate.svg"].decode()
+    assert "<script>" not in svg
+
+
+def _label_boxes(fig) -> list[tuple[str, Box]]:
+    renderer = fig.canvas.get_renderer()
+    out = []
+    for artist in fig.findobj(lambda a: isinstance(a, (Text, Circle))):
+        gid = artist.get_gid() or ""
+        if gid.endswith(("-text", "-halo")):
+            continue
+        if gid.startswith(("label:", "annotation:", "transfer:")):
+            ext = artist.get_window_extent(renderer)
+            out.append((gid, Box(ext.x0, ext.y0, ext.x1, ext.y1)))
+    return out
+
+
+def _marker_boxes(fig) -> list[tuple[str, Box]]:
+    out = []
+    ax = fig.axes[0]
+    for line in ax.get_lines():
+        gid = line.get_gid() or ""
+        if gid.startswith("place:"):
+            (x, y), = ax.transData.transform(np.column_stack(line.get_data()))
+            r = line.get_markersize() / 2 * fig.dpi / 72
+            out.append((gid, Box(x - r, y - r, x + r, y + r)))
+    return out
+
+
+@pytest.mark.parametrize("name", ["slide", *(f"slides/{t}" for t in TRANSFERS)])
+def test_label_boxes_from_the_renderer_do_not_collide(composed, name):
+    fig = composed[name].figure
+    fig.canvas.draw()
+    labels = _label_boxes(fig)
+    assert labels, "no labels drawn"
+    boxes = [b for _, b in labels]
+    assert boxes_overlap(boxes) == []
+    for gid, box in labels:
+        for mgid, marker in _marker_boxes(fig):
+            assert not box.padded(-0.5).overlaps(marker), (gid, mgid)
+    axes = {ax.get_label(): ax for ax in fig.axes}
+    map_box = axes["map"].get_window_extent()
+    legend = axes["panel"].get_window_extent()
+    inset = axes["inset"].get_window_extent()
+    for gid, box in labels:
+        assert map_box.x0 <= box.x0 and box.x1 <= map_box.x1, gid
+        assert map_box.y0 <= box.y0 and box.y1 <= map_box.y1, gid
+        assert box.x1 <= legend.x0, gid
+        assert not box.overlaps(Box(inset.x0, inset.y0, inset.x1, inset.y1)), gid
+
+
+def test_overview_uses_a_fitted_conformal_conic(composed):
+    frame = composed["slide"].frame
+    assert frame.proj.startswith("+proj=lcc")
+    params = dict(p[1:].split("=") for p in frame.proj.split() if "=" in p)
+    assert 40 < float(params["lat_1"]) < float(params["lat_2"]) < 60
+
+
+@pytest.mark.parametrize("name", ["slide", "slides/air-estimate"])
+def test_scale_bar_is_true_at_the_map_centre(composed, name):
+    slide = composed[name]
+    bar, frame = slide.scale_bar, slide.frame
+    cx, cy = frame.center
+    lon, lat = frame.inverse(np.array([cx, cx + bar.length_units]), np.array([cy, cy]))
+    _, _, metres = GEOD.inv(lon[0], lat[0], lon[1], lat[1])
+    assert metres / 1000 == pytest.approx(bar.length_km, rel=2e-3)
+    drawn = [p for p in slide.figure.axes[0].patches
+             if isinstance(p, Rectangle) and p.get_gid() == "scalebar"]
+    assert sum(p.get_width() for p in drawn) == pytest.approx(bar.length_units)
+    assert bar.length_km in {k * 10**e for k in (1, 2, 2.5, 5) for e in range(-1, 5)}
+
+
+def test_zoomed_transfer_slide_shows_a_port_area(composed):
+    slide = composed["slides/air-estimate"]
+    assert slide.frame.width < 500_000
+    assert slide.scale_bar.length_km <= 100
+    coast = [p for p in slide.figure.axes[0].patches if p.get_edgecolor()[:3] != (0, 0, 0)]
+    assert coast
+
+
+@pytest.mark.parametrize("name", ["slide", "slides/air-estimate"])
+def test_north_arrow_points_to_true_north_where_it_stands(composed, name):
+    slide = composed[name]
+    arrow, frame = slide.north_arrow, slide.frame
+    lon, lat = frame.inverse(np.array([arrow.x]), np.array([arrow.y]))
+    x2, y2 = frame.forward(lon, lat + 0.05)
+    expected = np.degrees(np.arctan2(-(x2[0] - arrow.x), y2[0] - arrow.y))
+    assert arrow.angle == pytest.approx(expected, abs=0.2)
+
+
+def test_overview_north_arrow_leans_in_a_wide_conic_map(composed):
+    assert abs(composed["slide"].north_arrow.angle) > 5
+
+
+def test_same_input_gives_identical_bytes(routeset, rendered):
+    again = render_slides(routeset, per_transfer=False)
+    for fmt in ("png", "svg", "pdf"):
+        assert again[f"slide.{fmt}"] == rendered[f"slide.{fmt}"], fmt
+
+
+def test_identical_bytes_in_a_fresh_process(rendered):
+    script = textwrap.dedent("""
+        import hashlib, sys
+        sys.path.insert(0, sys.argv[1])
+        from conftest import _sample_routeset
+        from maps.slide import render_slides
+        out = render_slides(_sample_routeset(), per_transfer=False)
+        print(" ".join(hashlib.sha256(out[f"slide.{f}"]).hexdigest() for f in ("png", "svg", "pdf")))
+    """)
+    tests_dir = str(TESTS_DIR)
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "MPLBACKEND": "Agg"}
+    result = subprocess.run([sys.executable, "-c", script, tests_dir], capture_output=True,
+                            text=True, env=env, check=True)
+    mine = " ".join(hashlib.sha256(rendered[f"slide.{f}"]).hexdigest()
+                    for f in ("png", "svg", "pdf"))
+    assert result.stdout.split() == mine.split()
+
+
+def test_footer_carries_every_attribution(composed):
+    spec = composed["slide"].spec
+    assert SHARED.OSM in spec.attributions and SHARED.NE in spec.attributions
+    footer = [t.get_text() for t in composed["slide"].figure.texts
+              if t.get_gid() == "footer-data"][0].replace("\n", " ")
+    assert "(c) OpenStreetMap contributors, ODbL" in footer
+
+
+def test_unknown_format_is_refused(routeset):
+    with pytest.raises(ValueError, match="tiff"):
+        render_slides(routeset, formats=("tiff",))
+
+
+@pytest.mark.parametrize(("text", "missing"), [
+    ("Rajin port", ""), ("Хасан", ""), ("Ülkü café", ""), ("평양 Pyongyang", "평양"),
+])
+def test_missing_glyphs_are_found(text, missing):
+    assert missing_glyphs(text, ["DejaVu Sans"]) == missing
+
+
+def test_a_label_no_font_covers_warns_by_name(routeset):
+    from maps import fonts
+
+    if missing_glyphs("평양") == "":
+        pytest.skip("a Korean font is installed here")
+    places = routeset.places.copy()
+    places.loc[0, "name"] = "평양 (Pyongyang)"
+    changed = dataclasses.replace(routeset, places=places)
+    with pytest.warns(GlyphWarning, match="평양"):
+        out = render_slides(changed, formats=("svg",), per_transfer=False)
+    assert "\ufffd" in _svg_text(out["slide.svg"])
+    assert fonts.font_chain()[0] == "DejaVu Sans"
+
+
+def test_cyrillic_labels_pass_without_warning():
+    assert printable(["Хасан", "Туманган"]) == {"Хасан": "Хасан", "Туманган": "Туманган"}
+
+
+def test_figure_bytes_does_not_touch_global_state(composed):
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    figure_bytes(composed["slide"].figure, "svg")
+    assert dict(matplotlib.rcParams) == before
