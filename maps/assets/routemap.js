@@ -258,14 +258,14 @@
   };
 
   RouteMap.prototype.highlight = function (transferId, on) {
+    // Style only: reordering paths under the pointer (bringToFront) would swallow the click.
     this.legs.forEach(function (entry) {
-      if (entry.leg.transfer !== transferId || !entry.shown) { return; }
-      var w = entry.leg.weight + (on ? 2.5 : 0);
-      entry.casing.setStyle({ weight: w + 3, opacity: on ? 1 : 0.85 });
-      entry.line.setStyle({ weight: w, opacity: on ? 1 : entry.leg.opacity });
-      if (on && entry.casing._map) { entry.casing.bringToFront(); entry.line.bringToFront(); }
+      var mine = entry.leg.transfer === transferId;
+      var w = entry.leg.weight + (on && mine ? 2.5 : 0);
+      entry.casing.setStyle({ weight: w + 3, opacity: on && !mine ? 0.35 : 0.85 });
+      entry.line.setStyle({ weight: w, opacity: on ? (mine ? 1 : 0.3) : entry.leg.opacity });
       var path = entry.line._path;
-      if (path) { path.classList.toggle('rm-highlight', on); }
+      if (path) { path.classList.toggle('rm-highlight', on && mine); }
     });
   };
 
@@ -547,9 +547,9 @@
       fold.setAttribute('aria-label', open ? 'Hide the panel' : 'Show the panel');
     });
     body.appendChild(this.titleBlock());
-    body.appendChild(this.transferToggles(transferGroups));
-    body.appendChild(this.placeToggles(placeGroups, notes));
     body.appendChild(this.legend());
+    body.appendChild(this.placeToggles(placeGroups, notes));
+    body.appendChild(this.transferToggles(transferGroups));
     body.appendChild(this.backgrounds());
     box.appendChild(fold);
     box.appendChild(body);
@@ -720,6 +720,7 @@
     if (this.measureLayer) { map.removeLayer(this.measureLayer); }
     this.measuring = true;
     this.measurePoints = [];
+    this.measureLabel = null;
     this.measureLayer = L.layerGroup().addTo(map);
     this.measureLine = L.polyline([], { color: '#1f2328', weight: 2, dashArray: '6 4',
       interactive: false, className: 'rm-measure-line' }).addTo(this.measureLayer);
@@ -739,10 +740,14 @@
       fillOpacity: 1, interactive: false }).addTo(this.measureLayer);
     var km = 0;
     for (var i = 1; i < pts.length; i++) { km += haversineKm(pts[i - 1], pts[i]); }
-    if (this.measureLabel) { this.measureLayer.removeLayer(this.measureLabel); }
-    this.measureLabel = L.tooltip({ permanent: true, direction: 'right', offset: [8, 0],
-      className: 'rm-measure-label' }).setLatLng(e.latlng).setContent(pts.length > 1 ? formatKm(km) : 'Click the next point');
-    this.measureLayer.addLayer(this.measureLabel);
+    var text = pts.length > 1 ? formatKm(km) : 'Click the next point';
+    if (!this.measureLabel) {
+      this.measureLabel = L.tooltip({ permanent: true, direction: 'right', offset: [8, 0],
+        className: 'rm-measure-label' }).setLatLng(e.latlng).setContent(text);
+      this.measureLayer.addLayer(this.measureLabel);
+    } else {
+      this.measureLabel.setLatLng(e.latlng).setContent(text);
+    }
     this.measuredKm = km;
   };
 
@@ -765,7 +770,7 @@
     this.panes();
     map._controlCorners.bottomcenter = L.DomUtil.create('div', 'leaflet-bottom rm-center', map._controlContainer);
     map.attributionControl.setPrefix(textMarkup('Leaflet'));
-    data.attributions.forEach(function (line) { map.attributionControl.addAttribution(textMarkup(line)); });
+    map.attributionControl.addAttribution(data.attributions.map(textMarkup).join(' | '));
     this.basemap();
     var transferGroups = {};
     var placeGroups = {};
@@ -780,7 +785,7 @@
     var panelBox = panel.getContainer();
     var left = panelBox.classList.contains('rm-folded') ? 30 : panelBox.offsetWidth + 40;
     var bottom = timeline ? timeline.getContainer().offsetHeight + 30 : 30;
-    map.fitBounds(data.bounds, { paddingTopLeft: [left, 40], paddingBottomRight: [60, bottom], animate: false });
+    map.fitBounds(data.bounds, { paddingTopLeft: [left, 40], paddingBottomRight: [140, bottom], animate: false });
     [transferGroups, placeGroups].forEach(function (groups) {
       Object.keys(groups).forEach(function (k) { groups[k].addTo(map); });
     });
