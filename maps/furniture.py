@@ -83,7 +83,7 @@ def scale_bar_for(frame: MapFrame, *, fraction: float = 0.18) -> ScaleBar:
 
 
 def _fmt_km(km: float) -> str:
-    return f"{km:,.0f}" if km >= 1 else f"{km:g}"
+    return f"{km:,.0f}" if float(km).is_integer() else f"{km:,.1f}".rstrip("0")
 
 
 def draw_scale_bar(ax: Axes, bar: ScaleBar, *, x: float, y: float, upp: float,

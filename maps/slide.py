@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 import logging
 import math
+import textwrap
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import matplotlib
 import numpy as np
@@ -14,6 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import FancyBboxPatch
+from pyproj import Geod
 
 from geo.countries import country_codes_at, load_countries
 from maps.basemap import country_label_points, load_basemap, load_rail_context
@@ -55,6 +58,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+_GEOD = Geod(ellps="WGS84")
 
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 _BASE_WIDTH_IN = 12.8  # 1920 px at 150 dpi: the size every other size is drawn relative to
@@ -114,7 +118,7 @@ def _setup(spec: SlideSpec, size: tuple[int, int], dpi: float,
     ax = fig.add_axes(_MAP_RECT, label="map")
     w_px, h_px = size[0] * _MAP_RECT[2], size[1] * _MAP_RECT[3]
     lon, lat = spec.extent[:, 0], spec.extent[:, 1]
-    frame = fit_frame(lon, lat, aspect=w_px / h_px, margin=0.07, min_span_m=_MIN_SPAN_M)
+    frame = fit_frame(lon, lat, aspect=w_px / h_px, margin=0.09, min_span_m=_MIN_SPAN_M)
     ax.set_xlim(frame.xmin, frame.xmax)
     ax.set_ylim(frame.ymin, frame.ymax)
     ax.set_xticks([])
@@ -193,8 +197,6 @@ def _draw_footer(canvas: _Canvas, spec: SlideSpec) -> None:
 
 
 def _wrap(text: str, chars: int) -> str:
-    import textwrap
-
     return "\n".join(textwrap.wrap(text, chars))
 
 
@@ -237,36 +239,74 @@ def _draw_map(canvas: _Canvas, spec: SlideSpec, focus_iso: frozenset[str]) -> li
     return [basemap, routes, marks, extra]
 
 
-def _draw_furniture(canvas: _Canvas) -> tuple[ScaleBar, NorthArrow, Box]:
-    frame, s, upp = canvas.frame, canvas.scale, canvas.upp
-    bar = scale_bar_for(frame, fraction=0.16)
-    x0 = frame.xmin + 22 * s * upp
-    y0 = frame.ymin + 24 * s * upp
-    bounds = draw_scale_bar(canvas.ax, bar, x=x0 + 34 * s * upp, y=y0, upp=upp, scale=s)
-    north = draw_north_arrow(canvas.ax, frame, x=x0 + 4 * s * upp, y=y0 + 12 * s * upp,
-                             upp=upp, scale=s)
-    xmin, ymin = x0 - 14 * s * upp, bounds[1] - 2 * s * upp
-    xmax, ymax = bounds[2], max(bounds[3], y0 + 40 * s * upp)
-    canvas.ax.add_artist(matplotlib.patches.FancyBboxPatch(
-        (xmin, ymin), xmax - xmin, ymax - ymin, boxstyle=f"round,pad=0,rounding_size={4*s*upp}",
-        facecolor="white", edgecolor="#B9BCBF", linewidth=0.6 * s, alpha=0.88,
-        zorder=Z["furniture"] - 0.5))
-    lo = canvas.to_display(np.array([xmin]), np.array([ymin]))[0]
-    hi = canvas.to_display(np.array([xmax]), np.array([ymax]))[0]
-    return bar, north, Box(lo[0], lo[1], hi[0], hi[1])
+def _furniture_size(canvas: _Canvas, bar: ScaleBar) -> tuple[float, float]:
+    """Return the display size of the scale bar and north arrow box."""
+    pt = canvas.px_per_pt * canvas.scale
+    bar_px = bar.length_units / canvas.frame.width * canvas.ax.bbox.width
+    return 62.0 * pt + bar_px, 55.0 * pt
+
+
+def _draw_furniture(canvas: _Canvas, bar: ScaleBar, corner: Box) -> NorthArrow:
+    """Draw the scale bar and north arrow on a white plate filling ``corner`` (display)."""
+    s, upp = canvas.scale, canvas.upp
+    xmin, ymin = canvas.to_data(corner.x0, corner.y0)
+    xmax, ymax = canvas.to_data(corner.x1, corner.y1)
+    x0, y0 = xmin + 14 * s * upp, ymin + 15 * s * upp
+    draw_scale_bar(canvas.ax, bar, x=x0 + 34 * s * upp, y=y0, upp=upp, scale=s)
+    north = draw_north_arrow(canvas.ax, canvas.frame, x=x0 + 4 * s * upp,
+                             y=y0 + 12 * s * upp, upp=upp, scale=s)
+    canvas.ax.add_artist(FancyBboxPatch(
+        (xmin, ymin), xmax - xmin, ymax - ymin,
+        boxstyle=f"round,pad=0,rounding_size={4 * s * upp}", facecolor="white",
+        edgecolor="#B9BCBF", linewidth=0.6 * s, alpha=0.88, zorder=Z["furniture"] - 0.5))
+    return north
+
+
+def _corners(canvas: _Canvas, width: float, height: float) -> dict[str, Box]:
+    """Return boxes of a size tucked into each corner of the map, in display units."""
+    bb, pad = canvas.ax.bbox, 8.0 * canvas.px_per_pt * canvas.scale
+    left, right = bb.x0 + pad, bb.x1 - pad - width
+    bottom, top = bb.y0 + pad, bb.y1 - pad - height
+    return {"bottom-left": Box(left, bottom, left + width, bottom + height),
+            "bottom-right": Box(right, bottom, right + width, bottom + height),
+            "top-left": Box(left, top, left + width, top + height),
+            "top-right": Box(right, top, right + width, top + height)}
+
+
+def _count_in(points: np.ndarray, box: Box) -> int:
+    return int(np.count_nonzero((points[:, 0] > box.x0) & (points[:, 0] < box.x1)
+                                & (points[:, 1] > box.y0) & (points[:, 1] < box.y1)))
+
+
+def _data_points(canvas: _Canvas, layers: list) -> np.ndarray:
+    """Return display points the furniture must not hide: focus routes and place markers."""
+    _, routes, marks, _ = layers
+    pts = _route_samples(canvas, [r for r in routes if r[2]], step_px=6.0)
+    xy = [canvas.to_display(np.array([x]), np.array([y]))[0] for _, x, y in marks]
+    return np.vstack([pts, np.array(xy).reshape(-1, 2)])
+
+
+def _place_furniture(canvas: _Canvas, points: np.ndarray) -> tuple[ScaleBar, NorthArrow, Box]:
+    """Put the scale bar and north arrow in the first corner that hides no data (else the
+    one hiding least)."""
+    bar = scale_bar_for(canvas.frame, fraction=0.16)
+    corners = _corners(canvas, *_furniture_size(canvas, bar))
+    grow = 10.0 * canvas.scale
+    name = min(corners, key=lambda k: (_count_in(points, corners[k].padded(grow)),
+                                       list(corners).index(k)))
+    return bar, _draw_furniture(canvas, bar, corners[name]), corners[name]
 
 
 def _route_samples(canvas: _Canvas, routes: list, step_px: float = 5.0) -> np.ndarray:
-    pts = []
-    for _, parts, focus in routes:
+    """Return points every ``step_px`` display pixels along the routes (for label avoidance)."""
+    pts = [np.zeros((0, 2))]
+    for _, parts, _ in routes:
         for xy in parts:
             d = canvas.to_display(xy[:, 0], xy[:, 1])
-            seg = np.hypot(*np.diff(d, axis=0).T)
-            n = np.maximum(np.ceil(seg / step_px).astype(int), 1)
-            for (a, b), k in zip(zip(d[:-1], d[1:]), n):
-                t = np.linspace(0, 1, k, endpoint=False)[:, None]
-                pts.append(a + (b - a) * t)
-    return np.concatenate(pts) if pts else np.zeros((0, 2))
+            cum = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(d, axis=0).T))])
+            at = np.arange(0.0, cum[-1] + step_px, step_px)
+            pts.append(np.column_stack([np.interp(at, cum, d[:, 0]), np.interp(at, cum, d[:, 1])]))
+    return np.concatenate(pts)
 
 
 def _measure(canvas: _Canvas, text: str, **style) -> tuple[float, float]:
@@ -380,7 +420,8 @@ def _legend_content(spec: SlideSpec) -> LegendContent:
     return LegendContent(modes, confs, kinds, spec.width_samples, muted=bool(spec.focus))
 
 
-def _draw_panel(canvas: _Canvas, spec: SlideSpec, inset_in_map: bool) -> None:
+def _draw_panel(canvas: _Canvas, spec: SlideSpec, inset_in_map: bool) -> int:
+    """Draw legend, badge key and (if not in the map) the inset; return how many keys fit."""
     fig, s = canvas.fig, canvas.scale
     pax = fig.add_axes(_PANEL_RECT, label="panel")
     pax.set_axis_off()
@@ -396,7 +437,8 @@ def _draw_panel(canvas: _Canvas, spec: SlideSpec, inset_in_map: bool) -> None:
     shown = draw_callout_list(pax, spec.callout_title, items, top=used + 2 * s,
                               bottom=h_pt - side - 6 * s, width=w_pt, scale=s)
     if shown < len(items):
-        log.info("%s: %d callouts listed in the notes only", spec.name, len(items) - shown)
+        log.info("%s: callouts %s are in the notes only (no room on the slide)", spec.name,
+                 ", ".join(str(n) for n, _, _ in items[shown:]))
     if side:
         inset_w = side / (fig.get_figwidth() * 72.0)
         rect = (_PANEL_RECT[0] + (_PANEL_RECT[2] - inset_w) / 2, _PANEL_RECT[1], inset_w,
@@ -404,6 +446,7 @@ def _draw_panel(canvas: _Canvas, spec: SlideSpec, inset_in_map: bool) -> None:
         _add_inset(canvas, rect)
     elif not inset_in_map:
         log.info("%s: no room for the inset locator", spec.name)
+    return shown
 
 
 def _callout_text(canvas: _Canvas, c) -> str:
@@ -417,31 +460,24 @@ def _add_inset(canvas: _Canvas, rect: tuple[float, float, float, float]) -> None
     draw_inset(iax, canvas.frame, scale=canvas.scale, radius_km=radius)
 
 
-def _inset_corner(canvas: _Canvas, layers: list) -> tuple[tuple[float, ...], Box] | None:
-    """Return a map corner (figure rect, display box) free of routes and places, if any."""
-    _, routes, marks, _ = layers
-    pts = _route_samples(canvas, routes, step_px=6.0)
-    xy = [canvas.to_display(np.array([x]), np.array([y]))[0] for _, x, y in marks]
-    if xy:
-        pts = np.vstack([pts, np.array(xy)])
-    bb, fig_w, fig_h = canvas.ax.bbox, canvas.fig.bbox.width, canvas.fig.bbox.height
-    side = 0.30 * bb.height
-    pad = 8.0 * canvas.scale
-    for cx, cy in ((bb.x1 - side - pad, bb.y1 - side - pad), (bb.x0 + pad, bb.y1 - side - pad),
-                   (bb.x1 - side - pad, bb.y0 + pad)):
-        box = Box(cx, cy, cx + side, cy + side)
-        grown = box.padded(14.0 * canvas.scale)
-        if not np.any((pts[:, 0] > grown.x0) & (pts[:, 0] < grown.x1)
-                      & (pts[:, 1] > grown.y0) & (pts[:, 1] < grown.y1)):
-            return (cx / fig_w, cy / fig_h, side / fig_w, side / fig_h), box
+def _inset_corner(canvas: _Canvas, points: np.ndarray, taken: Box
+                  ) -> tuple[tuple[float, ...], Box] | None:
+    """Return a map corner (figure rect, display box) free of data and furniture, if any."""
+    side = 0.30 * canvas.ax.bbox.height
+    fig_w, fig_h = canvas.fig.bbox.width, canvas.fig.bbox.height
+    corners = _corners(canvas, side, side)
+    for name in ("top-right", "top-left", "bottom-right", "bottom-left"):
+        box = corners[name]
+        if box.overlaps(taken) or _count_in(points, box.padded(14.0 * canvas.scale)):
+            continue
+        return (box.x0 / fig_w, box.y0 / fig_h, side / fig_w, side / fig_h), box
     return None
 
 
 def _half_diagonal_km(frame: MapFrame) -> float:
-    from pyproj import Geod
-
-    lon, lat = frame.inverse(np.array([frame.xmin, frame.xmax]), np.array([frame.ymin, frame.ymax]))
-    _, _, d = Geod(ellps="WGS84").inv(lon[0], lat[0], lon[1], lat[1])
+    lon, lat = frame.inverse(np.array([frame.xmin, frame.xmax]),
+                             np.array([frame.ymin, frame.ymax]))
+    _, _, d = _GEOD.inv(lon[0], lat[0], lon[1], lat[1])
     return float(d) / 2000.0
 
 
@@ -467,13 +503,15 @@ def compose_slide(spec: SlideSpec, *, size: tuple[int, int] = (1920, 1080), dpi:
     canvas = _setup(spec, size, dpi, texts or {})
     _draw_header(canvas, spec)
     layers = _draw_map(canvas, spec, _focus_countries(spec))
-    bar, north, furniture_box = _draw_furniture(canvas)
-    corner = _inset_corner(canvas, layers)
+    points = _data_points(canvas, layers)
+    bar, north, furniture_box = _place_furniture(canvas, points)
+    corner = _inset_corner(canvas, points, furniture_box)
     obstacles = [furniture_box] + ([corner[1].padded(4.0)] if corner else [])
-    placed, dropped = _draw_labels(canvas, spec, layers, obstacles)
+    keyed = _draw_panel(canvas, spec, inset_in_map=corner is not None)
+    shown = replace(spec, callouts=spec.callouts[:keyed])
+    placed, dropped = _draw_labels(canvas, shown, layers, obstacles)
     if corner:
         _add_inset(canvas, corner[0])
-    _draw_panel(canvas, spec, inset_in_map=corner is not None)
     spec = _with_attributions(
         spec, spec.attributions + tuple(a for a in layers[3] if a not in spec.attributions))
     _draw_footer(canvas, spec)
@@ -482,8 +520,6 @@ def compose_slide(spec: SlideSpec, *, size: tuple[int, int] = (1920, 1080), dpi:
 
 
 def _with_attributions(spec: SlideSpec, attributions: tuple[str, ...]) -> SlideSpec:
-    from dataclasses import replace
-
     return replace(spec, attributions=attributions)
 
 

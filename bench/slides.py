@@ -1,0 +1,65 @@
+"""Time the briefing slides: the overview (cold and warm), every format, and the whole deck.
+
+Run ``python bench/slides.py`` for the bundled scenario (routed first, not timed), or
+``python bench/slides.py --sample`` for the tests' small hand-made route set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import logging
+import time
+from pathlib import Path
+
+log = logging.getLogger("bench.slides")
+
+
+def _routeset(sample: bool):
+    if sample:
+        path = Path(__file__).resolve().parents[1] / "tests" / "conftest.py"
+        spec = importlib.util.spec_from_file_location("_bench_conftest", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module._sample_routeset()
+    from geo.scenario import bundled_scenario_path, load_scenario
+    from routes.builder import build
+
+    return build(load_scenario(bundled_scenario_path()))
+
+
+def _timed(label: str, func, results: dict[str, float]):
+    start = time.perf_counter()
+    value = func()
+    results[label] = time.perf_counter() - start
+    return value
+
+
+def main() -> None:
+    """Print render times in seconds, and each as a ratio of the warm overview PNG."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", action="store_true", help="use the tests' small route set")
+    args = parser.parse_args()
+    from maps.deck import render_deck
+    from maps.slide import render_slides
+
+    routeset = _routeset(args.sample)
+    times: dict[str, float] = {}
+    _timed("overview png (cold: data loading included)",
+           lambda: render_slides(routeset, formats=("png",), per_transfer=False), times)
+    _timed("overview png (warm)",
+           lambda: render_slides(routeset, formats=("png",), per_transfer=False), times)
+    _timed("overview png+svg+pdf (warm)",
+           lambda: render_slides(routeset, per_transfer=False), times)
+    out = _timed("all slides, png+svg+pdf",
+                 lambda: render_slides(routeset), times)
+    _timed("briefing.pptx", lambda: render_deck(routeset), times)
+    base = times["overview png (warm)"]
+    width = max(len(k) for k in times)
+    for label, seconds in times.items():
+        print(f"{label:<{width}}  {seconds:7.2f} s  {seconds / base:6.1f}x")
+    print(f"{len(out)} files, {sum(len(v) for v in out.values()) / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
