@@ -11,6 +11,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 from geo.countries import NATURAL_EARTH_ATTRIBUTION, load_countries
 from maps.projection import MapFrame, lonlat_bounds
@@ -271,6 +272,6 @@ def country_label_points(
             continue
         pieces = list(getattr(visible, "geoms", [visible]))
         biggest = max((p for p in pieces if isinstance(p, Polygon)), key=lambda p: p.area)
-        spot = shapely.ops.polylabel(biggest, tolerance=frame.width / 500.0)
+        spot = polylabel(biggest, tolerance=frame.width / 500.0)
         out.append((shape.name, spot.x, spot.y, visible.area / area))
     return sorted(out, key=lambda t: (-t[3], t[0]))

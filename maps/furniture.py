@@ -12,7 +12,6 @@ import numpy as np
 import shapely
 from matplotlib import patheffects
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Polygon, Rectangle
 from pyproj import Geod
@@ -29,6 +28,7 @@ from maps.style import (
 )
 
 __all__ = [
+    "LegendContent",
     "ScaleBar",
     "NorthArrow",
     "nice_length",
@@ -122,7 +122,7 @@ def draw_north_arrow(ax: Axes, frame: MapFrame, *, x: float, y: float, upp: floa
     def turn(px: float, py: float) -> tuple[float, float]:
         return x + px * c - py * s, y + px * s + py * c
 
-    tip, tail = turn(0, length / 2), turn(0, -length / 2)
+    tip = turn(0, length / 2)
     left, right = turn(-length * 0.22, -length / 2), turn(length * 0.22, -length / 2)
     notch = turn(0, -length * 0.28)
     ax.add_artist(Polygon([tip, left, notch], closed=True, facecolor="white",
@@ -135,13 +135,12 @@ def draw_north_arrow(ax: Axes, frame: MapFrame, *, x: float, y: float, upp: floa
     ax.text(*label, "N", fontsize=10 * scale, fontweight="bold", ha="center", va="center",
             rotation=angle, rotation_mode="anchor", color=BASEMAP_STYLE.text,
             zorder=Z["furniture"], gid="north-arrow-text")
-    del tail
     return NorthArrow(x, y, angle)
 
 
 @functools.lru_cache(maxsize=1)
 def _world_parts() -> tuple[np.ndarray, np.ndarray]:
-    """Return simplified world land polygons and each one's vertex unit vectors (for culling)."""
+    """Return simplified world land polygons and their centroids (to cull the far side)."""
     countries = load_countries()
     parts = shapely.get_parts(shapely.simplify(countries.geometry.values, 0.08))
     parts = parts[~shapely.is_empty(parts) & (shapely.area(parts) > 0.02)]
@@ -373,10 +372,3 @@ def draw_haloed_text(ax: Axes, x: float, y: float, text: str, *, scale: float, g
     halo.set_path_effects([patheffects.Stroke(linewidth=width * scale, foreground="white",
                                               alpha=0.9)])
     ax.text(x, y, text, zorder=zorder, gid=gid, **style)
-
-
-def draw_panel_box(fig: Figure, rect: tuple[float, float, float, float]) -> None:
-    """Draw a light rounded box behind a figure region (figure fraction)."""
-    fig.add_artist(FancyBboxPatch(rect[:2], rect[2], rect[3], boxstyle="round,pad=0.004",
-                                  transform=fig.transFigure, facecolor="#F7F7F5",
-                                  edgecolor="#D9D9D6", linewidth=0.8, zorder=0))

@@ -44,8 +44,8 @@ from maps.layers import (
     project_parts,
 )
 from maps.projection import MapFrame, fit_frame
-from maps.slidespec import SlideSpec, format_quantity, overview_spec, transfer_specs
-from maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES, line_width
+from maps.slidespec import SlideSpec, overview_spec, transfer_specs
+from maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES
 from routes.routeset import RouteSet
 
 __all__ = [
