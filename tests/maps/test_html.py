@@ -93,7 +93,8 @@ def test_the_only_urls_are_citations_tiles_and_leaflets_own_text(page, sample_ro
     assets = load_web_assets()
     vendored = set(URL.findall("".join(assets.scripts + assets.styles)))
     citations = {s.url for s in sample_routeset.scenario.sources}
-    tiles = {t.url for t in TILE_SOURCES} | {u for t in TILE_SOURCES for u in URL.findall(t.attribution)}
+    tiles = {t.url for t in TILE_SOURCES}
+    tiles |= {u for t in TILE_SOURCES for u in URL.findall(t.attribution)}
     hosts = {h.replace("*.", "") for h in TILE_HOSTS} | set(TILE_HOSTS)
     found = set(URL.findall(page))
     assert found - vendored - citations - tiles - hosts == set()
