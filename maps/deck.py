@@ -25,8 +25,11 @@ _LAYOUT_TITLE, _LAYOUT_TITLE_ONLY, _LAYOUT_BLANK = 0, 5, 6
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def deck_notes(spec: SlideSpec) -> str:
-    """Return a map slide's speaker notes: what it shows, its callouts and full citations."""
+def deck_notes(spec: SlideSpec, extra: Sequence[str] = ()) -> str:
+    """Return a map slide's speaker notes: what it shows, its callouts and full citations.
+
+    ``extra`` lines (e.g. callouts no map slide shows) come before the sources.
+    """
     lines = [spec.title]
     if spec.subtitle:
         lines.append(spec.subtitle)
@@ -35,6 +38,7 @@ def deck_notes(spec: SlideSpec) -> str:
         for c in spec.callouts:
             period = f" ({c.period})" if c.period and c.kind == "annotation" else ""
             lines.append(f"{c.number}. {c.text}{period}")
+    lines += list(extra)
     lines += ["", "Sources:"] + [f"- {c}" for c in spec.citations]
     lines += ["", "Data: " + "; ".join(spec.attributions)]
     return "\n".join(lines)
@@ -55,13 +59,26 @@ def _title_slide(prs: PresentationType, routeset: RouteSet, overview: SlideSpec)
                                  *(f"- {s.citation()}" for s in scenario.sources)]))
 
 
-def _picture_slide(prs: PresentationType, png: bytes, spec: SlideSpec) -> None:
+def _picture_slide(prs: PresentationType, png: bytes, spec: SlideSpec,
+                   extra: Sequence[str] = ()) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_BLANK])
     pic = slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=prs.slide_width,
                                    height=prs.slide_height)
     pic.name = spec.name
     pic._element.nvPicPr.cNvPr.set("descr", f"Map: {spec.title}. {spec.subtitle}".strip())
-    _set_notes(slide, deck_notes(spec))
+    _set_notes(slide, deck_notes(spec, extra))
+
+
+def _unshown_callouts(routeset: RouteSet, transfer_slides: Sequence[ComposedSlide]
+                      ) -> list[str]:
+    """Return note lines for annotations that no transfer slide lists (scenario-wide ones)."""
+    shown = {c.number for s in transfer_slides for c in s.spec.callouts}
+    rows = [(n, text) for n, text in enumerate(routeset.annotations["text"], start=1)
+            if n not in shown]
+    if not rows:
+        return []
+    return ["", "Other callouts (not on a transfer slide):",
+            *(f"{n}. {text}" for n, text in rows)]
 
 
 def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
@@ -159,8 +176,10 @@ def render_deck(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
     prs.slide_height = Emu(int(_SLIDE_WIDTH * size[1] / size[0]))
     ordered: list[ComposedSlide] = list(slides.values())
     _title_slide(prs, routeset, ordered[0].spec)
-    for slide in ordered:
-        _picture_slide(prs, figure_bytes(slide.figure, "png"), slide.spec)
+    unshown = _unshown_callouts(routeset, ordered[1:])
+    for i, slide in enumerate(ordered):
+        _picture_slide(prs, figure_bytes(slide.figure, "png"), slide.spec,
+                       unshown if i == 0 else ())
     _sources_slides(prs, routeset, ordered[0].spec.attributions)
     _fix_properties(prs, routeset)
     buf = io.BytesIO()
