@@ -9,6 +9,10 @@ France and Norway that plain ``ISO_A2`` leaves at ``-99``).
 from __future__ import annotations
 
 import functools
+import hashlib
+import logging
+import os
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -31,6 +35,8 @@ __all__ = [
 ]
 
 NATURAL_EARTH_ATTRIBUTION = "Made with Natural Earth (public domain), naturalearthdata.com"
+log = logging.getLogger(__name__)
+
 _ZIP_NAME = "ne_10m_admin_0_countries_deu.zip"
 _LAYER = "ne_10m_admin_0_countries_deu.shp"
 
@@ -89,10 +95,50 @@ def build_land(countries: gpd.GeoDataFrame) -> BaseGeometry:
 
 @functools.lru_cache(maxsize=1)
 def load_land() -> BaseGeometry:
-    """Return Natural Earth 10m land as one prepared geometry (built once per process)."""
-    land = build_land(load_countries())
+    """Return Natural Earth 10m land as one prepared geometry.
+
+    The union of 250 country polygons takes seconds, so it is cached (as checksummed WKB) in
+    the routemap cache folder, keyed by the hash of the shipped shapefile; a damaged cache file
+    is rebuilt.
+    """
+    path = _land_cache_path()
+    land = _read_land(path)
+    if land is None:
+        land = build_land(load_countries())
+        _write_land(path, land)
     shapely.prepare(land)
     return land
+
+
+def _land_cache_path() -> Path:
+    from geo.network import cache_dir
+
+    digest = hashlib.sha256(natural_earth_path().read_bytes()).hexdigest()[:16]
+    return cache_dir() / f"land-{digest}-v1.wkb"
+
+
+def _read_land(path: Path) -> BaseGeometry | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    checksum, _, wkb = data.partition(b"\n")
+    if hashlib.sha256(wkb).hexdigest().encode() != checksum:
+        log.warning("land cache %s is damaged; rebuilding it", path)
+        return None
+    return shapely.from_wkb(wkb)
+
+
+def _write_land(path: Path, land: BaseGeometry) -> None:
+    wkb = shapely.to_wkb(land)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(hashlib.sha256(wkb).hexdigest().encode() + b"\n" + wkb)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        log.warning("could not cache land in %s: %s", path.parent, exc)
 
 
 def country_codes_at(

@@ -1,0 +1,45 @@
+"""Natural Earth countries and land: codes at points, and the land cache that heals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+
+from geo import countries
+from geo.countries import country_at, country_codes_at, load_countries
+
+
+@pytest.mark.parametrize("lat, lon, code", [
+    (45.85, 40.13, "RU"),      # Tikhoretsk
+    (39.02, 125.75, "KP"),     # Pyongyang
+    (48.86, 2.35, "FR"),       # France has ISO_A2 -99 in Natural Earth; ISO_A2_EH fills it
+    (59.91, 10.75, "NO"),      # likewise Norway
+    (41.0, 51.0, ""),          # the Caspian is water, not land
+    (0.0, -30.0, ""),          # the Atlantic
+])
+def test_country_at(lat, lon, code):
+    assert country_at(lat, lon) == code
+
+
+def test_country_codes_at_is_vectorised():
+    codes = country_codes_at(load_countries(), np.array([40.13, 125.75]), np.array([45.85, 39.02]))
+    assert list(codes) == ["RU", "KP"]
+
+
+def test_land_is_cached_and_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROUTEMAP_CACHE_DIR", str(tmp_path))
+    countries.load_land.cache_clear()
+    try:
+        first = countries.load_land()
+        cached = list(tmp_path.glob("land-*.wkb"))
+        assert len(cached) == 1
+        data = bytearray(cached[0].read_bytes())
+        data[-10] ^= 0xFF
+        cached[0].write_bytes(bytes(data))
+        countries.load_land.cache_clear()
+        rebuilt = countries.load_land()
+        assert shapely.equals_exact(first, rebuilt, tolerance=0)
+        assert countries._read_land(cached[0]) is not None
+    finally:
+        countries.load_land.cache_clear()
