@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,6 +120,8 @@ def build_basemap(
     *,
     world: gpd.GeoDataFrame | None = None,
     focus: Collection[str] = (),
+    close_to: Sequence[tuple[float, float]] = (),
+    close_radius: float = 2.5,
     tolerance: float | None = None,
 ) -> dict[str, Any]:
     """Return the basemap layers of a region as compact lat/lon arrays for Leaflet.
@@ -135,6 +137,11 @@ def build_basemap(
         out never reaches an empty sea.
     focus : collection of str
         ISO2 codes of the countries the scenario touches; they are drawn lighter.
+    close_to : sequence of (lon, lat)
+        Points (the scenario's places) around which land is drawn four times finer, for
+        readers who zoom in on a port.
+    close_radius : float
+        Half the side, in degrees, of the finer square around each point.
     tolerance : float, optional
         Simplification tolerance in degrees; by default 1/3500 of the region's width.
 
@@ -143,30 +150,43 @@ def build_basemap(
     dict
         ``land`` and ``focus`` (lists of polygons, each a list of rings), ``coast`` and
         ``borders`` (lists of lines), every ring and line coded by :func:`encode_line` in
-        ``1/scale`` degrees (``scale`` matches the tolerance); ``labels`` (``name``, ``lat``,
+        ``1/scale`` degrees (``scale`` matches the finest tolerance); ``labels`` (``name``, ``lat``,
         ``lon``, ``rank`` 1 for the largest countries to 3) inside the region; ``region``
         ``[[s, w], [n, e]]``. Islands and lines below a few times the tolerance are left
         out. The inputs are not modified.
     """
     tol = tolerance if tolerance is not None else max(region.width / 3500.0, 0.005)
-    scale = 10 ** max(2, int(math.ceil(-math.log10(tol))))
+    fine = max(tol / 4.0, 0.002)
+    scale = 10 ** max(2, int(math.ceil(-math.log10(fine))))
     frame = box(region.west, region.south, region.east, region.north)
-    cuts = shapely.union(frame.exterior, _WORLD.exterior).buffer(tol / 10.0)
-    inside = countries[countries.intersects(frame)]
-    detail = simplify_countries(_cut(inside, frame), tol)
-    layers = _layers(detail, cuts, scale, tol)
+    inside = _cut(countries[countries.intersects(frame)], frame)
+    near = _near(close_to, close_radius, frame)
+    tiers = [(near, inside, fine), (frame.difference(near), inside, tol)]
     if world is not None:
-        backdrop = _cut(world, _WORLD.difference(frame))
-        for key, values in _layers(backdrop, cuts, scale, WORLD_TOLERANCE).items():
+        tiers.append((_WORLD.difference(frame), world, WORLD_TOLERANCE))
+    seams = shapely.union_all([area.boundary for area, _, _ in tiers] + [_WORLD.exterior])
+    cuts = seams.buffer(fine / 10.0)
+    layers: dict[str, list] = {"land": [], "coast": [], "borders": [], "focus": []}
+    for area, source, tier_tol in tiers:
+        if area.is_empty:
+            continue
+        shapes = _cut(source, area)
+        if source is not world:
+            shapes = simplify_countries(shapes, tier_tol)
+        for key, values in _layers(shapes, cuts, scale, tier_tol, focus).items():
             layers[key] += values
-    focus_land = _union(detail[detail["iso2"].isin(list(focus))].geometry.values)
     return {
         "region": [[region.south, region.west], [region.north, region.east]],
         "scale": scale,
         **layers,
-        "focus": _polygons(focus_land, scale, (3 * tol) ** 2),
-        "labels": _labels(detail, frame),
+        "labels": _labels(inside, frame),
     }
+
+
+def _near(points: Sequence[tuple[float, float]], radius: float, frame: BaseGeometry):
+    """Return the part of the frame within ``radius`` degrees (a square) of any point."""
+    squares = [box(lon - radius, lat - radius, lon + radius, lat + radius) for lon, lat in points]
+    return shapely.intersection(shapely.union_all(squares), frame) if squares else box(0, 0, 0, 0)
 
 
 def _cut(countries: gpd.GeoDataFrame, area: BaseGeometry) -> gpd.GeoDataFrame:
@@ -181,15 +201,17 @@ def _cut(countries: gpd.GeoDataFrame, area: BaseGeometry) -> gpd.GeoDataFrame:
 
 
 def _layers(
-    shapes: gpd.GeoDataFrame, cuts: BaseGeometry, scale: int, tol: float
+    shapes: gpd.GeoDataFrame, cuts: BaseGeometry, scale: int, tol: float, focus: Collection[str]
 ) -> dict[str, list]:
-    """Return land, coast and borders of simplified countries, coded for the page."""
+    """Return land, coast, borders and focus land of simplified countries, coded for the page."""
     land = _union(shapes.geometry.values)
+    focus_land = _union(shapes[shapes["iso2"].isin(list(focus))].geometry.values)
     coast = shapely.line_merge(shapely.difference(land.boundary, cuts))
     return {
         "land": _polygons(land, scale, (3 * tol) ** 2),
         "coast": _lines(coast, scale, 4 * tol),
         "borders": _lines(_borders(shapes.geometry.values), scale, 2 * tol),
+        "focus": _polygons(focus_land, scale, (3 * tol) ** 2),
     }
 
 

@@ -107,7 +107,8 @@ def build_map_data(
         "timeline": _timeline(legs, annotations),
         "legend": _legend(legs, places),
         "styles": _styles(),
-        "basemap": build_basemap(countries, region, world=world, focus=focus),
+        "basemap": build_basemap(countries, region, world=world, focus=focus,
+                                 close_to=[(p.geometry.x, p.geometry.y) for p in records["places"]]),
         "tiles": [_tile(t) for t in TILE_SOURCES],
         "attributions": _attributions(routeset.attributions),
     }

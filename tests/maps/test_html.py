@@ -376,6 +376,26 @@ def test_build_basemap_separates_coast_from_borders():
     assert [label["name"] for label in out["labels"]] == ["Bland", "Aland"]
 
 
+def test_build_basemap_draws_land_finer_close_to_places():
+    """A wiggly coast: near a place it keeps more of its wiggles than elsewhere."""
+    x = np.linspace(0, 20, 2001)
+    coast = np.column_stack([x, 5 + 0.05 * np.sin(x * 40)])
+    land = shapely.Polygon([(0, 0), *map(tuple, coast), (20, 0)])
+    countries = gpd.GeoDataFrame({"iso2": ["AA"], "name": ["Aland"]}, geometry=[land],
+                                 crs="EPSG:4326")
+    region = Region(-1, -2, 21, 8)
+    plain = build_basemap(countries, region, tolerance=0.04)
+    close = build_basemap(countries, region, tolerance=0.04, close_to=[(15.0, 5.0)],
+                          close_radius=2.0)
+
+    def points_near(out: dict, lo: float, hi: float) -> int:
+        pts = np.vstack([_decode(c, out["scale"]) for c in out["coast"]])
+        return int(np.sum((pts[:, 1] > lo) & (pts[:, 1] < hi)))
+
+    assert points_near(close, 13.5, 16.5) > 2 * points_near(plain, 13.5, 16.5)
+    assert points_near(close, 2, 8) == pytest.approx(points_near(plain, 2, 8), rel=0.2)
+
+
 def test_inline_css_images_and_source_maps():
     css = "a{background:url(images/x.png)} b{background:url('images/y.png')}"
     out = inline_css_images(css, {"images/x.png": b"PNG"})
