@@ -20,6 +20,7 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from geo.countries import load_countries
+from maps.basemap import split_outlines
 
 __all__ = [
     "WORLD_TOLERANCE",
@@ -203,14 +204,19 @@ def _cut(countries: gpd.GeoDataFrame, area: BaseGeometry) -> gpd.GeoDataFrame:
 def _layers(
     shapes: gpd.GeoDataFrame, cuts: BaseGeometry, scale: int, tol: float, focus: Collection[str]
 ) -> dict[str, list]:
-    """Return land, coast, borders and focus land of simplified countries, coded for the page."""
+    """Return land, coast, borders and focus land of simplified countries, coded for the page.
+
+    Coast and borders come from ``maps.basemap.split_outlines`` (shared edges are borders),
+    which the simplified coverage keeps exact; the coast loses the frame's straight cuts.
+    """
     land = _union(shapes.geometry.values)
     focus_land = _union(shapes[shapes["iso2"].isin(list(focus))].geometry.values)
-    coast = shapely.line_merge(shapely.difference(land.boundary, cuts))
+    coast, borders = (shapely.multilinestrings(lines)
+                      for lines in split_outlines(shapes.geometry.values))
     return {
         "land": _polygons(land, scale, (3 * tol) ** 2),
-        "coast": _lines(coast, scale, 4 * tol),
-        "borders": _lines(_borders(shapes.geometry.values), scale, 2 * tol),
+        "coast": _lines(shapely.line_merge(shapely.difference(coast, cuts)), scale, 4 * tol),
+        "borders": _lines(shapely.line_merge(borders), scale, 2 * tol),
         "focus": _polygons(focus_land, scale, (3 * tol) ** 2),
     }
 
@@ -228,17 +234,6 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
         return geom
     parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(parts) if parts else shapely.Polygon()
-
-
-def _borders(shapes: np.ndarray) -> BaseGeometry:
-    """Return the lines two countries share (exact, since the coverage was simplified as one)."""
-    tree = shapely.STRtree(shapes)
-    left, right = tree.query(shapes, predicate="intersects")
-    keep = left < right
-    rims = shapely.boundary(shapes)
-    shared = shapely.intersection(rims[left[keep]], rims[right[keep]])
-    lines = [p for g in shared for p in shapely.get_parts(g) if p.geom_type == "LineString"]
-    return shapely.line_merge(shapely.union_all(lines)) if lines else shapely.LineString()
 
 
 def _labels(shapes: gpd.GeoDataFrame, frame: BaseGeometry) -> list[dict[str, Any]]:
