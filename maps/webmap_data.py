@@ -32,7 +32,7 @@ from maps.style import (
     line_width,
     svg_dasharray,
 )
-from maps.tiles import TILE_SOURCES
+from maps.tiles import TILE_SOURCES, TileSource
 from maps.timeline import day_label, overlaps, timeline_steps
 from maps.vector_basemap import basemap_region, build_basemap, encode_line
 from routes.routeset import RouteSet
@@ -120,9 +120,7 @@ def build_map_data(
 def _legs(records: Sequence[FeatureRecord], scenario: Scenario) -> list[dict[str, Any]]:
     """Return the drawable legs, in scenario order, with style, popup rows and sources."""
     biggest = _max_quantity_by_unit(r.properties for r in records)
-    counts: dict[str, int] = {}
-    for r in records:
-        counts[r.properties["transfer_id"]] = counts.get(r.properties["transfer_id"], 0) + 1
+    counts = Counter(r.properties["transfer_id"] for r in records)
     return [_leg(r, scenario, biggest, counts) for r in records]
 
 
@@ -137,7 +135,7 @@ def _max_quantity_by_unit(props: Iterable[dict[str, Any]]) -> dict[str, float]:
 
 
 def _leg(
-    record: FeatureRecord, scenario: Scenario, biggest: dict[str, float], counts: dict[str, int]
+    record: FeatureRecord, scenario: Scenario, biggest: dict[str, float], counts: Counter[str]
 ) -> dict[str, Any]:
     p = record.properties
     mode, confidence = p["mode"], p["confidence"]
@@ -336,7 +334,7 @@ def _styles() -> dict[str, Any]:
     }
 
 
-def _tile(tile: Any) -> dict[str, Any]:
+def _tile(tile: TileSource) -> dict[str, Any]:
     return {"name": tile.name, "url": tile.url, "attribution": tile.attribution,
             "max_zoom": tile.max_zoom, "subdomains": tile.subdomains}
 
