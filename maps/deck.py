@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pptx import Presentation
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Pt
 
-from maps.slide import ComposedSlide, compose_slides, figure_bytes
+from maps.slide import compose_slides, figure_bytes, slide_specs
 from maps.slidespec import SlideSpec
 from maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES
 from routes.routeset import RouteSet
@@ -69,10 +70,9 @@ def _picture_slide(prs: PresentationType, png: bytes, spec: SlideSpec,
     _set_notes(slide, deck_notes(spec, extra))
 
 
-def _unshown_callouts(routeset: RouteSet, transfer_slides: Sequence[ComposedSlide]
-                      ) -> list[str]:
+def _unshown_callouts(routeset: RouteSet, transfer_specs: Sequence[SlideSpec]) -> list[str]:
     """Return note lines for annotations that no transfer slide lists (scenario-wide ones)."""
-    shown = {c.number for s in transfer_slides for c in s.spec.callouts}
+    shown = {c.number for s in transfer_specs for c in s.callouts}
     rows = [(n, text) for n, text in enumerate(routeset.annotations["text"], start=1)
             if n not in shown]
     if not rows:
@@ -149,8 +149,32 @@ def _normalised_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Return a PNG's width and height from its header."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("slide image is not a PNG")
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
+
+
+def _slide_pngs(routeset: RouteSet, specs: Sequence[SlideSpec], *, size: tuple[int, int],
+                dpi: float, slides: Mapping[str, bytes] | None) -> dict[str, bytes]:
+    """Return each map slide's PNG: reused from ``slides`` where given, else drawn now."""
+    given = {} if slides is None else {s.name: slides.get(f"{s.name}.png") for s in specs}
+    pngs = {name: png for name, png in given.items() if png is not None}
+    for name, png in pngs.items():
+        if _png_size(png) != tuple(size):
+            raise ValueError(f"slide image {name}.png is {_png_size(png)} pixels; the deck "
+                             f"was asked for {tuple(size)}")
+    if len(pngs) < len(specs):
+        drawn = compose_slides(routeset, size=size, dpi=dpi, per_transfer=True)
+        pngs.update({name: figure_bytes(slide.figure, "png") for name, slide in drawn.items()
+                     if name not in pngs})
+    return {s.name: pngs[s.name] for s in specs}
+
+
 def render_deck(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
-                dpi: float = 150) -> bytes:
+                dpi: float = 150, slides: Mapping[str, bytes] | None = None) -> bytes:
     """Return the briefing deck as .pptx bytes.
 
     Slides: a title slide, the overview map, one map per transfer, then the sources (as many
@@ -164,23 +188,31 @@ def render_deck(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
         Pixel size of the map images; the slide keeps their aspect ratio.
     dpi : float
         Dots per inch of the map images.
+    slides : mapping of str to bytes, optional
+        Map images already rendered by :func:`maps.slide.render_slides` for the same route
+        set, size and dpi (keys ``slide.png``, ``slides/<transfer-id>.png``...). They are
+        used as they are instead of drawing the maps again; any that is missing is drawn.
 
     Returns
     -------
     bytes
         The .pptx file, identical for identical input.
+
+    Raises
+    ------
+    ValueError
+        If a given image is not a PNG of ``size`` pixels.
     """
-    slides = compose_slides(routeset, size=size, dpi=dpi, per_transfer=True)
+    specs = slide_specs(routeset, per_transfer=True)
+    pngs = _slide_pngs(routeset, specs, size=size, dpi=dpi, slides=slides)
     prs = Presentation()
     prs.slide_width = _SLIDE_WIDTH
     prs.slide_height = Emu(int(_SLIDE_WIDTH * size[1] / size[0]))
-    ordered: list[ComposedSlide] = list(slides.values())
-    _title_slide(prs, routeset, ordered[0].spec)
-    unshown = _unshown_callouts(routeset, ordered[1:])
-    for i, slide in enumerate(ordered):
-        _picture_slide(prs, figure_bytes(slide.figure, "png"), slide.spec,
-                       unshown if i == 0 else ())
-    _sources_slides(prs, routeset, ordered[0].spec.attributions)
+    _title_slide(prs, routeset, specs[0])
+    unshown = _unshown_callouts(routeset, specs[1:])
+    for i, spec in enumerate(specs):
+        _picture_slide(prs, pngs[spec.name], spec, unshown if i == 0 else ())
+    _sources_slides(prs, routeset, specs[0].attributions)
     _fix_properties(prs, routeset)
     buf = io.BytesIO()
     prs.save(buf)

@@ -93,16 +93,22 @@ def _renderers(options: RenderOptions) -> list[tuple[str, Callable[[RouteSet], d
 
         steps.append(("map.html", lambda rs: {"map.html": html.render_html(rs)}))
     slide_formats = tuple(f for f in ("png", "svg", "pdf") if f in fmts)
+    drawn: dict[str, bytes] = {}  # slide PNGs, drawn once and reused by the deck
     if slide_formats:
         from maps import slide
 
-        steps.append(("slides", lambda rs: slide.render_slides(
-            rs, formats=slide_formats, size=options.size, dpi=options.dpi)))
+        def render_slides(rs: RouteSet) -> dict[str, bytes]:
+            wanted = slide_formats + (("png",) if "pptx" in fmts and "png" not in fmts else ())
+            out = slide.render_slides(rs, formats=wanted, size=options.size, dpi=options.dpi)
+            drawn.update((k, v) for k, v in out.items() if k.endswith(".png"))
+            return {k: v for k, v in out.items() if k.rsplit(".", 1)[-1] in slide_formats}
+
+        steps.append(("slides", render_slides))
     if "pptx" in fmts:
         from maps import deck
 
         steps.append(("briefing.pptx", lambda rs: {"briefing.pptx": deck.render_deck(
-            rs, size=options.size, dpi=options.dpi)}))
+            rs, size=options.size, dpi=options.dpi, slides=drawn or None)}))
     from maps import export
 
     simple = {"geojson": export.render_geojson, "gpkg": export.render_gpkg,

@@ -55,6 +55,7 @@ __all__ = [
     "compose_slides",
     "figure_bytes",
     "render_slides",
+    "slide_specs",
 ]
 
 log = logging.getLogger(__name__)
@@ -531,12 +532,37 @@ def _all_texts(specs: Iterable[SlideSpec]) -> dict[str, str]:
     return printable(v for v in values if v)
 
 
-def compose_slides(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
-                   dpi: float = 150, per_transfer: bool = True) -> dict[str, ComposedSlide]:
-    """Draw the overview and (optionally) one slide per transfer; keys are output stems."""
+def slide_specs(routeset: RouteSet, *, per_transfer: bool = True) -> list[SlideSpec]:
+    """Return what each slide shows, in deck order, without drawing anything.
+
+    The overview comes first, then (if ``per_transfer``) one spec per transfer. Each spec's
+    attributions already name the context layers the map draws (the rail network), so notes
+    built from a spec match the slide's footer.
+    """
     specs = [overview_spec(routeset)]
     if per_transfer:
         specs += transfer_specs(routeset)
+    extra = _context_attributions()
+    return [_with_attributions(s, s.attributions + tuple(a for a in extra
+                                                         if a not in s.attributions))
+            for s in specs]
+
+
+def _context_attributions() -> tuple[str, ...]:
+    """Return the licence lines of the context layers every map draws (the rail network)."""
+    try:
+        from geo.network import load_rail_network
+
+        return (load_rail_network().attribution,)
+    except (ImportError, AttributeError, OSError) as exc:
+        log.info("rail context layer skipped: %s", exc)
+        return ()
+
+
+def compose_slides(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
+                   dpi: float = 150, per_transfer: bool = True) -> dict[str, ComposedSlide]:
+    """Draw the overview and (optionally) one slide per transfer; keys are output stems."""
+    specs = slide_specs(routeset, per_transfer=per_transfer)
     texts = _all_texts(specs)
     with matplotlib.rc_context(_RC):
         return {s.name: compose_slide(s, size=size, dpi=dpi, texts=texts) for s in specs}

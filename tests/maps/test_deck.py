@@ -106,3 +106,24 @@ def test_long_source_lists_span_several_slides(routeset):
 
 def test_same_input_gives_the_same_deck(routeset, deck_bytes):
     assert render_deck(routeset) == deck_bytes
+
+
+def test_deck_reuses_slide_images_without_drawing_again(routeset, deck_bytes, monkeypatch):
+    from maps import deck as deck_module
+    from maps.slide import render_slides
+
+    pngs = render_slides(routeset, formats=("png",))
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("the deck drew a slide it was given")
+
+    monkeypatch.setattr(deck_module, "compose_slides", no_drawing)
+    assert render_deck(routeset, slides=pngs) == deck_bytes
+
+
+def test_deck_refuses_slide_images_of_another_size(routeset):
+    from maps.slide import render_slides
+
+    small = render_slides(routeset, formats=("png",), size=(960, 540), dpi=72)
+    with pytest.raises(ValueError, match=r"\(960, 540\) pixels"):
+        render_deck(routeset, slides=small)
