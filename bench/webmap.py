@@ -1,6 +1,6 @@
 """Benchmark: size of the self-contained HTML map and how fast headless Chromium draws it.
 
-Run ``python bench/html.py [SCENARIO.yaml] [--runs N]`` (default: the bundled scenario). The
+Run ``python bench/webmap.py [SCENARIO.yaml] [--runs N]`` (default: the bundled scenario). The
 scenario is routed, rendered with ``maps.html.render_html`` (timed), written to a temporary file
 and opened ``N`` times in headless Chromium (``/usr/bin/chromium``) with every request that is not
 ``file:``/``data:``/``blob:`` blocked. ``draw_ms`` is the median time from navigation start until
@@ -10,19 +10,14 @@ time from ``goto`` until then, as seen from Python. The last line printed is a J
 
 from __future__ import annotations
 
+import argparse
+import json
+import logging
+import statistics
 import sys
+import tempfile
+import time
 from pathlib import Path
-
-# This file is named html.py: drop its folder from the import path, or it hides the stdlib's html.
-if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import logging  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
 
 log = logging.getLogger("bench.html")
 
