@@ -131,3 +131,60 @@ def test_every_command_has_help_with_an_example(capsys):
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "examples:" in capsys.readouterr().out
+
+
+@pytest.mark.network_data
+def test_route_rail_vladivostok_tikhoretsk_stays_in_russia(tmp_path, capsys):
+    target = tmp_path / "leg.geojson"
+    code, out, err = _run(capsys, "route", "Vladivostok", "Tikhoretsk", "--mode", "rail", "--out", str(target))
+    assert code == 0, err
+    km = float(out.split()[0])
+    assert 9000 < km < 10500
+    import geopandas as gpd
+
+    from geo.countries import load_countries
+
+    legs = gpd.read_file(target)
+    legs = legs[legs["feature_type"] == "leg"].to_crs(3857)
+    russia = load_countries().query("iso2 == 'RU'").to_crs(3857).union_all()
+    outside_km = legs.geometry.iloc[0].difference(russia.buffer(2000)).length / 1000
+    assert outside_km < 1.0  # Web Mercator inflates lengths, so this bound is generous
+
+
+@pytest.mark.network_data
+@pytest.mark.parametrize("extra, check", [
+    (["--via", "Chita", "--within", "RU"], lambda km: 9000 < km < 10500),
+    (["--avoid", "CN", "--avoid", "KZ"], lambda km: 9000 < km < 10500),
+])
+def test_route_rail_constraints_from_the_command_line(capsys, extra, check):
+    code, out, err = _run(capsys, "route", "Vladivostok", "Tikhoretsk", "--mode", "rail", *extra)
+    assert code == 0, err
+    assert check(float(out.split()[0]))
+
+
+@pytest.mark.network_data
+def test_route_sea_rajin_vostochny(capsys):
+    code, out, err = _run(capsys, "route", "KPNJN", "RUVYP", "--mode", "sea")
+    assert code == 0, err
+    assert 230 < float(out.split()[0]) < 270
+    assert "warning" not in out
+
+
+@pytest.mark.network_data
+def test_unroutable_leg_exits_2_naming_the_leg(tmp_path, capsys):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(GOOD.replace(
+        "- {mode: air, from: {lat: 39.22, lon: 125.67}, to: {lat: 43.40, lon: 132.15}}",
+        "- {mode: rail, from: Vladivostok, to: Honolulu}"))
+    code, _, err = _run(capsys, "check", str(scenario))
+    assert code == 2
+    assert err.splitlines()[-1].startswith(
+        f"error: {scenario}:12: transfers[0].legs[0]: transfer 'flight' leg 1 (rail, ")
+
+
+@pytest.mark.network_data
+def test_check_the_bundled_scenario_has_no_errors(capsys):
+    code, out, _ = _run(capsys, "check", "--quiet")
+    assert code == 0
+    assert out.splitlines()[-1].startswith("0 error(s)")
+    assert "scenario: (bundled) dprk-russia-2023-2025.yaml" in out
