@@ -24,6 +24,7 @@ __all__ = [
     "build_basemap",
     "load_basemap",
     "build_rail_segments",
+    "rail_polylines",
     "load_rail_context",
     "country_label_points",
 ]
@@ -66,9 +67,9 @@ class Basemap:
 
 @dataclass(frozen=True)
 class RailContext:
-    """Rail lines for faint context: projected segments, shape (n, 2, 2), and their licence."""
+    """Rail lines for faint context: projected polylines, and their licence."""
 
-    segments: np.ndarray
+    lines: tuple[np.ndarray, ...]
     attribution: str
 
 
@@ -172,16 +173,33 @@ def build_basemap(
     keep = ~shapely.is_empty(clipped)
     projected = _project_all(clipped[keep], frame)
     coast, borders = split_outlines(projected)
-    fills = shapely.simplify(projected, tolerance_m)
+    view = _view_box(frame, pad=0.02)
+    fills = shapely.simplify(shapely.clip_by_rect(projected, *view), tolerance_m)
     shapes = tuple(
         CountryShape(iso2, name, geom)
         for iso2, name, geom in zip(countries["iso2"][keep], countries["name"][keep], fills)
+        if not geom.is_empty
     )
     return Basemap(
         countries=shapes,
-        coast=shapely.multilinestrings(shapely.simplify(coast, tolerance_m)),
-        borders=shapely.multilinestrings(shapely.simplify(borders, tolerance_m)),
+        coast=_clipped_lines(coast, view, tolerance_m),
+        borders=_clipped_lines(borders, view, tolerance_m),
     )
+
+
+def _view_box(frame: MapFrame, *, pad: float) -> tuple[float, float, float, float]:
+    """Return the frame's extent grown by a fraction of its size on every side."""
+    px, py = frame.width * pad, frame.height * pad
+    return frame.xmin - px, frame.ymin - py, frame.xmax + px, frame.ymax + py
+
+
+def _clipped_lines(lines: np.ndarray, view: tuple[float, float, float, float],
+                   tolerance_m: float) -> BaseGeometry:
+    """Return lines cut to a box and simplified, as one MultiLineString of their pieces."""
+    cut = shapely.get_parts(shapely.clip_by_rect(np.asarray(lines, dtype=object), *view))
+    cut = cut[~shapely.is_empty(cut)]
+    cut = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(cut))) if len(cut) else cut
+    return shapely.multilinestrings(shapely.simplify(cut, tolerance_m))
 
 
 @functools.lru_cache(maxsize=16)
@@ -239,6 +257,34 @@ def _snap_segments(segs: np.ndarray, tolerance_m: float) -> np.ndarray:
     return np.unique(snapped.reshape(-1, 4), axis=0).reshape(-1, 2, 2)
 
 
+def rail_polylines(segments: np.ndarray, frame: MapFrame, *,
+                   tolerance_m: float) -> tuple[np.ndarray, ...]:
+    """Chain rail segments into polylines cut to the frame and simplified for drawing.
+
+    Parameters
+    ----------
+    segments : numpy.ndarray
+        Projected segments, shape (n, 2, 2), as :func:`build_rail_segments` returns.
+    frame : MapFrame
+        The view; lines are cut a little outside it.
+    tolerance_m : float
+        Simplification tolerance in projected metres (about a pixel).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (k, 2) vertex arrays, in a stable order.
+    """
+    if len(segments) == 0:
+        return ()
+    view = _view_box(frame, pad=0.01)
+    lo, hi = segments.min(axis=1), segments.max(axis=1)
+    near = ((hi[:, 0] >= view[0]) & (lo[:, 0] <= view[2])
+            & (hi[:, 1] >= view[1]) & (lo[:, 1] <= view[3]))
+    lines = _clipped_lines(shapely.linestrings(segments[near]), view, tolerance_m)
+    return tuple(np.asarray(g.coords) for g in shapely.get_parts(lines) if not g.is_empty)
+
+
 @functools.lru_cache(maxsize=16)
 def load_rail_context(frame: MapFrame, *, tolerance_m: float) -> RailContext | None:
     """Return the rail context layer for a frame, or None (logged) if no rail network exists."""
@@ -249,7 +295,8 @@ def load_rail_context(frame: MapFrame, *, tolerance_m: float) -> RailContext | N
         segs = build_rail_segments(
             net.lon, net.lat, net.indptr, net.indices, frame, tolerance_m=tolerance_m
         )
-        return RailContext(segs, net.attribution)
+        return RailContext(rail_polylines(segs, frame, tolerance_m=tolerance_m / 2.0),
+                           net.attribution)
     except (ImportError, AttributeError, OSError) as exc:
         log.info("rail context layer skipped: %s", exc)
         return None

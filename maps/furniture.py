@@ -167,6 +167,7 @@ def draw_inset(ax: Axes, frame: MapFrame, *, scale: float, radius_km: float) -> 
     world = _project_geoms(parts[near], inset)
     disc = shapely.Point(0, 0).buffer(r_proj, 128)
     clipped = shapely.intersection(shapely.make_valid(world), disc)
+    clipped = shapely.simplify(clipped, 2.0 * r_proj / max(ax.bbox.width, 1.0))
     ax.set_xlim(-r_proj * 1.02, r_proj * 1.02)
     ax.set_ylim(-r_proj * 1.02, r_proj * 1.02)
     ax.set_aspect("equal")

@@ -23,7 +23,6 @@ __all__ = [
     "Z",
     "polygon_path",
     "lines_path",
-    "segments_path",
     "project_parts",
     "draw_basemap",
     "draw_routes",
@@ -74,12 +73,6 @@ def lines_path(lines: Iterable[np.ndarray]) -> Path:
     return Path(np.concatenate(verts), np.concatenate(codes))
 
 
-def segments_path(segments: np.ndarray) -> Path:
-    """Return one matplotlib Path for (n, 2, 2) segments."""
-    codes = np.tile(np.array([Path.MOVETO, Path.LINETO], dtype=np.uint8), len(segments))
-    return Path(segments.reshape(-1, 2), codes)
-
-
 def _geom_lines(geom: BaseGeometry) -> list[np.ndarray]:
     return [np.asarray(g.coords) for g in shapely.get_parts(geom) if not g.is_empty]
 
@@ -115,8 +108,8 @@ def draw_basemap(ax: Axes, basemap: Basemap, *, focus: frozenset[str], scale: fl
     ax.add_artist(PathPatch(lines_path(_geom_lines(basemap.coast)), fill=False,
                            edgecolor=st.coast, linewidth=st.coast_width * scale,
                            zorder=Z["coast"], joinstyle="round"))
-    if rail is not None and len(rail.segments):
-        ax.add_artist(PathPatch(segments_path(rail.segments), fill=False, edgecolor=st.rail,
+    if rail is not None and rail.lines:
+        ax.add_artist(PathPatch(lines_path(rail.lines), fill=False, edgecolor=st.rail,
                                linewidth=st.rail_width * scale, alpha=0.4, zorder=Z["rail"],
                                capstyle="round"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -586,7 +587,25 @@ def figure_bytes(figure: Figure, fmt: str) -> bytes:
     with matplotlib.rc_context(_RC):
         figure.savefig(buf, format=fmt, dpi=figure.dpi, metadata=metadata,
                        facecolor=figure.get_facecolor())
-    return buf.getvalue()
+    return _round_svg_paths(buf.getvalue()) if fmt == "svg" else buf.getvalue()
+
+
+_SVG_PATH_DATA = re.compile(rb' d="([^"]*)"')
+_SVG_LONG_NUMBER = re.compile(rb"-?\d+\.\d{3,}")
+
+
+def _round_svg_paths(svg: bytes) -> bytes:
+    """Round path coordinates to 1/100 point (matplotlib writes six digits; none is visible)."""
+
+    def number(m: re.Match) -> bytes:
+        text = b"%.2f" % float(m.group(0))
+        text = text.rstrip(b"0").rstrip(b".")
+        return b"0" if text in (b"-0", b"") else text
+
+    def path(m: re.Match) -> bytes:
+        return b' d="' + _SVG_LONG_NUMBER.sub(number, m.group(1)) + b'"'
+
+    return _SVG_PATH_DATA.sub(path, svg)
 
 
 def render_slides(routeset: RouteSet, *, formats: Sequence[str] = FORMATS,

@@ -270,3 +270,25 @@ def test_figure_bytes_does_not_touch_global_state(composed):
     before = dict(matplotlib.rcParams)
     figure_bytes(composed["slide"].figure, "svg")
     assert dict(matplotlib.rcParams) == before
+
+
+def test_svg_path_coordinates_are_rounded_to_a_hundredth_of_a_point(rendered):
+    import re
+
+    paths = re.findall(rb' d="([^"]*)"', rendered["slide.svg"])
+    assert paths
+    assert not any(re.search(rb"\d\.\d{3}", d) for d in paths)
+
+
+def test_rail_segments_chain_into_polylines_cut_to_the_frame():
+    """Three segments in a row and one far outside: one line, its straight-through vertex gone."""
+    from maps.basemap import rail_polylines
+    from maps.projection import MapFrame
+
+    frame = MapFrame("+proj=merc +datum=WGS84 +units=m", 0.0, 0.0, 100.0, 100.0)
+    segs = np.array([[[10, 10], [20, 10]], [[20, 10], [30, 10]], [[30, 10], [40, 12]],
+                     [[500, 500], [510, 500]]], dtype=float)
+    lines = rail_polylines(segs, frame, tolerance_m=0.5)
+    assert len(lines) == 1
+    assert lines[0].shape == (3, 2)
+    assert {tuple(lines[0][0]), tuple(lines[0][-1])} == {(10.0, 10.0), (40.0, 12.0)}
