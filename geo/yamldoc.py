@@ -2,13 +2,17 @@
 
 PyYAML's safe composer gives nodes with positions; this module turns them into ``YNode``
 trees, refusing what a scenario file never needs and an attacker might send: files over a
-size cap, invalid UTF-8, nesting beyond a depth, alias expansion beyond a node budget,
+size cap (read with a bound, so ``/dev/zero`` is refused too), invalid UTF-8, control
+characters, nesting beyond a depth (checked on libyaml's event stream before anything is
+composed: libyaml's own composer recurses and would overflow the C stack on a deep enough
+file), more values than a budget, recursive aliases, alias expansion beyond the budget,
 duplicate keys and non-string keys.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,13 +21,35 @@ import yaml
 
 from geo.errors import Problem
 
-__all__ = ["YNode", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "read_yaml", "parse_yaml"]
+__all__ = ["YNode", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "read_bytes", "read_yaml", "parse_yaml",
+           "shorten"]
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 200_000
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_YAML_TAG = "tag:yaml.org,2002:"
+# The tags plain YAML resolves by itself (``merge`` is refused where it is used, as a key).
+_PLAIN_TAGS = frozenset(_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp",
+                                                "seq", "map", "value", "yaml"))
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """Return text fit to quote in a one-line message: control characters escaped, cut to ``limit``.
+
+    Newlines, escape sequences and bidirectional overrides in a hostile value can neither
+    break the one-problem-per-line output nor rewrite the user's terminal.
+    """
+    text = _UNPRINTABLE.sub(lambda m: _escape(m.group()), text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 @dataclass(frozen=True)
@@ -61,6 +87,30 @@ class _Budget:
         self.nodes = 0
 
 
+def read_bytes(path: Path, *, display: str | None = None) -> tuple[bytes | None, list[Problem]]:
+    """Read a file of at most :data:`MAX_BYTES`, never more (a pipe or a device included).
+
+    Returns
+    -------
+    tuple
+        The bytes (None when unreadable or too big) and the problems found.
+    """
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [Problem(name, None, "", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")]
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        return None, [Problem(name, None, "", "is a directory, expected a YAML file")]
+    except OSError as exc:
+        return None, [Problem(name, None, "", f"cannot read file: {exc.strerror or exc}")]
+    if len(data) > MAX_BYTES:
+        return None, [Problem(name, None, "", f"file is more than {MAX_BYTES:,} bytes; the limit is {MAX_BYTES:,}")]
+    return data, []
+
+
 def read_yaml(path: Path, *, display: str | None = None) -> tuple[YNode | None, list[Problem]]:
     """Read and parse a YAML file.
 
@@ -77,15 +127,9 @@ def read_yaml(path: Path, *, display: str | None = None) -> tuple[YNode | None, 
         The root node (None when unreadable) and the problems found.
     """
     name = display or str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [Problem(name, None, "", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")]
-        data = path.read_bytes()
-    except IsADirectoryError:
-        return None, [Problem(name, None, "", "is a directory, expected a YAML file")]
-    except OSError as exc:
-        return None, [Problem(name, None, "", f"cannot read file: {exc.strerror or exc}")]
+    data, problems = read_bytes(path, display=name)
+    if data is None:
+        return None, problems
     return parse_yaml(data, name)
 
 
@@ -97,34 +141,104 @@ def parse_yaml(data: bytes, name: str) -> tuple[YNode | None, list[Problem]]:
     tuple
         The root node (None when it cannot be parsed) and the problems found.
     """
-    if len(data) > MAX_BYTES:
-        return None, [Problem(name, None, "", f"document is {len(data):,} bytes; the limit is {MAX_BYTES:,}")]
+    text, problem = _decode(data, name)
+    if text is None:
+        return None, [problem]
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, [Problem(name, line, "", f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})")]
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return None, [Problem(name, line, "", "binary data (NUL byte), expected YAML text")]
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        return None, [Problem(name, line, "", f"YAML syntax error: {exc.problem or exc.context}")]
+        problem = _prescan(text, name)
+        root = None if problem else yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        return None, [Problem(name, None, "", f"YAML error: {exc}")]
+        return None, [_syntax_problem(exc, text, name)]
     except RecursionError:
-        return None, [Problem(name, None, "", f"YAML nesting too deep (limit {MAX_DEPTH})")]
+        return None, [Problem(name, None, "", f"YAML nesting deeper than {MAX_DEPTH} levels")]
+    if problem is not None:
+        return None, [problem]
     if root is None:
         return None, [Problem(name, None, "", "empty document, expected a scenario mapping")]
     problems: list[Problem] = []
     try:
-        node = _convert(root, name, 0, _Budget(), problems)
+        node = _convert(root, name, 0, _Budget(), problems, set())
     except _TooBig as exc:
         return None, [Problem(name, exc.line, "", str(exc))]
     return node, problems
+
+
+def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
+    """Return the text of a document, or a problem saying why it is not UTF-8 YAML text."""
+    if len(data) > MAX_BYTES:
+        return None, Problem(name, None, "", f"document is {len(data):,} bytes; the limit is {MAX_BYTES:,}")
+    if data.startswith(_UTF16_BOMS):
+        return None, Problem(name, 1, "", "UTF-16 text (byte-order mark 0x"
+                             f"{data[:2].hex()}); save the file as UTF-8")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, Problem(name, line, "", f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                             f"{exc.start}); save the file as UTF-8")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return None, Problem(name, line, "", "binary data (NUL byte), expected YAML text")
+    return text, None
+
+
+def _prescan(text: str, name: str) -> Problem | None:
+    """Walk libyaml's event stream (iterative, bounded memory) checking depth and size."""
+    depth = values = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        values += 1
+        line = event.start_mark.line + 1
+        if values > MAX_NODES:
+            return Problem(name, line, "", f"document has more than {MAX_NODES:,} values")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return Problem(name, line, "", f"YAML nesting deeper than {MAX_DEPTH} levels")
+    return None
+
+
+def _syntax_problem(exc: yaml.YAMLError, text: str, name: str) -> Problem:
+    """Turn a PyYAML error into one located, one-line problem."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text[: exc.position].count("\n") + 1
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        return Problem(name, line, "", f"character U+{char:04X} is not allowed in YAML text "
+                                       f"({exc.reason}); write it as an escape in a double-quoted string")
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return Problem(name, None, "", f"YAML error: {shorten(str(exc), 200)}")
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    return Problem(name, line, "", "YAML syntax error: " + _syntax_message(exc, text))
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    problem, context = exc.problem or "", exc.context or ""
+    if problem == "but found another document":
+        return "more than one YAML document (a second '---'); a scenario is one document"
+    if problem == "found undefined alias":
+        return f"alias '{_token_at(text, exc.problem_mark)}' refers to no anchor defined before it"
+    if context.startswith("found duplicate anchor"):
+        first = exc.context_mark.line + 1 if exc.context_mark else "?"
+        return f"anchor '{_token_at(text, exc.problem_mark)}' is defined twice (first at line {first})"
+    if not problem:
+        return context or "unreadable YAML"
+    start = exc.context_mark
+    if context and start is not None and exc.problem_mark is not None and start.line != exc.problem_mark.line:
+        return f"{problem} ({context} that starts at line {start.line + 1})"
+    return problem
+
+
+def _token_at(text: str, mark: yaml.Mark | None) -> str:
+    """Return the anchor or alias token (``&x``, ``*x``) at a mark, or ``?``."""
+    if mark is None:
+        return "?"
+    found = re.match(r"[&*][^\s,\[\]{}]+", text[mark.index: mark.index + 200])
+    return shorten(found.group()) if found else "?"
 
 
 class _TooBig(Exception):
@@ -133,22 +247,33 @@ class _TooBig(Exception):
         self.line = line
 
 
-def _convert(node: yaml.Node, name: str, depth: int, budget: _Budget, problems: list[Problem]) -> YNode:
+def _convert(node: yaml.Node, name: str, depth: int, budget: _Budget, problems: list[Problem],
+             open_nodes: set[int]) -> YNode:
     line = node.start_mark.line + 1
     budget.nodes += 1
     if budget.nodes > MAX_NODES:
         raise _TooBig(f"document expands to more than {MAX_NODES:,} values (YAML aliases?)", line)
     if depth > MAX_DEPTH:
         raise _TooBig(f"YAML nesting deeper than {MAX_DEPTH} levels", line)
+    if node.tag not in _PLAIN_TAGS:
+        shown = shorten(node.tag.replace(_YAML_TAG, "!!", 1))
+        problems.append(Problem(name, line, "", f"YAML tag '{shown}' is not supported; scenario files "
+                                                "hold plain values"))
+    if isinstance(node, yaml.ScalarNode):
+        return YNode(_scalar(node), line, raw=node.value, plain=not node.style)
+    if id(node) in open_nodes:
+        raise _TooBig("a YAML alias refers to a collection that contains it (recursive alias)", line)
+    open_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        return YNode(_convert_map(node, name, depth, budget, problems), line)
-    if isinstance(node, yaml.SequenceNode):
-        return YNode([_convert(n, name, depth + 1, budget, problems) for n in node.value], line)
-    return YNode(_scalar(node), line, raw=node.value, plain=not node.style)
+        value = _convert_map(node, name, depth, budget, problems, open_nodes)
+    else:
+        value = [_convert(n, name, depth + 1, budget, problems, open_nodes) for n in node.value]
+    open_nodes.discard(id(node))
+    return YNode(value, line)
 
 
 def _convert_map(node: yaml.MappingNode, name: str, depth: int, budget: _Budget,
-                 problems: list[Problem]) -> dict[str, YNode]:
+                 problems: list[Problem], open_nodes: set[int]) -> dict[str, YNode]:
     out: dict[str, YNode] = {}
     for key_node, value_node in node.value:
         kline = key_node.start_mark.line + 1
@@ -160,9 +285,9 @@ def _convert_map(node: yaml.MappingNode, name: str, depth: int, budget: _Budget,
             continue
         key = key_node.value
         if key in out:
-            problems.append(Problem(name, kline, "", f"duplicate key '{key}' (first at line {out[key].line})"))
+            problems.append(Problem(name, kline, "", f"duplicate key '{shorten(key)}' (first at line {out[key].line})"))
             continue
-        out[key] = _convert(value_node, name, depth + 1, budget, problems)
+        out[key] = _convert(value_node, name, depth + 1, budget, problems, open_nodes)
     return out
 
 

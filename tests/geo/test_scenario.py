@@ -203,7 +203,7 @@ BROKEN = [
     ("sources:\n  - id: wh", "sources:\n  - id: wh\n  - id: wh", ["error: s.yaml:5: sources[0].title: missing required key",
                                                            "error: s.yaml:5: sources[0].publisher: missing required key"]),
     ("as_of: 2025-06-01", "as_of: 2025-06-01\nas_of: 2025-06-02", ["error: s.yaml:4: duplicate key 'as_of' (first at line 3)"]),
-    ("as_of: 2025-06-01", "as_of: [2025-06-01", ["error: s.yaml:4: YAML syntax error: did not find expected ',' or ']'"]),
+    ("as_of: 2025-06-01", "as_of: [2025-06-01", ["error: s.yaml:4: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence that starts at line 3)"]),
 ]
 
 
@@ -226,7 +226,7 @@ def test_every_problem_is_reported_not_only_the_first(small_gazetteer):
     (b"", "error: e.yaml: empty document, expected a scenario mapping"),
     (b"\xef\xbb\xbf", "error: e.yaml: empty document, expected a scenario mapping"),
     (b"- a\n- b\n", "error: e.yaml:1: expected a mapping, found a list"),
-    (b"title: \xff\xfe\n", "error: e.yaml:1: not UTF-8 text (byte 0xff at offset 7)"),
+    (b"title: \xff\xfe\n", "error: e.yaml:1: not UTF-8 text (byte 0xff at offset 7); save the file as UTF-8"),
     (b"\x00\x01\x02binary", "error: e.yaml:1: binary data (NUL byte), expected YAML text"),
     (b"a: [" * 200 + b"]" * 200, "error: e.yaml:1: YAML nesting deeper than 64 levels"),
 ])
