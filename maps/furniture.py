@@ -87,10 +87,12 @@ def _fmt_km(km: float) -> str:
 
 
 def draw_scale_bar(ax: Axes, bar: ScaleBar, *, x: float, y: float, upp: float,
-                   scale: float) -> tuple[float, float, float, float]:
+                   scale: float, note: str = "Scale true at map centre"
+                   ) -> tuple[float, float, float, float]:
     """Draw a two-tone scale bar with its left end at (x, y); return its data bounds.
 
-    ``upp`` is projected metres per point, to size the bar's thickness and text.
+    ``upp`` is projected metres per point, to size the bar's thickness and text; ``note``
+    is the small line under the bar.
     """
     h = 4.0 * scale * upp
     half = bar.length_units / 2.0
@@ -99,14 +101,17 @@ def draw_scale_bar(ax: Axes, bar: ScaleBar, *, x: float, y: float, upp: float,
                                edgecolor=BASEMAP_STYLE.text, linewidth=0.7 * scale,
                                zorder=Z["furniture"], gid="scalebar"))
     size = 8.0 * scale
-    for frac, text in ((0.0, "0"), (0.5, _fmt_km(bar.length_km / 2)),
-                       (1.0, f"{_fmt_km(bar.length_km)} km")):
+    ticks = [(0.0, "0"), (0.5, _fmt_km(bar.length_km / 2)), (1.0, f"{_fmt_km(bar.length_km)} km")]
+    if bar.length_units / upp < 60.0 * scale:  # too short for three numbers side by side
+        ticks.pop(1)
+    for frac, text in ticks:
         ax.text(x + frac * bar.length_units, y + h + 2.5 * scale * upp, text, fontsize=size,
                 ha="center", va="bottom", color=BASEMAP_STYLE.text, zorder=Z["furniture"],
                 gid="scalebar-text")
-    ax.text(x, y - 3.0 * scale * upp, "Scale true at map centre", fontsize=6.5 * scale,
-            ha="left", va="top", color=BASEMAP_STYLE.muted_text, zorder=Z["furniture"],
-            gid="scalebar-note")
+    if note:
+        ax.text(x, y - 3.0 * scale * upp, note, fontsize=6.5 * scale,
+                ha="left", va="top", color=BASEMAP_STYLE.muted_text, zorder=Z["furniture"],
+                gid="scalebar-note")
     return (x - 8 * scale * upp, y - 13 * scale * upp,
             x + bar.length_units + 14 * scale * upp, y + h + 16 * scale * upp)
 

@@ -13,12 +13,15 @@ import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.patches import Circle, Rectangle
 from matplotlib.text import Text
 from PIL import Image
 from pyproj import Geod
+from shapely.geometry import Point
 
 from maps.fonts import GlyphWarning, missing_glyphs, printable
 from maps.labels import Box, boxes_overlap
@@ -112,51 +115,71 @@ def test_svg_escapes_markup_from_sources(rendered):
     assert "<script>" not in svg
 
 
-def _label_boxes(fig) -> list[tuple[str, Box]]:
+def _label_boxes(fig) -> list[tuple[str, str, Box]]:
+    """Return (axes label, gid, renderer box) of every map label and badge, all axes."""
     renderer = fig.canvas.get_renderer()
     out = []
     for artist in fig.findobj(lambda a: isinstance(a, (Text, Circle))):
         gid = artist.get_gid() or ""
         if gid.endswith(("-text", "-halo")):
             continue
-        if gid.startswith(("label:", "annotation:", "transfer:")):
+        if gid.startswith(("label:", "annotation:", "transfer:")) and artist.axes is not None:
+            if artist.axes.get_label() == "panel":
+                continue
             ext = artist.get_window_extent(renderer)
-            out.append((gid, Box(ext.x0, ext.y0, ext.x1, ext.y1)))
+            out.append((artist.axes.get_label(), gid, Box(ext.x0, ext.y0, ext.x1, ext.y1)))
     return out
 
 
 def _marker_boxes(fig) -> list[tuple[str, Box]]:
+    """Return the renderer boxes of place markers in the map and every detail panel."""
     out = []
-    ax = fig.axes[0]
-    for line in ax.get_lines():
-        gid = line.get_gid() or ""
-        if gid.startswith("place:"):
-            (x, y), = ax.transData.transform(np.column_stack(line.get_data()))
-            r = line.get_markersize() / 2 * fig.dpi / 72
-            out.append((gid, Box(x - r, y - r, x + r, y + r)))
+    for ax in fig.axes:
+        if ax.get_label() != "map" and not ax.get_label().startswith("detail:"):
+            continue
+        view = _axes_box(ax)
+        for line in ax.get_lines():
+            gid = line.get_gid() or ""
+            if gid.startswith("place:"):
+                (x, y), = ax.transData.transform(np.column_stack(line.get_data()))
+                r = line.get_markersize() / 2 * fig.dpi / 72
+                if view.contains(Box(x, y, x, y)):
+                    out.append((gid, Box(x - r, y - r, x + r, y + r)))
     return out
+
+
+def _axes_box(ax) -> Box:
+    ext = ax.get_window_extent()
+    return Box(ext.x0, ext.y0, ext.x1, ext.y1)
+
+
+def _check_labels(slide) -> None:
+    """Assert, on renderer boxes, that labels keep clear of each other, of markers, of the
+    legend, of the locator inset and of detail panels (their own labels stay inside)."""
+    fig = slide.figure
+    fig.canvas.draw()
+    labels = _label_boxes(fig)
+    assert labels, "no labels drawn"
+    assert boxes_overlap([b for _, _, b in labels]) == []
+    markers = _marker_boxes(fig)
+    for _, gid, box in labels:
+        for mgid, marker in markers:
+            assert not box.padded(-0.5).overlaps(marker), (gid, mgid)
+    axes = {ax.get_label(): ax for ax in fig.axes}
+    legend, inset = _axes_box(axes["panel"]), _axes_box(axes["inset"])
+    details = [_axes_box(ax) for name, ax in axes.items() if name.startswith("detail:")]
+    bands = [d.tab for d in slide.details]
+    for where, gid, box in labels:
+        home = _axes_box(axes[where])
+        assert home.contains(box), gid
+        assert box.x1 <= legend.x0 and not box.overlaps(inset), gid
+        if where == "map":
+            assert not any(box.overlaps(d) for d in details + bands), gid
 
 
 @pytest.mark.parametrize("name", ["slide", *(f"slides/{t}" for t in TRANSFERS)])
 def test_label_boxes_from_the_renderer_do_not_collide(composed, name):
-    fig = composed[name].figure
-    fig.canvas.draw()
-    labels = _label_boxes(fig)
-    assert labels, "no labels drawn"
-    boxes = [b for _, b in labels]
-    assert boxes_overlap(boxes) == []
-    for gid, box in labels:
-        for mgid, marker in _marker_boxes(fig):
-            assert not box.padded(-0.5).overlaps(marker), (gid, mgid)
-    axes = {ax.get_label(): ax for ax in fig.axes}
-    map_box = axes["map"].get_window_extent()
-    legend = axes["panel"].get_window_extent()
-    inset = axes["inset"].get_window_extent()
-    for gid, box in labels:
-        assert map_box.x0 <= box.x0 and box.x1 <= map_box.x1, gid
-        assert map_box.y0 <= box.y0 and box.y1 <= map_box.y1, gid
-        assert box.x1 <= legend.x0, gid
-        assert not box.overlaps(Box(inset.x0, inset.y0, inset.x1, inset.y1)), gid
+    _check_labels(composed[name])
 
 
 def test_overview_uses_a_fitted_conformal_conic(composed):
@@ -292,3 +315,79 @@ def test_rail_segments_chain_into_polylines_cut_to_the_frame():
     assert len(lines) == 1
     assert lines[0].shape == (3, 2)
     assert {tuple(lines[0][0]), tuple(lines[0][-1])} == {(10.0, 10.0), (40.0, 12.0)}
+
+
+@pytest.fixture(scope="module")
+def crowded(routeset):
+    """The sample route set with eight more places packed around Rajin (within 30 km), so
+    that the overview cannot label them at its scale."""
+    places = routeset.places
+    rows = []
+    for i, (dlon, dlat) in enumerate([(0.05, 0.02), (-0.04, 0.06), (0.1, -0.05), (0.02, 0.12),
+                                      (-0.12, -0.02), (0.15, 0.08), (-0.06, -0.1),
+                                      (0.2, 0.0)]):
+        row = places.iloc[0].copy()
+        lon, lat = 130.295 + dlon, 42.245 + dlat
+        row["place_id"], row["feature_id"] = f"extra-{i}", f"place:extra-{i}"
+        row["name"], row["kind"] = f"Junction number {i}", "rail_junction"
+        row["lon"], row["lat"] = lon, lat
+        row["geometry"] = Point(lon, lat)
+        rows.append(row)
+    more = gpd.GeoDataFrame(pd.concat([places, pd.DataFrame(rows)], ignore_index=True),
+                            geometry="geometry", crs=places.crs)
+    return compose_slides(dataclasses.replace(routeset, places=more), per_transfer=False)
+
+
+def test_a_crowded_cluster_gets_an_enlarged_detail_panel(crowded):
+    slide = crowded["slide"]
+    assert len(slide.details) == 1
+    detail = slide.details[0]
+    assert {"place:rajin", "place:extra-0", "place:extra-3"} <= detail.keys
+    assert detail.zoom >= 2.5
+    assert detail.frame.proj != slide.frame.proj  # its own fitted projection
+    assert not detail.panel.overlaps(detail.outline)
+    main = {p.key for p in slide.labels}
+    assert not main & detail.keys  # the main map leaves their labels to the detail
+    shown = {line for p in detail.labels for line in [p.key]}
+    assert "place:rajin" in shown
+    texts = [t.get_text() for t in slide.figure.texts]
+    axes_texts = [t.get_text() for ax in slide.figure.axes for t in ax.texts]
+    assert "RUSSIA AND NORTH KOREA" in axes_texts or "NORTH KOREA AND RUSSIA" in axes_texts
+    assert any(t.startswith("Detail, ") and t.endswith("\u00d7 the main map")
+               for t in axes_texts), texts
+    gids = {a.get_gid() for a in slide.figure.axes[0].get_children()}
+    assert {"detail-outline", "detail-connector", "detail-band"} <= gids
+
+
+def test_detail_labels_and_panel_keep_clear_of_everything(crowded):
+    _check_labels(crowded["slide"])
+
+
+def test_detail_scale_bar_is_true_at_the_detail_centre(crowded):
+    detail = crowded["slide"].details[0]
+    bar, frame = detail.scale_bar, detail.frame
+    cx, cy = frame.center
+    lon, lat = frame.inverse(np.array([cx, cx + bar.length_units]), np.array([cy, cy]))
+    _, _, metres = GEOD.inv(lon[0], lat[0], lon[1], lat[1])
+    assert metres / 1000 == pytest.approx(bar.length_km, rel=2e-3)
+    ax = next(a for a in crowded["slide"].figure.axes if a.get_label() == "detail:1")
+    drawn = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_gid() == "scalebar"]
+    assert sum(p.get_width() for p in drawn) == pytest.approx(bar.length_units)
+
+
+def test_detail_slides_are_deterministic(crowded, routeset):
+    again = figure_bytes(crowded["slide"].figure, "png")
+    assert again == figure_bytes(crowded["slide"].figure, "png")
+
+
+def test_a_continental_haul_with_a_port_hop_gets_a_detail(composed):
+    """Rajin to Dunai by sea is a few pixels next to the rail haul to Tikhoretsk."""
+    for name in ("slide", "slides/najin-dunai-tikhoretsk"):
+        keys = {k for d in composed[name].details for k in d.keys}
+        assert {"place:rajin", "place:dunai"} <= keys, name
+
+
+def test_a_zoomed_map_has_no_detail(composed):
+    slide = composed["slides/air-estimate"]
+    assert slide.details == ()
+    assert all(not ax.get_label().startswith("detail:") for ax in slide.figure.axes)
