@@ -247,10 +247,10 @@ class _Reader:
 
     def _transfer(self, node: YNode, path: str) -> Transfer | None:
         c = self.check
+        before = len(c.problems)
         fields = c.mapping(node, path, TRANSFER_KEYS)
         if fields is None:
             return None
-        before = len(c.problems)
         values = dict(
             id=c.slug(fields.get("id"), f"{path}.id"),
             label=c.text(fields.get("label"), f"{path}.label"),
@@ -269,10 +269,10 @@ class _Reader:
 
     def _leg(self, node: YNode, path: str) -> Leg | None:
         c = self.check
+        before = len(c.problems)
         fields = c.mapping(node, path, LEG_KEYS)
         if fields is None:
             return None
-        before = len(c.problems)
         mode = c.enum(fields.get("mode"), f"{path}.mode", MODES)
         origin = self._place_ref(fields.get("from"), f"{path}.from")
         via = tuple(c.items(fields.get("via"), f"{path}.via", self._place_ref))
@@ -352,10 +352,10 @@ class _Reader:
 
     def _annotation(self, node: YNode, path: str, transfer_ids: set[str]) -> Annotation | None:
         c = self.check
+        before = len(c.problems)
         fields = c.mapping(node, path, ANNOTATION_KEYS)
         if fields is None:
             return None
-        before = len(c.problems)
         period = c.period(fields.get("period"), f"{path}.period")
         day = c.date(fields.get("date"), f"{path}.date")
         if "date" in fields and "period" in fields:

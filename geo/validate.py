@@ -287,10 +287,10 @@ class Checker:
 
     def source(self, node: YNode, path: str) -> Source | None:
         """Read one Source."""
+        before = len(self.problems)
         fields = self.mapping(node, path, SOURCE_KEYS)
         if fields is None:
             return None
-        before = len(self.problems)
         values = {
             "id": self.slug(fields.get("id"), f"{path}.id"),
             "title": self.text(fields.get("title"), f"{path}.title"),
@@ -305,10 +305,10 @@ class Checker:
 
     def place(self, node: YNode, path: str, *, origin: str) -> Place | None:
         """Read one Place definition (not a reference)."""
+        before = len(self.problems)
         fields = self.mapping(node, path, PLACE_KEYS)
         if fields is None:
             return None
-        before = len(self.problems)
         lat, lon = self.lat_lon(fields, path) or (None, None)
         values = {
             "id": self.slug(fields.get("id"), f"{path}.id"),
