@@ -52,7 +52,7 @@ from maps.layers import (
     project_parts,
 )
 from maps.projection import MapFrame, fit_frame
-from maps.slidespec import SlideSpec, overview_spec, transfer_specs
+from maps.slidespec import SlideSpec, callouts_spec, overview_spec, transfer_specs
 from maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES
 from routes.routeset import RouteSet
 
@@ -981,13 +981,16 @@ def _all_texts(specs: Iterable[SlideSpec]) -> dict[str, str]:
 def slide_specs(routeset: RouteSet, *, per_transfer: bool = True) -> list[SlideSpec]:
     """Return what each slide shows, in deck order, without drawing anything.
 
-    The overview comes first, then (if ``per_transfer``) one spec per transfer. Each spec's
+    The overview comes first, then (if ``per_transfer``) one spec per transfer and, if some
+    callouts are on no transfer slide, a map of those (``slides/callouts``). Each spec's
     attributions already name the context layers the map draws (the rail network), so notes
     built from a spec match the slide's footer.
     """
     specs = [overview_spec(routeset)]
     if per_transfer:
-        specs += transfer_specs(routeset)
+        transfers = transfer_specs(routeset)
+        others = callouts_spec(routeset, transfers)
+        specs += transfers + ([others] if others is not None else [])
     extra = _context_attributions()
     return [_with_attributions(s, s.attributions + tuple(a for a in extra
                                                          if a not in s.attributions))
@@ -1074,8 +1077,9 @@ def render_slides(routeset: RouteSet, *, formats: Sequence[str] = FORMATS,
     Returns
     -------
     dict of str to bytes
-        ``slide.png``, ``slide.svg``, ``slide.pdf``, ``slides/<transfer-id>.png``... in a
-        stable order. Nothing is written to disk.
+        ``slide.png``, ``slide.svg``, ``slide.pdf``, ``slides/<transfer-id>.png``... (and
+        ``slides/callouts.<fmt>`` when some callouts are on no transfer slide) in a stable
+        order. Nothing is written to disk.
 
     Raises
     ------

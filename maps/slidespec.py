@@ -23,6 +23,7 @@ __all__ = [
     "SlideSpec",
     "overview_spec",
     "transfer_specs",
+    "callouts_spec",
     "short_citation",
     "format_period",
     "format_quantity",
@@ -367,3 +368,34 @@ def _transfer_subtitle(legs: pd.DataFrame, cargo: str | None) -> str:
         bits.append("Confidence: " + ", ".join(CONFIDENCE_STYLES[c].label for c in confs
                                                  if c in CONFIDENCE_STYLES))
     return " \u00b7 ".join(b for b in bits if b)
+
+
+def callouts_spec(routeset: RouteSet, shown: Iterable[SlideSpec]) -> SlideSpec | None:
+    """Return a map of the callouts no transfer slide shows (e.g. strikes on depots), or
+    None when every callout is on a transfer slide already.
+
+    Every route is drawn as muted context; the map is fitted to the callouts' places.
+    """
+    scenario = routeset.scenario
+    seen = {c.number for spec in shown for c in spec.callouts}
+    own = tuple(c for c in _callouts(routeset) if c.number not in seen)
+    if not own:
+        return None
+    ids = list(dict.fromkeys(c.place_id for c in own))
+    places = _place_marks(routeset, ids, short=True)
+    notes = routeset.annotations.iloc[[c.number - 1 for c in own]]
+    short, full = _sources(scenario, _source_ids(
+        [notes, routeset.places[routeset.places["place_id"].isin(ids)]]))
+    names = {t.id for t in scenario.transfers}
+    name = next(n for n in ("callouts", "callouts-other", "callouts-more") if n not in names)
+    return SlideSpec(
+        name=f"slides/{name}", title="Reported events not tied to one transfer",
+        subtitle=f"{len(own)} numbered callout{'s' if len(own) != 1 else ''}, each keyed "
+                 "in the panel with its date; all transfers in grey for context",
+        as_of=_as_of(scenario), kicker="Callouts",
+        routes=_route_lines(routeset), focus=frozenset({""}), places=places, callouts=own,
+        callout_title="Callouts",
+        extent=np.array([[p.lon, p.lat] for p in places]).reshape(-1, 2),
+        sources=short, citations=full,
+        attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
+    )

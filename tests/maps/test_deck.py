@@ -127,3 +127,33 @@ def test_deck_refuses_slide_images_of_another_size(routeset):
     small = render_slides(routeset, formats=("png",), size=(960, 540), dpi=72)
     with pytest.raises(ValueError, match=r"\(960, 540\) pixels"):
         render_deck(routeset, slides=small)
+
+
+def test_callouts_on_no_transfer_slide_get_a_map_slide_of_their_own(routeset):
+    """The sample's one callout moved to a place no transfer touches (a depot far west)."""
+    import dataclasses
+
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    from maps.slide import slide_specs
+
+    places = routeset.places
+    depot = places.iloc[2].copy()
+    depot["place_id"], depot["feature_id"], depot["name"] = "toropets", "place:toropets", "Toropets"
+    depot["lon"], depot["lat"], depot["geometry"] = 31.6, 56.5, Point(31.6, 56.5)
+    more = gpd.GeoDataFrame(pd.concat([places, pd.DataFrame([depot])], ignore_index=True),
+                            geometry="geometry", crs=places.crs)
+    notes = routeset.annotations.copy()
+    notes["transfer_id"], notes["place_id"] = None, "toropets"
+    notes["geometry"] = [Point(31.6, 56.5)]
+    changed = dataclasses.replace(routeset, places=more, annotations=notes)
+    specs = slide_specs(changed)
+    assert [s.name for s in specs][-1] == "slides/callouts"
+    assert [c.number for c in specs[-1].callouts] == [1]
+    assert [p.place_id for p in specs[-1].places] == ["toropets"]
+    deck = Presentation(io.BytesIO(render_deck(changed, size=(960, 540), dpi=72)))
+    notes_text = [_notes(s) for s in deck.slides]
+    assert any(n.startswith("Reported events not tied to one transfer") and
+               "1. About 300 containers at the pier" in n for n in notes_text)
