@@ -24,29 +24,47 @@ class _NetworkBlocked(RuntimeError):
     pass
 
 
+_LOOPBACK = ("127.0.0.1", "::1", "localhost", "", None)
+
+
+def _refuse_unless_loopback(host, what: str) -> None:
+    if isinstance(host, bytes):
+        host = host.decode(errors="replace")
+    if host not in _LOOPBACK:
+        raise _NetworkBlocked(f"network access attempted in a test: {what} {host!r}")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _block_network():
-    """Fail any attempt to open an internet socket during the tests (AF_UNIX stays allowed)."""
-    real_connect = socket.socket.connect
-    real_create = socket.create_connection
+    """Fail any attempt to reach the internet during the tests: TCP connects, UDP sends and
+    name lookups (DNS) alike. Loopback and AF_UNIX stay allowed."""
+    real = {name: getattr(socket.socket, name) for name in ("connect", "connect_ex", "sendto")}
+    real_module = {name: getattr(socket, name) for name in
+                   ("create_connection", "getaddrinfo", "gethostbyname", "gethostbyname_ex")}
 
-    def guarded_connect(self, address):
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            host = address[0] if isinstance(address, tuple) else address
-            if host not in ("127.0.0.1", "::1", "localhost"):
-                raise _NetworkBlocked(f"network access attempted in a test: {address!r}")
-        return real_connect(self, address)
+    def guard_method(name):
+        def guarded(self, *args):
+            address = args[-1]
+            if self.family in (socket.AF_INET, socket.AF_INET6):
+                _refuse_unless_loopback(address[0] if isinstance(address, tuple) else address, name)
+            return real[name](self, *args)
+        return guarded
 
-    def guarded_create(address, *args, **kwargs):
-        if address[0] not in ("127.0.0.1", "::1", "localhost"):
-            raise _NetworkBlocked(f"network access attempted in a test: {address!r}")
-        return real_create(address, *args, **kwargs)
+    def guard_function(name):
+        def guarded(host, *args, **kwargs):
+            _refuse_unless_loopback(host[0] if isinstance(host, tuple) else host, name)
+            return real_module[name](host, *args, **kwargs)
+        return guarded
 
-    socket.socket.connect = guarded_connect
-    socket.create_connection = guarded_create
+    for name in real:
+        setattr(socket.socket, name, guard_method(name))
+    for name in real_module:
+        setattr(socket, name, guard_function(name))
     yield
-    socket.socket.connect = real_connect
-    socket.create_connection = real_create
+    for name, func in real.items():
+        setattr(socket.socket, name, func)
+    for name, func in real_module.items():
+        setattr(socket, name, func)
 
 
 def _sample_scenario() -> Scenario:
