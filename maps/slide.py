@@ -604,7 +604,7 @@ def _half_diagonal_km(frame: MapFrame) -> float:
 
 
 _MAX_DETAILS = 2
-_DETAIL_HEIGHTS = (0.50, 0.44, 0.38, 0.32)  # tried in turn, as fractions of the map's height
+_DETAIL_HEIGHTS = (0.50, 0.44, 0.38, 0.32, 0.28, 0.25)  # of the map height, tried in turn
 _MIN_ZOOM = 2.5
 _MIN_DETAIL_PT = 170.0  # narrowest detail panel, points (its heading band must fit)
 _BAND_PT = 31.0  # height of a detail's heading band (title, note, scale bar), points
@@ -886,7 +886,7 @@ def _draw_detail_band(canvas: _Canvas, dc: _Canvas, detail: DetailInset) -> Scal
     canvas.ax.text(*canvas.to_data(band.x0 + pad, band.y1 - pad * 0.8), title,
                    color=BASEMAP_STYLE.text, ha="left", va="top", zorder=Z["furniture"],
                    gid="detail-title", **style)
-    note = f"Detail, {detail.zoom:.1f}\u00d7 the main map"
+    note = f"Detail enlarged {detail.zoom:.1f}\u00d7"
     canvas.ax.text(*canvas.to_data(band.x0 + pad, band.y0 + pad * 0.7),
                    _fit_words(canvas, note, room, 6.0 * s), fontsize=6.0 * s,
                    color=BASEMAP_STYLE.muted_text, ha="left", va="bottom",
