@@ -53,12 +53,18 @@ def main() -> None:
            lambda: render_slides(routeset, per_transfer=False), times)
     out = _timed("all slides, png+svg+pdf",
                  lambda: render_slides(routeset), times)
-    _timed("briefing.pptx", lambda: render_deck(routeset), times)
+    _timed("briefing.pptx (draws its own maps)", lambda: render_deck(routeset), times)
+    _timed("briefing.pptx (reuses the slide PNGs)",
+           lambda: render_deck(routeset, slides=out), times)
     base = times["overview png (warm)"]
     width = max(len(k) for k in times)
     for label, seconds in times.items():
         print(f"{label:<{width}}  {seconds:7.2f} s  {seconds / base:6.1f}x")
     print(f"{len(out)} files, {sum(len(v) for v in out.values()) / 1e6:.1f} MB")
+    for fmt in ("png", "svg", "pdf"):
+        sizes = [len(v) for k, v in out.items() if k.endswith(f".{fmt}")]
+        print(f"{fmt}: overview {len(out[f'slide.{fmt}']) / 1e6:.2f} MB, "
+              f"largest {max(sizes) / 1e6:.2f} MB, total {sum(sizes) / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

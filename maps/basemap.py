@@ -259,14 +259,14 @@ def _snap_segments(segs: np.ndarray, tolerance_m: float) -> np.ndarray:
 
 def rail_polylines(segments: np.ndarray, frame: MapFrame, *,
                    tolerance_m: float) -> tuple[np.ndarray, ...]:
-    """Chain rail segments into polylines cut to the frame and simplified for drawing.
+    """Chain the rail segments near a frame into polylines simplified for drawing.
 
     Parameters
     ----------
     segments : numpy.ndarray
         Projected segments, shape (n, 2, 2), as :func:`build_rail_segments` returns.
     frame : MapFrame
-        The view; lines are cut a little outside it.
+        The view; segments wholly outside it (and a 1% margin) are left out.
     tolerance_m : float
         Simplification tolerance in projected metres (about a pixel).
 
@@ -281,8 +281,11 @@ def rail_polylines(segments: np.ndarray, frame: MapFrame, *,
     lo, hi = segments.min(axis=1), segments.max(axis=1)
     near = ((hi[:, 0] >= view[0]) & (lo[:, 0] <= view[2])
             & (hi[:, 1] >= view[1]) & (lo[:, 1] <= view[3]))
-    lines = _clipped_lines(shapely.linestrings(segments[near]), view, tolerance_m)
-    return tuple(np.asarray(g.coords) for g in shapely.get_parts(lines) if not g.is_empty)
+    if not near.any():
+        return ()
+    merged = shapely.line_merge(shapely.multilinestrings(shapely.linestrings(segments[near])))
+    lines = shapely.simplify(shapely.get_parts(merged), tolerance_m)
+    return tuple(np.asarray(g.coords) for g in lines if not g.is_empty)
 
 
 @functools.lru_cache(maxsize=16)
