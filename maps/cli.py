@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import signal
 import sys
+import threading
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(quiet=args.quiet)
     handler = {"build": _cmd_build, "route": _cmd_route, "check": _cmd_check, "places": _cmd_places}
     try:
-        return handler[args.command](args)
+        with _terminate_as_interrupt():
+            return handler[args.command](args)
     except RouteMapError as exc:
         for line in exc.messages():
             print(line, file=sys.stderr)
@@ -125,6 +129,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
                   file=sys.stderr)
         return EXIT_BUG
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM (``kill``, ``timeout``, a cancelled CI job) like Ctrl-C while a command runs.
+
+    The interrupt unwinds through the writer, which removes its temporary files.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _Formatter(logging.Formatter):

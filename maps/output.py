@@ -161,26 +161,31 @@ def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
     """Write files into ``out_dir`` so that none is ever half-written.
 
     Every file goes to a temporary name in its target folder first; only when all are staged
-    are they renamed into place, one ``os.replace`` each. On any failure the staged files are
-    removed and the folder's previous contents are untouched.
+    are they renamed into place, one ``os.replace`` each. On any failure (or an interrupt)
+    while staging, the staged files are removed and the folder's previous contents are
+    untouched. Nothing else in the folder is ever removed.
 
     Raises
     ------
     OutputError
-        If the folder cannot be created or written.
+        If the folder cannot be created or written, or an output name is taken by a folder.
     """
     staged: list[tuple[Path, Path]] = []
     try:
         for name, data in files.items():
             target = out_dir / name
             target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir():
+                raise OutputError(f"cannot write '{target}': a folder has that name")
             staged.append((_stage(target, data), target))
         for tmp, target in staged:
             os.replace(tmp, target)
-    except OSError as exc:
+    except BaseException as exc:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write to '{out_dir}': {exc.strerror or exc}") from exc
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+            raise OutputError(f"cannot write to '{out_dir}': {exc.strerror or exc}") from exc
+        raise
     return [target for _, target in staged]
 
 
@@ -204,13 +209,24 @@ def check_out_dir(out_dir: Path) -> None:
     Raises
     ------
     OutputError
-        If it is a file, or an existing folder that is not writable.
+        If it is a file, lies under a file, or is (or would be made in) a folder that is not
+        writable, read-only file systems included.
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"--out '{out_dir}' is a file, not a folder")
     probe = out_dir if out_dir.exists() else _existing_parent(out_dir)
+    if not probe.is_dir():
+        raise OutputError(f"--out '{out_dir}' cannot be created: '{probe}' is a file, not a folder")
     if not os.access(probe, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write to '{out_dir}': permission denied")
+        reason = "read-only file system" if _read_only(probe) else "permission denied"
+        raise OutputError(f"cannot write to '{out_dir}': {reason}")
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _existing_parent(path: Path) -> Path:

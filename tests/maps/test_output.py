@@ -118,3 +118,225 @@ def test_write_gis_formats_with_manifest(sample_routeset, tmp_path):
     assert {o["name"] for o in manifest["outputs"]} == {"legs.csv", "routes.geojson"}
     geojson = json.loads((tmp_path / "out" / "routes.geojson").read_text())
     assert geojson["type"] == "FeatureCollection"
+
+
+# --- outputs are never lost (issue 8) -------------------------------------------------------------
+
+GIS = RenderOptions(formats=("geojson", "csv", "kml", "kmz"))
+AIR_SCENARIO = """\
+version: 1
+title: {title}
+sources:
+  - {{id: src, title: A report, publisher: A publisher, url: "https://example.org/r"}}
+transfers:
+  - id: flight
+    label: Cargo flight
+    confidence: reported
+    sources: [src]
+    period: {{start: 2024-03-21, end: 2024-03-21}}
+    legs:
+      - {{mode: air, from: {{lat: 39.22, lon: 125.67}}, to: {{lat: 43.40, lon: 132.15}}}}
+"""
+# Run as sitecustomize in a build process: after the first output is renamed into place, say
+# so in a marker file and wait to be killed (a deterministic "interrupted half-way").
+PAUSE_AFTER_FIRST_RENAME = """\
+import os, pathlib, time
+_out, _marker, _real = os.environ["PAUSE_OUT"], os.environ["PAUSE_MARKER"], os.replace
+
+def _replace(src, dst, *args, **kwargs):
+    _real(src, dst, *args, **kwargs)
+    if str(dst).startswith(_out):
+        pathlib.Path(_marker).write_text(str(dst))
+        time.sleep(120)
+
+os.replace = _replace
+"""
+
+
+def _files(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _temporaries(folder):
+    return sorted(p.name for p in folder.rglob("*.tmp"))
+
+
+def test_failing_renderer_keeps_previous_outputs(sample_routeset, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write(sample_routeset, out, options=GIS)
+    before = _files(out)
+    from maps import export
+
+    def broken(routeset):
+        raise RuntimeError("renderer bug")
+
+    monkeypatch.setattr(export, "render_kml", broken)
+    with pytest.raises(RuntimeError, match="renderer bug"):
+        write(sample_routeset, out, options=GIS)
+    assert _files(out) == before
+    assert _temporaries(out) == []
+
+
+def test_interrupt_while_staging_removes_the_staged_files(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_bytes(b"old a")
+    real_stage = output._stage
+    calls = []
+
+    def interrupted(target, data):
+        calls.append(target.name)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_stage(target, data)
+
+    monkeypatch.setattr(output, "_stage", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_files({"a.txt": b"new a", "b.txt": b"b", "c.txt": b"c"}, tmp_path)
+    assert _files(tmp_path) == {"a.txt": b"old a"}
+    assert _temporaries(tmp_path) == []
+
+
+def test_build_never_deletes_files_it_did_not_write(sample_routeset, tmp_path):
+    out = tmp_path / "out"
+    (out / "slides").mkdir(parents=True)
+    foreign = {"notes.txt": b"my notes", "slides/mine.png": b"\x89PNG mine", ".hidden": b"x",
+               "routes.geojson.bak": b"{}"}
+    for name, data in foreign.items():
+        (out / name).write_bytes(data)
+    write(sample_routeset, out, options=GIS)
+    write(sample_routeset, out, options=RenderOptions(formats=("csv",)))
+    files = _files(out)
+    assert {name: files[name] for name in foreign} == foreign
+    assert {"routes.geojson", "routes.kml", "routes.kmz", "legs.csv", "manifest.json"} <= set(files)
+
+
+def test_output_name_taken_by_a_folder_is_refused_before_anything_moves(sample_routeset, tmp_path):
+    out = tmp_path / "out"
+    write(sample_routeset, out, options=GIS)
+    before = _files(out)
+    (out / "routes.kml").unlink()
+    (out / "routes.kml").mkdir()
+    del before["routes.kml"]
+    with pytest.raises(OutputError, match="a folder has that name"):
+        write(sample_routeset, out, options=GIS)
+    assert _files(out) == before
+    assert _temporaries(out) == []
+
+
+def test_missing_out_dir_is_created(sample_routeset, tmp_path):
+    out = tmp_path / "a" / "b" / "out"
+    write(sample_routeset, out, options=RenderOptions(formats=("geojson",)))
+    assert sorted(_files(out)) == ["manifest.json", "routes.geojson"]
+
+
+@pytest.mark.parametrize("under, message", [
+    ("", "error: --out '{p}' is a file, not a folder"),
+    ("sub", "error: --out '{p}/sub' cannot be created: '{p}' is a file, not a folder"),
+])
+def test_unusable_out_exits_2_with_a_clear_message(tmp_path, capsys, under, message):
+    from maps.cli import main
+
+    taken = tmp_path / "taken"
+    taken.write_text("x")
+    out = taken / under if under else taken
+    assert main(["build", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [message.format(p=taken)]
+    assert taken.read_text() == "x"
+
+
+def test_unwritable_out_exits_2(tmp_path, capsys, monkeypatch):
+    """Root may write anywhere, so the permission check is simulated here (os.access says no);
+    the read-only file system test below does it for real where mount namespaces work."""
+    from maps.cli import main
+
+    monkeypatch.setattr(output.os, "access", lambda path, mode: False)
+    assert main(["build", "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.splitlines() == [f"error: cannot write to '{tmp_path}': permission denied"]
+
+
+def _mount_namespace_works() -> bool:
+    import shutil
+    import subprocess
+
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "--mount", "sh", "-c", "mount -t tmpfs -o ro tmpfs /mnt"],
+                           capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _mount_namespace_works(), reason="needs unshare --mount and mount (root)")
+def test_read_only_out_exits_2_and_keeps_its_files(tmp_path):
+    """``--out`` bind-mounted read-only in a private mount namespace (gone with the process)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "map.html").write_text("previous map")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(AIR_SCENARIO.format(title="One flight"))
+    script = ('mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && '
+              'exec "$2" -m maps build "$3" --out "$1" --formats geojson')
+    result = subprocess.run(["unshare", "--mount", "sh", "-c", script, "sh", str(out), sys.executable,
+                             str(scenario)], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [f"error: cannot write to '{out}': read-only file system"]
+    assert _files(out) == {"map.html": b"previous map"}
+
+
+def _build_process(scenario, out, *, env=None):
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "maps", "build", str(scenario), "--out", str(out), "--quiet",
+               "--formats", "html,geojson,gpkg,kml,kmz,csv"]
+    return subprocess.Popen(command, cwd=scenario.parent, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for(path, process, seconds=120.0):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the build never reached its first rename"
+        time.sleep(0.05)
+
+
+def test_interrupted_builds_leave_old_or_complete_new_files(tmp_path):
+    """Kill a build right after its first rename, then stop another with SIGTERM: every output
+    is the previous build's bytes or the new build's complete bytes, never partial, never
+    missing; after SIGTERM no temporary file is left either."""
+    import os
+    import signal
+
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(AIR_SCENARIO.format(title="Old title"))
+    new.write_text(AIR_SCENARIO.format(title="New title"))
+    out, reference = tmp_path / "out", tmp_path / "reference"
+    builds = [_build_process(old, out), _build_process(new, reference)]
+    messages = [b.communicate() for b in builds]
+    assert [b.returncode for b in builds] == [0, 0], messages
+    before, after = _files(out), _files(reference)
+    assert set(before) == set(after) and all(before[n] != after[n] for n in ("map.html", "manifest.json"))
+
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(PAUSE_AFTER_FIRST_RENAME)
+    left = {}
+    for signum in (signal.SIGKILL, signal.SIGTERM):
+        marker = tmp_path / f"renamed-{signum}"
+        env = {**os.environ, "PYTHONPATH": str(hook), "PAUSE_OUT": str(out), "PAUSE_MARKER": str(marker)}
+        process = _build_process(new, out, env=env)
+        _wait_for(marker, process)
+        process.send_signal(signum)
+        process.communicate()
+        files = {name: data for name, data in _files(out).items() if not name.endswith(".tmp")}
+        assert set(files) == set(before)
+        assert all(files[name] in (before[name], after[name]) for name in files)
+        assert files[marker.read_text().removeprefix(f"{out}/")] in after.values()
+        left[signum] = _temporaries(out)
+    assert left[signal.SIGKILL]  # a killed process cannot clean up (the files are hidden, .*.tmp)
+    assert process.returncode == 130  # SIGTERM unwinds like Ctrl-C, so that build's own staged
+    assert left[signal.SIGTERM] == left[signal.SIGKILL]  # files are gone again
