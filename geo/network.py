@@ -10,6 +10,7 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata, util
 from pathlib import Path
@@ -137,10 +138,20 @@ class EdgeList:
 
 
 def cache_dir() -> Path:
-    """Return the cache directory (``ROUTEMAP_CACHE_DIR`` or the user cache dir), created."""
+    """Return the cache directory (``ROUTEMAP_CACHE_DIR`` or the user cache dir), created.
+
+    Raises
+    ------
+    NetworkDataError
+        If the folder cannot be created (e.g. the variable names a file).
+    """
     env = os.environ.get("ROUTEMAP_CACHE_DIR")
     path = Path(env) if env else Path(platformdirs.user_cache_dir("routemap"))
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NetworkDataError(f"cannot use the cache folder {path} (set ROUTEMAP_CACHE_DIR to another): "
+                               f"{exc.strerror or exc}") from exc
     return path
 
 
@@ -495,8 +506,14 @@ def build_scgraph_network(name: str) -> Network:
                          source=f"scgraph_data {version}", attribution=attribution)
 
 
-def load_network(name: str, *, directory: Path | None = None) -> Network:
+def load_network(name: str, *, directory: Path | None = None,
+                 builder: Callable[[str], Network] | None = None) -> Network:
     """Return a bundled network from the cache, building and caching it on first use.
+
+    A cache file that is truncated, damaged or of another format fails its checksum and is
+    rebuilt. Concurrent processes may both build; each writes a complete file under a
+    temporary name and renames it, so a reader never sees a partial one. A cache that cannot
+    be written (read-only or full disk) costs a rebuild next time, not the run.
 
     Parameters
     ----------
@@ -504,6 +521,9 @@ def load_network(name: str, *, directory: Path | None = None) -> Network:
         ``world_railways`` or ``world_highways``.
     directory : Path, optional
         Cache folder; default :func:`cache_dir`.
+    builder : callable, optional
+        Builds the network from its name when the cache cannot serve it; default
+        :func:`build_scgraph_network` (tests pass a small one).
 
     Raises
     ------
@@ -519,8 +539,11 @@ def load_network(name: str, *, directory: Path | None = None) -> Network:
         except NetworkDataError as exc:
             log.warning("%s; rebuilding it", exc)
     log.info("building the %s cache at %s (once; takes a few seconds)", name, path)
-    network = build_scgraph_network(name)
-    write_network(network, path)
+    network = (builder or build_scgraph_network)(name)
+    try:
+        write_network(network, path)
+    except OSError as exc:
+        log.warning("cannot write the network cache %s: %s", path, exc.strerror or exc)
     return network
 
 
