@@ -186,17 +186,24 @@ def _setup(spec: SlideSpec, size: tuple[int, int], dpi: float,
     return _Canvas(fig, ax, frame, scale, upp, texts)
 
 
-def _fit_text(canvas: _Canvas, artist, max_px: float, sizes: Sequence[float]) -> None:
-    """Shrink a text artist through ``sizes`` until it fits, then cut it with an ellipsis."""
+def _fit_text(canvas: _Canvas, artist, max_px: float, sizes: Sequence[float], *,
+              keep_tail: bool = False) -> None:
+    """Shrink a text artist through ``sizes`` until it fits, then cut it with an ellipsis.
+
+    With ``keep_tail``, a text of ' · '-separated parts is cut in its first part, so the
+    last parts (dates, confidence) stay whole.
+    """
     renderer = canvas.fig.canvas.get_renderer()
     for size in sizes:
         artist.set_fontsize(size * canvas.scale)
         if artist.get_window_extent(renderer).width <= max_px:
             return
-    text = artist.get_text()
-    while len(text) > 8 and artist.get_window_extent(renderer).width > max_px:
-        text = text[: int(len(text) * 0.95)].rstrip(" ,;.")
-        artist.set_text(text + "\u2026")
+    head, sep, tail = artist.get_text().partition(" \u00b7 ")
+    if not (keep_tail and sep):
+        head, sep, tail = artist.get_text(), "", ""
+    while len(head) > 8 and artist.get_window_extent(renderer).width > max_px:
+        head = head[: int(len(head) * 0.95)].rstrip(" ,;.")
+        artist.set_text(head + "\u2026" + sep + tail)
     log.info("slide text shortened to fit: %r", artist.get_text())
 
 
@@ -218,7 +225,7 @@ def _draw_header(canvas: _Canvas, spec: SlideSpec) -> None:
     if spec.subtitle:
         sub = fig.text(left, 0.885, _text(canvas, spec.subtitle), color=BASEMAP_STYLE.muted_text,
                        ha="left", va="top", gid="subtitle")
-        _fit_text(canvas, sub, width_px, (12.5, 11.5, 10.5, 9.5))
+        _fit_text(canvas, sub, width_px, (12.5, 11.5, 10.5, 9.5), keep_tail=True)
     del as_of_px
 
 
@@ -299,7 +306,9 @@ def _furniture_size(canvas: _Canvas, bar: ScaleBar) -> tuple[float, float]:
     """Return the display size of the scale bar and north arrow box."""
     pt = canvas.px_per_pt * canvas.scale
     bar_px = bar.length_units / canvas.frame.width * canvas.ax.bbox.width
-    return 62.0 * pt + bar_px, 55.0 * pt
+    note_px, _ = _measure(canvas, "Scale true at map centre", fontsize=6.5 * canvas.scale)
+    # the bar starts 48 pt in; its last number sticks out about 22 pt, the note runs on
+    return max(76.0 * pt + bar_px, 56.0 * pt + note_px), 55.0 * pt
 
 
 def _draw_furniture(canvas: _Canvas, bar: ScaleBar, corner: Box) -> NorthArrow:
