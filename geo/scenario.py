@@ -10,10 +10,10 @@ from pathlib import Path
 
 from geo.countries import country_at
 from geo.errors import PlaceError, Problem, ScenarioError
-from geo.gazetteer import Gazetteer, load_gazetteer, point_place
+from geo.gazetteer import SUGGEST_BUDGET, Gazetteer, load_gazetteer, point_place
 from geo.model import CONFIDENCES, MODES, Annotation, Leg, Period, Place, Scenario, Source, Transfer
 from geo.sealanes import PASSAGES
-from geo.validate import Checker, suggest
+from geo.validate import Checker
 from geo.yamldoc import YNode, parse_yaml, read_bytes
 
 __all__ = [
@@ -106,6 +106,7 @@ class _Reader:
         self.refs: _Refs | None = None
         self.passed_over: list[str] = []
         self.broken: set[str] = set()
+        self.unknown_places = 0
 
     def scenario(self, root: YNode) -> Scenario | None:
         c = self.check
@@ -191,7 +192,7 @@ class _Reader:
             if sid not in known and self._is_broken("source:", sid):
                 continue
             if sid not in known:
-                self.check.error(item, f"{path}[{i}]", f"unknown source id '{sid}'{suggest(sid, known)}")
+                self.check.error(item, f"{path}[{i}]", f"unknown source id '{sid}'{self.check.hint(sid, known)}")
                 continue
             ids.append(sid)
         return tuple(dict.fromkeys(ids))
@@ -213,8 +214,9 @@ class _Reader:
                                              f"{{lat: {lat}, lon: {lon}}}")
                 return None
             try:
-                resolution = self.refs.gazetteer.resolve(text)
+                resolution = self.refs.gazetteer.resolve(text, suggest=self.unknown_places < SUGGEST_BUDGET)
             except PlaceError as exc:
+                self.unknown_places += 1
                 self.check.error(node, path, str(exc))
                 return None
             place = resolution.place
@@ -315,7 +317,7 @@ class _Reader:
         value = self.check.text(node, path)
         if value is not None and value.lower() not in PASSAGES:
             known = sorted(PASSAGES)
-            self.check.error(node, path, f"unknown sea passage '{value}'{suggest(value.lower(), known)}; "
+            self.check.error(node, path, f"unknown sea passage '{value}'{self.check.hint(value.lower(), known)}; "
                                          f"known: {', '.join(known)}")
             return None
         return value.lower() if value else None
@@ -363,7 +365,7 @@ class _Reader:
         transfer = c.slug(fields.get("transfer"), f"{path}.transfer")
         if transfer is not None and transfer not in transfer_ids and not self._is_broken("transfer:", transfer):
             c.error(fields["transfer"], f"{path}.transfer",
-                    f"unknown transfer id '{transfer}'{suggest(transfer, transfer_ids)}")
+                    f"unknown transfer id '{transfer}'{self.check.hint(transfer, transfer_ids)}")
         values = dict(
             id=c.slug(fields.get("id"), f"{path}.id"),
             text=c.text(fields.get("text"), f"{path}.text"),

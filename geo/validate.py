@@ -22,6 +22,7 @@ from geo.yamldoc import YNode, shorten
 
 __all__ = ["SLUG", "Checker", "suggest", "country_codes"]
 
+HINT_BUDGET = 200
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _ISO2 = re.compile(r"[A-Z]{2}\Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -80,6 +81,17 @@ class Checker:
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems: list[Problem] = []
+        self._hints_left = HINT_BUDGET
+
+    def hint(self, word: str, choices: Iterable[str]) -> str:
+        """Return :func:`suggest`'s hint, for the first :data:`HINT_BUDGET` calls per file only.
+
+        A hostile file with a hundred thousand bad values still fails in seconds.
+        """
+        if self._hints_left <= 0:
+            return ""
+        self._hints_left -= 1
+        return suggest(word, choices)
 
     def error(self, node: YNode | int | None, path: str, message: str) -> None:
         """Record a problem at a node (or line)."""
@@ -96,7 +108,7 @@ class Checker:
         for key, sub in node.value.items():
             if key not in keys:
                 shown = _short(key, 40)
-                hint = suggest(key, keys) or (_DECIMAL_COMMA_KEY if key.isdigit() else "")
+                hint = self.hint(key, keys) or (_DECIMAL_COMMA_KEY if key.isdigit() else "")
                 self.error(sub, _join(path, shown), f"unknown key '{shown}'{hint}")
         for key, required in keys.items():
             if required and key not in node.value:
@@ -205,7 +217,7 @@ class Checker:
         allowed = tuple(allowed)
         value = self.text(node, path)
         if value is not None and value not in allowed:
-            self.error(node, path, f"'{_short(value)}' is not one of {', '.join(allowed)}{suggest(value, allowed)}")
+            self.error(node, path, f"'{_short(value)}' is not one of {', '.join(allowed)}{self.hint(value, allowed)}")
             return None
         return value
 
@@ -215,7 +227,7 @@ class Checker:
         if value is None:
             return None
         if not _ISO2.match(value) or value not in country_codes():
-            hint = suggest(value.upper(), country_codes()) if value.upper() != value else ""
+            hint = self.hint(value.upper(), country_codes()) if value.upper() != value else ""
             if value.upper() in country_codes():
                 hint = f" (did you mean '{value.upper()}'?)"
             self.error(node, path, f"'{_short(value)}' is not an ISO 3166-1 alpha-2 country code{hint}")

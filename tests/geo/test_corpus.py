@@ -201,3 +201,40 @@ def test_hostile_files_fail_cleanly_in_a_real_process_with_bounded_memory(tmp_pa
         assert "Traceback" not in stderr, name
         assert (process.returncode, stdout, stderr.splitlines()) == (2, "", expected), name
     assert _snapshot(out_dir) == before
+
+
+# --- many problems: every one reported, the costly hints only for the first ones -------------------
+
+
+def test_many_unknown_places_are_all_reported_and_only_the_first_get_suggestions(tmp_path):
+    from geo.errors import ScenarioError
+    from geo.gazetteer import SUGGEST_BUDGET
+    from geo.scenario import parse_scenario
+
+    legs = "".join(f"      - {{mode: air, from: Vladivostok-{i:03d}x, to: Pyongyang-{i:03d}x}}\n" for i in range(60))
+    text = ("version: 1\ntitle: Many unknown places\nsources:\n  - {id: src, title: A, publisher: B}\n"
+            "transfers:\n  - id: t\n    label: T\n    confidence: reported\n    sources: [src]\n    legs:\n" + legs)
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text.encode(), "many.yaml")
+    messages = info.value.messages()
+    assert len(messages) == 120
+    assert all("unknown place" in m for m in messages)
+    hinted = ["did you mean" in m for m in messages]
+    assert hinted == [True] * SUGGEST_BUDGET + [False] * (120 - SUGGEST_BUDGET)
+
+
+def test_many_unknown_source_ids_are_all_reported_and_only_the_first_get_hints():
+    from geo.errors import ScenarioError
+    from geo.scenario import parse_scenario
+    from geo.validate import HINT_BUDGET
+
+    sources = "".join(f"  - {{id: report-{i}, title: A, publisher: B}}\n" for i in range(50))
+    cited = ", ".join(f"report-{i}x" for i in range(300))
+    text = (f"version: 1\ntitle: Many bad citations\nsources:\n{sources}transfers:\n  - id: t\n    label: T\n"
+            f"    confidence: reported\n    sources: [{cited}]\n    legs:\n"
+            "      - {mode: air, from: {lat: 1, lon: 2}, to: {lat: 3, lon: 4}}\n")
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text.encode(), "cites.yaml")
+    messages = info.value.messages()
+    assert len(messages) == 300
+    assert sum("did you mean" in m for m in messages) == HINT_BUDGET
