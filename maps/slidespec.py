@@ -395,7 +395,9 @@ def callouts_spec(routeset: RouteSet, shown: Iterable[SlideSpec]) -> SlideSpec |
         as_of=_as_of(scenario), kicker="Callouts",
         routes=_route_lines(routeset), focus=frozenset({""}), places=places, callouts=own,
         callout_title="Callouts",
-        extent=np.array([[p.lon, p.lat] for p in places]).reshape(-1, 2),
+        # Fitted to the callouts themselves: a callout may point at bare coordinates,
+        # which get no place marker.
+        extent=np.array([[c.lon, c.lat] for c in own]).reshape(-1, 2),
         sources=short, citations=full,
         attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
     )

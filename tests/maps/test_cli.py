@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -188,3 +189,21 @@ def test_check_the_bundled_scenario_has_no_errors(capsys):
     assert code == 0
     assert out.splitlines()[-1].startswith("0 error(s)")
     assert "scenario: (bundled) dprk-russia-2023-2025.yaml" in out
+
+
+@pytest.mark.network_data
+def test_the_tutorial_builds_in_every_format(tmp_path, capsys):
+    """docs/examples/tutorial.yaml: a newcomer's first scenario must check clean and build whole."""
+    tutorial = Path(__file__).resolve().parents[2] / "docs" / "examples" / "tutorial.yaml"
+    code, out, _ = _run(capsys, "check", str(tutorial), "--quiet")
+    assert code == 0 and out.splitlines()[-1].startswith("0 error(s)")
+    out_dir = tmp_path / "tutorial-out"
+    code, _, err = _run(capsys, "build", str(tutorial), "--out", str(out_dir), "--formats", "all", "--quiet")
+    assert code == 0, err
+    names = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
+    assert {"map.html", "slide.png", "slide.svg", "slide.pdf", "briefing.pptx", "routes.geojson",
+            "routes.gpkg", "routes.kml", "routes.kmz", "legs.csv", "manifest.json"} <= names
+    # an annotation tied to no transfer gets the callouts slide, fitted to bare coordinates
+    assert "slides/callouts.png" in names
+    manifest = json.loads((out_dir / "manifest.json").read_text())
+    assert {o["name"] for o in manifest["outputs"]} == names - {"manifest.json"}
