@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import signal
 import sys
 import threading
@@ -220,6 +221,16 @@ def _size(text: str) -> tuple[int, int]:
     return width, height
 
 
+def _workers() -> int:
+    """Processes for drawing slides: ``ROUTEMAP_WORKERS`` if set, else the cores (at most 4)."""
+    text = os.environ.get("ROUTEMAP_WORKERS", "").strip()
+    if text:
+        if not text.isdigit() or not 1 <= int(text) <= 64:
+            raise _UsageError(f"ROUTEMAP_WORKERS='{text}' is not a number of processes from 1 to 64")
+        return int(text)
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     try:
         formats = parse_formats(args.formats)
@@ -227,7 +238,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise _UsageError(f"--formats: {exc}") from None
     if not 30 <= args.dpi <= 1200:
         raise _UsageError(f"--dpi {args.dpi} is out of range (30 to 1200)")
-    options = RenderOptions(formats=formats, size=_size(args.size), dpi=args.dpi)
+    options = RenderOptions(formats=formats, size=_size(args.size), dpi=args.dpi,
+                            workers=_workers())
     from maps.output import check_out_dir
 
     check_out_dir(args.out)

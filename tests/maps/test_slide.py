@@ -390,3 +390,11 @@ def test_a_zoomed_map_has_no_detail(composed):
     slide = composed["slides/air-estimate"]
     assert slide.details == ()
     assert all(not ax.get_label().startswith("detail:") for ax in slide.figure.axes)
+
+
+def test_slides_drawn_in_worker_processes_are_the_same_bytes(sample_routeset):
+    """Each slide is drawn on its own, so two worker processes give what one process gives."""
+    alone = render_slides(sample_routeset, formats=("png", "svg"), size=(960, 540), dpi=72)
+    pooled = render_slides(sample_routeset, formats=("png", "svg"), size=(960, 540), dpi=72, workers=2)
+    assert list(pooled) == list(alone)
+    assert all(pooled[name] == alone[name] for name in alone)
