@@ -14,6 +14,7 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 from shapely.geometry.base import BaseGeometry
 
+from geo.model import CONFIDENCES
 from maps.basemap import Basemap, RailContext
 from maps.projection import MapFrame
 from maps.slidespec import PlaceMark, RouteLine
@@ -32,6 +33,9 @@ __all__ = [
     "MUTED_ROUTE",
     "SLIDE_WIDTH_PT",
 ]
+
+# geo.model lists confidences surest first; the surest is drawn last.
+_CONFIDENCE_RANK = {c: -i for i, c in enumerate(CONFIDENCES)}
 
 # Drawing order, bottom to top.
 Z = {"land": 1, "borders": 2, "coast": 3, "rail": 4, "country_names": 5, "context_routes": 6,
@@ -148,7 +152,9 @@ def draw_routes(ax: Axes, routes: Sequence[tuple[RouteLine, list[np.ndarray], bo
     units_per_point : float
         Projected metres per typographic point on this slide (sizes the arrowheads).
     """
-    order = sorted(routes, key=lambda r: (r[2], -r[0].width, r[0].feature_id))
+    # Where routes share a track, the surer one is drawn last, on top.
+    order = sorted(routes, key=lambda r: (r[2], _CONFIDENCE_RANK[r[0].confidence],
+                                          -r[0].width, r[0].feature_id))
     seen: set[tuple[int, int]] = set()
     for route, parts, focus in order:
         if focus:

@@ -790,7 +790,11 @@
       Object.keys(groups).forEach(function (k) { groups[k].addTo(map); });
     });
     notes.addTo(map);
-    data.legs.forEach(function (leg) { this.drawLeg(leg, transferGroups[leg.transfer]); }, this);
+    // Where routes share a track, the surer one is drawn last, on top.
+    var rank = { estimated: 0, claimed: 1, reported: 2, confirmed: 3 };
+    data.legs.map(function (leg, i) { return [leg, i]; }).sort(function (a, b) {
+      return (rank[a[0].confidence] - rank[b[0].confidence]) || (a[1] - b[1]);
+    }).forEach(function (pair) { this.drawLeg(pair[0], transferGroups[pair[0].transfer]); }, this);
     this.drawPlaces(placeGroups);
     this.drawAnnotations(notes);
     this.minimap();
