@@ -164,6 +164,12 @@ def sample_scenario() -> Scenario:
     return _sample_scenario()
 
 
+@pytest.fixture(scope="session")
+def shared_routeset() -> RouteSet:
+    """The sample route set built once per session, for tests that only read it (renderers)."""
+    return _sample_routeset()
+
+
 @pytest.fixture()
 def sample_routeset() -> RouteSet:
     """A hand-made RouteSet for writer tests: 3 legs (sea, rail, air split as Multi), 3 places, 1 annotation."""

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -13,25 +11,11 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from maps.deck import SOURCES_PER_SLIDE, render_deck
 
-TESTS_DIR = Path(__file__).resolve().parents[1]
-
-
-def _shared_fixtures():
-    """Load tests/conftest.py as a plain module, to build its route set once per module."""
-    spec = importlib.util.spec_from_file_location("_shared_conftest_deck",
-                                                  TESTS_DIR / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SHARED = _shared_fixtures()
-
 
 @pytest.fixture(scope="module")
-def routeset():
-    """The shared hand-made route set, built once for this module."""
-    return SHARED._sample_routeset()
+def routeset(shared_routeset):
+    """The shared hand-made route set (tests/conftest.py)."""
+    return shared_routeset
 
 
 @pytest.fixture(scope="module")
