@@ -30,12 +30,11 @@ from shapely.geometry.polygon import orient
 from geo.model import Scenario
 from routes.geodesy import split_antimeridian
 from routes.routeset import RouteSet
-from routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, LIST_COLUMNS, PLACE_COLUMNS
+from routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, LIST_COLUMNS, PLACE_COLUMNS, TRANSFER_COLUMNS
 
 __all__ = [
     "COORD_DECIMALS",
     "WGS84",
-    "TRANSFER_COLUMNS",
     "FeatureRecord",
     "export_geometry",
     "feature_records",
@@ -57,26 +56,6 @@ COORD_DECIMALS = 6
 
 WGS84 = "EPSG:4326"
 
-# Proposed for routes.schema (lead): the properties of a transfer, i.e. its legs dissolved.
-TRANSFER_COLUMNS: tuple[str, ...] = (
-    "feature_id",
-    "feature_type",
-    "transfer_id",
-    "transfer_label",
-    "modes",
-    "leg_count",
-    "distance_km",
-    "confidence",
-    "sources",
-    "citations",
-    "period_start",
-    "period_end",
-    "cargo",
-    "quantity_value",
-    "quantity_unit",
-    "note",
-    "attribution",
-)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ import pandas as pd
 import pyogrio
 
 from maps.export import (
-    TRANSFER_COLUMNS,
     WGS84,
     FeatureRecord,
     feature_records,
@@ -22,7 +21,7 @@ from maps.export import (
     transfer_records,
 )
 from routes.routeset import RouteSet
-from routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
+from routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS, TRANSFER_COLUMNS
 
 __all__ = [
     "SOURCE_COLUMNS",

@@ -7,7 +7,7 @@ formats without lists store them as JSON text.
 
 from __future__ import annotations
 
-__all__ = ["LEG_COLUMNS", "PLACE_COLUMNS", "ANNOTATION_COLUMNS", "LIST_COLUMNS"]
+__all__ = ["LEG_COLUMNS", "PLACE_COLUMNS", "ANNOTATION_COLUMNS", "TRANSFER_COLUMNS", "LIST_COLUMNS"]
 
 LEG_COLUMNS: tuple[str, ...] = (
     "feature_id",
@@ -72,4 +72,25 @@ ANNOTATION_COLUMNS: tuple[str, ...] = (
     "attribution",
 )
 
-LIST_COLUMNS: frozenset[str] = frozenset({"sources", "citations", "via_ids"})
+#: The properties of a transfer: its legs dissolved into one feature (GeoPackage ``transfers``).
+TRANSFER_COLUMNS: tuple[str, ...] = (
+    "feature_id",
+    "feature_type",
+    "transfer_id",
+    "transfer_label",
+    "modes",
+    "leg_count",
+    "distance_km",
+    "confidence",
+    "sources",
+    "citations",
+    "period_start",
+    "period_end",
+    "cargo",
+    "quantity_value",
+    "quantity_unit",
+    "note",
+    "attribution",
+)
+
+LIST_COLUMNS: frozenset[str] = frozenset({"sources", "citations", "via_ids", "modes"})

@@ -13,7 +13,7 @@ import pyogrio
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
-from maps.export import TRANSFER_COLUMNS
+from routes.schema import TRANSFER_COLUMNS
 from maps.gpkg import ATTRIBUTION_COLUMNS, SOURCE_COLUMNS, render_gpkg
 from routes.routeset import RouteSet
 from routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
