@@ -52,7 +52,9 @@ class Source:
         if self.note:
             parts.append(self.note)
         text = ", ".join(parts)
-        return f"{text}. {self.url}" if self.url else f"{text}."
+        if not text.endswith((".", "!", "?")):
+            text += "."  # a note that ends a sentence already has its full stop
+        return f"{text} {self.url}" if self.url else text
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,25 @@
+"""The scenario model's own behaviour: how a source reads as a citation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from geo.model import Source
+
+
+@pytest.mark.parametrize(
+    ("note", "url", "expected"),
+    [
+        (None, None, "RUSI, \u201cOrient Express\u201d, 2023-10-16."),
+        (None, "https://rusi.org/x", "RUSI, \u201cOrient Express\u201d, 2023-10-16. https://rusi.org/x"),
+        ("Stored copy", "https://rusi.org/x",
+         "RUSI, \u201cOrient Express\u201d, 2023-10-16, Stored copy. https://rusi.org/x"),
+        ("Stored copy, 17 Oct 2023.", "https://rusi.org/x",
+         "RUSI, \u201cOrient Express\u201d, 2023-10-16, Stored copy, 17 Oct 2023. https://rusi.org/x"),
+        ("Is the date right?", None, "RUSI, \u201cOrient Express\u201d, 2023-10-16, Is the date right?"),
+    ],
+)
+def test_citation_ends_each_sentence_with_one_full_stop(note, url, expected):
+    source = Source("rusi", "Orient Express", "RUSI", dt.date(2023, 10, 16), url, note)
+    assert source.citation() == expected
