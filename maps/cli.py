@@ -287,7 +287,8 @@ def _cmd_route(args: argparse.Namespace) -> int:
                         ("routemap",), (leg,))
     places = tuple(dict.fromkeys((origin, *via, destination)))
     scenario = Scenario(1, transfer.label, (source,), places, (transfer,), path="(command line)")
-    routeset = build(scenario, routers=default_routers(_overrides(args)))
+    with _findings_not_logged():
+        routeset = build(scenario, routers=default_routers(_overrides(args)))
     row = routeset.legs.iloc[0]
     print(f"{row['distance_km']:.1f} km {args.mode} {origin.name} -> {destination.name} ({row['geometry_kind']})")
     for finding in routeset.findings:
@@ -299,6 +300,23 @@ def _cmd_route(args: argparse.Namespace) -> int:
         write_files({args.out.name: render_geojson(routeset)}, args.out.parent)
         _say(args, f"wrote {args.out}")
     return EXIT_OK
+
+
+def _drop_findings(record: logging.LogRecord) -> bool:
+    return not hasattr(record, "finding")
+
+
+@contextlib.contextmanager
+def _findings_not_logged() -> Iterator[None]:
+    """Hold back log lines that repeat a QA finding, for a command that prints the findings itself."""
+    handlers = logging.getLogger().handlers
+    for handler in handlers:
+        handler.addFilter(_drop_findings)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(_drop_findings)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

@@ -849,7 +849,7 @@ def _snap_findings(request: LegRequest, snaps: list[Snap], options: LegOptions) 
         far = s.km > options.snap_warn_km
         if far:
             log.warning("%s: %s is %.1f km from the %s network", request.label, stop.name,
-                        s.km, options.mode)
+                        s.km, options.mode, extra={"finding": "snap_distance"})
         out.append(Finding("warning" if far else "info", "snap_distance",
                            f"{stop.name} joined the {options.mode} network {s.km:.1f} km away",
                            round(s.km, 3)))

@@ -172,6 +172,16 @@ def test_route_sea_rajin_vostochny(capsys):
 
 
 @pytest.mark.network_data
+def test_route_prints_each_warning_once(capsys):
+    """Dunai is about 41 km from the rail network: one warning, in the result, not a log line too."""
+    code, out, err = _run(capsys, "route", "dunai", "khasan", "--mode", "rail")
+    assert code == 0, err
+    warnings = [line for line in (out + err).splitlines() if "warning" in line]
+    assert warnings == ["  warning: Dunai (Dunay) naval port joined the rail network 41.1 km away"]
+    assert "transfer 'route'" not in err
+
+
+@pytest.mark.network_data
 def test_unroutable_leg_exits_2_naming_the_leg(tmp_path, capsys):
     scenario = tmp_path / "s.yaml"
     scenario.write_text(GOOD.replace(
