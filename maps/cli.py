@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -38,6 +39,7 @@ ROUTE_EXAMPLE = """examples:
   routemap route KPNJN RUVYP --mode sea --out leg.geojson
   routemap route dunai tikhoretsk-depot --mode rail --via khabarovsk --within RU
   routemap route 42.88,132.34 43.11,131.88 --mode air
+  routemap route -33.92,18.43 KPNJN --mode sea
 """
 CHECK_EXAMPLE = """examples:
   routemap check                 # QA report for the bundled scenario
@@ -47,6 +49,10 @@ PLACES_EXAMPLE = """examples:
   routemap places najin
   routemap places "Tikhoretsk"
 """
+
+
+# What argparse treats as a value rather than an option: its own negative numbers, and LAT,LON.
+_NEGATIVE_NUMBER_OR_LAT_LON = re.compile(r"^-\d+$|^-\d*\.\d+$|^-\d*\.?\d+,\s*[-+]?\d*\.?\d+$")
 
 
 class _UsageError(RouteMapError):
@@ -79,6 +85,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     route = sub.add_parser("route", parents=[common], formatter_class=fmt, epilog=ROUTE_EXAMPLE,
                            help="route one leg and print its distance")
+    # argparse takes '-33.9,18.4' for an option; let a coordinate pair with a minus sign be FROM/TO.
+    route._negative_number_matcher = _NEGATIVE_NUMBER_OR_LAT_LON
     route.add_argument("origin", metavar="FROM", help="place id, UN/LOCODE, name, or LAT,LON")
     route.add_argument("destination", metavar="TO", help="place id, UN/LOCODE, name, or LAT,LON")
     route.add_argument("--mode", required=True, choices=MODES)

@@ -108,6 +108,19 @@ def test_route_air_writes_geojson(tmp_path, capsys):
         assert key in props
 
 
+@pytest.mark.parametrize("argv", [
+    ["-33.92,18.43", "-34.6,-58.4", "--mode", "air"],
+    ["--mode", "air", "-33.92,18.43", "-34.6,-58.4"],
+    ["-33.92,18.43", "-34.6, -58.4", "--mode", "air"],
+])
+def test_route_takes_coordinates_with_a_minus_sign(capsys, argv):
+    """Cape Town to Buenos Aires: southern latitudes and western longitudes are values, not options."""
+    code, out, err = _run(capsys, "route", *argv)
+    assert code == 0, err
+    assert float(out.split()[0]) == pytest.approx(_haversine_km(-33.92, 18.43, -34.6, -58.4), rel=0.005)
+    assert "-33.9200, 18.4300 -> -34.6000, -58.4000" in out
+
+
 def test_places_finds_rajin_with_its_locode(capsys):
     code, out, _ = _run(capsys, "places", "najin")
     assert code == 0
