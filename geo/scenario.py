@@ -341,8 +341,8 @@ class _Reader:
         for i, (a, b) in enumerate(zip(legs[:-1], legs[1:])):
             if a.destination.id != b.origin.id:
                 self.check.error(node.value[i + 1], f"{path}[{i + 1}].from",
-                                 f"legs do not chain: leg {i} ends at '{a.destination.name}' "
-                                 f"but leg {i + 1} starts at '{b.origin.name}'")
+                                 f"legs do not chain: the previous leg ends at '{a.destination.name}' "
+                                 f"but this one starts at '{b.origin.name}'")
 
     # -- annotations -----------------------------------------------------------------------
 

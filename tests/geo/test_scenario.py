@@ -186,7 +186,7 @@ BROKEN = [
     ("to: Tikhoretsk,", "to: Tikhoretks,", ["error: s.yaml:31: transfers[0].legs[1].to: unknown place 'Tikhoretks' (did you mean 'Tikhoretsk'?)"]),
     ("to: Tikhoretsk,", "to: Springfield,", ["error: s.yaml:31: transfers[0].legs[1].to: place 'Springfield' is ambiguous: Springfield (city, US, 37.2000, -93.3000, id geonames-3); Springfield (city, US, 39.8000, -89.6400, id geonames-4); use an id, a UN/LOCODE or coordinates"]),
     ("to: Tikhoretsk,", "to: Twin Harbour,", ["error: s.yaml:31: transfers[0].legs[1].to: place 'Twin Harbour' is ambiguous: Twin Harbour (port, US, 40.0000, -70.0000, id port-xxa); Twin Harbour (port, CA, 45.0000, -60.0000, id port-xxb); use an id, a UN/LOCODE or coordinates"]),
-    ("{mode: rail, from: dunai", "{mode: rail, from: KPNJN", ["error: s.yaml:31: transfers[0].legs[1].from: legs do not chain: leg 0 ends at 'Dunai naval port' but leg 1 starts at 'Rajin (Najin) port'"]),
+    ("{mode: rail, from: dunai", "{mode: rail, from: KPNJN", ["error: s.yaml:31: transfers[0].legs[1].from: legs do not chain: the previous leg ends at 'Dunai naval port' but this one starts at 'Rajin (Najin) port'"]),
     ("within: [RU]", "within: [Russia]", ["error: s.yaml:31: transfers[0].legs[1].within[0]: 'Russia' is not an ISO 3166-1 alpha-2 country code"]),
     ("within: [RU]", "within: []", ["error: s.yaml:31: transfers[0].legs[1].within: expected at least 1 item(s), found 0"]),
     ("carrier: Angara}", "carrier: Angara, within: [RU]}", ["error: s.yaml:30: transfers[0].legs[0].within: 'within' applies to rail and road legs, not sea"]),
