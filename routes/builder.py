@@ -220,12 +220,14 @@ def _speed_findings(scenario: Scenario, transfer: Transfer, leg: Leg,
     hours = ((period.end - period.start).days + 1) * 24.0
     speed = result.distance_km / hours
     limit = MAX_SPEED_KMH[leg.mode]
-    if speed <= limit:
-        return [Finding("info", "speed", f"implies at least {speed:.1f} km/h on average", speed)]
-    return [Finding("warning", "speed",
-                    f"{result.distance_km:,.0f} km in {hours / 24:g} day(s) implies at least "
-                    f"{speed:.0f} km/h, faster than {limit:.0f} km/h plausible for {leg.mode}",
-                    speed)]
+    basis = f"{result.distance_km:,.0f} km in {hours / 24:g} day(s)"
+    if speed > limit:
+        return [Finding("warning", "speed", f"{basis} implies at least {speed:.0f} km/h, faster "
+                        f"than {limit:.0f} km/h plausible for {leg.mode}", speed)]
+    if speed < 0.05:
+        return [Finding("info", "speed", f"{basis}: an average under 0.1 km/h, so the period "
+                        "sets no bound on the speed", speed)]
+    return [Finding("info", "speed", f"{basis} implies at least {speed:.1f} km/h on average", speed)]
 
 
 def _attributions(scenario: Scenario, routed: list[RoutedLeg]) -> tuple[str, ...]:

@@ -97,6 +97,18 @@ def test_reported_path_is_drawn_not_routed():
     assert 190 < row["distance_km"] < 210  # two hops of about 99 km
 
 
+@pytest.mark.parametrize("km, days, message", [
+    (2000.0, 1, "2,000 km in 1 day(s) implies at least 83 km/h, faster than 45 km/h plausible for sea"),
+    (800.0, 1, "800 km in 1 day(s) implies at least 33.3 km/h on average"),
+    (200.0, 180, "200 km in 180 day(s): an average under 0.1 km/h, so the period sets no bound on the speed"),
+])
+def test_speed_findings_say_what_they_are_based_on(km, days, message):
+    router = _fake_router(km=km)
+    period = Period(dt.date(2024, 1, 1), dt.date(2024, 1, 1) + dt.timedelta(days=days - 1))
+    rs = build(_scenario(Leg("sea", A, B), period=period), routers={"sea": router})
+    assert [f.message for f in rs.findings if f.code == "speed"] == [message]
+
+
 @pytest.mark.parametrize("km, days, level", [
     (2000.0, 1, "warning"),    # 83 km/h at sea is impossible
     (800.0, 1, "info"),        # 33 km/h is a fast ship, but possible
