@@ -331,7 +331,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from maps.report import qa_report
 
     scenario, label = _scenario(args)
-    routeset = _route_all(args, scenario)
+    with _findings_not_logged():
+        routeset = _route_all(args, scenario)
     report, errors = qa_report(routeset, label)
     print(report)
     return EXIT_INPUT if errors else EXIT_OK

@@ -208,10 +208,13 @@ def test_unroutable_leg_exits_2_naming_the_leg(tmp_path, capsys):
 
 @pytest.mark.network_data
 def test_check_the_bundled_scenario_has_no_errors(capsys):
-    code, out, _ = _run(capsys, "check", "--quiet")
+    code, out, err = _run(capsys, "check", "--quiet")
     assert code == 0
     assert out.splitlines()[-1].startswith("0 error(s)")
     assert "scenario: (bundled) dprk-russia-2023-2025.yaml" in out
+    # The report lists the warnings; --quiet prints nothing else (no log line repeating them).
+    assert "warning: snap_distance: Dunai (Dunay) naval port joined the rail network 41.1 km away" in out
+    assert err == ""
 
 
 @pytest.mark.network_data
