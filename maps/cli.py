@@ -339,8 +339,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_places(args: argparse.Namespace) -> int:
-    results = load_gazetteer().search(args.query, limit=args.limit)
+    gazetteer = load_gazetteer()
+    results = gazetteer.search(args.query, limit=args.limit)
     if not results:
+        try:
+            gazetteer.resolve(args.query)
+        except PlaceError as exc:  # carries the "did you mean" of the closest names
+            hint = str(exc).partition(f"'{args.query.strip()}'")[2]
+            raise PlaceError(f"no place matches '{args.query}'{hint}") from None
         raise PlaceError(f"no place matches '{args.query}'")
     print(f"{'id':<28} {'name':<40} {'kind':<15} {'cc':<3} {'lat':>9} {'lon':>10}  source")
     for p in results:

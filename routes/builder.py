@@ -233,5 +233,6 @@ def _speed_findings(scenario: Scenario, transfer: Transfer, leg: Leg,
 def _attributions(scenario: Scenario, routed: list[RoutedLeg]) -> tuple[str, ...]:
     lines = [r.attribution for r in routed if r.attribution]
     lines += [_ORIGIN_ATTRIBUTION[p.origin] for p in scenario.places if p.origin in _ORIGIN_ATTRIBUTION]
-    lines.append(NATURAL_EARTH_ATTRIBUTION)
+    if not any(NATURAL_EARTH_ATTRIBUTION in line for line in lines):
+        lines.append(NATURAL_EARTH_ATTRIBUTION)  # the basemap's, unless a network line names it
     return tuple(dict.fromkeys(lines))

@@ -79,6 +79,7 @@ def test_bad_scenario_exits_2_and_writes_nothing(tmp_path, capsys):
     (["route", "1,1", "2,2", "--mode", "air", "--within", "RU"], "error: --within applies to rail and road legs"),
     (["route", "1,1", "2,2", "--mode", "sea", "--avoid", "suezz"], "error: 'suezz' is not a known sea passage"),
     (["places", "zzzzqqq"], "error: no place matches 'zzzzqqq'"),
+    (["places", "Vladivostk"], "error: no place matches 'Vladivostk' (did you mean 'Vladivostok'"),
 ])
 def test_usage_errors_exit_2(tmp_path, capsys, argv, message):
     if argv[0] == "build":

@@ -84,6 +84,13 @@ def test_attributions_collect_networks_gazetteer_layers_and_natural_earth():
     assert any("Natural Earth" in a for a in rs.attributions)
 
 
+def test_natural_earth_is_credited_once_even_when_a_network_line_names_it():
+    router = _fake_router(attribution="Sea lanes: marnet; land: Made with Natural Earth (public domain), "
+                                      "naturalearthdata.com")
+    rs = build(_scenario(Leg("sea", A, B)), routers={"sea": router})
+    assert sum("Made with Natural Earth" in a for a in rs.attributions) == 1
+
+
 def test_reported_path_is_drawn_not_routed():
     router = _fake_router()
     leg = Leg("sea", A, C, path=((42.5, 131.0),))
