@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 import numpy as np
@@ -862,12 +863,12 @@ def _snap_findings(request: LegRequest, snaps: list[Snap], options: LegOptions) 
 def _country_findings(
     request: LegRequest, geometry: object, countries: object | None, options: LegOptions
 ) -> list[Finding]:
-    if request.within is None and not request.avoid:
-        return []
     if countries is None:
         from geo.countries import load_countries
 
         countries = load_countries()
+    if request.within is None and not request.avoid:
+        return [_crossing_finding(request, geometry, countries, options)]
     out = []
     if request.within is not None:
         km = km_outside_countries(geometry, countries, keep=request.within)
@@ -880,6 +881,25 @@ def _country_findings(
                            "km_in_avoided",
                            f"{km:.1f} km inside {', '.join(request.avoid)}", round(km, 3)))
     return out
+
+
+def _crossing_finding(request: LegRequest, geometry: object, countries: object,
+                      options: LegOptions) -> Finding:
+    """Say which countries an unconstrained leg runs through; warn about third countries."""
+    from geo.countries import country_codes_at
+
+    ends = request.stops[0], request.stops[-1]
+    end_codes = set(country_codes_at(countries, np.array([e.lon for e in ends]),
+                                     np.array([e.lat for e in ends])))
+    per_country = km_by_country(geometry, countries)
+    listed = ", ".join(f"{code or '??'} {km:,.0f} km" for code, km in per_country.items())
+    third = {c: km for c, km in per_country.items() if c not in end_codes and km > options.outside_warn_km}
+    if not third:
+        return Finding("info", "countries_crossed", f"runs through {listed or 'no country'}")
+    named = ", ".join(f"{code} ({km:,.0f} km)" for code, km in third.items())
+    return Finding("warning", "countries_crossed",
+                   f"passes through {named}, where neither end lies; add 'within' or 'avoid' to "
+                   f"keep it out (runs through {listed})", round(sum(third.values()), 3))
 
 
 def km_outside_countries(
@@ -902,16 +922,38 @@ def km_outside_countries(
     only : tuple of str
         Count the km inside these countries.
     """
+    wanted = {c.upper() for c in only}
+    allowed = None if keep is None else {c.upper() for c in keep}
+    per_country = km_by_country(
+        geometry, countries,
+        include=lambda code: (allowed is not None and code not in allowed) or code in wanted)
+    return sum(per_country.values())
+
+
+def km_by_country(geometry: object, countries: object, *,
+                  include: Callable[[str], bool] | None = None) -> dict[str, float]:
+    """Return the geodesic km of a line inside each country it enters, longest first.
+
+    Parameters
+    ----------
+    geometry : shapely LineString or MultiLineString
+        Lon/lat line.
+    countries : geopandas.GeoDataFrame
+        ``iso2`` and ``geometry`` columns (see :func:`geo.countries.read_countries`).
+    include : callable, optional
+        Measure only the countries whose ISO2 code it accepts (measuring a large country's
+        polygon is the costly part, so skip those not needed).
+    """
     import shapely
 
     polygons = countries.geometry.values
     codes = countries["iso2"].to_numpy()
-    hits = shapely.STRtree(polygons).query(geometry, predicate="intersects")
-    wanted = {c.upper() for c in only}
-    allowed = None if keep is None else {c.upper() for c in keep}
-    km = 0.0
-    for i in hits:
+    out: dict[str, float] = {}
+    for i in shapely.STRtree(polygons).query(geometry, predicate="intersects"):
         code = str(codes[i])
-        if (allowed is not None and code not in allowed) or code in wanted:
-            km += GEOD.geometry_length(shapely.intersection(geometry, polygons[i])) / 1000.0
-    return km
+        if include is not None and not include(code):
+            continue
+        km = GEOD.geometry_length(shapely.intersection(geometry, polygons[i])) / 1000.0
+        if km > 0:
+            out[code] = out.get(code, 0.0) + km
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))

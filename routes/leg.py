@@ -52,7 +52,8 @@ class Finding:
     """A QA observation about one routed leg (``routemap check`` prints them).
 
     ``level`` is ``info``, ``warning`` or ``error``; ``code`` is a stable slug such as
-    ``snap_distance``, ``km_over_land``, ``km_outside_within``, ``via_missed``, ``speed``.
+    ``snap_distance``, ``km_over_land``, ``km_inland_waterway``, ``km_outside_within``,
+    ``km_in_avoided``, ``countries_crossed``, ``via_missed``, ``speed``.
     """
 
     level: str

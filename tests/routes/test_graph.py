@@ -130,7 +130,12 @@ def test_route_leg_constraints_and_findings(six):
     assert free.geometry_kind == "routed"
     assert free.network == "six (test 1)"
     assert free.attribution == "test data"
-    assert [f.code for f in free.findings] == ["snap_distance", "snap_distance"]
+    assert [f.code for f in free.findings] == ["snap_distance", "snap_distance", "countries_crossed"]
+    crossing = free.findings[-1]
+    # both ends lie in AA; the shortest path cuts through BB, and the finding says so
+    assert crossing.level == "warning"
+    assert crossing.message.startswith("passes through BB (")
+    assert crossing.value == pytest.approx(0.6 * 71.7, rel=0.02)
     kept = graph.route_leg(LegRequest("rail", plain.stops, within=("AA",), label="leg A"), six,
                            countries=countries)
     assert kept.distance_km == pytest.approx(394.0)
@@ -140,6 +145,19 @@ def test_route_leg_constraints_and_findings(six):
                               countries=countries)
     assert avoided.distance_km == pytest.approx(394.0)
     assert {f.code: f.value for f in avoided.findings}["km_in_avoided"] == pytest.approx(0.0)
+
+
+def test_km_by_country_lists_every_country_longest_first(six):
+    leg = graph.route_leg(LegRequest("rail", (stop(0, six), stop(5, six))), six, countries=two_countries())
+    per_country = graph.km_by_country(leg.geometry, two_countries())
+    assert list(per_country) == ["AA", "BB"]
+    assert sum(per_country.values()) == pytest.approx(leg.distance_km - sum(leg.snap_km), rel=0.05)
+
+
+def test_unconstrained_leg_within_its_ends_countries_is_only_noted(six):
+    leg = graph.route_leg(LegRequest("rail", (stop(0, six), stop(4, six))), six, countries=two_countries())
+    crossing = [f for f in leg.findings if f.code == "countries_crossed"]
+    assert [(f.level, f.message.split(" ")[:3]) for f in crossing] == [("info", ["runs", "through", "AA"])]
 
 
 def test_km_outside_is_measured_on_geometry(six):
