@@ -25,6 +25,7 @@ from maps.style import (
     MODE_STYLES,
     PLACE_STYLES,
     ANNOTATION_COLOR,
+    WidthLegend,
 )
 
 __all__ = [
@@ -257,7 +258,7 @@ class LegendContent:
     modes: tuple[str, ...]
     confidences: tuple[str, ...]
     kinds: tuple[str, ...]
-    widths: tuple[tuple[float, str], ...]
+    widths: WidthLegend
     muted: bool
 
 
@@ -299,6 +300,11 @@ class _Column:
             self.ax.add_line(Line2D([x + 12 * s], [y], linestyle="none", **style))
 
 
+_WIDTH_TITLE = "Line width: quantity moved"
+_WRAPPED = {_WIDTH_TITLE}
+"""Two-column sections whose labels (scenario units) may be long enough to need wrapping."""
+
+
 def _legend_entries(content: LegendContent, scale: float) -> list[tuple[str, list, int]]:
     modes = [(("line", {"color": MODE_STYLES[m].color,
                         "linewidth": MODE_STYLES[m].base_width * SLIDE_WIDTH_PT * scale}),
@@ -319,20 +325,28 @@ def _legend_entries(content: LegendContent, scale: float) -> list[tuple[str, lis
                           "markeredgecolor": PLACE_STYLES[k].edge,
                           "markeredgewidth": 1.2 * scale}), PLACE_STYLES[k].label)
              for k in content.kinds]
-    widths = [(("line", {"color": "#6D7278", "linewidth": w * SLIDE_WIDTH_PT * scale}), text)
-              for w, text in content.widths]
+    samples, others = (_width_rows(rows, scale) for rows in (content.widths.samples,
+                                                              content.widths.others))
     sections = [("Route (arrow shows direction)", modes, 2), ("Confidence", confs, 2),
-                ("Places", kinds, 2), ("Line width: quantity moved", widths, 1)]
+                ("Places", kinds, 2), (_WIDTH_TITLE, samples, 2),
+                ("" if samples else _WIDTH_TITLE, others, 1)]
     return [s for s in sections if s[1]]
+
+
+def _width_rows(rows: Sequence[tuple[float, str]], scale: float) -> list[tuple[tuple, str]]:
+    return [(("line", {"color": "#6D7278", "linewidth": w * SLIDE_WIDTH_PT * scale}), text)
+            for w, text in rows]
 
 
 def draw_legend(ax: Axes, content: LegendContent, *, width: float, scale: float) -> float:
     """Draw the legend top-down in a panel axes measured in points; return its height."""
     col = _Column(ax, width, scale)
     for title, entries, columns in _legend_entries(content, scale):
-        col.header(title)
+        if title:
+            col.header(title)
         col.rows([(sw, wrap_to_width(lbl, width / columns - 32 * scale, 9.0 * scale))
-                  if columns == 1 else (sw, lbl) for sw, lbl in entries], columns=columns)
+                  if columns == 1 or title in _WRAPPED else (sw, lbl)
+                  for sw, lbl in entries], columns=columns)
     return col.y
 
 

@@ -550,7 +550,7 @@ def _legend_content(spec: SlideSpec) -> LegendContent:
     modes = tuple(m for m in MODE_STYLES if any(r.mode == m for r in focus))
     confs = tuple(c for c in CONFIDENCE_STYLES if any(r.confidence == c for r in focus))
     kinds = tuple(dict.fromkeys(p.kind for p in spec.places))
-    return LegendContent(modes, confs, kinds, spec.width_samples, muted=bool(spec.focus))
+    return LegendContent(modes, confs, kinds, spec.widths, muted=bool(spec.focus))
 
 
 def _draw_panel(canvas: _Canvas, spec: SlideSpec, inset_in_map: bool) -> int:

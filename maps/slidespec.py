@@ -13,7 +13,16 @@ import shapely
 
 from geo.countries import NATURAL_EARTH_ATTRIBUTION
 from geo.model import Scenario, Source
-from maps.style import CONFIDENCE_STYLES, MODE_STYLES, PLACE_STYLES, line_width
+from maps.style import (
+    CONFIDENCE_STYLES,
+    MODE_STYLES,
+    PLACE_STYLES,
+    LegQuantity,
+    WidthLegend,
+    quantity_label,
+    width_legend,
+    width_scale,
+)
 from routes.routeset import RouteSet
 
 __all__ = [
@@ -101,7 +110,7 @@ class SlideSpec:
     sources: tuple[str, ...]
     citations: tuple[str, ...]
     attributions: tuple[str, ...]
-    width_samples: tuple[tuple[float, str], ...] = ()
+    widths: WidthLegend = WidthLegend()
 
     def is_focus(self, route: RouteLine) -> bool:
         """Return True if the route is drawn in full colour on this slide."""
@@ -134,8 +143,7 @@ def format_quantity(value: object, unit: object) -> str:
     """Return '20,000 containers' style text, or '' when unknown."""
     if _missing(value):
         return ""
-    text = f"{float(value):,.0f}" if float(value) >= 10 else f"{float(value):g}"
-    return f"{text} {unit}" if not _missing(unit) else text
+    return quantity_label(float(value), None if _missing(unit) else str(unit))
 
 
 def short_citation(source: Source) -> str:
@@ -145,47 +153,29 @@ def short_citation(source: Source) -> str:
     return f"{source.publisher} ({source.date.day} {source.date:%b %Y})"
 
 
-def _max_quantity_by_unit(legs: pd.DataFrame) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for value, unit in zip(legs["quantity_value"], legs["quantity_unit"]):
-        if not _missing(value):
-            key = "" if _missing(unit) else str(unit)
-            out[key] = max(out.get(key, 0.0), float(value))
-    return out
+def _leg_quantities(legs: pd.DataFrame) -> list[LegQuantity]:
+    """Return what the width rule needs from each leg (missing cells become None)."""
+    return [LegQuantity(str(t), m if m in MODE_STYLES else "road",
+                        None if _missing(v) else float(v), None if _missing(u) else str(u))
+            for t, m, v, u in zip(legs["transfer_id"], legs["mode"], legs["quantity_value"],
+                                  legs["quantity_unit"])]
 
 
-def _width_samples(legs: pd.DataFrame, all_legs: pd.DataFrame) -> tuple[tuple[float, str], ...]:
-    """Return (width, text) legend samples for the most common quantity unit of ``legs``."""
-    known = legs[legs["quantity_value"].notna()]
-    if known.empty:
-        return ()
-    unit = known["quantity_unit"].fillna("").value_counts().index[0]
-    known = known[known["quantity_unit"].fillna("") == unit]
-    same = all_legs[all_legs["quantity_unit"].fillna("") == unit]
-    top = float(same["quantity_value"].max())
-    mode = known["mode"].value_counts().index[0]
-    mode = mode if mode in MODE_STYLES else "road"
-    values = sorted({float(v) for v in known["quantity_value"]} | {top}, reverse=True)
-    picks = [values[0], values[-1]] if len(values) > 1 else [values[0]]
-    if len(values) == 1 and top > 0:
-        picks.append(top / 4.0)
-    return tuple((line_width(mode, q, top), format_quantity(q, unit or None))
-                 for q in dict.fromkeys(picks))
+def _width_legend(legs: pd.DataFrame, all_legs: pd.DataFrame) -> WidthLegend:
+    """Return the line-width legend for ``legs``, on the scale of ``all_legs``."""
+    return width_legend(width_scale(_leg_quantities(all_legs)), _leg_quantities(legs))
 
 
 def _route_lines(routeset: RouteSet) -> tuple[RouteLine, ...]:
     legs = routeset.legs
-    maxima = _max_quantity_by_unit(legs)
+    scale = width_scale(_leg_quantities(legs))
     out = []
-    for row in legs.itertuples(index=False):
-        unit = "" if _missing(row.quantity_unit) else str(row.quantity_unit)
-        qty = None if _missing(row.quantity_value) else float(row.quantity_value)
-        mode = row.mode if row.mode in MODE_STYLES else "road"
+    for row, amount in zip(legs.itertuples(index=False), _leg_quantities(legs)):
         conf = row.confidence if row.confidence in CONFIDENCE_STYLES else "estimated"
         parts = tuple(np.asarray(p.coords, dtype=float)[:, :2]
                       for p in shapely.get_parts(row.geometry) if not p.is_empty)
-        out.append(RouteLine(str(row.feature_id), str(row.transfer_id), mode, conf,
-                             line_width(mode, qty, maxima.get(unit)), parts))
+        out.append(RouteLine(str(row.feature_id), str(row.transfer_id), amount.mode, conf,
+                             scale.width(amount.mode, amount.value, amount.unit), parts))
     return tuple(out)
 
 
@@ -311,7 +301,7 @@ def overview_spec(routeset: RouteSet) -> SlideSpec:
         callout_title="Transfers (one slide each)",
         extent=_extent(routes, places), sources=short, citations=full,
         attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
-        width_samples=_width_samples(routeset.legs, routeset.legs),
+        widths=_width_legend(routeset.legs, routeset.legs),
     )
 
 
@@ -354,7 +344,7 @@ def _transfer_spec(routeset: RouteSet, routes: tuple[RouteLine, ...],
         callout_title="Callouts",
         extent=_extent(mine, places), sources=short, citations=full,
         attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
-        width_samples=_width_samples(legs, routeset.legs),
+        widths=_width_legend(legs, routeset.legs),
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
@@ -16,6 +18,12 @@ __all__ = [
     "BasemapStyle",
     "BASEMAP_STYLE",
     "line_width",
+    "LegQuantity",
+    "WidthScale",
+    "width_scale",
+    "WidthLegend",
+    "width_legend",
+    "quantity_label",
     "svg_dasharray",
 ]
 
@@ -128,13 +136,168 @@ BASEMAP_STYLE = BasemapStyle(
 def line_width(mode: str, quantity: float | None, max_quantity: float | None) -> float:
     """Return a line width in points: the mode's base width, thicker with the quantity moved.
 
-    The extra width grows with the square root of the quantity relative to the largest in the
-    scenario (so areas, not lengths, compare), up to three times the base width.
+    The extra width grows with the square root of the quantity relative to ``max_quantity``
+    (so areas, not lengths, compare), up to three times the base width. Which legs may be
+    scaled at all, and against what, is :func:`width_scale`'s rule.
     """
     base = MODE_STYLES[mode].base_width
     if not quantity or not max_quantity or max_quantity <= 0:
         return base
     return base * (1.0 + 2.0 * math.sqrt(min(quantity / max_quantity, 1.0)))
+
+
+@dataclass(frozen=True)
+class LegQuantity:
+    """What the width rule needs to know about one leg: its transfer's quantity, if any."""
+
+    transfer_id: str
+    mode: str
+    value: float | None
+    unit: str | None
+
+    @property
+    def known(self) -> bool:
+        """Return True if the leg carries a quantity with a unit."""
+        return (self.value is not None and not math.isnan(self.value)
+                and isinstance(self.unit, str) and bool(self.unit))
+
+
+@dataclass(frozen=True)
+class WidthScale:
+    """The one width rule: only legs in the main unit widen with their quantity.
+
+    ``unit`` is the scenario's main unit (None when no transfer has a quantity) and
+    ``max_quantity`` the largest quantity in it; ``units`` lists every unit, main unit first,
+    in the order :func:`width_scale` ranks them.
+    """
+
+    unit: str | None
+    max_quantity: float | None
+    units: tuple[str, ...] = ()
+
+    def width(self, mode: str, value: float | None, unit: str | None) -> float:
+        """Return a leg's width: scaled in the main unit, the mode's base width otherwise."""
+        if self.unit is None or unit != self.unit:
+            return MODE_STYLES[mode].base_width
+        return line_width(mode, value, self.max_quantity)
+
+
+def width_scale(legs: Iterable[LegQuantity]) -> WidthScale:
+    """Return the width rule for a scenario's legs.
+
+    The main unit is the one carried by the most transfers with a quantity; ties go to the
+    larger total quantity, then to the unit first in alphabetical order. Widths scale with
+    quantity relative to the largest quantity in that unit; legs in any other unit (or with
+    no quantity) keep their mode's base width, since containers and railcars do not compare.
+
+    Parameters
+    ----------
+    legs : iterable of LegQuantity
+        Every leg of the scenario; a transfer's quantity is counted once however many legs
+        it has.
+
+    Returns
+    -------
+    WidthScale
+        The main unit (None when no leg has a quantity), its largest quantity and all units
+        ranked.
+    """
+    per_transfer = {(leg.transfer_id, leg.unit): float(leg.value)  # type: ignore[arg-type]
+                    for leg in legs if leg.known}
+    counts: Counter[str] = Counter(unit for _, unit in per_transfer)
+    totals: Counter[str] = Counter()
+    for (_, unit), value in per_transfer.items():
+        totals[unit] += value
+    units = tuple(sorted(counts, key=lambda u: (-counts[u], -totals[u], u.casefold(), u)))
+    if not units:
+        return WidthScale(None, None)
+    top = max(v for (_, unit), v in per_transfer.items() if unit == units[0])
+    return WidthScale(units[0], top, units)
+
+
+def quantity_label(value: float, unit: str | None) -> str:
+    """Return '2,000 containers' style text (whole numbers from 10 up, else as given)."""
+    text = f"{value:,.0f}" if value >= 10 else f"{value:g}"
+    return f"{text} {unit}" if unit else text
+
+
+@dataclass(frozen=True)
+class WidthLegend:
+    """The line-width legend as (width, text) rows: samples in the main unit, then at most
+    one row saying that other units are drawn at base width."""
+
+    samples: tuple[tuple[float, str], ...] = ()
+    others: tuple[tuple[float, str], ...] = ()
+
+    @property
+    def rows(self) -> tuple[tuple[float, str], ...]:
+        """Return every row, samples first."""
+        return self.samples + self.others
+
+
+def width_legend(scale: WidthScale, legs: Iterable[LegQuantity], *,
+                 max_units: int = 2) -> WidthLegend:
+    """Return the line-width legend for the legs a view shows.
+
+    Samples are in the main unit (the largest and smallest quantity shown, and the scenario's
+    largest, which sets the scale); when the view shows legs in other units, one more row at
+    base width says so, naming them. The slides and the HTML map both draw these rows.
+
+    Parameters
+    ----------
+    scale : WidthScale
+        The scenario's rule (:func:`width_scale`).
+    legs : iterable of LegQuantity
+        The legs the view draws in full.
+    max_units : int, optional
+        How many other units to name before '...'.
+
+    Returns
+    -------
+    WidthLegend
+        Widths in style units with their labels; no rows when no leg shown has a quantity.
+    """
+    known = [leg for leg in legs if leg.known]
+    main = [leg for leg in known if leg.unit == scale.unit]
+    others = [leg for leg in known if leg.unit != scale.unit]
+    samples = _main_unit_samples(scale, main) if main else ()
+    return WidthLegend(samples, (_other_units_row(scale, others, max_units, named=not samples),)
+                       if others else ())
+
+
+def _main_unit_samples(scale: WidthScale,
+                       main: list[LegQuantity]) -> tuple[tuple[float, str], ...]:
+    top = float(scale.max_quantity or 0.0)
+    mode = _commonest_mode(main)
+    values = sorted({float(leg.value) for leg in main} | {top},  # type: ignore[arg-type]
+                    reverse=True)
+    picks = [values[0], values[-1]] if len(values) > 1 else [values[0]]
+    if len(values) == 1 and top > 0:
+        picks.append(top / 4.0)
+    return tuple((scale.width(mode, q, scale.unit), quantity_label(q, scale.unit))
+                 for q in dict.fromkeys(picks))
+
+
+def _other_units_row(scale: WidthScale, others: list[LegQuantity], max_units: int, *,
+                     named: bool) -> tuple[float, str]:
+    """Return the row for legs in other units; ``named`` says which unit does scale (for
+    views that show no sample of it)."""
+    shown = {leg.unit for leg in others}
+    names = [u for u in scale.units if u in shown]
+    listed = ", ".join(names[:max_units]) + (", ..." if len(names) > max_units else "")
+    noun = "Other units" if len(names) > 1 else "Other unit"
+    rule = f"; widths scale only for {scale.unit}" if named else ""
+    text = f"{noun} ({listed}): base width{rule}; see popups/notes"
+    return MODE_STYLES[_commonest_mode(others)].base_width, text
+
+
+def _commonest_mode(legs: list[LegQuantity]) -> str:
+    """Return the mode most legs use (ties in style-table order), for a sample's width."""
+    counts = Counter(leg.mode for leg in legs if leg.mode in MODE_STYLES)
+    if not counts:
+        return "road"
+    order = list(MODE_STYLES)
+    return min(counts, key=lambda m: (-counts[m], order.index(m)))
 
 
 def svg_dasharray(confidence: str, width: float) -> str | None:

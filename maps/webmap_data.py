@@ -29,8 +29,12 @@ from maps.style import (
     CONFIDENCE_STYLES,
     MODE_STYLES,
     PLACE_STYLES,
-    line_width,
+    LegQuantity,
+    WidthLegend,
+    WidthScale,
     svg_dasharray,
+    width_legend,
+    width_scale,
 )
 from maps.tiles import TILE_SOURCES, TileSource
 from maps.timeline import day_label, overlaps, timeline_steps
@@ -87,7 +91,9 @@ def build_map_data(
     """
     records = feature_records(routeset)
     scenario = routeset.scenario
-    legs = _legs(records["legs"], scenario)
+    amounts = _leg_quantities(records["legs"])
+    scale = width_scale(amounts)
+    legs = _legs(records["legs"], scenario, scale)
     ends = Counter(r.properties[k] for r in records["legs"] for k in ("from_id", "to_id"))
     places = [_place(r, scenario, ends) for r in records["places"]]
     annotations = [_annotation(r, scenario) for r in records["annotations"]]
@@ -105,7 +111,7 @@ def build_map_data(
         "places": places,
         "annotations": annotations,
         "timeline": _timeline(legs, annotations),
-        "legend": _legend(legs, places),
+        "legend": _legend(legs, places, width_legend(scale, amounts)),
         "styles": _styles(),
         "basemap": build_basemap(countries, region, world=world, focus=focus,
                                  close_to=[(p.geometry.x, p.geometry.y) for p in records["places"]]),
@@ -117,29 +123,26 @@ def build_map_data(
 # --- legs -----------------------------------------------------------------------------------
 
 
-def _legs(records: Sequence[FeatureRecord], scenario: Scenario) -> list[dict[str, Any]]:
+def _legs(records: Sequence[FeatureRecord], scenario: Scenario,
+          scale: WidthScale) -> list[dict[str, Any]]:
     """Return the drawable legs, in scenario order, with style, popup rows and sources."""
-    biggest = _max_quantity_by_unit(r.properties for r in records)
     counts = Counter(r.properties["transfer_id"] for r in records)
-    return [_leg(r, scenario, biggest, counts) for r in records]
+    return [_leg(r, scenario, scale, counts) for r in records]
 
 
-def _max_quantity_by_unit(props: Iterable[dict[str, Any]]) -> dict[str, float]:
-    """Return the largest quantity per unit: widths compare like with like."""
-    out: dict[str, float] = {}
-    for p in props:
-        value, unit = p["quantity_value"], p["quantity_unit"]
-        if value is not None and unit is not None:
-            out[unit] = max(out.get(unit, 0.0), float(value))
-    return out
+def _leg_quantities(records: Iterable[FeatureRecord]) -> list[LegQuantity]:
+    """Return what the width rule (``maps.style.width_scale``) needs from each leg."""
+    return [LegQuantity(r.properties["transfer_id"], r.properties["mode"],
+                        r.properties["quantity_value"], r.properties["quantity_unit"])
+            for r in records]
 
 
 def _leg(
-    record: FeatureRecord, scenario: Scenario, biggest: dict[str, float], counts: Counter[str]
+    record: FeatureRecord, scenario: Scenario, scale: WidthScale, counts: Counter[str]
 ) -> dict[str, Any]:
     p = record.properties
     mode, confidence = p["mode"], p["confidence"]
-    width = line_width(mode, p["quantity_value"], biggest.get(p["quantity_unit"]))
+    width = scale.width(mode, p["quantity_value"], p["quantity_unit"])
     width *= CONFIDENCE_STYLES[confidence].width_factor
     return {
         "id": p["feature_id"],
@@ -302,8 +305,10 @@ def _timeline(legs: list[dict[str, Any]], annotations: list[dict[str, Any]]) -> 
     return steps
 
 
-def _legend(legs: list[dict[str, Any]], places: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return which modes, confidences and place kinds the map uses, in style-table order."""
+def _legend(legs: list[dict[str, Any]], places: list[dict[str, Any]],
+            widths: WidthLegend) -> dict[str, Any]:
+    """Return which modes, confidences and place kinds the map uses, in style-table order,
+    and the line-width rows (``maps.style.width_legend``, as on the slides)."""
     modes = {leg["mode"] for leg in legs}
     confidences = {leg["confidence"] for leg in legs}
     kinds = {p["kind"] for p in places}
@@ -311,7 +316,7 @@ def _legend(legs: list[dict[str, Any]], places: list[dict[str, Any]]) -> dict[st
         "modes": [m for m in MODE_STYLES if m in modes],
         "confidences": [c for c in CONFIDENCE_STYLES if c in confidences],
         "places": [k for k in PLACE_STYLES if k in kinds],
-        "quantity": any(any(r[0] == "Quantity" for r in leg["rows"]) for leg in legs),
+        "widths": [[round(w, 2), text] for w, text in widths.rows],
     }
 
 

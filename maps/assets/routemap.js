@@ -505,8 +505,12 @@
       var s = styles.confidences[c];
       return [lineSample('#3a3f44', 2.6, s.dash, s.opacity), s.label, s.meaning];
     }));
+    // The same rows as the slides' legend (maps.style.width_legend): samples in the main unit,
+    // then other units at base width.
+    list('Line width: quantity moved', data.legend.widths.map(function (row) {
+      return [lineSample('#6D7278', row[0]), row[1]];
+    }));
     var notes = ['Arrows show the direction of movement.'];
-    if (data.legend.quantity) { notes.push('Wider lines: larger reported quantity.'); }
     if (data.places.some(function (p) { return p.uncertainty_km; })) {
       notes.push('Dashed circle: how far the site may lie from its marker.');
     }

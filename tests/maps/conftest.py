@@ -1,4 +1,5 @@
-"""Fixtures shared by the maps tests: a route set whose every text tries to inject markup."""
+"""Fixtures shared by the maps tests: a route set whose every text tries to inject markup,
+and one whose transfers count in different units."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import dataclasses
 
 import pytest
 
+from geo.model import Quantity
 from routes.routeset import RouteSet
 
 SCRIPT = "<script>window.__pwned = 'script'</script>"
@@ -45,3 +47,22 @@ def hostile_routeset(sample_routeset: RouteSet) -> RouteSet:
     annotations["text"] = f"{SCRIPT} {IMG}"
     return RouteSet(hostile, legs, places, annotations, sample_routeset.findings,
                     (*sample_routeset.attributions, f"Data {SCRIPT}"))
+
+
+@pytest.fixture()
+def mixed_units_routeset(sample_routeset: RouteSet) -> RouteSet:
+    """The sample route set with the air transfer carrying 2 Koksan guns.
+
+    The sea-and-rail transfer keeps its 300 containers, so containers (the larger total) win
+    the tie of one transfer each and are the main unit; the guns are drawn at base width.
+    """
+    scenario = sample_routeset.scenario
+    guns = Quantity(2.0, "Koksan guns")
+    transfers = tuple(dataclasses.replace(t, quantity=guns) if t.id == "air-estimate" else t
+                      for t in scenario.transfers)
+    legs = sample_routeset.legs.copy()
+    air = legs["transfer_id"] == "air-estimate"
+    legs.loc[air, "quantity_value"] = guns.value
+    legs.loc[air, "quantity_unit"] = guns.unit
+    return dataclasses.replace(sample_routeset, legs=legs,
+                               scenario=dataclasses.replace(scenario, transfers=transfers))

@@ -26,6 +26,7 @@ from maps.tiles import TILE_SOURCES
 from maps.timeline import timeline_steps
 from maps.vector_basemap import Region, basemap_region, build_basemap, encode_line
 from maps.web_assets import inline_css_images, load_web_assets, strip_source_map
+from maps.slidespec import overview_spec
 from maps.webmap_data import LINE_SCALE, safe_link
 from routes.routeset import RouteSet
 
@@ -155,7 +156,11 @@ def test_one_leg_entry_per_leg_in_order_grouped_by_transfer(page, sample_routese
     assert [p["kind"] for p in data["places"]] == ["port", "port", "depot"]
     assert data["legend"] == {"modes": ["sea", "rail", "air"],
                               "confidences": ["confirmed", "estimated"],
-                              "places": ["port", "depot"], "quantity": True}
+                              "places": ["port", "depot"],
+                              "widths": [[round(line_width("sea", 300, 300), 2),
+                                          "300 containers"],
+                                         [round(line_width("sea", 75, 300), 2),
+                                          "75 containers"]]}
 
 
 def test_leg_geometry_round_trips_within_the_drawing_tolerance(page, sample_routeset):
@@ -187,6 +192,29 @@ def test_leg_style_comes_from_the_one_style_table(page):
     assert sea["dash"] is None
     assert air["dash"] == svg_dasharray("estimated", air["weight"])
     assert air["opacity"] == CONFIDENCE_STYLES["estimated"].opacity
+
+
+def test_only_legs_in_the_main_unit_are_wider_and_the_legend_says_so(mixed_units_routeset):
+    """2 Koksan guns are not drawn as thick as 300 containers: other units keep base width."""
+    data = _data(web.render_html(mixed_units_routeset).decode("utf-8"))
+    sea, rail, air = data["legs"]
+    assert sea["weight"] == pytest.approx(line_width("sea", 300, 300))
+    assert rail["weight"] == pytest.approx(line_width("rail", 300, 300))
+    assert air["weight"] == pytest.approx(
+        MODE_STYLES["air"].base_width * CONFIDENCE_STYLES["estimated"].width_factor, abs=0.01)
+    assert data["legend"]["widths"] == [
+        [round(line_width("sea", 300, 300), 2), "300 containers"],
+        [round(line_width("sea", 75, 300), 2), "75 containers"],
+        [MODE_STYLES["air"].base_width,
+         "Other unit (Koksan guns): base width; see popups/notes"],
+    ]
+    assert dict(air["rows"])["Quantity"] == "2 Koksan guns"
+
+
+def test_html_and_slide_legends_draw_the_same_width_rows(mixed_units_routeset):
+    data = _data(web.render_html(mixed_units_routeset).decode("utf-8"))
+    slide = overview_spec(mixed_units_routeset)
+    assert data["legend"]["widths"] == [[round(w, 2), text] for w, text in slide.widths.rows]
 
 
 def test_leg_popup_rows_say_what_moved_how_far_and_how_sure(page):

@@ -136,7 +136,8 @@ def test_map_draws_offline_without_errors(opened, sample_routeset, tmp_path):
 def test_legend_title_and_furniture_are_there(opened):
     page = opened.page
     legend = page.locator(".rm-legend").inner_text()
-    for word in ("Sea", "Rail", "Air", "Confirmed", "Estimated"):
+    for word in ("Sea", "Rail", "Air", "Confirmed", "Estimated", "300 containers",
+                 "75 containers"):
         assert word in legend
     places = page.locator(".rm-places").inner_text()
     assert "Port" in places and "Depot" in places

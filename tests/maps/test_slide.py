@@ -25,6 +25,8 @@ from shapely.geometry import Point
 from maps.fonts import GlyphWarning, missing_glyphs, printable
 from maps.labels import Box, boxes_overlap
 from maps.slide import compose_slides, figure_bytes, render_slides
+from maps.slidespec import overview_spec, transfer_specs
+from maps.style import MODE_STYLES, line_width
 
 GEOD = Geod(ellps="WGS84")
 TRANSFERS = ("najin-dunai-tikhoretsk", "air-estimate")
@@ -96,6 +98,36 @@ def test_transfer_slide_carries_its_callout_and_subtitle(rendered):
     assert "About 300 containers at the pier" in text
     assert "Transfer 1 of 2".upper() in text
     assert "Rajin (Najin) port" in text  # full names on transfer slides
+
+
+def test_only_the_main_unit_widens_lines_on_slides(mixed_units_routeset):
+    """2 Koksan guns are drawn at the air mode's base width, not as thick as 300 containers."""
+    spec = overview_spec(mixed_units_routeset)
+    widths = {r.feature_id: r.width for r in spec.routes}
+    assert widths["leg:najin-dunai-tikhoretsk:0"] == pytest.approx(line_width("sea", 300, 300))
+    assert widths["leg:najin-dunai-tikhoretsk:1"] == pytest.approx(line_width("rail", 300, 300))
+    assert widths["leg:air-estimate:0"] == pytest.approx(MODE_STYLES["air"].base_width)
+
+
+def test_width_legend_samples_the_main_unit_and_names_the_others(mixed_units_routeset):
+    spec = overview_spec(mixed_units_routeset)
+    assert [t for _, t in spec.widths.samples] == ["300 containers", "75 containers"]
+    assert spec.widths.others == (
+        (MODE_STYLES["air"].base_width,
+         "Other unit (Koksan guns): base width; see popups/notes"),)
+    guns = next(s for s in transfer_specs(mixed_units_routeset) if s.focus == {"air-estimate"})
+    assert guns.widths.samples == ()
+    assert [t for _, t in guns.widths.others] == [
+        "Other unit (Koksan guns): base width; widths scale only for containers; "
+        "see popups/notes"]
+
+
+def test_width_legend_is_drawn_with_its_other_units_row(mixed_units_routeset):
+    out = render_slides(mixed_units_routeset, formats=("svg",), per_transfer=False)
+    text = " ".join(_svg_text(out["slide.svg"]).split())
+    for needle in ("LINE WIDTH: QUANTITY MOVED", "300 containers", "75 containers",
+                   "Other unit (Koksan guns): base width; see popups/notes"):
+        assert needle in text, needle
 
 
 def test_svg_escapes_markup_from_sources(rendered):
