@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -32,6 +33,7 @@ __all__ = [
     "load_land",
     "country_codes_at",
     "country_at",
+    "credit_natural_earth",
 ]
 
 NATURAL_EARTH_ATTRIBUTION = "Made with Natural Earth (public domain), naturalearthdata.com"
@@ -173,3 +175,15 @@ def country_codes_at(
 def country_at(lat: float, lon: float) -> str:
     """Return the ISO2 code of the country at one point (``""`` at sea), using the shipped shapes."""
     return str(country_codes_at(load_countries(), np.array([lon]), np.array([lat]))[0])
+
+
+def credit_natural_earth(lines: Iterable[str]) -> tuple[str, ...]:
+    """Return attribution lines, without repeats, crediting Natural Earth once.
+
+    Natural Earth's line is added unless one of the lines already carries it (a network that
+    was checked against Natural Earth land credits it in its own line).
+    """
+    unique = tuple(dict.fromkeys(line for line in lines if line))
+    if any(NATURAL_EARTH_ATTRIBUTION in line for line in unique):
+        return unique
+    return (*unique, NATURAL_EARTH_ATTRIBUTION)

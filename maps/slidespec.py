@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.countries import NATURAL_EARTH_ATTRIBUTION
+from geo.countries import credit_natural_earth
 from geo.model import Scenario, Source
 from maps.style import (
     CONFIDENCE_STYLES,
@@ -271,8 +271,7 @@ def _sources(scenario: Scenario, ids: Iterable[str]) -> tuple[tuple[str, ...], t
 
 
 def _attributions(lines: Iterable[object]) -> tuple[str, ...]:
-    clean = [str(v) for v in lines if not _missing(v) and str(v)]
-    return tuple(dict.fromkeys([*clean, NATURAL_EARTH_ATTRIBUTION]))
+    return credit_natural_earth(str(v) for v in lines if not _missing(v) and str(v))
 
 
 def _extent(routes: Iterable[RouteLine], places: Iterable[PlaceMark]) -> np.ndarray:

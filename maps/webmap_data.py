@@ -20,7 +20,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.countries import NATURAL_EARTH_ATTRIBUTION
+from geo.countries import credit_natural_earth
 from geo.model import Scenario, Source
 from maps.export import FeatureRecord, feature_records, plain_value
 from maps.style import (
@@ -346,7 +346,7 @@ def _tile(tile: TileSource) -> dict[str, Any]:
 
 def _attributions(lines: Sequence[str]) -> list[str]:
     """Return the route set's licence lines plus the basemap's, without repeats."""
-    return list(dict.fromkeys([*lines, NATURAL_EARTH_ATTRIBUTION]))
+    return list(credit_natural_earth(lines))
 
 
 # --- formatting -----------------------------------------------------------------------------

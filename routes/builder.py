@@ -10,7 +10,7 @@ from typing import Any
 import geopandas as gpd
 from shapely.geometry import Point
 
-from geo.countries import NATURAL_EARTH_ATTRIBUTION
+from geo.countries import credit_natural_earth
 from geo.errors import UnroutableLegError
 from geo.gazetteer import GEONAMES_ATTRIBUTION, SEAROUTE_ATTRIBUTION
 from geo.model import Leg, Place, Scenario, Transfer
@@ -233,6 +233,4 @@ def _speed_findings(scenario: Scenario, transfer: Transfer, leg: Leg,
 def _attributions(scenario: Scenario, routed: list[RoutedLeg]) -> tuple[str, ...]:
     lines = [r.attribution for r in routed if r.attribution]
     lines += [_ORIGIN_ATTRIBUTION[p.origin] for p in scenario.places if p.origin in _ORIGIN_ATTRIBUTION]
-    if not any(NATURAL_EARTH_ATTRIBUTION in line for line in lines):
-        lines.append(NATURAL_EARTH_ATTRIBUTION)  # the basemap's, unless a network line names it
-    return tuple(dict.fromkeys(lines))
+    return credit_natural_earth(lines)

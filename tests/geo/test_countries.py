@@ -7,7 +7,13 @@ import pytest
 import shapely
 
 from geo import countries
-from geo.countries import country_at, country_codes_at, load_countries
+from geo.countries import (
+    NATURAL_EARTH_ATTRIBUTION,
+    country_at,
+    country_codes_at,
+    credit_natural_earth,
+    load_countries,
+)
 
 
 @pytest.mark.parametrize("lat, lon, code", [
@@ -43,3 +49,13 @@ def test_land_is_cached_and_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
         assert countries._read_land(cached[0]) is not None
     finally:
         countries.load_land.cache_clear()
+
+
+@pytest.mark.parametrize("lines, expected", [
+    (["Rail: OSM"], ("Rail: OSM", NATURAL_EARTH_ATTRIBUTION)),
+    (["Rail: OSM", "Rail: OSM", ""], ("Rail: OSM", NATURAL_EARTH_ATTRIBUTION)),
+    ([f"Sea lanes: marnet; land: {NATURAL_EARTH_ATTRIBUTION}"],
+     (f"Sea lanes: marnet; land: {NATURAL_EARTH_ATTRIBUTION}",)),
+])
+def test_natural_earth_is_credited_once(lines, expected):
+    assert credit_natural_earth(lines) == expected
