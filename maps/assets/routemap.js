@@ -10,6 +10,8 @@
   var SVG_NS = 'http://www.w3.org/2000/svg';
   var ARROW_SPACING_PX = 150;
   var PLAY_INTERVAL_MS = 1400;
+  var PICK_PX = 6;
+  var LEG_POPUP = { maxWidth: 380, minWidth: 260, className: 'rm-popup', autoPanPaddingTopLeft: [20, 60] };
 
   // --- small helpers -------------------------------------------------------------------------
 
@@ -230,11 +232,11 @@
       dashArray: leg.dash, lineCap: leg.dash ? 'butt' : 'round', lineJoin: 'round',
       className: 'rm-leg rm-mode-' + leg.mode });
     var layer = L.featureGroup([casing, line]);
-    var entry = { leg: leg, parts: parts, casing: casing, line: line, layer: layer,
-      arrows: L.layerGroup(), group: group, shown: false };
-    layer.bindPopup(function () {
-      return popupContent('Transfer leg', leg.title, leg.subtitle, leg.rows, leg.sources);
-    }, { maxWidth: 380, minWidth: 260, className: 'rm-popup', autoPanPaddingTopLeft: [20, 60] });
+    var entry = { leg: leg, order: this.data.legs.indexOf(leg), parts: parts, casing: casing,
+      line: line, layer: layer, arrows: L.layerGroup(), group: group, shown: false, popup: null };
+    // Not bindPopup: a click first looks for other legs under the pointer (shared tracks).
+    layer.on('click', function (e) { this.pick(entry, e.latlng, e.layerPoint); }, this);
+    layer.on('remove', function () { this.closePopupsOf(entry); }, this);
     layer.bindTooltip(hoverLabel(leg.title, leg.subtitle), { sticky: true, direction: 'top',
       offset: [0, -8], className: 'rm-tooltip', opacity: 1 });
     layer.on('mouseover', function () { this.highlight(leg.transfer, true); }, this);
@@ -242,6 +244,81 @@
     this.legs.push(entry);
     this.legById[leg.id] = entry;
     this.show(entry, true);
+  };
+
+  // --- clicking a leg: its popup, or a chooser where legs share a track -----------------------
+
+  RouteMap.prototype.legsNear = function (layerPoint) {
+    // Every leg on the map whose drawn line passes within PICK_PX of the point, in scenario order.
+    var map = this.map;
+    return this.legs.filter(function (entry) {
+      if (!map.hasLayer(entry.layer)) { return false; }
+      var reach = PICK_PX + entry.leg.weight / 2;
+      return entry.parts.some(function (latlngs) {
+        var pts = latlngs.map(function (ll) { return map.latLngToLayerPoint(ll); });
+        if (pts.length === 1) { return pts[0].distanceTo(layerPoint) <= reach; }
+        for (var i = 1; i < pts.length; i++) {
+          if (L.LineUtil.pointToSegmentDistance(layerPoint, pts[i - 1], pts[i]) <= reach) { return true; }
+        }
+        return false;
+      });
+    }).sort(function (a, b) { return a.order - b.order; });
+  };
+
+  RouteMap.prototype.pick = function (clicked, latlng, layerPoint) {
+    var near = this.legsNear(layerPoint);
+    if (near.indexOf(clicked) < 0) { near.unshift(clicked); }
+    if (near.length === 1) { this.openLeg(clicked, latlng); return; }
+    this.chooser = this.chooser || L.popup({ maxWidth: 320, minWidth: 220, className: 'rm-popup rm-chooser-popup' });
+    this.chooser.setLatLng(latlng).setContent(this.chooserContent(near, latlng)).openOn(this.map);
+  };
+
+  RouteMap.prototype.chooserContent = function (entries, latlng) {
+    var self = this;
+    var styles = this.data.styles;
+    var box = el('div', 'rm-chooser');
+    box.appendChild(el('div', 'rm-pop-kicker', entries.length + ' routes here: choose one'));
+    var list = el('ul', 'rm-chooser-list');
+    entries.forEach(function (entry) {
+      var leg = entry.leg;
+      var mode = styles.modes[leg.mode];
+      var conf = styles.confidences[leg.confidence];
+      var button = el('button', 'rm-chooser-item');
+      button.type = 'button';
+      button.appendChild(lineSample(leg.color, Math.min(leg.weight, 5), conf ? conf.dash : null));
+      var text = el('span', 'rm-chooser-text');
+      text.appendChild(el('strong', 'rm-chooser-title', leg.title));
+      text.appendChild(el('span', 'rm-chooser-meta', [mode ? mode.label : leg.mode,
+        conf ? conf.label : leg.confidence].join(' \u00b7 ')));
+      text.appendChild(el('span', 'rm-chooser-sub', leg.subtitle));
+      button.appendChild(text);
+      button.addEventListener('mouseenter', function () { self.highlight(leg.transfer, true); });
+      button.addEventListener('mouseleave', function () { self.highlight(leg.transfer, false); });
+      button.addEventListener('click', function () {
+        self.highlight(leg.transfer, false);
+        self.openLeg(entry, latlng);
+      });
+      var item = el('li');
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    return box;
+  };
+
+  RouteMap.prototype.openLeg = function (entry, latlng) {
+    var leg = entry.leg;
+    entry.popup = entry.popup || L.popup(LEG_POPUP).setContent(function () {
+      return popupContent('Transfer leg', leg.title, leg.subtitle, leg.rows, leg.sources);
+    });
+    entry.popup.setLatLng(latlng).openOn(this.map);
+  };
+
+  RouteMap.prototype.closePopupsOf = function (entry) {
+    // A hidden leg takes its popup, and any chooser that might list it, off the map.
+    [entry.popup, this.chooser].forEach(function (popup) {
+      if (popup && popup.isOpen()) { popup.close(); }
+    });
   };
 
   RouteMap.prototype.show = function (entry, visible) {

@@ -7,12 +7,14 @@ Chromium (``/usr/bin/chromium``) or playwright these tests skip, unless
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from maps.html import render_html
@@ -27,6 +29,7 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 850}
 SHOWCASE = Path("/tmp/routemap-map.png")
+CHOOSER_SHOT = Path("/tmp/routemap-chooser.png")
 LOCAL = ("file:", "data:", "blob:")
 
 # The point halfway along a drawn path, in page pixels.
@@ -247,6 +250,86 @@ def test_hostile_scenario_renders_literally_and_runs_nothing(browser, hostile_ro
             "Array.from(document.scripts).filter(s => s.type !== 'application/json'"
             " && s.textContent.includes('__pwned')).length")
         assert injected == 0
+        assert opened.dialogs == [] and opened.errors == [] and opened.blocked == []
+    finally:
+        opened.context.close()
+
+
+def _shared_track(routeset: RouteSet, label: str) -> RouteSet:
+    """Return ``routeset`` with a second transfer, ``twin``, drawn on the rail leg's exact line.
+
+    The twin is reported, cites RUSI (the rail leg cites the White House) and is labelled
+    ``label``, so a test can tell which leg's popup opened.
+    """
+    scenario = routeset.scenario
+    first = scenario.transfers[0]
+    rusi = next(s for s in scenario.sources if s.publisher == "RUSI")
+    twin = dataclasses.replace(first, id="twin", label=label, confidence="reported",
+                               sources=(rusi.id,))
+    legs = routeset.legs
+    rail = legs[legs["mode"] == "rail"].copy()
+    rail["feature_id"] = "leg:twin:0"
+    rail["transfer_id"] = "twin"
+    rail["transfer_label"] = label
+    rail["leg_index"] = 0
+    rail["confidence"] = "reported"
+    rail["sources"] = [[rusi.id]]
+    rail["citations"] = [[rusi.citation()]]
+    return dataclasses.replace(
+        routeset, legs=pd.concat([legs, rail], ignore_index=True),
+        scenario=dataclasses.replace(scenario, transfers=(*scenario.transfers, twin)))
+
+
+def _click_shared_line(page) -> object:
+    x, y = page.evaluate(MIDPOINT_JS, "path.rm-mode-rail")
+    page.mouse.click(x, y)
+    chooser = page.locator(".leaflet-popup .rm-chooser")
+    chooser.wait_for()
+    return chooser
+
+
+def test_clicking_a_shared_track_offers_every_leg_on_it(browser, sample_routeset, tmp_path):
+    opened = _open(browser, _shared_track(sample_routeset, "Shells by rail, second report"),
+                   tmp_path)
+    page = opened.page
+    try:
+        chooser = _click_shared_line(page)
+        items = chooser.locator(".rm-chooser-item")
+        assert items.all_inner_texts() == [
+            "Containers by sea to Dunai, then rail\nRail \u00b7 Confirmed\n"
+            "Dunai naval port \u2192 Tikhoretsk ammunition depot",
+            "Shells by rail, second report\nRail \u00b7 Reported\n"
+            "Dunai naval port \u2192 Tikhoretsk ammunition depot",
+        ]
+        page.wait_for_function(
+            "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+        page.screenshot(path=str(CHOOSER_SHOT))
+        items.nth(1).click()
+        popup = page.locator(".leaflet-popup .rm-pop")
+        popup.wait_for()
+        page.locator(".rm-chooser").wait_for(state="detached")
+        assert popup.locator(".rm-pop-title").inner_text() == "Shells by rail, second report"
+        link = popup.locator("a.rm-source-title")
+        assert link.get_attribute("href") == "https://rusi.org/explore-our-research"
+        assert "Reported" in popup.inner_text()
+        page.mouse.move(5, 420)
+        x, y = page.evaluate(MIDPOINT_JS, "path.rm-mode-rail")
+        page.mouse.move(x, y)
+        page.wait_for_selector("path.rm-highlight")
+        assert opened.errors == [] and opened.blocked == []
+    finally:
+        opened.context.close()
+
+
+def test_the_chooser_shows_a_hostile_title_as_text(browser, sample_routeset, tmp_path):
+    title = "<img src=x onerror=\"window.__pwned = 'chooser'\">"
+    opened = _open(browser, _shared_track(sample_routeset, title), tmp_path)
+    page = opened.page
+    try:
+        chooser = _click_shared_line(page)
+        assert chooser.locator(".rm-chooser-title").all_inner_texts()[1] == title
+        assert page.locator(".leaflet-popup img").count() == 0
+        assert page.evaluate("window.__pwned") is None
         assert opened.dialogs == [] and opened.errors == [] and opened.blocked == []
     finally:
         opened.context.close()
