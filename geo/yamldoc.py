@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from geo.errors import Problem
+from geo.yamldepth import first_too_deep_line
 
 __all__ = ["YNode", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "read_bytes", "read_yaml", "parse_yaml",
            "shorten"]
@@ -136,6 +137,10 @@ def read_yaml(path: Path, *, display: str | None = None) -> tuple[YNode | None, 
 def parse_yaml(data: bytes, name: str) -> tuple[YNode | None, list[Problem]]:
     """Parse YAML bytes (UTF-8, optional BOM) into a YNode tree.
 
+    The loader's own limits (size, nesting, values, alias expansion) are checked before or
+    instead of the parser's, and every parser error becomes one of this module's messages, so
+    what the user reads does not change with the YAML library's version.
+
     Returns
     -------
     tuple
@@ -144,13 +149,16 @@ def parse_yaml(data: bytes, name: str) -> tuple[YNode | None, list[Problem]]:
     text, problem = _decode(data, name)
     if text is None:
         return None, [problem]
+    deep_line = first_too_deep_line(text, MAX_DEPTH)
+    if deep_line is not None:
+        return None, [_too_deep(name, deep_line)]
     try:
         problem = _prescan(text, name)
         root = None if problem else yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         return None, [_syntax_problem(exc, text, name)]
     except RecursionError:
-        return None, [Problem(name, None, "", f"YAML nesting deeper than {MAX_DEPTH} levels")]
+        return None, [_too_deep(name, None)]
     if problem is not None:
         return None, [problem]
     if root is None:
@@ -161,6 +169,10 @@ def parse_yaml(data: bytes, name: str) -> tuple[YNode | None, list[Problem]]:
     except _TooBig as exc:
         return None, [Problem(name, exc.line, "", str(exc))]
     return node, problems
+
+
+def _too_deep(name: str, line: int | None) -> Problem:
+    return Problem(name, line, "", f"YAML nesting deeper than {MAX_DEPTH} levels")
 
 
 def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
@@ -198,21 +210,69 @@ def _prescan(text: str, name: str) -> Problem | None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                return Problem(name, line, "", f"YAML nesting deeper than {MAX_DEPTH} levels")
+                return _too_deep(name, line)
     return None
 
 
+# The parser's problems, by the words libyaml and PyYAML open them with, as this tool says them.
+# Longer openings first where one begins another; anything not listed gets _UNREADABLE.
+_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("mapping values are not allowed", "a ': ' inside a plain value; put the value in quotes"),
+    ("block sequence entries are not allowed", "a '- ' list item where a plain value is expected"),
+    ("found a tab character", "a tab in the indentation; indent with spaces"),
+    ("found character '\\t'", "a tab in the indentation; indent with spaces"),
+    ("found character", "a value starts with a character reserved by YAML; put the value in quotes"),
+    ("did not find expected ',' or ']'", "a '[' list is not closed by ']' (or an item lacks its ',')"),
+    ("did not find expected ',' or '}'", "a '{' mapping is not closed by '}' (or an entry lacks its ',')"),
+    ("did not find expected key", "this line is not a 'key: value' at the indentation of its mapping"),
+    ("did not find expected '-' indicator", "this line is not a '- item' at the indentation of its list"),
+    ("did not find expected node content", "a value is missing, or starts with a character that cannot "
+                                           "begin one"),
+    ("could not find expected ':'", "a key without its ':'"),
+    ("found unexpected end of stream", "the file ends before {inside} is closed"),
+    ("found unexpected ':'", "a ':' where no key can stand; put the value in quotes"),
+    ("found unexpected document indicator", "'---' or '...' inside a value"),
+    ("found invalid unicode character escape code", "an invalid \\u or \\x escape in a double-quoted "
+                                                    "string"),
+    ("found unknown escape character", "an unknown backslash escape in a double-quoted string; write "
+                                       "'\\\\' for a backslash, or use single quotes"),
+    ("found undefined tag handle", "a YAML tag this file does not define"),
+    ("exceeded maximum nesting depth", ""),  # the parser's own depth limit: reported as ours
+    ("found incompatible yaml document", "a YAML version this tool does not read"),
+    ("did not find expected comment or line break", "text after the end of a value on the same line"),
+    ("did not find expected whitespace", "a ':' or '-' must be followed by a space"),
+)
+_UNREADABLE = "this line cannot be read as YAML"
+# What the parser was reading when it stopped, in this tool's words.
+_CONTEXTS: tuple[tuple[str, str], ...] = (
+    ("flow sequence", "the '[' list"),
+    ("flow mapping", "the '{' mapping"),
+    ("block mapping", "the mapping"),
+    ("block collection", "the list"),
+    ("quoted scalar", "the quoted string"),
+    ("plain scalar", "the value"),
+    ("block scalar", "the '|' or '>' text"),
+    ("simple key", "the key"),
+    ("anchor", "the anchor"),
+    ("alias", "the alias"),
+    ("tag", "the tag"),
+)
+
+
 def _syntax_problem(exc: yaml.YAMLError, text: str, name: str) -> Problem:
-    """Turn a PyYAML error into one located, one-line problem."""
+    """Turn any PyYAML error into one located, one-line problem in this tool's words."""
     if isinstance(exc, yaml.reader.ReaderError):
         line = text[: exc.position].count("\n") + 1
         char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
         return Problem(name, line, "", f"character U+{char:04X} is not allowed in YAML text "
-                                       f"({exc.reason}); write it as an escape in a double-quoted string")
+                                       "(control characters are not allowed); write it as an escape "
+                                       "in a double-quoted string")
     if not isinstance(exc, yaml.MarkedYAMLError):
-        return Problem(name, None, "", f"YAML error: {shorten(str(exc), 200)}")
+        return Problem(name, None, "", f"YAML syntax error: {_UNREADABLE}")
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
+    if _lookup(_PROBLEMS, exc.problem or "") == "":
+        return _too_deep(name, line)
     return Problem(name, line, "", "YAML syntax error: " + _syntax_message(exc, text))
 
 
@@ -225,12 +285,22 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     if context.startswith("found duplicate anchor"):
         first = exc.context_mark.line + 1 if exc.context_mark else "?"
         return f"anchor '{_token_at(text, exc.problem_mark)}' is defined twice (first at line {first})"
-    if not problem:
-        return context or "unreadable YAML"
-    start = exc.context_mark
-    if context and start is not None and exc.problem_mark is not None and start.line != exc.problem_mark.line:
-        return f"{problem} ({context} that starts at line {start.line + 1})"
-    return problem
+    start, stop = exc.context_mark, exc.problem_mark
+    if stop is not None and text[stop.index: stop.index + 1] == "\t":
+        return "a tab in the indentation; indent with spaces"
+    said = _lookup(_PROBLEMS, problem) or _UNREADABLE
+    inside = _lookup(_CONTEXTS, context)
+    if "{inside}" in said:
+        said, inside = said.format(inside=inside or "the value"), inside and "it"
+    if inside and start is not None and stop is not None and start.line != stop.line:
+        return f"{said} ({inside} starts at line {start.line + 1})"
+    return said
+
+
+def _lookup(table: tuple[tuple[str, str], ...], words: str) -> str | None:
+    """Return the message of the first entry whose key ``words`` contains (case ignored)."""
+    words = words.lower()
+    return next((said for key, said in table if key in words), None)
 
 
 def _token_at(text: str, mark: yaml.Mark | None) -> str:

@@ -203,7 +203,7 @@ BROKEN = [
     ("sources:\n  - id: wh", "sources:\n  - id: wh\n  - id: wh", ["error: s.yaml:5: sources[0].title: missing required key",
                                                            "error: s.yaml:5: sources[0].publisher: missing required key"]),
     ("as_of: 2025-06-01", "as_of: 2025-06-01\nas_of: 2025-06-02", ["error: s.yaml:4: duplicate key 'as_of' (first at line 3)"]),
-    ("as_of: 2025-06-01", "as_of: [2025-06-01", ["error: s.yaml:4: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence that starts at line 3)"]),
+    ("as_of: 2025-06-01", "as_of: [2025-06-01", ["error: s.yaml:4: YAML syntax error: a '[' list is not closed by ']' (or an item lacks its ',') (the '[' list starts at line 3)"]),
 ]
 
 
