@@ -16,12 +16,17 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from geo.countries import country_at
+from typing import TYPE_CHECKING
+
 from geo.errors import PlaceError, RouteMapError
-from geo.gazetteer import load_gazetteer, point_place
-from geo.model import MODES, Leg, Scenario, Source, Transfer
-from geo.scenario import bundled_scenario_path, load_scenario
-from maps.output import DEFAULT_FORMATS, FORMATS, RenderOptions, parse_formats, write
+from geo.model import MODES, Leg, Place, Scenario, Source, Transfer
+from maps.output import DEFAULT_FORMATS, FORMATS, RenderOptions, parse_formats
+
+if TYPE_CHECKING:
+    from routes.routeset import RouteSet
+
+# Each command imports what it needs when it runs, so that ``--help``, ``places`` and ``check``
+# never load the drawing libraries (matplotlib, folium, python-pptx).
 
 __all__ = ["main", "make_parser"]
 
@@ -185,6 +190,8 @@ def _say(args: argparse.Namespace, text: str) -> None:
 
 
 def _scenario(args: argparse.Namespace) -> tuple[Scenario, str]:
+    from geo.scenario import bundled_scenario_path, load_scenario
+
     if args.scenario is None:
         path = bundled_scenario_path()
         return load_scenario(path), f"(bundled) {path.name}"
@@ -201,7 +208,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {"rail": network_from_osm_xml(args.rail_network, mode="rail")}
 
 
-def _route_all(args: argparse.Namespace, scenario: Scenario):
+def _route_all(args: argparse.Namespace, scenario: Scenario) -> RouteSet:
     from routes.builder import build, default_routers
 
     start = time.monotonic()
@@ -248,7 +255,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise _UsageError(f"--dpi {args.dpi} is out of range (30 to 1200)")
     options = RenderOptions(formats=formats, size=_size(args.size), dpi=args.dpi,
                             workers=_workers())
-    from maps.output import check_out_dir
+    from maps.output import check_out_dir, write
 
     check_out_dir(args.out)
     scenario, label = _scenario(args)
@@ -259,7 +266,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _resolve(ref: str):
+def _resolve(ref: str) -> Place:
+    from geo.countries import country_at
+    from geo.gazetteer import load_gazetteer, point_place
+
     parts = ref.split(",")
     if len(parts) == 2:
         try:
@@ -339,6 +349,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_places(args: argparse.Namespace) -> int:
+    from geo.gazetteer import load_gazetteer
+
     gazetteer = load_gazetteer()
     results = gazetteer.search(args.query, limit=args.limit)
     if not results:

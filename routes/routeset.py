@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
+if TYPE_CHECKING:
+    import geopandas as gpd
 
-from geo.model import Scenario
+    from geo.model import Scenario
 
 __all__ = ["LegFinding", "RouteSet"]
 
