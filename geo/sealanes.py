@@ -15,7 +15,7 @@ from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
 from geo.countries import NATURAL_EARTH_ATTRIBUTION, load_land
-from geo.errors import NetworkDataError, UnroutableLegError
+from geo.errors import NetworkDataError, UnroutableLegError, library_detail
 
 __all__ = [
     "PASSAGES",
@@ -194,8 +194,29 @@ def read_marnet() -> tuple[dict, dict]:
     try:
         module = importlib.import_module(_MARNET_MODULE)
         return dict(module.node_list), dict(module.edge_list)
-    except (ModuleNotFoundError, AttributeError) as exc:
-        raise NetworkDataError(f"searoute's marnet is missing: {exc}") from exc
+    except (ImportError, AttributeError, TypeError, ValueError) as exc:
+        raise _searoute_broken(f"its lane network ({_MARNET_MODULE}) is missing or has changed",
+                               exc) from exc
+
+
+def _searoute_version() -> str:
+    """Return the installed searoute's version, for the network's name and attribution.
+
+    Raises
+    ------
+    NetworkDataError
+        If searoute has no installed package metadata.
+    """
+    try:
+        return metadata.version("searoute")
+    except metadata.PackageNotFoundError as exc:
+        raise _searoute_broken("its package metadata is missing", exc) from exc
+
+
+def _searoute_broken(what: str, exc: BaseException) -> NetworkDataError:
+    return NetworkDataError(
+        f"cannot read the sea lanes shipped with searoute: {what}; reinstall searoute, at the "
+        f"version routemap was tested with" + library_detail("searoute", exc))
 
 
 def build_lane_data(nodes: Mapping, adjacency: Mapping) -> LaneData:
@@ -260,7 +281,7 @@ def build_sea_network(
 def load_sea_network() -> SeaNetwork:
     """Return the shipped sea network: searoute's marnet and Natural Earth 10m land (cached)."""
     nodes, adjacency = read_marnet()
-    version = metadata.version("searoute")
+    version = _searoute_version()
     network = build_sea_network(
         nodes,
         adjacency,

@@ -9,10 +9,12 @@ import zipfile
 from collections.abc import Mapping, Sequence
 
 from pptx import Presentation
+from pptx.exc import PythonPptxError
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Pt
 
+from geo.errors import RenderError, library_detail
 from maps.slide import compose_slides, figure_bytes, slide_specs
 from maps.slidespec import SlideSpec
 from maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES
@@ -173,6 +175,24 @@ def _slide_pngs(routeset: RouteSet, specs: Sequence[SlideSpec], *, size: tuple[i
     return {s.name: pngs[s.name] for s in specs}
 
 
+def _new_presentation() -> PresentationType:
+    """Return an empty deck on python-pptx's built-in template.
+
+    Raises
+    ------
+    RenderError
+        If the template cannot be opened.
+    """
+    try:
+        return Presentation()
+    except (PythonPptxError, OSError, KeyError, zipfile.BadZipFile) as exc:
+        raise RenderError(
+            "cannot make briefing.pptx: python-pptx cannot open its built-in template; "
+            "reinstall python-pptx, or leave pptx out of --formats"
+            + library_detail("python-pptx", exc)
+        ) from exc
+
+
 def render_deck(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
                 dpi: float = 150, slides: Mapping[str, bytes] | None = None) -> bytes:
     """Return the briefing deck as .pptx bytes.
@@ -202,10 +222,12 @@ def render_deck(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
     ------
     ValueError
         If a given image is not a PNG of ``size`` pixels.
+    RenderError
+        If python-pptx cannot open its built-in template (a damaged install).
     """
     specs = slide_specs(routeset, per_transfer=True)
+    prs = _new_presentation()
     pngs = _slide_pngs(routeset, specs, size=size, dpi=dpi, slides=slides)
-    prs = Presentation()
     prs.slide_width = _SLIDE_WIDTH
     prs.slide_height = Emu(int(_SLIDE_WIDTH * size[1] / size[0]))
     _title_slide(prs, routeset, specs[0])

@@ -12,7 +12,9 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import pyogrio.errors
 
+from geo.errors import RenderError, library_detail
 from maps.export import (
     WGS84,
     FeatureRecord,
@@ -51,6 +53,9 @@ _GEOMETRY_TYPES = {
 _INT_COLUMNS = frozenset({"leg_index", "leg_count", "position"})
 _FLOAT_COLUMNS = frozenset({"distance_km", "quantity_value", "lat", "lon", "uncertainty_km"})
 _EPOCH = "1970-01-01T00:00:00.000Z"
+#: What writing a GeoPackage may raise when GDAL, SQLite or the file system fail.
+_WRITE_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.Error,
+                 OSError)
 
 
 def _column(name: str, values: list[Any]) -> pd.Series:
@@ -139,17 +144,24 @@ def write_gpkg(
         Appended to each layer's description (``gpkg_contents.description``).
     timestamp : str
         ISO 8601 UTC timestamp, e.g. ``2025-06-01T00:00:00.000Z``.
+
+    Raises
+    ------
+    pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.Error, OSError
+        As GDAL, SQLite and the file system report them (the scratch file is removed first);
+        :func:`render_gpkg` turns them into routemap's own message.
     """
     scratch = path.with_name(f"{path.stem}.scratch.gpkg")
     scratch.unlink(missing_ok=True)
-    for name, frame in layers.items():
-        geometry_type = _GEOMETRY_TYPES.get(name) if isinstance(frame, gpd.GeoDataFrame) else None
-        pyogrio.write_dataframe(
-            frame, scratch, layer=name, driver="GPKG", geometry_type=geometry_type,
-            promote_to_multi=(geometry_type or "").startswith("Multi") or None,
-            layer_options={"DESCRIPTION": _description(name, title, attributions)},
-        )
     try:
+        for name, frame in layers.items():
+            geometry_type = (_GEOMETRY_TYPES.get(name) if isinstance(frame, gpd.GeoDataFrame)
+                             else None)
+            pyogrio.write_dataframe(
+                frame, scratch, layer=name, driver="GPKG", geometry_type=geometry_type,
+                promote_to_multi=(geometry_type or "").startswith("Multi") or None,
+                layer_options={"DESCRIPTION": _description(name, title, attributions)},
+            )
         _compact(scratch, path, timestamp)
     finally:
         scratch.unlink(missing_ok=True)
@@ -181,13 +193,36 @@ def render_gpkg(routeset: RouteSet) -> bytes:
     -------
     bytes
         The GeoPackage file (written to a temporary directory, then read back).
+
+    Raises
+    ------
+    RenderError
+        If GDAL, SQLite or the file system fail while the file is written in the temporary
+        folder (the message names the folder; the library's words follow as detail).
     """
     as_of = routeset.scenario.as_of
     timestamp = f"{as_of.isoformat()}T00:00:00.000Z" if as_of else _EPOCH
     layers = gpkg_layers(routeset)
-    with tempfile.TemporaryDirectory(prefix="routemap-gpkg-") as tmp:
-        path = Path(tmp) / "routes.gpkg"
-        write_gpkg(path, layers, title=routeset.scenario.title,
-                   attributions=routeset.attributions, timestamp=timestamp)
-        logger.debug("wrote GeoPackage with layers %s", ", ".join(layers))
-        return path.read_bytes()
+    try:
+        with tempfile.TemporaryDirectory(prefix="routemap-gpkg-") as tmp:
+            path = Path(tmp) / "routes.gpkg"
+            write_gpkg(path, layers, title=routeset.scenario.title,
+                       attributions=routeset.attributions, timestamp=timestamp)
+            logger.debug("wrote GeoPackage with layers %s", ", ".join(layers))
+            return path.read_bytes()
+    except _WRITE_ERRORS as exc:
+        raise RenderError(
+            f"cannot make routes.gpkg: writing it in the temporary folder "
+            f"'{tempfile.gettempdir()}' failed; check that the folder is writable and has free "
+            f"space (TMPDIR chooses another), or leave gpkg out of --formats"
+            + library_detail(_failed_library(exc), exc)
+        ) from exc
+
+
+def _failed_library(exc: BaseException) -> str:
+    """Name who reported a GeoPackage write failure, for the detail of the message."""
+    if isinstance(exc, sqlite3.Error):
+        return "SQLite"
+    if isinstance(exc, OSError):
+        return "the file system"
+    return "GDAL"

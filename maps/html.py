@@ -21,6 +21,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from geo.countries import load_countries
+from geo.errors import RenderError
 from maps.tiles import TILE_HOSTS
 from maps.vector_basemap import load_world_backdrop
 from maps.web_assets import WebAssets, load_web_assets
@@ -36,7 +37,8 @@ __all__ = [
 ]
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-_CHARSET_META = '<meta http-equiv="content-type" content="text/html; charset=UTF-8" />'
+_CHARSET_META = re.compile(r"<meta\b[^>]*\bcharset\b[^>]*>", re.IGNORECASE)
+_HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 
 
 class _OfflineMap(folium.Map):
@@ -193,7 +195,16 @@ def render_html(routeset: RouteSet) -> bytes:
 
 
 def with_security_policy(page: str) -> str:
-    """Return a rendered page with a content security policy naming its own inline scripts."""
+    """Return a rendered page with a content security policy naming its own inline scripts.
+
+    The policy goes right after the page's charset declaration, or, if the page has none,
+    opens the ``<head>`` together with one, so it does not depend on how folium writes it.
+
+    Raises
+    ------
+    RenderError
+        If the page has no ``<head>`` to hold the policy.
+    """
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
         for s in _INLINE_SCRIPT.findall(page)
@@ -206,7 +217,16 @@ def with_security_policy(page: str) -> str:
         "base-uri 'none'; form-action 'none'"
     )
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}" />'
-    if _CHARSET_META not in page:
-        raise ValueError("rendered page has no charset meta to anchor the security policy")
-    page = page.replace(_CHARSET_META, f"{_CHARSET_META}\n    {meta}", 1)
+    head = _HEAD.search(page)
+    if head is None:
+        raise RenderError(
+            "cannot make map.html: the page folium rendered has no <head> to hold its content "
+            "security policy; install the folium version routemap was tested with, or leave "
+            "html out of --formats")
+    charset = _CHARSET_META.search(page, head.end())
+    if charset is None:
+        at, meta = head.end(), f'<meta charset="UTF-8" />\n    {meta}'
+    else:
+        at = charset.end()
+    page = f"{page[:at]}\n    {meta}{page[at:]}"
     return page.replace("<html>", '<html lang="en">', 1)

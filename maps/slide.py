@@ -10,6 +10,7 @@ import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 
 import matplotlib
@@ -22,6 +23,7 @@ from matplotlib.patches import FancyBboxPatch, Polygon
 from pyproj import Geod
 
 from geo.countries import country_codes_at, load_countries
+from geo.errors import RenderError, library_detail
 from maps.basemap import country_label_points, load_basemap, load_rail_context
 from maps.detail import (
     bounding_box,
@@ -1024,26 +1026,35 @@ def compose_slides(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
     """Draw the overview and (optionally) one slide per transfer; keys are output stems."""
     specs = slide_specs(routeset, per_transfer=per_transfer)
     texts = _all_texts(specs)
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_rc()):
         return {s.name: compose_slide(s, size=size, dpi=dpi, texts=texts) for s in specs}
 
 
-_RC = {
-    "font.family": list(font_chain()),
-    "svg.fonttype": "none",
-    "svg.hashsalt": "routemap",
-    "pdf.fonttype": 42,
-    "path.simplify": True,
-}
+def _rc(fonts: Sequence[str] | None = None) -> dict[str, object]:
+    """Return the matplotlib settings every slide is drawn and saved with.
+
+    ``fonts`` is the font fallback chain (default :func:`maps.fonts.font_chain`); worker
+    processes are handed the parent's, so that they do not look the fonts up again.
+    """
+    return {
+        "font.family": list(font_chain() if fonts is None else fonts),
+        "svg.fonttype": "none",
+        "svg.hashsalt": "routemap",
+        "pdf.fonttype": 42,
+        "path.simplify": True,
+    }
 
 
-def figure_bytes(figure: Figure, fmt: str) -> bytes:
-    """Return a figure saved as PNG, SVG or PDF, byte-identical for identical figures."""
+def figure_bytes(figure: Figure, fmt: str, *, fonts: Sequence[str] | None = None) -> bytes:
+    """Return a figure saved as PNG, SVG or PDF, byte-identical for identical figures.
+
+    ``fonts`` is the font chain to save with (default :func:`maps.fonts.font_chain`).
+    """
     metadata = {"png": {"Software": "routemap"}, "svg": {"Date": None, "Creator": "routemap"},
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": "routemap",
                         "Producer": "routemap"}}[fmt]
     buf = io.BytesIO()
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_rc(fonts)):
         figure.savefig(buf, format=fmt, dpi=figure.dpi, metadata=metadata,
                        facecolor=figure.get_facecolor())
     return _round_svg_paths(buf.getvalue()) if fmt == "svg" else buf.getvalue()
@@ -1100,21 +1111,35 @@ def render_slides(routeset: RouteSet, *, formats: Sequence[str] = FORMATS,
     ------
     ValueError
         If a format is unknown.
+    RenderError
+        If a font cannot be read, or a worker process dies (killed, or out of memory).
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown slide format(s) {unknown}; expected some of {FORMATS}")
     specs = slide_specs(routeset, per_transfer=per_transfer)
     texts = _all_texts(specs)
-    jobs = [_SlideJob(spec, size, dpi, texts, tuple(formats)) for spec in specs]
+    jobs = [_SlideJob(spec, size, dpi, texts, tuple(formats), font_chain()) for spec in specs]
     workers = min(workers, len(jobs))
     if workers <= 1:
         results = [_render_job(job) for job in jobs]
     else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = list(pool.map(_render_job, jobs))
+        results = _render_in_workers(jobs, workers)
     return {name: data for result in results for name, data in result.items()}
+
+
+def _render_in_workers(jobs: list[_SlideJob], workers: int) -> list[dict[str, bytes]]:
+    """Draw the slides in ``workers`` spawned processes, in job order."""
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_render_job, jobs))
+    except BrokenProcessPool as exc:
+        raise RenderError(
+            f"cannot draw the slides: one of the {workers} processes drawing them stopped "
+            f"abruptly (killed, or out of memory); draw them in one process "
+            f"(ROUTEMAP_WORKERS=1 for routemap build)" + library_detail("concurrent.futures", exc)
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -1126,10 +1151,12 @@ class _SlideJob:
     dpi: float
     texts: dict[str, str]
     formats: tuple[str, ...]
+    fonts: tuple[str, ...]
 
 
 def _render_job(job: _SlideJob) -> dict[str, bytes]:
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_rc(job.fonts)):
         slide = compose_slide(job.spec, size=job.size, dpi=job.dpi, texts=job.texts)
-    return {f"{job.spec.name}.{fmt}": figure_bytes(slide.figure, fmt) for fmt in job.formats}
+    return {f"{job.spec.name}.{fmt}": figure_bytes(slide.figure, fmt, fonts=job.fonts)
+            for fmt in job.formats}
 

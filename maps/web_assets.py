@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 
+from geo.errors import RenderError, library_detail
+
 __all__ = ["WebAssets", "inline_css_images", "strip_source_map", "load_web_assets"]
 
 _LEAFLET_DIR = ("static", "js_lib_leaflet")
@@ -65,25 +67,49 @@ def _check_inlinable(text: str, tag: str) -> str:
     return text
 
 
+def _read_leaflet() -> tuple[str, str]:
+    """Return Leaflet's stylesheet (its images inlined) and script, from the installed package.
+
+    Raises
+    ------
+    RenderError
+        If the package or its files are missing or unreadable, or a file holds its own end tag.
+    """
+    try:
+        leaflet = resources.files("js_lib_leaflet").joinpath(*_LEAFLET_DIR)
+        images = {
+            f"images/{item.name}": item.read_bytes()
+            for item in leaflet.joinpath("images").iterdir()
+            if item.name.endswith(".png")
+        }
+        css = leaflet.joinpath("leaflet.css").read_text("utf-8")
+        js = leaflet.joinpath("leaflet.js").read_text("utf-8")
+    except (ImportError, OSError, UnicodeDecodeError) as exc:
+        raise RenderError(
+            "cannot make map.html: Leaflet's files cannot be read from the django-js-lib-leaflet "
+            "package; reinstall it, or leave html out of --formats"
+            + library_detail("importlib", exc)
+        ) from exc
+    for name, text, tag in (("leaflet.css", css, "style"), ("leaflet.js", js, "script")):
+        if f"</{tag}" in text.lower():
+            raise RenderError(
+                f"cannot make map.html: the installed Leaflet's {name} contains '</{tag}', so it "
+                f"cannot be inlined; install the django-js-lib-leaflet version routemap was "
+                f"tested with, or leave html out of --formats")
+    return inline_css_images(css, images), strip_source_map(js)
+
+
 @functools.lru_cache(maxsize=1)
 def load_web_assets() -> WebAssets:
-    """Return Leaflet's and routemap's stylesheets and scripts (read once per process)."""
-    leaflet = resources.files("js_lib_leaflet").joinpath(*_LEAFLET_DIR)
-    images = {
-        f"images/{item.name}": item.read_bytes()
-        for item in leaflet.joinpath("images").iterdir()
-        if item.name.endswith(".png")
-    }
+    """Return Leaflet's and routemap's stylesheets and scripts (read once per process).
+
+    Raises
+    ------
+    RenderError
+        If Leaflet's files are missing, or would end their inline element early.
+    """
+    leaflet_css, leaflet_js = _read_leaflet()
     ours = resources.files("maps").joinpath("assets")
-    styles = (
-        inline_css_images(leaflet.joinpath("leaflet.css").read_text("utf-8"), images),
-        ours.joinpath("routemap.css").read_text("utf-8"),
-    )
-    scripts = (
-        strip_source_map(leaflet.joinpath("leaflet.js").read_text("utf-8")),
-        ours.joinpath("routemap.js").read_text("utf-8"),
-    )
-    return WebAssets(
-        tuple(_check_inlinable(s, "style") for s in styles),
-        tuple(_check_inlinable(s, "script") for s in scripts),
-    )
+    css = _check_inlinable(ours.joinpath("routemap.css").read_text("utf-8"), "style")
+    js = _check_inlinable(ours.joinpath("routemap.js").read_text("utf-8"), "script")
+    return WebAssets((leaflet_css, css), (leaflet_js, js))

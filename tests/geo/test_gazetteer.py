@@ -90,3 +90,25 @@ def test_same_name_nearby_in_one_layer_is_one_place():
 def test_point_place_ids_are_stable():
     assert point_place(42.88, 132.34).id == "point-42-8800n-132-3400e"
     assert point_place(-33.5, -70.25).id == "point-33-5000s-70-2500w"
+
+
+@pytest.mark.parametrize(("content", "detail"), [
+    (None, None),  # the file is missing: FileNotFoundError, in the system's words
+    ('{"features": [{"properties": {"name": "Rajin"}, "geometry": {"coordinates": [130, 42]}}]}',
+     "'port'"),
+    ("<html>moved</html>", "Expecting value: line 1 column 1 (char 0)"),
+])
+def test_a_broken_searoute_port_list_is_our_error(tmp_path, monkeypatch, content, detail):
+    from geo import gazetteer
+    from geo.errors import NetworkDataError
+
+    path = tmp_path / "ports.geojson"
+    if content is not None:
+        path.write_text(content)
+    monkeypatch.setattr(gazetteer, "_ports_path", lambda: path)
+    with pytest.raises(NetworkDataError) as caught:
+        gazetteer._load_ports()
+    detail = detail or str(caught.value.__cause__)
+    assert str(caught.value) == (
+        "cannot read the UN/LOCODE port list shipped with searoute (data/ports.geojson); "
+        f"reinstall searoute, at the version routemap was tested with (from searoute: {detail})")

@@ -110,3 +110,52 @@ def test_shipped_network():
         assert credit in network.attribution
     tags = set(network.lanes.passage)
     assert {tag for group in PASSAGES.values() for tag in group} <= tags
+
+
+SEAROUTE_ADVICE = ("cannot read the sea lanes shipped with searoute: {what}; reinstall searoute, "
+                   "at the version routemap was tested with (from searoute: {detail})")
+
+
+@pytest.mark.parametrize(("module", "detail"), [
+    (ModuleNotFoundError("No module named 'searoute'"), "No module named 'searoute'"),
+    (ImportError("cannot import name 'Feature' from 'geojson'"),
+     "cannot import name 'Feature' from 'geojson'"),
+    (type("marnet_dict", (), {"node_list": {}}), None),  # AttributeError, in Python's words
+])
+def test_a_broken_searoute_is_our_error(monkeypatch, module, detail):
+    import importlib
+
+    from geo import sealanes
+    from geo.errors import NetworkDataError
+
+    real = importlib.import_module
+
+    def import_module(name, *args, **kwargs):
+        if name != "searoute.data.marnet_dict":
+            return real(name, *args, **kwargs)
+        if isinstance(module, BaseException):
+            raise module
+        return module
+
+    monkeypatch.setattr(sealanes.importlib, "import_module", import_module)
+    with pytest.raises(NetworkDataError) as caught:
+        sealanes.read_marnet()
+    what = "its lane network (searoute.data.marnet_dict) is missing or has changed"
+    detail = detail or str(caught.value.__cause__)
+    assert str(caught.value) == SEAROUTE_ADVICE.format(what=what, detail=detail)
+
+
+def test_searoute_without_metadata_is_our_error(monkeypatch):
+    from importlib import metadata
+
+    from geo import sealanes
+    from geo.errors import NetworkDataError
+
+    def version(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(sealanes.metadata, "version", version)
+    with pytest.raises(NetworkDataError) as caught:
+        sealanes._searoute_version()
+    assert str(caught.value) == SEAROUTE_ADVICE.format(
+        what="its package metadata is missing", detail=metadata.PackageNotFoundError("searoute"))

@@ -141,3 +141,21 @@ def test_callouts_on_no_transfer_slide_get_a_map_slide_of_their_own(routeset):
     notes_text = [_notes(s) for s in deck.slides]
     assert any(n.startswith("Reported events not tied to one transfer") and
                "1. About 300 containers at the pier" in n for n in notes_text)
+
+
+def test_a_damaged_python_pptx_is_our_error(routeset, monkeypatch):
+    from pptx.exc import PackageNotFoundError
+
+    from geo.errors import RenderError
+    from maps import deck as deck_module
+
+    def missing_template(*args, **kwargs):
+        raise PackageNotFoundError("Package not found at '/site-packages/pptx/templates/default.pptx'")
+
+    monkeypatch.setattr(deck_module, "Presentation", missing_template)
+    with pytest.raises(RenderError) as caught:
+        render_deck(routeset)
+    assert str(caught.value) == (
+        "cannot make briefing.pptx: python-pptx cannot open its built-in template; reinstall "
+        "python-pptx, or leave pptx out of --formats (from python-pptx: Package not found at "
+        "'/site-packages/pptx/templates/default.pptx')")

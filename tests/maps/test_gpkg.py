@@ -133,3 +133,93 @@ def test_gpkg_does_not_mutate_the_routeset(sample_routeset: RouteSet) -> None:
     before = sample_routeset.legs.copy(deep=True)
     render_gpkg(sample_routeset)
     assert_geodataframe_equal(sample_routeset.legs, before)
+
+
+GPKG_ADVICE = ("cannot make routes.gpkg: writing it in the temporary folder '{tmp}' failed; check "
+               "that the folder is writable and has free space (TMPDIR chooses another), or leave "
+               "gpkg out of --formats")
+
+
+def _raise(exc: BaseException):
+    def fail(*args, **kwargs):
+        raise exc
+    return fail
+
+
+@pytest.mark.parametrize(("target", "exc", "detail"), [
+    ("pyogrio.write_dataframe",
+     pyogrio.errors.DataSourceError("sqlite3_open(/t/x.gpkg) failed: unable to open database file"),
+     " (from GDAL: sqlite3_open(/t/x.gpkg) failed: unable to open database file)"),
+    ("pyogrio.write_dataframe", pyogrio.errors.FieldError("Error adding field 'note' to layer"),
+     " (from GDAL: Error adding field 'note' to layer)"),
+    ("pyogrio.write_dataframe", pyogrio.errors.DataLayerError(""), " (from GDAL: DataLayerError)"),
+    ("maps.gpkg._compact", sqlite3.OperationalError("database or disk is full"),
+     " (from SQLite: database or disk is full)"),
+    ("tempfile.TemporaryDirectory",
+     FileNotFoundError(2, "No usable temporary directory found in ['/tmp']"),
+     " (from the file system: [Errno 2] No usable temporary directory found in ['/tmp'])"),
+])
+def test_gpkg_library_failures_say_what_to_do(
+    sample_routeset: RouteSet, monkeypatch, target: str, exc: BaseException, detail: str
+) -> None:
+    import tempfile
+
+    from geo.errors import RenderError
+
+    monkeypatch.setattr(target, _raise(exc))
+    with pytest.raises(RenderError) as caught:
+        render_gpkg(sample_routeset)
+    assert str(caught.value) == GPKG_ADVICE.format(tmp=tempfile.gettempdir()) + detail
+    assert caught.value.__cause__ is exc
+
+
+def test_gpkg_failure_leaves_no_scratch_file(
+    sample_routeset: RouteSet, tmp_path: Path, monkeypatch
+) -> None:
+    from maps.gpkg import gpkg_layers, write_gpkg
+
+    real = pyogrio.write_dataframe
+    calls = []
+
+    def second_layer_fails(frame, path, **kwargs):
+        calls.append(kwargs["layer"])
+        if len(calls) == 2:
+            raise pyogrio.errors.DataLayerError("disk I/O error")
+        return real(frame, path, **kwargs)
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", second_layer_fails)
+    with pytest.raises(pyogrio.errors.DataLayerError):
+        write_gpkg(tmp_path / "routes.gpkg", gpkg_layers(sample_routeset), title="T")
+    assert list(tmp_path.iterdir()) == []
+
+
+FLIGHT = """\
+version: 1
+title: One flight
+sources:
+  - {id: src, title: A report, publisher: A publisher}
+transfers:
+  - id: flight
+    label: Cargo flight
+    confidence: reported
+    sources: [src]
+    legs:
+      - {mode: air, from: {lat: 39.22, lon: 125.67}, to: {lat: 43.40, lon: 132.15}}
+"""
+
+
+def test_build_shows_a_gdal_failure_as_one_line_and_exit_2(tmp_path, monkeypatch, capsys) -> None:
+    import tempfile
+
+    from maps.cli import main
+
+    scenario, out = tmp_path / "flight.yaml", tmp_path / "out"
+    scenario.write_text(FLIGHT)
+    failure = pyogrio.errors.DataSourceError("sqlite3_open(x) failed: disk I/O error")
+    monkeypatch.setattr(pyogrio, "write_dataframe", _raise(failure))
+    assert main(["build", str(scenario), "--out", str(out), "--formats", "geojson,gpkg",
+                 "--quiet"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: " + GPKG_ADVICE.format(tmp=tempfile.gettempdir())
+        + " (from GDAL: sqlite3_open(x) failed: disk I/O error)"]
+    assert not out.exists() or list(out.iterdir()) == []

@@ -454,3 +454,82 @@ def test_bundled_scenario_map_is_self_contained_and_under_2_mb():
     data = _data(out.decode("utf-8"))
     assert len(data["legs"]) == len(routeset.legs)
     assert len(data["timeline"]) > 1
+
+
+# --- what the page relies on from folium and Leaflet -------------------------------------------
+
+
+def test_security_policy_does_not_need_folium_s_charset_line():
+    page = "<!DOCTYPE html>\n<html>\n<head><script>draw();</script></head><body></body></html>"
+    digest = base64.b64encode(hashlib.sha256(b"draw();").digest()).decode()
+    out = web.with_security_policy(page)
+    assert out.startswith('<!DOCTYPE html>\n<html lang="en">\n<head>\n    <meta charset="UTF-8" />'
+                          '\n    <meta http-equiv="Content-Security-Policy" content="default-src')
+    assert f"script-src 'sha256-{digest}';" in out
+    assert out.index("Content-Security-Policy") < out.index("<script>")
+
+
+def test_page_without_a_head_is_our_error():
+    from geo.errors import RenderError
+
+    with pytest.raises(RenderError) as caught:
+        web.with_security_policy("<html><body><script>draw();</script></body></html>")
+    assert str(caught.value) == (
+        "cannot make map.html: the page folium rendered has no <head> to hold its content "
+        "security policy; install the folium version routemap was tested with, or leave html out "
+        "of --formats")
+
+
+@pytest.fixture()
+def fresh_web_assets():
+    """Forget the assets read so far, before and after the test (it fakes the package)."""
+    load_web_assets.cache_clear()
+    yield
+    load_web_assets.cache_clear()
+
+
+def _fake_leaflet(root, script: str):
+    static = root / "static" / "js_lib_leaflet"
+    (static / "images").mkdir(parents=True)
+    (static / "leaflet.css").write_text(".leaflet-container{}")
+    (static / "leaflet.js").write_text(script)
+    return root
+
+
+@pytest.mark.parametrize(("package", "message"), [
+    (None, "cannot make map.html: Leaflet's files cannot be read from the django-js-lib-leaflet "
+           "package; reinstall it, or leave html out of --formats (from importlib: No module "
+           "named 'js_lib_leaflet')"),
+    ("missing-script", "cannot make map.html: Leaflet's files cannot be read from the "
+                       "django-js-lib-leaflet package; reinstall it, or leave html out of "
+                       "--formats (from importlib: [Errno 2] No such file or directory: "
+                       "'{root}/static/js_lib_leaflet/leaflet.js')"),
+    ("</script>", "cannot make map.html: the installed Leaflet's leaflet.js contains '</script', "
+                  "so it cannot be inlined; install the django-js-lib-leaflet version routemap "
+                  "was tested with, or leave html out of --formats"),
+])
+def test_leaflet_that_cannot_be_inlined_is_our_error(tmp_path, monkeypatch, fresh_web_assets,
+                                                     package, message):
+    from importlib import resources
+
+    from geo.errors import RenderError
+    from maps import web_assets
+
+    real = resources.files
+    root = tmp_path / "js_lib_leaflet"
+    if package is not None:
+        _fake_leaflet(root, f"var L = '{package}';")
+        if package == "missing-script":
+            (root / "static" / "js_lib_leaflet" / "leaflet.js").unlink()
+
+    def files(name):
+        if name != "js_lib_leaflet":
+            return real(name)
+        if package is None:
+            raise ModuleNotFoundError("No module named 'js_lib_leaflet'")
+        return root
+
+    monkeypatch.setattr(web_assets.resources, "files", files)
+    with pytest.raises(RenderError) as caught:
+        load_web_assets()
+    assert str(caught.value) == message.format(root=root)

@@ -419,3 +419,106 @@ def test_slides_drawn_in_worker_processes_are_the_same_bytes(sample_routeset):
     pooled = render_slides(sample_routeset, formats=("png", "svg"), size=(960, 540), dpi=72, workers=2)
     assert list(pooled) == list(alone)
     assert all(pooled[name] == alone[name] for name in alone)
+
+
+@pytest.fixture()
+def fresh_font_caches():
+    """Forget the fonts looked up so far, before and after the test (it fakes matplotlib)."""
+    from maps import fonts
+
+    caches = (fonts.font_chain, fonts._charmap, fonts._coverage)
+    for cache in caches:
+        cache.cache_clear()
+    yield
+    for cache in caches:
+        cache.cache_clear()
+
+
+def test_no_font_found_is_our_error(monkeypatch, fresh_font_caches):
+    import matplotlib
+    from matplotlib import font_manager
+
+    from geo.errors import RenderError
+    from maps import fonts
+
+    def not_found(prop, *args, **kwargs):
+        raise ValueError(f"Failed to find font {prop.get_family()[0]}:style=normal, and fallback "
+                         "to the default font was disabled")
+
+    monkeypatch.setattr(font_manager, "findfont", not_found)
+    assert fonts.font_chain() == ("DejaVu Sans",)
+    with pytest.raises(RenderError) as caught:
+        printable(["Rajin port"])
+    assert str(caught.value) == (
+        "cannot draw the slides: the font 'DejaVu Sans' cannot be found or read; reinstall "
+        "matplotlib, which ships it, or delete matplotlib's font cache "
+        f"({matplotlib.get_cachedir()}) so that it is rebuilt (from matplotlib: Failed to find "
+        "font DejaVu Sans:style=normal, and fallback to the default font was disabled)")
+
+
+def test_an_unreadable_font_is_left_out_with_a_warning(monkeypatch, tmp_path, caplog,
+                                                       fresh_font_caches):
+    import logging
+
+    import matplotlib
+    from matplotlib import font_manager, ft2font
+
+    from maps import fonts
+
+    broken = tmp_path / "NotoSans-Regular.ttf"
+    broken.write_bytes(b"not a font")
+    real_find, real_font = font_manager.findfont, ft2font.FT2Font
+
+    def find(prop, *args, **kwargs):
+        family = prop.get_family()[0]
+        if family == "Noto Sans":
+            return str(broken)
+        if family == "DejaVu Sans":
+            return real_find(prop, *args, **kwargs)
+        raise ValueError(f"Failed to find font {family}")
+
+    def open_font(path, *args, **kwargs):
+        if str(path) == str(broken):
+            raise RuntimeError("FT_Open_Face failed with error 0x55: invalid stream operation")
+        return real_font(path, *args, **kwargs)
+
+    monkeypatch.setattr(font_manager, "findfont", find)
+    monkeypatch.setattr(ft2font, "FT2Font", open_font)
+    with caplog.at_level(logging.WARNING, logger="maps.fonts"):
+        assert fonts.font_chain() == ("DejaVu Sans",)
+    assert caplog.messages == [
+        f"the font 'Noto Sans' ({broken}) cannot be read, so the slides are drawn without it; "
+        f"reinstall it, or delete matplotlib's font cache ({matplotlib.get_cachedir()}) so that "
+        "it is rebuilt (from matplotlib: FT_Open_Face failed with error 0x55: invalid stream "
+        "operation)"]
+    assert printable(["Хасан"]) == {"Хасан": "Хасан"}
+
+
+def test_a_worker_that_dies_is_our_error(sample_routeset, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from geo.errors import RenderError
+    from maps import slide
+
+    class DyingPool:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc_info):
+            return False
+
+        def map(self, func, jobs):
+            raise BrokenProcessPool("A process in the process pool was terminated abruptly "
+                                    "while the future was running or pending.")
+
+    monkeypatch.setattr(slide, "ProcessPoolExecutor", DyingPool)
+    with pytest.raises(RenderError) as caught:
+        render_slides(sample_routeset, formats=("png",), size=(320, 240), dpi=30, workers=2)
+    assert str(caught.value) == (
+        "cannot draw the slides: one of the 2 processes drawing them stopped abruptly (killed, "
+        "or out of memory); draw them in one process (ROUTEMAP_WORKERS=1 for routemap build) "
+        "(from concurrent.futures: A process in the process pool was terminated abruptly while "
+        "the future was running or pending.)")
