@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
-import tempfile
-from collections.abc import Callable, Sequence
+import re
+import secrets
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -163,16 +165,36 @@ def build_manifest(routeset: RouteSet, files: dict[str, bytes], *, scenario_labe
 def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
     """Write files into ``out_dir`` so that none is ever half-written.
 
-    Every file goes to a temporary name in its target folder first; only when all are staged
-    are they renamed into place, one ``os.replace`` each. On any failure (or an interrupt)
-    while staging, the staged files are removed and the folder's previous contents are
-    untouched. Nothing else in the folder is ever removed.
+    Every file goes to a staged name in its target folder first
+    (``.routemap-<name>.<8 hex digits>.tmp``); only when all are staged are they renamed into
+    place, one ``os.replace`` each. On any failure (or an interrupt) while staging, the staged
+    files are removed and the folder's previous contents are untouched.
+
+    A build killed outright (SIGKILL, a power cut) cannot remove its staged files, so each
+    write first removes files with staged names from ``out_dir`` and its direct subfolders.
+    It does so holding a lock on ``out_dir``, which every write holds until its last rename,
+    so the staged files of a build still writing there are never touched; where the folder
+    cannot be locked, nothing is removed. Nothing else in the folder is ever removed.
 
     Raises
     ------
     OutputError
         If the folder cannot be created or written, or an output name is taken by a folder.
     """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with _writer_lock(out_dir) as locked:
+            if locked:
+                _remove_leftovers(out_dir)
+            return _stage_and_replace(files, out_dir)
+    except OSError as exc:
+        if isinstance(exc, OutputError):
+            raise
+        raise OutputError(f"cannot write to '{out_dir}': {exc.strerror or exc}") from exc
+
+
+def _stage_and_replace(files: dict[str, bytes], out_dir: Path) -> list[Path]:
+    """Stage every file, then rename each into place; remove the staged files on any failure."""
     staged: list[tuple[Path, Path]] = []
     try:
         for name, data in files.items():
@@ -183,27 +205,124 @@ def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
             staged.append((_stage(target, data), target))
         for tmp, target in staged:
             os.replace(tmp, target)
-    except BaseException as exc:
+    except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
-            raise OutputError(f"cannot write to '{out_dir}': {exc.strerror or exc}") from exc
         raise
     return [target for _, target in staged]
 
 
+#: How routemap names a file it is writing: hidden, its own prefix, the output's name (cut to
+#: 100 characters, so that the name stays within file system limits), a random token.
+_STAGED_NAME = re.compile(r"\.routemap-.+\.[0-9a-f]{8}\.tmp")
+
+
+def _staged_path(target: Path) -> Path:
+    return target.parent / f".routemap-{target.name[:100]}.{secrets.token_hex(4)}.tmp"
+
+
 def _stage(target: Path, data: bytes) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    """Write ``data`` to a new staged file next to ``target`` and return its path."""
+    while True:
+        path = _staged_path(target)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        break
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(name, 0o644)
+        os.chmod(path, 0o644)
     except BaseException:
-        Path(name).unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
         raise
-    return Path(name)
+    return path
+
+
+@contextlib.contextmanager
+def _writer_lock(folder: Path) -> Iterator[bool]:
+    """Hold an exclusive lock on ``folder`` itself while files are staged and renamed into it.
+
+    Yields True once the lock is held (waiting, and saying so, while another routemap holds
+    it), False where the folder cannot be locked (not POSIX, a folder that may be written but
+    not read, some network file systems). No lock file is made: the lock belongs to an open
+    descriptor of the folder, and the kernel drops it when that is closed or the process dies,
+    however it dies.
+    """
+    fd = _open_folder(folder)
+    if fd is None:
+        yield False
+        return
+    try:
+        yield _lock(fd, folder)
+    finally:
+        os.close(fd)
+
+
+def _open_folder(folder: Path) -> int | None:
+    """Return a read-only descriptor of a folder, or None where that cannot be had."""
+    try:
+        return os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except (AttributeError, OSError) as exc:  # AttributeError: no O_DIRECTORY, not POSIX
+        log.debug("cannot open %s to lock it (%s)", folder, exc)
+        return None
+
+
+def _lock(fd: int, folder: Path) -> bool:
+    """Take an exclusive ``flock`` on an open folder; return False where that is impossible."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        log.info("waiting for another routemap that is writing into %s", folder)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError as exc:
+        log.debug("cannot lock %s (%s); files staged by killed builds are left", folder, exc)
+        return False
+    return True
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Remove the staged files that killed builds left in ``out_dir`` and its direct subfolders.
+
+    Only regular files with routemap's staged names (see ``_STAGED_NAME``) are removed; links
+    are not followed, and a folder that cannot be read is passed over.
+    """
+    removed = 0
+    for folder in (out_dir, *_subfolders(out_dir)):
+        for path in _staged_files(folder):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("cannot remove %s, which an interrupted build left: %s", path,
+                            exc.strerror or exc)
+            else:
+                removed += 1
+    if removed:
+        log.info("removed %d files that an interrupted build left staged in %s", removed, out_dir)
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    try:
+        with os.scandir(folder) as entries:
+            return [Path(e.path) for e in entries if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
+
+
+def _staged_files(folder: Path) -> list[Path]:
+    try:
+        with os.scandir(folder) as entries:
+            return [Path(e.path) for e in entries
+                    if e.is_file(follow_symlinks=False) and _STAGED_NAME.fullmatch(e.name)]
+    except OSError:
+        return []
 
 
 def check_out_dir(out_dir: Path) -> None:

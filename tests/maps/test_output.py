@@ -272,14 +272,22 @@ def test_read_only_out_exits_2_and_keeps_its_files(tmp_path):
     assert _files(out) == {"map.html": b"previous map"}
 
 
-def _build_process(scenario, out, *, env=None):
+def _build_process(scenario, out, *, env=None, formats="html,geojson,gpkg,kml,kmz,csv",
+                   options=()):
     import subprocess
     import sys
 
     command = [sys.executable, "-m", "maps", "build", str(scenario), "--out", str(out), "--quiet",
-               "--formats", "html,geojson,gpkg,kml,kmz,csv"]
+               "--formats", formats, *options]
     return subprocess.Popen(command, cwd=scenario.parent, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
+
+
+def _reap(process):
+    """Kill a build process if it still runs, and wait for it (no child outlives a test)."""
+    if process.poll() is None:
+        process.kill()
+    process.communicate(timeout=60)
 
 
 def _wait_for(path, process, seconds=120.0):
@@ -317,14 +325,124 @@ def test_interrupted_builds_leave_old_or_complete_new_files(tmp_path):
         marker = tmp_path / f"renamed-{signum}"
         env = {**os.environ, "PYTHONPATH": str(hook), "PAUSE_OUT": str(out), "PAUSE_MARKER": str(marker)}
         process = _build_process(new, out, env=env)
-        _wait_for(marker, process)
-        process.send_signal(signum)
-        process.communicate()
+        try:
+            _wait_for(marker, process)
+            process.send_signal(signum)
+            process.communicate(timeout=120)
+        finally:
+            _reap(process)
         files = {name: data for name, data in _files(out).items() if not name.endswith(".tmp")}
         assert set(files) == set(before)
         assert all(files[name] in (before[name], after[name]) for name in files)
         assert files[marker.read_text().removeprefix(f"{out}/")] in after.values()
         left[signum] = _temporaries(out)
     assert left[signal.SIGKILL]  # a killed process cannot clean up (the files are hidden, .*.tmp)
-    assert process.returncode == 130  # SIGTERM unwinds like Ctrl-C, so that build's own staged
-    assert left[signal.SIGTERM] == left[signal.SIGKILL]  # files are gone again
+    assert process.returncode == 130  # SIGTERM unwinds like Ctrl-C: that build removed its own
+    assert left[signal.SIGTERM] == []  # staged files, and first, like any build, those left
+
+
+def _staged(folder):
+    """Every file in the tree that has routemap's staged name, relative to ``folder``."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob(".routemap-*.tmp"))
+
+
+FOREIGN_HIDDEN = {
+    ".notes.tmp": b"my notes",
+    "slides/.notes.tmp": b"more notes",
+    ".routemap-notes.tmp": b"no token: not a name routemap stages under",
+    ".legs.csv.k3j4h5l6.tmp": b"another tool's, or an older routemap's: not recognised",
+    "slides/.routemap-flight.png.ABCDEF12.tmp": b"upper-case token: not routemap's",
+    "mine/.routemap-x.png.0123abcd.tmp/keep.txt": b"in a folder that has a staged name",
+}
+
+
+def test_next_build_removes_what_a_killed_build_left_staged(tmp_path):
+    """A build killed with SIGKILL after its first rename leaves its other files staged, in the
+    folder and in slides/; the next build into the folder, one that writes no slides, removes
+    every one of them and no other file."""
+    scenario, out = tmp_path / "flight.yaml", tmp_path / "out"
+    scenario.write_text(AIR_SCENARIO.format(title="One flight"))
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(PAUSE_AFTER_FIRST_RENAME)
+    marker = tmp_path / "renamed"
+    env = {**os.environ, "PYTHONPATH": str(hook), "PAUSE_OUT": str(out),
+           "PAUSE_MARKER": str(marker), "ROUTEMAP_WORKERS": "1"}
+    process = _build_process(scenario, out, env=env, formats="png,csv,geojson",
+                             options=("--size", "320x240", "--dpi", "30"))
+    try:
+        _wait_for(marker, process)
+        process.kill()
+    finally:
+        _reap(process)
+    left = _staged(out)
+    assert "slides" in {os.path.dirname(name) for name in left}, left
+    assert "" in {os.path.dirname(name) for name in left}, left
+    for name, data in FOREIGN_HIDDEN.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+
+    again = _build_process(scenario, out, formats="csv")
+    try:
+        _, err = again.communicate(timeout=300)
+    finally:
+        _reap(again)
+    assert again.returncode == 0, err
+    assert [p for p in out.rglob(".*") if p.name.startswith(".routemap-") and p.is_file()
+            and str(p.relative_to(out)) not in FOREIGN_HIDDEN] == []
+    assert {name: (out / name).read_bytes() for name in FOREIGN_HIDDEN} == FOREIGN_HIDDEN
+    assert sorted(name for name in _files(out) if name not in FOREIGN_HIDDEN) == [
+        "legs.csv", "manifest.json"]  # the killed build renamed only legs.csv into place
+
+
+def test_build_removes_staged_leftovers_but_waits_for_a_build_still_writing(sample_routeset,
+                                                                            tmp_path):
+    """Files with staged names are leftovers only when no other routemap is writing into the
+    folder: while another one holds the folder's lock, the build waits and removes nothing."""
+    import fcntl
+    import threading
+    import time
+
+    out = tmp_path / "out"
+    (out / "slides").mkdir(parents=True)
+    planted = [out / ".routemap-routes.kml.0123abcd.tmp",
+               out / "slides" / ".routemap-t.png.89abcdef.tmp"]
+    for path in planted:
+        path.write_bytes(b"staged by another build")
+    (out / ".notes.tmp").write_bytes(b"mine")
+    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # another routemap, between staging and renaming
+        writer = threading.Thread(target=write, args=(sample_routeset, out),
+                                  kwargs={"options": RenderOptions(formats=("geojson",))})
+        writer.start()
+        time.sleep(1.0)
+        assert writer.is_alive() and all(path.exists() for path in planted)
+        assert not (out / "routes.geojson").exists()
+    finally:
+        os.close(fd)  # the other routemap is done
+    writer.join(timeout=60)
+    assert not writer.is_alive()
+    assert _staged(out) == []
+    assert (out / ".notes.tmp").read_bytes() == b"mine"
+    assert sorted(_files(out)) == [".notes.tmp", "manifest.json", "routes.geojson"]
+
+
+def test_a_subfolder_it_may_not_read_does_not_stop_the_build(sample_routeset, tmp_path,
+                                                            monkeypatch):
+    """Root reads every folder, so the refusal is simulated (os.scandir says no)."""
+    out = tmp_path / "out"
+    (out / "private").mkdir(parents=True)
+    (out / "private" / ".routemap-x.png.0123abcd.tmp").write_bytes(b"not readable, not touched")
+    real = os.scandir
+
+    def scandir(path="."):
+        if os.path.basename(path) == "private":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(output.os, "scandir", scandir)
+    write(sample_routeset, out, options=RenderOptions(formats=("geojson",)))
+    monkeypatch.undo()
+    assert sorted(_files(out)) == ["manifest.json", "private/.routemap-x.png.0123abcd.tmp",
+                                   "routes.geojson"]
