@@ -1,6 +1,6 @@
 """Time ``routemap build`` end to end: a cold cache, then a warm one; wall time and peak memory.
 
-Each build is a fresh ``python -m maps build --formats all`` process, as a user runs it. The
+Each build is a fresh ``python -m routemap build --formats all`` process, as a user runs it. The
 cold build gets an empty ``ROUTEMAP_CACHE_DIR``, so the rail and road network caches, their
 routing indexes and the land cache are all rebuilt; the warm builds reuse that folder. Peak
 memory is the child's maximum resident set size (``wait4``). Stages are timed from the
@@ -41,7 +41,7 @@ def run_build(scenario: str | None, out: Path, cache: Path, formats: str) -> dic
     RuntimeError
         If the build fails.
     """
-    command = [sys.executable, "-m", "maps", "build", "--out", str(out), "--formats", formats]
+    command = [sys.executable, "-m", "routemap", "build", "--out", str(out), "--formats", formats]
     if scenario:
         command.insert(4, scenario)
     env = {**os.environ, "ROUTEMAP_CACHE_DIR": str(cache)}

@@ -54,8 +54,8 @@ def timed(fn, pairs):
 
 def child(pairs_count: int) -> dict:
     """Measure load time from the cache, queries, 10,000 pairs and peak RSS (fresh process)."""
-    from geo.network import load_rail_network
-    from routes import graph
+    from routemap.geo.network import load_rail_network
+    from routemap.routes import graph
 
     start = time.perf_counter()
     network = load_rail_network()
@@ -128,7 +128,7 @@ def time_osmnx(network, pairs, ours: np.ndarray) -> tuple[float, int]:
     """Time ``osmnx.routing.shortest_path`` on the network as a MultiDiGraph."""
     import osmnx as ox
 
-    from routes.osm import to_multidigraph
+    from routemap.routes.osm import to_multidigraph
 
     multigraph = to_multidigraph(network)
 
@@ -152,8 +152,8 @@ def main() -> None:
         print(json.dumps(child(args.pairs)))
         return
 
-    from geo.network import load_rail_network
-    from routes import graph
+    from routemap.geo.network import load_rail_network
+    from routemap.routes import graph
 
     network = load_rail_network()  # builds the caches if needed, outside every timing
     index = graph.load_index(network)

@@ -22,8 +22,8 @@ def _routeset(sample: bool):
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         return module._sample_routeset()
-    from geo.scenario import bundled_scenario_path, load_scenario
-    from routes.builder import build
+    from routemap.geo.scenario import bundled_scenario_path, load_scenario
+    from routemap.routes.builder import build
 
     return build(load_scenario(bundled_scenario_path()))
 
@@ -40,8 +40,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", action="store_true", help="use the tests' small route set")
     args = parser.parse_args()
-    from maps.deck import render_deck
-    from maps.slide import render_slides
+    from routemap.maps.slides.deck import render_deck
+    from routemap.maps.slides.slide import render_slides
 
     routeset = _routeset(args.sample)
     times: dict[str, float] = {}

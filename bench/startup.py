@@ -29,9 +29,9 @@ def _wall(command: list[str]) -> float:
 
 
 def _routemap() -> list[str]:
-    """The installed console script, as a user types it (``python -m maps`` without one)."""
+    """The installed console script, as a user types it (``python -m routemap`` without one)."""
     script = shutil.which("routemap")
-    return [script] if script else [sys.executable, "-m", "maps"]
+    return [script] if script else [sys.executable, "-m", "routemap"]
 
 
 def measure(repeat: int) -> dict[str, float | bool]:

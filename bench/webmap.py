@@ -1,7 +1,7 @@
 """Benchmark: size of the self-contained HTML map and how fast headless Chromium draws it.
 
 Run ``python bench/webmap.py [SCENARIO.yaml] [--runs N]`` (default: the bundled scenario). The
-scenario is routed, rendered with ``maps.html.render_html`` (timed), written to a temporary file
+scenario is routed, rendered with ``routemap.maps.web.html.render_html`` (timed), written to a temporary file
 and opened ``N`` times in headless Chromium (``/usr/bin/chromium``) with every request that is not
 ``file:``/``data:``/``blob:`` blocked. ``draw_ms`` is the median time from navigation start until
 the page's script has drawn every route (``window.routemapDrawnAt``); ``open_ms`` the median wall
@@ -29,8 +29,8 @@ BUDGET = {"size_bytes": 2_000_000, "draw_ms": 2000.0}
 
 def route_scenario(path: Path | None):
     """Return the RouteSet of a scenario file (the bundled one when ``path`` is None)."""
-    from geo.scenario import bundled_scenario_path, load_scenario
-    from routes.builder import build
+    from routemap.geo.scenario import bundled_scenario_path, load_scenario
+    from routemap.routes.builder import build
 
     return build(load_scenario(path or bundled_scenario_path()))
 
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    from maps.html import render_html
+    from routemap.maps.web.html import render_html
 
     routeset = route_scenario(args.scenario)
     start = time.perf_counter()

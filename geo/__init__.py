@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from geo.lazy import lazy_exports
+from routemap.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from geo.errors import (
+    from routemap.errors import (
         NetworkDataError,
         OutputError,
         PlaceError,
@@ -16,9 +16,9 @@ if TYPE_CHECKING:
         ScenarioError,
         UnroutableLegError,
     )
-    from geo.gazetteer import Gazetteer, load_gazetteer
-    from geo.model import Annotation, Leg, Period, Place, Quantity, Scenario, Source, Transfer
-    from geo.scenario import bundled_scenario_path, load_scenario, parse_scenario
+    from routemap.geo.gazetteer import Gazetteer, load_gazetteer
+    from routemap.geo.model import Annotation, Leg, Period, Place, Quantity, Scenario, Source, Transfer
+    from routemap.geo.scenario import bundled_scenario_path, load_scenario, parse_scenario
 
 __all__ = [
     "Annotation",
@@ -45,9 +45,9 @@ __all__ = [
 
 __getattr__, __dir__ = lazy_exports(__name__, {
     **dict.fromkeys(["NetworkDataError", "OutputError", "PlaceError", "Problem", "RouteMapError",
-                     "ScenarioError", "UnroutableLegError"], "geo.errors"),
-    **dict.fromkeys(["Gazetteer", "load_gazetteer"], "geo.gazetteer"),
+                     "ScenarioError", "UnroutableLegError"], "routemap.errors"),
+    **dict.fromkeys(["Gazetteer", "load_gazetteer"], "routemap.geo.gazetteer"),
     **dict.fromkeys(["Annotation", "Leg", "Period", "Place", "Quantity", "Scenario", "Source", "Transfer"],
-                    "geo.model"),
-    **dict.fromkeys(["bundled_scenario_path", "load_scenario", "parse_scenario"], "geo.scenario"),
+                    "routemap.geo.model"),
+    **dict.fromkeys(["bundled_scenario_path", "load_scenario", "parse_scenario"], "routemap.geo.scenario"),
 })

@@ -23,7 +23,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import NetworkDataError, library_detail
+from routemap.errors import NetworkDataError, library_detail
 
 __all__ = [
     "NATURAL_EARTH_ATTRIBUTION",
@@ -127,7 +127,7 @@ def load_land() -> BaseGeometry:
 
 
 def _land_cache_path() -> Path:
-    from geo.network import cache_dir
+    from routemap.geo.network import cache_dir
 
     digest = hashlib.sha256(natural_earth_path().read_bytes()).hexdigest()[:16]
     return cache_dir() / f"land-{digest}-v1.wkb"

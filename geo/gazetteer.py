@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from geo.errors import NetworkDataError, PlaceError, ScenarioError, library_detail
-from geo.model import Place, Source
-from geo.validate import Checker
-from geo.yamldoc import read_yaml, shorten
+from routemap.errors import NetworkDataError, PlaceError, ScenarioError, library_detail
+from routemap.geo.model import Place, Source
+from routemap.geo.validate import Checker
+from routemap.geo.yamldoc import read_yaml, shorten
 
 __all__ = [
     "Resolution",
@@ -260,7 +260,7 @@ def point_place(lat: float, lon: float, country: str = "") -> Place:
 
 def curated_path() -> Path:
     """Return the path of the curated built-in places file shipped in the package."""
-    return Path(str(resources.files("geo").joinpath("data", "places.yaml")))
+    return Path(str(resources.files("routemap.geo").joinpath("data", "places.yaml")))
 
 
 def read_curated(path: Path) -> tuple[list[Place], dict[str, Source]]:

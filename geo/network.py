@@ -20,7 +20,7 @@ import platformdirs
 from scipy.sparse import coo_matrix, csgraph
 from scipy.spatial import cKDTree
 
-from geo.errors import NetworkDataError
+from routemap.errors import NetworkDataError
 
 __all__ = [
     "EARTH_RADIUS_KM",
@@ -471,7 +471,7 @@ def node_countries(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Return the Natural Earth country of each node, nearest within a few km at coasts."""
     import shapely
 
-    from geo.countries import country_codes_at, load_countries
+    from routemap.geo.countries import country_codes_at, load_countries
 
     countries = load_countries()
     codes = country_codes_at(countries, lon, lat)

@@ -8,13 +8,13 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
-from geo.countries import country_at
-from geo.errors import PlaceError, Problem, ScenarioError
-from geo.gazetteer import SUGGEST_BUDGET, Gazetteer, load_gazetteer, point_place
-from geo.model import CONFIDENCES, MODES, Annotation, Leg, Period, Place, Scenario, Source, Transfer
-from geo.sealanes import PASSAGES
-from geo.validate import Checker
-from geo.yamldoc import YNode, parse_yaml, read_bytes
+from routemap.geo.countries import country_at
+from routemap.errors import PlaceError, Problem, ScenarioError
+from routemap.geo.gazetteer import SUGGEST_BUDGET, Gazetteer, load_gazetteer, point_place
+from routemap.geo.model import CONFIDENCES, MODES, Annotation, Leg, Period, Place, Scenario, Source, Transfer
+from routemap.geo.sealanes import PASSAGES
+from routemap.geo.validate import Checker
+from routemap.geo.yamldoc import YNode, parse_yaml, read_bytes
 
 __all__ = [
     "bundled_scenario_path",
@@ -38,7 +38,7 @@ _COORDINATE_TEXT = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*[,;\s]\s*([-+]?\d+(?:\
 
 def bundled_scenario_path() -> Path:
     """Return the path of the bundled DPRK-Russia scenario shipped in the package."""
-    return Path(str(resources.files("geo").joinpath("data", "dprk-russia-2023-2025.yaml")))
+    return Path(str(resources.files("routemap.geo").joinpath("data", "dprk-russia-2023-2025.yaml")))
 
 
 def load_scenario(path: str | Path, *, gazetteer: Gazetteer | None = None) -> Scenario:

@@ -14,8 +14,8 @@ import shapely
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
-from geo.countries import NATURAL_EARTH_ATTRIBUTION, load_land
-from geo.errors import NetworkDataError, UnroutableLegError, library_detail
+from routemap.geo.countries import NATURAL_EARTH_ATTRIBUTION, load_land
+from routemap.errors import NetworkDataError, UnroutableLegError, library_detail
 
 __all__ = [
     "PASSAGES",

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from geo.errors import Problem
-from geo.model import CONFIDENCES, PLACE_KINDS, Period, Place, Quantity, Source
-from geo.yamldoc import YNode, shorten
+from routemap.errors import Problem
+from routemap.geo.model import CONFIDENCES, PLACE_KINDS, Period, Place, Quantity, Source
+from routemap.geo.yamldoc import YNode, shorten
 
 __all__ = ["SLUG", "Checker", "suggest", "country_codes"]
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from geo.errors import Problem
-from geo.yamldepth import first_too_deep_line
+from routemap.errors import Problem
+from routemap.geo.yamldepth import first_too_deep_line
 
 __all__ = ["YNode", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "read_bytes", "read_yaml", "parse_yaml",
            "shorten"]

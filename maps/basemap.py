@@ -13,8 +13,8 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
-from geo.countries import NATURAL_EARTH_ATTRIBUTION, load_countries
-from maps.projection import MapFrame, lonlat_bounds
+from routemap.geo.countries import NATURAL_EARTH_ATTRIBUTION, load_countries
+from routemap.maps.projection import MapFrame, lonlat_bounds
 
 __all__ = [
     "CountryShape",
@@ -292,7 +292,7 @@ def rail_polylines(segments: np.ndarray, frame: MapFrame, *,
 def load_rail_context(frame: MapFrame, *, tolerance_m: float) -> RailContext | None:
     """Return the rail context layer for a frame, or None (logged) if no rail network exists."""
     try:
-        from geo.network import load_rail_network
+        from routemap.geo.network import load_rail_network
 
         net = load_rail_network()
         segs = build_rail_segments(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from geo.lazy import lazy_exports
+from routemap.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from routes.builder import build, default_routers, leg_request
-    from routes.leg import Finding, LegRequest, RoutedLeg, Stop
-    from routes.routeset import LegFinding, RouteSet
+    from routemap.routes.builder import build, default_routers, leg_request
+    from routemap.routes.leg import Finding, LegRequest, RoutedLeg, Stop
+    from routemap.routes.routeset import LegFinding, RouteSet
 
 __all__ = [
     "Finding",
@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, {
-    **dict.fromkeys(["build", "default_routers", "leg_request"], "routes.builder"),
-    **dict.fromkeys(["Finding", "LegRequest", "RoutedLeg", "Stop"], "routes.leg"),
-    **dict.fromkeys(["LegFinding", "RouteSet"], "routes.routeset"),
+    **dict.fromkeys(["build", "default_routers", "leg_request"], "routemap.routes.builder"),
+    **dict.fromkeys(["Finding", "LegRequest", "RoutedLeg", "Stop"], "routemap.routes.leg"),
+    **dict.fromkeys(["LegFinding", "RouteSet"], "routemap.routes.routeset"),
 })

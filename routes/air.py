@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from geo.errors import UnroutableLegError
-from routes.geodesy import densify, geodesic_length_km, to_lonlat_geometry
-from routes.leg import LegRequest, RoutedLeg
+from routemap.errors import UnroutableLegError
+from routemap.routes.geodesy import densify, geodesic_length_km, to_lonlat_geometry
+from routemap.routes.leg import LegRequest, RoutedLeg
 
 __all__ = ["STEP_KM", "route_leg"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -10,14 +9,17 @@ from typing import Any
 import geopandas as gpd
 from shapely.geometry import Point
 
-from geo.countries import credit_natural_earth
-from geo.errors import UnroutableLegError
-from geo.gazetteer import GEONAMES_ATTRIBUTION, SEAROUTE_ATTRIBUTION
-from geo.model import Leg, Place, Scenario, Transfer
-from routes.leg import Finding, LegRequest, RoutedLeg, Stop
-from routes.reported import route_reported
-from routes.routeset import LegFinding, RouteSet
-from routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
+from routemap.geo.countries import credit_natural_earth
+from routemap.errors import UnroutableLegError
+from routemap.geo.gazetteer import GEONAMES_ATTRIBUTION, SEAROUTE_ATTRIBUTION
+from routemap.geo.model import Leg, Place, Scenario, Transfer
+from routemap.geo.network import load_rail_network, load_road_network
+from routemap.geo.sealanes import load_sea_network
+from routemap.routes import air, rail, road, sea
+from routemap.routes.leg import Finding, LegRequest, RoutedLeg, Stop
+from routemap.routes.reported import route_reported
+from routemap.routes.routeset import LegFinding, RouteSet
+from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
 
 __all__ = ["Router", "MAX_SPEED_KMH", "default_routers", "leg_request", "build"]
 
@@ -29,10 +31,12 @@ Progress = Callable[[int, int, str], None]
 #: Fastest plausible average speed per mode, door to door; faster implied speeds are flagged.
 MAX_SPEED_KMH: dict[str, float] = {"sea": 45.0, "rail": 90.0, "road": 90.0, "air": 900.0}
 
-_NETWORK_LOADERS: dict[str, tuple[str, str]] = {
-    "rail": ("geo.network", "load_rail_network"),
-    "road": ("geo.network", "load_road_network"),
-    "sea": ("geo.sealanes", "load_sea_network"),
+# Each mode's router and the loader of its bundled network (None: the mode needs no network).
+_MODES: dict[str, tuple[Callable[[LegRequest, Any], RoutedLeg], Callable[[], Any] | None]] = {
+    "sea": (sea.route_leg, load_sea_network),
+    "rail": (rail.route_leg, load_rail_network),
+    "road": (road.route_leg, load_road_network),
+    "air": (air.route_leg, None),
 }
 _ORIGIN_ATTRIBUTION = {"unlocode": SEAROUTE_ATTRIBUTION, "geonames": GEONAMES_ATTRIBUTION}
 
@@ -58,13 +62,13 @@ def default_routers(overrides: Mapping[str, Any] | None = None) -> dict[str, Rou
 def _lazy_router(mode: str, network: Any) -> Router:
     state: dict[str, Any] = {"network": network}
 
+    route_leg, load_network = _MODES[mode]
+
     def route(request: LegRequest) -> RoutedLeg:
-        module = importlib.import_module(f"routes.{mode}")
-        if state["network"] is None and mode in _NETWORK_LOADERS:
-            mod_name, func = _NETWORK_LOADERS[mode]
+        if state["network"] is None and load_network is not None:
             log.info("loading the %s network", mode)
-            state["network"] = getattr(importlib.import_module(mod_name), func)()
-        return module.route_leg(request, state["network"])
+            state["network"] = load_network()
+        return route_leg(request, state["network"])
 
     return route
 

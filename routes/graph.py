@@ -12,8 +12,8 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
-from geo.errors import NetworkDataError, UnroutableLegError
-from geo.network import (
+from routemap.errors import NetworkDataError, UnroutableLegError
+from routemap.geo.network import (
     EARTH_RADIUS_KM,
     Network,
     cache_dir,
@@ -21,8 +21,8 @@ from geo.network import (
     to_unit_vectors,
     write_arrays,
 )
-from routes.geodesy import GEOD, densify, to_lonlat_geometry
-from routes.leg import Finding, LegRequest, RoutedLeg
+from routemap.routes.geodesy import GEOD, densify, to_lonlat_geometry
+from routemap.routes.leg import Finding, LegRequest, RoutedLeg
 
 __all__ = [
     "INDEX_FORMAT",
@@ -53,7 +53,7 @@ _TREES: dict[str, cKDTree] = {}
 
 @dataclass(frozen=True, eq=False)
 class RoutingIndex:
-    """A network prepared for fast queries; derived from a :class:`~geo.network.Network` only.
+    """A network prepared for fast queries; derived from a :class:`~routemap.geo.network.Network` only.
 
     Nodes of degree 2 whose neighbours share their country are folded into *chains*; the other
     nodes are *junctions*. Junction edges (one per chain) carry the chain length. A contraction
@@ -383,7 +383,7 @@ def load_index(network: Network) -> RoutingIndex:
     """Return the routing index of a network: from memory, the disk cache, or built.
 
     Indexes of large networks (the bundled world networks) are cached in
-    :func:`geo.network.cache_dir` under the network's checksum, written atomically. Large
+    :func:`routemap.geo.network.cache_dir` under the network's checksum, written atomically. Large
     road networks get no contraction hierarchy (see :func:`build_index`).
     """
     index = _INDEXES.get(network.checksum)
@@ -864,7 +864,7 @@ def _country_findings(
     request: LegRequest, geometry: object, countries: object | None, options: LegOptions
 ) -> list[Finding]:
     if countries is None:
-        from geo.countries import load_countries
+        from routemap.geo.countries import load_countries
 
         countries = load_countries()
     if request.within is None and not request.avoid:
@@ -886,7 +886,7 @@ def _country_findings(
 def _crossing_finding(request: LegRequest, geometry: object, countries: object,
                       options: LegOptions) -> Finding:
     """Say which countries an unconstrained leg runs through; warn about third countries."""
-    from geo.countries import country_codes_at
+    from routemap.geo.countries import country_codes_at
 
     ends = request.stops[0], request.stops[-1]
     end_codes = set(country_codes_at(countries, np.array([e.lon for e in ends]),
@@ -916,7 +916,7 @@ def km_outside_countries(
     geometry : shapely LineString or MultiLineString
         Lon/lat line.
     countries : geopandas.GeoDataFrame
-        ``iso2`` and ``geometry`` columns (see :func:`geo.countries.read_countries`).
+        ``iso2`` and ``geometry`` columns (see :func:`routemap.geo.countries.read_countries`).
     keep : tuple of str, optional
         Count the km inside every country *not* listed (sea does not count).
     only : tuple of str
@@ -939,7 +939,7 @@ def km_by_country(geometry: object, countries: object, *,
     geometry : shapely LineString or MultiLineString
         Lon/lat line.
     countries : geopandas.GeoDataFrame
-        ``iso2`` and ``geometry`` columns (see :func:`geo.countries.read_countries`).
+        ``iso2`` and ``geometry`` columns (see :func:`routemap.geo.countries.read_countries`).
     include : callable, optional
         Measure only the countries whose ISO2 code it accepts (measuring a large country's
         polygon is the costly part, so skip those not needed).

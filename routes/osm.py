@@ -11,8 +11,8 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from geo.errors import NetworkDataError, library_detail
-from geo.network import (
+from routemap.errors import NetworkDataError, library_detail
+from routemap.geo.network import (
     RAIL_ATTRIBUTION,
     ROAD_ATTRIBUTION,
     EdgeList,
@@ -81,7 +81,7 @@ def network_from_graph(
     source: str = "OpenStreetMap extract",
     codes: Iterable[str] | None = None,
 ) -> Network:
-    """Build a :class:`~geo.network.Network` from an osmnx MultiDiGraph.
+    """Build a :class:`~routemap.geo.network.Network` from an osmnx MultiDiGraph.
 
     Edges are kept when their ``railway`` tag is a running line (:data:`RAIL_VALUES`, for
     ``mode='rail'``) or when they carry a ``highway`` tag (``mode='road'``); edge ``length`` (m)
@@ -126,7 +126,7 @@ def network_from_osm_xml(path: str | Path, *, mode: str = "rail") -> Network:
 
     The file is read with ``osmnx.graph_from_xml`` (unsimplified, every component kept, both
     directions) with the ``railway`` way tag retained, then passed to :func:`network_from_graph`.
-    The result can replace the bundled network in ``routes.rail.route_leg(request, network)``.
+    The result can replace the bundled network in ``routemap.routes.rail.route_leg(request, network)``.
 
     Parameters
     ----------
@@ -188,7 +188,7 @@ def download_rail_extract(place: str, *, custom_filter: str = _RAIL_FILTER) -> N
     Returns
     -------
     Network
-        The downloaded rail network (not cached; save it with :func:`geo.network.write_network`).
+        The downloaded rail network (not cached; save it with :func:`routemap.geo.network.write_network`).
 
     Raises
     ------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from routes.geodesy import densify, geodesic_length_km, to_lonlat_geometry
-from routes.leg import LegRequest, RoutedLeg
+from routemap.routes.geodesy import densify, geodesic_length_km, to_lonlat_geometry
+from routemap.routes.leg import LegRequest, RoutedLeg
 
 __all__ = ["route_reported"]
 

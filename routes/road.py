@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from geo.network import Network, load_road_network
-from routes import graph
-from routes.leg import LegRequest, RoutedLeg
+from routemap.geo.network import Network, load_road_network
+from routemap.routes import graph
+from routemap.routes.leg import LegRequest, RoutedLeg
 
 __all__ = ["ROAD_OPTIONS", "route_leg"]
 
@@ -19,7 +19,7 @@ def route_leg(request: LegRequest, network: Network | None = None) -> RoutedLeg:
     request : LegRequest
         The leg (``within`` already carries the scenario default).
     network : Network, optional
-        The road network; default the bundled world network (:func:`geo.network.load_road_network`).
+        The road network; default the bundled world network (:func:`routemap.geo.network.load_road_network`).
 
     Returns
     -------

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from geo.model import Scenario
+    from routemap.geo.model import Scenario
 
 __all__ = ["LegFinding", "RouteSet"]
 
@@ -37,7 +37,7 @@ class RouteSet:
     scenario : Scenario
         The validated input.
     legs : geopandas.GeoDataFrame
-        One row per leg, columns ``routes.schema.LEG_COLUMNS`` plus ``geometry`` (EPSG:4326,
+        One row per leg, columns ``routemap.routes.schema.LEG_COLUMNS`` plus ``geometry`` (EPSG:4326,
         LineString or MultiLineString split at the antimeridian), in scenario order.
     places : geopandas.GeoDataFrame
         One row per place the scenario uses, columns ``PLACE_COLUMNS`` plus Point ``geometry``.

@@ -12,9 +12,9 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-from geo.errors import UnroutableLegError
-from geo.sealanes import CANAL_PASSAGES, DEFAULT_AVOID, SeaNetwork, passage_tags
-from routes.geodesy import (
+from routemap.errors import UnroutableLegError
+from routemap.geo.sealanes import CANAL_PASSAGES, DEFAULT_AVOID, SeaNetwork, passage_tags
+from routemap.routes.geodesy import (
     GEOD,
     densify_linear,
     geodesic_length_km,
@@ -22,8 +22,8 @@ from routes.geodesy import (
     to_lonlat_geometry,
     unwrap,
 )
-from routes.leg import Finding, LegRequest, RoutedLeg, Stop
-from routes.watergrid import (
+from routemap.routes.leg import Finding, LegRequest, RoutedLeg, Stop
+from routemap.routes.watergrid import (
     build_grid,
     grid_resolution,
     land_km_of_segments,
@@ -117,9 +117,9 @@ def route_leg(request: LegRequest, network: SeaNetwork) -> RoutedLeg:
     Parameters
     ----------
     request : LegRequest
-        ``avoid`` holds passage names (see :data:`geo.sealanes.PASSAGES`).
+        ``avoid`` holds passage names (see :data:`routemap.geo.sealanes.PASSAGES`).
     network : SeaNetwork
-        From :func:`geo.sealanes.load_sea_network`.
+        From :func:`routemap.geo.sealanes.load_sea_network`.
 
     Returns
     -------

@@ -14,8 +14,8 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry.base import BaseGeometry
 
-from geo.sealanes import LandTiles
-from routes.geodesy import GEOD
+from routemap.geo.sealanes import LandTiles
+from routemap.routes.geodesy import GEOD
 
 __all__ = [
     "CELLS_PER_DEGREE",

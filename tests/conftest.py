@@ -10,9 +10,9 @@ import matplotlib
 import pytest
 from shapely.geometry import LineString, MultiLineString, Point
 
-from geo.model import Annotation, Leg, Period, Place, Quantity, Scenario, Source, Transfer
-from routes.routeset import LegFinding, RouteSet
-from routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
+from routemap.geo.model import Annotation, Leg, Period, Place, Quantity, Scenario, Source, Transfer
+from routemap.routes.routeset import LegFinding, RouteSet
+from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
 
 matplotlib.use("Agg")
 

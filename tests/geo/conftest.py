@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.gazetteer import Gazetteer, Layer
-from geo.model import Place, Source
+from routemap.geo.gazetteer import Gazetteer, Layer
+from routemap.geo.model import Place, Source
 
 
 

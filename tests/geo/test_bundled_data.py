@@ -3,7 +3,7 @@
 Most tests read the YAML files directly (``yaml.safe_load``) and check the editorial rules that
 the loader does not: every source complete and cited, every place and transfer sourced and
 graded, the reported routes of issue 3 present, town-centre stand-ins marked as uncertain. The
-last tests load the files through :func:`geo.scenario.load_scenario` and route the bundled one.
+last tests load the files through :func:`routemap.geo.scenario.load_scenario` and route the bundled one.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 import yaml
 
-from geo.gazetteer import curated_path, read_curated
-from geo.model import CONFIDENCES, MODES, PLACE_KINDS
-from geo.scenario import bundled_scenario_path, load_scenario
+from routemap.geo.gazetteer import curated_path, read_curated
+from routemap.geo.model import CONFIDENCES, MODES, PLACE_KINDS
+from routemap.geo.scenario import bundled_scenario_path, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACES_FILE = ROOT / "geo" / "data" / "places.yaml"
@@ -213,7 +213,7 @@ def test_claimed_depots_are_graded_claimed():
 
 def test_places_lie_in_their_country():
     """A land place lies inside its country's Natural Earth polygon (a port may sit on the water)."""
-    from geo.countries import country_codes_at, load_countries
+    from routemap.geo.countries import country_codes_at, load_countries
 
     places = [p for _, p in _all_places()]
     codes = country_codes_at(load_countries(), np.array([p["lon"] for p in places]),
@@ -381,7 +381,7 @@ def test_tutorial_uses_every_kind_of_place_reference():
 
 @pytest.mark.network_data
 def test_bundled_scenario_routes_on_the_real_networks():
-    from routes.builder import build
+    from routemap.routes.builder import build
 
     routeset = build(load_scenario(SCENARIO_FILE))
     assert len(routeset.legs) == sum(len(t["legs"]) for t in BUNDLED["transfers"])

@@ -3,7 +3,7 @@
 The small cases live in ``tests/geo/corpus/`` (one file each, opening with a comment that says
 what it breaks) and their expected stderr in ``corpus/expected.txt``. The big and binary ones
 (50 MB, garbage bytes, an alias bomb, deep nesting, ``/dev/zero``) are made here, in
-``tmp_path``. Most run in-process through ``maps.cli.main``; a few run as real processes under
+``tmp_path``. Most run in-process through ``routemap.cli.main``; a few run as real processes under
 an address-space limit, to show there is no traceback, no crash and bounded memory.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from maps.cli import main
+from routemap.cli import main
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = CORPUS / "expected.txt"
@@ -205,7 +205,7 @@ def test_hostile_files_fail_cleanly_in_a_real_process_with_bounded_memory(tmp_pa
             else:
                 (tmp_path / name).write_bytes((CORPUS / name).read_bytes())
                 expected = CASES[name]
-            command = [sys.executable, "-m", "maps", "build", name, "--out", str(out_dir)]
+            command = [sys.executable, "-m", "routemap", "build", name, "--out", str(out_dir)]
             process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                        text=True, preexec_fn=_limit_memory)
             runs[name] = (process, expected)
@@ -221,9 +221,9 @@ def test_hostile_files_fail_cleanly_in_a_real_process_with_bounded_memory(tmp_pa
 
 
 def test_many_unknown_places_are_all_reported_and_only_the_first_get_suggestions(tmp_path):
-    from geo.errors import ScenarioError
-    from geo.gazetteer import SUGGEST_BUDGET
-    from geo.scenario import parse_scenario
+    from routemap.errors import ScenarioError
+    from routemap.geo.gazetteer import SUGGEST_BUDGET
+    from routemap.geo.scenario import parse_scenario
 
     legs = "".join(f"      - {{mode: air, from: Vladivostok-{i:03d}x, to: Pyongyang-{i:03d}x}}\n" for i in range(60))
     text = ("version: 1\ntitle: Many unknown places\nsources:\n  - {id: src, title: A, publisher: B}\n"
@@ -238,9 +238,9 @@ def test_many_unknown_places_are_all_reported_and_only_the_first_get_suggestions
 
 
 def test_many_unknown_source_ids_are_all_reported_and_only_the_first_get_hints():
-    from geo.errors import ScenarioError
-    from geo.scenario import parse_scenario
-    from geo.validate import HINT_BUDGET
+    from routemap.errors import ScenarioError
+    from routemap.geo.scenario import parse_scenario
+    from routemap.geo.validate import HINT_BUDGET
 
     sources = "".join(f"  - {{id: report-{i}, title: A, publisher: B}}\n" for i in range(50))
     cited = ", ".join(f"report-{i}x" for i in range(300))

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import shapely
 
-from geo import countries
-from geo.countries import (
+from routemap.geo import countries
+from routemap.geo.countries import (
     NATURAL_EARTH_ATTRIBUTION,
     country_at,
     country_codes_at,
@@ -69,7 +69,7 @@ NE_ADVICE = ("cannot read the Natural Earth countries from '{path}'; reinstall "
 def test_unreadable_natural_earth_is_our_error(tmp_path, monkeypatch):
     from pyogrio.errors import DataSourceError
 
-    from geo.errors import NetworkDataError
+    from routemap.errors import NetworkDataError
 
     path = tmp_path / "ne.zip"
 
@@ -87,7 +87,7 @@ def test_unreadable_natural_earth_is_our_error(tmp_path, monkeypatch):
 def test_natural_earth_without_its_columns_is_our_error(tmp_path, monkeypatch):
     import geopandas as gpd
 
-    from geo.errors import NetworkDataError
+    from routemap.errors import NetworkDataError
 
     path = tmp_path / "ne.zip"
     frame = gpd.GeoDataFrame({"ISO_A2_EH": ["RU"]}, geometry=[shapely.box(0, 0, 1, 1)])
@@ -98,7 +98,7 @@ def test_natural_earth_without_its_columns_is_our_error(tmp_path, monkeypatch):
 
 
 def test_damaged_natural_earth_zip_is_our_error_with_real_gdal(tmp_path):
-    from geo.errors import NetworkDataError
+    from routemap.errors import NetworkDataError
 
     path = tmp_path / "ne.zip"
     path.write_bytes(b"PK\x03\x04 not really a zip")

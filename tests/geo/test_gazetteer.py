@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.errors import PlaceError
-from geo.gazetteer import Gazetteer, Layer, load_gazetteer, normalize, point_place
-from geo.model import Place
+from routemap.errors import PlaceError
+from routemap.geo.gazetteer import Gazetteer, Layer, load_gazetteer, normalize, point_place
+from routemap.geo.model import Place
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +99,8 @@ def test_point_place_ids_are_stable():
     ("<html>moved</html>", "Expecting value: line 1 column 1 (char 0)"),
 ])
 def test_a_broken_searoute_port_list_is_our_error(tmp_path, monkeypatch, content, detail):
-    from geo import gazetteer
-    from geo.errors import NetworkDataError
+    from routemap.geo import gazetteer
+    from routemap.errors import NetworkDataError
 
     path = tmp_path / "ports.geojson"
     if content is not None:

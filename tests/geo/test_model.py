@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from geo.model import Source
+from routemap.geo.model import Source
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geo import network as net
-from geo.errors import NetworkDataError
+from routemap.geo import network as net
+from routemap.errors import NetworkDataError
 
 TINY_MODULE = (
     "from scgraph.core import GeoGraph\n"

@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 import shapely
 
-from geo import countries
-from geo import network as net
-from geo.errors import NetworkDataError
+from routemap.geo import countries
+from routemap.geo import network as net
+from routemap.errors import NetworkDataError
 
 NAME = "world_railways"
 

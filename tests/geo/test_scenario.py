@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from geo.errors import ScenarioError
-from geo.scenario import load_scenario, parse_scenario
+from routemap.errors import ScenarioError
+from routemap.geo.scenario import load_scenario, parse_scenario
 
 VALID = """\
 version: 1

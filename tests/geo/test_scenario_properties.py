@@ -15,10 +15,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.errors import ScenarioError
-from geo.gazetteer import Gazetteer, Layer
-from geo.model import CONFIDENCES, PLACE_KINDS
-from geo.scenario import parse_scenario
+from routemap.errors import ScenarioError
+from routemap.geo.gazetteer import Gazetteer, Layer
+from routemap.geo.model import CONFIDENCES, PLACE_KINDS
+from routemap.geo.scenario import parse_scenario
 
 EMPTY = Gazetteer([Layer("builtin", ())])
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

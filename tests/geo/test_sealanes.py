@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
-from geo.errors import UnroutableLegError
-from geo.sealanes import (
+from routemap.errors import UnroutableLegError
+from routemap.geo.sealanes import (
     DEFAULT_AVOID,
     PASSAGES,
     LandTiles,
@@ -125,8 +125,8 @@ SEAROUTE_ADVICE = ("cannot read the sea lanes shipped with searoute: {what}; rei
 def test_a_broken_searoute_is_our_error(monkeypatch, module, detail):
     import importlib
 
-    from geo import sealanes
-    from geo.errors import NetworkDataError
+    from routemap.geo import sealanes
+    from routemap.errors import NetworkDataError
 
     real = importlib.import_module
 
@@ -148,8 +148,8 @@ def test_a_broken_searoute_is_our_error(monkeypatch, module, detail):
 def test_searoute_without_metadata_is_our_error(monkeypatch):
     from importlib import metadata
 
-    from geo import sealanes
-    from geo.errors import NetworkDataError
+    from routemap.geo import sealanes
+    from routemap.errors import NetworkDataError
 
     def version(name):
         raise metadata.PackageNotFoundError(name)

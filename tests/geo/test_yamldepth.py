@@ -12,9 +12,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import yamldoc
-from geo.yamldepth import first_too_deep_line
-from geo.yamldoc import MAX_DEPTH, parse_yaml
+from routemap.geo import yamldoc
+from routemap.geo.yamldepth import first_too_deep_line
+from routemap.geo.yamldoc import MAX_DEPTH, parse_yaml
 
 TOO_DEEP = f"YAML nesting deeper than {MAX_DEPTH} levels"
 

@@ -7,8 +7,8 @@ import dataclasses
 
 import pytest
 
-from geo.model import Quantity
-from routes.routeset import RouteSet
+from routemap.geo.model import Quantity
+from routemap.routes.routeset import RouteSet
 
 SCRIPT = "<script>window.__pwned = 'script'</script>"
 IMG = "\"><img src=x onerror=\"window.__pwned = 'img'\">"

@@ -7,18 +7,12 @@ import os
 
 import pytest
 
-from geo.errors import OutputError
-from maps import output
-from maps.output import (
-    DEFAULT_FORMATS,
-    FORMATS,
-    RenderOptions,
-    build_manifest,
-    check_out_dir,
-    parse_formats,
-    write,
-    write_files,
-)
+from routemap.errors import OutputError
+from routemap.maps import folder
+from routemap.maps.folder import check_out_dir, write_files
+from routemap.maps.manifest import build_manifest
+from routemap.maps.options import DEFAULT_FORMATS, FORMATS, RenderOptions, parse_formats
+from routemap.maps.output import write
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -55,7 +49,7 @@ def test_write_files_replaces_and_leaves_no_temporaries(tmp_path):
 def test_failed_write_keeps_previous_outputs(tmp_path, monkeypatch):
     (tmp_path / "a.txt").write_bytes(b"old a")
     (tmp_path / "b.txt").write_bytes(b"old b")
-    real_stage = output._stage
+    real_stage = folder._stage
     calls = []
 
     def failing_stage(target, data):
@@ -64,7 +58,7 @@ def test_failed_write_keeps_previous_outputs(tmp_path, monkeypatch):
             raise OSError(28, "No space left on device")
         return real_stage(target, data)
 
-    monkeypatch.setattr(output, "_stage", failing_stage)
+    monkeypatch.setattr(folder, "_stage", failing_stage)
     with pytest.raises(OutputError, match="No space left on device"):
         write_files({"a.txt": b"new a", "b.txt": b"new b"}, tmp_path)
     assert (tmp_path / "a.txt").read_bytes() == b"old a"
@@ -153,12 +147,12 @@ def test_failing_renderer_keeps_previous_outputs(sample_routeset, tmp_path, monk
     out = tmp_path / "out"
     write(sample_routeset, out, options=GIS)
     before = _files(out)
-    from maps import export
+    from routemap.maps.gis import kml
 
     def broken(routeset):
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(export, "render_kml", broken)
+    monkeypatch.setattr(kml, "render_kml", broken)
     with pytest.raises(RuntimeError, match="renderer bug"):
         write(sample_routeset, out, options=GIS)
     assert _files(out) == before
@@ -167,7 +161,7 @@ def test_failing_renderer_keeps_previous_outputs(sample_routeset, tmp_path, monk
 
 def test_interrupt_while_staging_removes_the_staged_files(tmp_path, monkeypatch):
     (tmp_path / "a.txt").write_bytes(b"old a")
-    real_stage = output._stage
+    real_stage = folder._stage
     calls = []
 
     def interrupted(target, data):
@@ -176,7 +170,7 @@ def test_interrupt_while_staging_removes_the_staged_files(tmp_path, monkeypatch)
             raise KeyboardInterrupt
         return real_stage(target, data)
 
-    monkeypatch.setattr(output, "_stage", interrupted)
+    monkeypatch.setattr(folder, "_stage", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_files({"a.txt": b"new a", "b.txt": b"b", "c.txt": b"c"}, tmp_path)
     assert _files(tmp_path) == {"a.txt": b"old a"}
@@ -221,7 +215,7 @@ def test_missing_out_dir_is_created(sample_routeset, tmp_path):
     ("sub", "error: --out '{p}/sub' cannot be created: '{p}' is a file, not a folder"),
 ])
 def test_unusable_out_exits_2_with_a_clear_message(tmp_path, capsys, under, message):
-    from maps.cli import main
+    from routemap.cli import main
 
     taken = tmp_path / "taken"
     taken.write_text("x")
@@ -234,9 +228,9 @@ def test_unusable_out_exits_2_with_a_clear_message(tmp_path, capsys, under, mess
 def test_unwritable_out_exits_2(tmp_path, capsys, monkeypatch):
     """Root may write anywhere, so the permission check is simulated here (os.access says no);
     the read-only file system test below does it for real where mount namespaces work."""
-    from maps.cli import main
+    from routemap.cli import main
 
-    monkeypatch.setattr(output.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(folder.os, "access", lambda path, mode: False)
     assert main(["build", "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err.splitlines() == [f"error: cannot write to '{tmp_path}': permission denied"]
 
@@ -264,7 +258,7 @@ def test_read_only_out_exits_2_and_keeps_its_files(tmp_path):
     scenario = tmp_path / "s.yaml"
     scenario.write_text(AIR_SCENARIO.format(title="One flight"))
     script = ('mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && '
-              'exec "$2" -m maps build "$3" --out "$1" --formats geojson')
+              'exec "$2" -m routemap build "$3" --out "$1" --formats geojson')
     result = subprocess.run(["unshare", "--mount", "sh", "-c", script, "sh", str(out), sys.executable,
                              str(scenario)], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 2, result.stderr
@@ -277,7 +271,7 @@ def _build_process(scenario, out, *, env=None, formats="html,geojson,gpkg,kml,km
     import subprocess
     import sys
 
-    command = [sys.executable, "-m", "maps", "build", str(scenario), "--out", str(out), "--quiet",
+    command = [sys.executable, "-m", "routemap", "build", str(scenario), "--out", str(out), "--quiet",
                "--formats", formats, *options]
     return subprocess.Popen(command, cwd=scenario.parent, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -441,7 +435,7 @@ def test_a_subfolder_it_may_not_read_does_not_stop_the_build(sample_routeset, tm
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)
 
-    monkeypatch.setattr(output.os, "scandir", scandir)
+    monkeypatch.setattr(folder.os, "scandir", scandir)
     write(sample_routeset, out, options=RenderOptions(formats=("geojson",)))
     monkeypatch.undo()
     assert sorted(_files(out)) == ["manifest.json", "private/.routemap-x.png.0123abcd.tmp",

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.scenario import bundled_scenario_path
+from routemap.geo.scenario import bundled_scenario_path
 
 EVERY_MODE = """\
 version: 1
@@ -64,7 +64,7 @@ def _build_twice(scenario: Path, tmp_path: Path) -> list[dict[str, bytes]]:
         work = tmp_path / f"work-{i}"
         work.mkdir()
         outs.append(work / f"out-{i}")
-        command = [sys.executable, "-m", "maps", "build", str(scenario), "--out", str(outs[-1]),
+        command = [sys.executable, "-m", "routemap", "build", str(scenario), "--out", str(outs[-1]),
                    "--formats", "all", "--quiet"]
         processes.append(subprocess.Popen(command, cwd=work, env={**os.environ, **extra},
                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from maps.style import (
+from routemap.maps.style import (
     MODE_STYLES,
     LegQuantity,
     WidthLegend,

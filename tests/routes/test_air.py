@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import MultiLineString
 
-from geo.errors import UnroutableLegError
-from routes import air
-from routes.geodesy import geodesic_length_km, segment_lengths_km
-from routes.leg import LegRequest, Stop
+from routemap.errors import UnroutableLegError
+from routemap.routes import air
+from routemap.routes.geodesy import geodesic_length_km, segment_lengths_km
+from routemap.routes.leg import LegRequest, Stop
 
 PYONGYANG = Stop("pyongyang", "Pyongyang Sunan", 39.224, 125.670)
 VLADIVOSTOK = Stop("vladivostok", "Vladivostok", 43.399, 132.148)

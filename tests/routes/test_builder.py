@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from shapely.geometry import LineString
 
-from geo.errors import UnroutableLegError
-from geo.model import Leg, Period, Place, Scenario, Source, Transfer
-from routes.builder import build, leg_request
-from routes.leg import Finding, LegRequest, RoutedLeg
-from routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
+from routemap.errors import UnroutableLegError
+from routemap.geo.model import Leg, Period, Place, Scenario, Source, Transfer
+from routemap.routes.builder import build, leg_request
+from routemap.routes.leg import Finding, LegRequest, RoutedLeg
+from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
 
 A = Place("a", "Alpha", "port", "RU", 43.0, 132.0, sources=("s",))
 B = Place("b", "Bravo", "depot", "RU", 45.0, 40.0, sources=("s",), origin="builtin")

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, MultiLineString
 
-from routes.geodesy import (
+from routemap.routes.geodesy import (
     densify,
     densify_linear,
     geodesic_length_km,

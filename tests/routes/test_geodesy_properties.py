@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routes.geodesy import (
+from routemap.routes.geodesy import (
     GEOD,
     densify,
     geodesic_length_km,

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
-from geo.errors import UnroutableLegError
-from geo.network import build_network, undirected_edges
-from routes import graph
-from routes.leg import LegRequest, Stop
+from routemap.errors import UnroutableLegError
+from routemap.geo.network import build_network, undirected_edges
+from routemap.routes import graph
+from routemap.routes.leg import LegRequest, Stop
 
 
 def six_node_network():

@@ -10,9 +10,9 @@ import osmnx as ox
 import pytest
 import requests
 
-from geo.errors import NetworkDataError
-from routes import osm, rail
-from routes.leg import LegRequest, Stop
+from routemap.errors import NetworkDataError
+from routemap.routes import osm, rail
+from routemap.routes.leg import LegRequest, Stop
 from tests.routes.test_graph import six_node_network
 
 EXTRACT = Path(__file__).parent / "data" / "rail_extract.osm"

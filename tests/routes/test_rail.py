@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from geo.countries import load_countries
-from geo.errors import UnroutableLegError
-from geo.network import load_rail_network
-from routes import rail
-from routes.graph import km_outside_countries
-from routes.leg import LegRequest, Stop
+from routemap.geo.countries import load_countries
+from routemap.errors import UnroutableLegError
+from routemap.geo.network import load_rail_network
+from routemap.routes import rail
+from routemap.routes.graph import km_outside_countries
+from routemap.routes.leg import LegRequest, Stop
 from tests.routes.test_graph import six_node_network
 
 VLADIVOSTOK = Stop("vladivostok", "Vladivostok", 43.11, 131.88)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from geo.errors import UnroutableLegError
-from geo.network import load_road_network
-from routes import road
-from routes.leg import LegRequest, Stop
+from routemap.errors import UnroutableLegError
+from routemap.geo.network import load_road_network
+from routemap.routes import road
+from routemap.routes.leg import LegRequest, Stop
 from tests.routes.test_graph import six_node_network
 
 MOSCOW = Stop("moscow", "Moscow", 55.75, 37.62)

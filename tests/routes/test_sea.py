@@ -7,13 +7,13 @@ import pytest
 import shapely
 from shapely.geometry import MultiLineString, box
 
-from geo.countries import load_land
-from geo.errors import UnroutableLegError
-from geo.sealanes import build_sea_network, load_sea_network
-from routes import sea
-from routes.geodesy import GEOD, geodesic_length_km
-from routes.leg import LegRequest, RoutedLeg, Stop
-from routes.watergrid import (
+from routemap.geo.countries import load_land
+from routemap.errors import UnroutableLegError
+from routemap.geo.sealanes import build_sea_network, load_sea_network
+from routemap.routes import sea
+from routemap.routes.geodesy import GEOD, geodesic_length_km
+from routemap.routes.leg import LegRequest, RoutedLeg, Stop
+from routemap.routes.watergrid import (
     build_grid,
     land_km_of_segments,
     local_land,

@@ -1,4 +1,4 @@
-"""Properties of ``routes.graph.snap`` against a brute-force nearest node.
+"""Properties of ``routemap.routes.graph.snap`` against a brute-force nearest node.
 
 On random small networks (a chain through random points, up to 400 nodes so that the
 k-nearest search runs out and the exhaustive fallback is used too), the snapped node is never
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.errors import UnroutableLegError
-from geo.network import EARTH_RADIUS_KM, build_network, undirected_edges
-from routes.graph import snap
+from routemap.errors import UnroutableLegError
+from routemap.geo.network import EARTH_RADIUS_KM, build_network, undirected_edges
+from routemap.routes.graph import snap
 
 SETTINGS = settings(max_examples=60, deadline=None)
 lons = st.floats(min_value=-180.0, max_value=180.0, allow_nan=False)

@@ -1,0 +1,228 @@
+"""GeoPackage export of a RouteSet: places, legs, transfers, sources; byte-identical builds."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pyogrio.errors
+
+from routemap.errors import RenderError, library_detail
+from routemap.maps.gis.export import (
+    WGS84,
+    FeatureRecord,
+    feature_records,
+    text_value,
+    transfer_records,
+)
+from routemap.routes.routeset import RouteSet
+from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS, TRANSFER_COLUMNS
+
+__all__ = [
+    "SOURCE_COLUMNS",
+    "ATTRIBUTION_COLUMNS",
+    "GPKG_LAYERS",
+    "gpkg_layers",
+    "write_gpkg",
+    "render_gpkg",
+]
+
+logger = logging.getLogger(__name__)
+
+SOURCE_COLUMNS: tuple[str, ...] = (
+    "source_id", "title", "publisher", "date", "url", "note", "citation",
+)
+ATTRIBUTION_COLUMNS: tuple[str, ...] = ("position", "attribution")
+
+GPKG_LAYERS: tuple[str, ...] = (
+    "places", "legs", "transfers", "annotations", "sources", "attributions",
+)
+"""Layer names, in the order they are written (spatial first, then attribute-only tables)."""
+
+_GEOMETRY_TYPES = {
+    "places": "Point", "legs": "MultiLineString", "transfers": "MultiLineString",
+    "annotations": "Point",
+}
+_INT_COLUMNS = frozenset({"leg_index", "leg_count", "position"})
+_FLOAT_COLUMNS = frozenset({"distance_km", "quantity_value", "lat", "lon", "uncertainty_km"})
+_EPOCH = "1970-01-01T00:00:00.000Z"
+#: What writing a GeoPackage may raise when GDAL, SQLite or the file system fail.
+_WRITE_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.Error,
+                 OSError)
+
+
+def _column(name: str, values: list[Any]) -> pd.Series:
+    """Return a typed column: the field type depends on the name, never on the data."""
+    if name in _INT_COLUMNS:
+        return pd.Series(values, dtype="Int64")
+    if name in _FLOAT_COLUMNS:
+        return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
+    return pd.Series([text_value(name, v) for v in values], dtype="object")
+
+
+def _table(columns: Sequence[str], rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame({c: _column(c, [r[c] for r in rows]) for c in columns})
+
+
+def _layer(records: list[FeatureRecord], columns: Sequence[str]) -> gpd.GeoDataFrame:
+    table = _table(columns, [r.properties for r in records])
+    return gpd.GeoDataFrame(table, geometry=[r.geometry for r in records], crs=WGS84)
+
+
+def _sources_table(routeset: RouteSet) -> pd.DataFrame:
+    rows = [{
+        "source_id": s.id, "title": s.title, "publisher": s.publisher,
+        "date": s.date.isoformat() if s.date else None, "url": s.url, "note": s.note,
+        "citation": s.citation(),
+    } for s in routeset.scenario.sources]
+    return _table(SOURCE_COLUMNS, rows)
+
+
+def gpkg_layers(routeset: RouteSet) -> dict[str, pd.DataFrame]:
+    """Build the GeoPackage layers of a route set, in ``GPKG_LAYERS`` order.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario; not modified.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        GeoDataFrames for ``places``, ``legs``, ``transfers`` and ``annotations`` (EPSG:4326,
+        properties as in ``routemap.routes.schema``, lists as JSON text); plain DataFrames for the
+        attribute-only ``sources`` and ``attributions`` tables.
+    """
+    records = feature_records(routeset)
+    attributions = [{"position": i + 1, "attribution": a}
+                    for i, a in enumerate(routeset.attributions)]
+    return {
+        "places": _layer(records["places"], PLACE_COLUMNS),
+        "legs": _layer(records["legs"], LEG_COLUMNS),
+        "transfers": _layer(transfer_records(routeset.scenario, records["legs"]),
+                            TRANSFER_COLUMNS),
+        "annotations": _layer(records["annotations"], ANNOTATION_COLUMNS),
+        "sources": _sources_table(routeset),
+        "attributions": _table(ATTRIBUTION_COLUMNS, attributions),
+    }
+
+
+def _description(name: str, title: str, attributions: Sequence[str]) -> str:
+    credit = " ".join(attributions)
+    return f"{title}: {name}." + (f" {credit}" if credit else "")
+
+
+def write_gpkg(
+    path: Path, layers: dict[str, pd.DataFrame], *, title: str,
+    attributions: Sequence[str] = (), timestamp: str = _EPOCH,
+) -> None:
+    """Write layers to a new GeoPackage whose bytes depend only on its content.
+
+    The layers are written to a scratch file next to ``path``; every
+    ``gpkg_contents.last_change`` is set to ``timestamp`` and ``VACUUM INTO`` copies the
+    scratch file to ``path`` in one fresh transaction, so that neither the SQLite page layout
+    nor the header's change counters depend on how many transactions GDAL made.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file to create; it must not exist (a ``.scratch.gpkg`` sibling is used, then removed).
+    layers : dict of str to pandas.DataFrame
+        Layer name to frame; GeoDataFrames become feature layers (the geometry type of the
+        ``GPKG_LAYERS`` names is fixed, lines promoted to multi), plain DataFrames
+        attribute-only tables.
+    title : str
+        Used in each layer's description.
+    attributions : sequence of str
+        Appended to each layer's description (``gpkg_contents.description``).
+    timestamp : str
+        ISO 8601 UTC timestamp, e.g. ``2025-06-01T00:00:00.000Z``.
+
+    Raises
+    ------
+    pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.Error, OSError
+        As GDAL, SQLite and the file system report them (the scratch file is removed first);
+        :func:`render_gpkg` turns them into routemap's own message.
+    """
+    scratch = path.with_name(f"{path.stem}.scratch.gpkg")
+    scratch.unlink(missing_ok=True)
+    try:
+        for name, frame in layers.items():
+            geometry_type = (_GEOMETRY_TYPES.get(name) if isinstance(frame, gpd.GeoDataFrame)
+                             else None)
+            pyogrio.write_dataframe(
+                frame, scratch, layer=name, driver="GPKG", geometry_type=geometry_type,
+                promote_to_multi=(geometry_type or "").startswith("Multi") or None,
+                layer_options={"DESCRIPTION": _description(name, title, attributions)},
+            )
+        _compact(scratch, path, timestamp)
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
+def _compact(scratch: Path, path: Path, timestamp: str) -> None:
+    """Fix the write timestamps in ``scratch`` and copy it to ``path`` with VACUUM INTO."""
+    con = sqlite3.connect(scratch, isolation_level=None)
+    try:
+        con.execute("UPDATE gpkg_contents SET last_change = ?", (timestamp,))
+        con.execute("VACUUM INTO ?", (str(path),))
+    finally:
+        con.close()
+
+
+def render_gpkg(routeset: RouteSet) -> bytes:
+    """Render a route set as a GeoPackage, byte-identical for identical input.
+
+    Layers ``places`` (Point), ``legs`` and ``transfers`` (MultiLineString),
+    ``annotations`` (Point), and attribute-only ``sources`` and ``attributions`` tables.
+    Timestamps are the scenario's ``as_of`` date at midnight UTC (1970-01-01 without one).
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario; not modified.
+
+    Returns
+    -------
+    bytes
+        The GeoPackage file (written to a temporary directory, then read back).
+
+    Raises
+    ------
+    RenderError
+        If GDAL, SQLite or the file system fail while the file is written in the temporary
+        folder (the message names the folder; the library's words follow as detail).
+    """
+    as_of = routeset.scenario.as_of
+    timestamp = f"{as_of.isoformat()}T00:00:00.000Z" if as_of else _EPOCH
+    layers = gpkg_layers(routeset)
+    try:
+        with tempfile.TemporaryDirectory(prefix="routemap-gpkg-") as tmp:
+            path = Path(tmp) / "routes.gpkg"
+            write_gpkg(path, layers, title=routeset.scenario.title,
+                       attributions=routeset.attributions, timestamp=timestamp)
+            logger.debug("wrote GeoPackage with layers %s", ", ".join(layers))
+            return path.read_bytes()
+    except _WRITE_ERRORS as exc:
+        raise RenderError(
+            f"cannot make routes.gpkg: writing it in the temporary folder "
+            f"'{tempfile.gettempdir()}' failed; check that the folder is writable and has free "
+            f"space (TMPDIR chooses another), or leave gpkg out of --formats"
+            + library_detail(_failed_library(exc), exc)
+        ) from exc
+
+
+def _failed_library(exc: BaseException) -> str:
+    """Name who reported a GeoPackage write failure, for the detail of the message."""
+    if isinstance(exc, sqlite3.Error):
+        return "SQLite"
+    if isinstance(exc, OSError):
+        return "the file system"
+    return "GDAL"

@@ -1,0 +1,241 @@
+"""The briefing deck: a .pptx with a title, the overview, one slide per transfer and sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import struct
+import zipfile
+from collections.abc import Mapping, Sequence
+
+from pptx import Presentation
+from pptx.exc import PythonPptxError
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
+from pptx.util import Emu, Pt
+
+from routemap.errors import RenderError, library_detail
+from routemap.maps.slides.slide import compose_slides, figure_bytes, slide_specs
+from routemap.maps.slides.spec import SlideSpec
+from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES
+from routemap.routes.routeset import RouteSet
+
+__all__ = ["render_deck", "deck_notes", "SOURCES_PER_SLIDE"]
+
+SOURCES_PER_SLIDE = 12
+_SLIDE_WIDTH = Emu(12192000)  # 13.333 in, PowerPoint's 16:9 width
+_LAYOUT_TITLE, _LAYOUT_TITLE_ONLY, _LAYOUT_BLANK = 0, 5, 6
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def deck_notes(spec: SlideSpec, extra: Sequence[str] = ()) -> str:
+    """Return a map slide's speaker notes: what it shows, its callouts and full citations.
+
+    ``extra`` lines (e.g. callouts no map slide shows) come before the sources.
+    """
+    lines = [spec.title]
+    if spec.subtitle:
+        lines.append(spec.subtitle)
+    if spec.callouts:
+        lines += ["", f"{spec.callout_title}:"]
+        for c in spec.callouts:
+            period = f" ({c.period})" if c.period and c.kind == "annotation" else ""
+            lines.append(f"{c.number}. {c.text}{period}")
+    lines += list(extra)
+    lines += ["", "Sources:"] + [f"- {c}" for c in spec.citations]
+    lines += ["", "Data: " + "; ".join(spec.attributions)]
+    return "\n".join(lines)
+
+
+def _set_notes(slide: Slide, text: str) -> None:
+    slide.notes_slide.notes_text_frame.text = text
+
+
+def _title_slide(prs: PresentationType, routeset: RouteSet, overview: SlideSpec) -> None:
+    scenario = routeset.scenario
+    slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE])
+    slide.shapes.title.text = scenario.title
+    bits = [scenario.subtitle or "", overview.as_of,
+            f"{len(scenario.transfers)} transfers \u00b7 {len(scenario.sources)} sources"]
+    slide.placeholders[1].text = "\n".join(b for b in bits if b)
+    _set_notes(slide, "\n".join([scenario.title, "", "Sources for this briefing:",
+                                 *(f"- {s.citation()}" for s in scenario.sources)]))
+
+
+def _picture_slide(prs: PresentationType, png: bytes, spec: SlideSpec,
+                   extra: Sequence[str] = ()) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_BLANK])
+    pic = slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=prs.slide_width,
+                                   height=prs.slide_height)
+    pic.name = spec.name
+    pic._element.nvPicPr.cNvPr.set("descr", f"Map: {spec.title}. {spec.subtitle}".strip())
+    _set_notes(slide, deck_notes(spec, extra))
+
+
+def _unshown_callouts(routeset: RouteSet, transfer_specs: Sequence[SlideSpec]) -> list[str]:
+    """Return note lines for annotations that no transfer slide lists (scenario-wide ones)."""
+    shown = {c.number for s in transfer_specs for c in s.callouts}
+    rows = [(n, text) for n, text in enumerate(routeset.annotations["text"], start=1)
+            if n not in shown]
+    if not rows:
+        return []
+    return ["", "Other callouts (not on a transfer slide):",
+            *(f"{n}. {text}" for n, text in rows)]
+
+
+def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def _sources_slides(prs: PresentationType, routeset: RouteSet, attributions: Sequence[str]
+                    ) -> None:
+    citations = [s.citation() for s in routeset.scenario.sources]
+    chunks = _chunks(citations, SOURCES_PER_SLIDE)
+    for i, chunk in enumerate(chunks, start=1):
+        slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE_ONLY])
+        more = f" ({i} of {len(chunks)})" if len(chunks) > 1 else ""
+        slide.shapes.title.text = f"Sources{more}"
+        lines = list(chunk)
+        if i == len(chunks):
+            lines += ["", "Data: " + "; ".join(attributions), "", *_confidence_key()]
+        _text_box(prs, slide, lines)
+        _set_notes(slide, "\n".join(["Full citations:", *(f"- {c}" for c in chunk),
+                                     "", "Data: " + "; ".join(attributions)]))
+
+
+def _confidence_key() -> list[str]:
+    return ["How to read confidence:"] + [f"{c.label}: {c.meaning}"
+                                          for c in CONFIDENCE_STYLES.values()]
+
+
+def _text_box(prs: PresentationType, slide: Slide, lines: Sequence[str]) -> None:
+    margin = Emu(int(prs.slide_width * 0.05))
+    top = Emu(int(prs.slide_height * 0.2))
+    box = slide.shapes.add_textbox(margin, top, prs.slide_width - 2 * margin,
+                                   prs.slide_height - top - margin)
+    frame = box.text_frame
+    frame.word_wrap = True
+    for i, line in enumerate(lines):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        para.text = line
+        para.font.size = Pt(11)
+        para.font.color.rgb = _rgb(BASEMAP_STYLE.text)
+
+
+def _rgb(hex_colour: str):
+    from pptx.dml.color import RGBColor
+
+    return RGBColor.from_string(hex_colour.lstrip("#"))
+
+
+def _fix_properties(prs: PresentationType, routeset: RouteSet) -> None:
+    scenario = routeset.scenario
+    when = dt.datetime.combine(scenario.as_of or dt.date(2000, 1, 1), dt.time())
+    props = prs.core_properties
+    props.title = scenario.title
+    props.author = props.last_modified_by = "routemap"
+    props.created = props.modified = props.last_printed = when
+    props.revision = 1
+
+
+def _normalised_zip(data: bytes) -> bytes:
+    """Rewrite a zip with fixed timestamps so the same deck gives the same bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Return a PNG's width and height from its header."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("slide image is not a PNG")
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
+
+
+def _slide_pngs(routeset: RouteSet, specs: Sequence[SlideSpec], *, size: tuple[int, int],
+                dpi: float, slides: Mapping[str, bytes] | None) -> dict[str, bytes]:
+    """Return each map slide's PNG: reused from ``slides`` where given, else drawn now."""
+    given = {} if slides is None else {s.name: slides.get(f"{s.name}.png") for s in specs}
+    pngs = {name: png for name, png in given.items() if png is not None}
+    for name, png in pngs.items():
+        if _png_size(png) != tuple(size):
+            raise ValueError(f"slide image {name}.png is {_png_size(png)} pixels; the deck "
+                             f"was asked for {tuple(size)}")
+    if len(pngs) < len(specs):
+        drawn = compose_slides(routeset, size=size, dpi=dpi, per_transfer=True)
+        pngs.update({name: figure_bytes(slide.figure, "png") for name, slide in drawn.items()
+                     if name not in pngs})
+    return {s.name: pngs[s.name] for s in specs}
+
+
+def _new_presentation() -> PresentationType:
+    """Return an empty deck on python-pptx's built-in template.
+
+    Raises
+    ------
+    RenderError
+        If the template cannot be opened.
+    """
+    try:
+        return Presentation()
+    except (PythonPptxError, OSError, KeyError, zipfile.BadZipFile) as exc:
+        raise RenderError(
+            "cannot make briefing.pptx: python-pptx cannot open its built-in template; "
+            "reinstall python-pptx, or leave pptx out of --formats"
+            + library_detail("python-pptx", exc)
+        ) from exc
+
+
+def render_deck(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
+                dpi: float = 150, slides: Mapping[str, bytes] | None = None) -> bytes:
+    """Return the briefing deck as .pptx bytes.
+
+    Slides: a title slide, the overview map, one map per transfer, then the sources (as many
+    slides as the list needs). Every slide's speaker notes carry its full citations.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario.
+    size : tuple of int
+        Pixel size of the map images; the slide keeps their aspect ratio.
+    dpi : float
+        Dots per inch of the map images.
+    slides : mapping of str to bytes, optional
+        Map images already rendered by :func:`routemap.maps.slides.slide.render_slides` for the same route
+        set, size and dpi (keys ``slide.png``, ``slides/<transfer-id>.png``...). They are
+        used as they are instead of drawing the maps again; any that is missing is drawn.
+
+    Returns
+    -------
+    bytes
+        The .pptx file, identical for identical input.
+
+    Raises
+    ------
+    ValueError
+        If a given image is not a PNG of ``size`` pixels.
+    RenderError
+        If python-pptx cannot open its built-in template (a damaged install).
+    """
+    specs = slide_specs(routeset, per_transfer=True)
+    prs = _new_presentation()
+    pngs = _slide_pngs(routeset, specs, size=size, dpi=dpi, slides=slides)
+    prs.slide_width = _SLIDE_WIDTH
+    prs.slide_height = Emu(int(_SLIDE_WIDTH * size[1] / size[0]))
+    _title_slide(prs, routeset, specs[0])
+    unshown = _unshown_callouts(routeset, specs[1:])
+    for i, spec in enumerate(specs):
+        _picture_slide(prs, pngs[spec.name], spec, unshown if i == 0 else ())
+    _sources_slides(prs, routeset, specs[0].attributions)
+    _fix_properties(prs, routeset)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return _normalised_zip(buf.getvalue())

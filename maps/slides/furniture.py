@@ -1,0 +1,394 @@
+"""Map furniture for slides: scale bar, north arrow, inset locator, legend panel, header, footer."""
+
+from __future__ import annotations
+
+import functools
+import math
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Polygon, Rectangle
+from pyproj import Geod
+
+from routemap.geo.countries import load_countries
+from routemap.maps.slides.layers import SLIDE_WIDTH_PT, Z, lines_path, polygon_path
+from routemap.maps.projection import MapFrame, km_per_unit, north_angle
+from routemap.maps.style import (
+    BASEMAP_STYLE,
+    CONFIDENCE_STYLES,
+    MODE_STYLES,
+    PLACE_STYLES,
+    ANNOTATION_COLOR,
+    WidthLegend,
+)
+
+__all__ = [
+    "LegendContent",
+    "ScaleBar",
+    "NorthArrow",
+    "nice_length",
+    "scale_bar_for",
+    "draw_scale_bar",
+    "draw_north_arrow",
+    "draw_inset",
+    "draw_legend",
+    "draw_callout_list",
+    "draw_badge",
+    "wrap_to_width",
+    "draw_haloed_text",
+]
+
+_GEOD = Geod(ellps="WGS84")
+
+
+@dataclass(frozen=True)
+class ScaleBar:
+    """A scale bar: its ground length, its length in projected metres and where it is true."""
+
+    length_km: float
+    length_units: float
+    true_at: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class NorthArrow:
+    """A north arrow: where it stands (projected metres) and its angle from map-up, degrees."""
+
+    x: float
+    y: float
+    angle: float
+
+
+def nice_length(km: float) -> float:
+    """Return the largest 1, 2, 2.5 or 5 times a power of ten that is at most ``km``."""
+    exp = math.floor(math.log10(km))
+    for step in (5.0, 2.5, 2.0, 1.0):
+        if step * 10**exp <= km:
+            return step * 10**exp
+    return 10.0 ** (exp - 1) * 5.0
+
+
+def scale_bar_for(frame: MapFrame, *, fraction: float = 0.18) -> ScaleBar:
+    """Return a round-length scale bar about ``fraction`` of the map wide, true at its centre."""
+    cx, cy = frame.center
+    kpu = km_per_unit(frame, cx, cy)
+    length = nice_length(frame.width * fraction * kpu)
+    lon, lat = frame.inverse(np.array([cx]), np.array([cy]))
+    return ScaleBar(length, length / kpu, (float(lon[0]), float(lat[0])))
+
+
+def _fmt_km(km: float) -> str:
+    return f"{km:,.0f}" if float(km).is_integer() else f"{km:,.1f}".rstrip("0")
+
+
+def draw_scale_bar(ax: Axes, bar: ScaleBar, *, x: float, y: float, upp: float,
+                   scale: float, note: str = "Scale true at map centre"
+                   ) -> tuple[float, float, float, float]:
+    """Draw a two-tone scale bar with its left end at (x, y); return its data bounds.
+
+    ``upp`` is projected metres per point, to size the bar's thickness and text; ``note``
+    is the small line under the bar.
+    """
+    h = 4.0 * scale * upp
+    half = bar.length_units / 2.0
+    for i, face in enumerate((BASEMAP_STYLE.text, "white")):
+        ax.add_artist(Rectangle((x + i * half, y), half, h, facecolor=face,
+                               edgecolor=BASEMAP_STYLE.text, linewidth=0.7 * scale,
+                               zorder=Z["furniture"], gid="scalebar"))
+    size = 8.0 * scale
+    ticks = [(0.0, "0"), (0.5, _fmt_km(bar.length_km / 2)), (1.0, f"{_fmt_km(bar.length_km)} km")]
+    if bar.length_units / upp < 60.0 * scale:  # too short for three numbers side by side
+        ticks.pop(1)
+    for frac, text in ticks:
+        ax.text(x + frac * bar.length_units, y + h + 2.5 * scale * upp, text, fontsize=size,
+                ha="center", va="bottom", color=BASEMAP_STYLE.text, zorder=Z["furniture"],
+                gid="scalebar-text")
+    if note:
+        ax.text(x, y - 3.0 * scale * upp, note, fontsize=6.5 * scale,
+                ha="left", va="top", color=BASEMAP_STYLE.muted_text, zorder=Z["furniture"],
+                gid="scalebar-note")
+    return (x - 8 * scale * upp, y - 13 * scale * upp,
+            x + bar.length_units + 14 * scale * upp, y + h + 16 * scale * upp)
+
+
+def draw_north_arrow(ax: Axes, frame: MapFrame, *, x: float, y: float, upp: float,
+                     scale: float) -> NorthArrow:
+    """Draw a north arrow at (x, y) pointing to true north there; return where and how."""
+    angle = north_angle(frame, x, y)
+    length = 26.0 * scale * upp
+    rot = np.radians(angle)
+    c, s = math.cos(rot), math.sin(rot)
+
+    def turn(px: float, py: float) -> tuple[float, float]:
+        return x + px * c - py * s, y + px * s + py * c
+
+    tip = turn(0, length / 2)
+    left, right = turn(-length * 0.22, -length / 2), turn(length * 0.22, -length / 2)
+    notch = turn(0, -length * 0.28)
+    ax.add_artist(Polygon([tip, left, notch], closed=True, facecolor="white",
+                         edgecolor=BASEMAP_STYLE.text, linewidth=0.8 * scale,
+                         zorder=Z["furniture"], gid="north-arrow"))
+    ax.add_artist(Polygon([tip, notch, right], closed=True, facecolor=BASEMAP_STYLE.text,
+                         edgecolor=BASEMAP_STYLE.text, linewidth=0.8 * scale,
+                         zorder=Z["furniture"], gid="north-arrow"))
+    label = turn(0, length / 2 + 8.0 * scale * upp)
+    ax.text(*label, "N", fontsize=10 * scale, fontweight="bold", ha="center", va="center",
+            rotation=angle, rotation_mode="anchor", color=BASEMAP_STYLE.text,
+            zorder=Z["furniture"], gid="north-arrow-text")
+    return NorthArrow(x, y, angle)
+
+
+@functools.lru_cache(maxsize=1)
+def _world_parts() -> tuple[np.ndarray, np.ndarray]:
+    """Return simplified world land polygons and their centroids (to cull the far side)."""
+    countries = load_countries()
+    parts = shapely.get_parts(shapely.simplify(countries.geometry.values, 0.08))
+    parts = parts[~shapely.is_empty(parts) & (shapely.area(parts) > 0.02)]
+    return parts, shapely.get_coordinates(shapely.centroid(parts))
+
+
+def _angular_km(lon0: float, lat0: float, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    _, _, dist = _GEOD.inv(np.full(len(lon), lon0), np.full(len(lon), lat0), lon, lat)
+    return np.asarray(dist) / 1000.0
+
+
+def draw_inset(ax: Axes, frame: MapFrame, *, scale: float, radius_km: float) -> None:
+    """Draw a locator globe: land within ``radius_km`` of the map centre, the map's outline red.
+
+    The globe is an azimuthal equal-area projection centred on the map, clipped to a disc.
+    """
+    cx, cy = frame.center
+    lon0, lat0 = (float(v[0]) for v in frame.inverse(np.array([cx]), np.array([cy])))
+    inset = MapFrame(f"+proj=laea +lat_0={lat0:.4f} +lon_0={lon0:.4f} +datum=WGS84 +units=m",
+                     -1, -1, 1, 1)
+    r_proj = 2 * 6371_000.0 * math.sin(min(radius_km / 6371.0, math.pi / 2) / 2)
+    parts, cents = _world_parts()
+    near = _angular_km(lon0, lat0, cents[:, 0], cents[:, 1]) < radius_km + 3000.0
+    world = _project_geoms(parts[near], inset)
+    disc = shapely.Point(0, 0).buffer(r_proj, 128)
+    clipped = shapely.intersection(shapely.make_valid(world), disc)
+    clipped = shapely.simplify(clipped, 2.0 * r_proj / max(ax.bbox.width, 1.0))
+    ax.set_xlim(-r_proj * 1.02, r_proj * 1.02)
+    ax.set_ylim(-r_proj * 1.02, r_proj * 1.02)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.add_artist(Circle((0, 0), r_proj, facecolor=BASEMAP_STYLE.sea,
+                        edgecolor=BASEMAP_STYLE.muted_text, linewidth=0.8 * scale, zorder=0))
+    polys = [g for g in shapely.get_parts(clipped) if g.geom_type == "Polygon"]
+    if polys:
+        ax.add_artist(PathPatch(polygon_path(shapely.multipolygons(polys)),
+                               facecolor="#CFCBC2", edgecolor="none", zorder=1))
+    _draw_graticule(ax, inset, disc, scale)
+    _draw_frame_outline(ax, frame, inset, r_proj, scale)
+
+
+def _project_geoms(geoms: np.ndarray, frame: MapFrame) -> np.ndarray:
+    def forward(coords: np.ndarray) -> np.ndarray:
+        x, y = frame.forward(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    out = shapely.transform(geoms, forward)
+    finite = np.isfinite(shapely.bounds(out)).all(axis=1)
+    return out[finite]
+
+
+def _draw_graticule(ax: Axes, inset: MapFrame, disc: shapely.Polygon, scale: float) -> None:
+    lines = []
+    for lon in range(-180, 180, 30):
+        lat = np.linspace(-80, 80, 161)
+        lines.append(np.column_stack(inset.forward(np.full_like(lat, lon), lat)))
+    for lat in range(-60, 90, 30):
+        lon = np.linspace(-180, 180, 361)
+        lines.append(np.column_stack(inset.forward(lon, np.full_like(lon, lat))))
+    geoms = shapely.intersection(
+        np.array([shapely.LineString(ln[np.isfinite(ln).all(axis=1)]) for ln in lines]), disc)
+    parts = [np.asarray(g.coords) for g in shapely.get_parts(geoms) if not g.is_empty]
+    ax.add_artist(PathPatch(lines_path(parts), fill=False, edgecolor="white",
+                           linewidth=0.5 * scale, alpha=0.9, zorder=2))
+
+
+def _draw_frame_outline(ax: Axes, frame: MapFrame, inset: MapFrame, r_proj: float,
+                        scale: float) -> None:
+    t = np.linspace(0, 1, 40)
+    xs = np.concatenate([frame.xmin + frame.width * t, np.full(40, frame.xmax),
+                         frame.xmax - frame.width * t, np.full(40, frame.xmin)])
+    ys = np.concatenate([np.full(40, frame.ymin), frame.ymin + frame.height * t,
+                         np.full(40, frame.ymax), frame.ymax - frame.height * t])
+    lon, lat = frame.inverse(xs, ys)
+    ix, iy = inset.forward(lon, lat)
+    accent = BASEMAP_STYLE.accent
+    if max(np.ptp(ix), np.ptp(iy)) < r_proj * 0.06:
+        ax.add_artist(Circle((float(np.mean(ix)), float(np.mean(iy))), r_proj * 0.05,
+                            facecolor="none", edgecolor=accent, linewidth=1.6 * scale, zorder=3))
+        return
+    ax.add_artist(Polygon(np.column_stack([ix, iy]), closed=True, facecolor=accent,
+                         alpha=0.12, edgecolor="none", zorder=3))
+    ax.add_artist(Polygon(np.column_stack([ix, iy]), closed=True, facecolor="none",
+                         edgecolor=accent, linewidth=1.4 * scale, zorder=3, gid="inset-frame"))
+
+
+def wrap_to_width(text: str, width_pt: float, fontsize: float) -> str:
+    """Wrap text to a width in points, estimating DejaVu Sans at 0.56 em per character."""
+    chars = max(int(width_pt / (fontsize * 0.56)), 8)
+    return "\n".join(textwrap.wrap(text, chars)) or text
+
+
+def draw_badge(ax: Axes, x: float, y: float, number: int, *, radius: float,
+               fontsize: float, zorder: float, gid: str, kind: str = "annotation") -> None:
+    """Draw a numbered badge centred at (x, y): dark disc for callouts, white for transfers."""
+    dark = kind == "annotation"
+    ax.add_artist(Circle((x, y), radius, facecolor=ANNOTATION_COLOR if dark else "white",
+                         edgecolor="white" if dark else ANNOTATION_COLOR,
+                         linewidth=fontsize * (0.12 if dark else 0.16), zorder=zorder, gid=gid))
+    ax.text(x, y, str(number), fontsize=fontsize, fontweight="bold",
+            color="white" if dark else ANNOTATION_COLOR, ha="center", va="center_baseline",
+            zorder=zorder + 0.1, gid=f"{gid}-text")
+
+
+@dataclass(frozen=True)
+class LegendContent:
+    """Which entries the legend lists (only what the slide shows)."""
+
+    modes: tuple[str, ...]
+    confidences: tuple[str, ...]
+    kinds: tuple[str, ...]
+    widths: WidthLegend
+    muted: bool
+
+
+class _Column:
+    """A top-down writer in a panel axes whose units are points (y grows downward)."""
+
+    def __init__(self, ax: Axes, width: float, scale: float) -> None:
+        self.ax, self.width, self.scale, self.y = ax, width, scale, 0.0
+
+    def header(self, text: str) -> None:
+        self.y += 3.0 * self.scale
+        self.ax.text(0, self.y, text.upper(), fontsize=7.5 * self.scale, fontweight="bold",
+                     color=BASEMAP_STYLE.muted_text, ha="left", va="top", gid="legend-header")
+        self.y += 12.5 * self.scale
+
+    def rows(self, entries: Sequence[tuple[object, str]], *, columns: int = 1) -> None:
+        line_h = 9.0 * 1.22 * self.scale
+        col_w = self.width / columns
+        for start in range(0, len(entries), columns):
+            chunk = entries[start:start + columns]
+            lines = max(label.count("\n") + 1 for _, label in chunk)
+            row_h = max(14.0 * self.scale, lines * line_h + 3.0 * self.scale)
+            for col, (swatch, label) in enumerate(chunk):
+                x = col * col_w
+                self._swatch(swatch, x, self.y + 14.0 * self.scale / 2)
+                self.ax.text(x + 30 * self.scale, self.y + 1.5 * self.scale, label,
+                             fontsize=8.5 * self.scale, color=BASEMAP_STYLE.text, ha="left",
+                             va="top", linespacing=1.12, gid="legend-entry")
+            self.y += row_h
+        self.y += 2.0 * self.scale
+
+    def _swatch(self, swatch: object, x: float, y: float) -> None:
+        kind, style = swatch  # type: ignore[misc]
+        s = self.scale
+        if kind == "line":
+            self.ax.add_line(Line2D([x + 1 * s, x + 24 * s], [y, y], solid_capstyle="butt",
+                                    dash_capstyle="butt", **style))
+        else:
+            self.ax.add_line(Line2D([x + 12 * s], [y], linestyle="none", **style))
+
+
+_WIDTH_TITLE = "Line width: quantity moved"
+_WRAPPED = {_WIDTH_TITLE}
+"""Two-column sections whose labels (scenario units) may be long enough to need wrapping."""
+
+
+def _legend_entries(content: LegendContent, scale: float) -> list[tuple[str, list, int]]:
+    modes = [(("line", {"color": MODE_STYLES[m].color,
+                        "linewidth": MODE_STYLES[m].base_width * SLIDE_WIDTH_PT * scale}),
+              MODE_STYLES[m].label)
+             for m in content.modes]
+    if content.muted:
+        modes.append((("line", {"color": "#A7A39A", "linewidth": 1.1 * scale}),
+                      "Other transfers"))
+    confs = []
+    for c in content.confidences:
+        st = CONFIDENCE_STYLES[c]
+        style = {"color": "#3A3F44", "linewidth": 2.4 * st.width_factor * scale,
+                 "linestyle": (0, st.dash) if st.dash else "solid"}
+        confs.append((("line", style), st.label))
+    kinds = [(("marker", {"marker": PLACE_STYLES[k].marker,
+                          "markersize": PLACE_STYLES[k].size * scale,
+                          "markerfacecolor": PLACE_STYLES[k].fill,
+                          "markeredgecolor": PLACE_STYLES[k].edge,
+                          "markeredgewidth": 1.2 * scale}), PLACE_STYLES[k].label)
+             for k in content.kinds]
+    samples, others = (_width_rows(rows, scale) for rows in (content.widths.samples,
+                                                              content.widths.others))
+    sections = [("Route (arrow shows direction)", modes, 2), ("Confidence", confs, 2),
+                ("Places", kinds, 2), (_WIDTH_TITLE, samples, 2),
+                ("" if samples else _WIDTH_TITLE, others, 1)]
+    return [s for s in sections if s[1]]
+
+
+def _width_rows(rows: Sequence[tuple[float, str]], scale: float) -> list[tuple[tuple, str]]:
+    return [(("line", {"color": "#6D7278", "linewidth": w * SLIDE_WIDTH_PT * scale}), text)
+            for w, text in rows]
+
+
+def draw_legend(ax: Axes, content: LegendContent, *, width: float, scale: float) -> float:
+    """Draw the legend top-down in a panel axes measured in points; return its height."""
+    col = _Column(ax, width, scale)
+    for title, entries, columns in _legend_entries(content, scale):
+        if title:
+            col.header(title)
+        col.rows([(sw, wrap_to_width(lbl, width / columns - 32 * scale, 9.0 * scale))
+                  if columns == 1 or title in _WRAPPED else (sw, lbl)
+                  for sw, lbl in entries], columns=columns)
+    return col.y
+
+
+def draw_callout_list(ax: Axes, title: str, items: Sequence[tuple[int, str, str]], *,
+                      top: float, bottom: float, width: float, scale: float) -> int:
+    """Key numbered badges between ``top`` and ``bottom`` (points); return how many fit.
+
+    ``items`` holds (number, text, badge kind). The text size shrinks (down to 6.5 points)
+    until every item fits; past that, the list stops where the room ends.
+    """
+    if not items:
+        return 0
+    ax.text(0, top + 4.0 * scale, title.upper(), fontsize=8.0 * scale, fontweight="bold",
+            color=BASEMAP_STYLE.muted_text, ha="left", va="top", gid="legend-header")
+    start = top + 20.0 * scale
+    for size in (8.5, 8.0, 7.5, 7.0, 6.5):
+        blocks = [wrap_to_width(text, width - 22 * scale, size * scale) for _, text, _ in items]
+        heights = [(b.count("\n") + 1) * size * scale * 1.2 + 2.5 * scale for b in blocks]
+        if start + sum(heights) <= bottom:
+            break
+    y, shown = start, 0
+    for (number, _, kind), block, height in zip(items, blocks, heights):
+        if y + height > bottom:
+            break
+        draw_badge(ax, 8 * scale, y + size * scale * 0.62, number, radius=7.0 * scale,
+                   fontsize=7.0 * scale, zorder=5, gid=f"callout-key:{number}", kind=kind)
+        ax.text(22 * scale, y, block, fontsize=size * scale, color=BASEMAP_STYLE.text,
+                ha="left", va="top", linespacing=1.15, gid="callout-text")
+        y += height
+        shown += 1
+    return shown
+
+
+def draw_haloed_text(ax: Axes, x: float, y: float, text: str, *, scale: float, gid: str,
+                     zorder: float, width: float = 2.6, **style) -> None:
+    """Draw map text over a white halo, keeping the text itself real text in SVG and PDF.
+
+    The halo is a white copy stroked as outlines underneath (matplotlib turns text with path
+    effects into paths), so the label on top stays selectable and searchable.
+    """
+    halo = ax.text(x, y, text, zorder=zorder - 0.01, gid=f"{gid}-halo",
+                   **{**style, "color": "white"})
+    halo.set_path_effects([patheffects.Stroke(linewidth=width * scale, foreground="white",
+                                              alpha=0.9)])
+    ax.text(x, y, text, zorder=zorder, gid=gid, **style)

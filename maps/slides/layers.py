@@ -1,0 +1,231 @@
+"""Map layers drawn on a matplotlib Axes in projected metres: basemap, routes, places."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import shapely
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
+from shapely.geometry.base import BaseGeometry
+
+from routemap.geo.model import CONFIDENCES
+from routemap.maps.basemap import Basemap, RailContext
+from routemap.maps.projection import MapFrame
+from routemap.maps.slides.spec import PlaceMark, RouteLine
+from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES, PLACE_STYLES
+
+__all__ = [
+    "Z",
+    "polygon_path",
+    "lines_path",
+    "project_parts",
+    "draw_basemap",
+    "draw_routes",
+    "draw_places",
+    "arrow_points",
+    "marker_radius_points",
+    "MUTED_ROUTE",
+    "SLIDE_WIDTH_PT",
+]
+
+# routemap.geo.model lists confidences surest first; the surest is drawn last.
+_CONFIDENCE_RANK = {c: -i for i, c in enumerate(CONFIDENCES)}
+
+# Drawing order, bottom to top.
+Z = {"land": 1, "borders": 2, "coast": 3, "rail": 4, "country_names": 5, "context_routes": 6,
+     "routes": 7, "arrows": 8, "places": 9, "leaders": 10, "labels": 11, "furniture": 12}
+MUTED_ROUTE = "#A7A39A"
+# The style table's widths are screen pixels at 96 dpi; on a slide one unit is this many points.
+SLIDE_WIDTH_PT = 0.72
+
+
+def polygon_path(geom: BaseGeometry) -> Path:
+    """Return one compound matplotlib Path for a (multi)polygon, holes wound the other way."""
+    geom = shapely.orient_polygons(geom)
+    verts, codes = [], []
+    for ring in shapely.get_rings(shapely.get_parts(geom)):
+        xy = np.asarray(ring.coords)[:, :2]
+        if len(xy) < 4:
+            continue
+        ring_codes = np.full(len(xy), Path.LINETO, dtype=np.uint8)
+        ring_codes[0], ring_codes[-1] = Path.MOVETO, Path.CLOSEPOLY
+        verts.append(xy)
+        codes.append(ring_codes)
+    if not verts:
+        return Path(np.zeros((0, 2)))
+    return Path(np.concatenate(verts), np.concatenate(codes))
+
+
+def lines_path(lines: Iterable[np.ndarray]) -> Path:
+    """Return one matplotlib Path holding several polylines."""
+    verts, codes = [], []
+    for xy in lines:
+        if len(xy) < 2:
+            continue
+        line_codes = np.full(len(xy), Path.LINETO, dtype=np.uint8)
+        line_codes[0] = Path.MOVETO
+        verts.append(np.asarray(xy)[:, :2])
+        codes.append(line_codes)
+    if not verts:
+        return Path(np.zeros((0, 2)))
+    return Path(np.concatenate(verts), np.concatenate(codes))
+
+
+def _geom_lines(geom: BaseGeometry) -> list[np.ndarray]:
+    return [np.asarray(g.coords) for g in shapely.get_parts(geom) if not g.is_empty]
+
+
+def draw_basemap(ax: Axes, basemap: Basemap, *, focus: frozenset[str], scale: float,
+                 rail: RailContext | None = None) -> None:
+    """Draw sea (the axes background), land, borders, coast and faint rail context.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes in the basemap's projected metres.
+    basemap : Basemap
+        The layers to draw.
+    focus : frozenset of str
+        ISO2 codes of countries drawn in the lighter focus tint.
+    scale : float
+        Multiplier for line widths (slide size relative to 1920 px at 150 dpi).
+    rail : RailContext, optional
+        Rail lines to draw faintly.
+    """
+    st = BASEMAP_STYLE
+    ax.set_facecolor(st.sea)
+    for tint in (st.land, st.focus_land):
+        shapes = [c.geometry for c in basemap.countries if (c.iso2 in focus) == (tint != st.land)]
+        if shapes:
+            ax.add_artist(PathPatch(polygon_path(shapely.multipolygons(_polys(shapes))),
+                                   facecolor=tint, edgecolor="none", zorder=Z["land"]))
+    ax.add_artist(PathPatch(lines_path(_geom_lines(basemap.borders)), fill=False,
+                           edgecolor=st.border, linewidth=st.border_width * scale,
+                           linestyle=(0, (4, 1.5, 1, 1.5)), zorder=Z["borders"],
+                           capstyle="butt", joinstyle="round"))
+    ax.add_artist(PathPatch(lines_path(_geom_lines(basemap.coast)), fill=False,
+                           edgecolor=st.coast, linewidth=st.coast_width * scale,
+                           zorder=Z["coast"], joinstyle="round"))
+    if rail is not None and rail.lines:
+        ax.add_artist(PathPatch(lines_path(rail.lines), fill=False, edgecolor=st.rail,
+                               linewidth=st.rail_width * scale, alpha=0.4, zorder=Z["rail"],
+                               capstyle="round"))
+
+
+def _polys(shapes: Sequence[BaseGeometry]) -> list[BaseGeometry]:
+    parts = shapely.get_parts(np.asarray(shapes, dtype=object))
+    return [p for p in parts if p.geom_type == "Polygon" and not p.is_empty]
+
+
+def project_parts(route: RouteLine, frame: MapFrame) -> list[np.ndarray]:
+    """Return a route's parts in the frame's projected metres."""
+    out = []
+    for part in route.parts:
+        x, y = frame.forward(part[:, 0], part[:, 1])
+        out.append(np.column_stack([x, y]))
+    return out
+
+
+def _halo(width: float) -> list:
+    return [patheffects.Stroke(linewidth=width, foreground="white", alpha=0.9),
+            patheffects.Normal()]
+
+
+def draw_routes(ax: Axes, routes: Sequence[tuple[RouteLine, list[np.ndarray], bool]], *,
+                scale: float, units_per_point: float) -> None:
+    """Draw legs: context legs muted and thin underneath, focus legs in their style on top.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The map axes.
+    routes : sequence of (RouteLine, projected parts, is_focus)
+        Legs to draw.
+    scale : float
+        Multiplier for widths.
+    units_per_point : float
+        Projected metres per typographic point on this slide (sizes the arrowheads).
+    """
+    # Where routes share a track, the surer one is drawn last, on top.
+    order = sorted(routes, key=lambda r: (r[2], _CONFIDENCE_RANK[r[0].confidence],
+                                          -r[0].width, r[0].feature_id))
+    seen: set[tuple[int, int]] = set()
+    for route, parts, focus in order:
+        if focus:
+            _draw_focus_route(ax, route, parts, scale)
+            for x, y, angle in arrow_points(parts, spacing=260.0 * units_per_point * scale):
+                key = (round(x / (20 * units_per_point)), round(y / (20 * units_per_point)))
+                if key not in seen:
+                    seen.add(key)
+                    _draw_arrow(ax, route, x, y, angle, scale)
+        else:
+            ax.add_artist(PathPatch(lines_path(parts), fill=False, edgecolor=MUTED_ROUTE,
+                                   linewidth=1.1 * scale, alpha=0.8, zorder=Z["context_routes"],
+                                   capstyle="round", gid=f"context:{route.feature_id}"))
+
+
+def _draw_focus_route(ax: Axes, route: RouteLine, parts: list[np.ndarray], scale: float) -> None:
+    mode, conf = MODE_STYLES[route.mode], CONFIDENCE_STYLES[route.confidence]
+    width = route.width * conf.width_factor * scale * SLIDE_WIDTH_PT
+    dashes = (0, conf.dash) if conf.dash else "solid"
+    patch = PathPatch(lines_path(parts), fill=False, edgecolor=mode.color, linewidth=width,
+                      linestyle=dashes, alpha=conf.opacity, zorder=Z["routes"],
+                      capstyle="butt", joinstyle="round", gid=f"leg:{route.feature_id}")
+    patch.set_path_effects(_halo(width + 2.2 * scale))
+    ax.add_artist(patch)
+
+
+def arrow_points(parts: Sequence[np.ndarray], *, spacing: float) -> list[tuple[float, float, float]]:
+    """Return (x, y, heading in degrees) for arrowheads along a line, evenly spaced.
+
+    One arrow sits in the middle of a short line; longer lines get one per ``spacing`` units,
+    centred. Headings are anticlockwise from the +x axis, in the line's direction of travel.
+    """
+    out = []
+    for xy in parts:
+        seg = np.hypot(*np.diff(xy, axis=0).T)
+        total = float(seg.sum())
+        if total <= 0:
+            continue
+        n = max(1, int(total // spacing))
+        cum = np.concatenate([[0.0], np.cumsum(seg)])
+        for k in range(n):
+            at = total * (k + 0.5) / n
+            i = int(np.clip(np.searchsorted(cum, at) - 1, 0, len(seg) - 1))
+            t = (at - cum[i]) / seg[i] if seg[i] else 0.0
+            (x0, y0), (x1, y1) = xy[i], xy[i + 1]
+            out.append((x0 + t * (x1 - x0), y0 + t * (y1 - y0),
+                        math.degrees(math.atan2(y1 - y0, x1 - x0))))
+    return out
+
+
+def _draw_arrow(ax: Axes, route: RouteLine, x: float, y: float, heading: float,
+                scale: float) -> None:
+    color = MODE_STYLES[route.mode].color
+    size = (5.5 + 1.5 * route.width * SLIDE_WIDTH_PT) * scale
+    ax.add_line(Line2D([x], [y], marker=(3, 0, heading - 90.0), markersize=size,
+                       markerfacecolor=color, markeredgecolor="white",
+                       markeredgewidth=0.8 * scale, linestyle="none", zorder=Z["arrows"],
+                       gid=f"arrow:{route.feature_id}"))
+
+
+def draw_places(ax: Axes, places: Sequence[tuple[PlaceMark, float, float]], *,
+                scale: float) -> None:
+    """Draw place markers by kind from the style table (``places``: mark, x, y)."""
+    for mark, x, y in places:
+        st = PLACE_STYLES[mark.kind]
+        ax.add_line(Line2D([x], [y], marker=st.marker, markersize=st.size * scale,
+                           markerfacecolor=st.fill, markeredgecolor=st.edge,
+                           markeredgewidth=1.2 * scale, linestyle="none", zorder=Z["places"],
+                           gid=f"place:{mark.place_id}"))
+
+
+def marker_radius_points(kind: str, scale: float) -> float:
+    """Return the half-size of a place marker in points, edge included."""
+    return (PLACE_STYLES[kind].size / 2.0 + 0.6) * scale

@@ -1,0 +1,392 @@
+"""What each slide shows: the overview and one view per transfer, built from a RouteSet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from routemap.geo.countries import credit_natural_earth
+from routemap.geo.model import Scenario, Source
+from routemap.maps.style import (
+    CONFIDENCE_STYLES,
+    MODE_STYLES,
+    PLACE_STYLES,
+    LegQuantity,
+    WidthLegend,
+    quantity_label,
+    width_legend,
+    width_scale,
+)
+from routemap.routes.routeset import RouteSet
+
+__all__ = [
+    "RouteLine",
+    "PlaceMark",
+    "Callout",
+    "SlideSpec",
+    "overview_spec",
+    "transfer_specs",
+    "callouts_spec",
+    "short_citation",
+    "format_period",
+    "format_quantity",
+    "short_name",
+    "route_summary",
+]
+
+_COORDINATE_NAME = re.compile(r"^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$")
+_KIND_PRIORITY = {"depot": 6, "port": 5, "airfield": 5, "border_crossing": 4,
+                  "rail_junction": 3, "rail_station": 3, "city": 2, "other": 1}
+
+
+@dataclass(frozen=True)
+class RouteLine:
+    """One leg as drawn: its style keys, width in points and lon/lat parts."""
+
+    feature_id: str
+    transfer_id: str
+    mode: str
+    confidence: str
+    width: float
+    parts: tuple[np.ndarray, ...]
+
+
+@dataclass(frozen=True)
+class PlaceMark:
+    """A marked place; ``priority`` orders labels (higher gets the better spot)."""
+
+    place_id: str
+    name: str
+    kind: str
+    lon: float
+    lat: float
+    priority: float
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A numbered badge on the map, keyed in the side panel.
+
+    ``kind`` is ``annotation`` (numbered in scenario order, the same on every slide) or
+    ``transfer`` (the overview's key to the per-transfer slides, numbered like them).
+    """
+
+    number: int
+    text: str
+    place_id: str
+    lon: float
+    lat: float
+    transfer_id: str | None
+    period: str
+    kind: str = "annotation"
+
+
+@dataclass(frozen=True)
+class SlideSpec:
+    """Everything one slide shows, before any projection or drawing.
+
+    ``name`` is the output stem (``slide`` or ``slides/<transfer-id>``); ``routes`` holds
+    every leg, and ``focus`` the transfers drawn in full colour (all of them when empty).
+    ``extent`` holds the lon/lat points the map must show.
+    """
+
+    name: str
+    title: str
+    subtitle: str
+    as_of: str
+    kicker: str
+    routes: tuple[RouteLine, ...]
+    focus: frozenset[str]
+    places: tuple[PlaceMark, ...]
+    callouts: tuple[Callout, ...]
+    callout_title: str
+    extent: np.ndarray
+    sources: tuple[str, ...]
+    citations: tuple[str, ...]
+    attributions: tuple[str, ...]
+    widths: WidthLegend = WidthLegend()
+
+    def is_focus(self, route: RouteLine) -> bool:
+        """Return True if the route is drawn in full colour on this slide."""
+        return not self.focus or route.transfer_id in self.focus
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, (list, tuple)) and bool(pd.isna(value)))
+
+
+def _as_list(value: object) -> list:
+    if _missing(value):
+        return []
+    return list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value]
+
+
+def format_period(start: object, end: object) -> str:
+    """Return '7 Sep – 1 Oct 2023' style text for ISO dates (either may be missing)."""
+    days = [dt.date.fromisoformat(str(v)[:10]) for v in (start, end) if not _missing(v)]
+    if not days:
+        return ""
+    a, b = days[0], days[-1]
+    if a == b:
+        return f"{a.day} {a:%b %Y}"
+    left = f"{a.day} {a:%b}" if a.year == b.year else f"{a.day} {a:%b %Y}"
+    return f"{left} \u2013 {b.day} {b:%b %Y}"
+
+
+def format_quantity(value: object, unit: object) -> str:
+    """Return '20,000 containers' style text, or '' when unknown."""
+    if _missing(value):
+        return ""
+    return quantity_label(float(value), None if _missing(unit) else str(unit))
+
+
+def short_citation(source: Source) -> str:
+    """Return 'Publisher (13 Oct 2023)', the footer form of a source."""
+    if source.date is None:
+        return source.publisher
+    return f"{source.publisher} ({source.date.day} {source.date:%b %Y})"
+
+
+def _leg_quantities(legs: pd.DataFrame) -> list[LegQuantity]:
+    """Return what the width rule needs from each leg (missing cells become None)."""
+    return [LegQuantity(str(t), m if m in MODE_STYLES else "road",
+                        None if _missing(v) else float(v), None if _missing(u) else str(u))
+            for t, m, v, u in zip(legs["transfer_id"], legs["mode"], legs["quantity_value"],
+                                  legs["quantity_unit"])]
+
+
+def _width_legend(legs: pd.DataFrame, all_legs: pd.DataFrame) -> WidthLegend:
+    """Return the line-width legend for ``legs``, on the scale of ``all_legs``."""
+    return width_legend(width_scale(_leg_quantities(all_legs)), _leg_quantities(legs))
+
+
+def _route_lines(routeset: RouteSet) -> tuple[RouteLine, ...]:
+    legs = routeset.legs
+    scale = width_scale(_leg_quantities(legs))
+    out = []
+    for row, amount in zip(legs.itertuples(index=False), _leg_quantities(legs)):
+        conf = row.confidence if row.confidence in CONFIDENCE_STYLES else "estimated"
+        parts = tuple(np.asarray(p.coords, dtype=float)[:, :2]
+                      for p in shapely.get_parts(row.geometry) if not p.is_empty)
+        out.append(RouteLine(str(row.feature_id), str(row.transfer_id), amount.mode, conf,
+                             scale.width(amount.mode, amount.value, amount.unit), parts))
+    return tuple(out)
+
+
+def short_name(name: str) -> str:
+    """Return a place name without its parenthesised detail: 'Rajin (Najin) port' -> 'Rajin port'."""
+    shorter = re.sub(r"\s*\([^)]*\)", "", name).strip()
+    return re.sub(r"\s{2,}", " ", shorter) or name
+
+
+def _place_marks(routeset: RouteSet, ids: Iterable[str] | None = None, *,
+                 short: bool = False) -> tuple[PlaceMark, ...]:
+    """Return the places to mark; waypoints named only by coordinates are left out."""
+    legs = routeset.legs
+    ends = pd.concat([legs["from_id"], legs["to_id"]]).value_counts()
+    wanted = None if ids is None else set(ids)
+    out = []
+    for row in routeset.places.itertuples(index=False):
+        if wanted is not None and row.place_id not in wanted:
+            continue
+        if _COORDINATE_NAME.match(str(row.name)):
+            continue
+        kind = row.kind if row.kind in PLACE_STYLES else "other"
+        priority = _KIND_PRIORITY.get(kind, 1) + 2.0 * min(int(ends.get(row.place_id, 0)), 5)
+        name = short_name(str(row.name)) if short else str(row.name)
+        out.append(PlaceMark(str(row.place_id), name, kind,
+                             float(row.geometry.x), float(row.geometry.y), priority))
+    return tuple(out)
+
+
+def _callouts(routeset: RouteSet) -> tuple[Callout, ...]:
+    out = []
+    for number, row in enumerate(routeset.annotations.itertuples(index=False), start=1):
+        transfer = None if _missing(row.transfer_id) else str(row.transfer_id)
+        out.append(Callout(number, str(row.text), str(row.place_id),
+                           float(row.geometry.x), float(row.geometry.y), transfer,
+                           format_period(row.period_start, row.period_end)))
+    return tuple(out)
+
+
+def route_summary(legs: pd.DataFrame) -> str:
+    """Return 'Rajin → Dunai → Tikhoretsk (sea, rail), Sep 2023' for a transfer's legs."""
+    names = []
+    for a, b in zip(legs["from_name"], legs["to_name"]):
+        for name in (a, b):
+            word = short_name(str(name)).split(" ")[0].rstrip(",")
+            if not names or names[-1] != word:
+                names.append(word)
+    modes = ", ".join(dict.fromkeys(str(m) for m in legs["mode"]))
+    text = " \u2192 ".join(names) + f" ({modes})"
+    starts = sorted(str(v)[:10] for v in legs["period_start"] if not _missing(v))
+    if starts:
+        first = dt.date.fromisoformat(starts[0])
+        text += f", {first:%b %Y}"
+    return text
+
+
+def _legs_period(legs: pd.DataFrame) -> str:
+    """Return the period spanning some legs ('' when none has one)."""
+    starts = [v for v in legs["period_start"] if not _missing(v)]
+    ends = [v for v in legs["period_end"] if not _missing(v)]
+    return format_period(min(starts) if starts else None, max(ends) if ends else None)
+
+
+def _transfer_badges(routeset: RouteSet) -> tuple[Callout, ...]:
+    """Return one badge per transfer, at the middle of its longest leg."""
+    out = []
+    legs = routeset.legs
+    for number, transfer in enumerate(routeset.scenario.transfers, start=1):
+        mine = legs[legs["transfer_id"] == transfer.id]
+        if mine.empty:
+            continue
+        longest = max(mine.geometry, key=lambda g: g.length)
+        parts = sorted(shapely.get_parts(longest), key=lambda g: -g.length)
+        mid = parts[0].interpolate(0.5, normalized=True)
+        out.append(Callout(number, route_summary(mine), "", float(mid.x), float(mid.y),
+                           transfer.id, _legs_period(mine), kind="transfer"))
+    return tuple(out)
+
+
+def _source_ids(frames: Iterable[pd.DataFrame]) -> list[str]:
+    ids: dict[str, None] = {}
+    for frame in frames:
+        for value in frame["sources"]:
+            ids.update(dict.fromkeys(str(v) for v in _as_list(value)))
+    return list(ids)
+
+
+def _sources(scenario: Scenario, ids: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    known = {s.id: s for s in scenario.sources}
+    found = [known[i] for i in ids if i in known]
+    short = tuple(dict.fromkeys(short_citation(s) for s in found))
+    return short, tuple(s.citation() for s in found)
+
+
+def _attributions(lines: Iterable[object]) -> tuple[str, ...]:
+    return credit_natural_earth(str(v) for v in lines if not _missing(v) and str(v))
+
+
+def _extent(routes: Iterable[RouteLine], places: Iterable[PlaceMark]) -> np.ndarray:
+    pts = [p for r in routes for p in r.parts]
+    pts.append(np.array([[p.lon, p.lat] for p in places]).reshape(-1, 2))
+    return np.concatenate(pts) if pts else np.zeros((0, 2))
+
+
+def _as_of(scenario: Scenario) -> str:
+    if scenario.as_of is None:
+        return ""
+    return f"As of {scenario.as_of.day} {scenario.as_of:%B %Y}"
+
+
+def overview_spec(routeset: RouteSet) -> SlideSpec:
+    """Return the overview slide: every transfer, place and callout of the scenario."""
+    scenario = routeset.scenario
+    routes = _route_lines(routeset)
+    places = _place_marks(routeset, short=True)
+    short, full = _sources(scenario, _source_ids(
+        [routeset.legs, routeset.places, routeset.annotations]))
+    return SlideSpec(
+        name="slide", title=scenario.title, subtitle=scenario.subtitle or "",
+        as_of=_as_of(scenario), kicker=_overview_kicker(routeset),
+        routes=routes, focus=frozenset(), places=places, callouts=_transfer_badges(routeset),
+        callout_title="Transfers (one slide each)",
+        extent=_extent(routes, places), sources=short, citations=full,
+        attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
+        widths=_width_legend(routeset.legs, routeset.legs),
+    )
+
+
+def _overview_kicker(routeset: RouteSet) -> str:
+    n = len(routeset.scenario.transfers)
+    return f"{n} reported transfer{'s' if n != 1 else ''}"
+
+
+def transfer_specs(routeset: RouteSet) -> list[SlideSpec]:
+    """Return one slide per transfer, zoomed to its legs, other transfers greyed."""
+    scenario = routeset.scenario
+    routes = _route_lines(routeset)
+    callouts = _callouts(routeset)
+    specs = []
+    for number, transfer in enumerate(scenario.transfers, start=1):
+        specs.append(_transfer_spec(routeset, routes, callouts, transfer.id, number))
+    return specs
+
+
+def _transfer_spec(routeset: RouteSet, routes: tuple[RouteLine, ...],
+                   callouts: tuple[Callout, ...], transfer_id: str, number: int) -> SlideSpec:
+    scenario = routeset.scenario
+    transfer = next(t for t in scenario.transfers if t.id == transfer_id)
+    legs = routeset.legs[routeset.legs["transfer_id"] == transfer_id]
+    ids = list(dict.fromkeys([*legs["from_id"], *legs["to_id"],
+                              *(v for vs in legs["via_ids"] for v in _as_list(vs))]))
+    places = _place_marks(routeset, ids)
+    own = tuple(c for c in callouts if c.transfer_id == transfer_id
+                or (c.transfer_id is None and c.place_id in ids))
+    notes = routeset.annotations[routeset.annotations["annotation_id"].isin(
+        [routeset.annotations["annotation_id"].iloc[c.number - 1] for c in own])]
+    short, full = _sources(scenario, _source_ids(
+        [legs, routeset.places[routeset.places["place_id"].isin(ids)], notes]))
+    mine = tuple(r for r in routes if r.transfer_id == transfer_id)
+    return SlideSpec(
+        name=f"slides/{transfer_id}", title=transfer.label,
+        subtitle=_transfer_subtitle(legs, transfer.cargo), as_of=_as_of(scenario),
+        kicker=f"Transfer {number} of {len(scenario.transfers)}",
+        routes=routes, focus=frozenset({transfer_id}), places=places, callouts=own,
+        callout_title="Callouts",
+        extent=_extent(mine, places), sources=short, citations=full,
+        attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
+        widths=_width_legend(legs, routeset.legs),
+    )
+
+
+def _transfer_subtitle(legs: pd.DataFrame, cargo: str | None) -> str:
+    first = legs.iloc[0] if len(legs) else None
+    bits = [cargo or ""]
+    if first is not None:
+        bits.append(format_quantity(first["quantity_value"], first["quantity_unit"]))
+        bits.append(_legs_period(legs))
+        confs = list(dict.fromkeys(legs["confidence"]))
+        bits.append("Confidence: " + ", ".join(CONFIDENCE_STYLES[c].label for c in confs
+                                                 if c in CONFIDENCE_STYLES))
+    return " \u00b7 ".join(b for b in bits if b)
+
+
+def callouts_spec(routeset: RouteSet, shown: Iterable[SlideSpec]) -> SlideSpec | None:
+    """Return a map of the callouts no transfer slide shows (e.g. strikes on depots), or
+    None when every callout is on a transfer slide already.
+
+    Every route is drawn as muted context; the map is fitted to the callouts' places.
+    """
+    scenario = routeset.scenario
+    seen = {c.number for spec in shown for c in spec.callouts}
+    own = tuple(c for c in _callouts(routeset) if c.number not in seen)
+    if not own:
+        return None
+    ids = list(dict.fromkeys(c.place_id for c in own))
+    places = _place_marks(routeset, ids, short=True)
+    notes = routeset.annotations.iloc[[c.number - 1 for c in own]]
+    short, full = _sources(scenario, _source_ids(
+        [notes, routeset.places[routeset.places["place_id"].isin(ids)]]))
+    names = {t.id for t in scenario.transfers}
+    name = next(n for n in ("callouts", "callouts-other", "callouts-more") if n not in names)
+    return SlideSpec(
+        name=f"slides/{name}", title="Reported events not tied to one transfer",
+        subtitle=f"{len(own)} numbered callout{'s' if len(own) != 1 else ''}, each keyed "
+                 "in the panel with its date; all transfers in grey for context",
+        as_of=_as_of(scenario), kicker="Callouts",
+        routes=_route_lines(routeset), focus=frozenset({""}), places=places, callouts=own,
+        callout_title="Callouts",
+        # Fitted to the callouts themselves: a callout may point at bare coordinates,
+        # which get no place marker.
+        extent=np.array([[c.lon, c.lat] for c in own]).reshape(-1, 2),
+        sources=short, citations=full,
+        attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
+    )

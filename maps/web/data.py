@@ -1,0 +1,394 @@
+"""The data document the HTML map draws: legs, places, annotations, popups, styles, timeline.
+
+Everything the page shows is decided here, as plain JSON-ready values, so it can be tested
+without a browser; the page's script only draws it. Scenario text stays plain text (the script
+puts it into the page as text, never as markup), and a source's URL becomes a link target only
+when it is ``http`` or ``https``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from routemap.geo.countries import credit_natural_earth
+from routemap.geo.model import Scenario, Source
+from routemap.maps.gis.export import FeatureRecord, feature_records, plain_value
+from routemap.maps.style import (
+    ANNOTATION_COLOR,
+    BASEMAP_STYLE,
+    CONFIDENCE_STYLES,
+    MODE_STYLES,
+    PLACE_STYLES,
+    LegQuantity,
+    WidthLegend,
+    WidthScale,
+    svg_dasharray,
+    width_legend,
+    width_scale,
+)
+from routemap.maps.web.tiles import TILE_SOURCES, TileSource
+from routemap.maps.web.timeline import day_label, overlaps, timeline_steps
+from routemap.maps.web.vector_basemap import basemap_region, build_basemap, encode_line
+from routemap.routes.routeset import RouteSet
+
+__all__ = ["LINE_SCALE", "GEOMETRY_KIND_LABELS", "safe_link", "build_map_data"]
+
+LINE_SCALE = 10_000
+"""Leg and place coordinates are coded in 1/LINE_SCALE degrees (about 11 m)."""
+
+_LINE_TOLERANCE = 0.0005
+"""Degrees a drawn leg may depart from its routed geometry (about 50 m; distances are kept)."""
+
+GEOMETRY_KIND_LABELS: dict[str, str] = {
+    "routed": "routed along the network",
+    "reported": "drawn through the reported path",
+    "great_circle": "great-circle arc (actual route not reported)",
+}
+
+
+def safe_link(url: Any) -> str | None:
+    """Return a URL fit to be a link target (http or https with a host), else None."""
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url.strip()
+
+
+def build_map_data(
+    routeset: RouteSet, countries: gpd.GeoDataFrame, *, world: gpd.GeoDataFrame | None = None
+) -> dict[str, Any]:
+    """Return everything the HTML map draws, as JSON-ready values.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario; read, never modified.
+    countries : geopandas.GeoDataFrame
+        Natural Earth countries (``routemap.geo.countries.load_countries``) for the offline basemap.
+    world : geopandas.GeoDataFrame, optional
+        Coarse countries (``routemap.maps.web.vector_basemap.load_world_backdrop``) for the basemap
+        outside the scenario's region.
+
+    Returns
+    -------
+    dict
+        Keys ``title``, ``subtitle``, ``as_of``, ``bounds`` (``[[s, w], [n, e]]``),
+        ``transfers``, ``legs``, ``places``, ``annotations``, ``timeline``, ``legend``,
+        ``styles``, ``basemap``, ``tiles``, ``attributions`` and ``scale``. Coordinates of
+        legs and places are coded by ``routemap.maps.web.vector_basemap.encode_line`` in ``1/scale`` degrees.
+    """
+    records = feature_records(routeset)
+    scenario = routeset.scenario
+    amounts = _leg_quantities(records["legs"])
+    scale = width_scale(amounts)
+    legs = _legs(records["legs"], scenario, scale)
+    ends = Counter(r.properties[k] for r in records["legs"] for k in ("from_id", "to_id"))
+    places = [_place(r, scenario, ends) for r in records["places"]]
+    annotations = [_annotation(r, scenario) for r in records["annotations"]]
+    west, south, east, north = _bounds(records)
+    focus = {str(r.properties["country"]) for r in records["places"]}
+    region = basemap_region(west, south, east, north)
+    return {
+        "title": scenario.title,
+        "subtitle": scenario.subtitle,
+        "as_of": _day(scenario.as_of),
+        "bounds": [[south, west], [north, east]],
+        "scale": LINE_SCALE,
+        "transfers": _transfers(scenario, legs),
+        "legs": legs,
+        "places": places,
+        "annotations": annotations,
+        "timeline": _timeline(legs, annotations),
+        "legend": _legend(legs, places, width_legend(scale, amounts)),
+        "styles": _styles(),
+        "basemap": build_basemap(countries, region, world=world, focus=focus,
+                                 close_to=[(p.geometry.x, p.geometry.y) for p in records["places"]]),
+        "tiles": [_tile(t) for t in TILE_SOURCES],
+        "attributions": _attributions(routeset.attributions),
+    }
+
+
+# --- legs -----------------------------------------------------------------------------------
+
+
+def _legs(records: Sequence[FeatureRecord], scenario: Scenario,
+          scale: WidthScale) -> list[dict[str, Any]]:
+    """Return the drawable legs, in scenario order, with style, popup rows and sources."""
+    counts = Counter(r.properties["transfer_id"] for r in records)
+    return [_leg(r, scenario, scale, counts) for r in records]
+
+
+def _leg_quantities(records: Iterable[FeatureRecord]) -> list[LegQuantity]:
+    """Return what the width rule (``routemap.maps.style.width_scale``) needs from each leg."""
+    return [LegQuantity(r.properties["transfer_id"], r.properties["mode"],
+                        r.properties["quantity_value"], r.properties["quantity_unit"])
+            for r in records]
+
+
+def _leg(
+    record: FeatureRecord, scenario: Scenario, scale: WidthScale, counts: Counter[str]
+) -> dict[str, Any]:
+    p = record.properties
+    mode, confidence = p["mode"], p["confidence"]
+    width = scale.width(mode, p["quantity_value"], p["quantity_unit"])
+    width *= CONFIDENCE_STYLES[confidence].width_factor
+    return {
+        "id": p["feature_id"],
+        "transfer": p["transfer_id"],
+        "mode": mode,
+        "confidence": confidence,
+        "color": MODE_STYLES[mode].color,
+        "weight": round(width, 2),
+        "dash": svg_dasharray(confidence, width),
+        "opacity": CONFIDENCE_STYLES[confidence].opacity,
+        "parts": _line_parts(record.geometry),
+        "start": p["period_start"],
+        "end": p["period_end"],
+        "title": p["transfer_label"] or p["transfer_id"],
+        "subtitle": f"{p['from_name']} \u2192 {p['to_name']}",
+        "rows": _leg_rows(p, counts.get(p["transfer_id"], 1)),
+        "sources": _sources(scenario, p["sources"], p["citations"]),
+    }
+
+
+def _line_parts(geom: BaseGeometry) -> list[list[int]]:
+    """Return a leg's parts, lightly simplified for drawing, coded for the page."""
+    parts = []
+    for part in shapely.get_parts(geom):
+        drawn = shapely.simplify(part, _LINE_TOLERANCE, preserve_topology=False)
+        parts.append(encode_line(np.asarray(drawn.coords), LINE_SCALE))
+    return parts
+
+
+def _leg_rows(p: dict[str, Any], n_legs: int) -> list[list[str]]:
+    """Return the leg popup's (label, text) rows, skipping what the scenario leaves out."""
+    rows = [
+        ("Leg", f"{p['leg_index'] + 1} of {n_legs}: {p['from_name']} \u2192 {p['to_name']}"),
+        ("Mode", MODE_STYLES[p["mode"]].label),
+        ("Cargo", p["cargo"]),
+        ("Quantity", _quantity(p["quantity_value"], p["quantity_unit"])),
+        ("Period", _period(p["period_start"], p["period_end"])),
+        ("Carrier", p["carrier"]),
+        ("Distance", _distance(p["distance_km"])),
+        ("Geometry", GEOMETRY_KIND_LABELS.get(p["geometry_kind"], p["geometry_kind"])),
+        ("Confidence", _confidence(p["confidence"])),
+        ("Note", p["note"]),
+        ("Network", p["network"]),
+        ("Data", p["attribution"]),
+    ]
+    return [[label, str(text)] for label, text in rows if text not in (None, "")]
+
+
+# --- places and annotations -----------------------------------------------------------------
+
+
+def _place(record: FeatureRecord, scenario: Scenario, ends: Counter[str]) -> dict[str, Any]:
+    """Return a place with its popup rows; ``ends`` counts the legs that start or end there."""
+    p = record.properties
+    lon, lat = record.geometry.x, record.geometry.y
+    rows = [
+        ("Kind", PLACE_STYLES[p["kind"]].label),
+        ("Country", p["country"]),
+        ("Position", _position(lat, lon)),
+        ("Uncertainty", f"\u00b1 {p['uncertainty_km']:g} km" if p["uncertainty_km"] else None),
+        ("Confidence", _confidence(p["confidence"])),
+        ("UN/LOCODE", p["locode"]),
+        ("Note", p["note"]),
+        ("Gazetteer", p["origin"]),
+    ]
+    return {
+        "id": p["feature_id"],
+        "name": p["name"],
+        "kind": p["kind"],
+        "at": encode_line(np.array([[lon, lat]]), LINE_SCALE),
+        "uncertainty_km": p["uncertainty_km"],
+        "legs": ends.get(p["place_id"], 0),
+        "rows": [[label, str(text)] for label, text in rows if text not in (None, "")],
+        "sources": _sources(scenario, p["sources"], p["citations"]),
+    }
+
+
+def _annotation(record: FeatureRecord, scenario: Scenario) -> dict[str, Any]:
+    p = record.properties
+    rows = [
+        ("Period", _period(p["period_start"], p["period_end"])),
+        ("Transfer", p["transfer_id"]),
+        ("Confidence", _confidence(p["confidence"])),
+    ]
+    return {
+        "id": p["feature_id"],
+        "text": p["text"],
+        "transfer": p["transfer_id"],
+        "at": encode_line(np.array([[record.geometry.x, record.geometry.y]]), LINE_SCALE),
+        "start": p["period_start"],
+        "end": p["period_end"],
+        "rows": [[label, str(text)] for label, text in rows if text not in (None, "")],
+        "sources": _sources(scenario, p["sources"], p["citations"]),
+    }
+
+
+def _sources(
+    scenario: Scenario, ids: Sequence[str] | None, citations: Sequence[str] | None
+) -> list[dict[str, Any]]:
+    """Return the cited sources in order: structured where the scenario has them."""
+    citations = list(citations or [])
+    out = []
+    for i, source_id in enumerate(ids or []):
+        try:
+            out.append(_source(scenario.source(source_id)))
+        except KeyError:
+            text = citations[i] if i < len(citations) else source_id
+            out.append({"id": source_id, "text": text, "title": text, "publisher": None,
+                        "date": None, "note": None, "url": None, "href": None})
+    return out
+
+
+def _source(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "text": source.citation(),
+        "title": source.title,
+        "publisher": source.publisher,
+        "date": _day(source.date),
+        "note": source.note,
+        "url": source.url,
+        "href": safe_link(source.url),
+    }
+
+
+# --- whole-map parts ------------------------------------------------------------------------
+
+
+def _bounds(records: dict[str, list[FeatureRecord]]) -> tuple[float, float, float, float]:
+    """Return (west, south, east, north) of everything drawn, in degrees."""
+    geoms = [r.geometry for group in records.values() for r in group]
+    if not geoms:
+        return (-20.0, -10.0, 20.0, 10.0)
+    west, south, east, north = shapely.total_bounds(np.array(geoms, dtype=object))
+    return (round(float(west), 4), round(float(south), 4),
+            round(float(east), 4), round(float(north), 4))
+
+
+def _transfers(scenario: Scenario, legs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return one entry per transfer with legs, in scenario order (the layer list)."""
+    out = []
+    for t in scenario.transfers:
+        mine = [leg for leg in legs if leg["transfer"] == t.id]
+        if mine:
+            out.append({"id": t.id, "label": t.label, "confidence": t.confidence,
+                        "modes": list(dict.fromkeys(leg["mode"] for leg in mine)),
+                        "legs": [leg["id"] for leg in mine]})
+    return out
+
+
+def _timeline(legs: list[dict[str, Any]], annotations: list[dict[str, Any]]) -> list[dict]:
+    """Return the slider's steps, each naming the legs and annotations it shows."""
+    items = [*legs, *annotations]
+    periods = [(_date(i["start"]), _date(i["end"])) for i in items]
+    steps = []
+    for step in timeline_steps(periods):
+        shown = [i["id"] for i, (s, e) in zip(items, periods) if overlaps(step, s, e)]
+        steps.append({"label": step.label, "start": step.start.isoformat(),
+                      "end": step.end.isoformat(), "shown": shown})
+    return steps
+
+
+def _legend(legs: list[dict[str, Any]], places: list[dict[str, Any]],
+            widths: WidthLegend) -> dict[str, Any]:
+    """Return which modes, confidences and place kinds the map uses, in style-table order,
+    and the line-width rows (``routemap.maps.style.width_legend``, as on the slides)."""
+    modes = {leg["mode"] for leg in legs}
+    confidences = {leg["confidence"] for leg in legs}
+    kinds = {p["kind"] for p in places}
+    return {
+        "modes": [m for m in MODE_STYLES if m in modes],
+        "confidences": [c for c in CONFIDENCE_STYLES if c in confidences],
+        "places": [k for k in PLACE_STYLES if k in kinds],
+        "widths": [[round(w, 2), text] for w, text in widths.rows],
+    }
+
+
+def _styles() -> dict[str, Any]:
+    """Return the style table (``routemap.maps.style``) as the page reads it."""
+    return {
+        "modes": {k: {"label": s.label, "color": s.color, "width": s.base_width}
+                  for k, s in MODE_STYLES.items()},
+        "confidences": {k: {"label": s.label, "dash": svg_dasharray(k, 2.6),
+                            "opacity": s.opacity, "meaning": s.meaning}
+                        for k, s in CONFIDENCE_STYLES.items()},
+        "places": {k: {"label": s.label, "shape": s.shape, "fill": s.fill, "edge": s.edge,
+                       "size": s.size} for k, s in PLACE_STYLES.items()},
+        "annotation": ANNOTATION_COLOR,
+        "basemap": {"sea": BASEMAP_STYLE.sea, "land": BASEMAP_STYLE.land,
+                    "focus": BASEMAP_STYLE.focus_land, "coast": BASEMAP_STYLE.coast,
+                    "border": BASEMAP_STYLE.border, "label": BASEMAP_STYLE.country_label,
+                    "text": BASEMAP_STYLE.text, "muted": BASEMAP_STYLE.muted_text,
+                    "halo": BASEMAP_STYLE.halo, "accent": BASEMAP_STYLE.accent},
+    }
+
+
+def _tile(tile: TileSource) -> dict[str, Any]:
+    return {"name": tile.name, "url": tile.url, "attribution": tile.attribution,
+            "max_zoom": tile.max_zoom, "subdomains": tile.subdomains}
+
+
+def _attributions(lines: Sequence[str]) -> list[str]:
+    """Return the route set's licence lines plus the basemap's, without repeats."""
+    return list(credit_natural_earth(lines))
+
+
+# --- formatting -----------------------------------------------------------------------------
+
+
+def _date(value: Any) -> dt.date | None:
+    value = plain_value(value)
+    return dt.date.fromisoformat(value[:10]) if value else None
+
+
+def _day(value: Any) -> str | None:
+    day = _date(value) if not isinstance(value, dt.date) else value
+    return day_label(day) if day else None
+
+
+def _period(start: Any, end: Any) -> str | None:
+    first, last = _day(start), _day(end)
+    if not first:
+        return None
+    return first if not last or last == first else f"{first} \u2013 {last}"
+
+
+def _quantity(value: Any, unit: Any) -> str | None:
+    if value is None:
+        return None
+    return f"{value:,.0f} {unit or ''}".strip() if float(value).is_integer() else (
+        f"{value:,g} {unit or ''}".strip())
+
+
+def _distance(km: Any) -> str | None:
+    if km is None or not math.isfinite(km):
+        return None
+    return f"{km:,.0f} km ({km / 1.852:,.0f} nmi)"
+
+
+def _confidence(value: Any) -> str | None:
+    if value not in CONFIDENCE_STYLES:
+        return value
+    style = CONFIDENCE_STYLES[value]
+    return f"{style.label}: {style.meaning}"
+
+
+def _position(lat: float, lon: float) -> str:
+    ns, ew = ("N" if lat >= 0 else "S"), ("E" if lon >= 0 else "W")
+    return f"{abs(lat):.4f}\u00b0 {ns}, {abs(lon):.4f}\u00b0 {ew}"

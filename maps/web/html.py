@@ -1,0 +1,232 @@
+"""The interactive HTML map: a folium map with every script, style and basemap inlined.
+
+``make_map`` returns the ``folium.Map`` (it displays inline in Jupyter); ``render_html`` returns
+the complete page as bytes. The page loads nothing from the network unless the reader turns on
+an online tile layer; its element ids are derived from its content, so the same route set always
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from collections import OrderedDict
+from typing import Any
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from folium.template import Template
+
+from routemap.geo.countries import load_countries
+from routemap.errors import RenderError
+from routemap.maps.web.tiles import TILE_HOSTS
+from routemap.maps.web.vector_basemap import load_world_backdrop
+from routemap.maps.web.assets import WebAssets, load_web_assets
+from routemap.maps.web.data import build_map_data
+from routemap.routes.routeset import RouteSet
+
+__all__ = [
+    "make_map",
+    "render_html",
+    "build_folium_map",
+    "data_island_json",
+    "with_security_policy",
+]
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+_CHARSET_META = re.compile(r"<meta\b[^>]*\bcharset\b[^>]*>", re.IGNORECASE)
+_HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
+
+
+class _OfflineMap(folium.Map):
+    """A folium map that links no CDN: Leaflet and the rest are inlined by ``_InlineAssets``."""
+
+    default_js: list[tuple[str, str]] = []
+    default_css: list[tuple[str, str]] = []
+
+
+class _InlineAssets(MacroElement):
+    """The page title, stylesheets and scripts, written into the page's head."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <title>{{ this.title }}</title>
+        {% for style in this.assets.styles %}<style>{{ style }}</style>
+        {% endfor %}
+        {% for script in this.assets.scripts %}<script>{{ script }}</script>
+        {% endfor %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, assets: WebAssets, title: str) -> None:
+        super().__init__()
+        self._name = "InlineAssets"
+        self.assets = assets
+        self.title = html.escape(title)
+
+
+class _RouteLayers(MacroElement):
+    """The map's data as an inert JSON island, and the call that draws it."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.get_name() }}">{{ this.json }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            routemap.draw({{ this._parent.get_name() }}, {{ this.get_name()|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "RouteLayers"
+        self.json = data_island_json(data)
+
+
+def data_island_json(data: dict[str, Any]) -> str:
+    """Return JSON that is inert inside ``<script type="application/json">``.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c``... so no scenario text can close the
+    element or open another; ``JSON.parse`` restores them.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, code in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, code)
+    return text
+
+
+def build_folium_map(data: dict[str, Any], assets: WebAssets) -> folium.Map:
+    """Return a folium map drawing a map data document with inlined assets.
+
+    Parameters
+    ----------
+    data : dict
+        As returned by ``routemap.maps.web.data.build_map_data``.
+    assets : WebAssets
+        The stylesheets and scripts to inline.
+
+    Returns
+    -------
+    folium.Map
+        With element ids derived from ``data``, so rendering it twice gives the same text.
+    """
+    (south, west), (north, east) = data["bounds"]
+    fmap = _OfflineMap(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=3,
+        tiles=None,
+        zoom_control="topright",
+        world_copy_jump=False,
+        zoom_snap=0.25,
+    )
+    _InlineAssets(assets, data["title"]).add_to(fmap)
+    _RouteLayers(data).add_to(fmap)
+    seed = hashlib.sha256(data_island_json(data).encode("utf-8")).hexdigest()[:10]
+    _set_ids(fmap.get_root(), seed)
+    return fmap
+
+
+def _set_ids(root: Element, seed: str) -> None:
+    """Replace every element's random id with ``seed`` and its position in the tree."""
+    elements = _walk(root)
+    old_names = {id(e): e.get_name() for e in elements}
+    for i, element in enumerate(elements):
+        element._id = f"{seed}{i:03d}"
+    for element in elements:
+        element._children = OrderedDict(
+            (child.get_name() if key == old_names[id(child)] else key, child)
+            for key, child in element._children.items()
+        )
+
+
+def _walk(element: Element) -> list[Element]:
+    """Return an element and everything under it, depth first, in a stable order."""
+    out = [element]
+    if isinstance(element, Figure):
+        for part in (element.header, element.html, element.script):
+            out.extend(_walk(part))
+    for child in element._children.values():
+        out.extend(_walk(child))
+    return out
+
+
+def make_map(routeset: RouteSet) -> folium.Map:
+    """Return the interactive map of a route set as a ``folium.Map`` (displays in Jupyter).
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario; not modified.
+
+    Returns
+    -------
+    folium.Map
+        Self-contained: Leaflet, routemap's script, the data and an offline Natural Earth
+        basemap are inlined; online tile layers are offered, off by default.
+    """
+    data = build_map_data(routeset, load_countries(), world=load_world_backdrop())
+    return build_folium_map(data, load_web_assets())
+
+
+def render_html(routeset: RouteSet) -> bytes:
+    """Return the interactive map as one self-contained, byte-reproducible HTML file.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario; not modified.
+
+    Returns
+    -------
+    bytes
+        UTF-8 HTML. A content security policy lets only the page's own scripts run and
+        images load only from the page itself or the optional tile servers.
+    """
+    page = make_map(routeset).get_root().render()
+    return with_security_policy(page).encode("utf-8")
+
+
+def with_security_policy(page: str) -> str:
+    """Return a rendered page with a content security policy naming its own inline scripts.
+
+    The policy goes right after the page's charset declaration, or, if the page has none,
+    opens the ``<head>`` together with one, so it does not depend on how folium writes it.
+
+    Raises
+    ------
+    RenderError
+        If the page has no ``<head>`` to hold the policy.
+    """
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
+        for s in _INLINE_SCRIPT.findall(page)
+    )
+    policy = (
+        "default-src 'none'; "
+        f"script-src {hashes}; "
+        "style-src 'unsafe-inline'; "
+        f"img-src data: blob: {' '.join(TILE_HOSTS)}; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}" />'
+    head = _HEAD.search(page)
+    if head is None:
+        raise RenderError(
+            "cannot make map.html: the page folium rendered has no <head> to hold its content "
+            "security policy; install the folium version routemap was tested with, or leave "
+            "html out of --formats")
+    charset = _CHARSET_META.search(page, head.end())
+    if charset is None:
+        at, meta = head.end(), f'<meta charset="UTF-8" />\n    {meta}'
+    else:
+        at = charset.end()
+    page = f"{page[:at]}\n    {meta}{page[at:]}"
+    return page.replace("<html>", '<html lang="en">', 1)

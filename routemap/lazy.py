@@ -1,0 +1,45 @@
+"""Lazy package exports: a package names its public objects without importing their modules.
+
+``import geo`` (and ``routemap --help``) then costs nothing until a name is used; a heavy
+module such as geopandas or matplotlib loads on the first attribute that needs it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = ["lazy_exports"]
+
+
+def lazy_exports(package: str, exports: Mapping[str, str]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """Return a module-level ``__getattr__`` and ``__dir__`` serving ``exports`` on first use.
+
+    Parameters
+    ----------
+    package : str
+        The package's ``__name__`` (for error messages).
+    exports : Mapping[str, str]
+        Public name -> the module that defines it (e.g. ``"load_scenario": "routemap.geo.scenario"``).
+
+    Returns
+    -------
+    tuple
+        ``(__getattr__, __dir__)`` to assign at the package's top level.
+
+    Raises
+    ------
+    AttributeError
+        From ``__getattr__``, for a name the package does not export.
+    """
+    def __getattr__(name: str) -> Any:
+        module = exports.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        return getattr(importlib.import_module(module), name)
+
+    def __dir__() -> list[str]:
+        return sorted(exports)
+
+    return __getattr__, __dir__

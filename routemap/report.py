@@ -1,0 +1,56 @@
+"""The QA report that ``routemap check`` prints: per-leg routing findings and scenario hygiene."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from routemap.routes.routeset import RouteSet
+
+__all__ = ["qa_report"]
+
+
+def qa_report(routeset: RouteSet, label: str) -> tuple[str, int]:
+    """Return the report text and the number of errors in it.
+
+    The report lists every leg with its distance, geometry kind and findings, then the
+    scenario's hygiene: sources never cited, places without sources, names that were resolved
+    by passing over other candidates.
+    """
+    scenario = routeset.scenario
+    lines = [f"scenario: {label}", f"title: {scenario.title}",
+             f"{len(scenario.transfers)} transfers, {len(routeset.legs)} legs, "
+             f"{len(routeset.places)} places, {len(routeset.annotations)} annotations, "
+             f"{len(scenario.sources)} sources", "", "legs:"]
+    by_leg: dict[tuple[str, int], list] = {}
+    for f in routeset.findings:
+        by_leg.setdefault((f.transfer_id, f.leg_index), []).append(f)
+    for row in routeset.legs.itertuples(index=False):
+        lines.append(f"  {row.transfer_id} leg {row.leg_index + 1}: {row.mode} {row.from_name} -> "
+                     f"{row.to_name}: {row.distance_km:,.1f} km ({row.geometry_kind}, {row.confidence})")
+        for f in by_leg.get((row.transfer_id, row.leg_index), []):
+            lines.append(f"    {f.level}: {f.code}: {f.message}")
+    hygiene = _hygiene(routeset)
+    lines += ["", "scenario hygiene:"] + ([f"  {h}" for h in hygiene] or ["  nothing to report"])
+    counts = Counter(f.level for f in routeset.findings)
+    errors = counts.get("error", 0)
+    warnings = counts.get("warning", 0) + sum(1 for h in hygiene if h.startswith("warning"))
+    lines += ["", f"{errors} error(s), {warnings} warning(s)"]
+    return "\n".join(lines), errors
+
+
+def _hygiene(routeset: RouteSet) -> list[str]:
+    scenario = routeset.scenario
+    cited = set()
+    for t in scenario.transfers:
+        cited.update(t.sources)
+        for leg in t.legs:
+            cited.update(leg.sources)
+    for a in scenario.annotations:
+        cited.update(a.sources)
+    for p in scenario.places:
+        cited.update(p.sources)
+    out = [f"warning: source '{s.id}' is never cited" for s in scenario.sources if s.id not in cited]
+    out += [f"warning: place '{p.id}' ({p.name}) cites no source" for p in scenario.places
+            if not p.sources and p.origin in ("scenario", "builtin")]
+    out += [f"note: {text}" for text in scenario.passed_over]
+    return out

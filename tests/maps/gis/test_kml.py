@@ -1,0 +1,250 @@
+"""Tests for maps/kml.py: styles, folders, time spans, escaped balloons, KMZ, GDAL read-back."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import xml.etree.ElementTree as ET
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pyogrio
+import pytest
+from geopandas.testing import assert_geodataframe_equal
+from shapely.geometry import LineString
+
+from routemap.geo.model import Source
+from routemap.maps.gis.kml import KML_NAMESPACE, kml_color, render_kml, render_kmz, safe_url
+from routemap.maps.style import CONFIDENCE_STYLES, MODE_STYLES
+from routemap.routes.routeset import RouteSet
+
+K = f"{{{KML_NAMESPACE}}}"
+SCRIPT = "<script>alert('x')</script>"
+BREAKOUT = '"><img src=x onerror=alert(1)>'
+CDATA_END = "]]>"
+EVIL_URL = "javascript:alert(document.cookie)"
+ALLOWED_TAGS = {"h3", "table", "tr", "th", "td", "p", "b", "ol", "ul", "li", "a", "small"}
+
+
+@pytest.fixture()
+def hostile_routeset(sample_routeset: RouteSet) -> RouteSet:
+    """The sample route set with script, attribute break-outs, ``]]>`` and a javascript: URL."""
+    evil = Source("evil", f"Title {CDATA_END} {BREAKOUT}", SCRIPT, url=EVIL_URL,
+                  note="\x00\x07control\x1f")
+    scenario = dataclasses.replace(sample_routeset.scenario,
+                                   sources=(*sample_routeset.scenario.sources, evil))
+    legs = sample_routeset.legs.copy()
+    legs["transfer_label"] = [f"{SCRIPT} {CDATA_END}"] * 2 + ["air"]
+    legs["note"] = [BREAKOUT, None, f"<![CDATA[{CDATA_END}"]
+    legs["sources"] = [["evil"], ["wh-2023-10"], ["rusi-2023-08"]]
+    legs["citations"] = [[evil.citation()], *legs["citations"][1:]]
+    places = sample_routeset.places.copy()
+    places["name"] = [SCRIPT, BREAKOUT, CDATA_END]
+    return dataclasses.replace(sample_routeset, scenario=scenario, legs=legs, places=places,
+                               attributions=(*sample_routeset.attributions, SCRIPT))
+
+
+def _root(routeset: RouteSet) -> ET.Element:
+    return ET.fromstring(render_kml(routeset))
+
+
+def _folders(root: ET.Element) -> list[ET.Element]:
+    return root.findall(f"{K}Document/{K}Folder")
+
+
+class _TagCollector(HTMLParser):
+    """Collect (tag, attributes) of every start tag in an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):  # noqa: D102 - HTMLParser API
+        self.tags.append((tag, dict(attrs)))
+
+
+def _html_tags(fragment: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _TagCollector()
+    parser.feed(fragment)
+    parser.close()
+    return parser.tags
+
+
+# --- structure ------------------------------------------------------------------------------
+
+
+def test_kml_is_well_formed_kml_22(sample_routeset: RouteSet) -> None:
+    data = render_kml(sample_routeset)
+    assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="')
+    root = ET.fromstring(data)
+    assert root.tag == f"{K}kml"
+    assert root.find(f"{K}Document/{K}name").text == "Sample transfers"
+
+
+def test_kml_has_a_folder_per_transfer_then_places_and_annotations(
+    sample_routeset: RouteSet,
+) -> None:
+    folders = _folders(_root(sample_routeset))
+    names = [f.find(f"{K}name").text for f in folders]
+    assert names == ["Containers by sea to Dunai, then rail",
+                     "Air-defence systems (route not reported)", "Places", "Annotations"]
+    assert [len(f.findall(f"{K}Placemark")) for f in folders] == [2, 1, 3, 1]
+
+
+@pytest.mark.parametrize(("hex_color", "opacity", "expected"), [
+    ("#0072B2", 1.0, "ffb27200"), ("#D55E00", 0.5, "80005ed5"), ("#000000", 0.0, "00000000"),
+])
+def test_kml_color_is_aabbggrr(hex_color: str, opacity: float, expected: str) -> None:
+    assert kml_color(hex_color, opacity) == expected
+
+
+def test_kml_line_styles_come_from_the_style_table(sample_routeset: RouteSet) -> None:
+    doc = _root(sample_routeset).find(f"{K}Document")
+    styles = {s.get("id"): s for s in doc.findall(f"{K}Style")}
+    for mode, mstyle in MODE_STYLES.items():
+        for confidence, cstyle in CONFIDENCE_STYLES.items():
+            line = styles[f"leg-{mode}-{confidence}"].find(f"{K}LineStyle")
+            assert line.find(f"{K}color").text == kml_color(mstyle.color, cstyle.opacity)
+            width = float(line.find(f"{K}width").text)
+            assert width == pytest.approx(mstyle.base_width * cstyle.width_factor)
+    assert "place-port" in styles and "annotation" in styles
+
+
+def test_kml_legs_use_the_style_of_their_mode_and_confidence(
+    sample_routeset: RouteSet,
+) -> None:
+    folders = _folders(_root(sample_routeset))
+    urls = [m.find(f"{K}styleUrl").text for f in folders[:2] for m in f.findall(f"{K}Placemark")]
+    assert urls == ["#leg-sea-confirmed", "#leg-rail-confirmed", "#leg-air-estimated"]
+
+
+def test_kml_time_spans_follow_the_periods(sample_routeset: RouteSet) -> None:
+    folders = _folders(_root(sample_routeset))
+    spans = [(m.find(f"{K}TimeSpan/{K}begin").text, m.find(f"{K}TimeSpan/{K}end").text)
+             for f in (folders[0], folders[1], folders[3]) for m in f.findall(f"{K}Placemark")]
+    assert spans == [("2023-09-07", "2023-10-01"), ("2023-09-07", "2023-10-01"),
+                     ("2024-11-01", "2024-12-31"), ("2023-09-07", "2023-09-08")]
+    assert all(m.find(f"{K}TimeSpan") is None for m in folders[2].findall(f"{K}Placemark"))
+
+
+def test_kml_document_description_carries_attributions(sample_routeset: RouteSet) -> None:
+    text = _root(sample_routeset).find(f"{K}Document/{K}description").text
+    for line in sample_routeset.attributions:
+        assert line in text
+
+
+def test_kml_balloons_cite_sources_with_links(sample_routeset: RouteSet) -> None:
+    mark = _folders(_root(sample_routeset))[0].find(f"{K}Placemark")
+    tags = _html_tags(mark.find(f"{K}description").text)
+    assert ("a", {"href": "https://www.whitehouse.gov/briefing"}) in tags
+    assert "The White House" in mark.find(f"{K}description").text
+
+
+def test_kml_extended_data_has_the_contract_properties(sample_routeset: RouteSet) -> None:
+    mark = _folders(_root(sample_routeset))[0].find(f"{K}Placemark")
+    data = {d.get("name"): d.find(f"{K}value").text for d in mark.iter(f"{K}Data")}
+    assert data["feature_id"] == "leg:najin-dunai-tikhoretsk:0"
+    assert data["sources"] == '["wh-2023-10"]'
+
+
+def test_kml_splits_lines_at_the_antimeridian(sample_routeset: RouteSet) -> None:
+    legs = sample_routeset.legs.set_geometry(
+        [LineString([(170.0, 50.0), (190.0, 55.0)]), *sample_routeset.legs.geometry[1:]],
+        crs="EPSG:4326")
+    root = _root(dataclasses.replace(sample_routeset, legs=legs))
+    mark = _folders(root)[0].find(f"{K}Placemark")
+    lines = mark.findall(f"{K}MultiGeometry/{K}LineString")
+    assert len(lines) == 2
+    for line in lines:
+        lons = [float(p.split(",")[0]) for p in line.find(f"{K}coordinates").text.split()]
+        assert all(-180 <= lon <= 180 for lon in lons)
+
+
+# --- hostile strings ------------------------------------------------------------------------
+
+
+def test_kml_hostile_strings_stay_text(hostile_routeset: RouteSet) -> None:
+    data = render_kml(hostile_routeset)
+    assert CDATA_END.encode() not in data and b"<![CDATA[" not in data
+    assert b"<script" not in data and b"<img" not in data
+    root = ET.fromstring(data)  # well-formed despite ]]>, quotes and control characters
+    places = _folders(root)[2].findall(f"{K}Placemark")
+    assert [p.find(f"{K}name").text for p in places] == [SCRIPT, BREAKOUT, CDATA_END]
+
+
+def test_kml_descriptions_hold_only_our_markup(hostile_routeset: RouteSet) -> None:
+    root = _root(hostile_routeset)
+    descriptions = [d.text for d in root.iter(f"{K}description")]
+    assert descriptions
+    for text in descriptions:
+        for tag, attrs in _html_tags(text):
+            assert tag in ALLOWED_TAGS
+            assert not any(name.startswith("on") for name in attrs)
+            if tag == "a":
+                assert safe_url(attrs["href"]) == attrs["href"]
+
+
+def test_kml_javascript_urls_never_become_links(hostile_routeset: RouteSet) -> None:
+    mark = _folders(_root(hostile_routeset))[0].find(f"{K}Placemark")
+    text = mark.find(f"{K}description").text
+    assert not [a for tag, a in _html_tags(text) if tag == "a"]
+    assert "javascript:alert" in text  # shown as text, inert
+
+
+def test_kml_balloon_text_is_the_description_only(sample_routeset: RouteSet) -> None:
+    doc = _root(sample_routeset).find(f"{K}Document")
+    texts = {s.find(f"{K}BalloonStyle/{K}text").text for s in doc.findall(f"{K}Style")}
+    assert texts == {"$[description]"}
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://rusi.org/x", "https://rusi.org/x"), ("http://a.b/", "http://a.b/"),
+    ("HTTPS://A.B/", "HTTPS://A.B/"), (EVIL_URL, None), (" javascript:alert(1)", None),
+    ("data:text/html,<script>", None), ("//evil.example/x", None), ("https:///x", None),
+    ("https://a.b/\nx", None), (None, None), ("", None),
+])
+def test_safe_url(url, expected) -> None:
+    assert safe_url(url) == expected
+
+
+# --- determinism, KMZ, GDAL -----------------------------------------------------------------
+
+
+def test_kml_and_kmz_are_deterministic(sample_routeset: RouteSet) -> None:
+    assert render_kml(sample_routeset) == render_kml(sample_routeset)
+    assert render_kmz(sample_routeset) == render_kmz(sample_routeset)
+
+
+def test_kmz_holds_doc_kml_with_a_fixed_timestamp(sample_routeset: RouteSet) -> None:
+    with zipfile.ZipFile(io.BytesIO(render_kmz(sample_routeset))) as archive:
+        assert archive.namelist() == ["doc.kml"]
+        info = archive.getinfo("doc.kml")
+        assert info.date_time == (1980, 1, 1, 0, 0, 0)
+        assert info.compress_type == zipfile.ZIP_DEFLATED
+        assert archive.read("doc.kml") == render_kml(sample_routeset)
+
+
+@pytest.mark.parametrize(("name", "render"), [("routes.kml", render_kml),
+                                              ("routes.kmz", render_kmz)])
+def test_kml_reads_back_with_gdal(sample_routeset: RouteSet, tmp_path: Path, name, render):
+    path = tmp_path / name
+    path.write_bytes(render(sample_routeset))
+    layers = [layer for layer, _ in pyogrio.list_layers(path)]
+    assert layers == ["Containers by sea to Dunai, then rail",
+                      "Air-defence systems (route not reported)", "Places", "Annotations"]
+    legs = pyogrio.read_dataframe(path, layer=layers[0])
+    assert list(legs["feature_id"]) == ["leg:najin-dunai-tikhoretsk:0",
+                                        "leg:najin-dunai-tikhoretsk:1"]
+    assert list(legs.geometry.geom_type) == ["LineString", "LineString"]
+    places = pyogrio.read_dataframe(path, layer="Places")
+    assert list(places["Name"]) == list(sample_routeset.places["name"])
+    assert "name2" not in places.columns
+    notes = pyogrio.read_dataframe(path, layer="Annotations")
+    assert str(notes["begin"][0].date()) == "2023-09-07"
+
+
+def test_kml_does_not_mutate_the_routeset(sample_routeset: RouteSet) -> None:
+    before = sample_routeset.places.copy(deep=True)
+    render_kmz(sample_routeset)
+    assert_geodataframe_equal(sample_routeset.places, before)

@@ -1,0 +1,335 @@
+"""The HTML map in a real headless Chromium, offline: what a person sees and can do.
+
+Every request that is not ``file:``, ``data:`` or ``blob:`` is blocked and recorded. Without
+Chromium (``/usr/bin/chromium``) or playwright these tests skip, unless
+``ROUTEMAP_REQUIRE_BROWSER=1``, where they fail.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from routemap.maps.web.html import render_html
+from routemap.routes.routeset import RouteSet
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+VIEWPORT = {"width": 1400, "height": 850}
+SHOWCASE = Path("/tmp/routemap-map.png")
+CHOOSER_SHOT = Path("/tmp/routemap-chooser.png")
+LOCAL = ("file:", "data:", "blob:")
+
+# The point halfway along a drawn path, in page pixels.
+MIDPOINT_JS = """(selector) => {
+  const path = document.querySelector(selector);
+  const p = path.getPointAtLength(path.getTotalLength() / 2);
+  const m = path.getScreenCTM();
+  return [p.x * m.a + p.y * m.c + m.e, p.x * m.b + p.y * m.d + m.f];
+}"""
+
+
+def _missing_browser() -> str | None:
+    """Return why the browser tests cannot run here, or None if they can."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the module (skips, or fails if ROUTEMAP_REQUIRE_BROWSER=1)."""
+    reason = _missing_browser()
+    if reason:
+        if os.environ.get("ROUTEMAP_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"ROUTEMAP_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class OpenedMap:
+    """A map page in a fresh context, with what it asked for and what went wrong."""
+
+    page: object
+    context: object
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+def _open(browser, routeset: RouteSet, tmp_path: Path) -> OpenedMap:
+    path = tmp_path / "map.html"
+    path.write_bytes(render_html(routeset))
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    opened = OpenedMap(page, context)
+
+    def route(r) -> None:
+        url = r.request.url
+        opened.requests.append(url)
+        if url.startswith(LOCAL):
+            r.continue_()
+        else:
+            opened.blocked.append(url)
+            r.abort()
+
+    def dialog(d) -> None:
+        opened.dialogs.append(d.message)
+        d.dismiss()
+
+    context.route("**/*", route)
+    page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: opened.errors.append(str(e)))
+    page.on("requestfailed", lambda r: opened.errors.append(f"request failed: {r.url}"))
+    page.on("dialog", dialog)
+    page.goto(path.as_uri())
+    page.wait_for_selector("html[data-routemap=ready]", timeout=30_000)
+    return opened
+
+
+@pytest.fixture()
+def opened(browser, sample_routeset, tmp_path) -> Iterator[OpenedMap]:
+    """The sample route set's map, open in a new browser context."""
+    result = _open(browser, sample_routeset, tmp_path)
+    yield result
+    result.context.close()
+
+
+def _leg_count(page) -> int:
+    return page.locator("path.rm-leg").count()
+
+
+def test_map_draws_offline_without_errors(opened, sample_routeset, tmp_path):
+    page = opened.page
+    assert opened.errors == []
+    assert opened.blocked == []
+    assert all(url.startswith(LOCAL) for url in opened.requests)
+    assert _leg_count(page) == len(sample_routeset.legs)
+    assert page.locator(".rm-place-icon").count() == len(sample_routeset.places)
+    assert page.locator(".rm-arrow").count() >= len(sample_routeset.legs) - 1
+    shot = tmp_path / "map.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+    shutil.copyfile(shot, SHOWCASE)
+
+
+def test_legend_title_and_furniture_are_there(opened):
+    page = opened.page
+    legend = page.locator(".rm-legend").inner_text()
+    for word in ("Sea", "Rail", "Air", "Confirmed", "Estimated", "300 containers",
+                 "75 containers"):
+        assert word in legend
+    places = page.locator(".rm-places").inner_text()
+    assert "Port" in places and "Depot" in places
+    assert page.locator(".rm-title h1").inner_text() == "Sample transfers"
+    assert "As of 1 Jun 2025" in page.locator(".rm-title").inner_text()
+    attribution = page.locator(".leaflet-control-attribution").inner_text()
+    assert "OpenStreetMap contributors, ODbL" in attribution and "Natural Earth" in attribution
+    assert page.locator(".leaflet-control-scale-line").count() == 1
+    assert page.locator(".rm-minimap canvas").count() >= 1
+    assert page.locator(".rm-fullscreen-button").is_visible()
+    assert page.locator(".rm-measure-button").is_visible()
+    assert page.locator(".rm-country", has_text="Kazakhstan").count() == 1
+
+
+def test_clicking_a_route_opens_its_popup_with_a_working_citation_link(opened):
+    page = opened.page
+    x, y = page.evaluate(MIDPOINT_JS, "path.rm-mode-rail")
+    page.mouse.click(x, y)
+    popup = page.locator(".leaflet-popup .rm-pop")
+    popup.wait_for()
+    text = popup.inner_text()
+    for expected in ("Containers by sea to Dunai, then rail", "300 containers", "9,800 km",
+                     "routed along the network", "Confirmed", "The White House"):
+        assert expected in text
+    link = popup.locator("a.rm-source-title")
+    assert link.get_attribute("href") == "https://www.whitehouse.gov/briefing"
+    assert link.get_attribute("target") == "_blank"
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    with opened.context.expect_page() as new_tab:
+        link.click()
+    new_tab.value.wait_for_load_state("domcontentloaded")
+    assert "https://www.whitehouse.gov/briefing" in opened.blocked
+
+
+def test_hovering_a_route_highlights_its_transfer(opened):
+    page = opened.page
+    x, y = page.evaluate(MIDPOINT_JS, "path.rm-mode-rail")
+    page.mouse.move(x, y)
+    page.wait_for_selector("path.rm-highlight")
+    assert page.locator("path.rm-highlight").count() == 2
+    assert "Dunai naval port" in page.locator(".rm-tooltip").inner_text()
+
+
+def test_moving_the_timeline_changes_which_routes_are_visible(opened):
+    page = opened.page
+    slider = page.locator(".rm-slider")
+    slider.fill("1")
+    assert page.locator(".rm-time-label").inner_text() == "Sep 2023"
+    assert _leg_count(page) == 2
+    assert page.locator(".rm-note-icon").count() == 1
+    slider.fill("6")
+    assert _leg_count(page) == 0
+    assert "Nothing reported moving" in page.locator(".rm-time-moving").inner_text()
+    slider.fill("16")
+    assert page.locator(".rm-time-label").inner_text() == "Dec 2024"
+    assert _leg_count(page) == 1 and page.locator(".rm-note-icon").count() == 0
+    slider.fill("0")
+    assert _leg_count(page) == 3
+
+
+def test_play_steps_through_the_periods(opened):
+    page = opened.page
+    page.locator(".rm-play").click()
+    page.wait_for_function("() => document.querySelector('.rm-slider').value === '2'",
+                           timeout=10_000)
+    page.locator(".rm-play").click()
+    assert page.locator(".rm-timeline.rm-playing").count() == 0
+
+
+def test_transfer_toggle_hides_its_routes(opened):
+    page = opened.page
+    page.locator(".rm-transfers input").first.uncheck()
+    assert _leg_count(page) == 1
+    page.locator(".rm-transfers input").first.check()
+    assert _leg_count(page) == 3
+
+
+def test_measure_tool_reports_a_distance(opened):
+    page = opened.page
+    page.locator(".rm-measure-button").click()
+    page.mouse.click(700, 300)
+    page.mouse.click(900, 300)
+    assert "km" in page.locator(".rm-measure-label").inner_text()
+    page.locator(".rm-measure-button").click()
+    assert page.locator(".rm-measuring").count() == 0
+
+
+def test_hostile_scenario_renders_literally_and_runs_nothing(browser, hostile_routeset, tmp_path):
+    opened = _open(browser, hostile_routeset, tmp_path)
+    page = opened.page
+    try:
+        scenario = hostile_routeset.scenario
+        assert page.title() == scenario.title
+        assert page.locator(".rm-title h1").inner_text() == scenario.title
+        assert page.locator(".rm-subtitle").inner_text() == scenario.subtitle
+        x, y = page.evaluate(MIDPOINT_JS, "path.rm-mode-rail")
+        page.mouse.click(x, y)
+        popup = page.locator(".leaflet-popup .rm-pop")
+        popup.wait_for()
+        text = popup.inner_text()
+        assert scenario.transfers[0].label in text and "(not a web link)" in text
+        hrefs = popup.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert hrefs == [], "a javascript: URL must not become a link"
+        assert page.evaluate("window.__pwned") is None
+        assert page.locator("img").count() == 0
+        injected = page.evaluate(
+            "Array.from(document.scripts).filter(s => s.type !== 'application/json'"
+            " && s.textContent.includes('__pwned')).length")
+        assert injected == 0
+        assert opened.dialogs == [] and opened.errors == [] and opened.blocked == []
+    finally:
+        opened.context.close()
+
+
+def _shared_track(routeset: RouteSet, label: str) -> RouteSet:
+    """Return ``routeset`` with a second transfer, ``twin``, drawn on the rail leg's exact line.
+
+    The twin is reported, cites RUSI (the rail leg cites the White House) and is labelled
+    ``label``, so a test can tell which leg's popup opened.
+    """
+    scenario = routeset.scenario
+    first = scenario.transfers[0]
+    rusi = next(s for s in scenario.sources if s.publisher == "RUSI")
+    twin = dataclasses.replace(first, id="twin", label=label, confidence="reported",
+                               sources=(rusi.id,))
+    legs = routeset.legs
+    rail = legs[legs["mode"] == "rail"].copy()
+    rail["feature_id"] = "leg:twin:0"
+    rail["transfer_id"] = "twin"
+    rail["transfer_label"] = label
+    rail["leg_index"] = 0
+    rail["confidence"] = "reported"
+    rail["sources"] = [[rusi.id]]
+    rail["citations"] = [[rusi.citation()]]
+    return dataclasses.replace(
+        routeset, legs=pd.concat([legs, rail], ignore_index=True),
+        scenario=dataclasses.replace(scenario, transfers=(*scenario.transfers, twin)))
+
+
+def _click_shared_line(page) -> object:
+    x, y = page.evaluate(MIDPOINT_JS, "path.rm-mode-rail")
+    page.mouse.click(x, y)
+    chooser = page.locator(".leaflet-popup .rm-chooser")
+    chooser.wait_for()
+    return chooser
+
+
+def test_clicking_a_shared_track_offers_every_leg_on_it(browser, sample_routeset, tmp_path):
+    opened = _open(browser, _shared_track(sample_routeset, "Shells by rail, second report"),
+                   tmp_path)
+    page = opened.page
+    try:
+        chooser = _click_shared_line(page)
+        items = chooser.locator(".rm-chooser-item")
+        assert items.all_inner_texts() == [
+            "Containers by sea to Dunai, then rail\nRail \u00b7 Confirmed\n"
+            "Dunai naval port \u2192 Tikhoretsk ammunition depot",
+            "Shells by rail, second report\nRail \u00b7 Reported\n"
+            "Dunai naval port \u2192 Tikhoretsk ammunition depot",
+        ]
+        page.wait_for_function(
+            "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+        page.screenshot(path=str(CHOOSER_SHOT))
+        items.nth(1).click()
+        popup = page.locator(".leaflet-popup .rm-pop")
+        popup.wait_for()
+        page.locator(".rm-chooser").wait_for(state="detached")
+        assert popup.locator(".rm-pop-title").inner_text() == "Shells by rail, second report"
+        link = popup.locator("a.rm-source-title")
+        assert link.get_attribute("href") == "https://rusi.org/explore-our-research"
+        assert "Reported" in popup.inner_text()
+        page.mouse.move(5, 420)
+        x, y = page.evaluate(MIDPOINT_JS, "path.rm-mode-rail")
+        page.mouse.move(x, y)
+        page.wait_for_selector("path.rm-highlight")
+        assert opened.errors == [] and opened.blocked == []
+    finally:
+        opened.context.close()
+
+
+def test_the_chooser_shows_a_hostile_title_as_text(browser, sample_routeset, tmp_path):
+    title = "<img src=x onerror=\"window.__pwned = 'chooser'\">"
+    opened = _open(browser, _shared_track(sample_routeset, title), tmp_path)
+    page = opened.page
+    try:
+        chooser = _click_shared_line(page)
+        assert chooser.locator(".rm-chooser-title").all_inner_texts()[1] == title
+        assert page.locator(".leaflet-popup img").count() == 0
+        assert page.evaluate("window.__pwned") is None
+        assert opened.dialogs == [] and opened.errors == [] and opened.blocked == []
+    finally:
+        opened.context.close()
