@@ -1,0 +1,285 @@
+"""How numbers, quantities, distances, dates, periods and confidences are written in words.
+
+Every renderer (web map, slides and deck, KML balloons, the legs CSV) and the command line
+write these through this module, so that one quantity reads the same everywhere:
+``1,234,567 tonnes``, ``0.5 t``, ``7 Sep – 1 Oct 2023``, ``Reported: one credible source``.
+
+English only, and independent of the machine's locale (no ``strftime``). Every function takes
+plain values and keyword-only options, so that a ``locale`` option can be added later without
+changing a caller; the forms follow CLDR's English patterns (``medium`` and ``long`` dates,
+date intervals) so that a locale-aware implementation can take their place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Literal
+
+from routemap.maps.style import CONFIDENCE_STYLES
+
+__all__ = [
+    "MONTH_ABBREVIATIONS",
+    "MONTH_NAMES",
+    "DateForm",
+    "as_of",
+    "confidence",
+    "day",
+    "distance",
+    "number",
+    "period",
+    "quantity",
+]
+
+MONTH_NAMES: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July",
+                                "August", "September", "October", "November", "December")
+"""English month names, for ``long`` dates."""
+
+MONTH_ABBREVIATIONS: tuple[str, ...] = tuple(name[:3] for name in MONTH_NAMES)
+"""English month abbreviations (``Jan`` ... ``Dec``), for ``medium`` dates."""
+
+DateForm = Literal["medium", "long"]
+"""A date's form, named as in CLDR: ``medium`` is ``7 Sep 2023``, ``long`` ``7 September 2023``."""
+
+_NAUTICAL_MILE_KM = 1.852
+_DASH = "\u2013"
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+
+def _finite(value: object) -> float | int | None:
+    """Return a finite real number as a Python int or float; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    number_ = float(value)
+    return number_ if math.isfinite(number_) else None
+
+
+def _decimal(value: float | int, decimals: int | None) -> Decimal:
+    """Return the value as a Decimal with the digits it has (or rounded), no trailing zeros."""
+    exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    if decimals is not None:
+        exact = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+    if exact == exact.to_integral_value():
+        exact = exact.quantize(Decimal(1))
+    else:
+        exact = exact.normalize()
+    return Decimal(0) if exact.is_zero() else exact  # never "-0"
+
+
+def number(value: object, *, decimals: int | None = None, grouping: bool = True) -> str | None:
+    """Write a number with thousands separators, never in scientific notation.
+
+    Parameters
+    ----------
+    value : object
+        An int or float (numpy scalars too). Anything else, NaN and infinities are missing.
+    decimals : int, optional
+        Round to at most this many decimals. By default the number keeps the decimals it
+        has (the shortest text that reads back as the same float). Trailing zeros are always
+        dropped: a whole number has no decimal point.
+    grouping : bool
+        Separate thousands with ``,`` (default); False for data files that tools parse.
+
+    Returns
+    -------
+    str or None
+        ``1,234,567``, ``0.5``, ``-12.25``; None when the value is missing.
+
+    Examples
+    --------
+    >>> number(1234567.0)
+    '1,234,567'
+    >>> number(0.5)
+    '0.5'
+    >>> number(1234.56, decimals=1, grouping=False)
+    '1234.6'
+    """
+    finite = _finite(value)
+    if finite is None:
+        return None
+    return format(_decimal(finite, decimals), ",f" if grouping else "f")
+
+
+def quantity(value: object, unit: object = None) -> str | None:
+    """Write a quantity: the number as :func:`number` writes it, then the unit as given.
+
+    Parameters
+    ----------
+    value : object
+        The amount (an int or float; anything else is missing).
+    unit : object, optional
+        The unit exactly as the scenario gives it (``tonnes``, ``t``, ``containers``);
+        missing or empty for a bare number.
+
+    Returns
+    -------
+    str or None
+        ``1,234,567 tonnes``, ``0.5 t``; None when the value is missing.
+    """
+    text = number(value)
+    if text is None:
+        return None
+    return f"{text} {unit}" if _present(unit) else text
+
+
+def distance(km: object, *, decimals: int = 0, nautical: bool = False) -> str | None:
+    """Write a distance in kilometres, optionally with nautical miles.
+
+    Parameters
+    ----------
+    km : object
+        The distance in kilometres (an int or float; anything else is missing).
+    decimals : int
+        Round to at most this many decimals (default whole kilometres).
+    nautical : bool
+        Add the distance in nautical miles, whole, in brackets.
+
+    Returns
+    -------
+    str or None
+        ``1,234 km``, or ``1,234 km (666 nmi)``; None when the distance is missing.
+    """
+    finite = _finite(km)
+    if finite is None:
+        return None
+    text = f"{number(finite, decimals=decimals)} km"
+    return f"{text} ({number(finite / _NAUTICAL_MILE_KM, decimals=0)} nmi)" if nautical else text
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+
+def _date(value: object) -> dt.date | None:
+    """Return a date from a date, datetime or ISO text (first 10 characters); else None."""
+    if isinstance(value, dt.datetime):  # pandas.Timestamp too
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value.strip():
+        return dt.date.fromisoformat(value.strip()[:10])
+    return None
+
+
+def _written(day_: dt.date, form: DateForm, *, year: bool = True) -> str:
+    """Return ``7 Sep 2023`` (or ``7 September 2023``; without the year if told)."""
+    month = (MONTH_NAMES if form == "long" else MONTH_ABBREVIATIONS)[day_.month - 1]
+    return f"{day_.day} {month} {day_.year}" if year else f"{day_.day} {month}"
+
+
+def day(value: object, *, form: DateForm = "medium") -> str | None:
+    """Write a date as day, month and year.
+
+    Parameters
+    ----------
+    value : object
+        A ``datetime.date``, a ``datetime`` (pandas Timestamps too) or ISO text
+        (``2023-09-07``, a time after the date is ignored); anything else is missing.
+    form : {"medium", "long"}
+        ``medium`` abbreviates the month (``7 Sep 2023``); ``long`` writes it out
+        (``7 September 2023``).
+
+    Returns
+    -------
+    str or None
+        The date in words; None when missing.
+
+    Raises
+    ------
+    ValueError
+        If text is not an ISO date.
+    """
+    found = _date(value)
+    return _written(found, form) if found else None
+
+
+def period(start: object, end: object, *, form: DateForm = "medium") -> str | None:
+    """Write a period as a date interval, saying each month and year only once where shared.
+
+    Parameters
+    ----------
+    start, end : object
+        The first and last day, each as :func:`day` takes it; either may be missing.
+    form : {"medium", "long"}
+        The form of the dates, as in :func:`day`.
+
+    Returns
+    -------
+    str or None
+        ``7 Sep 2023`` (one day), ``7–21 Sep 2023`` (one month), ``7 Sep – 1 Oct 2023``
+        (one year), ``7 Sep 2023 – 1 Oct 2024``; ``from 7 Sep 2023`` or ``until 1 Oct 2023``
+        when one end is missing; None when both are.
+
+    Raises
+    ------
+    ValueError
+        If text is not an ISO date.
+    """
+    first, last = _date(start), _date(end)
+    if first is None:
+        return f"until {_written(last, form)}" if last else None
+    if last is None:
+        return f"from {_written(first, form)}"
+    if first == last:
+        return _written(first, form)
+    if first.year != last.year:
+        return f"{_written(first, form)} {_DASH} {_written(last, form)}"
+    if first.month != last.month:
+        return f"{_written(first, form, year=False)} {_DASH} {_written(last, form)}"
+    return f"{first.day}{_DASH}{_written(last, form)}"
+
+
+def as_of(value: object) -> str | None:
+    """Write the date a scenario's picture holds for: ``As of 1 October 2025``.
+
+    Parameters
+    ----------
+    value : object
+        The date, as :func:`day` takes it.
+
+    Returns
+    -------
+    str or None
+        The sentence with a ``long`` date; None when the date is missing.
+    """
+    found = day(value, form="long")
+    return f"As of {found}" if found else None
+
+
+# --- confidence -----------------------------------------------------------------------------
+
+
+def confidence(key: object, *, explain: bool = False) -> str | None:
+    """Write a confidence level by its label, optionally with what it means.
+
+    Parameters
+    ----------
+    key : object
+        A confidence key of ``routemap.maps.style.CONFIDENCE_STYLES`` (``reported``, ...).
+        An unknown key is written as given.
+    explain : bool
+        Add the meaning after a colon.
+
+    Returns
+    -------
+    str or None
+        ``Reported``, or ``Reported: one credible source``; None when the key is missing.
+    """
+    if not _present(key):
+        return None
+    style = CONFIDENCE_STYLES.get(key) if isinstance(key, str) else None
+    if style is None:
+        return str(key)
+    return f"{style.label}: {style.meaning}" if explain else style.label
+
+
+def _present(value: object) -> bool:
+    """Return True unless the value is None, empty text or a float NaN."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return False
+    return not (isinstance(value, str) and not value.strip())

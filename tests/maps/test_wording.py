@@ -1,0 +1,149 @@
+"""Tests for routemap.maps.wording: one written form per number, quantity, date, period and
+confidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from routemap.maps import wording
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (1234567, "1,234,567"),
+    (1234567.0, "1,234,567"),
+    (0.5, "0.5"),
+    (12.25, "12.25"),
+    (1234.5, "1,234.5"),
+    (1234567.5, "1,234,567.5"),
+    (-1234.5, "-1,234.5"),
+    (0, "0"),
+    (-0.0, "0"),
+    (1e16, "10,000,000,000,000,000"),
+    (1e-7, "0.0000001"),
+    (0.1 + 0.2, "0.30000000000000004"),
+    (np.float64(2000.0), "2,000"),
+    (np.int64(300), "300"),
+    (np.float32(0.5), "0.5"),
+])
+def test_number_keeps_its_digits_with_separators_and_no_exponent(value, expected):
+    assert wording.number(value) == expected
+
+
+@pytest.mark.parametrize(("value", "options", "expected"), [
+    (1234.56, {"decimals": 1}, "1,234.6"),
+    (1234.04, {"decimals": 1}, "1,234"),
+    (1234.5, {"decimals": 0}, "1,234"),  # half to even
+    (1235.5, {"decimals": 0}, "1,236"),
+    (0.125, {"decimals": 2}, "0.12"),
+    (1234567.0, {"grouping": False}, "1234567"),
+    (1e16, {"grouping": False}, "10000000000000000"),
+    (1234.5, {"grouping": False}, "1234.5"),
+])
+def test_number_rounds_and_groups_as_told(value, options, expected):
+    assert wording.number(value, **options) == expected
+
+
+@pytest.mark.parametrize("missing", [None, math.nan, math.inf, -math.inf, np.nan, pd.NA,
+                                     "12", True, [1]])
+def test_number_of_a_missing_or_non_number_is_none(missing):
+    assert wording.number(missing) is None
+    assert wording.quantity(missing, "t") is None
+    assert wording.distance(missing) is None
+
+
+@pytest.mark.parametrize(("value", "unit", "expected"), [
+    (1234567, "tonnes", "1,234,567 tonnes"),
+    (1234567.0, "tonnes", "1,234,567 tonnes"),
+    (0.5, "t", "0.5 t"),
+    (300.0, "containers", "300 containers"),
+    (2.0, "Koksan guns", "2 Koksan guns"),
+    (12.5, None, "12.5"),
+    (12.5, "", "12.5"),
+    (12.5, math.nan, "12.5"),
+])
+def test_quantity_writes_the_number_then_the_unit_as_given(value, unit, expected):
+    assert wording.quantity(value, unit) == expected
+
+
+@pytest.mark.parametrize(("km", "options", "expected"), [
+    (1234.4, {}, "1,234 km"),
+    (1234.56, {"decimals": 1}, "1,234.6 km"),
+    (41.0, {"decimals": 1}, "41 km"),
+    (1852.0, {"nautical": True}, "1,852 km (1,000 nmi)"),
+    (0.4, {"nautical": True}, "0 km (0 nmi)"),
+])
+def test_distance_in_kilometres_and_nautical_miles(km, options, expected):
+    assert wording.distance(km, **options) == expected
+
+
+@pytest.mark.parametrize(("value", "form", "expected"), [
+    (dt.date(2023, 9, 7), "medium", "7 Sep 2023"),
+    (dt.date(2025, 10, 1), "long", "1 October 2025"),
+    ("2023-09-07", "medium", "7 Sep 2023"),
+    ("2023-09-07T12:00:00", "medium", "7 Sep 2023"),
+    (dt.datetime(2023, 12, 31, 23, 59), "medium", "31 Dec 2023"),
+    (pd.Timestamp("2024-05-01"), "long", "1 May 2024"),
+    (None, "medium", None),
+    ("", "medium", None),
+    (math.nan, "medium", None),
+])
+def test_day_writes_day_month_year(value, form, expected):
+    assert wording.day(value, form=form) == expected
+
+
+def test_day_rejects_text_that_is_not_an_iso_date():
+    with pytest.raises(ValueError):
+        wording.day("7 September")
+
+
+@pytest.mark.parametrize(("start", "end", "expected"), [
+    ("2023-09-07", "2023-09-07", "7 Sep 2023"),
+    ("2023-09-07", "2023-09-21", "7\u201321 Sep 2023"),
+    ("2023-09-07", "2023-10-01", "7 Sep \u2013 1 Oct 2023"),
+    ("2023-09-07", "2024-10-01", "7 Sep 2023 \u2013 1 Oct 2024"),
+    (dt.date(2023, 9, 7), dt.date(2023, 10, 1), "7 Sep \u2013 1 Oct 2023"),
+    ("2023-09-07", None, "from 7 Sep 2023"),
+    (None, "2023-10-01", "until 1 Oct 2023"),
+    (None, None, None),
+    (math.nan, math.nan, None),
+])
+def test_period_says_shared_months_and_years_once(start, end, expected):
+    assert wording.period(start, end) == expected
+
+
+def test_period_in_long_form():
+    assert wording.period("2023-09-07", "2023-10-01", form="long") == (
+        "7 September \u2013 1 October 2023")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (dt.date(2025, 10, 1), "As of 1 October 2025"),
+    ("2025-10-01", "As of 1 October 2025"),
+    (None, None),
+])
+def test_as_of(value, expected):
+    assert wording.as_of(value) == expected
+
+
+@pytest.mark.parametrize(("key", "explain", "expected"), [
+    ("reported", False, "Reported"),
+    ("reported", True, "Reported: one credible source"),
+    ("confirmed", True, "Confirmed: two or more independent sources, or imagery"),
+    ("rumoured", False, "rumoured"),
+    ("rumoured", True, "rumoured"),
+    (None, True, None),
+    ("", False, None),
+])
+def test_confidence_by_label_and_meaning(key, explain, expected):
+    assert wording.confidence(key, explain=explain) == expected
+
+
+def test_month_tables_do_not_follow_the_machine_locale():
+    assert wording.MONTH_ABBREVIATIONS[8] == "Sep"
+    assert wording.MONTH_NAMES[8] == "September"
+    assert len(wording.MONTH_ABBREVIATIONS) == len(wording.MONTH_NAMES) == 12
