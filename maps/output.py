@@ -44,7 +44,7 @@ def _render_deck(routeset: RouteSet, options: RenderOptions, earlier: Mapping[st
 
 
 def _render_geojson(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
-    from routemap.maps.gis.export import render_geojson
+    from routemap.maps.gis.geojson import render_geojson
 
     return {OUTPUT_NAMES["geojson"]: render_geojson(routeset)}
 
@@ -68,7 +68,7 @@ def _render_kmz(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str
 
 
 def _render_csv(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
-    from routemap.maps.gis.export import render_csv
+    from routemap.maps.gis.legs_csv import render_csv
 
     return {OUTPUT_NAMES["csv"]: render_csv(routeset)}
 

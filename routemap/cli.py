@@ -278,7 +278,7 @@ def _resolve(ref: str) -> Place:
 def _cmd_route(args: argparse.Namespace) -> int:
     from routemap.geo.sealanes import PASSAGES
     from routemap.geo.validate import country_codes
-    from routemap.maps.gis.export import render_geojson
+    from routemap.maps.gis.geojson import render_geojson
     from routemap.routes.builder import build, default_routers
 
     origin, destination = _resolve(args.origin), _resolve(args.destination)

@@ -15,7 +15,7 @@ import pyogrio
 import pyogrio.errors
 
 from routemap.errors import RenderError, library_detail
-from routemap.maps.gis.export import (
+from routemap.maps.records import (
     WGS84,
     FeatureRecord,
     feature_records,

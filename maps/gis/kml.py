@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from shapely.geometry.base import BaseGeometry
 
 from routemap.geo.model import Scenario
-from routemap.maps.gis.export import COORD_DECIMALS, FeatureRecord, feature_records, text_value
+from routemap.maps.records import COORD_DECIMALS, FeatureRecord, feature_records, text_value
 from routemap.maps.style import ANNOTATION_COLOR, CONFIDENCE_STYLES, MODE_STYLES, PLACE_STYLES
 from routemap.routes.routeset import RouteSet
 

@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.model import Scenario, Source
-from routemap.maps.gis.export import FeatureRecord, feature_records, plain_value
+from routemap.maps.records import FeatureRecord, feature_records, plain_value
 from routemap.maps.style import (
     ANNOTATION_COLOR,
     BASEMAP_STYLE,

@@ -1,10 +1,9 @@
-"""GIS exports of a RouteSet: RFC 7946 GeoJSON, the legs CSV, and the helpers GIS writers share."""
+"""The record layer: one record per leg, place, annotation and transfer of a RouteSet, named as
+``routemap.routes.schema`` names them, with the cleaned geometry and values every product writes."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import logging
 import math
@@ -15,7 +14,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from shapely.geometry import (
     LineString,
     MultiLineString,
@@ -30,7 +28,7 @@ from shapely.geometry.polygon import orient
 from routemap.geo.model import Scenario
 from routemap.routes.geodesy import split_antimeridian
 from routemap.routes.routeset import RouteSet
-from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, LIST_COLUMNS, PLACE_COLUMNS, TRANSFER_COLUMNS
+from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, LIST_COLUMNS, PLACE_COLUMNS
 
 __all__ = [
     "COORD_DECIMALS",
@@ -38,16 +36,10 @@ __all__ = [
     "FeatureRecord",
     "export_geometry",
     "feature_records",
-    "transfer_records",
+    "geometry_members",
     "plain_value",
     "text_value",
-    "inert_text",
-    "wkt",
-    "render_geojson",
-    "render_csv",
-    "render_gpkg",
-    "render_kml",
-    "render_kmz",
+    "transfer_records",
 ]
 
 logger = logging.getLogger(__name__)
@@ -56,7 +48,7 @@ COORD_DECIMALS = 6
 """Decimals kept in exported coordinates (about 0.1 m; RFC 7946 section 11.2)."""
 
 WGS84 = "EPSG:4326"
-
+"""The CRS of every record's geometry: WGS 84 longitude/latitude."""
 
 
 @dataclass(frozen=True)
@@ -292,7 +284,7 @@ def _transfer_record(scenario: Scenario, legs: list[FeatureRecord]) -> FeatureRe
         "quantity_unit": first["quantity_unit"], "note": transfer.note if transfer else None,
         "attribution": "; ".join(_unique(p["attribution"] for p in props)),
     }
-    lines = [part for leg in legs for part in _members(leg.geometry)]
+    lines = [part for leg in legs for part in geometry_members(leg.geometry)]
     return FeatureRecord(values["feature_id"], MultiLineString(lines), values)
 
 
@@ -319,171 +311,17 @@ def transfer_records(scenario: Scenario, legs: Sequence[FeatureRecord]) -> list[
     return [_transfer_record(scenario, group) for group in by_transfer.values()]
 
 
-# --- GeoJSON --------------------------------------------------------------------------------
+def geometry_members(geom: BaseGeometry) -> list[BaseGeometry]:
+    """Return the parts of a multi-part geometry, or the geometry itself in a list.
 
+    Parameters
+    ----------
+    geom : shapely.geometry.base.BaseGeometry
+        Any geometry.
 
-def _json(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-def _geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
-    """Return a GeoJSON geometry object (lists, not tuples)."""
-    gtype = geom.geom_type
-    if gtype == "Point":
-        coords: Any = list(geom.coords[0])
-    elif gtype in ("LineString", "MultiPoint"):
-        coords = [list(c) for g in _members(geom) for c in g.coords]
-    elif gtype == "MultiLineString":
-        coords = [[list(c) for c in line.coords] for line in geom.geoms]
-    elif gtype == "Polygon":
-        coords = _rings(geom)
-    else:
-        coords = [_rings(p) for p in geom.geoms]
-    return {"type": gtype, "coordinates": coords}
-
-
-def _members(geom: BaseGeometry) -> list[BaseGeometry]:
+    Returns
+    -------
+    list of shapely.geometry.base.BaseGeometry
+        ``geom.geoms`` for a multi-part geometry or collection, else ``[geom]``.
+    """
     return list(geom.geoms) if hasattr(geom, "geoms") else [geom]
-
-
-def _rings(poly: Polygon) -> list[list[list[float]]]:
-    rings = [poly.exterior, *poly.interiors]
-    return [[list(c) for c in ring.coords] for ring in rings]
-
-
-def _geojson_feature(record: FeatureRecord) -> str:
-    return _json({
-        "type": "Feature",
-        "id": record.feature_id,
-        "geometry": _geojson_geometry(record.geometry),
-        "properties": record.properties,
-    })
-
-
-def render_geojson(routeset: RouteSet) -> bytes:
-    """Render a route set as an RFC 7946 GeoJSON FeatureCollection.
-
-    One Feature per leg, place and annotation (in that order), ``id`` = ``feature_id``,
-    properties as in ``routemap.routes.schema``; WGS 84 lon/lat with at most 6 decimals and no ``crs``
-    member; lines split at the antimeridian. Foreign members: ``name`` (the scenario title)
-    and ``attribution`` (the route set's attribution lines). One feature per line, so that
-    successive versions diff well.
-
-    Parameters
-    ----------
-    routeset : RouteSet
-        The routed scenario; not modified.
-
-    Returns
-    -------
-    bytes
-        UTF-8 JSON ending in a newline, identical for identical input.
-    """
-    groups = feature_records(routeset)
-    features = [_geojson_feature(r) for recs in groups.values() for r in recs]
-    head = _json({
-        "type": "FeatureCollection",
-        "name": routeset.scenario.title,
-        "attribution": list(routeset.attributions),
-    })
-    body = ",\n".join(features)
-    text = head[:-1] + ',"features":[\n' + body + ("\n" if body else "") + "]}\n"
-    return text.encode("utf-8")
-
-
-# --- CSV ------------------------------------------------------------------------------------
-
-
-def render_csv(routeset: RouteSet) -> bytes:
-    """Render the legs as CSV: the leg properties in contract order, then ``geometry`` as WKT.
-
-    Parameters
-    ----------
-    routeset : RouteSet
-        The routed scenario; not modified.
-
-    Returns
-    -------
-    bytes
-        UTF-8 (no BOM), CRLF line ends and minimal quoting as in RFC 4180; lists as JSON
-        text, missing values as empty fields, coordinates with at most 6 decimals. Text that a
-        spreadsheet would run as a formula is kept inert with a leading ``'`` (see
-        :func:`inert_text`); numbers, negative ones too, are written as numbers.
-    """
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, dialect="excel", lineterminator="\r\n")
-    writer.writerow([*LEG_COLUMNS, "geometry"])
-    for record in feature_records(routeset)["legs"]:
-        cells = [_csv_cell(c, record.properties[c]) for c in LEG_COLUMNS]
-        writer.writerow([*cells, inert_text(wkt(record.geometry))])
-    return buf.getvalue().encode("utf-8")
-
-
-def _csv_cell(name: str, value: Any) -> str:
-    value = text_value(name, value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return inert_text(value)
-    return str(value)
-
-
-#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
-_FORMULA_STARTS = frozenset("=+-@\t\r")
-
-
-def inert_text(text: str) -> str:
-    """Return a CSV text cell that no spreadsheet runs as a formula, losing no character.
-
-    A cell gets one leading ``'`` when it starts a formula: its first character, or its first
-    after the leading whitespace a spreadsheet may trim, is ``=``, ``+``, ``-``, ``@``, a tab
-    or a carriage return. A cell that already starts with ``'`` gets one too, so that a reader
-    restores every text cell exactly by removing one leading ``'`` where there is one.
-
-    Parameters
-    ----------
-    text : str
-        A text cell as the scenario has it.
-
-    Returns
-    -------
-    str
-        The text, or ``'`` followed by the text.
-    """
-    first, significant = text[:1], text.lstrip()[:1]
-    if first in _FORMULA_STARTS or significant in _FORMULA_STARTS or first == "'":
-        return "'" + text
-    return text
-
-
-def wkt(geom: BaseGeometry) -> str:
-    """Return WKT with at most 6 decimals and no trailing zeros (geometry already rounded)."""
-    return shapely.to_wkt(geom, rounding_precision=COORD_DECIMALS, trim=True)
-
-
-# --- the other formats, one module each -----------------------------------------------------
-# routemap.maps.gis.gpkg and routemap.maps.gis.kml build on the helpers above, so they are imported when called rather
-# than at the top (that would be circular); every format stays reachable from routemap.maps.gis.export.
-
-
-def render_gpkg(routeset: RouteSet) -> bytes:
-    """Render a route set as a byte-identical GeoPackage; see :func:`routemap.maps.gis.gpkg.render_gpkg`."""
-    from routemap.maps.gis import gpkg
-
-    return gpkg.render_gpkg(routeset)
-
-
-def render_kml(routeset: RouteSet) -> bytes:
-    """Render a route set as KML for Google Earth; see :func:`routemap.maps.gis.kml.render_kml`."""
-    from routemap.maps.gis import kml
-
-    return kml.render_kml(routeset)
-
-
-def render_kmz(routeset: RouteSet) -> bytes:
-    """Render a route set as a deterministic KMZ; see :func:`routemap.maps.gis.kml.render_kmz`."""
-    from routemap.maps.gis import kml
-
-    return kml.render_kmz(routeset)
