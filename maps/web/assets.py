@@ -1,7 +1,8 @@
 """The HTML map's scripts and stylesheets, read from installed packages to be inlined.
 
 Leaflet comes from ``django-js-lib-leaflet`` (its static files, located with importlib.resources);
-routemap's own script and stylesheet live in ``maps/web/static``. Nothing is fetched.
+routemap's own stylesheet and script live in ``maps/web/static``, the script in parts by concept,
+joined into one in the order ``SCRIPT_PARTS`` gives. Nothing is fetched.
 """
 
 from __future__ import annotations
@@ -15,7 +16,21 @@ from importlib import resources
 
 from routemap.errors import RenderError, library_detail
 
-__all__ = ["WebAssets", "inline_css_images", "strip_source_map", "load_web_assets"]
+__all__ = ["SCRIPT_PARTS", "WebAssets", "inline_css_images", "load_web_assets", "strip_source_map"]
+
+#: routemap's script parts in ``maps/web/static``, in the order they are joined: ``base.js`` opens
+#: the function they all run in and ``start.js`` closes it. Listed, not globbed, so the page's
+#: bytes never depend on how a file system orders a folder.
+SCRIPT_PARTS: tuple[str, ...] = (
+    "base.js",
+    "popups.js",
+    "layers.js",
+    "picking.js",
+    "panel.js",
+    "timeline.js",
+    "furniture.js",
+    "start.js",
+)
 
 _LEAFLET_DIR = ("static", "js_lib_leaflet")
 _CSS_URL = re.compile(r"url\(\s*['\"]?(images/[A-Za-z0-9_.-]+\.png)['\"]?\s*\)")
@@ -103,6 +118,9 @@ def _read_leaflet() -> tuple[str, str]:
 def load_web_assets() -> WebAssets:
     """Return Leaflet's and routemap's stylesheets and scripts (read once per process).
 
+    routemap's script is its parts (``SCRIPT_PARTS``) joined into one, so the page holds one
+    inline script of routemap's, hashed once by the page's content security policy.
+
     Raises
     ------
     RenderError
@@ -111,5 +129,6 @@ def load_web_assets() -> WebAssets:
     leaflet_css, leaflet_js = _read_leaflet()
     ours = resources.files("routemap.maps.web").joinpath("static")
     css = _check_inlinable(ours.joinpath("routemap.css").read_text("utf-8"), "style")
-    js = _check_inlinable(ours.joinpath("routemap.js").read_text("utf-8"), "script")
+    js = "\n".join(ours.joinpath(name).read_text("utf-8") for name in SCRIPT_PARTS)
+    js = _check_inlinable(js, "script")
     return WebAssets((leaflet_css, css), (leaflet_js, js))

@@ -1,0 +1,117 @@
+/* routemap's script: the map's furniture: the minimap, the full-screen button and the
+ * distance-measuring tool.
+ * Runs inside the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
+ */
+
+  // --- furniture: minimap, fullscreen, measure ------------------------------------------------
+
+  RouteMap.prototype.minimap = function () {
+    var box = el('div', 'rm-minimap leaflet-control');
+    box.setAttribute('aria-hidden', 'true');
+    control(box, 'bottomright').addTo(this.map);
+    var main = this.map;
+    var s = this.data.styles.basemap;
+    var mini = L.map(box, { attributionControl: false, zoomControl: false, dragging: false,
+      scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false,
+      touchZoom: false, zoomSnap: 0, fadeAnimation: false, zoomAnimation: false });
+    box.style.background = s.sea;
+    var view = L.rectangle(main.getBounds(), { color: s.accent, weight: 1.5, fill: false,
+      interactive: false });
+    var sync = function () {
+      mini.setView(main.getCenter(), Math.max(main.getZoom() - 3.5, 0), { animate: false });
+      view.setBounds(main.getBounds());
+    };
+    sync();
+    var renderer = L.canvas({ padding: 0.2 });
+    L.polygon(this.land, { renderer: renderer, stroke: false, fillColor: s.land, fillOpacity: 1,
+      interactive: false }).addTo(mini);
+    this.legs.forEach(function (entry) {
+      L.polyline(entry.parts, { renderer: renderer, color: entry.leg.color, weight: 1.2,
+        interactive: false }).addTo(mini);
+    });
+    view.addTo(mini);
+    main.on('moveend', sync);
+    mini.on('click', function (e) { main.panTo(e.latlng); });
+  };
+
+  RouteMap.prototype.buttons = function () {
+    var bar = el('div', 'leaflet-bar rm-buttons leaflet-control');
+    var full = el('button', 'rm-button rm-fullscreen-button');
+    full.type = 'button';
+    full.title = 'Full screen';
+    full.setAttribute('aria-label', 'Full screen');
+    full.appendChild(icon(['M3 8 V3 H8', 'M12 3 H17 V8', 'M17 12 V17 H12', 'M8 17 H3 V12']));
+    var measure = el('button', 'rm-button rm-measure-button');
+    measure.type = 'button';
+    measure.title = 'Measure a distance: click points, double-click to finish';
+    measure.setAttribute('aria-label', 'Measure distance');
+    measure.appendChild(icon(['M2 14 L14 2 L18 6 L6 18 Z', 'M6 10 L8 12', 'M9 7 L11 9', 'M12 4 L14 6']));
+    bar.appendChild(full);
+    bar.appendChild(measure);
+    control(bar, 'topright').addTo(this.map);
+    full.addEventListener('click', this.toggleFullscreen.bind(this));
+    measure.addEventListener('click', this.toggleMeasure.bind(this, measure));
+  };
+
+  RouteMap.prototype.toggleFullscreen = function () {
+    var container = this.map.getContainer();
+    var map = this.map;
+    if (document.fullscreenElement) {
+      document.exitFullscreen();
+    } else if (document.fullscreenEnabled && container.requestFullscreen) {
+      container.requestFullscreen().catch(function () {
+        container.classList.toggle('rm-pseudo-fullscreen');
+        map.invalidateSize();
+      });
+    } else {
+      container.classList.toggle('rm-pseudo-fullscreen');
+      map.invalidateSize();
+    }
+  };
+
+  RouteMap.prototype.toggleMeasure = function (button) {
+    var map = this.map;
+    if (this.measuring) { this.finishMeasure(); return; }
+    if (this.measureLayer) { map.removeLayer(this.measureLayer); }
+    this.measuring = true;
+    this.measurePoints = [];
+    this.measureLabel = null;
+    this.measureLayer = L.layerGroup().addTo(map);
+    this.measureLine = L.polyline([], { color: '#1f2328', weight: 2, dashArray: '6 4',
+      interactive: false, className: 'rm-measure-line' }).addTo(this.measureLayer);
+    this.measureButton = button;
+    button.classList.add('rm-active');
+    map.getContainer().classList.add('rm-measuring');
+    map.doubleClickZoom.disable();
+    map.on('click', this.addMeasurePoint, this);
+    map.on('dblclick', this.finishMeasure, this);
+  };
+
+  RouteMap.prototype.addMeasurePoint = function (e) {
+    var pts = this.measurePoints;
+    pts.push(e.latlng);
+    this.measureLine.setLatLngs(pts);
+    L.circleMarker(e.latlng, { radius: 3, color: '#1f2328', weight: 1.5, fillColor: '#ffffff',
+      fillOpacity: 1, interactive: false }).addTo(this.measureLayer);
+    var km = 0;
+    for (var i = 1; i < pts.length; i++) { km += haversineKm(pts[i - 1], pts[i]); }
+    var text = pts.length > 1 ? formatKm(km) : 'Click the next point';
+    if (!this.measureLabel) {
+      this.measureLabel = L.tooltip({ permanent: true, direction: 'right', offset: [8, 0],
+        className: 'rm-measure-label' }).setLatLng(e.latlng).setContent(text);
+      this.measureLayer.addLayer(this.measureLabel);
+    } else {
+      this.measureLabel.setLatLng(e.latlng).setContent(text);
+    }
+    this.measuredKm = km;
+  };
+
+  RouteMap.prototype.finishMeasure = function () {
+    var map = this.map;
+    this.measuring = false;
+    map.off('click', this.addMeasurePoint, this);
+    map.off('dblclick', this.finishMeasure, this);
+    map.getContainer().classList.remove('rm-measuring');
+    if (this.measureButton) { this.measureButton.classList.remove('rm-active'); }
+    setTimeout(function () { map.doubleClickZoom.enable(); }, 0);
+  };

@@ -1,0 +1,225 @@
+/* routemap's script: what is drawn on the map. The RouteMap object, its panes and the offline
+ * basemap; each leg (casing, line, hover highlight, direction arrows, shown or hidden); places
+ * with their uncertainty circles; numbered notes; and hiding place names that would overlap.
+ * Runs inside the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
+ */
+
+  // --- the app -------------------------------------------------------------------------------
+
+  function RouteMap(map, data) {
+    this.map = map;
+    this.data = data;
+    this.legs = [];
+    this.legById = {};
+    this.annotations = [];
+    this.placeLabels = [];
+    this.step = 0;
+    this.measuring = false;
+  }
+
+  RouteMap.prototype.panes = function () {
+    var map = this.map;
+    [['rmBasemap', 150], ['rmBasemapLabels', 170], ['rmUncertainty', 390], ['rmArrows', 450],
+      ['rmAnnotations', 620]].forEach(function (pair) {
+      var pane = map.createPane(pair[0]);
+      pane.style.zIndex = String(pair[1]);
+    });
+    map.getPane('rmArrows').style.pointerEvents = 'none';
+    map.getPane('rmBasemapLabels').style.pointerEvents = 'none';
+  };
+
+  RouteMap.prototype.basemap = function () {
+    var b = this.data.basemap;
+    var s = this.data.styles.basemap;
+    var renderer = L.canvas({ pane: 'rmBasemap', padding: 0.3 });
+    var decodeAll = function (items) {
+      return items.map(function (item) {
+        return typeof item[0] === 'number' ? decode(item, b.scale) : decodeAll(item);
+      });
+    };
+    this.land = decodeAll(b.land);
+    var common = { renderer: renderer, pane: 'rmBasemap', interactive: false };
+    var group = L.layerGroup();
+    group.addLayer(L.polygon(this.land, L.extend({ stroke: false, fillColor: s.land, fillOpacity: 1 }, common)));
+    group.addLayer(L.polygon(decodeAll(b.focus), L.extend({ stroke: false, fillColor: s.focus, fillOpacity: 1 }, common)));
+    group.addLayer(L.polyline(decodeAll(b.borders), L.extend({ color: s.border, weight: 0.9, opacity: 0.9, dashArray: '4 2' }, common)));
+    group.addLayer(L.polyline(decodeAll(b.coast), L.extend({ color: s.coast, weight: 0.8, opacity: 1 }, common)));
+    b.labels.forEach(function (label) {
+      var span = el('span', 'rm-country rm-rank-' + label.rank, label.name);
+      group.addLayer(L.marker([label.lat, label.lon], {
+        icon: L.divIcon({ className: 'rm-country-icon', html: span, iconSize: null }),
+        pane: 'rmBasemapLabels', interactive: false, keyboard: false
+      }));
+    });
+    this.map.getContainer().style.background = s.sea;
+    group.addTo(this.map);
+    return group;
+  };
+
+  // --- legs, arrows and hover -----------------------------------------------------------------
+
+  RouteMap.prototype.drawLeg = function (leg, group) {
+    var parts = leg.parts.map(function (p) { return decode(p, this.data.scale); }, this);
+    var casing = L.polyline(parts, { color: '#ffffff', weight: leg.weight + 3, opacity: 0.85,
+      lineCap: 'round', lineJoin: 'round', className: 'rm-leg-casing' });
+    var line = L.polyline(parts, { color: leg.color, weight: leg.weight, opacity: leg.opacity,
+      dashArray: leg.dash, lineCap: leg.dash ? 'butt' : 'round', lineJoin: 'round',
+      className: 'rm-leg rm-mode-' + leg.mode });
+    var layer = L.featureGroup([casing, line]);
+    var entry = { leg: leg, order: this.data.legs.indexOf(leg), parts: parts, casing: casing,
+      line: line, layer: layer, arrows: L.layerGroup(), group: group, shown: false, popup: null };
+    // Not bindPopup: a click first looks for other legs under the pointer (shared tracks).
+    layer.on('click', function (e) { this.pick(entry, e.latlng, e.layerPoint); }, this);
+    layer.on('remove', function () { this.closePopupsOf(entry); }, this);
+    layer.bindTooltip(hoverLabel(leg.title, leg.subtitle), { sticky: true, direction: 'top',
+      offset: [0, -8], className: 'rm-tooltip', opacity: 1 });
+    layer.on('mouseover', function () { this.highlight(leg.transfer, true); }, this);
+    layer.on('mouseout', function () { this.highlight(leg.transfer, false); }, this);
+    this.legs.push(entry);
+    this.legById[leg.id] = entry;
+    this.show(entry, true);
+  };
+
+  RouteMap.prototype.show = function (entry, visible) {
+    if (visible === entry.shown) { return; }
+    entry.shown = visible;
+    if (visible) {
+      entry.group.addLayer(entry.layer);
+      entry.group.addLayer(entry.arrows);
+      this.drawArrows(entry);
+    } else {
+      entry.group.removeLayer(entry.layer);
+      entry.group.removeLayer(entry.arrows);
+    }
+  };
+
+  RouteMap.prototype.highlight = function (transferId, on) {
+    // Style only: reordering paths under the pointer (bringToFront) would swallow the click.
+    this.legs.forEach(function (entry) {
+      var mine = entry.leg.transfer === transferId;
+      var w = entry.leg.weight + (on && mine ? 2.5 : 0);
+      entry.casing.setStyle({ weight: w + 3, opacity: on && !mine ? 0.35 : 0.85 });
+      entry.line.setStyle({ weight: w, opacity: on ? (mine ? 1 : 0.3) : entry.leg.opacity });
+      var path = entry.line._path;
+      if (path) { path.classList.toggle('rm-highlight', on && mine); }
+    });
+  };
+
+  RouteMap.prototype.drawArrows = function (entry) {
+    entry.arrows.clearLayers();
+    var map = this.map;
+    var zoom = map.getZoom();
+    var color = entry.leg.color;
+    entry.parts.forEach(function (latlngs) {
+      var pts = latlngs.map(function (ll) { return map.project(ll, zoom); });
+      var lengths = [];
+      var total = 0;
+      for (var i = 1; i < pts.length; i++) {
+        var d = pts[i].distanceTo(pts[i - 1]);
+        lengths.push(d);
+        total += d;
+      }
+      if (total < 30) { return; }
+      var count = Math.max(1, Math.floor(total / ARROW_SPACING_PX));
+      var seg = 0;
+      var walked = 0;
+      for (var k = 0; k < count; k++) {
+        var target = (k + 0.5) * total / count;
+        while (seg < lengths.length - 1 && walked + lengths[seg] < target) { walked += lengths[seg]; seg++; }
+        var a = pts[seg];
+        var b = pts[seg + 1];
+        var t = lengths[seg] > 0 ? (target - walked) / lengths[seg] : 0;
+        var at = map.unproject(L.point(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t), zoom);
+        var angle = Math.atan2(b.y - a.y, b.x - a.x) * 180 / Math.PI;
+        entry.arrows.addLayer(arrowMarker(at, angle, color, entry.leg.weight));
+      }
+    });
+  };
+
+  function arrowMarker(latlng, angle, color, weight) {
+    var px = Math.round(Math.max(14, weight * 2.2 + 8));
+    var node = svg('svg', { viewBox: '0 0 16 16', width: px, height: px, 'class': 'rm-arrow' });
+    node.appendChild(svg('path', { d: 'M2.5,2.5 L14.5,8 L2.5,13.5 L5.5,8 Z', fill: color, stroke: '#ffffff',
+      'stroke-width': '1.3', 'stroke-linejoin': 'round' }));
+    node.style.transform = 'rotate(' + angle.toFixed(1) + 'deg)';
+    return L.marker(latlng, { icon: L.divIcon({ className: 'rm-arrow-icon', html: node, iconSize: [px, px] }),
+      pane: 'rmArrows', interactive: false, keyboard: false });
+  }
+
+  // --- places and annotations -----------------------------------------------------------------
+
+  RouteMap.prototype.drawPlaces = function (groups) {
+    var styles = this.data.styles.places;
+    this.data.places.forEach(function (place) {
+      var style = styles[place.kind] || styles.other;
+      var latlng = decode(place.at, this.data.scale)[0];
+      var group = groups[place.kind];
+      if (place.uncertainty_km) {
+        group.addLayer(L.circle(latlng, { radius: place.uncertainty_km * 1000, pane: 'rmUncertainty',
+          color: style.edge === '#FFFFFF' ? style.fill : style.edge, weight: 1, dashArray: '3 3',
+          fillOpacity: 0.06, interactive: false, className: 'rm-uncertainty' }));
+      }
+      var symbol = placeSymbol(style);
+      var marker = L.marker(latlng, {
+        icon: L.divIcon({ className: 'rm-place-icon rm-kind-' + place.kind, html: symbol.node,
+          iconSize: [symbol.px, symbol.px] }),
+        title: '', alt: '', riseOnHover: true
+      });
+      marker.bindPopup(function () {
+        return popupContent(style.label, place.name, null, place.rows, place.sources);
+      }, { maxWidth: 360, minWidth: 220, className: 'rm-popup' });
+      var label = el('span', null, place.name);
+      marker.bindTooltip(label, { permanent: true, direction: 'right', offset: [symbol.px / 2, 0],
+        className: 'rm-place-label', opacity: 1 });
+      this.placeLabels.push({ marker: marker, weight: place.legs || 0 });
+      group.addLayer(marker);
+    }, this);
+  };
+
+  RouteMap.prototype.drawAnnotations = function (group) {
+    var color = this.data.styles.annotation;
+    this.data.annotations.forEach(function (note, i) {
+      var badge = el('span', 'rm-note-badge', String(i + 1));
+      badge.style.background = color;
+      var marker = L.marker(decode(note.at, this.data.scale)[0], {
+        icon: L.divIcon({ className: 'rm-note-icon', html: badge, iconSize: [20, 20], iconAnchor: [-4, 24] }),
+        pane: 'rmAnnotations'
+      });
+      marker.bindPopup(function () {
+        return popupContent('Note ' + (i + 1), note.text, null, note.rows, note.sources);
+      }, { maxWidth: 340, minWidth: 220, className: 'rm-popup' });
+      marker.bindTooltip(hoverLabel(note.text, null), { direction: 'top', className: 'rm-tooltip', opacity: 1 });
+      var entry = { note: note, marker: marker, group: group, shown: false };
+      this.annotations.push(entry);
+      this.showNote(entry, true);
+    }, this);
+  };
+
+  RouteMap.prototype.showNote = function (entry, visible) {
+    if (visible === entry.shown) { return; }
+    entry.shown = visible;
+    if (visible) { entry.group.addLayer(entry.marker); } else { entry.group.removeLayer(entry.marker); }
+  };
+
+  RouteMap.prototype.scheduleDeclutter = function () {
+    if (this.declutterPending) { return; }
+    this.declutterPending = true;
+    var self = this;
+    requestAnimationFrame(function () { self.declutterPending = false; self.declutter(); });
+  };
+
+  RouteMap.prototype.declutter = function () {
+    // Hide place names that would overlap a more important one (more legs end there).
+    var kept = [];
+    this.placeLabels.slice().sort(function (a, b) { return b.weight - a.weight; }).forEach(function (item) {
+      var tip = item.marker.getTooltip();
+      var node = tip && tip.getElement();
+      if (!node || !item.marker._map) { return; }
+      node.style.visibility = '';
+      var box = node.getBoundingClientRect();
+      var clash = kept.some(function (other) {
+        return box.left < other.right && box.right > other.left && box.top < other.bottom && box.bottom > other.top;
+      });
+      if (clash) { node.style.visibility = 'hidden'; } else { kept.push(box); }
+    });
+  };

@@ -1,0 +1,178 @@
+/* routemap's script: the side panel (title, legend, toggles for places, notes and transfers,
+ * background choice, folding) and control(), which makes a node a Leaflet control (timeline.js
+ * and furniture.js use it too).
+ * Runs inside the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
+ */
+
+  // --- the side panel: title, layer toggles, legend, background -------------------------------
+
+  function control(node, position) {
+    var Ctl = L.Control.extend({
+      options: { position: position },
+      onAdd: function () {
+        L.DomEvent.disableClickPropagation(node);
+        L.DomEvent.disableScrollPropagation(node);
+        return node;
+      }
+    });
+    return new Ctl();
+  }
+
+  function section(title, className) {
+    var box = el('section', 'rm-section' + (className ? ' ' + className : ''));
+    box.appendChild(el('h2', null, title));
+    return box;
+  }
+
+  function toggle(type, name, checked, swatch, text, count, onChange) {
+    var label = el('label', 'rm-toggle');
+    var input = el('input');
+    input.type = type;
+    input.name = name;
+    input.checked = checked;
+    input.addEventListener('change', function () { onChange(input.checked); });
+    label.appendChild(input);
+    if (swatch) { label.appendChild(swatch); }
+    label.appendChild(el('span', 'rm-toggle-text', text));
+    if (count) { label.appendChild(el('span', 'rm-toggle-count', count)); }
+    return label;
+  }
+
+  function plural(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
+
+  RouteMap.prototype.titleBlock = function () {
+    var data = this.data;
+    var box = el('header', 'rm-title');
+    box.appendChild(el('h1', null, data.title));
+    if (data.subtitle) { box.appendChild(el('p', 'rm-subtitle', data.subtitle)); }
+    var facts = [plural(data.transfers.length, 'transfer', 'transfers'),
+      plural(data.legs.length, 'leg', 'legs'), plural(data.places.length, 'place', 'places')];
+    if (data.as_of) { facts.unshift('As of ' + data.as_of); }
+    box.appendChild(el('p', 'rm-meta', facts.join(' \u00b7 ')));
+    box.appendChild(el('p', 'rm-hint', 'Click a route, place or note for details and sources.'));
+    return box;
+  };
+
+  RouteMap.prototype.transferToggles = function (groups) {
+    var data = this.data;
+    var map = this.map;
+    var box = section('Transfers', 'rm-transfers');
+    data.transfers.forEach(function (t) {
+      var mode = data.styles.modes[t.modes[0]];
+      var conf = data.styles.confidences[t.confidence];
+      var swatch = lineSample(mode.color, 3, conf ? conf.dash : null);
+      box.appendChild(toggle('checkbox', 'transfer', true, swatch, t.label,
+        plural(t.legs.length, 'leg', 'legs'), function (on) {
+          if (on) { groups[t.id].addTo(map); } else { map.removeLayer(groups[t.id]); }
+        }));
+    });
+    return box;
+  };
+
+  RouteMap.prototype.placeToggles = function (groups, notes) {
+    var self = this;
+    var data = this.data;
+    var map = this.map;
+    var box = section('Places', 'rm-places');
+    var flip = function (layer) {
+      return function (on) {
+        if (on) { layer.addTo(map); } else { map.removeLayer(layer); }
+        self.scheduleDeclutter();
+      };
+    };
+    data.legend.places.forEach(function (kind) {
+      var style = data.styles.places[kind];
+      var count = data.places.filter(function (p) { return p.kind === kind; }).length;
+      box.appendChild(toggle('checkbox', 'places', true, placeSymbol(style).node, style.label,
+        String(count), flip(groups[kind])));
+    });
+    if (data.annotations.length) {
+      var badge = el('span', 'rm-note-badge rm-note-badge-small', '1');
+      badge.style.background = data.styles.annotation;
+      box.appendChild(toggle('checkbox', 'notes', true, badge, 'Notes (dated callouts)',
+        String(data.annotations.length), flip(notes)));
+    }
+    return box;
+  };
+
+  RouteMap.prototype.legend = function () {
+    var data = this.data;
+    var styles = data.styles;
+    var box = section('Legend', 'rm-legend');
+    var list = function (title, items) {
+      if (!items.length) { return; }
+      box.appendChild(el('h3', null, title));
+      var ul = el('ul');
+      items.forEach(function (item) {
+        var li = el('li');
+        li.appendChild(item[0]);
+        var text = el('span', null, item[1]);
+        if (item[2]) { text.appendChild(el('small', null, item[2])); }
+        li.appendChild(text);
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+    };
+    list('Mode', data.legend.modes.map(function (m) {
+      var s = styles.modes[m];
+      return [lineSample(s.color, s.width), s.label];
+    }));
+    list('Confidence', data.legend.confidences.map(function (c) {
+      var s = styles.confidences[c];
+      return [lineSample('#3a3f44', 2.6, s.dash, s.opacity), s.label, s.meaning];
+    }));
+    // The same rows as the slides' legend (maps.style.width_legend): samples in the main unit,
+    // then other units at base width.
+    list('Line width: quantity moved', data.legend.widths.map(function (row) {
+      return [lineSample('#6D7278', row[0]), row[1]];
+    }));
+    var notes = ['Arrows show the direction of movement.'];
+    if (data.places.some(function (p) { return p.uncertainty_km; })) {
+      notes.push('Dashed circle: how far the site may lie from its marker.');
+    }
+    notes.forEach(function (text) { box.appendChild(el('p', 'rm-legend-note', text)); });
+    return box;
+  };
+
+  RouteMap.prototype.backgrounds = function () {
+    var map = this.map;
+    var box = section('Background', 'rm-backgrounds');
+    var layers = [null].concat(this.data.tiles.map(function (tile) {
+      var options = { attribution: tile.attribution, maxZoom: tile.max_zoom };
+      if (tile.subdomains) { options.subdomains = tile.subdomains; }
+      return L.tileLayer(tile.url, options);
+    }));
+    var names = ['Offline basemap only (Natural Earth)'].concat(this.data.tiles.map(function (t) { return t.name; }));
+    layers.forEach(function (layer, i) {
+      box.appendChild(toggle('radio', 'rm-background', i === 0, null, names[i], null, function () {
+        layers.forEach(function (other) { if (other && other !== layer) { map.removeLayer(other); } });
+        if (layer) { layer.addTo(map); }
+      }));
+    });
+    box.appendChild(el('p', 'rm-legend-note', 'Online layers load tiles from the internet; the offline basemap stays underneath.'));
+    return box;
+  };
+
+  RouteMap.prototype.panel = function (transferGroups, placeGroups, notes) {
+    var box = el('div', 'rm-panel leaflet-control');
+    var body = el('div', 'rm-panel-body');
+    var fold = el('button', 'rm-panel-fold', '\u2039');
+    fold.type = 'button';
+    fold.setAttribute('aria-label', 'Hide the panel');
+    fold.setAttribute('aria-expanded', 'true');
+    fold.addEventListener('click', function () {
+      var open = box.classList.toggle('rm-folded') === false;
+      fold.textContent = open ? '\u2039' : '\u203a';
+      fold.setAttribute('aria-expanded', String(open));
+      fold.setAttribute('aria-label', open ? 'Hide the panel' : 'Show the panel');
+    });
+    body.appendChild(this.titleBlock());
+    body.appendChild(this.legend());
+    body.appendChild(this.placeToggles(placeGroups, notes));
+    body.appendChild(this.transferToggles(transferGroups));
+    body.appendChild(this.backgrounds());
+    box.appendChild(fold);
+    box.appendChild(body);
+    if (this.map.getSize().x < 720) { fold.click(); }
+    return control(box, 'topleft');
+  };

@@ -1,0 +1,56 @@
+/* routemap's script: what popups and hover labels hold: a leg's, place's or note's details
+ * and its numbered sources, with only http(s) URLs made links.
+ * Runs inside the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
+ */
+
+  // --- popups --------------------------------------------------------------------------------
+
+  function sourceItem(src) {
+    var item = el('li', 'rm-source');
+    if (src.publisher) { item.appendChild(el('span', 'rm-source-publisher', src.publisher)); item.appendChild(document.createTextNode(', ')); }
+    var href = src.href && safeHref(src.href);
+    var title = el(href ? 'a' : 'span', 'rm-source-title', '\u201c' + (src.title || src.text) + '\u201d');
+    if (href) {
+      title.href = href;
+      title.target = '_blank';
+      title.rel = 'noopener noreferrer';
+    }
+    item.appendChild(title);
+    if (src.date) { item.appendChild(document.createTextNode(', ' + src.date)); }
+    if (src.note) { item.appendChild(document.createTextNode(' (' + src.note + ')')); }
+    item.appendChild(document.createTextNode('.'));
+    if (src.url) {
+      item.appendChild(el('div', href ? 'rm-source-url' : 'rm-source-url rm-not-linked',
+        href ? src.url : src.url + ' (not a web link)'));
+    }
+    return item;
+  }
+
+  function popupContent(kicker, title, subtitle, rows, sources) {
+    var box = el('div', 'rm-pop');
+    if (kicker) { box.appendChild(el('div', 'rm-pop-kicker', kicker)); }
+    box.appendChild(el('h3', 'rm-pop-title', title));
+    if (subtitle) { box.appendChild(el('div', 'rm-pop-sub', subtitle)); }
+    var table = el('table', 'rm-pop-rows');
+    rows.forEach(function (row) {
+      var tr = el('tr');
+      tr.appendChild(el('th', null, row[0]));
+      tr.appendChild(el('td', null, row[1]));
+      table.appendChild(tr);
+    });
+    box.appendChild(table);
+    if (sources.length) {
+      box.appendChild(el('h4', 'rm-pop-h', sources.length > 1 ? 'Sources' : 'Source'));
+      var list = el('ol', 'rm-sources');
+      sources.forEach(function (src) { list.appendChild(sourceItem(src)); });
+      box.appendChild(list);
+    }
+    return box;
+  }
+
+  function hoverLabel(title, subtitle) {
+    var box = el('div', 'rm-hover');
+    box.appendChild(el('strong', null, title));
+    if (subtitle) { box.appendChild(el('div', null, subtitle)); }
+    return box;
+  }

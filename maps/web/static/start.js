@@ -1,0 +1,66 @@
+/* routemap's script, last part: start-up. RouteMap.prototype.draw builds the whole map in
+ * order, and window.routemap (draw, safeHref, decode) is what the page calls. This part
+ * closes the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
+ */
+
+  // --- entry point ---------------------------------------------------------------------------
+
+  RouteMap.prototype.draw = function () {
+    var map = this.map;
+    var data = this.data;
+    var self = this;
+    this.panes();
+    map._controlCorners.bottomcenter = L.DomUtil.create('div', 'leaflet-bottom rm-center', map._controlContainer);
+    map.attributionControl.setPrefix(textMarkup('Leaflet'));
+    map.attributionControl.addAttribution(data.attributions.map(textMarkup).join(' | '));
+    this.basemap();
+    var transferGroups = {};
+    var placeGroups = {};
+    var notes = L.featureGroup();
+    data.transfers.forEach(function (t) { transferGroups[t.id] = L.featureGroup(); });
+    data.legend.places.forEach(function (k) { placeGroups[k] = L.featureGroup(); });
+    var panel = this.panel(transferGroups, placeGroups, notes).addTo(map);
+    var timeline = this.timeline();
+    if (timeline) { timeline.addTo(map); }
+    this.buttons();
+    L.control.scale({ position: 'bottomright', imperial: false, maxWidth: 140 }).addTo(map);
+    var panelBox = panel.getContainer();
+    var left = panelBox.classList.contains('rm-folded') ? 30 : panelBox.offsetWidth + 40;
+    var bottom = timeline ? timeline.getContainer().offsetHeight + 30 : 30;
+    map.fitBounds(data.bounds, { paddingTopLeft: [left, 40], paddingBottomRight: [140, bottom], animate: false });
+    [transferGroups, placeGroups].forEach(function (groups) {
+      Object.keys(groups).forEach(function (k) { groups[k].addTo(map); });
+    });
+    notes.addTo(map);
+    // Where routes share a track, the surer one is drawn last, on top.
+    var rank = { estimated: 0, claimed: 1, reported: 2, confirmed: 3 };
+    data.legs.map(function (leg, i) { return [leg, i]; }).sort(function (a, b) {
+      return (rank[a[0].confidence] - rank[b[0].confidence]) || (a[1] - b[1]);
+    }).forEach(function (pair) { this.drawLeg(pair[0], transferGroups[pair[0].transfer]); }, this);
+    this.drawPlaces(placeGroups);
+    this.drawAnnotations(notes);
+    this.minimap();
+    map.on('zoomend', function () {
+      self.legs.forEach(function (entry) { if (entry.shown) { self.drawArrows(entry); } });
+      map.getContainer().setAttribute('data-zoom', String(Math.round(map.getZoom())));
+    });
+    map.on('zoomend overlayadd overlayremove', this.scheduleDeclutter, this);
+    map.getContainer().setAttribute('data-zoom', String(Math.round(map.getZoom())));
+    this.setStep(0);
+    this.declutter();
+    document.documentElement.setAttribute('data-routemap', 'ready');
+    window.routemapDrawnAt = performance.now();
+  };
+
+  window.routemap = {
+    draw: function (map, dataId) {
+      var data = JSON.parse(document.getElementById(dataId).textContent);
+      var app = new RouteMap(map, data);
+      app.draw();
+      window.routemap.app = app;
+      return app;
+    },
+    safeHref: safeHref,
+    decode: decode
+  };
+}());
