@@ -55,11 +55,11 @@ def timed(fn, pairs):
 def child(pairs_count: int) -> dict:
     """Measure load time from the cache, queries, 10,000 pairs and peak RSS (fresh process)."""
     from routemap.geo.network import load_rail_network
-    from routemap.routes import graph
+    from routemap.routes import graph, hierarchy
 
     start = time.perf_counter()
     network = load_rail_network()
-    index = graph.load_index(network)
+    index = hierarchy.load_index(network)
     vladivostok = graph.snap(network, 131.88, 43.11).node  # builds the spatial index too
     graph.shortest_path(network, vladivostok, graph.snap(network, 40.13, 45.85).node)
     load_s = time.perf_counter() - start
@@ -153,10 +153,10 @@ def main() -> None:
         return
 
     from routemap.geo.network import load_rail_network
-    from routemap.routes import graph
+    from routemap.routes import graph, hierarchy
 
     network = load_rail_network()  # builds the caches if needed, outside every timing
-    index = graph.load_index(network)
+    index = hierarchy.load_index(network)
     out = subprocess.run([sys.executable, __file__, "--child"], check=True,
                          capture_output=True, text=True)
     fresh = json.loads(out.stdout.strip().splitlines()[-1])

@@ -23,6 +23,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
+from routemap.cache import cache_dir
 from routemap.errors import NetworkDataError, library_detail
 
 __all__ = [
@@ -127,8 +128,6 @@ def load_land() -> BaseGeometry:
 
 
 def _land_cache_path() -> Path:
-    from routemap.geo.network import cache_dir
-
     digest = hashlib.sha256(natural_earth_path().read_bytes()).hexdigest()[:16]
     return cache_dir() / f"land-{digest}-v1.wkb"
 

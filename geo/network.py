@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import logging
-import os
 import re
-import tempfile
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata, util
 from pathlib import Path
 
 import numpy as np
-import platformdirs
 from scipy.sparse import coo_matrix, csgraph
 from scipy.spatial import cKDTree
 
+from routemap.cache import cache_dir, checksum, read_arrays, write_arrays
 from routemap.errors import NetworkDataError
 
 __all__ = [
@@ -29,14 +24,11 @@ __all__ = [
     "ROAD_ATTRIBUTION",
     "Network",
     "EdgeList",
-    "cache_dir",
     "parse_scgraph_source",
     "read_scgraph_source",
     "heal_gaps",
     "assign_countries",
     "build_network",
-    "write_arrays",
-    "read_arrays",
     "write_network",
     "read_network",
     "load_network",
@@ -135,24 +127,6 @@ class EdgeList:
     u: np.ndarray
     v: np.ndarray
     km: np.ndarray
-
-
-def cache_dir() -> Path:
-    """Return the cache directory (``ROUTEMAP_CACHE_DIR`` or the user cache dir), created.
-
-    Raises
-    ------
-    NetworkDataError
-        If the folder cannot be created (e.g. the variable names a file).
-    """
-    env = os.environ.get("ROUTEMAP_CACHE_DIR")
-    path = Path(env) if env else Path(platformdirs.user_cache_dir("routemap"))
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise NetworkDataError(f"cannot use the cache folder {path} (set ROUTEMAP_CACHE_DIR to another): "
-                               f"{exc.strerror or exc}") from exc
-    return path
 
 
 def to_unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -387,56 +361,10 @@ def build_network(
         "node_country": node_country,
     }
     return Network(name, mode, source, attribution, countries=table,
-                   checksum=_checksum(arrays, table), **arrays)
-
-
-def _checksum(arrays: dict[str, np.ndarray], table: tuple[str, ...]) -> str:
-    digest = hashlib.sha256("|".join(table).encode())
-    for key in sorted(arrays):
-        digest.update(key.encode())
-        digest.update(np.ascontiguousarray(arrays[key]).tobytes())
-    return digest.hexdigest()
+                   checksum=checksum(arrays, table), **arrays)
 
 
 # --- cache files ------------------------------------------------------------------------------
-
-
-def write_arrays(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
-    """Write arrays and a JSON ``meta`` dict to an uncompressed ``.npz``, atomically.
-
-    A SHA-256 of every array is stored in the file so :func:`read_arrays` detects corruption.
-    The file is written to a temporary name in the same folder, then renamed over ``path``.
-    """
-    meta = {**meta, "sha256": _checksum(arrays, ())}
-    payload = {**arrays, "__meta__": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **payload)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shared cache must stay readable
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def read_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict]:
-    """Read a file written by :func:`write_arrays` and verify its checksum.
-
-    Raises
-    ------
-    NetworkDataError
-        If the file is missing, truncated, unreadable or its checksum does not match.
-    """
-    try:
-        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as data:
-            arrays = {key: data[key] for key in data.files}
-        meta = json.loads(arrays.pop("__meta__").tobytes().decode())
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-        raise NetworkDataError(f"cache {path} is unreadable: {exc}") from exc
-    if meta.get("sha256") != _checksum(arrays, ()):
-        raise NetworkDataError(f"cache {path} fails its checksum")
-    return arrays, meta
 
 
 def write_network(network: Network, path: Path) -> None:
@@ -520,7 +448,7 @@ def load_network(name: str, *, directory: Path | None = None,
     name : str
         ``world_railways`` or ``world_highways``.
     directory : Path, optional
-        Cache folder; default :func:`cache_dir`.
+        Cache folder; default :func:`routemap.cache.cache_dir`.
     builder : callable, optional
         Builds the network from its name when the cache cannot serve it; default
         :func:`build_scgraph_network` (tests pass a small one).

@@ -9,33 +9,30 @@ from typing import Any
 import geopandas as gpd
 from shapely.geometry import Point
 
-from routemap.geo.countries import credit_natural_earth
 from routemap.errors import UnroutableLegError
+from routemap.geo.countries import credit_natural_earth
 from routemap.geo.gazetteer import GEONAMES_ATTRIBUTION, SEAROUTE_ATTRIBUTION
 from routemap.geo.model import Leg, Place, Scenario, Transfer
 from routemap.geo.network import load_rail_network, load_road_network
 from routemap.geo.sealanes import load_sea_network
-from routemap.routes import air, rail, road, sea
-from routemap.routes.leg import Finding, LegRequest, RoutedLeg, Stop
+from routemap.routes import air, overland, qa, sea
+from routemap.routes.leg import LegRequest, RoutedLeg, Stop
 from routemap.routes.reported import route_reported
 from routemap.routes.routeset import LegFinding, RouteSet
 from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
 
-__all__ = ["Router", "MAX_SPEED_KMH", "default_routers", "leg_request", "build"]
+__all__ = ["Router", "default_routers", "leg_request", "build"]
 
 log = logging.getLogger(__name__)
 
 Router = Callable[[LegRequest], RoutedLeg]
 Progress = Callable[[int, int, str], None]
 
-#: Fastest plausible average speed per mode, door to door; faster implied speeds are flagged.
-MAX_SPEED_KMH: dict[str, float] = {"sea": 45.0, "rail": 90.0, "road": 90.0, "air": 900.0}
-
 # Each mode's router and the loader of its bundled network (None: the mode needs no network).
 _MODES: dict[str, tuple[Callable[[LegRequest, Any], RoutedLeg], Callable[[], Any] | None]] = {
     "sea": (sea.route_leg, load_sea_network),
-    "rail": (rail.route_leg, load_rail_network),
-    "road": (road.route_leg, load_road_network),
+    "rail": (overland.route_leg, load_rail_network),
+    "road": (overland.route_leg, load_road_network),
     "air": (air.route_leg, None),
 }
 _ORIGIN_ATTRIBUTION = {"unlocode": SEAROUTE_ATTRIBUTION, "geonames": GEONAMES_ATTRIBUTION}
@@ -210,28 +207,10 @@ def _annotations_frame(scenario: Scenario) -> gpd.GeoDataFrame:
 def _findings(scenario: Scenario, jobs: list, routed: list[RoutedLeg]) -> tuple[LegFinding, ...]:
     out: list[LegFinding] = []
     for (transfer, i, leg), result in zip(jobs, routed):
-        for f in (*result.findings, *_speed_findings(scenario, transfer, leg, result)):
+        speed = qa.speed_findings(leg.mode, result.distance_km, scenario.leg_period(transfer, leg))
+        for f in (*result.findings, *speed):
             out.append(LegFinding(transfer.id, i, f.level, f.code, f.message, f.value))
     return tuple(out)
-
-
-def _speed_findings(scenario: Scenario, transfer: Transfer, leg: Leg,
-                    result: RoutedLeg) -> list[Finding]:
-    """Flag a leg whose period (its own, else its transfer's) is too short for its distance."""
-    period = scenario.leg_period(transfer, leg)
-    if period is None:
-        return []
-    hours = ((period.end - period.start).days + 1) * 24.0
-    speed = result.distance_km / hours
-    limit = MAX_SPEED_KMH[leg.mode]
-    basis = f"{result.distance_km:,.0f} km in {hours / 24:g} day(s)"
-    if speed > limit:
-        return [Finding("warning", "speed", f"{basis} implies at least {speed:.0f} km/h, faster "
-                        f"than {limit:.0f} km/h plausible for {leg.mode}", speed)]
-    if speed < 0.05:
-        return [Finding("info", "speed", f"{basis}: an average under 0.1 km/h, so the period "
-                        "sets no bound on the speed", speed)]
-    return [Finding("info", "speed", f"{basis} implies at least {speed:.1f} km/h on average", speed)]
 
 
 def _attributions(scenario: Scenario, routed: list[RoutedLeg]) -> tuple[str, ...]:

@@ -126,7 +126,7 @@ def network_from_osm_xml(path: str | Path, *, mode: str = "rail") -> Network:
 
     The file is read with ``osmnx.graph_from_xml`` (unsimplified, every component kept, both
     directions) with the ``railway`` way tag retained, then passed to :func:`network_from_graph`.
-    The result can replace the bundled network in ``routemap.routes.rail.route_leg(request, network)``.
+    The result can replace the bundled network in ``routemap.routes.overland.route_leg(request, network)``.
 
     Parameters
     ----------

@@ -14,6 +14,7 @@ from scipy.spatial import cKDTree
 
 from routemap.errors import UnroutableLegError
 from routemap.geo.sealanes import CANAL_PASSAGES, DEFAULT_AVOID, SeaNetwork, passage_tags
+from routemap.routes import qa
 from routemap.routes.geodesy import (
     GEOD,
     densify_linear,
@@ -22,7 +23,7 @@ from routemap.routes.geodesy import (
     to_lonlat_geometry,
     unwrap,
 )
-from routemap.routes.leg import Finding, LegRequest, RoutedLeg, Stop
+from routemap.routes.leg import LegRequest, RoutedLeg, Stop
 from routemap.routes.watergrid import (
     build_grid,
     grid_resolution,
@@ -36,8 +37,6 @@ from routemap.routes.watergrid import (
 
 __all__ = [
     "END_ZONE_KM",
-    "LAND_WARNING_KM",
-    "SNAP_WARNING_KM",
     "MAX_SNAP_KM",
     "MAX_LAND_KM",
     "route_leg",
@@ -47,10 +46,6 @@ logger = logging.getLogger(__name__)
 
 #: Land within this distance (along the route) of a stop is not counted: ports sit on the coast.
 END_ZONE_KM = 2.0
-#: ``km_over_land`` above this is a warning.
-LAND_WARNING_KM = 0.5
-#: ``snap_distance`` above this is a warning.
-SNAP_WARNING_KM = 10.0
 #: A stop farther than this from both open water and the lanes cannot be routed by sea.
 MAX_SNAP_KM = 100.0
 #: A route still crossing more land than this after repair is not a sea route at all.
@@ -441,6 +436,8 @@ def _assemble(network: SeaNetwork, ends: list[_End], paths: list[_Path]) -> Rout
         for path, a, b in zip(paths, ends[:-1], ends[1:])
     )
     inland = sum(_exempt_land_km(network, path) for path in paths)
+    snaps = [qa.sea_snap_finding(end.stop.name, end.snap_km, on_lanes=end.node is not None)
+             for end in ends]
     return RoutedLeg(
         geometry=to_lonlat_geometry(dense),
         distance_km=geodesic_length_km(dense),
@@ -448,8 +445,8 @@ def _assemble(network: SeaNetwork, ends: list[_End], paths: list[_Path]) -> Rout
         snap_km=tuple(end.snap_km for end in ends),
         network=network.name,
         attribution=network.attribution,
-        findings=(*(_snap_finding(end) for end in ends), _land_finding(over_land),
-                  *_inland_findings(inland)),
+        findings=(*snaps, qa.land_finding(over_land, end_zone_km=END_ZONE_KM),
+                  *qa.inland_findings(inland)),
     )
 
 
@@ -476,35 +473,3 @@ def _exempt_land_km(network: SeaNetwork, path: _Path) -> float:
     arr = np.asarray(path.coords, dtype=float)
     pieces = np.stack([arr[:-1][exempt], arr[1:][exempt]], axis=1)
     return float(land_km_of_segments(pieces, network.land).sum())
-
-
-def _snap_finding(end: _End) -> Finding:
-    joined = "the sea lanes" if end.node is not None else "open water"
-    return Finding(
-        level="warning" if end.snap_km > SNAP_WARNING_KM else "info",
-        code="snap_distance",
-        message=f"{end.stop.name}: joins {joined} {end.snap_km:.1f} km away",
-        value=end.snap_km,
-    )
-
-
-def _land_finding(km: float) -> Finding:
-    return Finding(
-        level="warning" if km > LAND_WARNING_KM else "info",
-        code="km_over_land",
-        message=f"{km:.1f} km over land (Natural Earth 10m) beyond {END_ZONE_KM:g} km of the stops",
-        value=km,
-    )
-
-
-def _inland_findings(km: float) -> tuple[Finding, ...]:
-    if km <= 0:
-        return ()
-    return (
-        Finding(
-            level="info",
-            code="km_inland_waterway",
-            message=f"{km:.0f} km on canals or inland waterways that Natural Earth draws as land",
-            value=km,
-        ),
-    )

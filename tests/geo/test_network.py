@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from routemap.geo import network as net
 from routemap.errors import NetworkDataError
+from routemap.geo import network as net
 
 TINY_MODULE = (
     "from scgraph.core import GeoGraph\n"
@@ -103,12 +103,6 @@ def test_corrupt_cache_is_detected_and_rebuilt(tmp_path, monkeypatch, damage):
     assert builds == ["world_railways", "world_railways"]
     assert second.checksum == first.checksum
     assert net.read_network(path).checksum == first.checksum
-
-
-def test_cache_dir_honours_environment(tmp_path, monkeypatch):
-    monkeypatch.setenv("ROUTEMAP_CACHE_DIR", str(tmp_path / "c"))
-    assert net.cache_dir() == tmp_path / "c"
-    assert (tmp_path / "c").is_dir()
 
 
 @pytest.fixture(scope="session")

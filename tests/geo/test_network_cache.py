@@ -1,25 +1,24 @@
 """Caches that heal: a damaged network cache is detected and rebuilt; concurrent builds are safe.
 
 A tiny synthetic network stands in for the world ones (``load_network(builder=...)``), so
-nothing here rebuilds the bundled networks.
+nothing here rebuilds the bundled networks. The damage catalogue and the file mechanics
+(checksums, atomic writes) are tested in tests/test_cache.py.
 """
 
 from __future__ import annotations
 
-import json
 import multiprocessing
-import os
 import time
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 import shapely
 
+from routemap.errors import NetworkDataError
 from routemap.geo import countries
 from routemap.geo import network as net
-from routemap.errors import NetworkDataError
+from tests.test_cache import DAMAGE, run_processes
 
 NAME = "world_railways"
 
@@ -55,39 +54,6 @@ def _cache_file(folder: Path) -> Path:
     return path
 
 
-def _flip(data: bytes, at: int) -> bytes:
-    out = bytearray(data)
-    out[at] ^= 0xFF
-    return bytes(out)
-
-
-def _rewrite_with_old_checksum(path: Path) -> None:
-    """A well-formed file whose arrays changed after the checksum was taken."""
-    with np.load(path) as data:
-        arrays = {key: data[key] for key in data.files}
-    arrays["weights"] = arrays["weights"] * 2
-    with path.open("wb") as handle:
-        np.savez(handle, **arrays)
-
-
-def _rewrite_with_format(path: Path, version: int) -> None:
-    arrays, meta = net.read_arrays(path)
-    net.write_arrays(path, arrays, {**meta, "format": version})
-
-
-DAMAGE = {
-    "empty": lambda p: p.write_bytes(b""),
-    "truncated to half": lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
-    "last byte cut": lambda p: p.write_bytes(p.read_bytes()[:-1]),
-    "byte flipped in the middle": lambda p: p.write_bytes(_flip(p.read_bytes(), p.stat().st_size // 2)),
-    "first byte flipped": lambda p: p.write_bytes(_flip(p.read_bytes(), 0)),
-    "byte flipped near the end": lambda p: p.write_bytes(_flip(p.read_bytes(), p.stat().st_size - 400)),
-    "garbage": lambda p: p.write_bytes(os.urandom(4096)),
-    "arrays changed after the checksum": _rewrite_with_old_checksum,
-    "another cache format": lambda p: _rewrite_with_format(p, 99),
-}
-
-
 @pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
 def test_damaged_cache_is_detected_and_rebuilt(tmp_path, damage, caplog):
     builder = Counting()
@@ -113,14 +79,6 @@ def test_a_sound_cache_is_read_not_rebuilt(tmp_path):
     np.testing.assert_array_equal(again.indices, first.indices)
 
 
-def test_checksum_mismatch_is_named(tmp_path):
-    net.load_network(NAME, directory=tmp_path, builder=tiny)
-    path = _cache_file(tmp_path)
-    _rewrite_with_old_checksum(path)
-    with pytest.raises(NetworkDataError, match="fails its checksum"):
-        net.read_network(path)
-
-
 def test_unwritable_cache_costs_a_rebuild_not_the_run(tmp_path, caplog):
     """A folder where the cache file should be: it can be neither read nor replaced."""
     net.load_network(NAME, directory=tmp_path, builder=tiny)
@@ -133,13 +91,6 @@ def test_unwritable_cache_costs_a_rebuild_not_the_run(tmp_path, caplog):
     assert path.is_dir() and sorted(p.name for p in tmp_path.iterdir()) == [path.name]
 
 
-def test_cache_folder_that_is_a_file_is_a_clear_error(tmp_path, monkeypatch):
-    (tmp_path / "file").write_text("x")
-    monkeypatch.setenv("ROUTEMAP_CACHE_DIR", str(tmp_path / "file"))
-    with pytest.raises(NetworkDataError, match="cannot use the cache folder .*ROUTEMAP_CACHE_DIR"):
-        net.cache_dir()
-
-
 # --- two processes at once --------------------------------------------------------------------------
 
 
@@ -148,45 +99,16 @@ def _load_in_child(folder: str, results) -> None:
     results.put(network.checksum)
 
 
-def _write_repeatedly(folder: str, times: int) -> None:
-    path = Path(folder) / "shared.npz"
-    for _ in range(times):
-        net.write_network(tiny(), path)
-
-
-def _read_repeatedly(folder: str, times: int, results) -> None:
-    path = Path(folder) / "shared.npz"
-    while not path.exists():
-        time.sleep(0.001)
-    sums = {net.read_network(path).checksum for _ in range(times)}
-    results.put(sorted(sums))
-
-
-def _run(processes) -> None:
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join(timeout=120)
-    assert [p.exitcode for p in processes] == [0] * len(processes)
-
-
 def test_two_processes_building_at_once_both_succeed(tmp_path):
     context = multiprocessing.get_context("fork")
     results = context.Queue()
-    _run([context.Process(target=_load_in_child, args=(str(tmp_path), results)) for _ in range(2)])
+    run_processes([context.Process(target=_load_in_child, args=(str(tmp_path), results))
+                   for _ in range(2)])
     sums = [results.get(timeout=10) for _ in range(2)]
     assert sums == [tiny().checksum] * 2
     path = _cache_file(tmp_path)
     assert net.read_network(path).checksum == tiny().checksum
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
-
-
-def test_a_reader_never_sees_a_partial_file_while_another_process_writes(tmp_path):
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
-    _run([context.Process(target=_write_repeatedly, args=(str(tmp_path), 40)),
-          context.Process(target=_read_repeatedly, args=(str(tmp_path), 80, results))])
-    assert results.get(timeout=10) == [tiny().checksum]
 
 
 # --- the land cache (geo/countries.py) heals the same way -------------------------------------------
@@ -205,12 +127,3 @@ def test_damaged_land_cache_is_rebuilt(tmp_path, monkeypatch, damage, caplog):
     assert countries.load_land.__wrapped__().equals(square)
     assert len(builds) == 2
     assert countries.load_land.__wrapped__().equals(square) and len(builds) == 2  # healed
-
-
-def test_npz_members_are_stored_uncompressed(tmp_path):
-    """The checksum covers the array bytes; zip CRCs catch damage before that, too."""
-    net.write_network(tiny(), tmp_path / "n.npz")
-    with zipfile.ZipFile(tmp_path / "n.npz") as archive:
-        assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_STORED}
-        meta = json.loads(np.load(tmp_path / "n.npz")["__meta__"].tobytes())
-    assert meta["sha256"] and meta["checksum"] == tiny().checksum

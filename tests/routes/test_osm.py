@@ -11,9 +11,9 @@ import pytest
 import requests
 
 from routemap.errors import NetworkDataError
-from routemap.routes import osm, rail
+from routemap.routes import osm, overland
 from routemap.routes.leg import LegRequest, Stop
-from tests.routes.test_graph import six_node_network
+from tests.routes.networks import six_node_network
 
 EXTRACT = Path(__file__).parent / "data" / "rail_extract.osm"
 
@@ -50,7 +50,7 @@ def test_missing_file_is_a_data_error(tmp_path):
 
 def test_extract_replaces_the_bundled_network(extract):
     stops = (Stop("a", "Main start", 43.8, 131.95), Stop("b", "Branch end", 43.86, 131.93))
-    routed = rail.route_leg(LegRequest("rail", stops, within=("RU",)), extract)
+    routed = overland.route_leg(LegRequest("rail", stops, within=("RU",)), extract)
     assert routed.distance_km == pytest.approx(2 * 2.742 + 2 * 2.650, rel=1e-3)
     assert routed.network.startswith("rail_extract (OpenStreetMap extract")
 

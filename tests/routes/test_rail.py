@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from routemap.geo.countries import load_countries
 from routemap.errors import UnroutableLegError
+from routemap.geo.countries import load_countries
 from routemap.geo.network import load_rail_network
-from routemap.routes import rail
-from routemap.routes.graph import km_outside_countries
+from routemap.routes import overland
 from routemap.routes.leg import LegRequest, Stop
-from tests.routes.test_graph import six_node_network
+from routemap.routes.qa import km_outside_countries
+from tests.routes.networks import six_node_network
 
 VLADIVOSTOK = Stop("vladivostok", "Vladivostok", 43.11, 131.88)
 TIKHORETSK = Stop("tikhoretsk", "Tikhoretsk", 45.85, 40.13)
@@ -24,7 +24,7 @@ NOVOSIBIRSK = Stop("novosibirsk", "Novosibirsk", 55.03, 82.92)
 def test_rail_leg_on_a_given_network():
     six = six_node_network()
     stops = (Stop("a", "A", 50.0, 30.0), Stop("b", "B", 50.0, 34.0))
-    leg = rail.route_leg(LegRequest("rail", stops, within=("AA",), label="t"), six)
+    leg = overland.route_leg(LegRequest("rail", stops, within=("AA",), label="t"), six)
     assert leg.distance_km == pytest.approx(394.0, rel=1e-6)
     assert leg.network == "six (test 1)"
 
@@ -45,7 +45,7 @@ def finding(routed, code: str) -> float:
 
 @pytest.mark.network_data
 def test_vladivostok_tikhoretsk_stays_in_russia(world_rail):
-    routed = rail.route_leg(leg(VLADIVOSTOK, TIKHORETSK, within=("RU",)), world_rail)
+    routed = overland.route_leg(leg(VLADIVOSTOK, TIKHORETSK, within=("RU",)), world_rail)
     assert 9_000 < routed.distance_km < 10_500  # Moscow-Vladivostok alone is ~9,300 km
     assert finding(routed, "km_outside_within") == pytest.approx(0.0, abs=0.05)
     assert routed.network == "world_railways (scgraph_data 2.0.0)"
@@ -55,7 +55,7 @@ def test_vladivostok_tikhoretsk_stays_in_russia(world_rail):
 
 @pytest.mark.network_data
 def test_unconstrained_shortcut_crosses_china(world_rail):
-    routed = rail.route_leg(leg(VLADIVOSTOK, TIKHORETSK), world_rail)
+    routed = overland.route_leg(leg(VLADIVOSTOK, TIKHORETSK), world_rail)
     assert routed.distance_km < 9_000
     km_cn = km_outside_countries(routed.geometry, load_countries(), only=("CN",))
     assert km_cn > 1_000
@@ -63,21 +63,21 @@ def test_unconstrained_shortcut_crosses_china(world_rail):
 
 @pytest.mark.network_data
 def test_avoid_keeps_out_of_countries(world_rail):
-    routed = rail.route_leg(leg(VLADIVOSTOK, TIKHORETSK, avoid=("CN", "KZ")), world_rail)
+    routed = overland.route_leg(leg(VLADIVOSTOK, TIKHORETSK, avoid=("CN", "KZ")), world_rail)
     assert finding(routed, "km_in_avoided") == pytest.approx(0.0, abs=0.05)
 
 
 @pytest.mark.network_data
 def test_vostochny_joins_after_healing(world_rail):
-    routed = rail.route_leg(leg(VOSTOCHNY, VLADIVOSTOK, within=("RU",)), world_rail)
+    routed = overland.route_leg(leg(VOSTOCHNY, VLADIVOSTOK, within=("RU",)), world_rail)
     assert routed.snap_km[0] < 2.5
     assert routed.distance_km < 400
 
 
 @pytest.mark.network_data
 def test_via_changes_the_route(world_rail):
-    direct = rail.route_leg(leg(MOSCOW, TIKHORETSK), world_rail)
-    via = rail.route_leg(leg(MOSCOW, NOVOSIBIRSK, TIKHORETSK, within=("RU",)), world_rail)
+    direct = overland.route_leg(leg(MOSCOW, TIKHORETSK), world_rail)
+    via = overland.route_leg(leg(MOSCOW, NOVOSIBIRSK, TIKHORETSK, within=("RU",)), world_rail)
     assert via.distance_km > direct.distance_km + 5_000
     assert len(via.snap_km) == 3
     assert not [f for f in via.findings if f.code == "via_missed"]
@@ -93,4 +93,4 @@ def test_via_changes_the_route(world_rail):
 )
 def test_unroutable_legs_raise(world_rail, stops, within):
     with pytest.raises(UnroutableLegError, match=r"^test leg \(rail\): "):
-        rail.route_leg(leg(*stops, within=within), world_rail)
+        overland.route_leg(leg(*stops, within=within), world_rail)
