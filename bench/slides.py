@@ -40,22 +40,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", action="store_true", help="use the tests' small route set")
     args = parser.parse_args()
+    from routemap.maps.options import RenderOptions
     from routemap.maps.slides.deck import render_deck
-    from routemap.maps.slides.slide import render_slides
+    from routemap.maps.slides.render import render_slides
 
     routeset = _routeset(args.sample)
+    png = RenderOptions(formats=("png",))
+    every = RenderOptions(formats=("png", "svg", "pdf"))
     times: dict[str, float] = {}
     _timed("overview png (cold: data loading included)",
-           lambda: render_slides(routeset, formats=("png",), per_transfer=False), times)
+           lambda: render_slides(routeset, png, per_transfer=False), times)
     _timed("overview png (warm)",
-           lambda: render_slides(routeset, formats=("png",), per_transfer=False), times)
+           lambda: render_slides(routeset, png, per_transfer=False), times)
     _timed("overview png+svg+pdf (warm)",
-           lambda: render_slides(routeset, per_transfer=False), times)
+           lambda: render_slides(routeset, every, per_transfer=False), times)
     out = _timed("all slides, png+svg+pdf",
-                 lambda: render_slides(routeset), times)
-    _timed("briefing.pptx (draws its own maps)", lambda: render_deck(routeset), times)
+                 lambda: render_slides(routeset, every), times)
+    _timed("briefing.pptx (draws its own maps)", lambda: render_deck(routeset, every, {}), times)
     _timed("briefing.pptx (reuses the slide PNGs)",
-           lambda: render_deck(routeset, slides=out), times)
+           lambda: render_deck(routeset, every, out), times)
     base = times["overview png (warm)"]
     width = max(len(k) for k in times)
     for label, seconds in times.items():

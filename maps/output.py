@@ -28,19 +28,21 @@ def _render_html(routeset: RouteSet, options: RenderOptions, earlier: Mapping[st
 
 
 def _render_slides(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
-    from routemap.maps.slides.slide import render_slides
+    from dataclasses import replace
 
-    wanted = tuple(f for f in _SLIDE_FORMATS if f in options.formats)
-    if "pptx" in options.formats and "png" not in wanted:
-        wanted += ("png",)  # the deck's images; left out of the folder unless asked for
-    return render_slides(routeset, formats=wanted, size=options.size, dpi=options.dpi, workers=options.workers)
+    from routemap.maps.slides.render import render_slides
+
+    if "pptx" in options.formats and "png" not in options.formats:
+        # the deck's images; left out of the folder unless asked for
+        options = replace(options, formats=(*options.formats, "png"))
+    return render_slides(routeset, options)
 
 
 def _render_deck(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
     from routemap.maps.slides.deck import render_deck
 
     images = {name: data for name, data in earlier.items() if name.endswith(".png")}
-    return {OUTPUT_NAMES["pptx"]: render_deck(routeset, size=options.size, dpi=options.dpi, slides=images or None)}
+    return {OUTPUT_NAMES["pptx"]: render_deck(routeset, options, images)}
 
 
 def _render_geojson(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:

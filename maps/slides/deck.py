@@ -15,12 +15,14 @@ from pptx.slide import Slide
 from pptx.util import Emu, Pt
 
 from routemap.errors import RenderError, library_detail
-from routemap.maps.slides.slide import compose_slides, figure_bytes, slide_specs
+from routemap.maps.options import RenderOptions
+from routemap.maps.slides.compose import compose_slides, slide_specs
+from routemap.maps.slides.render import figure_bytes
 from routemap.maps.slides.spec import SlideSpec
 from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES
 from routemap.routes.routeset import RouteSet
 
-__all__ = ["render_deck", "deck_notes", "SOURCES_PER_SLIDE"]
+__all__ = ["SOURCES_PER_SLIDE", "deck_notes", "render_deck"]
 
 SOURCES_PER_SLIDE = 12
 _SLIDE_WIDTH = Emu(12192000)  # 13.333 in, PowerPoint's 16:9 width
@@ -160,9 +162,9 @@ def _png_size(png: bytes) -> tuple[int, int]:
 
 
 def _slide_pngs(routeset: RouteSet, specs: Sequence[SlideSpec], *, size: tuple[int, int],
-                dpi: float, slides: Mapping[str, bytes] | None) -> dict[str, bytes]:
+                dpi: float, slides: Mapping[str, bytes]) -> dict[str, bytes]:
     """Return each map slide's PNG: reused from ``slides`` where given, else drawn now."""
-    given = {} if slides is None else {s.name: slides.get(f"{s.name}.png") for s in specs}
+    given = {s.name: slides.get(f"{s.name}.png") for s in specs}
     pngs = {name: png for name, png in given.items() if png is not None}
     for name, png in pngs.items():
         if _png_size(png) != tuple(size):
@@ -193,8 +195,7 @@ def _new_presentation() -> PresentationType:
         ) from exc
 
 
-def render_deck(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
-                dpi: float = 150, slides: Mapping[str, bytes] | None = None) -> bytes:
+def render_deck(routeset: RouteSet, options: RenderOptions, slide_images: Mapping[str, bytes]) -> bytes:
     """Return the briefing deck as .pptx bytes.
 
     Slides: a title slide, the overview map, one map per transfer, then the sources (as many
@@ -204,14 +205,13 @@ def render_deck(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
     ----------
     routeset : RouteSet
         The routed scenario.
-    size : tuple of int
-        Pixel size of the map images; the slide keeps their aspect ratio.
-    dpi : float
-        Dots per inch of the map images.
-    slides : mapping of str to bytes, optional
-        Map images already rendered by :func:`routemap.maps.slides.slide.render_slides` for the same route
-        set, size and dpi (keys ``slide.png``, ``slides/<transfer-id>.png``...). They are
-        used as they are instead of drawing the maps again; any that is missing is drawn.
+    options : RenderOptions
+        The pixel size of the map images (the slide keeps their aspect ratio) and their dpi.
+    slide_images : mapping of str to bytes
+        Map images already rendered by :func:`routemap.maps.slides.render.render_slides` for
+        the same route set and options, by output name (``slide.png``,
+        ``slides/<transfer-id>.png``...; other names are ignored). They are used as they are
+        instead of drawing the maps again; any that is missing is drawn here.
 
     Returns
     -------
@@ -221,13 +221,14 @@ def render_deck(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
     Raises
     ------
     ValueError
-        If a given image is not a PNG of ``size`` pixels.
+        If a given image is not a PNG of ``options.size`` pixels.
     RenderError
         If python-pptx cannot open its built-in template (a damaged install).
     """
     specs = slide_specs(routeset, per_transfer=True)
     prs = _new_presentation()
-    pngs = _slide_pngs(routeset, specs, size=size, dpi=dpi, slides=slides)
+    size = options.size
+    pngs = _slide_pngs(routeset, specs, size=size, dpi=options.dpi, slides=slide_images)
     prs.slide_width = _SLIDE_WIDTH
     prs.slide_height = Emu(int(_SLIDE_WIDTH * size[1] / size[0]))
     _title_slide(prs, routeset, specs[0])

@@ -9,6 +9,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+from routemap.maps.options import RenderOptions
 from routemap.maps.slides.deck import SOURCES_PER_SLIDE, render_deck
 
 
@@ -21,7 +22,7 @@ def routeset(shared_routeset):
 @pytest.fixture(scope="module")
 def deck_bytes(routeset):
     """The deck, rendered once."""
-    return render_deck(routeset)
+    return render_deck(routeset, RenderOptions(), {})
 
 
 @pytest.fixture(scope="module")
@@ -83,34 +84,34 @@ def test_long_source_lists_span_several_slides(routeset):
     scenario = dataclasses.replace(routeset.scenario,
                                    sources=routeset.scenario.sources + extra)
     deck = Presentation(io.BytesIO(render_deck(dataclasses.replace(routeset, scenario=scenario),
-                                               size=(960, 540), dpi=72)))
+                                               RenderOptions(size=(960, 540), dpi=72), {})))
     titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
     assert titles[-2:] == ["Sources (1 of 2)", "Sources (2 of 2)"]
 
 
 def test_same_input_gives_the_same_deck(routeset, deck_bytes):
-    assert render_deck(routeset) == deck_bytes
+    assert render_deck(routeset, RenderOptions(), {}) == deck_bytes
 
 
 def test_deck_reuses_slide_images_without_drawing_again(routeset, deck_bytes, monkeypatch):
     from routemap.maps.slides import deck as deck_module
-    from routemap.maps.slides.slide import render_slides
+    from routemap.maps.slides.render import render_slides
 
-    pngs = render_slides(routeset, formats=("png",))
+    pngs = render_slides(routeset, RenderOptions(formats=("png",)))
 
     def no_drawing(*args, **kwargs):
         raise AssertionError("the deck drew a slide it was given")
 
     monkeypatch.setattr(deck_module, "compose_slides", no_drawing)
-    assert render_deck(routeset, slides=pngs) == deck_bytes
+    assert render_deck(routeset, RenderOptions(), pngs) == deck_bytes
 
 
 def test_deck_refuses_slide_images_of_another_size(routeset):
-    from routemap.maps.slides.slide import render_slides
+    from routemap.maps.slides.render import render_slides
 
-    small = render_slides(routeset, formats=("png",), size=(960, 540), dpi=72)
+    small = render_slides(routeset, RenderOptions(formats=("png",), size=(960, 540), dpi=72))
     with pytest.raises(ValueError, match=r"\(960, 540\) pixels"):
-        render_deck(routeset, slides=small)
+        render_deck(routeset, RenderOptions(), small)
 
 
 def test_callouts_on_no_transfer_slide_get_a_map_slide_of_their_own(routeset):
@@ -121,7 +122,7 @@ def test_callouts_on_no_transfer_slide_get_a_map_slide_of_their_own(routeset):
     import pandas as pd
     from shapely.geometry import Point
 
-    from routemap.maps.slides.slide import slide_specs
+    from routemap.maps.slides.compose import slide_specs
 
     places = routeset.places
     depot = places.iloc[2].copy()
@@ -137,7 +138,7 @@ def test_callouts_on_no_transfer_slide_get_a_map_slide_of_their_own(routeset):
     assert [s.name for s in specs][-1] == "slides/callouts"
     assert [c.number for c in specs[-1].callouts] == [1]
     assert [p.place_id for p in specs[-1].places] == ["toropets"]
-    deck = Presentation(io.BytesIO(render_deck(changed, size=(960, 540), dpi=72)))
+    deck = Presentation(io.BytesIO(render_deck(changed, RenderOptions(size=(960, 540), dpi=72), {})))
     notes_text = [_notes(s) for s in deck.slides]
     assert any(n.startswith("Reported events not tied to one transfer") and
                "1. About 300 containers at the pier" in n for n in notes_text)
@@ -154,7 +155,7 @@ def test_a_damaged_python_pptx_is_our_error(routeset, monkeypatch):
 
     monkeypatch.setattr(deck_module, "Presentation", missing_template)
     with pytest.raises(RenderError) as caught:
-        render_deck(routeset)
+        render_deck(routeset, RenderOptions(), {})
     assert str(caught.value) == (
         "cannot make briefing.pptx: python-pptx cannot open its built-in template; reinstall "
         "python-pptx, or leave pptx out of --formats (from python-pptx: Package not found at "

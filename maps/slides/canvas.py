@@ -1,0 +1,251 @@
+"""The drawing canvas of a slide: its figure and map axes, text measured and fitted, the map layers."""
+
+from __future__ import annotations
+
+import logging
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from routemap.maps.basemap import load_basemap, load_rail_context
+from routemap.maps.projection import MapFrame, fit_frame
+from routemap.maps.slides.fonts import font_chain
+from routemap.maps.slides.layers import draw_basemap, draw_places, draw_routes, project_parts
+from routemap.maps.slides.spec import SlideSpec
+
+__all__ = [
+    "MAP_RECT",
+    "PANEL_RECT",
+    "Canvas",
+    "draw_map",
+    "fit_text",
+    "fit_words",
+    "in_view",
+    "measure",
+    "route_samples",
+    "setup_canvas",
+    "slide_rc",
+    "wrap",
+]
+
+log = logging.getLogger(__name__)
+
+_BASE_WIDTH_IN = 12.8  # 1920 px at 150 dpi: the size every other size is drawn relative to
+MAP_RECT = (0.018, 0.118, 0.70, 0.735)
+PANEL_RECT = (0.734, 0.118, 0.248, 0.735)
+_MIN_SPAN_M = 120_000.0
+_BADGE_PRIORITY = 12.0  # after the places where legs start and end, before the others
+
+
+@dataclass
+class Canvas:
+    """What every drawing step of one slide (or one detail panel on it) needs.
+
+    Attributes
+    ----------
+    fig : Figure
+        The slide.
+    ax : Axes
+        The map axes, in the frame's projected metres.
+    frame : MapFrame
+        The map's projection and extent.
+    scale : float
+        The slide's width over the width every size is drawn relative to (12.8 inches).
+    upp : float
+        Projected units per point on the map axes.
+    texts : dict of str to str
+        Text replacements from :func:`routemap.maps.slides.fonts.printable`.
+    label_size : float
+        Place names' size, points.
+    badge_priority : float
+        The label priority of callout badges.
+    """
+
+    fig: Figure
+    ax: Axes
+    frame: MapFrame
+    scale: float
+    upp: float
+    texts: dict[str, str]
+    label_size: float = 9.0  # points, place names
+    badge_priority: float = _BADGE_PRIORITY
+
+    def to_display(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Return (n, 2) display points of projected coordinates."""
+        return self.ax.transData.transform(np.column_stack([x, y]))
+
+    def to_data(self, px: float, py: float) -> tuple[float, float]:
+        """Return the projected coordinates of a display point."""
+        x, y = self.ax.transData.inverted().transform((px, py))
+        return float(x), float(y)
+
+    @property
+    def px_per_pt(self) -> float:
+        """Display pixels per point."""
+        return self.fig.dpi / 72.0
+
+    def printable(self, value: str) -> str:
+        """Return a text as the slide's fonts can draw it."""
+        return self.texts.get(value, value)
+
+
+def setup_canvas(spec: SlideSpec, size: tuple[int, int], dpi: float, texts: dict[str, str]) -> Canvas:
+    """Return a new figure with its map axes fitted to what ``spec`` shows.
+
+    Parameters
+    ----------
+    spec : SlideSpec
+        What the slide shows (its extent sets the map's projection).
+    size : tuple of int
+        Width and height in pixels.
+    dpi : float
+        Dots per inch.
+    texts : dict of str to str
+        Text replacements from :func:`routemap.maps.slides.fonts.printable`.
+
+    Returns
+    -------
+    Canvas
+    """
+    fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor="white")
+    FigureCanvasAgg(fig)
+    scale = size[0] / dpi / _BASE_WIDTH_IN
+    ax = fig.add_axes(MAP_RECT, label="map")
+    w_px, h_px = size[0] * MAP_RECT[2], size[1] * MAP_RECT[3]
+    lon, lat = spec.extent[:, 0], spec.extent[:, 1]
+    frame = fit_frame(lon, lat, aspect=w_px / h_px, margin=0.09, min_span_m=_MIN_SPAN_M)
+    ax.set_xlim(frame.xmin, frame.xmax)
+    ax.set_ylim(frame.ymin, frame.ymax)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#8C8F93")
+        spine.set_linewidth(0.8 * scale)
+    upp = frame.width / (w_px / dpi * 72.0)
+    return Canvas(fig, ax, frame, scale, upp, texts)
+
+
+def slide_rc(fonts: Sequence[str] | None = None) -> dict[str, object]:
+    """Return the matplotlib settings every slide is drawn and saved with.
+
+    Parameters
+    ----------
+    fonts : sequence of str, optional
+        The font fallback chain (default :func:`routemap.maps.slides.fonts.font_chain`); worker
+        processes are handed the parent's, so that they do not look the fonts up again.
+
+    Returns
+    -------
+    dict
+        For :func:`matplotlib.rc_context`.
+    """
+    return {
+        "font.family": list(font_chain() if fonts is None else fonts),
+        "svg.fonttype": "none",
+        "svg.hashsalt": "routemap",
+        "pdf.fonttype": 42,
+        "path.simplify": True,
+    }
+
+
+def fit_text(canvas: Canvas, artist: Text, max_px: float, sizes: Sequence[float], *,
+             keep_tail: bool = False) -> None:
+    """Shrink a text artist through ``sizes`` until it fits, then cut it with an ellipsis.
+
+    With ``keep_tail``, a text of ' · '-separated parts is cut in its first part, so the
+    last parts (dates, confidence) stay whole.
+    """
+    renderer = canvas.fig.canvas.get_renderer()
+    for size in sizes:
+        artist.set_fontsize(size * canvas.scale)
+        if artist.get_window_extent(renderer).width <= max_px:
+            return
+    head, sep, tail = artist.get_text().partition(" \u00b7 ")
+    if not (keep_tail and sep):
+        head, sep, tail = artist.get_text(), "", ""
+    while len(head) > 8 and artist.get_window_extent(renderer).width > max_px:
+        head = head[: int(len(head) * 0.95)].rstrip(" ,;.")
+        artist.set_text(head + "\u2026" + sep + tail)
+    log.info("slide text shortened to fit: %r", artist.get_text())
+
+
+def fit_words(canvas: Canvas, text: str, width: float, size: float, *, bold: bool = False) -> str:
+    """Return text cut at a word (with an ellipsis) so it is no wider than ``width``."""
+    words = text.split(" ")
+    weight = "bold" if bold else "normal"
+    for n in range(len(words), 0, -1):
+        candidate = " ".join(words[:n]) + ("" if n == len(words) else "\u2026")
+        if measure(canvas, candidate, fontsize=size, fontweight=weight)[0] <= width:
+            return candidate
+    return ""
+
+
+def measure(canvas: Canvas, text: str, **style: object) -> tuple[float, float]:
+    """Return the display width and height of a text drawn in ``style`` on the map axes."""
+    artist = canvas.ax.text(0, 0, text, ha="center", va="center", **style)
+    ext = artist.get_window_extent(canvas.fig.canvas.get_renderer())
+    artist.remove()
+    return ext.width, ext.height
+
+
+def wrap(text: str, chars: int) -> str:
+    """Return a text wrapped at ``chars`` characters a line."""
+    return "\n".join(textwrap.wrap(text, chars))
+
+
+def in_view(canvas: Canvas, x: float, y: float) -> bool:
+    """Return whether a projected point lies inside the canvas's frame."""
+    f = canvas.frame
+    return f.xmin <= x <= f.xmax and f.ymin <= y <= f.ymax
+
+
+def route_samples(canvas: Canvas, routes: list, step_px: float = 5.0) -> np.ndarray:
+    """Return points every ``step_px`` display pixels along the routes (for label avoidance)."""
+    pts = [np.zeros((0, 2))]
+    for _, parts, _ in routes:
+        for xy in parts:
+            d = canvas.to_display(xy[:, 0], xy[:, 1])
+            cum = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(d, axis=0).T))])
+            at = np.arange(0.0, cum[-1] + step_px, step_px)
+            pts.append(np.column_stack([np.interp(at, cum, d[:, 0]), np.interp(at, cum, d[:, 1])]))
+    return np.concatenate(pts)
+
+
+def draw_map(canvas: Canvas, spec: SlideSpec, focus_iso: frozenset[str]) -> list:
+    """Draw the basemap, the routes and the places of ``spec`` on the canvas's map axes.
+
+    Parameters
+    ----------
+    canvas : Canvas
+        The main map, or a detail panel.
+    spec : SlideSpec
+        What to draw.
+    focus_iso : frozenset of str
+        ISO codes of the countries drawn as the focus.
+
+    Returns
+    -------
+    list
+        The layers drawn: the basemap, (route, projected parts, is focus) for each route,
+        (place mark, x, y) for each place, and the context layers' attributions.
+    """
+    frame, s = canvas.frame, canvas.scale
+    px_m = frame.width / (canvas.ax.bbox.width)
+    basemap = load_basemap(frame, tolerance_m=px_m / 2.0)
+    rail = load_rail_context(frame, tolerance_m=px_m)
+    draw_basemap(canvas.ax, basemap, focus=focus_iso, scale=s, rail=rail)
+    routes = [(r, project_parts(r, frame), spec.is_focus(r)) for r in spec.routes]
+    draw_routes(canvas.ax, routes, scale=s, units_per_point=canvas.upp)
+    marks = []
+    for mark in spec.places:
+        x, y = frame.forward(np.array([mark.lon]), np.array([mark.lat]))
+        marks.append((mark, float(x[0]), float(y[0])))
+    draw_places(canvas.ax, marks, scale=s)
+    extra = () if rail is None else (rail.attribution,)
+    return [basemap, routes, marks, extra]

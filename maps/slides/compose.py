@@ -1,0 +1,395 @@
+"""Composing a slide: figure, header, the map and its furniture, legend panel, callouts, footer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+from pyproj import Geod
+
+from routemap.geo.countries import country_codes_at, load_countries
+from routemap.maps.projection import MapFrame
+from routemap.maps.slides.canvas import (
+    MAP_RECT,
+    PANEL_RECT,
+    Canvas,
+    draw_map,
+    fit_text,
+    measure,
+    route_samples,
+    setup_canvas,
+    slide_rc,
+    wrap,
+)
+from routemap.maps.slides.details import DetailInset, draw_detail, draw_detail_outline, plan_details
+from routemap.maps.slides.fonts import printable
+from routemap.maps.slides.furniture import (
+    LegendContent,
+    NorthArrow,
+    ScaleBar,
+    draw_callout_list,
+    draw_inset,
+    draw_legend,
+    draw_north_arrow,
+    draw_scale_bar,
+    scale_bar_for,
+)
+from routemap.maps.slides.labelling import draw_labels
+from routemap.maps.slides.labels import Box, Placement
+from routemap.maps.slides.layers import Z
+from routemap.maps.slides.spec import SlideSpec, callouts_spec, overview_spec, transfer_specs
+from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES
+from routemap.routes.routeset import RouteSet
+
+__all__ = ["ComposedSlide", "compose_slide", "compose_slides", "slide_specs", "slide_texts"]
+
+log = logging.getLogger(__name__)
+_GEOD = Geod(ellps="WGS84")
+
+
+@dataclass(frozen=True)
+class ComposedSlide:
+    """A drawn slide and the facts tests and decks check it by."""
+
+    spec: SlideSpec
+    figure: Figure
+    frame: MapFrame
+    scale_bar: ScaleBar
+    north_arrow: NorthArrow
+    labels: tuple[Placement, ...]
+    dropped: tuple[str, ...]
+    details: tuple[DetailInset, ...] = ()
+
+
+def _draw_header(canvas: Canvas, spec: SlideSpec) -> None:
+    fig, s = canvas.fig, canvas.scale
+    left = MAP_RECT[0]
+    right = PANEL_RECT[0] + PANEL_RECT[2]
+    fig.text(left, 0.962, spec.kicker.upper(), fontsize=9.0 * s, fontweight="bold",
+             color=BASEMAP_STYLE.accent, ha="left", va="top", gid="kicker")
+    as_of_px = 0.0
+    if spec.as_of:
+        as_of = fig.text(right, 0.962, spec.as_of, fontsize=10.5 * s, color=BASEMAP_STYLE.text,
+                         ha="right", va="top", gid="as-of")
+        as_of_px = as_of.get_window_extent(fig.canvas.get_renderer()).width
+    width_px = (right - left) * fig.bbox.width
+    title = fig.text(left, 0.935, canvas.printable(spec.title), fontweight="bold",
+                     color=BASEMAP_STYLE.text, ha="left", va="top", gid="title")
+    fit_text(canvas, title, width_px, (23.0, 21.0, 19.0, 17.0, 15.5))
+    if spec.subtitle:
+        sub = fig.text(left, 0.885, canvas.printable(spec.subtitle), color=BASEMAP_STYLE.muted_text,
+                       ha="left", va="top", gid="subtitle")
+        fit_text(canvas, sub, width_px, (12.5, 11.5, 10.5, 9.5), keep_tail=True)
+    del as_of_px
+
+
+def _fit_footer_line(prefix: str, items: Sequence[str], *, limit: int) -> str:
+    text = prefix + "; ".join(items) + "."
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    for item in items:
+        more = len(items) - len(kept) - 1
+        tail = f"; and {more} more (full citations in the deck notes)."
+        if len(prefix + "; ".join([*kept, item]) + tail) > limit:
+            break
+        kept.append(item)
+    more = len(items) - len(kept)
+    return prefix + "; ".join(kept) + f"; and {more} more (full citations in the deck notes)."
+
+
+def _draw_footer(canvas: Canvas, spec: SlideSpec) -> None:
+    fig, s = canvas.fig, canvas.scale
+    left, right = MAP_RECT[0], PANEL_RECT[0] + PANEL_RECT[2]
+    size = 7.6 * s
+    chars = int((right - left) * fig.get_figwidth() * 72.0 / (size * 0.55))
+    sources = _fit_footer_line("Sources: ", list(spec.sources), limit=2 * chars)
+    data = "Data: " + " \u00b7 ".join(spec.attributions)
+    fig.text(left, 0.095, wrap(sources, chars), fontsize=size, color=BASEMAP_STYLE.text,
+             ha="left", va="top", linespacing=1.3, gid="footer-sources")
+    fig.text(left, 0.044, wrap(data, chars), fontsize=size, color=BASEMAP_STYLE.muted_text,
+             ha="left", va="top", linespacing=1.3, gid="footer-data")
+    fig.text(right, 0.012, _projection_note(canvas.frame), fontsize=6.5 * s,
+             color=BASEMAP_STYLE.muted_text, ha="right", va="bottom", gid="footer-projection")
+
+
+def _projection_note(frame: MapFrame) -> str:
+    params = dict(p[1:].split("=", 1) for p in frame.proj.split() if "=" in p)
+
+    def deg(v: str, pos: str, neg: str) -> str:
+        x = float(v)
+        return f"{abs(x):.1f}\u00b0{pos if x >= 0 else neg}"
+
+    if params.get("proj") == "lcc":
+        return (f"Lambert conformal conic projection, standard parallels "
+                f"{deg(params['lat_1'], 'N', 'S')} and {deg(params['lat_2'], 'N', 'S')}, "
+                f"central meridian {deg(params['lon_0'], 'E', 'W')}; WGS 84")
+    return f"Mercator projection, central meridian {deg(params.get('lon_0', '0'), 'E', 'W')}; WGS 84"
+
+
+def _focus_countries(spec: SlideSpec) -> frozenset[str]:
+    if not spec.places:
+        return frozenset()
+    lon = np.array([p.lon for p in spec.places])
+    lat = np.array([p.lat for p in spec.places])
+    return frozenset(c for c in country_codes_at(load_countries(), lon, lat) if c)
+
+
+def _furniture_size(canvas: Canvas, bar: ScaleBar) -> tuple[float, float]:
+    """Return the display size of the scale bar and north arrow box."""
+    pt = canvas.px_per_pt * canvas.scale
+    bar_px = bar.length_units / canvas.frame.width * canvas.ax.bbox.width
+    note_px, _ = measure(canvas, "Scale true at map centre", fontsize=6.5 * canvas.scale)
+    # the bar starts 48 pt in; its last number sticks out about 22 pt, the note runs on
+    return max(76.0 * pt + bar_px, 56.0 * pt + note_px), 55.0 * pt
+
+
+def _draw_furniture(canvas: Canvas, bar: ScaleBar, corner: Box) -> NorthArrow:
+    """Draw the scale bar and north arrow on a white plate filling ``corner`` (display)."""
+    s, upp = canvas.scale, canvas.upp
+    xmin, ymin = canvas.to_data(corner.x0, corner.y0)
+    xmax, ymax = canvas.to_data(corner.x1, corner.y1)
+    x0, y0 = xmin + 14 * s * upp, ymin + 15 * s * upp
+    draw_scale_bar(canvas.ax, bar, x=x0 + 34 * s * upp, y=y0, upp=upp, scale=s)
+    north = draw_north_arrow(canvas.ax, canvas.frame, x=x0 + 4 * s * upp,
+                             y=y0 + 12 * s * upp, upp=upp, scale=s)
+    canvas.ax.add_artist(FancyBboxPatch(
+        (xmin, ymin), xmax - xmin, ymax - ymin,
+        boxstyle=f"round,pad=0,rounding_size={4 * s * upp}", facecolor="white",
+        edgecolor="#B9BCBF", linewidth=0.6 * s, alpha=0.88, zorder=Z["furniture"] - 0.5))
+    return north
+
+
+def _corners(canvas: Canvas, width: float, height: float) -> dict[str, Box]:
+    """Return boxes of a size tucked into each corner of the map, in display units."""
+    bb, pad = canvas.ax.bbox, 8.0 * canvas.px_per_pt * canvas.scale
+    left, right = bb.x0 + pad, bb.x1 - pad - width
+    bottom, top = bb.y0 + pad, bb.y1 - pad - height
+    return {"bottom-left": Box(left, bottom, left + width, bottom + height),
+            "bottom-right": Box(right, bottom, right + width, bottom + height),
+            "top-left": Box(left, top, left + width, top + height),
+            "top-right": Box(right, top, right + width, top + height)}
+
+
+def _count_in(points: np.ndarray, box: Box) -> int:
+    return int(np.count_nonzero((points[:, 0] > box.x0) & (points[:, 0] < box.x1)
+                                & (points[:, 1] > box.y0) & (points[:, 1] < box.y1)))
+
+
+def _data_points(canvas: Canvas, layers: list) -> np.ndarray:
+    """Return display points the furniture must not hide: focus routes and place markers."""
+    _, routes, marks, _ = layers
+    pts = route_samples(canvas, [r for r in routes if r[2]], step_px=6.0)
+    xy = [canvas.to_display(np.array([x]), np.array([y]))[0] for _, x, y in marks]
+    return np.vstack([pts, np.array(xy).reshape(-1, 2)])
+
+
+def _place_furniture(canvas: Canvas, points: np.ndarray) -> tuple[ScaleBar, NorthArrow, Box]:
+    """Put the scale bar and north arrow in the first corner that hides no data (else the
+    one hiding least)."""
+    bar = scale_bar_for(canvas.frame, fraction=0.16)
+    corners = _corners(canvas, *_furniture_size(canvas, bar))
+    grow = 10.0 * canvas.scale
+    name = min(corners, key=lambda k: (_count_in(points, corners[k].padded(grow)),
+                                       list(corners).index(k)))
+    return bar, _draw_furniture(canvas, bar, corners[name]), corners[name]
+
+
+def _legend_content(spec: SlideSpec) -> LegendContent:
+    focus = [r for r in spec.routes if spec.is_focus(r)]
+    modes = tuple(m for m in MODE_STYLES if any(r.mode == m for r in focus))
+    confs = tuple(c for c in CONFIDENCE_STYLES if any(r.confidence == c for r in focus))
+    kinds = tuple(dict.fromkeys(p.kind for p in spec.places))
+    return LegendContent(modes, confs, kinds, spec.widths, muted=bool(spec.focus))
+
+
+def _draw_panel(canvas: Canvas, spec: SlideSpec, inset_in_map: bool) -> int:
+    """Draw legend, badge key and (if not in the map) the inset; return how many keys fit."""
+    fig, s = canvas.fig, canvas.scale
+    pax = fig.add_axes(PANEL_RECT, label="panel")
+    pax.set_axis_off()
+    w_pt = PANEL_RECT[2] * fig.get_figwidth() * 72.0
+    h_pt = PANEL_RECT[3] * fig.get_figheight() * 72.0
+    pax.set_xlim(0, w_pt)
+    pax.set_ylim(h_pt, 0)
+    used = draw_legend(pax, _legend_content(spec), width=w_pt, scale=s)
+    items = [(c.number, _callout_text(canvas, c), c.kind) for c in spec.callouts]
+    side = 0.0 if inset_in_map else min(w_pt, 0.34 * h_pt)
+    if side and h_pt - side - used < 40 * s * (len(items) > 0):
+        side = max(h_pt - used - 40 * s, 0.0) if h_pt - used - 40 * s > 90 * s else 0.0
+    shown = draw_callout_list(pax, spec.callout_title, items, top=used + 2 * s,
+                              bottom=h_pt - side - 6 * s, width=w_pt, scale=s)
+    if shown < len(items):
+        log.info("%s: callouts %s are in the notes only (no room on the slide)", spec.name,
+                 ", ".join(str(n) for n, _, _ in items[shown:]))
+    if side:
+        inset_w = side / (fig.get_figwidth() * 72.0)
+        rect = (PANEL_RECT[0] + (PANEL_RECT[2] - inset_w) / 2, PANEL_RECT[1], inset_w,
+                side / (fig.get_figheight() * 72.0))
+        _add_inset(canvas, rect)
+    elif not inset_in_map:
+        log.info("%s: no room for the inset locator", spec.name)
+    return shown
+
+
+def _callout_text(canvas: Canvas, c) -> str:
+    text = canvas.printable(c.text)
+    return f"{text} ({c.period})" if c.period and c.kind == "annotation" else text
+
+
+def _add_inset(canvas: Canvas, rect: tuple[float, float, float, float]) -> None:
+    iax = canvas.fig.add_axes(rect, label="inset")
+    radius = max(2500.0, min(9000.0, 2.2 * _half_diagonal_km(canvas.frame)))
+    draw_inset(iax, canvas.frame, scale=canvas.scale, radius_km=radius)
+
+
+def _inset_corner(canvas: Canvas, points: np.ndarray, taken: Box
+                  ) -> tuple[tuple[float, ...], Box] | None:
+    """Return a map corner (figure rect, display box) free of data and furniture, if any."""
+    side = 0.30 * canvas.ax.bbox.height
+    fig_w, fig_h = canvas.fig.bbox.width, canvas.fig.bbox.height
+    corners = _corners(canvas, side, side)
+    for name in ("top-right", "top-left", "bottom-right", "bottom-left"):
+        box = corners[name]
+        if box.overlaps(taken) or _count_in(points, box.padded(14.0 * canvas.scale)):
+            continue
+        return (box.x0 / fig_w, box.y0 / fig_h, side / fig_w, side / fig_h), box
+    return None
+
+
+def _half_diagonal_km(frame: MapFrame) -> float:
+    lon, lat = frame.inverse(np.array([frame.xmin, frame.xmax]),
+                             np.array([frame.ymin, frame.ymax]))
+    _, _, d = _GEOD.inv(lon[0], lat[0], lon[1], lat[1])
+    return float(d) / 2000.0
+
+
+def compose_slide(spec: SlideSpec, *, size: tuple[int, int] = (1920, 1080), dpi: float = 150,
+                  texts: dict[str, str] | None = None) -> ComposedSlide:
+    """Draw one slide into a new matplotlib Figure (Agg canvas, nothing global touched).
+
+    Parameters
+    ----------
+    spec : SlideSpec
+        What the slide shows.
+    size : tuple of int
+        Width and height in pixels of the PNG.
+    dpi : float
+        Dots per inch; text sizes follow the slide's width so the look is the same at any dpi.
+    texts : dict, optional
+        Label text replacements from :func:`routemap.maps.slides.fonts.printable`.
+
+    Returns
+    -------
+    ComposedSlide
+    """
+    canvas = setup_canvas(spec, size, dpi, texts or {})
+    _draw_header(canvas, spec)
+    focus_iso = _focus_countries(spec)
+    layers = draw_map(canvas, spec, focus_iso)
+    points = _data_points(canvas, layers)
+    bar, north, furniture_box = _place_furniture(canvas, points)
+    corner = _inset_corner(canvas, points, furniture_box)
+    obstacles = [furniture_box] + ([corner[1].padded(4.0)] if corner else [])
+    keyed = _draw_panel(canvas, spec, inset_in_map=corner is not None)
+    shown = replace(spec, callouts=spec.callouts[:keyed])
+    details = plan_details(canvas, shown, layers, points, obstacles)
+    for detail in details:
+        draw_detail_outline(canvas, detail)
+        obstacles += [detail.panel.padded(4.0), detail.tab.padded(4.0),
+                      detail.outline.padded(2.0)]
+    skip = frozenset(k for d in details for k in d.keys)
+    placed, dropped = draw_labels(canvas, shown, layers, obstacles, skip)
+    details = [draw_detail(canvas, shown, d, n, focus_iso) for n, d in enumerate(details, 1)]
+    if corner:
+        _add_inset(canvas, corner[0])
+    spec = _with_attributions(
+        spec, spec.attributions + tuple(a for a in layers[3] if a not in spec.attributions))
+    _draw_footer(canvas, spec)
+    return ComposedSlide(spec, canvas.fig, canvas.frame, bar, north, tuple(placed),
+                         tuple(dropped), tuple(details))
+
+
+def _with_attributions(spec: SlideSpec, attributions: tuple[str, ...]) -> SlideSpec:
+    return replace(spec, attributions=attributions)
+
+
+def slide_texts(specs: Iterable[SlideSpec]) -> dict[str, str]:
+    """Return every text the slides draw -> its printable form (see :func:`.fonts.printable`)."""
+    values: list[str] = []
+    for spec in specs:
+        values += [spec.title, spec.subtitle, *(p.name for p in spec.places),
+                   *(c.text for c in spec.callouts)]
+    return printable(v for v in values if v)
+
+
+def slide_specs(routeset: RouteSet, *, per_transfer: bool = True) -> list[SlideSpec]:
+    """Return what each slide shows, in deck order, without drawing anything.
+
+    The overview comes first, then (if ``per_transfer``) one spec per transfer and, if some
+    callouts are on no transfer slide, a map of those (``slides/callouts``). Each spec's
+    attributions already name the context layers the map draws (the rail network), so notes
+    built from a spec match the slide's footer.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario.
+    per_transfer : bool
+        Also the transfer slides and the callouts slide.
+
+    Returns
+    -------
+    list of SlideSpec
+    """
+    specs = [overview_spec(routeset)]
+    if per_transfer:
+        transfers = transfer_specs(routeset)
+        others = callouts_spec(routeset, transfers)
+        specs += transfers + ([others] if others is not None else [])
+    extra = _context_attributions()
+    return [_with_attributions(s, s.attributions + tuple(a for a in extra
+                                                         if a not in s.attributions))
+            for s in specs]
+
+
+def _context_attributions() -> tuple[str, ...]:
+    """Return the licence lines of the context layers every map draws (the rail network)."""
+    try:
+        from routemap.geo.network import load_rail_network
+
+        return (load_rail_network().attribution,)
+    except (ImportError, AttributeError, OSError) as exc:
+        log.info("rail context layer skipped: %s", exc)
+        return ()
+
+
+def compose_slides(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
+                   dpi: float = 150, per_transfer: bool = True) -> dict[str, ComposedSlide]:
+    """Draw the overview and (optionally) one slide per transfer.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario.
+    size : tuple of int
+        Width and height in pixels.
+    dpi : float
+        Dots per inch.
+    per_transfer : bool
+        Also the transfer slides and the callouts slide.
+
+    Returns
+    -------
+    dict of str to ComposedSlide
+        Keyed by output stem (``slide``, ``slides/<transfer-id>``...), in deck order.
+    """
+    specs = slide_specs(routeset, per_transfer=per_transfer)
+    texts = slide_texts(specs)
+    with matplotlib.rc_context(slide_rc()):
+        return {s.name: compose_slide(s, size=size, dpi=dpi, texts=texts) for s in specs}

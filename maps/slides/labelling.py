@@ -1,0 +1,241 @@
+"""A slide's labels: what it asks the placement algorithm (places, stacks, badges, countries), and drawing them."""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import replace
+
+import numpy as np
+from matplotlib.lines import Line2D
+
+from routemap.maps.basemap import Basemap, country_label_points
+from routemap.maps.slides.canvas import Canvas, in_view, measure, route_samples, wrap
+from routemap.maps.slides.furniture import draw_badge, draw_haloed_text
+from routemap.maps.slides.labels import Box, LabelRequest, Placement, place_labels
+from routemap.maps.slides.layers import Z, marker_radius_points
+from routemap.maps.slides.spec import SlideSpec
+from routemap.maps.style import BASEMAP_STYLE
+
+__all__ = ["COUNTRY_SHORT", "draw_labels", "label_requests", "place_on_canvas"]
+
+log = logging.getLogger(__name__)
+
+# Country names as a map label says them.
+COUNTRY_SHORT = {"CN": "China", "KP": "North Korea", "KR": "South Korea", "US": "United States",
+                 "GB": "United Kingdom", "CZ": "Czechia", "CD": "DR Congo"}
+
+
+def _label_style(canvas: Canvas, kind: str) -> dict:
+    s = canvas.scale
+    if kind == "country":
+        return {"fontsize": 10.5 * s, "color": BASEMAP_STYLE.country_label,
+                "fontweight": "normal", "linespacing": 1.0}
+    return {"fontsize": canvas.label_size * s, "color": BASEMAP_STYLE.text,
+            "fontweight": "normal"}
+
+
+def label_requests(canvas: Canvas, spec: SlideSpec, marks: list,
+                   skip: frozenset[str] = frozenset()) -> tuple[list, list, dict]:
+    """Return a map's label requests, its marker obstacles and each label's text and style.
+
+    Parameters
+    ----------
+    canvas : Canvas
+        The main map or a detail panel.
+    spec : SlideSpec
+        Its callouts get a badge each.
+    marks : list
+        (place mark, x, y) of the places drawn, as :func:`routemap.maps.slides.canvas.draw_map`
+        returns them.
+    skip : frozenset of str
+        Keys (``place:<id>``, ``transfer:<n>``...) that get no label.
+
+    Returns
+    -------
+    tuple
+        The :class:`LabelRequest` list, the marker boxes no label may cover, and key ->
+        (text, style) where style is a text style dict or a badge's kind.
+    """
+    ppp = canvas.px_per_pt
+    requests, obstacles, styles = [], [], {}
+    for group in _stacks(canvas, marks):
+        # markers on one another make one obstacle, and the label keeps clear of all of them
+        marker = _stack_box(group)
+        obstacles.append(marker)
+        named = [g for g in group if f"place:{g[3].place_id}" not in skip]
+        if not named:
+            continue
+        px, py, r, first = named[0]
+        clearance = r if len(group) == 1 else max(
+            math.hypot(cx - px, cy - py) for cx in (marker.x0, marker.x1)
+            for cy in (marker.y0, marker.y1))
+        text = "\n".join(canvas.printable(g[3].name) for g in named)
+        style = {**_label_style(canvas, "place"), "linespacing": 1.05}
+        w, h = measure(canvas, text, **style)
+        key = f"place:{first.place_id}"
+        # a stack is the hardest label to fit: it goes first
+        requests.append(LabelRequest(key, px, py, w, h, clearance=clearance,
+                                     priority=first.priority + 10.0 * (len(named) > 1)))
+        styles[key] = (text, style)
+    radius = {m.place_id: marker_radius_points(m.kind, canvas.scale) * ppp for m, _, _ in marks}
+    for c in spec.callouts:
+        x, y = canvas.frame.forward(np.array([c.lon]), np.array([c.lat]))
+        if not in_view(canvas, float(x[0]), float(y[0])):
+            continue
+        (px, py), = canvas.to_display(x, y)
+        d = 15.0 * canvas.scale * ppp
+        key = f"{c.kind}:{c.number}"
+        if key in skip:
+            continue
+        requests.append(LabelRequest(key, px, py, d, d, clearance=radius.get(c.place_id, 2.0),
+                                     priority=canvas.badge_priority - c.number / 100.0,
+                                     reach=2.5))
+        styles[key] = (str(c.number), c.kind)
+    return requests, obstacles, styles
+
+
+def _stack_box(group: list[tuple[float, float, float, object]]) -> Box:
+    """Return the box around a group of markers (centre x, y and radius each)."""
+    return Box(min(x - r for x, _, r, _ in group), min(y - r for _, y, r, _ in group),
+               max(x + r for x, _, r, _ in group), max(y + r for _, y, r, _ in group))
+
+
+def _stacks(canvas: Canvas, marks: list) -> list[list[tuple[float, float, float, object]]]:
+    """Group the markers in view that sit on one another (within 3 points), most important
+    first; each group gets one label naming them all, one name a line."""
+    near = 3.0 * canvas.scale * canvas.px_per_pt
+    groups: list[list[tuple[float, float, float, object]]] = []
+    ordered = sorted(marks, key=lambda m: (-m[0].priority, m[0].place_id))
+    for mark, x, y in ordered:
+        if not in_view(canvas, x, y):
+            continue
+        (px, py), = canvas.to_display(np.array([x]), np.array([y]))
+        r = marker_radius_points(mark.kind, canvas.scale) * canvas.px_per_pt
+        entry = (float(px), float(py), r, mark)
+        home = next((g for g in groups if math.hypot(g[0][0] - px, g[0][1] - py) <= near), None)
+        if home is None:
+            groups.append([entry])
+        else:
+            home.append(entry)
+    return groups
+
+
+def _country_requests(canvas: Canvas, basemap: Basemap, styles: dict,
+                      largest: float = 15.0) -> list[LabelRequest]:
+    out = []
+    shorts = {c.name: COUNTRY_SHORT.get(c.iso2, c.name) for c in basemap.countries}
+    for name, x, y, share in country_label_points(basemap, canvas.frame):
+        text = wrap(shorts.get(name, name).upper(), 14)
+        style = dict(_label_style(canvas, "country"))
+        style["fontsize"] = canvas.scale * min(8.5 + 14.0 * math.sqrt(share), largest)
+        (px, py), = canvas.to_display(np.array([x]), np.array([y]))
+        w, h = measure(canvas, text, **style)
+        key = f"country:{name}"
+        out.append(LabelRequest(key, px, py, w, h, priority=-100.0 + share, centred=True))
+        styles[key] = (text, style)
+    return out
+
+
+def place_on_canvas(canvas: Canvas, requests: list[LabelRequest], obstacles: list[Box],
+                    routes: list) -> tuple[list[Placement], list[str]]:
+    """Place labels inside the canvas's axes, clear of obstacles, shunning focus routes.
+
+    Parameters
+    ----------
+    canvas : Canvas
+        The main map or a detail panel.
+    requests : list of LabelRequest
+        What to place.
+    obstacles : list of Box
+        Boxes no label may touch.
+    routes : list
+        (route, projected parts, is focus) for each route; labels shun the focus ones.
+
+    Returns
+    -------
+    tuple
+        As :func:`place_labels`: the placements, and the keys that found no room.
+    """
+    bb = canvas.ax.bbox
+    pt = canvas.px_per_pt * canvas.scale
+    return place_labels(
+        requests, obstacles=obstacles, bounds=Box(bb.x0 + 4, bb.y0 + 4, bb.x1 - 4, bb.y1 - 4),
+        avoid=route_samples(canvas, [r for r in routes if r[2]]),
+        gap=2.5 * pt, step=11.0 * pt, max_distance=70.0 * pt)
+
+
+def draw_labels(canvas: Canvas, spec: SlideSpec, layers: list, blocked: list[Box],
+                skip: frozenset[str] = frozenset(), *, country_size: float = 15.0
+                ) -> tuple[list[Placement], list[str]]:
+    """Place and draw a map's place names, callout badges and country names.
+
+    Parameters
+    ----------
+    canvas : Canvas
+        The main map or a detail panel.
+    spec : SlideSpec
+        What the map shows.
+    layers : list
+        The layers :func:`routemap.maps.slides.canvas.draw_map` drew.
+    blocked : list of Box
+        Boxes no label may touch (furniture, the inset, detail panels).
+    skip : frozenset of str
+        Keys that get no label here (a detail panel shows them).
+    country_size : float
+        The largest country name, points.
+
+    Returns
+    -------
+    tuple
+        The placements drawn, and the keys of labels that found no room.
+    """
+    basemap, routes, marks, _ = layers
+    requests, obstacles, styles = label_requests(canvas, spec, marks, skip)
+    requests += _country_requests(canvas, basemap, styles, country_size)
+    placed, dropped = place_on_canvas(canvas, requests, [*obstacles, *blocked], routes)
+    placed, dropped = _retry_stacks(canvas, requests, styles, placed, dropped,
+                                    [*obstacles, *blocked], routes)
+    clearance = {r.key: r.clearance for r in requests}
+    for p in placed:
+        _draw_label(canvas, p, styles[p.key], clearance[p.key])
+    lost = [k for k in dropped if not k.startswith("country:")]
+    if lost:
+        log.info("%s: no room for %d labels: %s", spec.name, len(lost), ", ".join(lost))
+    return placed, dropped
+
+
+def _retry_stacks(canvas: Canvas, requests: list[LabelRequest], styles: dict,
+                  placed: list[Placement], dropped: list[str], obstacles: list[Box],
+                  routes: list) -> tuple[list[Placement], list[str]]:
+    """Give stacked labels that found no room a second chance with their first name only."""
+    retry = []
+    for req in requests:
+        text, style = styles[req.key]
+        if req.key in dropped and isinstance(style, dict) and "\n" in text:
+            first = text.split("\n")[0]
+            w, h = measure(canvas, first, **style)
+            styles[req.key] = (first, style)
+            retry.append(replace(req, width=w, height=h, reach=2.0))
+    if not retry:
+        return placed, dropped
+    more, _ = place_on_canvas(canvas, retry, [*obstacles, *(p.box for p in placed)], routes)
+    return placed + more, [k for k in dropped if k not in {p.key for p in more}]
+
+
+def _draw_label(canvas: Canvas, p: Placement, styled: tuple, clearance: float) -> None:
+    text, style = styled
+    cx, cy = canvas.to_data((p.box.x0 + p.box.x1) / 2, (p.box.y0 + p.box.y1) / 2)
+    s = canvas.scale
+    if p.leader:
+        (ax_, ay_), (bx, by) = p.leader_line(clearance)
+        a, b = canvas.to_data(ax_, ay_), canvas.to_data(bx, by)
+        canvas.ax.add_line(Line2D([a[0], b[0]], [a[1], b[1]], color="#4A4F55",
+                                  linewidth=0.7 * s, zorder=Z["leaders"], gid="leader"))
+    if style in ("annotation", "transfer"):
+        radius = (p.box.x1 - p.box.x0) / 2 / canvas.px_per_pt * canvas.upp * 0.92
+        draw_badge(canvas.ax, cx, cy, int(text), radius=radius, fontsize=7.5 * s,
+                   zorder=Z["labels"], gid=p.key, kind=style)
+        return
+    draw_haloed_text(canvas.ax, cx, cy, text, scale=s, gid=f"label:{p.key}",
+                     zorder=Z["labels"], ha="center", va="center", **style)

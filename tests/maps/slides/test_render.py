@@ -1,0 +1,196 @@
+"""Rendering the slides to bytes: names, sizes, formats, the text they hold, identical bytes, workers."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from routemap.maps.options import RenderOptions
+from routemap.maps.slides.fonts import GlyphWarning, missing_glyphs
+from routemap.maps.slides.render import figure_bytes, render_slides
+
+TRANSFERS = ("najin-dunai-tikhoretsk", "air-estimate")
+TESTS_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def routeset(shared_routeset):
+    """The shared hand-made route set (tests/conftest.py)."""
+    return shared_routeset
+
+
+@pytest.fixture(scope="module")
+def rendered(routeset):
+    """Every slide in every format, rendered once."""
+    return render_slides(routeset, RenderOptions())
+
+
+def _svg_text(data: bytes) -> str:
+    root = ET.fromstring(data)
+    return " ".join("".join(el.itertext()) for el in root.iter("{http://www.w3.org/2000/svg}text"))
+
+
+def test_outputs_are_named_per_slide_and_format(rendered):
+    expected = {f"{stem}.{fmt}" for stem in ("slide", *(f"slides/{t}" for t in TRANSFERS))
+                for fmt in ("png", "svg", "pdf")}
+    assert set(rendered) == expected
+
+
+def test_png_has_the_requested_pixels(rendered):
+    image = Image.open(io.BytesIO(rendered["slide.png"]))
+    assert image.size == (1920, 1080)
+    assert image.format == "PNG"
+
+
+def test_other_sizes_and_dpi(routeset):
+    out = render_slides(routeset, RenderOptions(formats=("png",), size=(1280, 720), dpi=96), per_transfer=False)
+    assert list(out) == ["slide.png"]
+    assert Image.open(io.BytesIO(out["slide.png"])).size == (1280, 720)
+
+
+def test_vector_formats_are_well_formed(rendered):
+    assert rendered["slide.pdf"].startswith(b"%PDF-")
+    assert rendered["slide.pdf"].count(b"/Type /Page\n") + rendered["slide.pdf"].count(
+        b"/Type /Page ") >= 1
+    root = ET.fromstring(rendered["slide.svg"])
+    assert root.get("width", "").endswith("pt")
+
+
+def test_svg_holds_title_legend_labels_and_footer(rendered):
+    text = _svg_text(rendered["slide.svg"])
+    for needle in ("Sample transfers", "A test scenario", "As of 1 June 2025", "Sea", "Rail",
+                   "Air", "Confirmed", "Estimated", "Port", "Depot", "Tikhoretsk ammunition depot",
+                   "Dunai naval port", "The White House (13 Oct 2023)", "RUSI (3 Oct 2023)",
+                   "OpenStreetMap contributors, ODbL", "Natural Earth", "Lambert conformal conic",
+                   "300 containers"):
+        assert needle in text, needle
+
+
+def test_transfer_slide_carries_its_callout_and_subtitle(rendered):
+    text = _svg_text(rendered["slides/najin-dunai-tikhoretsk.svg"])
+    assert "Containers by sea to Dunai, then rail" in text
+    assert "About 300 containers at the pier" in text
+    assert "Transfer 1 of 2".upper() in text
+    assert "Rajin (Najin) port" in text  # full names on transfer slides
+
+
+def test_width_legend_is_drawn_with_its_other_units_row(mixed_units_routeset):
+    out = render_slides(mixed_units_routeset, RenderOptions(formats=("svg",)), per_transfer=False)
+    text = " ".join(_svg_text(out["slide.svg"]).split())
+    for needle in ("LINE WIDTH: QUANTITY MOVED", "300 containers", "75 containers",
+                   "Other unit (Koksan guns): base width; see popups/notes"):
+        assert needle in text, needle
+
+
+def test_svg_escapes_markup_from_sources(rendered):
+    svg = rendered["slides/air-estimate.svg"].decode()
+    assert "<script>" not in svg
+
+
+def test_same_input_gives_identical_bytes(routeset, rendered):
+    again = render_slides(routeset, RenderOptions(), per_transfer=False)
+    for fmt in ("png", "svg", "pdf"):
+        assert again[f"slide.{fmt}"] == rendered[f"slide.{fmt}"], fmt
+
+
+def test_identical_bytes_in_a_fresh_process(rendered):
+    script = textwrap.dedent("""
+        import hashlib, sys
+        sys.path.insert(0, sys.argv[1])
+        from conftest import _sample_routeset
+        from routemap.maps.options import RenderOptions
+        from routemap.maps.slides.render import render_slides
+        out = render_slides(_sample_routeset(), RenderOptions(), per_transfer=False)
+        print(" ".join(hashlib.sha256(out[f"slide.{f}"]).hexdigest() for f in ("png", "svg", "pdf")))
+    """)
+    tests_dir = str(TESTS_DIR)
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "MPLBACKEND": "Agg"}
+    result = subprocess.run([sys.executable, "-c", script, tests_dir], capture_output=True,
+                            text=True, env=env, check=True)
+    mine = " ".join(hashlib.sha256(rendered[f"slide.{f}"]).hexdigest()
+                    for f in ("png", "svg", "pdf"))
+    assert result.stdout.split() == mine.split()
+
+
+def test_unknown_format_is_refused(routeset):
+    with pytest.raises(ValueError, match="tiff"):
+        render_slides(routeset, RenderOptions(formats=("tiff",)))
+
+
+def test_a_label_no_font_covers_warns_by_name(routeset):
+    from routemap.maps.slides import fonts
+
+    if missing_glyphs("평양") == "":
+        pytest.skip("a Korean font is installed here")
+    places = routeset.places.copy()
+    places.loc[0, "name"] = "평양 (Pyongyang)"
+    changed = dataclasses.replace(routeset, places=places)
+    with pytest.warns(GlyphWarning, match="평양"):
+        out = render_slides(changed, RenderOptions(formats=("svg",)), per_transfer=False)
+    assert "\ufffd" in _svg_text(out["slide.svg"])
+    assert fonts.font_chain()[0] == "DejaVu Sans"
+
+
+def test_figure_bytes_does_not_touch_global_state(composed):
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    figure_bytes(composed["slide"].figure, "svg")
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_svg_path_coordinates_are_rounded_to_a_hundredth_of_a_point(rendered):
+    import re
+
+    paths = re.findall(rb' d="([^"]*)"', rendered["slide.svg"])
+    assert paths
+    assert not any(re.search(rb"\d\.\d{3}", d) for d in paths)
+
+
+def test_slides_drawn_in_worker_processes_are_the_same_bytes(sample_routeset):
+    """Each slide is drawn on its own, so two worker processes give what one process gives."""
+    alone = render_slides(sample_routeset, RenderOptions(formats=("png", "svg"), size=(960, 540), dpi=72))
+    pooled = render_slides(sample_routeset,
+                           RenderOptions(formats=("png", "svg"), size=(960, 540), dpi=72, workers=2))
+    assert list(pooled) == list(alone)
+    assert all(pooled[name] == alone[name] for name in alone)
+
+
+def test_a_worker_that_dies_is_our_error(sample_routeset, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from routemap.errors import RenderError
+    from routemap.maps.slides import render
+
+    class DyingPool:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc_info):
+            return False
+
+        def map(self, func, jobs):
+            raise BrokenProcessPool("A process in the process pool was terminated abruptly "
+                                    "while the future was running or pending.")
+
+    monkeypatch.setattr(render, "ProcessPoolExecutor", DyingPool)
+    with pytest.raises(RenderError) as caught:
+        render_slides(sample_routeset, RenderOptions(formats=("png",), size=(320, 240), dpi=30, workers=2))
+    assert str(caught.value) == (
+        "cannot draw the slides: one of the 2 processes drawing them stopped abruptly (killed, "
+        "or out of memory); draw them in one process (ROUTEMAP_WORKERS=1 for routemap build) "
+        "(from concurrent.futures: A process in the process pool was terminated abruptly while "
+        "the future was running or pending.)")
