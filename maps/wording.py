@@ -31,6 +31,7 @@ __all__ = [
     "number",
     "period",
     "quantity",
+    "uncertainty",
 ]
 
 MONTH_NAMES: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July",
@@ -128,15 +129,16 @@ def quantity(value: object, unit: object = None) -> str | None:
     return f"{text} {unit}" if _present(unit) else text
 
 
-def distance(km: object, *, decimals: int = 0, nautical: bool = False) -> str | None:
+def distance(km: object, *, decimals: int | None = 0, nautical: bool = False) -> str | None:
     """Write a distance in kilometres, optionally with nautical miles.
 
     Parameters
     ----------
     km : object
         The distance in kilometres (an int or float; anything else is missing).
-    decimals : int
-        Round to at most this many decimals (default whole kilometres).
+    decimals : int or None
+        Round to at most this many decimals (default whole kilometres); None keeps the
+        decimals the value has, as :func:`number` does.
     nautical : bool
         Add the distance in nautical miles, whole, in brackets.
 
@@ -150,6 +152,23 @@ def distance(km: object, *, decimals: int = 0, nautical: bool = False) -> str | 
         return None
     text = f"{number(finite, decimals=decimals)} km"
     return f"{text} ({number(finite / _NAUTICAL_MILE_KM, decimals=0)} nmi)" if nautical else text
+
+
+def uncertainty(km: object) -> str | None:
+    """Write how far a place may be from where it is drawn: ``± 10 km``.
+
+    Parameters
+    ----------
+    km : object
+        The radius in kilometres, with the decimals it has.
+
+    Returns
+    -------
+    str or None
+        ``± 10 km``, ``± 2.5 km``; None when the radius is missing or zero.
+    """
+    text = distance(km, decimals=None) if km else None
+    return f"\u00b1 {text}" if text else None
 
 
 # --- dates ----------------------------------------------------------------------------------

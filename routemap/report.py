@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from routemap.maps import wording
 from routemap.routes.routeset import RouteSet
 
 __all__ = ["qa_report"]
@@ -26,7 +27,8 @@ def qa_report(routeset: RouteSet, label: str) -> tuple[str, int]:
         by_leg.setdefault((f.transfer_id, f.leg_index), []).append(f)
     for row in routeset.legs.itertuples(index=False):
         lines.append(f"  {row.transfer_id} leg {row.leg_index + 1}: {row.mode} {row.from_name} -> "
-                     f"{row.to_name}: {row.distance_km:,.1f} km ({row.geometry_kind}, {row.confidence})")
+                     f"{row.to_name}: {wording.distance(row.distance_km, decimals=1)} "
+                     f"({row.geometry_kind}, {row.confidence})")
         for f in by_leg.get((row.transfer_id, row.leg_index), []):
             lines.append(f"    {f.level}: {f.code}: {f.message}")
     hygiene = _hygiene(routeset)

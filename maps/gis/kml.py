@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from shapely.geometry.base import BaseGeometry
 
 from routemap.geo.model import Scenario
+from routemap.maps import wording
 from routemap.maps.records import COORD_DECIMALS, FeatureRecord, feature_records, text_value
 from routemap.maps.style import ANNOTATION_COLOR, CONFIDENCE_STYLES, MODE_STYLES, PLACE_STYLES
 from routemap.routes.routeset import RouteSet
@@ -241,15 +242,12 @@ def _balloon(scenario: Scenario, title: str, rows: list[tuple[str, Any]],
             f"{_citations_html(scenario, props)}{credit}")
 
 
-def _quantity(value: Any, unit: Any) -> str | None:
-    if not isinstance(value, (int, float)):
-        return None
-    return f"{value:g} {unit or ''}".strip()
-
-
 def _period(props: dict[str, Any]) -> str | None:
-    start, end = props.get("period_start"), props.get("period_end")
-    return f"{start} to {end}" if start and end else start or end
+    return wording.period(props.get("period_start"), props.get("period_end"))
+
+
+def _confidence(props: dict[str, Any]) -> str | None:
+    return wording.confidence(props.get("confidence"), explain=True)
 
 
 # --- placemarks -----------------------------------------------------------------------------
@@ -271,12 +269,12 @@ def _placemark(parent: ET.Element, record: FeatureRecord, *, name: str,
 def _leg_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> None:
     p = record.properties
     name = f"Leg {(p['leg_index'] or 0) + 1} ({p['mode']}): {p['from_name']} to {p['to_name']}"
-    quantity = _quantity(p["quantity_value"], p["quantity_unit"])
     rows = [("Transfer", p["transfer_label"]), ("Mode", p["mode"]),
-            ("Confidence", p["confidence"]), ("Period", _period(p)), ("Cargo", p["cargo"]),
-            ("Quantity", quantity), ("Carrier", p["carrier"]),
-            ("Distance (km)", p["distance_km"]), ("Route", p["geometry_kind"]),
-            ("Note", p["note"])]
+            ("Confidence", _confidence(p)), ("Period", _period(p)), ("Cargo", p["cargo"]),
+            ("Quantity", wording.quantity(p["quantity_value"], p["quantity_unit"])),
+            ("Carrier", p["carrier"]),
+            ("Distance", wording.distance(p["distance_km"], nautical=True)),
+            ("Route", p["geometry_kind"]), ("Note", p["note"])]
     style_id = leg_style_id(p["mode"], p["confidence"])
     _placemark(parent, record, name=name, style_id=style_id,
                description=_balloon(scenario, name, rows, p))
@@ -284,16 +282,16 @@ def _leg_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> 
 
 def _place_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> None:
     p = record.properties
-    rows = [("Kind", p["kind"]), ("Country", p["country"]), ("Confidence", p["confidence"]),
-            ("Uncertainty (km)", p["uncertainty_km"]), ("LOCODE", p["locode"]),
-            ("Note", p["note"])]
+    rows = [("Kind", p["kind"]), ("Country", p["country"]), ("Confidence", _confidence(p)),
+            ("Uncertainty", wording.uncertainty(p["uncertainty_km"])),
+            ("LOCODE", p["locode"]), ("Note", p["note"])]
     _placemark(parent, record, name=p["name"], style_id=place_style_id(p["kind"]),
                description=_balloon(scenario, p["name"], rows, p))
 
 
 def _annotation_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> None:
     p = record.properties
-    rows = [("Confidence", p["confidence"]), ("Period", _period(p)),
+    rows = [("Confidence", _confidence(p)), ("Period", _period(p)),
             ("Transfer", p["transfer_id"])]
     _placemark(parent, record, name=p["text"], style_id=ANNOTATION_STYLE_ID,
                description=_balloon(scenario, p["text"], rows, p))
@@ -312,8 +310,7 @@ def _folder(parent: ET.Element, name: str, description: str | None = None) -> ET
 
 def _document_description(routeset: RouteSet) -> str:
     scenario = routeset.scenario
-    lines = [scenario.subtitle,
-             f"As of {scenario.as_of.isoformat()}" if scenario.as_of else None]
+    lines = [scenario.subtitle, wording.as_of(scenario.as_of)]
     credits = "".join(f"<li>{_esc(a)}</li>" for a in routeset.attributions)
     head = "".join(f"<p>{_esc(line)}</p>" for line in lines if line)
     return head + (f"<p><b>Attribution</b></p><ul>{credits}</ul>" if credits else "")

@@ -9,7 +9,6 @@ when it is ``http`` or ``https``.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -22,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.model import Scenario, Source
+from routemap.maps import wording
 from routemap.maps.records import FeatureRecord, feature_records, plain_value
 from routemap.maps.style import (
     ANNOTATION_COLOR,
@@ -37,7 +37,7 @@ from routemap.maps.style import (
     width_scale,
 )
 from routemap.maps.web.tiles import TILE_SOURCES, TileSource
-from routemap.maps.web.timeline import day_label, overlaps, timeline_steps
+from routemap.maps.web.timeline import overlaps, timeline_steps
 from routemap.maps.web.vector_basemap import basemap_region, build_basemap, encode_line
 from routemap.routes.routeset import RouteSet
 
@@ -103,7 +103,7 @@ def build_map_data(
     return {
         "title": scenario.title,
         "subtitle": scenario.subtitle,
-        "as_of": _day(scenario.as_of),
+        "as_of": wording.day(scenario.as_of),
         "bounds": [[south, west], [north, east]],
         "scale": LINE_SCALE,
         "transfers": _transfers(scenario, legs),
@@ -178,12 +178,12 @@ def _leg_rows(p: dict[str, Any], n_legs: int) -> list[list[str]]:
         ("Leg", f"{p['leg_index'] + 1} of {n_legs}: {p['from_name']} \u2192 {p['to_name']}"),
         ("Mode", MODE_STYLES[p["mode"]].label),
         ("Cargo", p["cargo"]),
-        ("Quantity", _quantity(p["quantity_value"], p["quantity_unit"])),
-        ("Period", _period(p["period_start"], p["period_end"])),
+        ("Quantity", wording.quantity(p["quantity_value"], p["quantity_unit"])),
+        ("Period", wording.period(p["period_start"], p["period_end"])),
         ("Carrier", p["carrier"]),
-        ("Distance", _distance(p["distance_km"])),
+        ("Distance", wording.distance(p["distance_km"], nautical=True)),
         ("Geometry", GEOMETRY_KIND_LABELS.get(p["geometry_kind"], p["geometry_kind"])),
-        ("Confidence", _confidence(p["confidence"])),
+        ("Confidence", wording.confidence(p["confidence"], explain=True)),
         ("Note", p["note"]),
         ("Network", p["network"]),
         ("Data", p["attribution"]),
@@ -202,8 +202,8 @@ def _place(record: FeatureRecord, scenario: Scenario, ends: Counter[str]) -> dic
         ("Kind", PLACE_STYLES[p["kind"]].label),
         ("Country", p["country"]),
         ("Position", _position(lat, lon)),
-        ("Uncertainty", f"\u00b1 {p['uncertainty_km']:g} km" if p["uncertainty_km"] else None),
-        ("Confidence", _confidence(p["confidence"])),
+        ("Uncertainty", wording.uncertainty(p["uncertainty_km"])),
+        ("Confidence", wording.confidence(p["confidence"], explain=True)),
         ("UN/LOCODE", p["locode"]),
         ("Note", p["note"]),
         ("Gazetteer", p["origin"]),
@@ -223,9 +223,9 @@ def _place(record: FeatureRecord, scenario: Scenario, ends: Counter[str]) -> dic
 def _annotation(record: FeatureRecord, scenario: Scenario) -> dict[str, Any]:
     p = record.properties
     rows = [
-        ("Period", _period(p["period_start"], p["period_end"])),
+        ("Period", wording.period(p["period_start"], p["period_end"])),
         ("Transfer", p["transfer_id"]),
-        ("Confidence", _confidence(p["confidence"])),
+        ("Confidence", wording.confidence(p["confidence"], explain=True)),
     ]
     return {
         "id": p["feature_id"],
@@ -261,7 +261,7 @@ def _source(source: Source) -> dict[str, Any]:
         "text": source.citation(),
         "title": source.title,
         "publisher": source.publisher,
-        "date": _day(source.date),
+        "date": wording.day(source.date),
         "note": source.note,
         "url": source.url,
         "href": safe_link(source.url),
@@ -349,44 +349,12 @@ def _attributions(lines: Sequence[str]) -> list[str]:
     return list(credit_natural_earth(lines))
 
 
-# --- formatting -----------------------------------------------------------------------------
+# --- parsing and coordinates ---------------------------------------------------------------
 
 
 def _date(value: Any) -> dt.date | None:
     value = plain_value(value)
     return dt.date.fromisoformat(value[:10]) if value else None
-
-
-def _day(value: Any) -> str | None:
-    day = _date(value) if not isinstance(value, dt.date) else value
-    return day_label(day) if day else None
-
-
-def _period(start: Any, end: Any) -> str | None:
-    first, last = _day(start), _day(end)
-    if not first:
-        return None
-    return first if not last or last == first else f"{first} \u2013 {last}"
-
-
-def _quantity(value: Any, unit: Any) -> str | None:
-    if value is None:
-        return None
-    return f"{value:,.0f} {unit or ''}".strip() if float(value).is_integer() else (
-        f"{value:,g} {unit or ''}".strip())
-
-
-def _distance(km: Any) -> str | None:
-    if km is None or not math.isfinite(km):
-        return None
-    return f"{km:,.0f} km ({km / 1.852:,.0f} nmi)"
-
-
-def _confidence(value: Any) -> str | None:
-    if value not in CONFIDENCE_STYLES:
-        return value
-    style = CONFIDENCE_STYLES[value]
-    return f"{style.label}: {style.meaning}"
 
 
 def _position(lat: float, lon: float) -> str:

@@ -6,11 +6,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["MONTH_ABBREVIATIONS", "TimelineStep", "timeline_steps", "overlaps", "day_label"]
+from routemap.maps.wording import MONTH_ABBREVIATIONS
 
-MONTH_ABBREVIATIONS: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-"""English month abbreviations (labels must not depend on the machine's locale)."""
+__all__ = ["TimelineStep", "timeline_steps", "overlaps"]
 
 
 @dataclass(frozen=True)
@@ -69,11 +67,6 @@ def _label(start: dt.date, step: int) -> str:
     if step == 3:
         return f"Q{(start.month - 1) // 3 + 1} {start.year}"
     return str(start.year)
-
-
-def day_label(day: dt.date) -> str:
-    """Return a date as ``7 Sep 2023``, whatever the locale."""
-    return f"{day.day} {MONTH_ABBREVIATIONS[day.month - 1]} {day.year}"
 
 
 def overlaps(step: TimelineStep, start: dt.date | None, end: dt.date | None) -> bool:

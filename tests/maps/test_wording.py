@@ -81,6 +81,18 @@ def test_distance_in_kilometres_and_nautical_miles(km, options, expected):
     assert wording.distance(km, **options) == expected
 
 
+@pytest.mark.parametrize(("km", "expected"), [
+    (10.0, "\u00b1 10 km"),
+    (2.5, "\u00b1 2.5 km"),
+    (1500, "\u00b1 1,500 km"),
+    (0.0, None),
+    (None, None),
+    (math.nan, None),
+])
+def test_uncertainty_is_a_plus_or_minus_distance(km, expected):
+    assert wording.uncertainty(km) == expected
+
+
 @pytest.mark.parametrize(("value", "form", "expected"), [
     (dt.date(2023, 9, 7), "medium", "7 Sep 2023"),
     (dt.date(2025, 10, 1), "long", "1 October 2025"),

@@ -134,6 +134,21 @@ def test_kml_document_description_carries_attributions(sample_routeset: RouteSet
         assert line in text
 
 
+def test_kml_balloons_write_values_in_words(sample_routeset: RouteSet) -> None:
+    """Quantity, period, distance and confidence as routemap.maps.wording writes them."""
+    folders = _folders(_root(sample_routeset))
+    leg = folders[0].find(f"{K}Placemark").find(f"{K}description").text
+    for row in ("<th>Quantity</th><td>300 containers</td>",
+                "<th>Period</th><td>7 Sep \u2013 1 Oct 2023</td>",
+                "<th>Distance</th><td>190 km (103 nmi)</td>",
+                "<th>Confidence</th><td>Confirmed: two or more independent sources, or imagery</td>"):
+        assert row in leg
+    place = folders[2].findall(f"{K}Placemark")[2].find(f"{K}description").text
+    assert "<th>Uncertainty</th><td>\u00b1 10 km</td>" in place
+    document = _root(sample_routeset).find(f"{K}Document/{K}description").text
+    assert "As of 1 June 2025" in document
+
+
 def test_kml_balloons_cite_sources_with_links(sample_routeset: RouteSet) -> None:
     mark = _folders(_root(sample_routeset))[0].find(f"{K}Placemark")
     tags = _html_tags(mark.find(f"{K}description").text)

@@ -224,7 +224,7 @@ def test_leg_popup_rows_say_what_moved_how_far_and_how_sure(page):
         "Mode": "Sea",
         "Cargo": "artillery ammunition",
         "Quantity": "300 containers",
-        "Period": "7 Sep 2023 \u2013 1 Oct 2023",
+        "Period": "7 Sep \u2013 1 Oct 2023",  # wording.period: the year said once
         "Carrier": "Angara",
         "Distance": "190 km (103 nmi)",
         "Geometry": "routed along the network",
