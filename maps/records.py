@@ -8,6 +8,7 @@ import json
 import logging
 import math
 from collections.abc import Iterator, Sequence
+from itertools import pairwise
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,7 +137,7 @@ def _wraps(coords: Sequence[Sequence[float]]) -> bool:
     lons = [c[0] for c in coords]
     if any(not -180.0 <= lon <= 180.0 for lon in lons):
         return True
-    return any(abs(b - a) > 180.0 for a, b in zip(lons[:-1], lons[1:]))
+    return any(abs(b - a) > 180.0 for a, b in pairwise(lons))
 
 
 def _line_parts(geom: LineString | MultiLineString) -> list[list[tuple[float, float]]]:

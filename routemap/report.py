@@ -42,7 +42,7 @@ def qa_report(routeset: RouteSet, label: str) -> tuple[str, int]:
 
 def _hygiene(routeset: RouteSet) -> list[str]:
     scenario = routeset.scenario
-    cited = set()
+    cited: set[str] = set()
     for t in scenario.transfers:
         cited.update(t.sources)
         for leg in t.legs:
