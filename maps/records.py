@@ -8,8 +8,8 @@ import json
 import logging
 import math
 from collections.abc import Iterator, Sequence
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import geopandas as gpd
