@@ -15,6 +15,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Pt
 
 from routemap.errors import RenderError, library_detail
+from routemap.maps import wording
 from routemap.maps.options import RenderOptions
 from routemap.maps.slides.compose import compose_slides, slide_specs
 from routemap.maps.slides.render import figure_bytes
@@ -106,8 +107,8 @@ def _sources_slides(prs: PresentationType, routeset: RouteSet, attributions: Seq
 
 
 def _confidence_key() -> list[str]:
-    return ["How to read confidence:"] + [f"{c.label}: {c.meaning}"
-                                          for c in CONFIDENCE_STYLES.values()]
+    return ["How to read confidence:"] + [wording.confidence(key, explain=True) or key
+                                          for key in CONFIDENCE_STYLES]
 
 
 def _text_box(prs: PresentationType, slide: Slide, lines: Sequence[str]) -> None:

@@ -17,14 +17,15 @@ from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Polygon, Recta
 from pyproj import Geod
 
 from routemap.geo.countries import load_countries
-from routemap.maps.slides.layers import SLIDE_WIDTH_PT, Z, lines_path, polygon_path
+from routemap.maps import wording
 from routemap.maps.projection import MapFrame, km_per_unit, north_angle
+from routemap.maps.slides.layers import SLIDE_WIDTH_PT, Z, lines_path, polygon_path
 from routemap.maps.style import (
+    ANNOTATION_COLOR,
     BASEMAP_STYLE,
     CONFIDENCE_STYLES,
     MODE_STYLES,
     PLACE_STYLES,
-    ANNOTATION_COLOR,
     WidthLegend,
 )
 
@@ -83,10 +84,6 @@ def scale_bar_for(frame: MapFrame, *, fraction: float = 0.18) -> ScaleBar:
     return ScaleBar(length, length / kpu, (float(lon[0]), float(lat[0])))
 
 
-def _fmt_km(km: float) -> str:
-    return f"{km:,.0f}" if float(km).is_integer() else f"{km:,.1f}".rstrip("0")
-
-
 def draw_scale_bar(ax: Axes, bar: ScaleBar, *, x: float, y: float, upp: float,
                    scale: float, note: str = "Scale true at map centre"
                    ) -> tuple[float, float, float, float]:
@@ -102,7 +99,8 @@ def draw_scale_bar(ax: Axes, bar: ScaleBar, *, x: float, y: float, upp: float,
                                edgecolor=BASEMAP_STYLE.text, linewidth=0.7 * scale,
                                zorder=Z["furniture"], gid="scalebar"))
     size = 8.0 * scale
-    ticks = [(0.0, "0"), (0.5, _fmt_km(bar.length_km / 2)), (1.0, f"{_fmt_km(bar.length_km)} km")]
+    ticks = [(0.0, "0"), (0.5, wording.number(bar.length_km / 2, decimals=1)),
+             (1.0, wording.distance(bar.length_km, decimals=1))]
     if bar.length_units / upp < 60.0 * scale:  # too short for three numbers side by side
         ticks.pop(1)
     for frac, text in ticks:
@@ -318,7 +316,7 @@ def _legend_entries(content: LegendContent, scale: float) -> list[tuple[str, lis
         st = CONFIDENCE_STYLES[c]
         style = {"color": "#3A3F44", "linewidth": 2.4 * st.width_factor * scale,
                  "linestyle": (0, st.dash) if st.dash else "solid"}
-        confs.append((("line", style), st.label))
+        confs.append((("line", style), wording.confidence(c)))
     kinds = [(("marker", {"marker": PLACE_STYLES[k].marker,
                           "markersize": PLACE_STYLES[k].size * scale,
                           "markerfacecolor": PLACE_STYLES[k].fill,

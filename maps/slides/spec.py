@@ -13,13 +13,13 @@ import shapely
 
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.model import Scenario, Source
+from routemap.maps import wording
 from routemap.maps.style import (
     CONFIDENCE_STYLES,
     MODE_STYLES,
     PLACE_STYLES,
     LegQuantity,
     WidthLegend,
-    quantity_label,
     width_legend,
     width_scale,
 )
@@ -34,8 +34,6 @@ __all__ = [
     "transfer_specs",
     "callouts_spec",
     "short_citation",
-    "format_period",
-    "format_quantity",
     "short_name",
     "route_summary",
 ]
@@ -127,30 +125,16 @@ def _as_list(value: object) -> list:
     return list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value]
 
 
-def format_period(start: object, end: object) -> str:
-    """Return '7 Sep – 1 Oct 2023' style text for ISO dates (either may be missing)."""
-    days = [dt.date.fromisoformat(str(v)[:10]) for v in (start, end) if not _missing(v)]
-    if not days:
-        return ""
-    a, b = days[0], days[-1]
-    if a == b:
-        return f"{a.day} {a:%b %Y}"
-    left = f"{a.day} {a:%b}" if a.year == b.year else f"{a.day} {a:%b %Y}"
-    return f"{left} \u2013 {b.day} {b:%b %Y}"
-
-
-def format_quantity(value: object, unit: object) -> str:
-    """Return '20,000 containers' style text, or '' when unknown."""
-    if _missing(value):
-        return ""
-    return quantity_label(float(value), None if _missing(unit) else str(unit))
+def _period(start: object, end: object) -> str:
+    """Return a period in words ('7 Sep – 1 Oct 2023'), '' when both ends are missing."""
+    return wording.period(*(None if _missing(v) else v for v in (start, end))) or ""
 
 
 def short_citation(source: Source) -> str:
     """Return 'Publisher (13 Oct 2023)', the footer form of a source."""
     if source.date is None:
         return source.publisher
-    return f"{source.publisher} ({source.date.day} {source.date:%b %Y})"
+    return f"{source.publisher} ({wording.day(source.date)})"
 
 
 def _leg_quantities(legs: pd.DataFrame) -> list[LegQuantity]:
@@ -211,7 +195,7 @@ def _callouts(routeset: RouteSet) -> tuple[Callout, ...]:
         transfer = None if _missing(row.transfer_id) else str(row.transfer_id)
         out.append(Callout(number, str(row.text), str(row.place_id),
                            float(row.geometry.x), float(row.geometry.y), transfer,
-                           format_period(row.period_start, row.period_end)))
+                           _period(row.period_start, row.period_end)))
     return tuple(out)
 
 
@@ -228,7 +212,7 @@ def route_summary(legs: pd.DataFrame) -> str:
     starts = sorted(str(v)[:10] for v in legs["period_start"] if not _missing(v))
     if starts:
         first = dt.date.fromisoformat(starts[0])
-        text += f", {first:%b %Y}"
+        text += f", {wording.MONTH_ABBREVIATIONS[first.month - 1]} {first.year}"
     return text
 
 
@@ -236,7 +220,7 @@ def _legs_period(legs: pd.DataFrame) -> str:
     """Return the period spanning some legs ('' when none has one)."""
     starts = [v for v in legs["period_start"] if not _missing(v)]
     ends = [v for v in legs["period_end"] if not _missing(v)]
-    return format_period(min(starts) if starts else None, max(ends) if ends else None)
+    return _period(min(starts) if starts else None, max(ends) if ends else None)
 
 
 def _transfer_badges(routeset: RouteSet) -> tuple[Callout, ...]:
@@ -281,9 +265,7 @@ def _extent(routes: Iterable[RouteLine], places: Iterable[PlaceMark]) -> np.ndar
 
 
 def _as_of(scenario: Scenario) -> str:
-    if scenario.as_of is None:
-        return ""
-    return f"As of {scenario.as_of.day} {scenario.as_of:%B %Y}"
+    return wording.as_of(scenario.as_of) or ""
 
 
 def overview_spec(routeset: RouteSet) -> SlideSpec:
@@ -351,11 +333,10 @@ def _transfer_subtitle(legs: pd.DataFrame, cargo: str | None) -> str:
     first = legs.iloc[0] if len(legs) else None
     bits = [cargo or ""]
     if first is not None:
-        bits.append(format_quantity(first["quantity_value"], first["quantity_unit"]))
+        bits.append(wording.quantity(first["quantity_value"], first["quantity_unit"]) or "")
         bits.append(_legs_period(legs))
         confs = list(dict.fromkeys(legs["confidence"]))
-        bits.append("Confidence: " + ", ".join(CONFIDENCE_STYLES[c].label for c in confs
-                                                 if c in CONFIDENCE_STYLES))
+        bits.append("Confidence: " + ", ".join(wording.confidence(c) for c in confs if c in CONFIDENCE_STYLES))
     return " \u00b7 ".join(b for b in bits if b)
 
 

@@ -160,3 +160,22 @@ def test_a_damaged_python_pptx_is_our_error(routeset, monkeypatch):
         "cannot make briefing.pptx: python-pptx cannot open its built-in template; reinstall "
         "python-pptx, or leave pptx out of --formats (from python-pptx: Package not found at "
         "'/site-packages/pptx/templates/default.pptx')")
+
+
+@pytest.mark.parametrize(("value", "unit", "written"), [
+    (1234567.0, "tonnes", "1,234,567 tonnes"), (0.5, "t", "0.5 t"),
+])
+def test_slides_and_notes_write_a_quantity_as_every_renderer_does(sample_routeset, value, unit, written):
+    """The transfer slide's subtitle and its speaker notes, as routemap.maps.wording writes it."""
+    import dataclasses
+
+    from routemap.maps.slides.deck import deck_notes
+    from routemap.maps.slides.spec import transfer_specs
+
+    legs = sample_routeset.legs.copy()
+    sea = legs["transfer_id"] == "najin-dunai-tikhoretsk"
+    legs.loc[sea, "quantity_value"], legs.loc[sea, "quantity_unit"] = value, unit
+    spec = next(s for s in transfer_specs(dataclasses.replace(sample_routeset, legs=legs))
+                if s.focus == {"najin-dunai-tikhoretsk"})
+    assert f" \u00b7 {written} \u00b7 " in spec.subtitle
+    assert f" \u00b7 {written} \u00b7 " in deck_notes(spec)
