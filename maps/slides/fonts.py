@@ -12,7 +12,7 @@ from matplotlib import font_manager, ft2font
 
 from routemap.errors import RenderError, library_detail
 
-__all__ = ["GlyphWarning", "CANDIDATE_FAMILIES", "font_chain", "missing_glyphs", "printable"]
+__all__ = ["CANDIDATE_FAMILIES", "GlyphWarning", "font_chain", "missing_glyphs", "printable"]
 
 log = logging.getLogger(__name__)
 
@@ -67,13 +67,13 @@ def _font_file(family: str) -> str:
                                  fallback_to_default=False)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _charmap(path: str) -> frozenset[int]:
     """Return the code points a font file covers (FreeType's errors pass through)."""
     return frozenset(ft2font.FT2Font(path).get_charmap())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _coverage(family: str) -> frozenset[int]:
     """Return the code points a family covers.
 

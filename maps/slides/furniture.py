@@ -13,7 +13,7 @@ import shapely
 from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
-from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Polygon, Rectangle
+from matplotlib.patches import Circle, PathPatch, Polygon, Rectangle
 from pyproj import Geod
 
 from routemap.geo.countries import load_countries
@@ -31,18 +31,18 @@ from routemap.maps.style import (
 
 __all__ = [
     "LegendContent",
-    "ScaleBar",
     "NorthArrow",
-    "nice_length",
-    "scale_bar_for",
-    "draw_scale_bar",
-    "draw_north_arrow",
+    "ScaleBar",
+    "draw_badge",
+    "draw_callout_list",
+    "draw_haloed_text",
     "draw_inset",
     "draw_legend",
-    "draw_callout_list",
-    "draw_badge",
+    "draw_north_arrow",
+    "draw_scale_bar",
+    "nice_length",
+    "scale_bar_for",
     "wrap_to_width",
-    "draw_haloed_text",
 ]
 
 _GEOD = Geod(ellps="WGS84")
@@ -366,7 +366,7 @@ def draw_callout_list(ax: Axes, title: str, items: Sequence[tuple[int, str, str]
         if start + sum(heights) <= bottom:
             break
     y, shown = start, 0
-    for (number, _, kind), block, height in zip(items, blocks, heights):
+    for (number, _, kind), block, height in zip(items, blocks, heights, strict=True):
         if y + height > bottom:
             break
         draw_badge(ax, 8 * scale, y + size * scale * 0.62, number, radius=7.0 * scale,

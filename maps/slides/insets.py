@@ -11,12 +11,12 @@ import shapely
 from routemap.maps.slides.labels import Box
 
 __all__ = [
-    "clusters",
     "bounding_box",
-    "crowded_cluster",
-    "grown_to_aspect",
-    "free_spot",
+    "clusters",
     "connector_corners",
+    "crowded_cluster",
+    "free_spot",
+    "grown_to_aspect",
 ]
 
 
@@ -46,7 +46,7 @@ def clusters(points: np.ndarray, *, link: float) -> list[tuple[int, ...]]:
         return i
 
     gaps = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1])
-    for i, j in zip(*np.nonzero(np.triu(gaps <= link, k=1))):
+    for i, j in zip(*np.nonzero(np.triu(gaps <= link, k=1)), strict=True):
         a, b = root(int(i)), root(int(j))
         if a != b:
             parent[max(a, b)] = min(a, b)
@@ -142,8 +142,8 @@ def grown_to_aspect(box: Box, aspect: float, *, margin: float, minimum: float = 
 
 
 def _cells(lo: float, hi: float, origin: float, step: float, n: int) -> tuple[int, int]:
-    return (min(max(int(math.floor((lo - origin) / step)), 0), n),
-            min(max(int(math.ceil((hi - origin) / step)), 0), n))
+    return (min(max(math.floor((lo - origin) / step), 0), n),
+            min(max(math.ceil((hi - origin) / step), 0), n))
 
 
 def free_spot(size: tuple[float, float], *, bounds: Box, points: np.ndarray,
@@ -216,7 +216,7 @@ def connector_corners(outline: Sequence[tuple[float, float]], panel: Box
     quad = shapely.Polygon([outline[0], outline[1], outline[3], outline[2]])
     box = panel.padded(-0.5)
     inner = [quad.buffer(-0.5), shapely.box(box.x0, box.y0, box.x1, box.y1)]
-    lines = [(tuple(map(float, a)), b) for a, b in zip(outline, _corners(panel))
+    lines = [(tuple(map(float, a)), b) for a, b in zip(outline, _corners(panel), strict=True)
              if not any(shapely.LineString([a, b]).intersects(shape) for shape in inner)]
     if len(lines) <= 2:
         return lines

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Box", "LabelRequest", "Placement", "place_labels", "boxes_overlap"]
+__all__ = ["Box", "LabelRequest", "Placement", "boxes_overlap", "place_labels"]
 
 # Positions tried next to an anchor, best first (Imhof: upper right is the most legible).
 _NEAR_ANGLES = (45.0, 0.0, -45.0, 135.0, 180.0, -135.0, 90.0, -90.0)

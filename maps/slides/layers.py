@@ -21,17 +21,17 @@ from routemap.maps.slides.spec import PlaceMark, RouteLine
 from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES, PLACE_STYLES
 
 __all__ = [
-    "Z",
-    "polygon_path",
-    "lines_path",
-    "project_parts",
-    "draw_basemap",
-    "draw_routes",
-    "draw_places",
-    "arrow_points",
-    "marker_radius_points",
     "MUTED_ROUTE",
     "SLIDE_WIDTH_PT",
+    "Z",
+    "arrow_points",
+    "draw_basemap",
+    "draw_places",
+    "draw_routes",
+    "lines_path",
+    "marker_radius_points",
+    "polygon_path",
+    "project_parts",
 ]
 
 # routemap.geo.model lists confidences surest first; the surest is drawn last.

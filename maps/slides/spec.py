@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -26,16 +26,16 @@ from routemap.maps.style import (
 from routemap.routes.routeset import RouteSet
 
 __all__ = [
-    "RouteLine",
-    "PlaceMark",
     "Callout",
+    "PlaceMark",
+    "RouteLine",
     "SlideSpec",
-    "overview_spec",
-    "transfer_specs",
     "callouts_spec",
+    "overview_spec",
+    "route_summary",
     "short_citation",
     "short_name",
-    "route_summary",
+    "transfer_specs",
 ]
 
 _COORDINATE_NAME = re.compile(r"^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$")
@@ -108,7 +108,7 @@ class SlideSpec:
     sources: tuple[str, ...]
     citations: tuple[str, ...]
     attributions: tuple[str, ...]
-    widths: WidthLegend = WidthLegend()
+    widths: WidthLegend = field(default_factory=WidthLegend)
 
     def is_focus(self, route: RouteLine) -> bool:
         """Return True if the route is drawn in full colour on this slide."""
@@ -142,7 +142,7 @@ def _leg_quantities(legs: pd.DataFrame) -> list[LegQuantity]:
     return [LegQuantity(str(t), m if m in MODE_STYLES else "road",
                         None if _missing(v) else float(v), None if _missing(u) else str(u))
             for t, m, v, u in zip(legs["transfer_id"], legs["mode"], legs["quantity_value"],
-                                  legs["quantity_unit"])]
+                                  legs["quantity_unit"], strict=True)]
 
 
 def _width_legend(legs: pd.DataFrame, all_legs: pd.DataFrame) -> WidthLegend:
@@ -154,7 +154,7 @@ def _route_lines(routeset: RouteSet) -> tuple[RouteLine, ...]:
     legs = routeset.legs
     scale = width_scale(_leg_quantities(legs))
     out = []
-    for row, amount in zip(legs.itertuples(index=False), _leg_quantities(legs)):
+    for row, amount in zip(legs.itertuples(index=False), _leg_quantities(legs), strict=True):
         conf = row.confidence if row.confidence in CONFIDENCE_STYLES else "estimated"
         parts = tuple(np.asarray(p.coords, dtype=float)[:, :2]
                       for p in shapely.get_parts(row.geometry) if not p.is_empty)
@@ -202,7 +202,7 @@ def _callouts(routeset: RouteSet) -> tuple[Callout, ...]:
 def route_summary(legs: pd.DataFrame) -> str:
     """Return 'Rajin → Dunai → Tikhoretsk (sea, rail), Sep 2023' for a transfer's legs."""
     names = []
-    for a, b in zip(legs["from_name"], legs["to_name"]):
+    for a, b in zip(legs["from_name"], legs["to_name"], strict=True):
         for name in (a, b):
             word = short_name(str(name)).split(" ")[0].rstrip(",")
             if not names or names[-1] != word:

@@ -141,8 +141,8 @@ def test_footer_carries_every_attribution(composed):
     spec = composed["slide"].spec
     assert any("OpenStreetMap contributors, ODbL" in a for a in spec.attributions)
     assert any("Natural Earth" in a for a in spec.attributions)
-    footer = [t.get_text() for t in composed["slide"].figure.texts
-              if t.get_gid() == "footer-data"][0].replace("\n", " ")
+    footer = next(t.get_text() for t in composed["slide"].figure.texts
+                  if t.get_gid() == "footer-data").replace("\n", " ")
     assert "(c) OpenStreetMap contributors, ODbL" in footer
 
 

@@ -38,7 +38,7 @@ def test_labels_on_one_anchor_do_not_overlap_and_far_ones_get_leaders():
     marker = Box(396, 296, 404, 304)
     placed, dropped = place_labels(reqs, obstacles=[marker], bounds=BOUNDS, max_distance=200)
     boxes = [p.box for p in placed]
-    assert boxes_overlap(boxes + [marker]) == []
+    assert boxes_overlap([*boxes, marker]) == []
     assert len(placed) + len(dropped) == 14
     assert any(p.leader for p in placed)
     near = [p for p in placed if not p.leader]
@@ -97,7 +97,7 @@ def test_random_scenes_never_overlap_and_are_deterministic():
             for i, (x, y, w, p) in enumerate(zip(rng.uniform(50, 750, 60),
                                                  rng.uniform(50, 550, 60),
                                                  rng.uniform(30, 120, 60),
-                                                 rng.integers(0, 5, 60)))]
+                                                 rng.integers(0, 5, 60), strict=True))]
     markers = [Box(r.x - 4, r.y - 4, r.x + 4, r.y + 4) for r in reqs]
     first = place_labels(reqs, obstacles=markers, bounds=BOUNDS)
     again = place_labels(reqs, obstacles=markers, bounds=BOUNDS)
