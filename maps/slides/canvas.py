@@ -24,6 +24,7 @@ __all__ = [
     "PANEL_RECT",
     "Canvas",
     "draw_map",
+    "fit_axes",
     "fit_text",
     "fit_words",
     "in_view",
@@ -120,15 +121,32 @@ def setup_canvas(spec: SlideSpec, size: tuple[int, int], dpi: float, texts: dict
     w_px, h_px = size[0] * MAP_RECT[2], size[1] * MAP_RECT[3]
     lon, lat = spec.extent[:, 0], spec.extent[:, 1]
     frame = fit_frame(lon, lat, aspect=w_px / h_px, margin=0.09, min_span_m=_MIN_SPAN_M)
+    fit_axes(ax, frame, edgecolor="#8C8F93", linewidth=0.8 * scale)
+    upp = frame.width / (w_px / dpi * 72.0)
+    return Canvas(fig, ax, frame, scale, upp, texts)
+
+
+def fit_axes(ax: Axes, frame: MapFrame, *, edgecolor: str, linewidth: float) -> None:
+    """Show a frame's extent on an axes, without ticks, framed by its spines.
+
+    Parameters
+    ----------
+    ax : Axes
+        The axes, in the frame's projected metres.
+    frame : MapFrame
+        The extent to show.
+    edgecolor : str
+        The colour of the spines.
+    linewidth : float
+        Their width, points.
+    """
     ax.set_xlim(frame.xmin, frame.xmax)
     ax.set_ylim(frame.ymin, frame.ymax)
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
-        spine.set_edgecolor("#8C8F93")
-        spine.set_linewidth(0.8 * scale)
-    upp = frame.width / (w_px / dpi * 72.0)
-    return Canvas(fig, ax, frame, scale, upp, texts)
+        spine.set_edgecolor(edgecolor)
+        spine.set_linewidth(linewidth)
 
 
 def slide_rc(fonts: Sequence[str] | None = None) -> dict[str, object]:

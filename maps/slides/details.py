@@ -12,7 +12,7 @@ from matplotlib.patches import Polygon
 
 from routemap.geo.countries import country_codes_at, load_countries
 from routemap.maps.projection import MapFrame, fit_frame
-from routemap.maps.slides.canvas import Canvas, draw_map, fit_words, in_view, measure
+from routemap.maps.slides.canvas import Canvas, draw_map, fit_axes, fit_words, in_view, measure
 from routemap.maps.slides.furniture import ScaleBar, draw_scale_bar, scale_bar_for
 from routemap.maps.slides.insets import bounding_box, connector_corners, crowded_cluster, free_spot
 from routemap.maps.slides.labelling import COUNTRY_SHORT, draw_labels, label_requests, place_on_canvas
@@ -337,13 +337,7 @@ def _detail_canvas(canvas: Canvas, detail: DetailInset, number: int) -> Canvas:
     fw, fh = fig.bbox.width, fig.bbox.height
     ax = fig.add_axes((p.x0 / fw, p.y0 / fh, p.width / fw, p.height / fh),
                       label=f"detail:{number}")
-    ax.set_xlim(frame.xmin, frame.xmax)
-    ax.set_ylim(frame.ymin, frame.ymax)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_edgecolor(_DETAIL_EDGE)
-        spine.set_linewidth(1.1 * canvas.scale)
+    fit_axes(ax, frame, edgecolor=_DETAIL_EDGE, linewidth=1.1 * canvas.scale)
     upp = frame.width / (p.width / fig.dpi * 72.0)
     # smaller names, and place names before transfer badges: the panel is tight
     return Canvas(fig, ax, frame, canvas.scale, upp, canvas.texts, label_size=8.5,
