@@ -11,11 +11,11 @@ scgraph graphs do not count against routemap. The last line printed is a JSON ob
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import math
 import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -79,7 +79,7 @@ def scgraph_lists(network) -> list[dict[int, float]]:
     indptr, indices, weights = network.indptr, network.indices.tolist(), network.weights.tolist()
     for i in range(network.n_nodes):
         lo, hi = int(indptr[i]), int(indptr[i + 1])
-        out.append(dict(zip(indices[lo:hi], weights[lo:hi])))
+        out.append(dict(zip(indices[lo:hi], weights[lo:hi], strict=False)))
     return out
 
 
@@ -134,7 +134,7 @@ def time_osmnx(network, pairs, ours: np.ndarray) -> tuple[float, int]:
 
     def osmnx_km(s: int, t: int) -> float:
         path = ox.routing.shortest_path(multigraph, s, t, weight="length")
-        return sum(multigraph.edges[a, b, 0]["length"] for a, b in zip(path, path[1:])) / 1000
+        return sum(multigraph.edges[a, b, 0]["length"] for a, b in itertools.pairwise(path)) / 1000
 
     lengths, ms = timed(osmnx_km, pairs)
     median = float(np.median(ms))

@@ -1,4 +1,4 @@
-"""geo: what exists in the world and what a scenario says happened (places, networks, loading)."""
+"""routemap.geo: what exists in the world and what a scenario says happened (places, networks, loading)."""
 
 from __future__ import annotations
 

@@ -28,14 +28,14 @@ from routemap.errors import NetworkDataError, library_detail
 
 __all__ = [
     "NATURAL_EARTH_ATTRIBUTION",
+    "build_land",
+    "country_at",
+    "country_codes_at",
+    "credit_natural_earth",
+    "load_countries",
+    "load_land",
     "natural_earth_path",
     "read_countries",
-    "load_countries",
-    "build_land",
-    "load_land",
-    "country_codes_at",
-    "country_at",
-    "credit_natural_earth",
 ]
 
 NATURAL_EARTH_ATTRIBUTION = "Made with Natural Earth (public domain), naturalearthdata.com"

@@ -25,16 +25,16 @@ from routemap.geo.validate import Checker
 from routemap.geo.yamldoc import read_yaml, shorten
 
 __all__ = [
-    "Resolution",
-    "Layer",
     "Gazetteer",
-    "normalize",
+    "Layer",
+    "Resolution",
     "curated_path",
+    "load_gazetteer",
+    "normalize",
+    "point_place",
+    "read_cities",
     "read_curated",
     "read_ports",
-    "read_cities",
-    "load_gazetteer",
-    "point_place",
 ]
 
 _LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}\Z")

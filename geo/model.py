@@ -6,17 +6,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 __all__ = [
+    "CONFIDENCES",
     "MODES",
     "PLACE_KINDS",
-    "CONFIDENCES",
-    "Source",
-    "Place",
-    "Period",
-    "Quantity",
-    "Leg",
-    "Transfer",
     "Annotation",
+    "Leg",
+    "Period",
+    "Place",
+    "Quantity",
     "Scenario",
+    "Source",
+    "Transfer",
 ]
 
 MODES: tuple[str, ...] = ("sea", "rail", "road", "air")

@@ -18,26 +18,26 @@ from routemap.cache import cache_dir, checksum, read_arrays, write_arrays
 from routemap.errors import NetworkDataError
 
 __all__ = [
-    "EARTH_RADIUS_KM",
     "CACHE_FORMAT",
+    "EARTH_RADIUS_KM",
     "RAIL_ATTRIBUTION",
     "ROAD_ATTRIBUTION",
-    "Network",
     "EdgeList",
-    "parse_scgraph_source",
-    "read_scgraph_source",
-    "heal_gaps",
+    "Network",
     "assign_countries",
     "build_network",
-    "write_network",
-    "read_network",
+    "build_scgraph_network",
+    "heal_gaps",
     "load_network",
     "load_rail_network",
     "load_road_network",
-    "to_unit_vectors",
     "node_countries",
-    "build_scgraph_network",
+    "parse_scgraph_source",
+    "read_network",
+    "read_scgraph_source",
+    "to_unit_vectors",
     "undirected_edges",
+    "write_network",
 ]
 
 log = logging.getLogger(__name__)
@@ -262,7 +262,7 @@ def heal_gaps(
         if not new:
             break
         added.extend(new)
-        u, v, km = (np.array(x) for x in zip(*new))
+        u, v, km = (np.array(x) for x in zip(*new, strict=False))
         current = EdgeList(
             np.concatenate([current.u, np.minimum(u, v)]),
             np.concatenate([current.v, np.maximum(u, v)]),
@@ -270,7 +270,7 @@ def heal_gaps(
         )
     if not added:
         return EdgeList(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
-    u, v, km = (np.array(x) for x in zip(*added))
+    u, v, km = (np.array(x) for x in zip(*added, strict=False))
     log.info("healed %d gaps up to %.2f km", len(added), km.max())
     return undirected_edges(u.astype(np.int64), v.astype(np.int64), km)
 
@@ -292,7 +292,7 @@ def _nearest_connectors(
     first[1:] = labels[others[order][1:]] != labels[others[order][:-1]]
     best = order[first]
     km = _chord_km(xyz[others[best]], xyz[targets[best]])
-    return [(int(a), int(b), float(k)) for a, b, k in zip(others[best], targets[best], km)]
+    return [(int(a), int(b), float(k)) for a, b, k in zip(others[best], targets[best], km, strict=False)]
 
 
 def assign_countries(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
-from routemap.geo.countries import country_at
 from routemap.errors import PlaceError, Problem, ScenarioError
+from routemap.geo.countries import country_at
 from routemap.geo.gazetteer import SUGGEST_BUDGET, Gazetteer, load_gazetteer, point_place
 from routemap.geo.model import CONFIDENCES, MODES, Annotation, Leg, Period, Place, Scenario, Source, Transfer
 from routemap.geo.sealanes import PASSAGES
@@ -253,16 +254,16 @@ class _Reader:
         fields = c.mapping(node, path, TRANSFER_KEYS)
         if fields is None:
             return None
-        values = dict(
-            id=c.slug(fields.get("id"), f"{path}.id"),
-            label=c.text(fields.get("label"), f"{path}.label"),
-            confidence=c.enum(fields.get("confidence"), f"{path}.confidence", CONFIDENCES),
-            sources=self._cite(fields.get("sources"), f"{path}.sources", min_items=1),
-            cargo=c.text(fields.get("cargo"), f"{path}.cargo"),
-            quantity=c.quantity(fields.get("quantity"), f"{path}.quantity"),
-            period=c.period(fields.get("period"), f"{path}.period"),
-            note=c.text(fields.get("note"), f"{path}.note"),
-        )
+        values = {
+            "id": c.slug(fields.get("id"), f"{path}.id"),
+            "label": c.text(fields.get("label"), f"{path}.label"),
+            "confidence": c.enum(fields.get("confidence"), f"{path}.confidence", CONFIDENCES),
+            "sources": self._cite(fields.get("sources"), f"{path}.sources", min_items=1),
+            "cargo": c.text(fields.get("cargo"), f"{path}.cargo"),
+            "quantity": c.quantity(fields.get("quantity"), f"{path}.quantity"),
+            "period": c.period(fields.get("period"), f"{path}.period"),
+            "note": c.text(fields.get("note"), f"{path}.note"),
+        }
         legs = tuple(c.items(fields.get("legs"), f"{path}.legs", self._leg, min_items=1))
         self._check_chain(fields.get("legs"), legs, f"{path}.legs")
         if len(c.problems) > before or not legs:
@@ -338,7 +339,7 @@ class _Reader:
         """Consecutive legs must chain: ``legs[i].to`` is ``legs[i+1].from``."""
         if node is None or not node.is_seq or len(legs) != len(node.value):
             return
-        for i, (a, b) in enumerate(zip(legs[:-1], legs[1:])):
+        for i, (a, b) in enumerate(itertools.pairwise(legs)):
             if a.destination.id != b.origin.id:
                 self.check.error(node.value[i + 1], f"{path}[{i + 1}].from",
                                  f"legs do not chain: the previous leg ends at '{a.destination.name}' "
@@ -366,13 +367,13 @@ class _Reader:
         if transfer is not None and transfer not in transfer_ids and not self._is_broken("transfer:", transfer):
             c.error(fields["transfer"], f"{path}.transfer",
                     f"unknown transfer id '{transfer}'{self.check.hint(transfer, transfer_ids)}")
-        values = dict(
-            id=c.slug(fields.get("id"), f"{path}.id"),
-            text=c.text(fields.get("text"), f"{path}.text"),
-            at=self._place_ref(fields.get("at"), f"{path}.at"),
-            confidence=c.enum(fields.get("confidence"), f"{path}.confidence", CONFIDENCES),
-            sources=self._cite(fields.get("sources"), f"{path}.sources", min_items=1),
-        )
+        values = {
+            "id": c.slug(fields.get("id"), f"{path}.id"),
+            "text": c.text(fields.get("text"), f"{path}.text"),
+            "at": self._place_ref(fields.get("at"), f"{path}.at"),
+            "confidence": c.enum(fields.get("confidence"), f"{path}.confidence", CONFIDENCES),
+            "sources": self._cite(fields.get("sources"), f"{path}.sources", min_items=1),
+        }
         if len(c.problems) > before:
             return None
         span = period or (Period(day, day) if day else None)

@@ -14,21 +14,21 @@ import shapely
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
-from routemap.geo.countries import NATURAL_EARTH_ATTRIBUTION, load_land
 from routemap.errors import NetworkDataError, UnroutableLegError, library_detail
+from routemap.geo.countries import NATURAL_EARTH_ATTRIBUTION, load_land
 
 __all__ = [
-    "PASSAGES",
     "CANAL_PASSAGES",
     "DEFAULT_AVOID",
     "MARNET_ATTRIBUTION",
-    "LaneData",
+    "PASSAGES",
     "LandTiles",
+    "LaneData",
     "SeaNetwork",
-    "passage_tags",
-    "read_marnet",
     "build_sea_network",
     "load_sea_network",
+    "passage_tags",
+    "read_marnet",
 ]
 
 logger = logging.getLogger(__name__)

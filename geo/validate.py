@@ -20,7 +20,7 @@ from routemap.errors import Problem
 from routemap.geo.model import CONFIDENCES, PLACE_KINDS, Period, Place, Quantity, Source
 from routemap.geo.yamldoc import YNode, shorten
 
-__all__ = ["SLUG", "Checker", "suggest", "country_codes"]
+__all__ = ["SLUG", "Checker", "country_codes", "suggest"]
 
 HINT_BUDGET = 200
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -159,7 +159,8 @@ class Checker:
         """Read an id: ``[a-z0-9][a-z0-9-]*``."""
         value = self.text(node, path)
         if value is not None and not SLUG.match(value):
-            self.error(node, path, f"'{_short(value)}' is not a valid id (lowercase letters, digits and '-', starting with a letter or digit)")
+            self.error(node, path, f"'{_short(value)}' is not a valid id (lowercase letters, digits and '-', "
+                                   "starting with a letter or digit)")
             return None
         return value
 

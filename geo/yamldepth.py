@@ -38,7 +38,7 @@ class _State:
         return len(self.columns) + self.flow
 
 
-class _TooDeep(Exception):
+class _TooDeepError(Exception):
     pass
 
 
@@ -62,13 +62,13 @@ def first_too_deep_line(text: str, limit: int) -> int | None:
     for number, line in enumerate(text.split("\n"), start=1):
         try:
             _read_line(line.rstrip("\r"), state, limit)
-        except _TooDeep:
+        except _TooDeepError:
             return number
     return None
 
 
 def _read_line(line: str, state: _State, limit: int) -> None:
-    """Advance ``state`` over one line; raise ``_TooDeep`` when the depth passes ``limit``."""
+    """Advance ``state`` over one line; raise ``_TooDeepError`` when the depth passes ``limit``."""
     if state.block_text_parent is not None:
         if not line.strip() or _indent(line) > state.block_text_parent:
             return
@@ -131,7 +131,7 @@ def _read_flow(line: str, at: int, state: _State, limit: int) -> None:
         if char in _FLOW_OPEN:
             state.flow += 1
             if state.depth > limit:
-                raise _TooDeep
+                raise _TooDeepError
         elif char in _FLOW_CLOSE:
             state.flow = max(0, state.flow - 1)
             if not state.flow:
@@ -179,7 +179,7 @@ def _open_column(column: int, kind: str, state: _State, limit: int) -> None:
     if top is None or top[0] < column or (top == (column, "map") and kind == "seq"):
         state.columns.append((column, kind))
         if state.depth > limit:
-            raise _TooDeep
+            raise _TooDeepError
 
 
 def _key_end(line: str, at: int) -> int | None:

@@ -22,8 +22,16 @@ import yaml
 from routemap.errors import Problem
 from routemap.geo.yamldepth import first_too_deep_line
 
-__all__ = ["YNode", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "read_bytes", "read_yaml", "parse_yaml",
-           "shorten"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "YNode",
+    "parse_yaml",
+    "read_bytes",
+    "read_yaml",
+    "shorten",
+]
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
@@ -166,7 +174,7 @@ def parse_yaml(data: bytes, name: str) -> tuple[YNode | None, list[Problem]]:
     problems: list[Problem] = []
     try:
         node = _convert(root, name, 0, _Budget(), problems, set())
-    except _TooBig as exc:
+    except _TooBigError as exc:
         return None, [Problem(name, exc.line, "", str(exc))]
     return node, problems
 
@@ -311,7 +319,7 @@ def _token_at(text: str, mark: yaml.Mark | None) -> str:
     return shorten(found.group()) if found else "?"
 
 
-class _TooBig(Exception):
+class _TooBigError(Exception):
     def __init__(self, message: str, line: int) -> None:
         super().__init__(message)
         self.line = line
@@ -322,9 +330,9 @@ def _convert(node: yaml.Node, name: str, depth: int, budget: _Budget, problems: 
     line = node.start_mark.line + 1
     budget.nodes += 1
     if budget.nodes > MAX_NODES:
-        raise _TooBig(f"document expands to more than {MAX_NODES:,} values (YAML aliases?)", line)
+        raise _TooBigError(f"document expands to more than {MAX_NODES:,} values (YAML aliases?)", line)
     if depth > MAX_DEPTH:
-        raise _TooBig(f"YAML nesting deeper than {MAX_DEPTH} levels", line)
+        raise _TooBigError(f"YAML nesting deeper than {MAX_DEPTH} levels", line)
     if node.tag not in _PLAIN_TAGS:
         shown = shorten(node.tag.replace(_YAML_TAG, "!!", 1))
         problems.append(Problem(name, line, "", f"YAML tag '{shown}' is not supported; scenario files "
@@ -332,7 +340,7 @@ def _convert(node: yaml.Node, name: str, depth: int, budget: _Budget, problems: 
     if isinstance(node, yaml.ScalarNode):
         return YNode(_scalar(node), line, raw=node.value, plain=not node.style)
     if id(node) in open_nodes:
-        raise _TooBig("a YAML alias refers to a collection that contains it (recursive alias)", line)
+        raise _TooBigError("a YAML alias refers to a collection that contains it (recursive alias)", line)
     open_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         value = _convert_map(node, name, depth, budget, problems, open_nodes)

@@ -17,16 +17,16 @@ from routemap.geo.countries import NATURAL_EARTH_ATTRIBUTION, load_countries
 from routemap.maps.projection import MapFrame, lonlat_bounds
 
 __all__ = [
-    "CountryShape",
     "Basemap",
+    "CountryShape",
     "RailContext",
-    "split_outlines",
     "build_basemap",
-    "load_basemap",
     "build_rail_segments",
-    "rail_polylines",
-    "load_rail_context",
     "country_label_points",
+    "load_basemap",
+    "load_rail_context",
+    "rail_polylines",
+    "split_outlines",
 ]
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,7 @@ def build_basemap(
     fills = shapely.simplify(shapely.clip_by_rect(projected, *view), tolerance_m)
     shapes = tuple(
         CountryShape(iso2, name, geom)
-        for iso2, name, geom in zip(countries["iso2"][keep], countries["name"][keep], fills)
+        for iso2, name, geom in zip(countries["iso2"][keep], countries["name"][keep], fills, strict=False)
         if not geom.is_empty
     )
     return Basemap(

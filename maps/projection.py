@@ -11,12 +11,12 @@ from pyproj import Geod, Transformer
 
 __all__ = [
     "MapFrame",
-    "fit_projection",
     "fit_frame",
+    "fit_projection",
     "frame_around",
     "km_per_unit",
-    "north_angle",
     "lonlat_bounds",
+    "north_angle",
 ]
 
 _GEOD = Geod(ellps="WGS84")

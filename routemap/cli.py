@@ -14,9 +14,7 @@ import time
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from routemap.about import version
 from routemap.errors import PlaceError, RouteMapError
@@ -96,8 +94,10 @@ def make_parser() -> argparse.ArgumentParser:
     route.add_argument("origin", metavar="FROM", help="place id, UN/LOCODE, name, or LAT,LON")
     route.add_argument("destination", metavar="TO", help="place id, UN/LOCODE, name, or LAT,LON")
     route.add_argument("--mode", required=True, choices=MODES)
-    route.add_argument("--via", action="append", default=[], metavar="REF", help="pass through (repeatable, in order)")
-    route.add_argument("--within", action="append", default=None, metavar="ISO2", help="stay inside (rail/road; repeatable)")
+    route.add_argument("--via", action="append", default=[], metavar="REF",
+                       help="pass through (repeatable, in order)")
+    route.add_argument("--within", action="append", default=None, metavar="ISO2",
+                       help="stay inside (rail/road; repeatable)")
     route.add_argument("--avoid", action="append", default=[], metavar="X",
                        help="country (rail/road) or sea passage (sea) to avoid (repeatable)")
     route.add_argument("--out", type=Path, help="write the leg as a GeoJSON FeatureCollection")
@@ -128,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; outputs already in place were left as they were", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 1
+    except Exception as exc:
         if args.debug:
             traceback.print_exc()
         else:
@@ -355,5 +355,6 @@ def _cmd_places(args: argparse.Namespace) -> int:
     print(f"{'id':<28} {'name':<40} {'kind':<15} {'cc':<3} {'lat':>9} {'lon':>10}  source")
     for p in results:
         source = p.origin + (f" {p.locode}" if p.locode else "")
-        print(f"{p.id:<28} {p.name[:40]:<40} {p.kind:<15} {p.country or '--':<3} {p.lat:>9.4f} {p.lon:>10.4f}  {source}")
+        print(f"{p.id:<28} {p.name[:40]:<40} {p.kind:<15} {p.country or '--':<3} {p.lat:>9.4f} "
+              f"{p.lon:>10.4f}  {source}")
     return EXIT_OK

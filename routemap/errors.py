@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "Problem",
-    "RouteMapError",
-    "ScenarioError",
-    "PlaceError",
-    "UnroutableLegError",
     "NetworkDataError",
     "OutputError",
+    "PlaceError",
+    "Problem",
     "RenderError",
+    "RouteMapError",
+    "ScenarioError",
+    "UnroutableLegError",
     "library_detail",
 ]
 

@@ -33,13 +33,13 @@ def lazy_exports(package: str, exports: Mapping[str, str]) -> tuple[Callable[[st
     AttributeError
         From ``__getattr__``, for a name the package does not export.
     """
-    def __getattr__(name: str) -> Any:
+    def __getattr__(name: str) -> Any:  # noqa: N807 - the module-level hook must have this name
         module = exports.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         return getattr(importlib.import_module(module), name)
 
-    def __dir__() -> list[str]:
+    def __dir__() -> list[str]:  # noqa: N807 - likewise
         return sorted(exports)
 
     return __getattr__, __dir__

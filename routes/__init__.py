@@ -1,4 +1,4 @@
-"""routes: legs become routed geometry with distances, sources and QA findings."""
+"""routemap.routes: legs become routed geometry with distances, sources and QA findings."""
 
 from __future__ import annotations
 

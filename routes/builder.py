@@ -21,7 +21,7 @@ from routemap.routes.reported import route_reported
 from routemap.routes.routeset import LegFinding, RouteSet
 from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
 
-__all__ = ["Router", "default_routers", "leg_request", "build"]
+__all__ = ["Router", "build", "default_routers", "leg_request"]
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ def _citations(scenario: Scenario, ids: tuple[str, ...]) -> list[str]:
 
 def _legs_frame(scenario: Scenario, jobs: list, routed: list[RoutedLeg]) -> gpd.GeoDataFrame:
     rows = []
-    for (transfer, i, leg), result in zip(jobs, routed):
+    for (transfer, i, leg), result in zip(jobs, routed, strict=False):
         period = scenario.leg_period(transfer, leg)
         sources = scenario.leg_sources(transfer, leg)
         rows.append({
@@ -206,7 +206,7 @@ def _annotations_frame(scenario: Scenario) -> gpd.GeoDataFrame:
 
 def _findings(scenario: Scenario, jobs: list, routed: list[RoutedLeg]) -> tuple[LegFinding, ...]:
     out: list[LegFinding] = []
-    for (transfer, i, leg), result in zip(jobs, routed):
+    for (transfer, i, leg), result in zip(jobs, routed, strict=False):
         speed = qa.speed_findings(leg.mode, result.distance_km, scenario.leg_period(transfer, leg))
         for f in (*result.findings, *speed):
             out.append(LegFinding(transfer.id, i, f.level, f.code, f.message, f.value))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -11,14 +12,14 @@ from shapely.geometry import LineString, MultiLineString
 
 __all__ = [
     "GEOD",
+    "densify",
+    "densify_linear",
     "geodesic_length_km",
     "great_circle",
-    "densify",
+    "segment_lengths_km",
     "split_antimeridian",
     "to_lonlat_geometry",
     "unwrap",
-    "densify_linear",
-    "segment_lengths_km",
 ]
 
 GEOD = Geod(ellps="WGS84")
@@ -44,7 +45,7 @@ def great_circle(
     """
     (lon1, lat1), (lon2, lat2) = start, end
     _, _, dist_m = GEOD.inv(lon1, lat1, lon2, lat2)
-    n_inner = max(int(math.ceil(dist_m / 1000.0 / step_km)) - 1, 0)
+    n_inner = max(math.ceil(dist_m / 1000.0 / step_km) - 1, 0)
     inner = GEOD.npts(lon1, lat1, lon2, lat2, n_inner) if n_inner else []
     return _unwrap([(lon1, lat1), *inner, (lon2, lat2)])
 
@@ -54,7 +55,7 @@ def densify(coords: Coords, *, step_km: float = 25.0) -> list[tuple[float, float
     if len(coords) < 2:
         return [tuple(c) for c in coords]
     out: list[tuple[float, float]] = [tuple(coords[0])]
-    for a, b in zip(coords[:-1], coords[1:]):
+    for a, b in itertools.pairwise(coords):
         out.extend(great_circle(tuple(a), tuple(b), step_km=step_km)[1:])
     return _unwrap(out)
 
@@ -171,7 +172,7 @@ def densify_linear(coords: Coords, *, step_km: float = 10.0) -> list[tuple[float
 def _split_segments(arr: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Return ``arr`` with segment ``i`` cut into ``counts[i]`` equal lon/lat pieces."""
     out = [arr[:1]]
-    for a, b, count in zip(arr[:-1], arr[1:], counts):
+    for a, b, count in zip(arr[:-1], arr[1:], counts, strict=False):
         t = (np.arange(1, count + 1) / count)[:, None]
         out.append(a + (b - a) * t)
     return np.concatenate(out)

@@ -204,7 +204,7 @@ def _contract(n: int, eu: np.ndarray, ev: np.ndarray, ekm: np.ndarray) -> tuple:
     """Build a contraction hierarchy; return upward edges (from, to, km, mid, edge)."""
     adj: list[dict[int, float]] = [{} for _ in range(n)]
     pair_edge: dict[tuple[int, int], int] = {}
-    for e, (u, v, w) in enumerate(zip(eu.tolist(), ev.tolist(), ekm.tolist())):
+    for e, (u, v, w) in enumerate(zip(eu.tolist(), ev.tolist(), ekm.tolist(), strict=False)):
         if u != v and w < adj[u].get(v, np.inf):
             adj[u][v] = adj[v][u] = w
             pair_edge[(min(u, v), max(u, v))] = e
@@ -270,7 +270,7 @@ def _witness_search(adj: list, source: int, skip: int, targets: dict[int, float]
 
 
 def _upward_arrays(n: int, up: list) -> dict[str, np.ndarray]:
-    src, dst, km, mid, edge = (np.array(c) for c in zip(*up)) if up else (np.zeros(0),) * 5
+    src, dst, km, mid, edge = (np.array(c) for c in zip(*up, strict=False)) if up else (np.zeros(0),) * 5
     src, dst = src.astype(np.int64), dst.astype(np.int64)
     order = np.lexsort((dst, src))
     indptr = np.zeros(n + 1, dtype=np.int32)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["GEOMETRY_KINDS", "Stop", "LegRequest", "Finding", "RoutedLeg"]
+__all__ = ["GEOMETRY_KINDS", "Finding", "LegRequest", "RoutedLeg", "Stop"]
 
 GEOMETRY_KINDS: tuple[str, ...] = ("routed", "reported", "great_circle")
 

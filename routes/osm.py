@@ -24,10 +24,10 @@ from routemap.geo.network import (
 
 __all__ = [
     "RAIL_VALUES",
-    "to_multidigraph",
+    "download_rail_extract",
     "network_from_graph",
     "network_from_osm_xml",
-    "download_rail_extract",
+    "to_multidigraph",
 ]
 
 log = logging.getLogger(__name__)
@@ -54,13 +54,13 @@ def to_multidigraph(network: Network) -> nx.MultiDiGraph:
     codes = network.country_codes()
     graph.add_nodes_from(
         (i, {"x": x, "y": y, "osmid": i, "country": c})
-        for i, (x, y, c) in enumerate(zip(network.lon.tolist(), network.lat.tolist(), codes))
+        for i, (x, y, c) in enumerate(zip(network.lon.tolist(), network.lat.tolist(), codes, strict=False))
     )
     rows = np.repeat(np.arange(network.n_nodes), np.diff(network.indptr))
     metres = (network.weights * 1000.0).tolist()
     graph.add_edges_from(
         (u, v, 0, {"length": m})
-        for u, v, m in zip(rows.tolist(), network.indices.tolist(), metres)
+        for u, v, m in zip(rows.tolist(), network.indices.tolist(), metres, strict=False)
     )
     return graph
 

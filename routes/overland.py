@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +40,7 @@ def _snap_stops(
     """
     snaps = [snap(network, s.lon, s.lat, eligible=allowed) for s in request.stops]
     if allowed is not None:
-        for s, found in zip(request.stops, snaps):
+        for s, found in zip(request.stops, snaps, strict=False):
             free = snap(network, s.lon, s.lat)
             if found.km > free.km + options.snap_warn_km:
                 raise UnroutableLegError(
@@ -54,7 +55,7 @@ def _snap_stops(
     for label in sorted(labels):
         eligible = component == label if allowed is None else allowed & (component == label)
         option = [snap(network, s.lon, s.lat, eligible=eligible) for s in request.stops]
-        if all(o.km <= s.km + options.snap_warn_km for o, s in zip(option, snaps)):
+        if all(o.km <= s.km + options.snap_warn_km for o, s in zip(option, snaps, strict=False)):
             choices.append((sum(o.km for o in option), option))
     if not choices:
         raise UnroutableLegError("the stops lie on parts of the network that do not connect")
@@ -104,7 +105,7 @@ def route_leg(
     try:
         snaps = _snap_stops(network, request, allowed, options)
         paths = [shortest_path(network, a.node, b.node, allowed=allowed)
-                 for a, b in zip(snaps[:-1], snaps[1:])]
+                 for a, b in itertools.pairwise(snaps)]
     except UnroutableLegError as exc:
         raise UnroutableLegError(f"{request.label}: {_explain(request)}: {exc}") from exc
     geometry = _geometry(network, request, snaps, paths, options)

@@ -65,7 +65,7 @@ def snap_findings(
     """
     out = []
     last = len(snap_km) - 1
-    for i, (stop, km) in enumerate(zip(request.stops, snap_km)):
+    for i, (stop, km) in enumerate(zip(request.stops, snap_km, strict=False)):
         far = km > warn_km
         if far:
             log.warning("%s: %s is %.1f km from the %s network", request.label, stop.name,

@@ -7,7 +7,7 @@ formats without lists store them as JSON text.
 
 from __future__ import annotations
 
-__all__ = ["LEG_COLUMNS", "PLACE_COLUMNS", "ANNOTATION_COLUMNS", "TRANSFER_COLUMNS", "LIST_COLUMNS"]
+__all__ = ["ANNOTATION_COLUMNS", "LEG_COLUMNS", "LIST_COLUMNS", "PLACE_COLUMNS", "TRANSFER_COLUMNS"]
 
 LEG_COLUMNS: tuple[str, ...] = (
     "feature_id",

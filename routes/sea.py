@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,8 +37,8 @@ from routemap.routes.watergrid import (
 
 __all__ = [
     "END_ZONE_KM",
-    "MAX_SNAP_KM",
     "MAX_LAND_KM",
+    "MAX_SNAP_KM",
     "route_leg",
 ]
 
@@ -138,7 +138,7 @@ def route_leg(request: LegRequest, network: SeaNetwork) -> RoutedLeg:
     ends = [_snap(network, lanes, stop, request.label) for stop in request.stops]
     paths = [
         _with_snaps(a, b, _route_pair(network, lanes, a, b, request=request, tags=tags))
-        for a, b in zip(ends[:-1], ends[1:])
+        for a, b in itertools.pairwise(ends)
     ]
     return _assemble(network, ends, paths)
 
@@ -177,7 +177,7 @@ def _nearest_nodes(
         nodes = [int(np.argmax(lanes.usable))]
     lon, lat = network.lanes.nodes[nodes].T
     _, _, metres = GEOD.inv(np.full(len(nodes), point[0]), np.full(len(nodes), point[1]), lon, lat)
-    return list(zip(nodes, (np.asarray(metres) / 1000.0).tolist()))
+    return list(zip(nodes, (np.asarray(metres) / 1000.0).tolist(), strict=False))
 
 
 def _snap(network: SeaNetwork, lanes: _Lanes, stop: Stop, label: str) -> _End:
@@ -266,7 +266,7 @@ def _lane_path(network: SeaNetwork, lanes: _Lanes, a: _End, b: _End) -> _Path | 
     passages = network.lanes.passage
     kinds = [
         _CANAL if passages[lanes.edge_ids[u, v] - 1] in CANAL_PASSAGES else _LANE
-        for u, v in zip(nodes[:-1], nodes[1:])
+        for u, v in itertools.pairwise(nodes)
     ]
     coords = [tuple(map(float, network.lanes.nodes[i])) for i in nodes]
     if a.node is None:
@@ -356,7 +356,7 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
     """Return (first, last) index pairs of each run of True values."""
     padded = np.concatenate([[False], flags, [False]]).astype(np.int8)
     edges = np.diff(padded)
-    return list(zip(np.nonzero(edges == 1)[0].tolist(), (np.nonzero(edges == -1)[0] - 1).tolist()))
+    return list(zip(np.nonzero(edges == 1)[0].tolist(), (np.nonzero(edges == -1)[0] - 1).tolist(), strict=False))
 
 
 def _widen(
@@ -433,7 +433,7 @@ def _assemble(network: SeaNetwork, ends: list[_End], paths: list[_Path]) -> Rout
     dense = densify_linear(unwrap(coords), step_km=DRAW_STEP_KM)
     over_land = sum(
         _land_km_beyond_ends(network, path, a.snap_km, b.snap_km)
-        for path, a, b in zip(paths, ends[:-1], ends[1:])
+        for path, a, b in zip(paths, ends[:-1], ends[1:], strict=False)
     )
     inland = sum(_exempt_land_km(network, path) for path in paths)
     snaps = [qa.sea_snap_finding(end.stop.name, end.snap_km, on_lanes=end.node is not None)

@@ -20,17 +20,17 @@ from routemap.routes.geodesy import GEOD
 __all__ = [
     "CELLS_PER_DEGREE",
     "WaterGrid",
-    "grid_resolution",
     "build_grid",
-    "open_water",
-    "nearest_cell",
-    "water_path",
-    "local_land",
-    "smooth",
-    "segments_over_land",
-    "segment_land_km",
+    "grid_resolution",
     "land_km_of_segments",
+    "local_land",
+    "nearest_cell",
+    "open_water",
+    "segment_land_km",
+    "segments_over_land",
+    "smooth",
     "snap_to_water",
+    "water_path",
 ]
 
 logger = logging.getLogger(__name__)
@@ -72,8 +72,8 @@ class WaterGrid:
         """Return the (row, col) of the cell holding a point, clipped into the grid."""
         n = self.cells_per_degree
         rows, cols = self.water.shape
-        row = min(max(int(math.floor((lat - self.south) * n)), 0), rows - 1)
-        col = min(max(int(math.floor((lon - self.west) * n)), 0), cols - 1)
+        row = min(max(math.floor((lat - self.south) * n), 0), rows - 1)
+        col = min(max(math.floor((lon - self.west) * n), 0), cols - 1)
         return row, col
 
 
@@ -130,10 +130,10 @@ def _crop(
 ) -> tuple[int, int, int, int]:
     """Return the column and row ranges of a tile mosaic that cover ``bbox``."""
     x0, y0, x1, y1 = (float(v) for v in bbox)
-    col0 = min(max(int(math.floor((x0 - corner[0]) * n)), 0), shape[1] - 1)
-    col1 = max(min(int(math.ceil((x1 - corner[0]) * n)), shape[1]), col0 + 1)
-    row0 = min(max(int(math.floor((y0 - corner[1]) * n)), 0), shape[0] - 1)
-    row1 = max(min(int(math.ceil((y1 - corner[1]) * n)), shape[0]), row0 + 1)
+    col0 = min(max(math.floor((x0 - corner[0]) * n), 0), shape[1] - 1)
+    col1 = max(min(math.ceil((x1 - corner[0]) * n), shape[1]), col0 + 1)
+    row0 = min(max(math.floor((y0 - corner[1]) * n), 0), shape[0] - 1)
+    row1 = max(min(math.ceil((y1 - corner[1]) * n), shape[0]), row0 + 1)
     return col0, col1, row0, row1
 
 
@@ -198,7 +198,7 @@ def water_path(
         return None
     cells = _walk_back(pred, source, target)
     xs, ys = grid.centres(cells // cols, cells % cols)
-    return [tuple(start), *zip(xs.tolist(), ys.tolist()), tuple(end)]
+    return [tuple(start), *zip(xs.tolist(), ys.tolist(), strict=False), tuple(end)]
 
 
 def _end_cells(grid: WaterGrid, start: Point, end: Point) -> tuple[int, int] | None:
@@ -252,7 +252,7 @@ def _grid_graph(grid: WaterGrid) -> csr_matrix:
             ok &= water[a[0], b[1]] | water[b[0], a[1]]
         step = np.hypot(dx[a] * abs(d_col), dy * d_row)
         parts.append((ids[a][ok], ids[b][ok], step[ok]))
-    src, dst, km = (np.concatenate(column) for column in zip(*parts))
+    src, dst, km = (np.concatenate(column) for column in zip(*parts, strict=False))
     return coo_matrix((km, (src, dst)), shape=(rows * cols,) * 2).tocsr()
 
 

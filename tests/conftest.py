@@ -20,7 +20,7 @@ OSM = "Rail network: (c) OpenStreetMap contributors, ODbL (via scgraph_data)"
 NE = "Made with Natural Earth (public domain), naturalearthdata.com"
 
 
-class _NetworkBlocked(RuntimeError):
+class _NetworkBlockedError(RuntimeError):
     pass
 
 
@@ -31,7 +31,7 @@ def _refuse_unless_loopback(host, what: str) -> None:
     if isinstance(host, bytes):
         host = host.decode(errors="replace")
     if host not in _LOOPBACK:
-        raise _NetworkBlocked(f"network access attempted in a test: {what} {host!r}")
+        raise _NetworkBlockedError(f"network access attempted in a test: {what} {host!r}")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -65,7 +65,7 @@ def test_cache_dir_honours_environment(tmp_path, monkeypatch):
 def test_cache_folder_that_is_a_file_is_a_clear_error(tmp_path, monkeypatch):
     (tmp_path / "file").write_text("x")
     monkeypatch.setenv("ROUTEMAP_CACHE_DIR", str(tmp_path / "file"))
-    with pytest.raises(NetworkDataError, match="cannot use the cache folder .*ROUTEMAP_CACHE_DIR"):
+    with pytest.raises(NetworkDataError, match=r"cannot use the cache folder .*ROUTEMAP_CACHE_DIR"):
         cache.cache_dir()
 
 

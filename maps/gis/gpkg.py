@@ -26,12 +26,12 @@ from routemap.routes.routeset import RouteSet
 from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS, TRANSFER_COLUMNS
 
 __all__ = [
-    "SOURCE_COLUMNS",
     "ATTRIBUTION_COLUMNS",
     "GPKG_LAYERS",
+    "SOURCE_COLUMNS",
     "gpkg_layers",
-    "write_gpkg",
     "render_gpkg",
+    "write_gpkg",
 ]
 
 logger = logging.getLogger(__name__)

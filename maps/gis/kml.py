@@ -24,12 +24,12 @@ __all__ = [
     "KML_NAMESPACE",
     "KMZ_DATE_TIME",
     "kml_color",
+    "kml_document",
     "leg_style_id",
     "place_style_id",
-    "safe_url",
-    "kml_document",
     "render_kml",
     "render_kmz",
+    "safe_url",
 ]
 
 logger = logging.getLogger(__name__)

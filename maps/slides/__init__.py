@@ -1,0 +1,1 @@
+"""routemap.maps.slides: briefing slides (PNG, SVG, PDF) drawn with matplotlib, and the PowerPoint deck."""

@@ -1,0 +1,1 @@
+"""routemap.maps.web: the self-contained interactive HTML map (folium and Leaflet, every asset inlined)."""

@@ -41,7 +41,7 @@ from routemap.maps.web.timeline import overlaps, timeline_steps
 from routemap.maps.web.vector_basemap import basemap_region, build_basemap, encode_line
 from routemap.routes.routeset import RouteSet
 
-__all__ = ["LINE_SCALE", "GEOMETRY_KIND_LABELS", "safe_link", "build_map_data"]
+__all__ = ["GEOMETRY_KIND_LABELS", "LINE_SCALE", "build_map_data", "safe_link"]
 
 LINE_SCALE = 10_000
 """Leg and place coordinates are coded in 1/LINE_SCALE degrees (about 11 m)."""
@@ -299,7 +299,7 @@ def _timeline(legs: list[dict[str, Any]], annotations: list[dict[str, Any]]) -> 
     periods = [(_date(i["start"]), _date(i["end"])) for i in items]
     steps = []
     for step in timeline_steps(periods):
-        shown = [i["id"] for i, (s, e) in zip(items, periods) if overlaps(step, s, e)]
+        shown = [i["id"] for i, (s, e) in zip(items, periods, strict=False) if overlaps(step, s, e)]
         steps.append({"label": step.label, "start": step.start.isoformat(),
                       "end": step.end.isoformat(), "shown": shown})
     return steps

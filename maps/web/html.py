@@ -14,25 +14,25 @@ import html
 import json
 import re
 from collections import OrderedDict
-from typing import Any
+from typing import Any, ClassVar
 
 import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
-from routemap.geo.countries import load_countries
 from routemap.errors import RenderError
-from routemap.maps.web.tiles import TILE_HOSTS
-from routemap.maps.web.vector_basemap import load_world_backdrop
+from routemap.geo.countries import load_countries
 from routemap.maps.web.assets import WebAssets, load_web_assets
 from routemap.maps.web.data import build_map_data
+from routemap.maps.web.tiles import TILE_HOSTS
+from routemap.maps.web.vector_basemap import load_world_backdrop
 from routemap.routes.routeset import RouteSet
 
 __all__ = [
-    "make_map",
-    "render_html",
     "build_folium_map",
     "data_island_json",
+    "make_map",
+    "render_html",
     "with_security_policy",
 ]
 
@@ -44,8 +44,8 @@ _HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 class _OfflineMap(folium.Map):
     """A folium map that links no CDN: Leaflet and the rest are inlined by ``_InlineAssets``."""
 
-    default_js: list[tuple[str, str]] = []
-    default_css: list[tuple[str, str]] = []
+    default_js: ClassVar[list[tuple[str, str]]] = []
+    default_css: ClassVar[list[tuple[str, str]]] = []
 
 
 class _InlineAssets(MacroElement):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TileSource", "TILE_SOURCES", "TILE_HOSTS"]
+__all__ = ["TILE_HOSTS", "TILE_SOURCES", "TileSource"]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from routemap.maps.wording import MONTH_ABBREVIATIONS
 
-__all__ = ["TimelineStep", "timeline_steps", "overlaps"]
+__all__ = ["TimelineStep", "overlaps", "timeline_steps"]
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,10 @@ __all__ = [
     "WORLD_TOLERANCE",
     "Region",
     "basemap_region",
-    "simplify_countries",
-    "load_world_backdrop",
     "build_basemap",
     "encode_line",
+    "load_world_backdrop",
+    "simplify_countries",
 ]
 
 WORLD_TOLERANCE = 0.25
@@ -158,7 +158,7 @@ def build_basemap(
     """
     tol = tolerance if tolerance is not None else max(region.width / 3500.0, 0.005)
     fine = max(tol / 4.0, 0.002)
-    scale = 10 ** max(2, int(math.ceil(-math.log10(fine))))
+    scale = 10 ** max(2, math.ceil(-math.log10(fine)))
     frame = box(region.west, region.south, region.east, region.north)
     inside = _cut(countries[countries.intersects(frame)], frame)
     near = _near(close_to, close_radius, frame)

@@ -8,7 +8,6 @@ from routemap.geo.gazetteer import Gazetteer, Layer
 from routemap.geo.model import Place, Source
 
 
-
 def _place(pid, name, kind, cc, lat, lon, **kw) -> Place:
     return Place(pid, name, kind, cc, lat, lon, **kw)
 

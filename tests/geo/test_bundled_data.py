@@ -9,6 +9,7 @@ last tests load the files through :func:`routemap.geo.scenario.load_scenario` an
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -218,7 +219,7 @@ def test_places_lie_in_their_country():
     places = [p for _, p in _all_places()]
     codes = country_codes_at(load_countries(), np.array([p["lon"] for p in places]),
                              np.array([p["lat"] for p in places]))
-    wrong = [(p["id"], p["country"], code) for p, code in zip(places, codes)
+    wrong = [(p["id"], p["country"], code) for p, code in zip(places, codes, strict=False)
              if code != p["country"] and not (code == "" and p["kind"] in ("port", "other"))]
     assert wrong == []
 
@@ -237,7 +238,7 @@ def test_every_transfer_and_leg_is_well_formed(name):
         for leg in legs:
             assert leg["mode"] in MODES
             assert leg.get("confidence", transfer["confidence"]) in CONFIDENCES
-        for a, b in zip(legs, legs[1:]):
+        for a, b in itertools.pairwise(legs):
             assert a["to"] == b["from"], transfer["id"]
 
 

@@ -99,8 +99,8 @@ def test_point_place_ids_are_stable():
     ("<html>moved</html>", "Expecting value: line 1 column 1 (char 0)"),
 ])
 def test_a_broken_searoute_port_list_is_our_error(tmp_path, monkeypatch, content, detail):
-    from routemap.geo import gazetteer
     from routemap.errors import NetworkDataError
+    from routemap.geo import gazetteer
 
     path = tmp_path / "ports.geojson"
     if content is not None:

@@ -27,7 +27,7 @@ def test_parse_scgraph_source():
     edges, lon, lat = net.parse_scgraph_source(TINY_MODULE)
     assert lon.tolist() == pytest.approx([30.0, 30.03, 30.05, 31.0])
     assert lat.tolist() == pytest.approx([50.0, 50.0, 50.01, 51.0])
-    assert list(zip(edges.u.tolist(), edges.v.tolist())) == [(0, 1), (1, 2)]  # no self-loops
+    assert list(zip(edges.u.tolist(), edges.v.tolist(), strict=False)) == [(0, 1), (1, 2)]  # no self-loops
     assert edges.km.tolist() == pytest.approx([2.5, 1.25])
 
 
@@ -62,7 +62,7 @@ def test_heal_gaps_joins_close_components_only():
     edges = net.undirected_edges(np.array([0, 1, 3, 5]), np.array([1, 2, 4, 6]),
                                  np.array([11.1, 11.1, 9.5, 11.1]))
     links = net.heal_gaps(lon, lat, edges, max_gap_km=2.0)
-    assert list(zip(links.u.tolist(), links.v.tolist())) == [(2, 3)]
+    assert list(zip(links.u.tolist(), links.v.tolist(), strict=False)) == [(2, 3)]
     assert links.km[0] == pytest.approx(1.70, abs=0.01)
 
 

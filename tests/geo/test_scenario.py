@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from routemap.errors import ScenarioError
 from routemap.geo.scenario import load_scenario, parse_scenario
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 
 import pytest
 import yaml
@@ -61,7 +62,7 @@ def scenarios(draw) -> dict:
     for tid in draw(st.lists(slugs, min_size=1, max_size=3, unique=True)):
         chain = draw(st.lists(stops, min_size=2, max_size=4))
         legs = [{"mode": draw(st.sampled_from(["sea", "rail", "road", "air"])), "from": a, "to": b}
-                for a, b in zip(chain[:-1], chain[1:])]
+                for a, b in itertools.pairwise(chain)]
         transfer = {"id": tid, "label": draw(words), "confidence": draw(st.sampled_from(CONFIDENCES)),
                     "sources": draw(st.lists(st.sampled_from(source_ids), min_size=1, max_size=2)),
                     "legs": legs}
@@ -91,7 +92,7 @@ def test_valid_scenarios_load_and_keep_their_values(doc):
     assert [src.id for src in s.sources] == [src["id"] for src in doc["sources"]]
     assert [t.id for t in s.transfers] == [t["id"] for t in doc["transfers"]]
     places = {p["id"]: p for p in doc["places"]}
-    for transfer, raw in zip(s.transfers, doc["transfers"]):
+    for transfer, raw in zip(s.transfers, doc["transfers"], strict=False):
         assert transfer.confidence == raw["confidence"]
         assert transfer.period == (None if "period" not in raw else
                                    type(transfer.period)(raw["period"]["start"], raw["period"]["end"]))

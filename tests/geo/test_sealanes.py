@@ -125,8 +125,8 @@ SEAROUTE_ADVICE = ("cannot read the sea lanes shipped with searoute: {what}; rei
 def test_a_broken_searoute_is_our_error(monkeypatch, module, detail):
     import importlib
 
-    from routemap.geo import sealanes
     from routemap.errors import NetworkDataError
+    from routemap.geo import sealanes
 
     real = importlib.import_module
 
@@ -148,8 +148,8 @@ def test_a_broken_searoute_is_our_error(monkeypatch, module, detail):
 def test_searoute_without_metadata_is_our_error(monkeypatch):
     from importlib import metadata
 
-    from routemap.geo import sealanes
     from routemap.errors import NetworkDataError
+    from routemap.geo import sealanes
 
     def version(name):
         raise metadata.PackageNotFoundError(name)

@@ -88,7 +88,7 @@ def test_brackets_in_strings_comments_and_block_texts_do_not_count():
     "Exceeded Maximum Nesting Depth (new wording)",
 ])
 def test_the_parsers_own_depth_limit_is_reported_as_ours(words, monkeypatch):
-    def parser_limit(text, Loader):
+    def parser_limit(text, Loader):  # noqa: N803 - yaml.parse's own keyword
         raise yaml.MarkedYAMLError(problem=words, problem_mark=yaml.Mark("x", 0, 1, 0, None, None))
 
     monkeypatch.setattr(yamldoc.yaml, "parse", parser_limit)
@@ -96,7 +96,7 @@ def test_the_parsers_own_depth_limit_is_reported_as_ours(words, monkeypatch):
 
 
 def test_unknown_parser_words_never_reach_the_user(monkeypatch):
-    def new_words(text, Loader):
+    def new_words(text, Loader):  # noqa: N803 - yaml.parse's own keyword
         raise yaml.MarkedYAMLError(context="while frobnicating", problem="found a gremlin",
                                    problem_mark=yaml.Mark("x", 0, 0, 0, None, None))
 

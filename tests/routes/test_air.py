@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from shapely.geometry import MultiLineString
 
@@ -31,7 +33,7 @@ def _leg(*stops: Stop) -> LegRequest:
 def test_distance_is_the_sum_of_geodesics(stops, expected_km):
     leg = air.route_leg(_leg(*stops))
     direct = sum(
-        geodesic_length_km([(a.lon, a.lat), (b.lon, b.lat)]) for a, b in zip(stops[:-1], stops[1:])
+        geodesic_length_km([(a.lon, a.lat), (b.lon, b.lat)]) for a, b in itertools.pairwise(stops)
     )
     assert leg.distance_km == pytest.approx(direct, rel=1e-6)
     assert leg.distance_km == pytest.approx(expected_km, rel=0.03)

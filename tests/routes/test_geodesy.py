@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -77,7 +78,7 @@ def test_unwrap(coords, expected):
 def test_split_antimeridian(coords, parts):
     got = split_antimeridian(coords)
     assert len(got) == len(parts)
-    for part, want in zip(got, parts):
+    for part, want in zip(got, parts, strict=False):
         assert np.allclose(part, want)
 
 
@@ -134,14 +135,14 @@ def test_densify_keeps_geodesic_length(coords, step_km):
 @given(polylines)
 def test_unwrap_never_jumps_and_keeps_points(coords):
     line = unwrap(coords)
-    assert all(abs(b[0] - a[0]) <= 180.0 for a, b in zip(line[:-1], line[1:]))
-    for (lon, lat), (ulon, ulat) in zip(coords, line):
+    assert all(abs(b[0] - a[0]) <= 180.0 for a, b in itertools.pairwise(line))
+    for (lon, lat), (ulon, ulat) in zip(coords, line, strict=False):
         assert ulat == lat
         assert (ulon - lon) / 360.0 == pytest.approx(round((ulon - lon) / 360.0), abs=1e-9)
 
 
 def _planar_length(coords) -> float:
-    return sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in zip(coords[:-1], coords[1:]))
+    return sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(coords))
 
 
 @settings(max_examples=80, deadline=None)

@@ -7,6 +7,7 @@ consecutive parts at the same latitude on opposite sides of the 180th meridian.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -52,7 +53,7 @@ def test_great_circle_keeps_its_ends_and_its_length(start, end, step_km):
     assert arc[0] == start
     assert _same_lon(arc[-1][0], end[0]) and arc[-1][1] == pytest.approx(end[1], abs=1e-9)
     assert (segment_lengths_km(arc) <= step_km + 1e-6).all()
-    assert all(abs(b[0] - a[0]) <= 180.0 for a, b in zip(arc[:-1], arc[1:]))
+    assert all(abs(b[0] - a[0]) <= 180.0 for a, b in itertools.pairwise(arc))
     if _not_antipodal(start, end):
         _, _, metres = GEOD.inv(start[0], start[1], end[0], end[1])
         assert geodesic_length_km(arc) == pytest.approx(metres / 1000.0, rel=1e-6, abs=1e-6)
@@ -63,7 +64,7 @@ def test_great_circle_keeps_its_ends_and_its_length(start, end, step_km):
 def test_densify_keeps_every_vertex_in_order_and_bounds_each_step(coords, step_km):
     dense = densify(coords, step_km=step_km)
     assert (segment_lengths_km(dense) <= step_km + 1e-6).all()
-    assert all(abs(b[0] - a[0]) <= 180.0 for a, b in zip(dense[:-1], dense[1:]))
+    assert all(abs(b[0] - a[0]) <= 180.0 for a, b in itertools.pairwise(dense))
     # Each input vertex appears, in order, on its own meridian and latitude; the last one last.
     at = -1
     for lon, lat in coords:
@@ -83,8 +84,8 @@ def test_split_parts_are_in_range_continuous_and_keep_every_point(coords):
     for part in parts:
         assert all(-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0 for lon, lat in part)
         # continuous: no part jumps across the map
-        assert all(abs(b[0] - a[0]) <= 180.0 for a, b in zip(part[:-1], part[1:]))
-    for left, right in zip(parts[:-1], parts[1:]):
+        assert all(abs(b[0] - a[0]) <= 180.0 for a, b in itertools.pairwise(part))
+    for left, right in itertools.pairwise(parts):
         (lon_a, lat_a), (lon_b, lat_b) = left[-1], right[0]
         assert abs(lon_a) == 180.0 and lon_b == -lon_a
         assert lat_a == pytest.approx(lat_b)
@@ -105,7 +106,7 @@ def test_split_part_count_follows_the_crossings(coords):
     """One part more than the times the line moves to another 360-degree copy of the map."""
     line = unwrap(densify(coords, step_km=50.0))
     sheets = [0 if -180.0 <= lon <= 180.0 else math.floor((lon + 180.0) / 360.0) for lon, _ in line]
-    crossings = sum(a != b for a, b in zip(sheets[:-1], sheets[1:]))
+    crossings = sum(a != b for a, b in itertools.pairwise(sheets))
     assert len(split_antimeridian(line)) == crossings + 1
 
 

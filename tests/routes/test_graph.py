@@ -53,9 +53,9 @@ def random_network(seed: int, n: int = 300):
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_hierarchy_agrees_with_networkx(seed):
-    network, g, km, u, v = random_network(seed)
+    network, _, km, u, v = random_network(seed)
     weighted = nx.Graph()
-    weighted.add_weighted_edges_from(zip(u.tolist(), v.tolist(), km.tolist()))
+    weighted.add_weighted_edges_from(zip(u.tolist(), v.tolist(), km.tolist(), strict=False))
     rng = np.random.default_rng(seed)
     nodes = list(weighted.nodes)
     for s, t in rng.choice(nodes, size=(40, 2)):
@@ -67,7 +67,7 @@ def test_hierarchy_agrees_with_networkx(seed):
             continue
         path = graph.shortest_path(network, int(s), int(t))
         assert path.km == pytest.approx(expected, rel=1e-9)
-        steps = sum(weighted[a][b]["weight"] for a, b in zip(path.nodes[:-1], path.nodes[1:]))
+        steps = sum(weighted[a][b]["weight"] for a, b in zip(path.nodes[:-1], path.nodes[1:], strict=False))
         assert steps == pytest.approx(expected, rel=1e-9)
 
 

@@ -70,7 +70,7 @@ def test_to_multidigraph_is_osmnx_compatible():
 def test_round_trip_through_networkx():
     network = six_node_network()
     g = osm.to_multidigraph(network)
-    for u, v, data in g.edges(data=True):
+    for _, _, data in g.edges(data=True):
         data["railway"] = "rail"
     again = osm.network_from_graph(g, codes=network.country_codes())
     np.testing.assert_allclose(again.weights, network.weights)

@@ -80,6 +80,6 @@ def test_disconnected_pieces_are_unroutable():
                                                        np.array([111.0, 111.0])),
                             np.array(["AA"] * 4), name="two", mode="rail", source="t",
                             attribution="t")
-    with pytest.raises(UnroutableLegError, match="^leg Y: "):
+    with pytest.raises(UnroutableLegError, match=r"^leg Y: "):
         overland.route_leg(LegRequest("rail", (Stop("a", "a", 0, 0), Stop("b", "b", 0, 11)),
                                       label="leg Y"), network)

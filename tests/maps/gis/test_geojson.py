@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
 
@@ -118,7 +119,7 @@ def test_geojson_splits_lines_at_the_antimeridian(antimeridian_routeset: RouteSe
         assert west_end[1] == pytest.approx(east_start[1])
         for line in geometry["coordinates"]:
             lons = [p[0] for p in line]
-            assert all(abs(b - a) <= 180 for a, b in zip(lons[:-1], lons[1:]))
+            assert all(abs(b - a) <= 180 for a, b in itertools.pairwise(lons))
 
 
 def test_geojson_crossing_latitude_is_interpolated(antimeridian_routeset: RouteSet) -> None:
@@ -144,7 +145,7 @@ def test_geojson_antimeridian_reads_back_within_bounds(
     path = tmp_path / "routes.geojson"
     path.write_bytes(render_geojson(antimeridian_routeset))
     minx, _, maxx, _ = pyogrio.read_dataframe(path).total_bounds
-    assert -180 <= minx and maxx <= 180
+    assert minx >= -180 and maxx <= 180
 
 
 def test_geojson_is_deterministic(sample_routeset: RouteSet) -> None:

@@ -13,10 +13,9 @@ import pyogrio
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
-from routemap.routes.schema import TRANSFER_COLUMNS
 from routemap.maps.gis.gpkg import ATTRIBUTION_COLUMNS, SOURCE_COLUMNS, render_gpkg
 from routemap.routes.routeset import RouteSet
-from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
+from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS, TRANSFER_COLUMNS
 
 TESTS = Path(__file__).resolve().parents[2]
 
@@ -30,7 +29,7 @@ def gpkg_path(sample_routeset: RouteSet, tmp_path: Path) -> Path:
 
 
 def test_gpkg_layers_and_geometry_types(gpkg_path: Path) -> None:
-    layers = {name: gtype for name, gtype in pyogrio.list_layers(gpkg_path)}
+    layers = dict(pyogrio.list_layers(gpkg_path))
     assert layers == {
         "places": "Point", "legs": "MultiLineString", "transfers": "MultiLineString",
         "annotations": "Point", "sources": None, "attributions": None,
@@ -57,7 +56,7 @@ def test_gpkg_layer_fields_and_counts(
 
 def test_gpkg_field_types_do_not_depend_on_data(gpkg_path: Path) -> None:
     info = pyogrio.read_info(gpkg_path, layer="legs")
-    types = dict(zip(info["fields"], info["ogr_types"]))
+    types = dict(zip(info["fields"], info["ogr_types"], strict=False))
     assert types["leg_index"] == "OFTInteger64"
     assert types["distance_km"] == types["quantity_value"] == "OFTReal"
     assert types["note"] == types["sources"] == "OFTString"

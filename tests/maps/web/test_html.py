@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import itertools
 import json
 import re
 from html.parser import HTMLParser
@@ -19,15 +20,14 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from routemap.maps.web import html as web
-from routemap.maps.web.tiles import TILE_HOSTS
+from routemap.maps.slides.spec import overview_spec
 from routemap.maps.style import CONFIDENCE_STYLES, MODE_STYLES, line_width, svg_dasharray
-from routemap.maps.web.tiles import TILE_SOURCES
+from routemap.maps.web import html as web
+from routemap.maps.web.assets import inline_css_images, load_web_assets, strip_source_map
+from routemap.maps.web.data import LINE_SCALE, safe_link
+from routemap.maps.web.tiles import TILE_HOSTS, TILE_SOURCES
 from routemap.maps.web.timeline import timeline_steps
 from routemap.maps.web.vector_basemap import Region, basemap_region, build_basemap, encode_line
-from routemap.maps.web.assets import inline_css_images, load_web_assets, strip_source_map
-from routemap.maps.slides.spec import overview_spec
-from routemap.maps.web.data import LINE_SCALE, safe_link
 from routemap.routes.routeset import RouteSet
 
 MAX_BYTES = 2_000_000
@@ -165,7 +165,7 @@ def test_one_leg_entry_per_leg_in_order_grouped_by_transfer(page, sample_routese
 
 def test_leg_geometry_round_trips_within_the_drawing_tolerance(page, sample_routeset):
     data = _data(page)
-    for leg, geom in zip(data["legs"], sample_routeset.legs.geometry):
+    for leg, geom in zip(data["legs"], sample_routeset.legs.geometry, strict=False):
         parts = [_decode(p, data["scale"]) for p in leg["parts"]]
         drawn = shapely.multilinestrings([shapely.linestrings(p[:, ::-1]) for p in parts])
         assert shapely.hausdorff_distance(drawn, geom) < 1e-3
@@ -359,7 +359,7 @@ def test_data_island_json_cannot_close_its_element():
 def test_timeline_steps(periods, labels):
     steps = timeline_steps(periods)
     assert [s.label for s in steps] == labels
-    for a, b in zip(steps, steps[1:]):
+    for a, b in itertools.pairwise(steps):
         assert b.start == a.end + dt.timedelta(days=1)
 
 

@@ -70,9 +70,9 @@ def test_suite_blocks_tcp_udp_and_name_lookups():
             tcp.connect(("192.0.2.1", 80))
         with pytest.raises(RuntimeError, match="network access attempted"):
             tcp.connect_ex(("192.0.2.1", 80))
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-        with pytest.raises(RuntimeError, match="network access attempted"):
-            udp.sendto(b"x", ("192.0.2.1", 53))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp, \
+            pytest.raises(RuntimeError, match="network access attempted"):
+        udp.sendto(b"x", ("192.0.2.1", 53))
 
 
 def test_suite_still_allows_loopback():
