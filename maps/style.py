@@ -8,23 +8,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
-    "ModeStyle",
-    "ConfidenceStyle",
-    "PlaceStyle",
-    "MODE_STYLES",
-    "CONFIDENCE_STYLES",
-    "PLACE_STYLES",
     "ANNOTATION_COLOR",
-    "BasemapStyle",
     "BASEMAP_STYLE",
-    "line_width",
+    "CONFIDENCE_STYLES",
+    "MODE_STYLES",
+    "PLACE_STYLES",
+    "BasemapStyle",
+    "ConfidenceStyle",
     "LegQuantity",
-    "WidthScale",
-    "width_scale",
+    "ModeStyle",
+    "PlaceStyle",
     "WidthLegend",
-    "width_legend",
+    "WidthScale",
+    "line_width",
     "quantity_label",
     "svg_dasharray",
+    "width_legend",
+    "width_scale",
 ]
 
 
