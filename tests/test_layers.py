@@ -13,6 +13,9 @@ another, then ``output``, which picks among them) -> the command line and the pu
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,3 +169,19 @@ def test_no_module_is_longer_than_the_limit():
     sources = [*MODULES.values(), *(ROOT / "maps").rglob("*.js"), *(ROOT / "maps").rglob("*.css")]
     long = {str(p.relative_to(ROOT)): n for p in sources if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, f"modules over {MAX_LINES} lines: {long}"
+
+
+def test_outside_the_repository_only_the_one_import_name_is_installed(tmp_path):
+    """Installed, routemap shadows no other project: ``routemap.geo`` imports from this
+    repository, a bare ``geo``, ``routes`` or ``maps`` never does (another project's may)."""
+    probe = ("import importlib.util, json; "
+             "specs = {n: importlib.util.find_spec(n) for n in "
+             "('routemap', 'routemap.geo', 'routemap.routes', 'routemap.maps', 'geo', 'routes', 'maps')}; "
+             "print(json.dumps({n: s.origin if s else None for n, s in specs.items()}))")
+    done = subprocess.run([sys.executable, "-I", "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+                          check=True, timeout=120)
+    origins = json.loads(done.stdout)
+    for name, folder in FOLDERS.items():
+        assert origins[name] == str(folder / "__init__.py"), name
+    for name in BARE:
+        assert origins[name] is None or not origins[name].startswith(str(ROOT)), name
