@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from routemap.geo import sites
+
 __all__ = [
     "CONFIDENCES",
     "MODES",
@@ -35,7 +37,11 @@ CONFIDENCES: tuple[str, ...] = ("confirmed", "reported", "claimed", "estimated")
 
 @dataclass(frozen=True)
 class Source:
-    """A citation: who said it, where, when."""
+    """A citation: who said it, where, when, and whether its link is the publisher's own page.
+
+    ``site`` is the scenario's word on the link (``original`` or ``copy``) where the rule of
+    :mod:`routemap.geo.sites` cannot tell; ``None`` leaves it to the rule.
+    """
 
     id: str
     title: str
@@ -43,10 +49,28 @@ class Source:
     date: dt.date | None = None
     url: str | None = None
     note: str | None = None
+    site: str | None = None
+
+    @property
+    def link_site(self) -> str | None:
+        """Return the registrable domain the link points at (``example.org``), if there is a link."""
+        return sites.link_domain(self.url)
+
+    @property
+    def is_copy(self) -> bool:
+        """Return True if the link points at a copy on a site that is not the publisher's."""
+        if self.site is not None:
+            return self.site == "copy" and self.link_site is not None
+        return sites.site_matches(self.url, self.publisher) is False
 
     def citation(self) -> str:
-        """Return a one-line human-readable citation."""
-        parts = [self.publisher, f"\u201c{self.title}\u201d"]
+        """Return a one-line human-readable citation.
+
+        When the link is a copy on another site, the citation names both:
+        ``Reuters, via a copy on example.org, \u201cTitle\u201d, 2024-04-15. https://example.org/x``.
+        """
+        publisher = f"{self.publisher}, via a copy on {self.link_site}" if self.is_copy else self.publisher
+        parts = [publisher, f"\u201c{self.title}\u201d"]
         if self.date is not None:
             parts.append(self.date.isoformat())
         if self.note:

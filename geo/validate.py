@@ -32,7 +32,9 @@ _DECIMAL_COMMA_KEY = " (a decimal comma inside {...}? write numbers with a decim
 # C0 and C1 controls but tab, newline and carriage return; lone surrogates; non-characters.
 _BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
-SOURCE_KEYS = {"id": True, "title": True, "publisher": True, "date": False, "url": False, "note": False}
+SOURCE_KEYS = {"id": True, "title": True, "publisher": True, "date": False, "url": False, "note": False,
+               "site": False}
+SOURCE_SITES = ("original", "copy")
 PLACE_KEYS = {
     "id": True, "name": True, "kind": True, "country": True, "lat": True, "lon": True,
     "aliases": False, "uncertainty_km": False, "confidence": False, "sources": False,
@@ -311,6 +313,7 @@ class Checker:
             "date": self.date(fields.get("date"), f"{path}.date"),
             "url": self.url(fields.get("url"), f"{path}.url"),
             "note": self.text(fields.get("note"), f"{path}.note"),
+            "site": self.enum(fields.get("site"), f"{path}.site", SOURCE_SITES),
         }
         if len(self.problems) > before:
             return None

@@ -117,10 +117,14 @@ def test_ids_are_unique_slugs(name, key):
 
 @pytest.mark.parametrize("name", sorted(ALL_FILES))
 def test_every_source_has_title_publisher_url_and_a_date_or_note(name):
+    """A source without a link must say so (the seed article's address is not known)."""
     for source in ALL_FILES[name]["sources"]:
         assert source.get("title", "").strip(), source["id"]
         assert source.get("publisher", "").strip(), source["id"]
-        assert re.match(r"https?://\S+\Z", source.get("url", "")), source["id"]
+        if "url" in source:
+            assert re.match(r"https?://\S+\Z", source["url"]), source["id"]
+        else:
+            assert "no url" in source.get("note", "").lower(), source["id"]
         assert isinstance(source.get("date"), dt.date) or source.get("note", "").strip(), source["id"]
 
 
@@ -342,6 +346,118 @@ def test_long_rail_corridors_are_pinned_and_explained():
             text = (leg.get("note", "") + transfer.get("note", "")).lower()
             assert "estimate" in text, (transfer["id"], i)
             assert "khabarovsk" in leg["via"] and "irkutsk" in leg["via"]
+
+
+# --- the seed article's claims -------------------------------------------------------------------
+
+SEED = "seed-article-fr"
+
+# Each claim of the French-language seed article -> the ids (annotations, transfers, or
+# "transfer-id#leg-number") that cover it, the phrases their text must contain between them, and
+# whether the claim is made by a party to the war (then one covering item is graded `claimed`).
+SEED_CLAIMS = [
+    ("122 mm and 152 mm calibres",
+     ["msmt-totals", "rok-container-estimates", "rajin-dunai-tikhoretsk", "rajin-vostochny-depots"],
+     ["122 mm", "152 mm"], False),
+    ("about 9 million rounds in 2024", ["msmt-totals"], ["about 9 million rounds", "in 2024"], False),
+    ("Russian-flagged ships delivering from March to December 2024", ["ships-mar-dec-2024"],
+     ["Russian-flagged", "March to December 2024"], False),
+    ("at least 100 ballistic missiles in 2024", ["msmt-missiles"],
+     ["at least 100 ballistic missiles", "2024"], False),
+    ("Hwasong-11A/11B (KN-23/24)", ["msmt-missiles", "kharkiv-missile-debris", "ukraine-missile-counts"],
+     ["Hwasong-11A", "Hwasong-11B", "KN-23/KN-24"], False),
+    ("launched at Kyiv, Zaporizhzhia and other cities", ["msmt-missiles", "ukraine-missile-counts"],
+     ["Kyiv", "Zaporizhzhia", "other Ukrainian cities"], False),
+    ("missile debris identified in Kharkiv, Korean markings, components dated 2024",
+     ["kharkiv-missile-debris", "kharkiv-missile-identified"],
+     ["Kharkiv", "Korean-script markings", "components dated 2024"], True),
+    ("Ukraine's assessment that the missiles' accuracy improved", ["missiles-accuracy-claim"],
+     ["accuracy and effectiveness improved"], True),
+    ("170 mm self-propelled guns", ["koksan-rail-krasnoyarsk", "msmt-heavy-equipment"],
+     ["170 mm self-propelled guns"], False),
+    ("240 mm multiple rocket launchers", ["koksan-rail-krasnoyarsk", "msmt-heavy-equipment"],
+     ["240 mm multiple rocket launchers"], False),
+    ("more than 200 pieces of equipment including support vehicles", ["msmt-heavy-equipment"],
+     ["more than 200 pieces", "vehicles for maintenance, reloading and transport"], False),
+    ("Bulsae-4 anti-tank missiles and anti-tank grenade launchers",
+     ["bulsae4-kharkiv", "msmt-heavy-equipment"], ["Bulsae-4", "anti-tank grenade launchers"], False),
+    ("foreign parts bought through intermediaries (not mapped)", ["foreign-parts-not-mapped"],
+     ["foreign parts", "intermediaries", "Not mapped"], False),
+    ("the monitoring team formed by 11 UN member states", ["msmt-totals"],
+     ["Multilateral Sanctions Monitoring Team (MSMT)", "11 UN member states"], False),
+    ("short-range air defence, electronic warfare and Pantsir to the DPRK from November 2024",
+     ["pantsir-to-dprk"], ["Pantsir", "short-range air", "electronic-warfare", "November 2024"], False),
+]
+
+
+def _covering_item(ref: str) -> tuple[str, set[str], set[str]]:
+    """Return the text, sources and confidences of an annotation, transfer or transfer leg."""
+    notes = {a["id"]: a for a in BUNDLED["annotations"]}
+    transfers = {t["id"]: t for t in BUNDLED["transfers"]}
+    if ref in notes:
+        note = notes[ref]
+        return note["text"], set(note["sources"]), {note["confidence"]}
+    tid, _, leg_no = ref.partition("#leg-")
+    transfer = transfers[tid]
+    legs = [transfer["legs"][int(leg_no) - 1]] if leg_no else transfer["legs"]
+    text = " ".join([transfer["label"], transfer.get("cargo", ""), transfer.get("note", "")]
+                    + [leg.get("note", "") for leg in legs])
+    sources = set(transfer["sources"]).union(*(leg.get("sources") or [] for leg in legs))
+    grades = {transfer["confidence"]} | {leg["confidence"] for leg in legs if "confidence" in leg}
+    return " ".join(text.split()), sources, grades
+
+
+@pytest.mark.parametrize("claim,refs,phrases,by_a_party", SEED_CLAIMS, ids=[c[0] for c in SEED_CLAIMS])
+def test_each_seed_claim_is_covered_with_sources(claim, refs, phrases, by_a_party):
+    defined = {s["id"] for s in BUNDLED["sources"]}
+    items = [_covering_item(ref) for ref in refs]
+    for ref, (_, sources, _) in zip(refs, items, strict=True):
+        assert sources and sources <= defined, ref
+    text = " ".join(t for t, _, _ in items)
+    assert [p for p in phrases if p not in text] == [], claim
+    assert any(SEED in sources for _, sources, _ in items), f"{claim}: cite the seed article too"
+    if by_a_party:
+        assert any("claimed" in grades for _, _, grades in items), f"{claim}: a party's claim"
+
+
+def test_the_seed_article_is_cited_as_of_unknown_publisher():
+    seed = {s["id"]: s for s in BUNDLED["sources"]}[SEED]
+    assert "unknown publisher" in seed["publisher"].lower()
+    assert "url" not in seed and "date" not in seed
+
+
+def test_a_claim_only_the_seed_makes_says_so():
+    for note in BUNDLED["annotations"]:
+        if note["sources"] == [SEED]:
+            assert "seed article" in note["text"], note["id"]
+
+
+def test_the_monitoring_team_is_named_in_full_exactly_once():
+    texts = [a["text"] for a in BUNDLED["annotations"]] + [
+        " ".join([t["label"], t.get("note", ""), t.get("cargo", "")]) for t in BUNDLED["transfers"]]
+    spelled = [t for t in texts if "Multilateral Sanctions Monitoring Team" in " ".join(t.split())]
+    assert len(spelled) == 1
+
+
+# --- titles say only what the sources say -------------------------------------------------------
+
+
+def test_transfer_2_is_not_titled_as_a_link_to_yegorlykskaya():
+    transfer = {t["id"]: t for t in BUNDLED["transfers"]}["rajin-vostochny-depots"]
+    assert "link inferred" in transfer["label"] and "such as Yegorlykskaya" in transfer["label"]
+    rail = transfer["legs"][-1]
+    assert rail["to"] == "yegorlykskaya-depot" and "16 sites" in rail["note"]
+
+
+@pytest.mark.parametrize("tid,phrase", [
+    ("rail-to-mozdok", "port of arrival not reported"),
+    ("troops-sea-dunai", "embarkation port assumed"),
+    ("koksan-rail-krasnoyarsk", "entry point assumed"),
+    ("pantsir-to-dprk", "ROUTE ESTIMATED"),
+    ("tumangang-khasan-surge-2023", "suspected"),
+])
+def test_titles_with_an_inferred_endpoint_say_so(tid, phrase):
+    assert phrase in {t["id"]: t for t in BUNDLED["transfers"]}[tid]["label"]
 
 
 # --- through the loader -------------------------------------------------------------------------------
