@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
+from routemap.geo.model import Source
 from routemap.maps import wording
 from routemap.routes.routeset import RouteSet
 
-__all__ = ["qa_report"]
+__all__ = ["copied_links", "qa_report"]
 
 
 def qa_report(routeset: RouteSet, label: str) -> tuple[str, int]:
@@ -15,7 +17,7 @@ def qa_report(routeset: RouteSet, label: str) -> tuple[str, int]:
 
     The report lists every leg with its distance, geometry kind and findings, then the
     scenario's hygiene: sources never cited, places without sources, names that were resolved
-    by passing over other candidates.
+    by passing over other candidates, links that go to a copy on another site.
     """
     scenario = routeset.scenario
     lines = [f"scenario: {label}", f"title: {scenario.title}",
@@ -55,4 +57,24 @@ def _hygiene(routeset: RouteSet) -> list[str]:
     out += [f"warning: place '{p.id}' ({p.name}) cites no source" for p in scenario.places
             if not p.sources and p.origin in ("scenario", "builtin")]
     out += [f"note: {text}" for text in scenario.passed_over]
+    out += [f"note: {text}" for text in copied_links(scenario.sources)]
     return out
+
+
+def copied_links(sources: Iterable[Source]) -> list[str]:
+    """Return one line per source whose link is on neither its publisher's site nor a declared one.
+
+    Parameters
+    ----------
+    sources
+        The scenario's sources.
+
+    Returns
+    -------
+    list of str
+        ``source 'id': link on example.org is not a site of 'Publisher'; cited as a copy ...``
+        for each source without a ``site`` key whose link the publisher's names do not match.
+    """
+    return [f"source '{s.id}': link on {s.link_site} is not a site of '{s.publisher}'; cited as "
+            f"\"via a copy on {s.link_site}\" (add site: original if it is the publisher's own)"
+            for s in sources if s.site is None and s.is_copy]
