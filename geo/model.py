@@ -9,9 +9,13 @@ from routemap.geo import sites
 
 __all__ = [
     "CONFIDENCES",
+    "ENDPOINTS",
     "MODES",
+    "PATH_CONFIDENCES",
     "PLACE_KINDS",
+    "QUALIFIERS",
     "Annotation",
+    "Corridor",
     "Leg",
     "Period",
     "Place",
@@ -33,6 +37,12 @@ PLACE_KINDS: tuple[str, ...] = (
     "other",
 )
 CONFIDENCES: tuple[str, ...] = ("confirmed", "reported", "claimed", "estimated")
+PATH_CONFIDENCES: tuple[str, ...] = ("reported", "estimated")
+"""The certainty of the line drawn: a source's path or corridor, or a model (routed, great circle)."""
+QUALIFIERS: tuple[str, ...] = ("about", "at least", "more than", "up to")
+"""How a source qualifies a number: ``about 300``, ``at least 100``, ``more than 1,000``, ``up to 20``."""
+ENDPOINTS: tuple[str, ...] = ("from", "to")
+"""The ends of a leg that ``assumed`` may name."""
 
 
 @dataclass(frozen=True)
@@ -108,13 +118,42 @@ class Period:
     start: dt.date
     end: dt.date
 
+    @property
+    def days(self) -> int:
+        """Return the number of days the period covers, both ends included."""
+        return (self.end - self.start).days + 1
+
 
 @dataclass(frozen=True)
 class Quantity:
-    """An amount with its unit, as the source gives it."""
+    """An amount with its unit, as the source gives it: a claim, with its qualifier and scope.
+
+    ``value`` is the number (the lower end of a range whose upper end is ``max``);
+    ``qualifier`` one of :data:`QUALIFIERS`; ``basis`` what is counted (``one voyage``,
+    ``whole flow``); ``window`` the period the count covers; ``source`` the id of the source
+    the figure is from.
+    """
 
     value: float
     unit: str
+    qualifier: str | None = None
+    max: float | None = None
+    basis: str | None = None
+    window: Period | None = None
+    source: str | None = None
+
+    @property
+    def is_range(self) -> bool:
+        """Return True if the quantity is a range (an upper end above its value)."""
+        return self.max is not None and self.max != self.value
+
+
+@dataclass(frozen=True)
+class Corridor:
+    """The line or route a cited source names for a leg (e.g. the Trans-Siberian Railway)."""
+
+    name: str
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -134,6 +173,19 @@ class Leg:
     sources: tuple[str, ...] = ()
     note: str | None = None
     line: int | None = None
+    path_confidence: str | None = None
+    corridor: Corridor | None = None
+    assumed: tuple[str, ...] = ()
+
+    @property
+    def origin_assumed(self) -> bool:
+        """Return True if the leg's start is the analyst's inference, not a source's."""
+        return "from" in self.assumed
+
+    @property
+    def destination_assumed(self) -> bool:
+        """Return True if the leg's end is the analyst's inference, not a source's."""
+        return "to" in self.assumed
 
 
 @dataclass(frozen=True)
@@ -149,6 +201,24 @@ class Transfer:
     quantity: Quantity | None = None
     period: Period | None = None
     note: str | None = None
+    quantities: tuple[Quantity, ...] = ()
+
+    @property
+    def quantity_claims(self) -> tuple[Quantity, ...]:
+        """Return every value given for the quantity: one, several that disagree, or none.
+
+        ``quantity`` holds the one value sources agree on; when sources disagree (a list in
+        the file) ``quantity`` is None and ``quantities`` holds every value, in file order, so
+        that no reader picks one silently.
+        """
+        if self.quantity is not None:
+            return (self.quantity,)
+        return self.quantities
+
+    @property
+    def quantities_disagree(self) -> bool:
+        """Return True if sources give different figures (value, upper end or unit)."""
+        return len({(q.value, q.max, q.unit) for q in self.quantity_claims}) > 1
 
 
 @dataclass(frozen=True)
@@ -205,6 +275,23 @@ class Scenario:
         """Return the confidence that applies to a leg (its own, else its transfer's)."""
         return leg.confidence or transfer.confidence
 
+    def leg_path_confidence(self, transfer: Transfer, leg: Leg) -> str:
+        """Return the certainty of a leg's drawn line: its own, else the default rule.
+
+        ``reported`` when the leg has a reported ``path`` or a ``corridor`` a source names;
+        otherwise ``estimated`` (a routed leg or a great circle is a model; a sourced ``via``
+        does not make a whole corridor reported).
+        """
+        if leg.path_confidence is not None:
+            return leg.path_confidence
+        return "reported" if leg.path or (leg.corridor and leg.corridor.sources) else "estimated"
+
     def leg_sources(self, transfer: Transfer, leg: Leg) -> tuple[str, ...]:
-        """Return the transfer's sources followed by the leg's own, without repeats."""
-        return tuple(dict.fromkeys((*transfer.sources, *leg.sources)))
+        """Return the sources a leg rests on, without repeats.
+
+        The transfer's sources, then the leg's own, then those naming its corridor, then those
+        its quantity figures come from.
+        """
+        corridor = leg.corridor.sources if leg.corridor else ()
+        counts = tuple(q.source for q in transfer.quantity_claims if q.source)
+        return tuple(dict.fromkeys((*transfer.sources, *leg.sources, *corridor, *counts)))

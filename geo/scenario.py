@@ -12,7 +12,21 @@ from pathlib import Path
 from routemap.errors import PlaceError, Problem, ScenarioError
 from routemap.geo.countries import country_at
 from routemap.geo.gazetteer import SUGGEST_BUDGET, Gazetteer, load_gazetteer, point_place
-from routemap.geo.model import CONFIDENCES, MODES, Annotation, Leg, Period, Place, Scenario, Source, Transfer
+from routemap.geo.model import (
+    CONFIDENCES,
+    ENDPOINTS,
+    MODES,
+    PATH_CONFIDENCES,
+    Annotation,
+    Corridor,
+    Leg,
+    Period,
+    Place,
+    Quantity,
+    Scenario,
+    Source,
+    Transfer,
+)
 from routemap.geo.sealanes import PASSAGES
 from routemap.geo.validate import Checker
 from routemap.geo.yamldoc import YNode, parse_yaml, read_bytes
@@ -30,7 +44,9 @@ TRANSFER_KEYS = {"id": True, "label": True, "cargo": False, "quantity": False, "
                  "confidence": True, "sources": True, "note": False, "legs": True}
 LEG_KEYS = {"mode": True, "from": True, "to": True, "via": False, "within": False, "avoid": False,
             "path": False, "carrier": False, "period": False, "confidence": False,
-            "sources": False, "note": False}
+            "sources": False, "note": False, "path_confidence": False, "corridor": False,
+            "assumed": False}
+CORRIDOR_KEYS = {"name": True, "sources": True}
 ANNOTATION_KEYS = {"id": True, "text": True, "at": True, "date": False, "period": False,
                    "transfer": False, "confidence": True, "sources": True}
 _ROUTED_CONSTRAINTS = ("rail", "road")
@@ -185,18 +201,18 @@ class _Reader:
         """Read a list of source ids and check that each is defined."""
         known = sources if sources is not None else self.refs.sources
         items = self.check.seq(node, path, min_items=min_items) if node is not None else None
-        ids = []
-        for i, item in enumerate(items or []):
-            sid = self.check.slug(item, f"{path}[{i}]")
-            if sid is None:
-                continue
-            if sid not in known and self._is_broken("source:", sid):
-                continue
-            if sid not in known:
-                self.check.error(item, f"{path}[{i}]", f"unknown source id '{sid}'{self.check.hint(sid, known)}")
-                continue
-            ids.append(sid)
-        return tuple(dict.fromkeys(ids))
+        ids = (self._source_ref(item, f"{path}[{i}]", known) for i, item in enumerate(items or []))
+        return tuple(dict.fromkeys(sid for sid in ids if sid is not None))
+
+    def _source_ref(self, node: YNode, path: str, known: dict[str, Source]) -> str | None:
+        """Read one source id and check that the scenario defines it."""
+        sid = self.check.slug(node, path)
+        if sid is None or (sid not in known and self._is_broken("source:", sid)):
+            return None
+        if sid not in known:
+            self.check.error(node, path, f"unknown source id '{sid}'{self.check.hint(sid, known)}")
+            return None
+        return sid
 
     def _place_ref(self, node: YNode | None, path: str) -> Place | None:
         """Resolve a place reference: id, UN/LOCODE, name, or inline ``{lat, lon}``."""
@@ -260,15 +276,36 @@ class _Reader:
             "confidence": c.enum(fields.get("confidence"), f"{path}.confidence", CONFIDENCES),
             "sources": self._cite(fields.get("sources"), f"{path}.sources", min_items=1),
             "cargo": c.text(fields.get("cargo"), f"{path}.cargo"),
-            "quantity": c.quantity(fields.get("quantity"), f"{path}.quantity"),
             "period": c.period(fields.get("period"), f"{path}.period"),
             "note": c.text(fields.get("note"), f"{path}.note"),
         }
+        claims = self._quantities(fields.get("quantity"), f"{path}.quantity")
         legs = tuple(c.items(fields.get("legs"), f"{path}.legs", self._leg, min_items=1))
         self._check_chain(fields.get("legs"), legs, f"{path}.legs")
         if len(c.problems) > before or not legs:
             return None
-        return Transfer(legs=legs, **values)
+        single = claims[0] if len(claims) == 1 else None
+        return Transfer(legs=legs, quantity=single, quantities=claims if single is None else (),
+                        **values)
+
+    def _quantities(self, node: YNode | None, path: str) -> tuple[Quantity, ...]:
+        """Read a quantity claim, or a list of them (each naming its source) that disagree."""
+        if node is None:
+            return ()
+        if node.is_seq:
+            several = len(node.value) > 1
+            claims = self.check.items(
+                node, path, lambda n, p: self._quantity(n, p, source_required=several), min_items=1)
+            return tuple(claims)
+        claim = self._quantity(node, path, source_required=False)
+        return (claim,) if claim is not None else ()
+
+    def _quantity(self, node: YNode, path: str, *, source_required: bool) -> Quantity | None:
+        claim = self.check.quantity(node, path, source_required=source_required)
+        if claim is None or claim.source is None:
+            return claim
+        known = self._source_ref(node.value["source"], f"{path}.source", self.refs.sources)
+        return claim if known else None
 
     def _leg(self, node: YNode, path: str) -> Leg | None:
         c = self.check
@@ -291,10 +328,49 @@ class _Reader:
             sources=self._cite(fields.get("sources"), f"{path}.sources"),
             note=c.text(fields.get("note"), f"{path}.note"),
             line=node.line,
+            path_confidence=c.enum(fields.get("path_confidence"), f"{path}.path_confidence",
+                                   PATH_CONFIDENCES),
+            corridor=self._corridor(fields.get("corridor"), f"{path}.corridor"),
+            assumed=self._assumed(fields.get("assumed"), f"{path}.assumed"),
         )
+        self._check_path_confidence(fields, leg, path)
         if len(c.problems) > before or origin is None or destination is None:
             return None
         return leg
+
+    def _corridor(self, node: YNode | None, path: str) -> Corridor | None:
+        """Read ``{name, sources}``: the line or route a cited source names."""
+        if node is None:
+            return None
+        fields = self.check.mapping(node, path, CORRIDOR_KEYS)
+        if fields is None:
+            return None
+        name = self.check.text(fields.get("name"), f"{path}.name")
+        sources = self._cite(fields.get("sources"), f"{path}.sources", min_items=1)
+        return Corridor(name, sources) if name is not None and sources else None
+
+    def _assumed(self, node: YNode | None, path: str) -> tuple[str, ...]:
+        """Read the leg ends that are the analyst's inference: ``from`` and/or ``to``."""
+        return tuple(dict.fromkeys(self.check.items(node, path, self._endpoint)))
+
+    def _endpoint(self, node: YNode, path: str) -> str | None:
+        value = self.check.text(node, path)
+        if value is not None and value not in ENDPOINTS:
+            self.check.error(node, path, f"'{value}' is not a leg end: write 'from' (the origin is "
+                                         "assumed) or 'to' (the destination is assumed)")
+            return None
+        return value
+
+    def _check_path_confidence(self, fields: dict[str, YNode], leg: Leg, path: str) -> None:
+        """A line can be ``reported`` only when a source gives its path or names its corridor."""
+        if leg.path_confidence != "reported" or leg.path or "path" in fields or "corridor" in fields:
+            return
+        ends = f"{leg.origin.name} -> {leg.destination.name}" if leg.origin and leg.destination else ""
+        named = f"leg ({leg.mode}{', ' + ends if ends else ''})" if leg.mode else "leg"
+        self.check.error(fields["path_confidence"], f"{path}.path_confidence",
+                         f"the {named} is marked 'reported' but has neither a 'path' nor a "
+                         "'corridor' with sources; give the path or corridor a source reports, "
+                         "or write 'estimated'")
 
     def _within(self, node: YNode | None, mode: str | None, path: str) -> tuple[str, ...] | None:
         if node is None:

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from routemap.errors import Problem
-from routemap.geo.model import CONFIDENCES, PLACE_KINDS, Period, Place, Quantity, Source
+from routemap.geo.model import CONFIDENCES, PLACE_KINDS, QUALIFIERS, Period, Place, Quantity, Source
 from routemap.geo.yamldoc import YNode, shorten
 
 __all__ = ["SLUG", "Checker", "country_codes", "suggest"]
@@ -32,6 +32,8 @@ _DECIMAL_COMMA_KEY = " (a decimal comma inside {...}? write numbers with a decim
 # C0 and C1 controls but tab, newline and carriage return; lone surrogates; non-characters.
 _BAD_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
+QUANTITY_KEYS = {"value": True, "unit": True, "qualifier": False, "max": False, "basis": False,
+                 "window": False, "source": False}
 SOURCE_KEYS = {"id": True, "title": True, "publisher": True, "date": False, "url": False, "note": False,
                "site": False}
 SOURCE_SITES = ("original", "copy")
@@ -289,16 +291,32 @@ class Checker:
             return None
         return Period(start, end)
 
-    def quantity(self, node: YNode | None, path: str) -> Quantity | None:
-        """Read ``{value, unit}`` with value >= 0."""
+    def quantity(self, node: YNode | None, path: str, *, source_required: bool = False) -> Quantity | None:
+        """Read a quantity claim: ``{value, unit}`` with value >= 0, and optionally its
+        ``qualifier``, ``max`` (>= value), ``basis``, ``window`` and ``source`` (an id; whether
+        the scenario defines it is the loader's check)."""
         if node is None:
             return None
-        fields = self.mapping(node, path, {"value": True, "unit": True})
+        before = len(self.problems)
+        fields = self.mapping(node, path, {**QUANTITY_KEYS, "source": source_required})
         if fields is None:
             return None
-        value = self.number(fields.get("value"), f"{path}.value", low=0)
-        unit = self.text(fields.get("unit"), f"{path}.unit")
-        return Quantity(value, unit) if value is not None and unit is not None else None
+        claim = {
+            "value": self.number(fields.get("value"), f"{path}.value", low=0),
+            "unit": self.text(fields.get("unit"), f"{path}.unit"),
+            "qualifier": self.enum(fields.get("qualifier"), f"{path}.qualifier", QUALIFIERS),
+            "max": self.number(fields.get("max"), f"{path}.max", low=0),
+            "basis": self.text(fields.get("basis"), f"{path}.basis"),
+            "window": self.period(fields.get("window"), f"{path}.window"),
+            "source": self.slug(fields.get("source"), f"{path}.source"),
+        }
+        low, high = claim["value"], claim["max"]
+        if low is not None and high is not None and high < low:
+            self.error(fields["max"], f"{path}.max", f"max {fields['max'].raw} is below value "
+                                                     f"{fields['value'].raw} (max is the upper end of a range)")
+        if len(self.problems) > before:
+            return None
+        return Quantity(**claim)
 
     def source(self, node: YNode, path: str) -> Source | None:
         """Read one Source."""

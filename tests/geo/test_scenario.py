@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from routemap.errors import ScenarioError
+from routemap.geo.model import Corridor, Period, Quantity
 from routemap.geo.scenario import load_scenario, parse_scenario
 
 VALID = """\
@@ -203,6 +204,25 @@ BROKEN = [
     ("    text: About 300 containers at the pier\n", "", ["error: s.yaml:33: annotations[0].text: missing required key"]),
     ("sources:\n  - id: wh", "sources:\n  - id: wh\n  - id: wh", ["error: s.yaml:5: sources[0].title: missing required key",
                                                            "error: s.yaml:5: sources[0].publisher: missing required key"]),
+    # quantities as claims
+    ("    quantity: {value: 300, unit: containers}", "    quantity: {value: 300, unit: containers, qualifier: approximately}", ["error: s.yaml:25: transfers[0].quantity.qualifier: 'approximately' is not one of about, at least, more than, up to"]),
+    ("    quantity: {value: 300, unit: containers}", "    quantity: {value: 300, unit: containers, qualifier: at lest}", ["error: s.yaml:25: transfers[0].quantity.qualifier: 'at lest' is not one of about, at least, more than, up to (did you mean 'at least'?)"]),
+    ("    quantity: {value: 300, unit: containers}", "    quantity: {value: 300, unit: containers, max: 200}", ["error: s.yaml:25: transfers[0].quantity.max: max 200 is below value 300 (max is the upper end of a range)"]),
+    ("    quantity: {value: 300, unit: containers}", "    quantity: {value: 300, unit: containers, window: {start: 2023-10-01, end: 2023-09-01}}", ["error: s.yaml:25: transfers[0].quantity.window.end: end 2023-09-01 is before start 2023-10-01"]),
+    ("    quantity: {value: 300, unit: containers}", "    quantity: {value: 300, unit: containers, source: rusi}", ["error: s.yaml:25: transfers[0].quantity.source: unknown source id 'rusi' (did you mean 'rusi-2023'?)"]),
+    ("    quantity: {value: 300, unit: containers}", "    quantity: {value: 300, unit: containers, basis: ''}", ["error: s.yaml:25: transfers[0].quantity.basis: expected text, found an empty string"]),
+    ("    quantity: {value: 300, unit: containers}", "    quantity:\n      - {value: 300, unit: containers, source: wh-2023-10}\n      - {value: 900, unit: containers}", ["error: s.yaml:27: transfers[0].quantity[1].source: missing required key"]),
+    ("    quantity: {value: 300, unit: containers}", "    quantity: []", ["error: s.yaml:25: transfers[0].quantity: expected at least 1 item(s), found 0"]),
+    # two certainties, corridors and assumed ends
+    ("{mode: rail, from: dunai, to: Tikhoretsk, via: [khabarovsk], within: [RU]}", "{mode: rail, from: dunai, to: Tikhoretsk, path_confidence: reported}", ["error: s.yaml:31: transfers[0].legs[1].path_confidence: the leg (rail, Dunai naval port -> Tikhoretsk ammunition depot) is marked 'reported' but has neither a 'path' nor a 'corridor' with sources; give the path or corridor a source reports, or write 'estimated'"]),
+    ("{mode: rail, from: dunai, to: Tikhoretsk, via: [khabarovsk], within: [RU]}", "{mode: rail, from: dunai, to: Tikhoretsk, via: [khabarovsk], path_confidence: reported}", ["error: s.yaml:31: transfers[0].legs[1].path_confidence: the leg (rail, Dunai naval port -> Tikhoretsk ammunition depot) is marked 'reported' but has neither a 'path' nor a 'corridor' with sources; give the path or corridor a source reports, or write 'estimated'"]),
+    ("{mode: rail, from: dunai, to: Tikhoretsk, via: [khabarovsk], within: [RU]}", "{mode: rail, from: dunai, to: Tikhoretsk, path_confidence: modelled}", ["error: s.yaml:31: transfers[0].legs[1].path_confidence: 'modelled' is not one of reported, estimated"]),
+    ("{mode: rail, from: dunai, to: Tikhoretsk, via: [khabarovsk], within: [RU]}", "{mode: rail, from: dunai, to: Tikhoretsk, corridor: {name: Trans-Siberian Railway}}", ["error: s.yaml:31: transfers[0].legs[1].corridor.sources: missing required key"]),
+    ("{mode: rail, from: dunai, to: Tikhoretsk, via: [khabarovsk], within: [RU]}", "{mode: rail, from: dunai, to: Tikhoretsk, corridor: {name: Trans-Siberian Railway, sources: []}}", ["error: s.yaml:31: transfers[0].legs[1].corridor.sources: expected at least 1 item(s), found 0"]),
+    ("{mode: rail, from: dunai, to: Tikhoretsk, via: [khabarovsk], within: [RU]}", "{mode: rail, from: dunai, to: Tikhoretsk, corridor: {name: Trans-Siberian Railway, sources: [rusi]}}", ["error: s.yaml:31: transfers[0].legs[1].corridor.sources[0]: unknown source id 'rusi' (did you mean 'rusi-2023'?)"]),
+    ("{mode: rail, from: dunai, to: Tikhoretsk, via: [khabarovsk], within: [RU]}", "{mode: rail, from: dunai, to: Tikhoretsk, corridor: Trans-Siberian}", ["error: s.yaml:31: transfers[0].legs[1].corridor: expected a mapping, found 'Trans-Siberian'"]),
+    ("{mode: rail, from: dunai, to: Tikhoretsk, via: [khabarovsk], within: [RU]}", "{mode: rail, from: dunai, to: Tikhoretsk, assumed: [origin]}", ["error: s.yaml:31: transfers[0].legs[1].assumed[0]: 'origin' is not a leg end: write 'from' (the origin is assumed) or 'to' (the destination is assumed)"]),
+    ("{mode: rail, from: dunai, to: Tikhoretsk, via: [khabarovsk], within: [RU]}", "{mode: rail, from: dunai, to: Tikhoretsk, assumed: to}", ["error: s.yaml:31: transfers[0].legs[1].assumed: expected a list, found 'to'"]),
     ("as_of: 2025-06-01", "as_of: 2025-06-01\nas_of: 2025-06-02", ["error: s.yaml:4: duplicate key 'as_of' (first at line 3)"]),
     ("as_of: 2025-06-01", "as_of: [2025-06-01", ["error: s.yaml:4: YAML syntax error: a '[' list is not closed by ']' (or an item lacks its ',') (the '[' list starts at line 3)"]),
 ]
@@ -262,3 +282,82 @@ def test_file_errors(tmp_path, small_gazetteer):
 def test_error_is_also_a_value_error(small_gazetteer):
     with pytest.raises(ValueError):
         _load("version: 1", small_gazetteer)
+
+
+# --- two certainties, assumed ends, quantities as claims -------------------------------------
+
+
+def test_version_1_files_keep_their_meaning(small_gazetteer):
+    """No new key given: one plain quantity, routed legs estimated, no end assumed."""
+    s = _load(VALID, small_gazetteer)
+    t = s.transfers[0]
+    assert t.quantity == Quantity(300, "containers")
+    assert t.quantities == () and t.quantity_claims == (t.quantity,) and not t.quantities_disagree
+    assert [s.leg_path_confidence(t, leg) for leg in t.legs] == ["estimated", "estimated"]
+    assert [(leg.origin_assumed, leg.destination_assumed) for leg in t.legs] == [(False, False)] * 2
+    assert all(leg.corridor is None for leg in t.legs)
+
+
+@pytest.mark.parametrize("leg, expected", [
+    ("{mode: rail, from: dunai, to: Tikhoretsk}", "estimated"),                 # routed: a model
+    ("{mode: rail, from: dunai, to: Tikhoretsk, via: [khabarovsk]}", "estimated"),  # a sourced via is not a corridor
+    ("{mode: rail, from: dunai, to: Tikhoretsk, path: [{lat: 43, lon: 132}, {lat: 46, lon: 40}]}", "reported"),
+    ("{mode: rail, from: dunai, to: Tikhoretsk, corridor: {name: Trans-Siberian Railway, sources: [rusi-2023]}}", "reported"),
+    ("{mode: rail, from: dunai, to: Tikhoretsk, corridor: {name: Trans-Siberian Railway, sources: [rusi-2023]}, path_confidence: estimated}", "estimated"),
+    ("{mode: rail, from: dunai, to: Tikhoretsk, path: [{lat: 43, lon: 132}, {lat: 46, lon: 40}], path_confidence: estimated}", "estimated"),
+])
+def test_path_confidence_defaults_and_overrides(small_gazetteer, leg, expected):
+    text = VALID.replace("{mode: rail, from: dunai, to: Tikhoretsk, via: [khabarovsk], within: [RU]}", leg)
+    s = _load(text, small_gazetteer)
+    t = s.transfers[0]
+    assert s.leg_path_confidence(t, t.legs[1]) == expected
+    assert s.leg_path_confidence(t, t.legs[0]) == "estimated"  # a sea leg on the lanes
+
+
+def test_corridor_and_assumed_ends_are_read(small_gazetteer):
+    text = VALID.replace(
+        "{mode: rail, from: dunai, to: Tikhoretsk, via: [khabarovsk], within: [RU]}",
+        "{mode: rail, from: dunai, to: Tikhoretsk, assumed: [to, from, to],"
+        " corridor: {name: Trans-Siberian Railway, sources: [rusi-2023]}}")
+    s = _load(text, small_gazetteer)
+    t = s.transfers[0]
+    leg = t.legs[1]
+    assert leg.corridor == Corridor("Trans-Siberian Railway", ("rusi-2023",))
+    assert leg.assumed == ("to", "from")
+    assert leg.origin_assumed and leg.destination_assumed
+    # the source naming the corridor is one the leg rests on
+    assert s.leg_sources(t, leg) == ("wh-2023-10", "rusi-2023")
+    assert s.leg_sources(t, t.legs[0]) == ("wh-2023-10",)
+
+
+def test_quantity_claim_keeps_qualifier_range_basis_window_and_source(small_gazetteer):
+    text = VALID.replace(
+        "    quantity: {value: 300, unit: containers}",
+        "    quantity: {value: 1000, unit: containers, qualifier: more than, max: 1500,\n"
+        "               basis: one voyage, window: {start: 2023-09-07, end: 2023-09-08},"
+        " source: rusi-2023}")
+    s = _load(text, small_gazetteer)
+    t = s.transfers[0]
+    assert t.quantity == Quantity(1000, "containers", "more than", 1500, "one voyage",
+                                  Period(dt.date(2023, 9, 7), dt.date(2023, 9, 8)), "rusi-2023")
+    assert t.quantity.is_range and t.quantity.window.days == 2
+    assert s.leg_sources(t, t.legs[0]) == ("wh-2023-10", "rusi-2023")
+
+
+def test_disagreeing_quantities_are_all_kept_in_file_order(small_gazetteer):
+    text = VALID.replace(
+        "    quantity: {value: 300, unit: containers}",
+        "    quantity:\n"
+        "      - {value: 20000, unit: containers, basis: whole flow, source: rusi-2023}\n"
+        "      - {value: 10000, unit: containers, basis: whole flow, source: wh-2023-10}")
+    t = _load(text, small_gazetteer).transfers[0]
+    assert t.quantity is None  # nobody picks one silently
+    assert [(q.value, q.source) for q in t.quantity_claims] == [(20000, "rusi-2023"), (10000, "wh-2023-10")]
+    assert t.quantities_disagree
+
+
+def test_a_list_of_one_quantity_is_the_quantity(small_gazetteer):
+    text = VALID.replace("    quantity: {value: 300, unit: containers}",
+                         "    quantity:\n      - {value: 300, unit: containers}")
+    t = _load(text, small_gazetteer).transfers[0]
+    assert t.quantity == Quantity(300, "containers") and not t.quantities_disagree
