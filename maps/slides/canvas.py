@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 _BASE_WIDTH_IN = 12.8  # 1920 px at 150 dpi: the size every other size is drawn relative to
 MAP_RECT = (0.018, 0.118, 0.70, 0.735)
 PANEL_RECT = (0.734, 0.118, 0.248, 0.735)
-_MIN_SPAN_M = 120_000.0
 _BADGE_PRIORITY = 12.0  # after the places where legs start and end, before the others
 
 
@@ -120,7 +119,7 @@ def setup_canvas(spec: SlideSpec, size: tuple[int, int], dpi: float, texts: dict
     ax = fig.add_axes(MAP_RECT, label="map")
     w_px, h_px = size[0] * MAP_RECT[2], size[1] * MAP_RECT[3]
     lon, lat = spec.extent[:, 0], spec.extent[:, 1]
-    frame = fit_frame(lon, lat, aspect=w_px / h_px, margin=0.09, min_span_m=_MIN_SPAN_M)
+    frame = fit_frame(lon, lat, aspect=w_px / h_px, margin=0.09, min_span_m=spec.min_span_m)
     fit_axes(ax, frame, edgecolor="#8C8F93", linewidth=0.8 * scale)
     upp = frame.width / (w_px / dpi * 72.0)
     return Canvas(fig, ax, frame, scale, upp, texts)

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import shapely
-from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
@@ -17,10 +16,14 @@ from shapely.geometry.base import BaseGeometry
 from routemap.geo.model import CONFIDENCES
 from routemap.maps.basemap import Basemap, RailContext
 from routemap.maps.projection import MapFrame
-from routemap.maps.slides.spec import PlaceMark, RouteLine
+from routemap.maps.slides.spec import KIND_PRIORITY, PlaceMark, RouteLine
 from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES, PLACE_STYLES
 
 __all__ = [
+    "CONTEXT_ALPHA",
+    "CONTEXT_WIDTH_PT",
+    "FOCUS_MIN_PT",
+    "HALO_PT",
     "MUTED_ROUTE",
     "SLIDE_WIDTH_PT",
     "Z",
@@ -28,8 +31,10 @@ __all__ = [
     "draw_basemap",
     "draw_places",
     "draw_routes",
+    "focus_width_points",
     "lines_path",
     "marker_radius_points",
+    "place_zorder",
     "polygon_path",
     "project_parts",
 ]
@@ -39,8 +44,16 @@ _CONFIDENCE_RANK = {c: -i for i, c in enumerate(CONFIDENCES)}
 
 # Drawing order, bottom to top.
 Z = {"land": 1, "borders": 2, "coast": 3, "rail": 4, "country_names": 5, "context_routes": 6,
-     "routes": 7, "arrows": 8, "places": 9, "leaders": 10, "labels": 11, "furniture": 12}
+     "halos": 6.5, "routes": 7, "arrows": 8, "places": 9, "leaders": 10, "labels": 11,
+     "furniture": 12}
 MUTED_ROUTE = "#A7A39A"
+# Other transfers recede: thin, grey and half transparent under the featured one.
+CONTEXT_WIDTH_PT = 0.8
+CONTEXT_ALPHA = 0.55
+# The white casing of a featured leg is this much wider than the leg, points.
+HALO_PT = 3.2
+# The thinnest featured leg, points.
+FOCUS_MIN_PT = 1.7
 # The style table's widths are screen pixels at 96 dpi; on a slide one unit is this many points.
 SLIDE_WIDTH_PT = 0.72
 
@@ -132,11 +145,6 @@ def project_parts(route: RouteLine, frame: MapFrame) -> list[np.ndarray]:
     return out
 
 
-def _halo(width: float) -> list:
-    return [patheffects.Stroke(linewidth=width, foreground="white", alpha=0.9),
-            patheffects.Normal()]
-
-
 def draw_routes(ax: Axes, routes: Sequence[tuple[RouteLine, list[np.ndarray], bool]], *,
                 scale: float, units_per_point: float) -> None:
     """Draw legs: context legs muted and thin underneath, focus legs in their style on top.
@@ -166,19 +174,34 @@ def draw_routes(ax: Axes, routes: Sequence[tuple[RouteLine, list[np.ndarray], bo
                     _draw_arrow(ax, route, x, y, angle, scale)
         else:
             ax.add_artist(PathPatch(lines_path(parts), fill=False, edgecolor=MUTED_ROUTE,
-                                   linewidth=1.1 * scale, alpha=0.8, zorder=Z["context_routes"],
-                                   capstyle="round", gid=f"context:{route.feature_id}"))
+                                   linewidth=CONTEXT_WIDTH_PT * scale, alpha=CONTEXT_ALPHA,
+                                   zorder=Z["context_routes"], capstyle="round",
+                                   gid=f"context:{route.feature_id}"))
+
+
+def focus_width_points(route: RouteLine, scale: float) -> float:
+    """Return the stroke width, points, of a leg drawn in full colour (never under
+    FOCUS_MIN_PT, so a dotted estimate still reads as a line on its own slide)."""
+    width = route.width * CONFIDENCE_STYLES[route.confidence].width_factor * SLIDE_WIDTH_PT
+    return max(width, FOCUS_MIN_PT) * scale
 
 
 def _draw_focus_route(ax: Axes, route: RouteLine, parts: list[np.ndarray], scale: float) -> None:
+    """Draw a leg in its mode's colour and confidence's dashes over a solid white casing.
+
+    The casing is its own solid line (a path effect would be dashed like the line), so a
+    dotted leg stays legible over the grey of another transfer on the same track.
+    """
     mode, conf = MODE_STYLES[route.mode], CONFIDENCE_STYLES[route.confidence]
-    width = route.width * conf.width_factor * scale * SLIDE_WIDTH_PT
+    width = focus_width_points(route, scale)
+    path = lines_path(parts)
+    ax.add_artist(PathPatch(path, fill=False, edgecolor="white", linewidth=width + HALO_PT * scale,
+                            alpha=0.95, zorder=Z["halos"], capstyle="round", joinstyle="round",
+                            gid=f"halo:{route.feature_id}"))
     dashes = (0, conf.dash) if conf.dash else "solid"
-    patch = PathPatch(lines_path(parts), fill=False, edgecolor=mode.color, linewidth=width,
-                      linestyle=dashes, alpha=conf.opacity, zorder=Z["routes"],
-                      capstyle="butt", joinstyle="round", gid=f"leg:{route.feature_id}")
-    patch.set_path_effects(_halo(width + 2.2 * scale))
-    ax.add_artist(patch)
+    ax.add_artist(PathPatch(path, fill=False, edgecolor=mode.color, linewidth=width,
+                            linestyle=dashes, alpha=conf.opacity, zorder=Z["routes"],
+                            capstyle="butt", joinstyle="round", gid=f"leg:{route.feature_id}"))
 
 
 def arrow_points(parts: Sequence[np.ndarray], *, spacing: float) -> list[tuple[float, float, float]]:
@@ -222,8 +245,13 @@ def draw_places(ax: Axes, places: Sequence[tuple[PlaceMark, float, float]], *,
         st = PLACE_STYLES[mark.kind]
         ax.add_line(Line2D([x], [y], marker=st.marker, markersize=st.size * scale,
                            markerfacecolor=st.fill, markeredgecolor=st.edge,
-                           markeredgewidth=1.2 * scale, linestyle="none", zorder=Z["places"],
-                           gid=f"place:{mark.place_id}"))
+                           markeredgewidth=1.2 * scale, linestyle="none",
+                           zorder=place_zorder(mark.kind), gid=f"place:{mark.place_id}"))
+
+
+def place_zorder(kind: str) -> float:
+    """Return the drawing order of a place marker: depots and ports above junction dots."""
+    return Z["places"] + 0.01 * KIND_PRIORITY.get(kind, 1)
 
 
 def marker_radius_points(kind: str, scale: float) -> float:

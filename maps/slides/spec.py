@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from routemap.maps.style import (
 from routemap.routes.routeset import RouteSet
 
 __all__ = [
+    "KIND_PRIORITY",
+    "MIN_SPAN_M",
     "Callout",
     "PlaceMark",
     "RouteLine",
@@ -39,7 +42,13 @@ __all__ = [
 ]
 
 _COORDINATE_NAME = re.compile(r"^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$")
-_KIND_PRIORITY = {"depot": 6, "port": 5, "airfield": 5, "border_crossing": 4,
+# The least ground a slide's map spans, metres; a transfer of short legs is shown closer, so
+# that its legs run at least a third of the map, but never closer than _CLOSEST_SPAN_M.
+MIN_SPAN_M = 120_000.0
+_CLOSEST_SPAN_M = 8_000.0
+_SHORT_LEG_SHARE = 3.0
+# How much a kind of place matters: label priority, and drawing order (higher on top).
+KIND_PRIORITY = {"depot": 6, "port": 5, "airfield": 5, "border_crossing": 4,
                   "rail_junction": 3, "rail_station": 3, "city": 2, "other": 1}
 
 
@@ -91,7 +100,9 @@ class SlideSpec:
 
     ``name`` is the output stem (``slide`` or ``slides/<transfer-id>``); ``routes`` holds
     every leg, and ``focus`` the transfers drawn in full colour (all of them when empty).
-    ``extent`` holds the lon/lat points the map must show.
+    ``extent`` holds the lon/lat points the map must show, and ``min_span_m`` the least
+    width of ground it spans (less for a transfer whose legs are short, so they show).
+    ``more`` counts the callouts the panel has no room for, continued ``more_where``.
     """
 
     name: str
@@ -109,6 +120,9 @@ class SlideSpec:
     citations: tuple[str, ...]
     attributions: tuple[str, ...]
     widths: WidthLegend = field(default_factory=WidthLegend)
+    min_span_m: float = MIN_SPAN_M
+    more: int = 0
+    more_where: str = ""
 
     def is_focus(self, route: RouteLine) -> bool:
         """Return True if the route is drawn in full colour on this slide."""
@@ -182,7 +196,7 @@ def _place_marks(routeset: RouteSet, ids: Iterable[str] | None = None, *,
         if _COORDINATE_NAME.match(str(row.name)):
             continue
         kind = row.kind if row.kind in PLACE_STYLES else "other"
-        priority = _KIND_PRIORITY.get(kind, 1) + 2.0 * min(int(ends.get(row.place_id, 0)), 5)
+        priority = KIND_PRIORITY.get(kind, 1) + 2.0 * min(int(ends.get(row.place_id, 0)), 5)
         name = short_name(str(row.name)) if short else str(row.name)
         out.append(PlaceMark(str(row.place_id), name, kind,
                              float(row.geometry.x), float(row.geometry.y), priority))
@@ -325,8 +339,21 @@ def _transfer_spec(routeset: RouteSet, routes: tuple[RouteLine, ...],
         callout_title="Callouts",
         extent=_extent(mine, places), sources=short, citations=full,
         attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
-        widths=_width_legend(legs, routeset.legs),
+        widths=_width_legend(legs, routeset.legs), min_span_m=_span_for(mine),
     )
+
+
+def _span_for(routes: Iterable[RouteLine]) -> float:
+    """Return the least map span that shows a transfer's legs: MIN_SPAN_M, or closer when
+    all its legs are short (a 4.5 km bridge crossing must not vanish under its markers)."""
+    pts = [p for r in routes for p in r.parts]
+    if not pts:
+        return MIN_SPAN_M
+    xy = np.concatenate(pts)
+    lat = np.radians(float(np.mean(xy[:, 1])))
+    dx = float(np.ptp(xy[:, 0])) * 111_320.0 * math.cos(lat)
+    dy = float(np.ptp(xy[:, 1])) * 110_574.0
+    return float(min(MIN_SPAN_M, max(_CLOSEST_SPAN_M, _SHORT_LEG_SHARE * math.hypot(dx, dy))))
 
 
 def _transfer_subtitle(legs: pd.DataFrame, cargo: str | None) -> str:
