@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pyogrio.errors
+import pyogrio.raw
+import shapely
 
 from routemap.errors import RenderError, library_detail
 from routemap.maps.records import (
@@ -30,6 +33,7 @@ __all__ = [
     "GPKG_LAYERS",
     "SOURCE_COLUMNS",
     "gpkg_layers",
+    "is_date_column",
     "render_gpkg",
     "write_gpkg",
 ]
@@ -52,14 +56,25 @@ _GEOMETRY_TYPES = {
 }
 _INT_COLUMNS = frozenset({"leg_index", "leg_count", "position"})
 _FLOAT_COLUMNS = frozenset({"distance_km", "quantity_value", "lat", "lon", "uncertainty_km"})
+_DATE_SUFFIXES = ("_start", "_end", "_date")
+"""A column named ``date`` or ending in one of these holds ISO dates and is declared ``DATE``."""
 _EPOCH = "1970-01-01T00:00:00.000Z"
 #: What writing a GeoPackage may raise when GDAL, SQLite or the file system fail.
 _WRITE_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.Error,
                  OSError)
 
 
+def is_date_column(name: str) -> bool:
+    """Return True if a column holds dates (``date``, ``period_start``, ``window_end``...)."""
+    return name == "date" or name.endswith(_DATE_SUFFIXES)
+
+
 def _column(name: str, values: list[Any]) -> pd.Series:
-    """Return a typed column: the field type depends on the name, never on the data."""
+    """Return a typed column: the field type depends on the name, never on the data.
+
+    Date columns hold ``YYYY-MM-DD`` text (or ``None``) here and become ``DATE`` fields when
+    written, so that QGIS's temporal controller can use them as they are.
+    """
     if name in _INT_COLUMNS:
         return pd.Series(values, dtype="Int64")
     if name in _FLOAT_COLUMNS:
@@ -157,14 +172,49 @@ def write_gpkg(
         for name, frame in layers.items():
             geometry_type = (_GEOMETRY_TYPES.get(name) if isinstance(frame, gpd.GeoDataFrame)
                              else None)
-            pyogrio.write_dataframe(
-                frame, scratch, layer=name, driver="GPKG", geometry_type=geometry_type,
-                promote_to_multi=(geometry_type or "").startswith("Multi") or None,
-                layer_options={"DESCRIPTION": _description(name, title, attributions)},
-            )
+            _write_layer(scratch, name, frame, geometry_type,
+                         _description(name, title, attributions))
         _compact(scratch, path, timestamp)
     finally:
         scratch.unlink(missing_ok=True)
+
+
+def _field_arrays(frame: pd.DataFrame) -> tuple[list[str], list[np.ndarray], list[np.ndarray | None]]:
+    """Return a frame's field names, value arrays and null masks, with dates as ``datetime64[D]``."""
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    names = [str(c) for c in frame.columns if c != geometry]
+    data: list[np.ndarray] = []
+    masks: list[np.ndarray | None] = []
+    for name in names:
+        column = frame[name]
+        mask = None
+        if is_date_column(name):
+            values = np.array([v if isinstance(v, str) and v else None for v in column],
+                              dtype="datetime64[D]")
+        elif isinstance(column.dtype, pd.Int64Dtype):
+            values, mask = column.to_numpy(dtype="int64", na_value=0), column.isna().to_numpy()
+        else:
+            values = column.to_numpy()
+        data.append(values)
+        masks.append(mask)
+    return names, data, masks
+
+
+def _write_layer(path: Path, name: str, frame: pd.DataFrame, geometry_type: str | None,
+                 description: str) -> None:
+    """Write one layer with GDAL, each field typed by its column (``DATE`` for dates)."""
+    names, data, masks = _field_arrays(frame)
+    geometry = crs = None
+    if isinstance(frame, gpd.GeoDataFrame):
+        geometry = shapely.to_wkb(np.asarray(frame.geometry.values))
+        epsg = frame.crs.to_epsg() if frame.crs is not None else None
+        crs = f"EPSG:{epsg}" if epsg else (frame.crs.to_wkt() if frame.crs is not None else None)
+    pyogrio.raw.write(
+        path, geometry, data, names, field_mask=masks, layer=name, driver="GPKG",
+        geometry_type=geometry_type, crs=crs,
+        promote_to_multi=(geometry_type or "").startswith("Multi") or None,
+        layer_options={"DESCRIPTION": description},
+    )
 
 
 def _compact(scratch: Path, path: Path, timestamp: str) -> None:

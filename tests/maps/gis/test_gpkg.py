@@ -9,11 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pyogrio
+import pyogrio.raw
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
-from routemap.maps.gis.gpkg import ATTRIBUTION_COLUMNS, SOURCE_COLUMNS, render_gpkg
+from routemap.maps.gis.gpkg import ATTRIBUTION_COLUMNS, GPKG_LAYERS, SOURCE_COLUMNS, is_date_column, render_gpkg
 from routemap.routes.routeset import RouteSet
 from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS, TRANSFER_COLUMNS
 
@@ -62,6 +64,55 @@ def test_gpkg_field_types_do_not_depend_on_data(gpkg_path: Path) -> None:
     assert types["note"] == types["sources"] == "OFTString"
 
 
+@pytest.mark.parametrize(("name", "expected"), [
+    ("period_start", True), ("period_end", True), ("date", True), ("window_start", True),
+    ("as_of_date", True), ("update", False), ("dates", False), ("legend", False), ("note", False),
+])
+def test_date_columns_are_known_by_name(name: str, expected: bool) -> None:
+    assert is_date_column(name) is expected
+
+
+def _declared_types(path: Path, layer: str) -> dict[str, str]:
+    with sqlite3.connect(path) as con:
+        return {row[1]: row[2] for row in con.execute(f'PRAGMA table_info("{layer}")')}
+
+
+@pytest.mark.parametrize("layer", GPKG_LAYERS)
+def test_gpkg_date_columns_are_declared_dates(gpkg_path: Path, layer: str) -> None:
+    """QGIS's temporal controller takes DATE fields as they are: every date column is one."""
+    declared = _declared_types(gpkg_path, layer)
+    info = pyogrio.read_info(gpkg_path, layer=layer)
+    ogr_types = dict(zip(info["fields"], info["ogr_types"], strict=True))
+    for name in info["fields"]:
+        expected = ("DATE", "OFTDate") if is_date_column(name) else (declared[name], ogr_types[name])
+        assert (declared[name], ogr_types[name]) == expected, name
+        if not is_date_column(name):
+            assert declared[name] != "DATE" and ogr_types[name] != "OFTDate", name
+
+
+def test_gpkg_dates_keep_their_values_and_nulls(gpkg_path: Path) -> None:
+    with sqlite3.connect(gpkg_path) as con:
+        legs = con.execute("SELECT period_start, period_end FROM legs ORDER BY fid").fetchall()
+        sources = con.execute("SELECT source_id, date FROM sources ORDER BY fid").fetchall()
+        kinds = {row[0] for row in con.execute("SELECT typeof(period_start) FROM legs")}
+    assert legs == [("2023-09-07", "2023-10-01"), ("2023-09-07", "2023-10-01"), ("2024-11-01", "2024-12-31")]
+    assert sources == [("wh-2023-10", "2023-10-13"), ("rusi-2023-08", "2023-10-03")]
+    assert kinds == {"text"}  # GeoPackage stores DATE as ISO 8601 text
+    annotations = pyogrio.read_dataframe(gpkg_path, layer="annotations")
+    assert str(annotations["period_start"].dtype).startswith("datetime64")
+
+
+def test_gpkg_missing_dates_are_null(sample_routeset: RouteSet, tmp_path: Path) -> None:
+    legs = sample_routeset.legs.copy()
+    legs["period_start"] = None
+    legs["period_end"] = None
+    path = tmp_path / "routes.gpkg"
+    path.write_bytes(render_gpkg(dataclasses.replace(sample_routeset, legs=legs)))
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT DISTINCT period_start, period_end FROM legs").fetchall() == [(None, None)]
+    assert _declared_types(path, "legs")["period_start"] == "DATE"
+
+
 def test_gpkg_lists_are_json_text(gpkg_path: Path) -> None:
     legs = pyogrio.read_dataframe(gpkg_path, layer="legs")
     assert json.loads(legs["sources"][0]) == ["wh-2023-10"]
@@ -76,7 +127,7 @@ def test_gpkg_transfers_dissolve_their_legs(gpkg_path: Path) -> None:
     assert json.loads(first["modes"]) == ["sea", "rail"]
     assert first["leg_count"] == 2
     assert first["distance_km"] == pytest.approx(9990.0)
-    assert (first["period_start"], first["period_end"]) == ("2023-09-07", "2023-10-01")
+    assert (first["period_start"], first["period_end"]) == (pd.Timestamp("2023-09-07"), pd.Timestamp("2023-10-01"))
     assert len(first.geometry.geoms) == 2
     assert first["attribution"].startswith("Rail network")
 
@@ -146,12 +197,12 @@ def _raise(exc: BaseException):
 
 
 @pytest.mark.parametrize(("target", "exc", "detail"), [
-    ("pyogrio.write_dataframe",
+    ("pyogrio.raw.write",
      pyogrio.errors.DataSourceError("sqlite3_open(/t/x.gpkg) failed: unable to open database file"),
      " (from GDAL: sqlite3_open(/t/x.gpkg) failed: unable to open database file)"),
-    ("pyogrio.write_dataframe", pyogrio.errors.FieldError("Error adding field 'note' to layer"),
+    ("pyogrio.raw.write", pyogrio.errors.FieldError("Error adding field 'note' to layer"),
      " (from GDAL: Error adding field 'note' to layer)"),
-    ("pyogrio.write_dataframe", pyogrio.errors.DataLayerError(""), " (from GDAL: DataLayerError)"),
+    ("pyogrio.raw.write", pyogrio.errors.DataLayerError(""), " (from GDAL: DataLayerError)"),
     ("routemap.maps.gis.gpkg._compact", sqlite3.OperationalError("database or disk is full"),
      " (from SQLite: database or disk is full)"),
     ("tempfile.TemporaryDirectory",
@@ -177,16 +228,16 @@ def test_gpkg_failure_leaves_no_scratch_file(
 ) -> None:
     from routemap.maps.gis.gpkg import gpkg_layers, write_gpkg
 
-    real = pyogrio.write_dataframe
+    real = pyogrio.raw.write
     calls = []
 
-    def second_layer_fails(frame, path, **kwargs):
+    def second_layer_fails(*args, **kwargs):
         calls.append(kwargs["layer"])
         if len(calls) == 2:
             raise pyogrio.errors.DataLayerError("disk I/O error")
-        return real(frame, path, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(pyogrio, "write_dataframe", second_layer_fails)
+    monkeypatch.setattr(pyogrio.raw, "write", second_layer_fails)
     with pytest.raises(pyogrio.errors.DataLayerError):
         write_gpkg(tmp_path / "routes.gpkg", gpkg_layers(sample_routeset), title="T")
     assert list(tmp_path.iterdir()) == []
@@ -215,7 +266,7 @@ def test_build_shows_a_gdal_failure_as_one_line_and_exit_2(tmp_path, monkeypatch
     scenario, out = tmp_path / "flight.yaml", tmp_path / "out"
     scenario.write_text(FLIGHT)
     failure = pyogrio.errors.DataSourceError("sqlite3_open(x) failed: disk I/O error")
-    monkeypatch.setattr(pyogrio, "write_dataframe", _raise(failure))
+    monkeypatch.setattr(pyogrio.raw, "write", _raise(failure))
     assert main(["build", str(scenario), "--out", str(out), "--formats", "geojson,gpkg",
                  "--quiet"]) == 2
     assert capsys.readouterr().err.splitlines() == [
