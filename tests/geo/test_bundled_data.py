@@ -56,8 +56,12 @@ def _citations(doc: dict) -> set[str]:
         cited.update(place.get("sources") or [])
     for transfer in doc.get("transfers") or []:
         cited.update(transfer["sources"])
+        quantity = transfer.get("quantity") or []
+        for q in quantity if isinstance(quantity, list) else [quantity]:
+            cited.update([q["source"]] if "source" in q else [])
         for leg in transfer["legs"]:
             cited.update(leg.get("sources") or [])
+            cited.update((leg.get("corridor") or {}).get("sources") or [])
     for note in doc.get("annotations") or []:
         cited.update(note["sources"])
     return cited
@@ -458,6 +462,66 @@ def test_transfer_2_is_not_titled_as_a_link_to_yegorlykskaya():
 ])
 def test_titles_with_an_inferred_endpoint_say_so(tid, phrase):
     assert phrase in {t["id"]: t for t in BUNDLED["transfers"]}[tid]["label"]
+
+
+# --- quantities as claims, inferred ends, corridors ------------------------------------------------
+
+
+def _quantities(transfer: dict) -> list[dict]:
+    q = transfer.get("quantity")
+    return [] if q is None else q if isinstance(q, list) else [q]
+
+
+def test_quantities_keep_their_qualifier_window_and_source():
+    by_id = {t["id"]: t for t in BUNDLED["transfers"]}
+    white_house = _quantities(by_id["rajin-dunai-tikhoretsk"])
+    assert white_house == [{"value": 1000, "unit": "containers", "qualifier": "more than",
+                            "basis": "whole flow to 13 Oct 2023",
+                            "window": {"start": dt.date(2023, 9, 7), "end": dt.date(2023, 10, 13)},
+                            "source": "yonhap-wh-2023-10-14"}]
+    for transfer in BUNDLED["transfers"]:
+        for q in _quantities(transfer):
+            assert q.get("source") and q.get("basis"), transfer["id"]
+
+
+def test_transfer_2_shows_one_ship_next_to_the_whole_flow_counts_that_disagree():
+    counts = _quantities({t["id"]: t for t in BUNDLED["transfers"]}["rajin-vostochny-depots"])
+    by_value = {q["value"]: q for q in counts}
+    assert sorted(by_value) == [2000, 10000, 16000, 20000]
+    assert by_value[2000]["basis"] == "Maia-1 alone"
+    assert {q["basis"] for v, q in by_value.items() if v != 2000} == {"whole flow (both ports)"}
+    assert len({q["source"] for q in counts}) == len(counts)
+    assert by_value[10000]["qualifier"] == by_value[20000]["qualifier"] == "more than"
+
+
+# The leg ends that are the analyst's choice, not a source's.
+ASSUMED_ENDS = {
+    ("rajin-vostochny-depots", 1): ["to"],
+    ("rail-to-mozdok", 0): ["from"],
+    ("koksan-rail-krasnoyarsk", 0): ["from"],
+    ("troops-sea-dunai", 0): ["from"],
+    ("pantsir-to-dprk", 0): ["from", "to"],
+}
+
+
+def test_inferred_leg_ends_are_marked_assumed_and_no_others():
+    marked = {(t["id"], i): leg["assumed"] for t, i, leg in _legs(BUNDLED) if "assumed" in leg}
+    assert marked == ASSUMED_ENDS
+
+
+def test_only_a_line_a_source_names_is_a_corridor():
+    """The bridge crossing is named by CSIS; the cross-Russia rail corridors stay estimated."""
+    defined = {s["id"] for s in BUNDLED["sources"]}
+    with_corridor = []
+    for transfer, i, leg in _legs(BUNDLED):
+        assert leg.get("path_confidence", "estimated") == "estimated" or "corridor" in leg or "path" in leg
+        if "corridor" in leg:
+            with_corridor.append(transfer["id"])
+            assert leg["corridor"]["sources"] and set(leg["corridor"]["sources"]) <= defined
+            assert "friendship-bridge" in leg.get("via", []), (transfer["id"], i)
+        if leg["mode"] == "rail" and len(leg.get("via", [])) > 5:
+            assert "corridor" not in leg and "path" not in leg, (transfer["id"], i)
+    assert sorted(with_corridor) == ["tumangang-khasan-surge-2023", "tumangang-khasan-wagner-2022"]
 
 
 # --- through the loader -------------------------------------------------------------------------------
