@@ -453,13 +453,18 @@ def test_transfer_2_is_not_titled_as_a_link_to_yegorlykskaya():
     assert rail["to"] == "yegorlykskaya-depot" and "16 sites" in rail["note"]
 
 
-@pytest.mark.parametrize("tid,phrase", [
-    ("rail-to-mozdok", "port of arrival not reported"),
-    ("troops-sea-dunai", "embarkation port assumed"),
-    ("koksan-rail-krasnoyarsk", "entry point assumed"),
-    ("pantsir-to-dprk", "ROUTE ESTIMATED"),
-    ("tumangang-khasan-surge-2023", "suspected"),
-])
+# The title of each transfer with an inferred end or cargo, and the words in which it says so.
+INFERRED_TITLES = {
+    "rajin-vostochny-depots": "link inferred",
+    "rail-to-mozdok": "port of arrival not reported",
+    "troops-sea-dunai": "embarkation port assumed",
+    "koksan-rail-krasnoyarsk": "entry point assumed",
+    "pantsir-to-dprk": "ROUTE ESTIMATED",
+    "tumangang-khasan-surge-2023": "suspected",
+}
+
+
+@pytest.mark.parametrize("tid,phrase", sorted(INFERRED_TITLES.items()))
 def test_titles_with_an_inferred_endpoint_say_so(tid, phrase):
     assert phrase in {t["id"]: t for t in BUNDLED["transfers"]}[tid]["label"]
 
@@ -476,7 +481,7 @@ def test_quantities_keep_their_qualifier_window_and_source():
     by_id = {t["id"]: t for t in BUNDLED["transfers"]}
     white_house = _quantities(by_id["rajin-dunai-tikhoretsk"])
     assert white_house == [{"value": 1000, "unit": "containers", "qualifier": "more than",
-                            "basis": "whole flow to 13 Oct 2023",
+                            "basis": "whole flow",
                             "window": {"start": dt.date(2023, 9, 7), "end": dt.date(2023, 10, 13)},
                             "source": "yonhap-wh-2023-10-14"}]
     for transfer in BUNDLED["transfers"]:
@@ -507,6 +512,7 @@ ASSUMED_ENDS = {
 def test_inferred_leg_ends_are_marked_assumed_and_no_others():
     marked = {(t["id"], i): leg["assumed"] for t, i, leg in _legs(BUNDLED) if "assumed" in leg}
     assert marked == ASSUMED_ENDS
+    assert {tid for tid, _ in marked} <= set(INFERRED_TITLES), "the title must say what is assumed"
 
 
 def test_only_a_line_a_source_names_is_a_corridor():
