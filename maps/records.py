@@ -27,9 +27,17 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from routemap.geo.model import Scenario
+from routemap.maps import wording
 from routemap.routes.geodesy import split_antimeridian
 from routemap.routes.routeset import RouteSet
-from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, LIST_COLUMNS, PLACE_COLUMNS
+from routemap.routes.schema import (
+    ANNOTATION_COLUMNS,
+    DERIVED_LEG_COLUMNS,
+    LEG_COLUMNS,
+    LIST_COLUMNS,
+    PLACE_COLUMNS,
+    QUANTITY_COLUMNS,
+)
 
 __all__ = [
     "COORD_DECIMALS",
@@ -208,9 +216,11 @@ def _in_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame.to_crs(WGS84)
 
 
-def _frame_records(frame: gpd.GeoDataFrame, columns: Sequence[str]) -> Iterator[FeatureRecord]:
-    """Yield one record per row, with the contract columns in order (missing ones as None)."""
-    missing = [c for c in columns if c not in frame.columns]
+def _frame_records(frame: gpd.GeoDataFrame, columns: Sequence[str],
+                   derived: frozenset[str] = frozenset()) -> Iterator[FeatureRecord]:
+    """Yield one record per row, with the contract columns in order (missing ones as None);
+    ``derived`` columns are left None for the caller to fill, without a warning."""
+    missing = [c for c in columns if c not in frame.columns and c not in derived]
     if missing:
         logger.warning("route set frame lacks contract columns %s; exported as null", missing)
     frame = _in_wgs84(frame)
@@ -240,12 +250,33 @@ def feature_records(routeset: RouteSet) -> dict[str, list[FeatureRecord]]:
         If a feature id is missing or repeated.
     """
     groups = {
-        "legs": list(_frame_records(routeset.legs, LEG_COLUMNS)),
+        "legs": _leg_records(routeset),
         "places": list(_frame_records(routeset.places, PLACE_COLUMNS)),
         "annotations": list(_frame_records(routeset.annotations, ANNOTATION_COLUMNS)),
     }
     _check_ids([r.properties["feature_id"] for recs in groups.values() for r in recs])
     return groups
+
+
+def _leg_records(routeset: RouteSet) -> list[FeatureRecord]:
+    """Return the leg records, each with its quantity written as the sources claim it."""
+    texts = _quantity_texts(routeset.scenario)
+    records = list(_frame_records(routeset.legs, LEG_COLUMNS, DERIVED_LEG_COLUMNS))
+    for record in records:
+        p = record.properties
+        p["quantity_text"] = texts.get(p["transfer_id"]) if p["transfer_id"] in texts else (
+            wording.quantity_claim(p["quantity_value"], p["quantity_unit"],
+                                   qualifier=p["quantity_qualifier"], high=p["quantity_max"],
+                                   basis=p["quantity_basis"], window_start=p["quantity_window_start"],
+                                   window_end=p["quantity_window_end"]))
+    return records
+
+
+def _quantity_texts(scenario: Scenario) -> dict[str, str | None]:
+    """Return each transfer's quantity in words: every claim, each disagreeing one with its source."""
+    publishers = {s.id: s.publisher for s in scenario.sources}
+    return {t.id: wording.quantity_claims(t.quantity_claims, publishers=publishers)
+            for t in scenario.transfers}
 
 
 def _check_ids(ids: list[Any]) -> None:
@@ -281,8 +312,8 @@ def _transfer_record(scenario: Scenario, legs: list[FeatureRecord]) -> FeatureRe
         "sources": _unique(s for p in props for s in p["sources"] or []),
         "citations": _unique(c for p in props for c in p["citations"] or []),
         "period_start": min(starts, default=None), "period_end": max(ends, default=None),
-        "cargo": first["cargo"], "quantity_value": first["quantity_value"],
-        "quantity_unit": first["quantity_unit"], "note": transfer.note if transfer else None,
+        "cargo": first["cargo"], **{c: first[c] for c in QUANTITY_COLUMNS},
+        "note": transfer.note if transfer else None,
         "attribution": "; ".join(_unique(p["attribution"] for p in props)),
     }
     lines = [part for leg in legs for part in geometry_members(leg.geometry)]

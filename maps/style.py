@@ -12,11 +12,14 @@ __all__ = [
     "BASEMAP_STYLE",
     "CONFIDENCE_STYLES",
     "MODE_STYLES",
+    "PATH_LEGEND",
+    "PATH_STYLES",
     "PLACE_STYLES",
     "BasemapStyle",
     "ConfidenceStyle",
     "LegQuantity",
     "ModeStyle",
+    "PathStyle",
     "PlaceStyle",
     "WidthLegend",
     "WidthScale",
@@ -80,6 +83,43 @@ CONFIDENCE_STYLES: dict[str, ConfidenceStyle] = {
         "Estimated", (0.6, 2.2), 0.6, 0.8, "analyst's inference or a modelled route"
     ),
 }
+
+@dataclass(frozen=True)
+class PathStyle:
+    """How the certainty of the line itself is drawn, apart from the claim's confidence.
+
+    The line keeps its mode colour and its confidence's dash pattern; a modelled line is
+    drawn over a ``band``: a wide, translucent stroke in the mode's colour, ``band_factor``
+    times the line's width and at ``band_opacity``, under the line, so that a modelled
+    corridor can never look like a reported path. A reported path has no band.
+    """
+
+    label: str
+    meaning: str
+    band_factor: float
+    band_opacity: float
+
+    @property
+    def band(self) -> bool:
+        """Return True if the line is drawn over a corridor band."""
+        return self.band_factor > 0
+
+
+PATH_STYLES: dict[str, PathStyle] = {
+    "reported": PathStyle("Line reported", "the path or corridor is given by a cited source",
+                          0.0, 0.0),
+    "estimated": PathStyle("Line estimated",
+                           "modelled along the network or as a great circle; "
+                           "sources do not give the route", 3.2, 0.22),
+}
+"""The two certainties of a line (``path_confidence``): reported plain, estimated over a band."""
+
+PATH_LEGEND: dict[str, str] = {
+    "confidence": "Line pattern: how sure the movement is",
+    "path": "Band under a line: the route is modelled, not reported",
+}
+"""Legend titles that say what each encoding means: the pattern is the claim's confidence,
+the band says the line drawn is a model."""
 
 PLACE_STYLES: dict[str, PlaceStyle] = {
     "port": PlaceStyle("Port", "s", "square", "#FFFFFF", "#0B3C5D", 7.0),

@@ -15,22 +15,29 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Literal
 
-from routemap.maps.style import CONFIDENCE_STYLES
+from routemap.geo.model import Quantity
+from routemap.maps.style import CONFIDENCE_STYLES, PATH_STYLES
 
 __all__ = [
     "MONTH_ABBREVIATIONS",
     "MONTH_NAMES",
+    "ASSUMED",
     "DateForm",
     "as_of",
     "confidence",
     "day",
     "distance",
+    "leg_chain",
     "number",
+    "path_confidence",
     "period",
     "quantity",
+    "quantity_claim",
+    "quantity_claims",
     "uncertainty",
 ]
 
@@ -46,6 +53,9 @@ DateForm = Literal["medium", "long"]
 
 _NAUTICAL_MILE_KM = 1.852
 _DASH = "\u2013"
+_ARROW = " \u2192 "
+ASSUMED = "(assumed)"
+"""What follows a place that is the analyst's inference, not a source's, in a chain or title."""
 
 
 # --- numbers --------------------------------------------------------------------------------
@@ -127,6 +137,90 @@ def quantity(value: object, unit: object = None) -> str | None:
     if text is None:
         return None
     return f"{text} {unit}" if _present(unit) else text
+
+
+def quantity_claim(value: object, unit: object = None, *, qualifier: object = None,
+                   high: object = None, basis: object = None, window_start: object = None,
+                   window_end: object = None) -> str | None:
+    """Write a quantity as a source claims it: qualifier, number or range, unit, then scope.
+
+    Parameters
+    ----------
+    value : object
+        The number (the lower end of a range), exact: ``9000000`` reads ``9,000,000``.
+    unit : object, optional
+        The unit as the scenario gives it.
+    qualifier : object, optional
+        ``about``, ``at least``, ``more than`` or ``up to``, written before the number.
+    high : object, optional
+        The upper end of a range; a range reads ``10,000–20,000``.
+    basis : object, optional
+        What is counted (``one voyage``); written in brackets after the unit.
+    window_start, window_end : object, optional
+        The period the count covers, written as :func:`period` writes it, in the brackets.
+
+    Returns
+    -------
+    str or None
+        ``more than 1,000 containers``, ``10,000–20,000 containers``,
+        ``about 2,000 containers (one voyage, 7–20 Sep 2023)``; None when the value is missing.
+    """
+    text = number(value)
+    if text is None:
+        return None
+    top = number(high)
+    if top is not None and top != text:
+        text = f"{text}{_DASH}{top}"
+    if _present(qualifier):
+        text = f"{qualifier} {text}"
+    if _present(unit):
+        text = f"{text} {unit}"
+    scope = [str(b) for b in (basis, period(window_start, window_end)) if _present(b)]
+    return f"{text} ({', '.join(scope)})" if scope else text
+
+
+def _claim(claim: Quantity, *, unit: bool = True) -> str | None:
+    window = claim.window
+    return quantity_claim(claim.value, claim.unit if unit else None, qualifier=claim.qualifier,
+                          high=claim.max, basis=claim.basis,
+                          window_start=window.start if window else None,
+                          window_end=window.end if window else None)
+
+
+def quantity_claims(claims: Sequence[Quantity], *,
+                    publishers: Mapping[str, str] | None = None) -> str | None:
+    """Write a transfer's quantity: one claim, or every claim when sources disagree.
+
+    Disagreeing figures are never reduced to one: the text gives the span they cover, says
+    that sources disagree, and lists each figure with the source it is from, in file order.
+
+    Parameters
+    ----------
+    claims : sequence of Quantity
+        A transfer's ``quantity_claims``.
+    publishers : mapping of str to str, optional
+        Source id to the name to write after ``per`` (the publisher); an unknown id is
+        written as given.
+
+    Returns
+    -------
+    str or None
+        ``more than 1,000 containers``, or ``10,000–20,000 containers, sources disagree:
+        10,000 (whole flow) per RUSI; 20,000 (whole flow) per Reuters``; None for no claim.
+    """
+    if not claims:
+        return None
+    if len({(c.value, c.max, c.unit) for c in claims}) == 1:
+        return _claim(claims[0])
+    names = publishers or {}
+    units = {c.unit for c in claims}
+    each = "; ".join(f"{_claim(c, unit=len(units) > 1)} per {names.get(c.source, c.source)}"
+                     if c.source else str(_claim(c, unit=len(units) > 1)) for c in claims)
+    if len(units) > 1:
+        return f"sources disagree: {each}"
+    low = min(c.value for c in claims)
+    top = max(c.max if c.max is not None else c.value for c in claims)
+    return f"{quantity_claim(low, next(iter(units)), high=top)}, sources disagree: {each}"
 
 
 def distance(km: object, *, decimals: int | None = 0, nautical: bool = False) -> str | None:
@@ -295,6 +389,74 @@ def confidence(key: object, *, explain: bool = False) -> str | None:
     if style is None:
         return str(key)
     return f"{style.label}: {style.meaning}" if explain else style.label
+
+
+def path_confidence(key: object, *, explain: bool = False) -> str | None:
+    """Write the certainty of a leg's drawn line, optionally with what it means.
+
+    Parameters
+    ----------
+    key : object
+        A key of ``routemap.maps.style.PATH_STYLES`` (``reported``, ``estimated``); an
+        unknown key is written as given.
+    explain : bool
+        Add the meaning after a colon.
+
+    Returns
+    -------
+    str or None
+        ``Line estimated``, or ``Line estimated: modelled along the network or a great circle,
+        not given by a source``; None when the key is missing.
+    """
+    if not _present(key):
+        return None
+    style = PATH_STYLES.get(key) if isinstance(key, str) else None
+    if style is None:
+        return str(key)
+    return f"{style.label}: {style.meaning}" if explain else style.label
+
+
+def _flag(value: object) -> bool:
+    """Return True only for a true boolean cell (missing, NaN and text are False)."""
+    try:
+        return _present(value) and not isinstance(value, str) and bool(value)
+    except (TypeError, ValueError):
+        return False
+
+
+def leg_chain(legs: Iterable[tuple[object, object, object, object]], *,
+              arrow: str = _ARROW) -> str:
+    """Write a transfer's places in order, marking every end that is assumed.
+
+    A place where one leg ends and the next begins is written once, and is assumed when
+    either leg says so: ``Rajin → Vostochny (assumed) → Yegorlykskaya``.
+
+    Parameters
+    ----------
+    legs : iterable of (from_name, to_name, origin_assumed, destination_assumed)
+        The legs in order, with the names to write (already shortened, if wanted) and the
+        ``origin_assumed`` and ``destination_assumed`` flags of the records (missing is False).
+    arrow : str
+        What joins two places.
+
+    Returns
+    -------
+    str
+        The chain; empty for no legs.
+    """
+    names: list[str] = []
+    assumed: list[bool] = []
+    for origin, destination, origin_assumed, destination_assumed in legs:
+        if not names or names[-1] != str(origin):
+            names.append(str(origin))
+            assumed.append(False)
+        assumed[-1] = assumed[-1] or _flag(origin_assumed)
+        if names[-1] == str(destination):
+            assumed[-1] = assumed[-1] or _flag(destination_assumed)
+            continue
+        names.append(str(destination))
+        assumed.append(_flag(destination_assumed))
+    return arrow.join(f"{n} {ASSUMED}" if a else n for n, a in zip(names, assumed, strict=True))
 
 
 def _present(value: object) -> bool:

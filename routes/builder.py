@@ -12,16 +12,16 @@ from shapely.geometry import Point
 from routemap.errors import UnroutableLegError
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.gazetteer import GEONAMES_ATTRIBUTION, SEAROUTE_ATTRIBUTION
-from routemap.geo.model import Leg, Place, Scenario, Transfer
+from routemap.geo.model import Leg, Place, Quantity, Scenario, Transfer
 from routemap.geo.network import load_rail_network, load_road_network
 from routemap.geo.sealanes import load_sea_network
 from routemap.routes import air, overland, qa, sea
 from routemap.routes.leg import LegRequest, RoutedLeg, Stop
 from routemap.routes.reported import route_reported
 from routemap.routes.routeset import LegFinding, RouteSet
-from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
+from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_FRAME_COLUMNS, PLACE_COLUMNS
 
-__all__ = ["Router", "build", "default_routers", "leg_request"]
+__all__ = ["Router", "build", "default_routers", "leg_request", "quantity_columns"]
 
 log = logging.getLogger(__name__)
 
@@ -160,20 +160,61 @@ def _legs_frame(scenario: Scenario, jobs: list, routed: list[RoutedLeg]) -> gpd.
             "transfer_id": transfer.id, "transfer_label": transfer.label, "leg_index": i,
             "mode": leg.mode, "from_id": leg.origin.id, "to_id": leg.destination.id,
             "from_name": leg.origin.name, "to_name": leg.destination.name,
+            "origin_assumed": leg.origin_assumed, "destination_assumed": leg.destination_assumed,
             "via_ids": [p.id for p in leg.via], "distance_km": round(result.distance_km, 3),
             "geometry_kind": result.geometry_kind,
+            "path_confidence": scenario.leg_path_confidence(transfer, leg),
+            "corridor": leg.corridor.name if leg.corridor else None,
             "confidence": scenario.leg_confidence(transfer, leg), "sources": list(sources),
             "citations": _citations(scenario, sources),
             "period_start": period.start.isoformat() if period else None,
             "period_end": period.end.isoformat() if period else None,
-            "cargo": transfer.cargo,
-            "quantity_value": transfer.quantity.value if transfer.quantity else None,
-            "quantity_unit": transfer.quantity.unit if transfer.quantity else None,
+            "cargo": transfer.cargo, **quantity_columns(transfer.quantity_claims),
             "carrier": leg.carrier, "note": leg.note, "network": result.network,
             "attribution": result.attribution,
         })
-    return gpd.GeoDataFrame(rows, columns=list(LEG_COLUMNS),
+    return gpd.GeoDataFrame(rows, columns=list(LEG_FRAME_COLUMNS),
                             geometry=[r.geometry for r in routed], crs="EPSG:4326")
+
+
+def quantity_columns(claims: tuple[Quantity, ...]) -> dict[str, Any]:
+    """Return a quantity claim as the frame's ``quantity_*`` columns (``quantity_text`` aside).
+
+    One claim gives its own values. Claims that disagree give the span they cover when they
+    share a unit (``quantity_value`` the lowest value, ``quantity_max`` the highest end), the
+    qualifier, basis and window only where every claim has the same one, and
+    ``quantities_disagree`` True when their figures differ; in different units, no value and no unit. No claim: all
+    missing, ``quantities_disagree`` False.
+
+    Parameters
+    ----------
+    claims : tuple of Quantity
+        A transfer's ``quantity_claims``.
+
+    Returns
+    -------
+    dict
+        ``quantity_value`` ... ``quantities_disagree`` (dates as ISO text).
+    """
+    units = {q.unit for q in claims}
+    one_unit = len(units) == 1
+
+    def shared(values: list[Any]) -> Any:
+        return values[0] if values and all(v == values[0] for v in values) else None
+
+    window = shared([q.window for q in claims])
+    high = max((q.max if q.max is not None else q.value for q in claims), default=None)
+    low = min((q.value for q in claims), default=None)
+    return {
+        "quantity_value": low if one_unit else None,
+        "quantity_unit": next(iter(units)) if one_unit else None,
+        "quantity_qualifier": shared([q.qualifier for q in claims]),
+        "quantity_max": high if one_unit and (len(claims) > 1 or claims[0].max is not None) else None,
+        "quantity_basis": shared([q.basis for q in claims]),
+        "quantity_window_start": window.start.isoformat() if window else None,
+        "quantity_window_end": window.end.isoformat() if window else None,
+        "quantities_disagree": len({(q.value, q.max, q.unit) for q in claims}) > 1,
+    }
 
 
 def _places_frame(scenario: Scenario) -> gpd.GeoDataFrame:

@@ -2,12 +2,42 @@
 
 These names are a public contract (README, "GeoJSON properties"); add to them, never rename.
 List-valued columns (``sources``, ``citations``, ``via_ids``) hold Python lists; writers for
-formats without lists store them as JSON text.
+formats without lists store them as JSON text. Boolean columns (``BOOL_COLUMNS``) hold True or
+False.
+
+A leg carries two certainties: ``confidence`` (did the movement happen?) and ``path_confidence``
+(is the line drawn the line taken: ``reported`` or ``estimated``), and its quantity as a claim
+(``quantity_*``). ``quantity_text`` is written by the record layer (``routemap.maps.records``),
+since how a quantity reads belongs to ``routemap.maps.wording``; the RouteSet frame holds every
+other column (``LEG_FRAME_COLUMNS``).
 """
 
 from __future__ import annotations
 
-__all__ = ["ANNOTATION_COLUMNS", "LEG_COLUMNS", "LIST_COLUMNS", "PLACE_COLUMNS", "TRANSFER_COLUMNS"]
+__all__ = [
+    "ANNOTATION_COLUMNS",
+    "BOOL_COLUMNS",
+    "DERIVED_LEG_COLUMNS",
+    "LEG_COLUMNS",
+    "LEG_FRAME_COLUMNS",
+    "LIST_COLUMNS",
+    "PLACE_COLUMNS",
+    "QUANTITY_COLUMNS",
+    "TRANSFER_COLUMNS",
+]
+
+#: A transfer's quantity as a claim, on each of its legs and on the transfer itself.
+QUANTITY_COLUMNS: tuple[str, ...] = (
+    "quantity_value",
+    "quantity_unit",
+    "quantity_qualifier",
+    "quantity_max",
+    "quantity_basis",
+    "quantity_window_start",
+    "quantity_window_end",
+    "quantity_text",
+    "quantities_disagree",
+)
 
 LEG_COLUMNS: tuple[str, ...] = (
     "feature_id",
@@ -20,17 +50,20 @@ LEG_COLUMNS: tuple[str, ...] = (
     "to_id",
     "from_name",
     "to_name",
+    "origin_assumed",
+    "destination_assumed",
     "via_ids",
     "distance_km",
     "geometry_kind",
+    "path_confidence",
+    "corridor",
     "confidence",
     "sources",
     "citations",
     "period_start",
     "period_end",
     "cargo",
-    "quantity_value",
-    "quantity_unit",
+    *QUANTITY_COLUMNS,
     "carrier",
     "note",
     "network",
@@ -87,10 +120,17 @@ TRANSFER_COLUMNS: tuple[str, ...] = (
     "period_start",
     "period_end",
     "cargo",
-    "quantity_value",
-    "quantity_unit",
+    *QUANTITY_COLUMNS,
     "note",
     "attribution",
 )
+
+#: Leg properties the record layer derives from the scenario rather than the RouteSet frame.
+DERIVED_LEG_COLUMNS: frozenset[str] = frozenset({"quantity_text"})
+
+#: The columns of ``RouteSet.legs`` (besides ``geometry``): every leg property but the derived.
+LEG_FRAME_COLUMNS: tuple[str, ...] = tuple(c for c in LEG_COLUMNS if c not in DERIVED_LEG_COLUMNS)
+
+BOOL_COLUMNS: frozenset[str] = frozenset({"origin_assumed", "destination_assumed", "quantities_disagree"})
 
 LIST_COLUMNS: frozenset[str] = frozenset({"sources", "citations", "via_ids", "modes"})

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from routemap.geo.model import Quantity
 from routemap.maps import wording
 
 
@@ -159,3 +160,72 @@ def test_month_tables_do_not_follow_the_machine_locale():
     assert wording.MONTH_ABBREVIATIONS[8] == "Sep"
     assert wording.MONTH_NAMES[8] == "September"
     assert len(wording.MONTH_ABBREVIATIONS) == len(wording.MONTH_NAMES) == 12
+
+
+# --- quantities as claims, leg chains, path certainty ---------------------------------------
+
+
+@pytest.mark.parametrize(("value", "kwargs", "expected"), [
+    (1000, {"unit": "containers", "qualifier": "more than"}, "more than 1,000 containers"),
+    (9_000_000, {"unit": "rounds", "qualifier": "about"}, "about 9,000,000 rounds"),
+    (10000, {"unit": "containers", "high": 20000}, "10,000\u201320,000 containers"),
+    (10000, {"unit": "containers", "high": 10000}, "10,000 containers"),  # a range of one value
+    (100, {"unit": "ballistic missiles", "qualifier": "at least"}, "at least 100 ballistic missiles"),
+    (20, {"unit": "trains", "qualifier": "up to", "high": 30}, "up to 20\u201330 trains"),
+    (2000, {"unit": "containers", "basis": "one voyage"}, "2,000 containers (one voyage)"),
+    (2000, {"unit": "containers", "basis": "one voyage", "window_start": "2023-09-07",
+            "window_end": "2023-09-20"}, "2,000 containers (one voyage, 7\u201320 Sep 2023)"),
+    (9_000_000, {"unit": "rounds", "window_start": dt.date(2024, 1, 1), "window_end": dt.date(2024, 12, 31)},
+     "9,000,000 rounds (1 Jan \u2013 31 Dec 2024)"),
+    (300, {}, "300"),
+    (None, {"unit": "containers", "qualifier": "about"}, None),
+    (float("nan"), {"unit": "containers"}, None),
+])
+def test_quantity_claim_is_written_faithfully(value, kwargs, expected):
+    assert wording.quantity_claim(value, **kwargs) == expected
+
+
+PUBLISHERS = {"rusi": "RUSI", "mnd": "South Korea's defence ministry"}
+
+
+@pytest.mark.parametrize(("claims", "expected"), [
+    ((), None),
+    ((Quantity(1000, "containers", "more than"),), "more than 1,000 containers"),
+    ((Quantity(10000, "containers", basis="whole flow", source="rusi"),
+      Quantity(20000, "containers", basis="whole flow", source="mnd")),
+     "10,000\u201320,000 containers, sources disagree: 10,000 (whole flow) per RUSI; "
+     "20,000 (whole flow) per South Korea's defence ministry"),
+    ((Quantity(20000, "containers", "up to", source="mnd"), Quantity(6000, "containers", max=10000, source="x")),
+     "6,000\u201320,000 containers, sources disagree: up to 20,000 per South Korea's defence ministry; "
+     "6,000\u201310,000 per x"),
+    ((Quantity(2000, "containers", source="rusi"), Quantity(30000, "tonnes", source="mnd")),
+     "sources disagree: 2,000 containers per RUSI; 30,000 tonnes per South Korea's defence ministry"),
+    # the same figure twice is no disagreement
+    ((Quantity(300, "containers", source="rusi"), Quantity(300, "containers", source="mnd")), "300 containers"),
+])
+def test_quantity_claims_never_pick_one_silently(claims, expected):
+    assert wording.quantity_claims(claims, publishers=PUBLISHERS) == expected
+
+
+@pytest.mark.parametrize(("legs", "expected"), [
+    ([], ""),
+    ([("Rajin", "Vostochny", False, False), ("Vostochny", "Yegorlykskaya", False, True)],
+     "Rajin \u2192 Vostochny \u2192 Yegorlykskaya (assumed)"),
+    ([("Vostochny", "Mozdok", True, False)], "Vostochny (assumed) \u2192 Mozdok"),
+    # a shared place is assumed when either leg says so
+    ([("Rajin", "Dunai", False, True), ("Dunai", "Tikhoretsk", False, False)],
+     "Rajin \u2192 Dunai (assumed) \u2192 Tikhoretsk"),
+    ([("Rajin", "Dunai", False, False), ("Dunai", "Tikhoretsk", True, False)],
+     "Rajin \u2192 Dunai (assumed) \u2192 Tikhoretsk"),
+    # missing flags (NaN, None, numpy booleans from a frame) read as not assumed / assumed
+    ([("A", "B", float("nan"), None), ("B", "C", np.False_, np.True_)], "A \u2192 B \u2192 C (assumed)"),
+    ([("Tumangang", "Tumangang", False, True)], "Tumangang (assumed)"),
+])
+def test_leg_chain_marks_assumed_ends(legs, expected):
+    assert wording.leg_chain(legs) == expected
+
+
+def test_path_confidence_words():
+    assert wording.path_confidence("reported") == "Line reported"
+    assert wording.path_confidence("estimated", explain=True).startswith("Line estimated: modelled")
+    assert wording.path_confidence(None) is None and wording.path_confidence("odd") == "odd"

@@ -9,10 +9,10 @@ import pytest
 from shapely.geometry import LineString
 
 from routemap.errors import UnroutableLegError
-from routemap.geo.model import Leg, Period, Place, Scenario, Source, Transfer
-from routemap.routes.builder import build, leg_request
+from routemap.geo.model import Corridor, Leg, Period, Place, Quantity, Scenario, Source, Transfer
+from routemap.routes.builder import build, leg_request, quantity_columns
 from routemap.routes.leg import Finding, LegRequest, RoutedLeg
-from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
+from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, LEG_FRAME_COLUMNS, PLACE_COLUMNS
 
 A = Place("a", "Alpha", "port", "RU", 43.0, 132.0, sources=("s",))
 B = Place("b", "Bravo", "depot", "RU", 45.0, 40.0, sources=("s",), origin="builtin")
@@ -36,7 +36,7 @@ def _fake_router(kind: str = "routed", km: float = 100.0, attribution: str = "Te
 def _scenario(*legs: Leg, period: Period | None = None) -> Scenario:
     transfer = Transfer("t", "Test transfer", "reported", ("s",), legs, cargo="shells", period=period)
     places = tuple(dict.fromkeys(p for leg in legs for p in (leg.origin, *leg.via, leg.destination)))
-    return Scenario(1, "T", (Source("s", "Report", "Publisher", url="https://example.org"),),
+    return Scenario(1, "T", (Source("s", "Report", "Publisher", url="https://publisher.org"),),
                     places, (transfer,), path="t.yaml")
 
 
@@ -64,14 +64,15 @@ def test_build_frames_follow_the_schema():
     router = _fake_router()
     scenario = _scenario(Leg("sea", A, C, carrier="Angara"), Leg("rail", C, B))
     rs = build(scenario, routers={"sea": router, "rail": router})
-    assert list(rs.legs.columns) == [*LEG_COLUMNS, "geometry"]
+    assert list(rs.legs.columns) == [*LEG_FRAME_COLUMNS, "geometry"]
+    assert [c for c in LEG_COLUMNS if c not in LEG_FRAME_COLUMNS] == ["quantity_text"]
     assert list(rs.places.columns) == [*PLACE_COLUMNS, "geometry"]
     assert list(rs.annotations.columns) == [*ANNOTATION_COLUMNS, "geometry"]
     assert rs.legs.crs.to_epsg() == 4326
     first = rs.legs.iloc[0]
     assert first["feature_id"] == "leg:t:0"
     assert first["carrier"] == "Angara" and first["cargo"] == "shells"
-    assert first["citations"] == ["Publisher, \u201cReport\u201d. https://example.org"]
+    assert first["citations"] == ["Publisher, \u201cReport\u201d. https://publisher.org"]
     assert list(rs.places["place_id"]) == ["a", "c", "b"]
     assert len(router.seen) == 2
 
@@ -150,3 +151,70 @@ def test_progress_is_called_per_leg():
     build(_scenario(Leg("air", A, B), Leg("air", B, C)), routers={"air": _fake_router("great_circle")},
           progress=lambda done, total, label: calls.append((done, total)))
     assert calls == [(0, 2), (1, 2)]
+
+
+def test_two_certainties_and_assumed_ends_are_columns():
+    """A routed leg's line is estimated even when its transfer is confirmed; a corridor a source
+    names makes it reported; assumed ends are flagged."""
+    router = _fake_router()
+    corridor = Corridor("Trans-Siberian Railway", ("s",))
+    scenario = _scenario(Leg("sea", A, C, assumed=("from",)),
+                         Leg("rail", C, B, corridor=corridor, assumed=("to",)),
+                         Leg("rail", B, A, via=(C,)))
+    rs = build(scenario, routers={"sea": router, "rail": router})
+    legs = rs.legs
+    assert list(legs["path_confidence"]) == ["estimated", "reported", "estimated"]
+    assert list(legs["confidence"]) == ["reported"] * 3  # the claim's certainty, kept apart
+    assert list(legs["corridor"].fillna("")) == ["", "Trans-Siberian Railway", ""]
+    assert list(legs["origin_assumed"]) == [True, False, False]
+    assert list(legs["destination_assumed"]) == [False, True, False]
+
+
+def test_reported_path_makes_the_line_reported_unless_the_scenario_says_otherwise():
+    router = _fake_router()
+    rs = build(_scenario(Leg("sea", A, C, path=((42.5, 131.0),)),
+                         Leg("sea", C, B, path=((42.5, 131.0),), path_confidence="estimated")),
+               routers={"sea": router})
+    assert list(rs.legs["path_confidence"]) == ["reported", "estimated"]
+
+
+WINDOW = Period(dt.date(2023, 9, 7), dt.date(2023, 9, 20))
+
+
+@pytest.mark.parametrize("claims, expected", [
+    ((), dict(quantity_value=None, quantity_unit=None, quantity_qualifier=None, quantity_max=None,
+              quantity_basis=None, quantity_window_start=None, quantity_window_end=None,
+              quantities_disagree=False)),
+    ((Quantity(1000, "containers", "more than", None, "one voyage", WINDOW, "s"),),
+     dict(quantity_value=1000, quantity_unit="containers", quantity_qualifier="more than",
+          quantity_max=None, quantity_basis="one voyage", quantity_window_start="2023-09-07",
+          quantity_window_end="2023-09-20", quantities_disagree=False)),
+    ((Quantity(10000, "containers", max=20000),),
+     dict(quantity_value=10000, quantity_unit="containers", quantity_qualifier=None,
+          quantity_max=20000, quantity_basis=None, quantity_window_start=None,
+          quantity_window_end=None, quantities_disagree=False)),
+    # disagreeing sources: the span they cover, and what they share, never one of them
+    ((Quantity(20000, "containers", basis="whole flow", source="s"),
+      Quantity(10000, "containers", "about", basis="whole flow", source="t")),
+     dict(quantity_value=10000, quantity_unit="containers", quantity_qualifier=None,
+          quantity_max=20000, quantity_basis="whole flow", quantity_window_start=None,
+          quantity_window_end=None, quantities_disagree=True)),
+    ((Quantity(2000, "containers", source="s"), Quantity(30000, "tonnes", source="t")),
+     dict(quantity_value=None, quantity_unit=None, quantity_qualifier=None, quantity_max=None,
+          quantity_basis=None, quantity_window_start=None, quantity_window_end=None,
+          quantities_disagree=True)),
+])
+def test_quantity_columns(claims, expected):
+    assert quantity_columns(claims) == expected
+
+
+def test_quantity_sources_are_cited_on_the_legs():
+    router = _fake_router()
+    scenario = _scenario(Leg("sea", A, C))
+    second = Source("t", "Other report", "Other")
+    transfer = dataclasses.replace(scenario.transfers[0], quantities=(
+        Quantity(20000, "containers", source="s"), Quantity(10000, "containers", source="t")))
+    scenario = dataclasses.replace(scenario, transfers=(transfer,), sources=(*scenario.sources, second))
+    row = build(scenario, routers={"sea": router}).legs.iloc[0]
+    assert row["sources"] == ["s", "t"]
+    assert row["quantities_disagree"] and row["quantity_value"] == 10000 and row["quantity_max"] == 20000
