@@ -23,9 +23,9 @@ from routemap.geo.model import Quantity
 from routemap.maps.style import CONFIDENCE_STYLES, PATH_STYLES
 
 __all__ = [
+    "ASSUMED",
     "MONTH_ABBREVIATIONS",
     "MONTH_NAMES",
-    "ASSUMED",
     "DateForm",
     "as_of",
     "confidence",

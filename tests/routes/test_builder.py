@@ -182,27 +182,27 @@ WINDOW = Period(dt.date(2023, 9, 7), dt.date(2023, 9, 20))
 
 
 @pytest.mark.parametrize("claims, expected", [
-    ((), dict(quantity_value=None, quantity_unit=None, quantity_qualifier=None, quantity_max=None,
-              quantity_basis=None, quantity_window_start=None, quantity_window_end=None,
-              quantities_disagree=False)),
+    ((), {"quantity_value": None, "quantity_unit": None, "quantity_qualifier": None, "quantity_max": None,
+              "quantity_basis": None, "quantity_window_start": None, "quantity_window_end": None,
+              "quantities_disagree": False}),
     ((Quantity(1000, "containers", "more than", None, "one voyage", WINDOW, "s"),),
-     dict(quantity_value=1000, quantity_unit="containers", quantity_qualifier="more than",
-          quantity_max=None, quantity_basis="one voyage", quantity_window_start="2023-09-07",
-          quantity_window_end="2023-09-20", quantities_disagree=False)),
+     {"quantity_value": 1000, "quantity_unit": "containers", "quantity_qualifier": "more than",
+          "quantity_max": None, "quantity_basis": "one voyage", "quantity_window_start": "2023-09-07",
+          "quantity_window_end": "2023-09-20", "quantities_disagree": False}),
     ((Quantity(10000, "containers", max=20000),),
-     dict(quantity_value=10000, quantity_unit="containers", quantity_qualifier=None,
-          quantity_max=20000, quantity_basis=None, quantity_window_start=None,
-          quantity_window_end=None, quantities_disagree=False)),
+     {"quantity_value": 10000, "quantity_unit": "containers", "quantity_qualifier": None,
+          "quantity_max": 20000, "quantity_basis": None, "quantity_window_start": None,
+          "quantity_window_end": None, "quantities_disagree": False}),
     # disagreeing sources: the span they cover, and what they share, never one of them
     ((Quantity(20000, "containers", basis="whole flow", source="s"),
       Quantity(10000, "containers", "about", basis="whole flow", source="t")),
-     dict(quantity_value=10000, quantity_unit="containers", quantity_qualifier=None,
-          quantity_max=20000, quantity_basis="whole flow", quantity_window_start=None,
-          quantity_window_end=None, quantities_disagree=True)),
+     {"quantity_value": 10000, "quantity_unit": "containers", "quantity_qualifier": None,
+          "quantity_max": 20000, "quantity_basis": "whole flow", "quantity_window_start": None,
+          "quantity_window_end": None, "quantities_disagree": True}),
     ((Quantity(2000, "containers", source="s"), Quantity(30000, "tonnes", source="t")),
-     dict(quantity_value=None, quantity_unit=None, quantity_qualifier=None, quantity_max=None,
-          quantity_basis=None, quantity_window_start=None, quantity_window_end=None,
-          quantities_disagree=True)),
+     {"quantity_value": None, "quantity_unit": None, "quantity_qualifier": None, "quantity_max": None,
+          "quantity_basis": None, "quantity_window_start": None, "quantity_window_end": None,
+          "quantities_disagree": True}),
 ])
 def test_quantity_columns(claims, expected):
     assert quantity_columns(claims) == expected
