@@ -26,6 +26,8 @@ SCRIPT_PARTS: tuple[str, ...] = (
     "popups.js",
     "layers.js",
     "picking.js",
+    "notes.js",
+    "notelist.js",
     "panel.js",
     "timeline.js",
     "furniture.js",

@@ -229,8 +229,10 @@ def _annotation(record: FeatureRecord, scenario: Scenario) -> dict[str, Any]:
     ]
     return {
         "id": p["feature_id"],
+        "annotation_id": p["annotation_id"],
         "text": p["text"],
         "transfer": p["transfer_id"],
+        "confidence": p["confidence"],
         "at": encode_line(np.array([[record.geometry.x, record.geometry.y]]), LINE_SCALE),
         "start": p["period_start"],
         "end": p["period_end"],

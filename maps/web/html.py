@@ -49,11 +49,12 @@ class _OfflineMap(folium.Map):
 
 
 class _InlineAssets(MacroElement):
-    """The page title, stylesheets and scripts, written into the page's head."""
+    """The viewport declaration, page title, stylesheets and scripts, written into the head."""
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{{ this.title }}</title>
         {% for style in this.assets.styles %}<style>{{ style }}</style>
         {% endfor %}

@@ -16,6 +16,8 @@
   var ARROW_SPACING_PX = 150;
   var PLAY_INTERVAL_MS = 1400;
   var PICK_PX = 6;
+  var NARROW_PX = 720;
+  var NOTE_ZOOM = 6;
   var LEG_POPUP = { maxWidth: 380, minWidth: 260, className: 'rm-popup', autoPanPaddingTopLeft: [20, 60] };
 
   // --- small helpers -------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-/* routemap's script: the map's furniture: the minimap, the full-screen button and the
- * distance-measuring tool.
+/* routemap's script: the map's furniture: the minimap, the full-screen button, the
+ * distance-measuring tool, and keeping the timeline clear of the attribution on narrow screens.
  * Runs inside the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
  */
 
@@ -114,4 +114,14 @@
     map.getContainer().classList.remove('rm-measuring');
     if (this.measureButton) { this.measureButton.classList.remove('rm-active'); }
     setTimeout(function () { map.doubleClickZoom.enable(); }, 0);
+  };
+
+  RouteMap.prototype.fitFurniture = function () {
+    // On a narrow screen the attribution spans the bottom edge: lift the timeline above it and
+    // the scale bar (routemap.css hides the minimap there).
+    var corner = this.map._controlCorners.bottomcenter;
+    var right = this.map._controlCorners.bottomright;
+    if (!corner || !right) { return; }
+    var narrow = this.map.getSize().x < NARROW_PX;
+    corner.style.marginBottom = narrow ? Math.max(0, right.getBoundingClientRect().height - 30) + 'px' : '';
   };

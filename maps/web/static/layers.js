@@ -1,6 +1,7 @@
 /* routemap's script: what is drawn on the map. The RouteMap object, its panes and the offline
  * basemap; each leg (casing, line, hover highlight, direction arrows, shown or hidden); places
- * with their uncertainty circles; numbered notes; and hiding place names that would overlap.
+ * with their uncertainty circles; and hiding place names that would overlap (numbered notes are
+ * drawn by notes.js).
  * Runs inside the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
  */
 
@@ -20,7 +21,7 @@
   RouteMap.prototype.panes = function () {
     var map = this.map;
     [['rmBasemap', 150], ['rmBasemapLabels', 170], ['rmUncertainty', 390], ['rmArrows', 450],
-      ['rmAnnotations', 620]].forEach(function (pair) {
+      ['rmAnnotations', 660]].forEach(function (pair) {
       var pane = map.createPane(pair[0]);
       pane.style.zIndex = String(pair[1]);
     });
@@ -171,46 +172,26 @@
       var label = el('span', null, place.name);
       marker.bindTooltip(label, { permanent: true, direction: 'right', offset: [symbol.px / 2, 0],
         className: 'rm-place-label', opacity: 1 });
-      this.placeLabels.push({ marker: marker, weight: place.legs || 0 });
+      this.placeLabels.push({ marker: marker, weight: place.legs || 0, px: symbol.px });
       group.addLayer(marker);
     }, this);
-  };
-
-  RouteMap.prototype.drawAnnotations = function (group) {
-    var color = this.data.styles.annotation;
-    this.data.annotations.forEach(function (note, i) {
-      var badge = el('span', 'rm-note-badge', String(i + 1));
-      badge.style.background = color;
-      var marker = L.marker(decode(note.at, this.data.scale)[0], {
-        icon: L.divIcon({ className: 'rm-note-icon', html: badge, iconSize: [20, 20], iconAnchor: [-4, 24] }),
-        pane: 'rmAnnotations'
-      });
-      marker.bindPopup(function () {
-        return popupContent('Note ' + (i + 1), note.text, null, note.rows, note.sources);
-      }, { maxWidth: 340, minWidth: 220, className: 'rm-popup' });
-      marker.bindTooltip(hoverLabel(note.text, null), { direction: 'top', className: 'rm-tooltip', opacity: 1 });
-      var entry = { note: note, marker: marker, group: group, shown: false };
-      this.annotations.push(entry);
-      this.showNote(entry, true);
-    }, this);
-  };
-
-  RouteMap.prototype.showNote = function (entry, visible) {
-    if (visible === entry.shown) { return; }
-    entry.shown = visible;
-    if (visible) { entry.group.addLayer(entry.marker); } else { entry.group.removeLayer(entry.marker); }
   };
 
   RouteMap.prototype.scheduleDeclutter = function () {
     if (this.declutterPending) { return; }
     this.declutterPending = true;
     var self = this;
-    requestAnimationFrame(function () { self.declutterPending = false; self.declutter(); });
+    requestAnimationFrame(function () {
+      self.declutterPending = false;
+      self.declutter();
+      self.layoutNotes();
+    });
   };
 
   RouteMap.prototype.declutter = function () {
-    // Hide place names that would overlap a more important one (more legs end there).
-    var kept = [];
+    // Hide place names that would overlap a more important one (more legs end there), or lie
+    // under the map's furniture (panel, timeline, scale bar, minimap, attribution).
+    var kept = this.furnitureRects();
     this.placeLabels.slice().sort(function (a, b) { return b.weight - a.weight; }).forEach(function (item) {
       var tip = item.marker.getTooltip();
       var node = tip && tip.getElement();

@@ -1,6 +1,6 @@
 /* routemap's script: the side panel (title, legend, toggles for places, notes and transfers,
- * background choice, folding) and control(), which makes a node a Leaflet control (timeline.js
- * and furniture.js use it too).
+ * the list of notes of notelist.js, background choice, folding) and control(), which makes a
+ * node a Leaflet control (timeline.js and furniture.js use it too).
  * Runs inside the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
  */
 
@@ -155,24 +155,31 @@
 
   RouteMap.prototype.panel = function (transferGroups, placeGroups, notes) {
     var box = el('div', 'rm-panel leaflet-control');
+    box.setAttribute('role', 'region');
+    box.setAttribute('aria-label', 'Map panel: legend, layers and notes');
     var body = el('div', 'rm-panel-body');
+    body.id = 'rm-panel-body';
     var fold = el('button', 'rm-panel-fold', '\u2039');
     fold.type = 'button';
-    fold.setAttribute('aria-label', 'Hide the panel');
-    fold.setAttribute('aria-expanded', 'true');
-    fold.addEventListener('click', function () {
-      var open = box.classList.toggle('rm-folded') === false;
+    fold.setAttribute('aria-controls', body.id);
+    var map = this.map;
+    var self = this;
+    this.setPanelOpen = function (open) {
+      box.classList.toggle('rm-folded', !open);
       fold.textContent = open ? '\u2039' : '\u203a';
       fold.setAttribute('aria-expanded', String(open));
       fold.setAttribute('aria-label', open ? 'Hide the panel' : 'Show the panel');
-    });
+      self.scheduleDeclutter();
+    };
+    fold.addEventListener('click', function () { self.setPanelOpen(box.classList.contains('rm-folded')); });
     body.appendChild(this.titleBlock());
     body.appendChild(this.legend());
     body.appendChild(this.placeToggles(placeGroups, notes));
     body.appendChild(this.transferToggles(transferGroups));
+    if (this.data.annotations.length) { body.appendChild(this.noteList()); }
     body.appendChild(this.backgrounds());
     box.appendChild(fold);
     box.appendChild(body);
-    if (this.map.getSize().x < 720) { fold.click(); }
+    this.setPanelOpen(map.getSize().x >= NARROW_PX);
     return control(box, 'topleft');
   };

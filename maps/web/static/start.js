@@ -24,10 +24,14 @@
     if (timeline) { timeline.addTo(map); }
     this.buttons();
     L.control.scale({ position: 'bottomright', imperial: false, maxWidth: 140 }).addTo(map);
+    this.fitFurniture();
     var panelBox = panel.getContainer();
+    var narrow = map.getSize().x < NARROW_PX;
     var left = panelBox.classList.contains('rm-folded') ? 30 : panelBox.offsetWidth + 40;
-    var bottom = timeline ? timeline.getContainer().offsetHeight + 30 : 30;
-    map.fitBounds(data.bounds, { paddingTopLeft: [left, 40], paddingBottomRight: [140, bottom], animate: false });
+    var frame = map.getContainer().getBoundingClientRect();
+    var bottom = timeline ? frame.bottom - timeline.getContainer().getBoundingClientRect().top + 10 : 30;
+    map.fitBounds(data.bounds, { paddingTopLeft: [left, narrow ? 60 : 40],
+      paddingBottomRight: [narrow ? 30 : 140, bottom], animate: false });
     [transferGroups, placeGroups].forEach(function (groups) {
       Object.keys(groups).forEach(function (k) { groups[k].addTo(map); });
     });
@@ -39,15 +43,18 @@
     }).forEach(function (pair) { this.drawLeg(pair[0], transferGroups[pair[0].transfer]); }, this);
     this.drawPlaces(placeGroups);
     this.drawAnnotations(notes);
+    this.fillNoteList();
     this.minimap();
     map.on('zoomend', function () {
       self.legs.forEach(function (entry) { if (entry.shown) { self.drawArrows(entry); } });
       map.getContainer().setAttribute('data-zoom', String(Math.round(map.getZoom())));
     });
-    map.on('zoomend overlayadd overlayremove', this.scheduleDeclutter, this);
+    map.on('moveend overlayadd overlayremove', this.scheduleDeclutter, this);
+    map.on('resize', function () { self.fitFurniture(); self.scheduleDeclutter(); });
     map.getContainer().setAttribute('data-zoom', String(Math.round(map.getZoom())));
     this.setStep(0);
     this.declutter();
+    this.layoutNotes();
     document.documentElement.setAttribute('data-routemap', 'ready');
     window.routemapDrawnAt = performance.now();
   };

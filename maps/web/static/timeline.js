@@ -81,6 +81,7 @@
     });
     this.annotations.forEach(function (entry) { self.showNote(entry, !shown || shown.has(entry.note.id)); });
     this.step = index;
+    this.refreshNoteList();
     label.textContent = step ? step.label : 'All periods';
     var count = this.legs.filter(function (e) { return e.shown; }).length;
     var text = count + (count === 1 ? ' leg shown' : ' legs shown');

@@ -1,14 +1,13 @@
 """The HTML map in a real headless Chromium, offline: what a person sees and can do.
 
-Every request that is not ``file:``, ``data:`` or ``blob:`` is blocked and recorded. Without
-Chromium (``/usr/bin/chromium``) or playwright these tests skip, unless
-``ROUTEMAP_REQUIRE_BROWSER=1``, where they fail.
+Every request that is not ``file:``, ``data:`` or ``blob:`` is blocked and recorded. The
+``browser`` fixture (``conftest.py``) skips without Chromium or playwright, unless
+``ROUTEMAP_REQUIRE_BROWSER=1``, where it fails.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,11 +21,6 @@ from routemap.routes.routeset import RouteSet
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 VIEWPORT = {"width": 1400, "height": 850}
 SHOWCASE = Path("/tmp/routemap-map.png")
 CHOOSER_SHOT = Path("/tmp/routemap-chooser.png")
@@ -39,33 +33,6 @@ MIDPOINT_JS = """(selector) => {
   const m = path.getScreenCTM();
   return [p.x * m.a + p.y * m.c + m.e, p.x * m.b + p.y * m.d + m.f];
 }"""
-
-
-def _missing_browser() -> str | None:
-    """Return why the browser tests cannot run here, or None if they can."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed"
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """One headless Chromium for the module (skips, or fails if ROUTEMAP_REQUIRE_BROWSER=1)."""
-    reason = _missing_browser()
-    if reason:
-        if os.environ.get("ROUTEMAP_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"ROUTEMAP_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

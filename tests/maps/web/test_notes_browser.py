@@ -1,0 +1,270 @@
+"""Every note of the web map can be reached, and the map fits a phone: headless Chromium, offline.
+
+A note is reachable when an element carrying its ``data-annotation-id`` (its badge on the map,
+or its entry in the panel's list) lies inside the window and ``document.elementFromPoint`` at
+its centre returns that element or a descendant, so a click there reaches it. The bundled
+scenario is checked at the default view of a 1600x900 window and of a 412x915 phone, with no
+interaction; a sample with six notes at one place checks the fan, the list and its filters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from routemap.maps.web.html import render_html
+from routemap.routes.routeset import RouteSet
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = {"desktop": {"width": 1600, "height": 900}, "phone": {"width": 412, "height": 915}}
+LOCAL = ("file:", "data:", "blob:")
+HOSTILE = "<img src=x onerror=\"window.__pwned = 'note list'\">"
+
+# The ids of the notes no click can reach, and of those the panel does not list.
+REACH_JS = """() => {
+  const data = JSON.parse(document.querySelector('script[type="application/json"]').textContent);
+  const reachable = (node) => {
+    const r = node.getBoundingClientRect();
+    if (r.width <= 0 || r.height <= 0) { return false; }
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) { return false; }
+    const hit = document.elementFromPoint(x, y);
+    return hit !== null && (hit === node || node.contains(hit));
+  };
+  const nodes = Array.from(document.querySelectorAll('[data-annotation-id]'));
+  const ids = data.annotations.map((a) => a.annotation_id);
+  const listed = new Set(nodes.filter((n) => n.closest('.rm-note-list'))
+    .map((n) => n.getAttribute('data-annotation-id')));
+  return {
+    count: ids.length,
+    unreachable: ids.filter((id) => !nodes.some(
+      (n) => n.getAttribute('data-annotation-id') === id && reachable(n))),
+    unlisted: ids.filter((id) => !listed.has(id)),
+  };
+}"""
+
+# Pairs of note badges on the map whose boxes overlap.
+OVERLAP_JS = """() => {
+  const boxes = Array.from(document.querySelectorAll('.rm-note-icon .rm-note-badge')).map((b) =>
+    [b.getAttribute('data-annotation-id'), b.getBoundingClientRect()]);
+  const out = [];
+  boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+    if (p.left < q.right - 0.5 && q.left < p.right - 0.5 && p.top < q.bottom - 0.5 && q.top < p.bottom - 0.5) {
+      out.push([a, b]);
+    }
+  }));
+  return out;
+}"""
+
+# What a person sees of the page's furniture, in page pixels.
+LAYOUT_JS = """() => {
+  const rect = (sel) => {
+    const node = document.querySelector(sel);
+    if (!node) { return null; }
+    const r = node.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 ? [r.left, r.top, r.right, r.bottom] : null;
+  };
+  const scale = document.querySelector('.leaflet-control-scale').getBoundingClientRect();
+  const labels = Array.from(document.querySelectorAll('.rm-place-label')).filter((n) =>
+    getComputedStyle(n).visibility !== 'hidden').filter((n) => {
+      const r = n.getBoundingClientRect();
+      return r.left < scale.right && scale.left < r.right && r.top < scale.bottom && scale.top < r.bottom;
+    }).map((n) => n.textContent);
+  const fold = document.querySelector('.rm-panel-fold');
+  return {
+    viewport: (document.querySelector('meta[name=viewport]') || {}).content || null,
+    scrollWidth: document.documentElement.scrollWidth, innerWidth: innerWidth,
+    scrollHeight: document.documentElement.scrollHeight, innerHeight: innerHeight,
+    attribution: rect('.leaflet-control-attribution'), timeline: rect('.rm-timeline'),
+    minimap: rect('.rm-minimap'), panelBody: rect('.rm-panel-body'),
+    folded: fold.getAttribute('aria-expanded') === 'false', labelsUnderScale: labels,
+  };
+}"""
+
+
+def _open(browser, path: Path, viewport: dict[str, int]) -> tuple[object, list[str]]:
+    """Open a map file in a fresh context that lets nothing but local files load."""
+    context = browser.new_context(viewport=viewport)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL)
+                  else r.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(path.as_uri())
+    page.wait_for_selector("html[data-routemap=ready]", timeout=30_000)
+    page.wait_for_timeout(200)  # the frame after drawing, where place names are decluttered
+    return page, errors
+
+
+@pytest.fixture(scope="module")
+def bundled_map(tmp_path_factory) -> Path:
+    """The bundled scenario's map.html, routed and rendered once for the module."""
+    from routemap.geo.scenario import bundled_scenario_path, load_scenario
+    from routemap.routes.builder import build
+
+    path = tmp_path_factory.mktemp("bundled") / "map.html"
+    path.write_bytes(render_html(build(load_scenario(bundled_scenario_path()))))
+    return path
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def bundled_page(request, browser, bundled_map) -> Iterator[tuple[object, list[str], str]]:
+    """The bundled map open at each window size, with the errors it raised."""
+    page, errors = _open(browser, bundled_map, VIEWPORTS[request.param])
+    yield page, errors, request.param
+    page.context.close()
+
+
+def test_every_bundled_note_can_be_clicked_at_the_default_view(bundled_page):
+    page, errors, size = bundled_page
+    reach = page.evaluate(REACH_JS)
+    assert reach["count"] >= 20
+    assert reach["unreachable"] == [], f"{size}: notes no click reaches"
+    assert reach["unlisted"] == [], f"{size}: notes missing from the panel's list"
+    assert page.evaluate(OVERLAP_JS) == [], f"{size}: badges on top of one another"
+    badges = page.locator(".rm-note-icon .rm-note-badge").count()
+    assert badges == reach["count"]
+    assert errors == []
+    page.screenshot(path=f"/tmp/routemap-notes-{size}.png")
+
+
+def test_the_bundled_map_fits_the_window(bundled_page):
+    page, _, size = bundled_page
+    layout = page.evaluate(LAYOUT_JS)
+    width, height = layout["innerWidth"], layout["innerHeight"]
+    assert layout["viewport"] is not None and "width=device-width" in layout["viewport"]
+    assert layout["scrollWidth"] <= width, "the page scrolls sideways"
+    assert layout["scrollHeight"] <= height
+    assert layout["labelsUnderScale"] == []
+    left, top, right, bottom = layout["attribution"]
+    assert right - left >= min(300, width - 40), "the attribution is squeezed into a column"
+    assert left >= 0 and right <= width and bottom <= height
+    timeline = layout["timeline"]
+    assert timeline[0] >= 0 and timeline[2] <= width
+    assert timeline[3] <= top, "the timeline covers the attribution"
+    if size == "phone":
+        assert layout["minimap"] is None
+        assert layout["folded"] and layout["panelBody"] is None
+    else:
+        assert layout["minimap"] is not None
+        assert not layout["folded"] and layout["panelBody"] is not None
+
+
+# --- six notes at one place: the fan, the list, its filters ----------------------------------
+
+
+def _crowded(routeset: RouteSet) -> RouteSet:
+    """Return the sample route set with five more notes at Rajin, where its one note is.
+
+    Claimed, reported and confirmed, of its transfer and of none, in Sep 2023 and in Dec 2024;
+    one note's text is markup that must show as text.
+    """
+    base = routeset.annotations.iloc[0]
+    specs = [
+        ("claim-a", "Claimed first, drawn under the confirmed note", "claimed", None, "2023-09"),
+        ("report-a", "Reported count of railcars", "reported", base["transfer_id"], "2023-09"),
+        ("claim-b", HOSTILE, "claimed", None, "2024-12"),
+        ("strike", "Confirmed strike, late in 2024", "confirmed", None, "2024-12"),
+        ("report-b", "Second report, same transfer", "reported", base["transfer_id"], "2024-12"),
+    ]
+    rows = [base.to_dict()]
+    for note_id, text, confidence, transfer, month in specs:
+        rows.append({**base.to_dict(), "feature_id": f"annotation:{note_id}",
+                     "annotation_id": note_id, "text": text, "confidence": confidence,
+                     "transfer_id": transfer, "period_start": f"{month}-01",
+                     "period_end": f"{month}-20"})
+    frame = gpd.GeoDataFrame(rows, columns=list(routeset.annotations.columns),
+                             geometry="geometry", crs=routeset.annotations.crs)
+    return dataclasses.replace(routeset, annotations=frame)
+
+
+@pytest.fixture()
+def crowded(browser, sample_routeset, tmp_path) -> Iterator[tuple[object, list[str]]]:
+    path = tmp_path / "map.html"
+    path.write_bytes(render_html(_crowded(sample_routeset)))
+    page, errors = _open(browser, path, VIEWPORTS["desktop"])
+    yield page, errors
+    page.context.close()
+
+
+FAN_JS = """() => Array.from(document.querySelectorAll('.rm-note-icon')).map((icon) => {
+  const badge = icon.querySelector('.rm-note-badge').getBoundingClientRect();
+  const at = icon.getBoundingClientRect();
+  return [icon.querySelector('.rm-note-badge').getAttribute('data-annotation-id'),
+    Math.hypot(badge.left + badge.width / 2 - at.left, badge.top + badge.height / 2 - at.top),
+    Number(getComputedStyle(icon).zIndex)];
+})"""
+
+
+def test_notes_at_one_place_fan_out_with_the_surer_ones_nearest_and_on_top(crowded):
+    page, errors = crowded
+    reach = page.evaluate(REACH_JS)
+    assert reach["count"] == 6 and reach["unreachable"] == []
+    assert page.evaluate(OVERLAP_JS) == []
+    fan = {note: (distance, z) for note, distance, z in page.evaluate(FAN_JS)}
+    confirmed = [fan["containers"], fan["strike"]]
+    others = [fan[n] for n in ("claim-a", "claim-b", "report-a", "report-b")]
+    assert max(d for d, _ in confirmed) <= min(d for d, _ in others) + 1.5  # whole pixels
+    assert min(z for _, z in confirmed) > max(z for _, z in others)
+    assert fan["report-a"][1] > fan["claim-a"][1]
+    assert max(d for d, _ in fan.values()) > 25, "a leader joins the fanned badges to the point"
+    page.screenshot(path="/tmp/routemap-notes-fan.png")
+    page.locator('.rm-note-icon [data-annotation-id="claim-a"]').click()
+    popup = page.locator(".leaflet-popup .rm-pop")
+    assert "Claimed first" in popup.inner_text()
+    assert errors == []
+
+
+def _entries(page) -> list[str]:
+    return page.locator(".rm-note-item:not([hidden]) .rm-note-entry").evaluate_all(
+        "nodes => nodes.map(n => n.getAttribute('data-annotation-id'))")
+
+
+def test_the_note_list_filters_and_follows_the_timeline(crowded):
+    page, errors = crowded
+    everything = ["containers", "claim-a", "report-a", "claim-b", "strike", "report-b"]
+    assert _entries(page) == everything
+    assert page.locator(".rm-note-count").inner_text() == "6 notes"
+    page.get_by_label("Show notes of one transfer").select_option("najin-dunai-tikhoretsk")
+    assert _entries(page) == ["containers", "report-a", "report-b"]
+    page.get_by_label("Show notes of one confidence").select_option("reported")
+    assert _entries(page) == ["report-a", "report-b"]
+    assert page.locator(".rm-note-count").inner_text() == "2 of 6 notes"
+    page.get_by_label("Show notes of one transfer").select_option("")
+    page.get_by_label("Show notes of one confidence").select_option("")
+    page.locator(".rm-slider").fill("1")
+    assert page.locator(".rm-note-count").inner_text() == "6 notes \u00b7 3 outside Sep 2023 (greyed)"
+    away = page.locator(".rm-note-item.rm-note-away .rm-note-entry").evaluate_all(
+        "nodes => nodes.map(n => n.getAttribute('data-annotation-id'))")
+    assert away == ["claim-b", "strike", "report-b"]
+    assert page.locator(".rm-note-icon").count() == 3
+    page.locator('.rm-note-list [data-annotation-id="strike"]').click()
+    popup = page.locator(".leaflet-popup .rm-pop")
+    popup.wait_for()
+    assert "Confirmed strike" in popup.inner_text()
+    kicker = popup.locator(".rm-pop-kicker").text_content()
+    assert kicker == "Note 5 \u00b7 outside the period shown"
+    assert errors == []
+
+
+def test_a_list_entry_opens_its_note_from_the_keyboard_and_shows_markup_as_text(crowded):
+    page, errors = crowded
+    entry = page.locator('.rm-note-list [data-annotation-id="claim-b"]')
+    assert entry.locator(".rm-note-entry-text").inner_text() == HOSTILE
+    entry.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup .rm-pop")
+    popup.wait_for()
+    assert popup.locator(".rm-pop-title").inner_text() == HOSTILE
+    page.wait_for_function("() => document.activeElement.classList.contains('rm-pop')")
+    assert page.locator("img").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    badge = page.locator('.rm-note-icon [data-annotation-id="claim-b"]')
+    assert badge.get_attribute("aria-label") == f"Note 4: {HOSTILE}"
+    assert errors == []
