@@ -27,7 +27,8 @@ __all__ = ["SOURCES_PER_SLIDE", "deck_notes", "render_deck"]
 
 SOURCES_PER_SLIDE = 12
 _SLIDE_WIDTH = Emu(12192000)  # 13.333 in, PowerPoint's 16:9 width
-_LAYOUT_TITLE, _LAYOUT_TITLE_ONLY, _LAYOUT_BLANK = 0, 5, 6
+_LAYOUT_TITLE, _LAYOUT_TITLE_ONLY = 0, 5
+_TITLE_BAND = 0.08  # a map slide's title placeholder: this share of the slide's height, above it
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -67,7 +68,19 @@ def _title_slide(prs: PresentationType, routeset: RouteSet, overview: SlideSpec)
 
 def _picture_slide(prs: PresentationType, png: bytes, spec: SlideSpec,
                    extra: Sequence[str] = ()) -> None:
-    slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_BLANK])
+    """Add a map slide: its title in the title placeholder, then the map over the whole slide.
+
+    The title comes first in the shape tree, so screen readers read it first and the outline
+    view lists it. It sits just above the slide, off it (Microsoft's advice for a title that
+    must not take room from the content): the image already shows the same title in its
+    header, and nothing is drawn over or under the map, where a title would show through
+    wherever a viewer smooths the image.
+    """
+    slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE_ONLY])
+    title = slide.shapes.title
+    title.text = spec.title
+    band = Emu(int(prs.slide_height * _TITLE_BAND))
+    title.left, title.top, title.width, title.height = Emu(0), Emu(-band), prs.slide_width, band
     pic = slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=prs.slide_width,
                                    height=prs.slide_height)
     pic.name = spec.name
@@ -178,6 +191,25 @@ def _slide_pngs(routeset: RouteSet, specs: Sequence[SlideSpec], *, size: tuple[i
     return {s.name: pngs[s.name] for s in specs}
 
 
+def _resize(prs: PresentationType, width: Emu, height: Emu) -> None:
+    """Set the slide size and scale the template's master and layouts to it.
+
+    python-pptx's template is 4:3; without this its title slide and title bars keep 4:3
+    positions on a 16:9 slide (off centre, the right third empty). A layout placeholder that
+    inherits its position from the master is left to inherit the scaled one.
+    """
+    sx, sy = width / prs.slide_width, height / prs.slide_height
+    layouts = [layout for master in prs.slide_masters for layout in master.slide_layouts]
+    for owner in [*layouts, *prs.slide_masters]:
+        for shape in owner.shapes:
+            if shape._element.xfrm is None:
+                continue
+            left, top, w, h = shape.left, shape.top, shape.width, shape.height
+            shape.left, shape.width = Emu(round(left * sx)), Emu(round(w * sx))
+            shape.top, shape.height = Emu(round(top * sy)), Emu(round(h * sy))
+    prs.slide_width, prs.slide_height = width, height
+
+
 def _new_presentation() -> PresentationType:
     """Return an empty deck on python-pptx's built-in template.
 
@@ -230,8 +262,7 @@ def render_deck(routeset: RouteSet, options: RenderOptions, slide_images: Mappin
     prs = _new_presentation()
     size = options.size
     pngs = _slide_pngs(routeset, specs, size=size, dpi=options.dpi, slides=slide_images)
-    prs.slide_width = _SLIDE_WIDTH
-    prs.slide_height = Emu(int(_SLIDE_WIDTH * size[1] / size[0]))
+    _resize(prs, _SLIDE_WIDTH, Emu(int(_SLIDE_WIDTH * size[1] / size[0])))
     _title_slide(prs, routeset, specs[0])
     unshown = _unshown_callouts(routeset, specs[1:])
     for i, spec in enumerate(specs):

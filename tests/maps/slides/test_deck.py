@@ -53,6 +53,51 @@ def test_slides_are_sixteen_by_nine_with_full_size_maps(deck):
     assert Image.open(io.BytesIO(picture.image.blob)).size == (1920, 1080)
 
 
+def _picture(slide):
+    return next(s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
+
+
+def test_every_slide_has_a_title_with_text(deck, routeset):
+    """Screen readers and the outline view take a slide's title from its title placeholder."""
+    from routemap.maps.slides.compose import slide_specs
+
+    titles = [slide.shapes.title.text if slide.shapes.title is not None else None
+              for slide in deck.slides]
+    assert all(titles), titles
+    specs = slide_specs(routeset, per_transfer=True)
+    assert titles[1:1 + len(specs)] == [spec.title for spec in specs]
+
+
+def test_a_map_slide_title_is_read_first_and_covers_nothing(deck):
+    """The title is first in reading order and lies just above the slide, off the map."""
+    for slide in list(deck.slides)[1:-1]:
+        shapes = list(slide.shapes)
+        title, picture = slide.shapes.title, _picture(slide)
+        assert shapes.index(title) == 0 < shapes.index(picture)
+        assert (picture.left, picture.top, picture.width, picture.height) == (
+            0, 0, deck.slide_width, deck.slide_height)
+        assert title.top < 0 and title.top + title.height <= 0  # off the slide, above it
+        assert title.left == 0 and title.width == deck.slide_width
+
+
+def test_title_slide_and_layouts_are_laid_out_for_sixteen_by_nine(deck):
+    """The built-in 4:3 template's placeholders are scaled to the 16:9 slide, not left at 4:3."""
+    width, height = deck.slide_width, deck.slide_height
+    title = deck.slides[0].shapes.title
+    subtitle = deck.slides[0].placeholders[1]
+    # centred, and as wide a share of the slide as on the template's 4:3 slide (10 in wide)
+    for shape, template_width in ((title, 7772400), (subtitle, 6400800)):
+        assert shape.left + shape.width / 2 == pytest.approx(width / 2, rel=1e-3)
+        assert shape.width / width == pytest.approx(template_width / 9144000, rel=1e-3)
+    owners = [deck.slide_master, *deck.slide_layouts]
+    for owner in owners:
+        for shape in owner.shapes:
+            assert shape.left >= 0 and shape.left + shape.width <= width, (owner.name, shape.name)
+            assert shape.top >= 0 and shape.top + shape.height <= height, (owner.name, shape.name)
+    master_title = next(s for s in deck.slide_master.shapes if s.name.startswith("Title"))
+    assert master_title.width / width == pytest.approx(8229600 / 9144000, rel=1e-3)
+
+
 def test_every_slide_has_notes_with_full_citations(deck, routeset):
     wh = routeset.scenario.source("wh-2023-10").citation()
     rusi = routeset.scenario.source("rusi-2023-08").citation()
