@@ -21,11 +21,13 @@
   RouteMap.prototype.panes = function () {
     var map = this.map;
     [['rmBasemap', 150], ['rmBasemapLabels', 170], ['rmUncertainty', 390], ['rmArrows', 450],
-      ['rmAnnotations', 660]].forEach(function (pair) {
+      ['rmNoteLeaders', 655], ['rmAnnotations', 660]].forEach(function (pair) {
       var pane = map.createPane(pair[0]);
       pane.style.zIndex = String(pair[1]);
     });
     map.getPane('rmArrows').style.pointerEvents = 'none';
+    map.getPane('rmNoteLeaders').style.pointerEvents = 'none';
+    this.leaderRenderer = L.svg({ pane: 'rmNoteLeaders', padding: 0.5 });
     map.getPane('rmBasemapLabels').style.pointerEvents = 'none';
   };
 

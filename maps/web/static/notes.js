@@ -14,6 +14,7 @@
   var BADGE_GAP = 3;
   var NOTE_RINGS = 9;
   var NOTE_HOME = [14, -14];
+  var NOTE_LABEL_REACH = 52;
   var NOTE_POPUP = { maxWidth: 340, minWidth: 220, className: 'rm-popup' };
 
   function noteRank(note) {
@@ -46,11 +47,13 @@
     return out;
   }());
 
-  function noteSpot(origin, frame, blockers) {
-    // The first offset whose badge lies inside the map frame and touches no blocker, or null.
+  function noteSpot(origin, frame, blockers, reach) {
+    // The first offset, up to reach pixels out, whose badge lies inside the map frame and
+    // touches no blocker, or null.
     var half = BADGE_PX / 2 + BADGE_GAP / 2;
     for (var i = 0; i < NOTE_SPOTS.length; i++) {
       var spot = NOTE_SPOTS[i];
+      if (spot[0] * spot[0] + spot[1] * spot[1] > reach * reach) { break; }
       var b = box(origin.x + spot[0], origin.y + spot[1], half);
       if (b.left < frame.left || b.right > frame.right || b.top < frame.top || b.bottom > frame.bottom) { continue; }
       if (!blockers.some(function (other) { return overlapping(b, other); })) { return spot; }
@@ -95,19 +98,17 @@
     this.data.annotations.forEach(function (note, i) {
       var number = i + 1;
       var holder = el('div', 'rm-note-holder');
-      var leader = svg('svg', { 'class': 'rm-note-leader', width: '1', height: '1', 'aria-hidden': 'true' });
-      var casing = svg('line', { x1: 0, y1: 0, x2: 0, y2: 0, stroke: '#ffffff', 'stroke-width': '3.5', 'stroke-linecap': 'round' });
-      var line = svg('line', { x1: 0, y1: 0, x2: 0, y2: 0, stroke: color, 'stroke-width': '1.5', 'stroke-linecap': 'round' });
-      leader.appendChild(casing);
-      leader.appendChild(line);
       var badge = el('button', 'rm-note-badge rm-note-conf-' + (note.confidence || 'none'), String(number));
       badge.type = 'button';
       badge.style.background = color;
       badge.setAttribute('data-annotation-id', note.annotation_id);
       badge.setAttribute('aria-label', 'Note ' + number + ': ' + note.text);
-      holder.appendChild(leader);
       holder.appendChild(badge);
       var latlng = decode(note.at, this.data.scale)[0];
+      // Leaders live in their own pane, under every badge, so none crosses a number.
+      var leader = { renderer: this.leaderRenderer, pane: 'rmNoteLeaders', interactive: false, opacity: 0 };
+      var casing = L.polyline([latlng, latlng], L.extend({ color: '#ffffff', weight: 3.5 }, leader));
+      var line = L.polyline([latlng, latlng], L.extend({ color: color, weight: 1.5, className: 'rm-note-leader' }, leader));
       var marker = L.marker(latlng, {
         icon: L.divIcon({ className: 'rm-note-icon', html: holder, iconSize: [0, 0], iconAnchor: [0, 0] }),
         pane: 'rmAnnotations', keyboard: false, zIndexOffset: (noteRank(note) + 1) * 1000
@@ -115,7 +116,7 @@
       marker.bindPopup(function () { return noteContent(note, number, null); }, NOTE_POPUP);
       marker.bindTooltip(hoverLabel(note.text, null), { direction: 'top', className: 'rm-tooltip', opacity: 1 });
       var entry = { note: note, number: number, order: i, latlng: latlng, marker: marker, badge: badge,
-        leader: leader, lines: [casing, line], group: group, shown: false };
+        lines: [casing, line], layer: L.layerGroup([casing, line, marker]), group: group, shown: false };
       this.annotations.push(entry);
       this.placeBadge(entry, NOTE_HOME);
       this.showNote(entry, true);
@@ -129,20 +130,21 @@
   RouteMap.prototype.showNote = function (entry, visible) {
     if (visible === entry.shown) { return; }
     entry.shown = visible;
-    if (visible) { entry.group.addLayer(entry.marker); } else { entry.group.removeLayer(entry.marker); }
+    if (visible) { entry.group.addLayer(entry.layer); } else { entry.group.removeLayer(entry.layer); }
   };
 
   RouteMap.prototype.placeBadge = function (entry, spot) {
     var dx = spot[0];
     var dy = spot[1];
+    var map = this.map;
     entry.spot = spot;
     entry.badge.style.left = (dx - BADGE_PX / 2) + 'px';
     entry.badge.style.top = (dy - BADGE_PX / 2) + 'px';
     var far = Math.sqrt(dx * dx + dy * dy) > 21;
-    entry.leader.style.display = far ? '' : 'none';
+    var end = map.containerPointToLatLng(map.latLngToContainerPoint(entry.latlng).add([dx, dy]));
     entry.lines.forEach(function (line) {
-      line.setAttribute('x2', String(dx));
-      line.setAttribute('y2', String(dy));
+      line.setLatLngs([entry.latlng, end]);
+      line.setStyle({ opacity: far ? 1 : 0 });
     });
     entry.marker.getTooltip().options.offset = L.point(dx, dy - BADGE_PX / 2);
   };
@@ -160,8 +162,10 @@
       var at = map.latLngToContainerPoint(entry.latlng);
       var origin = { x: frame.left + at.x, y: frame.top + at.y };
       var hard = placed.concat(fixed);
-      // Keep clear of place names where possible; never of another badge or a control.
-      var spot = noteSpot(origin, inner, hard.concat(labels)) || noteSpot(origin, inner, hard) || NOTE_HOME;
+      // Keep clear of place names if that costs at most two rings; always clear of other
+      // badges, place symbols and controls.
+      var spot = noteSpot(origin, inner, hard.concat(labels), NOTE_LABEL_REACH) ||
+        noteSpot(origin, inner, hard, Infinity) || NOTE_HOME;
       this.placeBadge(entry, spot);
       placed.push(box(origin.x + spot[0], origin.y + spot[1], BADGE_PX / 2 + BADGE_GAP / 2));
     }, this);
