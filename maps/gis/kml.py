@@ -16,13 +16,22 @@ from shapely.geometry.base import BaseGeometry
 
 from routemap.geo.model import Scenario
 from routemap.maps import wording
+from routemap.maps.gis.icons import icon_path, place_icons
 from routemap.maps.records import COORD_DECIMALS, FeatureRecord, feature_records, text_value
-from routemap.maps.style import ANNOTATION_COLOR, CONFIDENCE_STYLES, MODE_STYLES, PLACE_STYLES
+from routemap.maps.style import (
+    ANNOTATION_COLOR,
+    CONFIDENCE_STYLES,
+    MODE_STYLES,
+    PATH_LEGEND,
+    PATH_STYLES,
+    PLACE_STYLES,
+)
 from routemap.routes.routeset import RouteSet
 
 __all__ = [
     "KML_NAMESPACE",
     "KMZ_DATE_TIME",
+    "band_style_id",
     "kml_color",
     "kml_document",
     "leg_style_id",
@@ -107,11 +116,20 @@ def safe_url(url: Any) -> str | None:
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
-def leg_style_id(mode: Any, confidence: Any) -> str | None:
-    """Return the id of the line style for a mode and confidence (None if either is unknown)."""
-    if mode in MODE_STYLES and confidence in CONFIDENCE_STYLES:
-        return f"leg-{mode}-{confidence}"
+def leg_style_id(mode: Any, confidence: Any, path_confidence: Any = "reported") -> str | None:
+    """Return the id of the line style for a mode, a confidence and a path certainty.
+
+    ``leg-rail-confirmed-estimated`` is a confirmed movement drawn along a modelled line. None
+    if any of the three is unknown.
+    """
+    if mode in MODE_STYLES and confidence in CONFIDENCE_STYLES and path_confidence in PATH_STYLES:
+        return f"leg-{mode}-{confidence}-{path_confidence}"
     return None
+
+
+def band_style_id(mode: Any) -> str | None:
+    """Return the id of the band style drawn under a modelled line of a mode (None if unknown)."""
+    return f"band-{mode}" if mode in MODE_STYLES else None
 
 
 def place_style_id(kind: Any) -> str | None:
@@ -133,9 +151,14 @@ def _balloon_style(style: ET.Element) -> None:
     _sub(_sub(style, "BalloonStyle"), "text", _BALLOON_TEXT)
 
 
-def _line_style(mode: str, confidence: str) -> ET.Element:
+def _line_style(mode: str, confidence: str, path: str) -> ET.Element:
+    """Return a leg's line style: the mode's colour, the confidence's opacity and width.
+
+    KML lines have no dashes; a modelled line (``path`` ``estimated``) keeps the look of its
+    confidence and gets a band placemark under it (:func:`_band_style`).
+    """
     mstyle, cstyle = MODE_STYLES[mode], CONFIDENCE_STYLES[confidence]
-    style = ET.Element("Style", {"id": f"leg-{mode}-{confidence}"})
+    style = ET.Element("Style", {"id": f"leg-{mode}-{confidence}-{path}"})
     line = _sub(style, "LineStyle")
     _sub(line, "color", kml_color(mstyle.color, cstyle.opacity))
     _sub(line, "width", f"{mstyle.base_width * cstyle.width_factor:g}")
@@ -143,22 +166,44 @@ def _line_style(mode: str, confidence: str) -> ET.Element:
     return style
 
 
-def _icon_style(style_id: str, color: str, scale: float) -> ET.Element:
-    style = ET.Element("Style", {"id": style_id})
-    icon = _sub(style, "IconStyle")
-    _sub(icon, "color", kml_color(color))
-    _sub(icon, "scale", f"{scale:g}")
+def _band_style(mode: str) -> ET.Element:
+    """Return the band drawn under a modelled line: wide and translucent, as on the maps."""
+    mstyle, band = MODE_STYLES[mode], PATH_STYLES["estimated"]
+    style = ET.Element("Style", {"id": f"band-{mode}"})
+    line = _sub(style, "LineStyle")
+    _sub(line, "color", kml_color(mstyle.color, band.band_opacity))
+    _sub(line, "width", f"{mstyle.base_width * band.band_factor:g}")
     _balloon_style(style)
     return style
 
 
-def _styles() -> list[ET.Element]:
-    """Return every style: a line style per mode and confidence, an icon per place kind."""
-    lines = [_line_style(m, c) for m in MODE_STYLES for c in CONFIDENCE_STYLES]
-    # Google Earth tints one icon with one colour: the fill, or the edge for white-filled marks.
-    icons = [_icon_style(f"place-{kind}", p.edge if p.fill == "#FFFFFF" else p.fill,
-                         round(p.size / 7.0, 2)) for kind, p in PLACE_STYLES.items()]
-    return [*lines, *icons, _icon_style(ANNOTATION_STYLE_ID, ANNOTATION_COLOR, 0.8)]
+def _icon_style(style_id: str, color: str, scale: float, href: str | None = None) -> ET.Element:
+    """Return an icon style: the KMZ's own icon at its colours, or the default pin tinted."""
+    style = ET.Element("Style", {"id": style_id})
+    icon = _sub(style, "IconStyle")
+    _sub(icon, "color", "ffffffff" if href else kml_color(color))
+    _sub(icon, "scale", f"{scale:g}")
+    if href:
+        _sub(_sub(icon, "Icon"), "href", href)
+    _balloon_style(style)
+    return style
+
+
+def _styles(*, icons: bool) -> list[ET.Element]:
+    """Return every style: lines per mode, confidence and path certainty; bands; place icons.
+
+    With ``icons`` (KMZ) each kind of place has its own symbol, carried in the KMZ
+    (:mod:`routemap.maps.gis.icons`); a bare KML names no icon file, so Google Earth shows its
+    built-in pushpin, which needs no network, tinted per kind (the fill, or the edge of a
+    white-filled mark) and scaled by the kind's symbol size.
+    """
+    lines = [_line_style(m, c, path) for m in MODE_STYLES for c in CONFIDENCE_STYLES
+             for path in PATH_STYLES]
+    bands = [_band_style(m) for m in MODE_STYLES]
+    marks = [_icon_style(f"place-{kind}", p.edge if p.fill == "#FFFFFF" else p.fill,
+                         round(p.size / 7.0, 2), icon_path(kind) if icons else None)
+             for kind, p in PLACE_STYLES.items()]
+    return [*lines, *bands, *marks, _icon_style(ANNOTATION_STYLE_ID, ANNOTATION_COLOR, 0.8)]
 
 
 def _num(value: float) -> str:
@@ -275,7 +320,7 @@ def _leg_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> 
             ("Carrier", p["carrier"]),
             ("Distance", wording.distance(p["distance_km"], nautical=True)),
             ("Route", p["geometry_kind"]), ("Note", p["note"])]
-    style_id = leg_style_id(p["mode"], p["confidence"])
+    style_id = leg_style_id(p["mode"], p["confidence"], _path(p))
     _placemark(parent, record, name=name, style_id=style_id,
                description=_balloon(scenario, name, rows, p))
 
@@ -326,13 +371,51 @@ def _transfer_folders(doc: ET.Element, routeset: RouteSet, legs: list[FeatureRec
         _leg_mark(folders[p["transfer_id"]], routeset.scenario, record)
 
 
-def kml_document(routeset: RouteSet) -> ET.Element:
-    """Build the KML tree: styles, a folder per transfer, then Places and Annotations folders.
+def _path(props: dict[str, Any]) -> str:
+    """Return a leg's path certainty; a record without one is taken as modelled, never as reported."""
+    path = props.get("path_confidence")
+    return path if path in PATH_STYLES else "estimated"
+
+
+def _band_folder(doc: ET.Element, legs: list[FeatureRecord]) -> None:
+    """Append the bands under modelled lines, one placemark per leg whose path is estimated."""
+    modelled = [r for r in legs if PATH_STYLES[_path(r.properties)].band]
+    if not modelled:
+        return
+    meaning = PATH_STYLES["estimated"].meaning
+    folder = _folder(doc, "Modelled routes (bands)", f"<p>{_esc(PATH_LEGEND['path'])}: {_esc(meaning)}.</p>")
+    for record in modelled:
+        p = record.properties
+        mark = _sub(folder, "Placemark")
+        _sub(mark, "name", f"{p['transfer_label']}, leg {(p['leg_index'] or 0) + 1}: modelled route")
+        _sub(mark, "Snippet", "", maxLines="0")
+        _sub(mark, "description", f"<p>{_esc(meaning)}</p>")
+        _time_span(mark, p)
+        style_id = band_style_id(p["mode"])
+        if style_id:
+            _sub(mark, "styleUrl", f"#{style_id}")
+        _geometry(mark, record.geometry)
+
+
+def _key_description() -> str:
+    """Return how to read the KML: line opacity and width, bands, place symbols."""
+    rows = [f"{c.label}: {c.meaning}" for c in CONFIDENCE_STYLES.values()]
+    return ("<p><b>How to read the lines</b></p><p>Colour: mode. Opacity and width: how sure "
+            "the movement is (" + _esc("; ".join(rows)) + ").</p>"
+            f"<p>{_esc(PATH_LEGEND['path'])} ({_esc(PATH_STYLES['estimated'].meaning)}); "
+            "the bands are in the folder Modelled routes.</p>")
+
+
+def kml_document(routeset: RouteSet, *, icons: bool = False) -> ET.Element:
+    """Build the KML tree: styles, a folder per transfer, Places, Annotations, then bands.
 
     Parameters
     ----------
     routeset : RouteSet
         The routed scenario; not modified.
+    icons : bool
+        Name the place icons a KMZ carries (``icons/place-<kind>.png``); without, places use
+        Google Earth's built-in pushpin, tinted and scaled per kind.
 
     Returns
     -------
@@ -343,8 +426,8 @@ def kml_document(routeset: RouteSet) -> ET.Element:
     root = ET.Element("kml", {"xmlns": KML_NAMESPACE})  # plain tags, default namespace
     doc = _sub(root, "Document")
     _sub(doc, "name", routeset.scenario.title)
-    _sub(doc, "description", _document_description(routeset))
-    doc.extend(_styles())
+    _sub(doc, "description", _document_description(routeset) + _key_description())
+    doc.extend(_styles(icons=icons))
     _transfer_folders(doc, routeset, records["legs"])
     places = _folder(doc, "Places")
     for record in records["places"]:
@@ -352,6 +435,7 @@ def kml_document(routeset: RouteSet) -> ET.Element:
     notes = _folder(doc, "Annotations")
     for record in records["annotations"]:
         _annotation_mark(notes, routeset.scenario, record)
+    _band_folder(doc, records["legs"])
     return root
 
 
@@ -374,14 +458,20 @@ def render_kml(routeset: RouteSet) -> bytes:
     bytes
         UTF-8 XML with a declaration, identical for identical input.
     """
-    root = kml_document(routeset)
+    return _kml_bytes(kml_document(routeset))
+
+
+def _kml_bytes(root: ET.Element) -> bytes:
     ET.indent(root, space=" ")
     body = ET.tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
 
 
 def render_kmz(routeset: RouteSet) -> bytes:
-    """Render a route set as KMZ: ``doc.kml`` zipped with a fixed timestamp and permissions.
+    """Render a route set as KMZ: ``doc.kml`` and its place icons, fixed timestamps and modes.
+
+    ``doc.kml`` comes first (Google Earth reads the first .kml of the archive), then one PNG
+    per kind of place under ``icons/``, named by the place styles.
 
     Parameters
     ----------
@@ -391,13 +481,15 @@ def render_kmz(routeset: RouteSet) -> bytes:
     Returns
     -------
     bytes
-        A zip archive holding only ``doc.kml`` (deflated), identical for identical input.
+        A zip archive (deflated), identical for identical input.
     """
-    info = zipfile.ZipInfo("doc.kml", date_time=KMZ_DATE_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 3  # Unix, whatever the host, so the bytes do not depend on it
-    info.external_attr = 0o644 << 16
+    files = {"doc.kml": _kml_bytes(kml_document(routeset, icons=True)), **place_icons()}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as archive:
-        archive.writestr(info, render_kml(routeset), compresslevel=9)
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=KMZ_DATE_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, whatever the host, so the bytes do not depend on it
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=9)
     return buf.getvalue()

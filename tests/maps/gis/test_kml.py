@@ -15,8 +15,8 @@ from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import LineString
 
 from routemap.geo.model import Source
-from routemap.maps.gis.kml import KML_NAMESPACE, kml_color, render_kml, render_kmz, safe_url
-from routemap.maps.style import CONFIDENCE_STYLES, MODE_STYLES
+from routemap.maps.gis.kml import KML_NAMESPACE, kml_color, leg_style_id, render_kml, render_kmz, safe_url
+from routemap.maps.style import CONFIDENCE_STYLES, MODE_STYLES, PATH_STYLES, PLACE_STYLES
 from routemap.routes.routeset import RouteSet
 
 K = f"{{{KML_NAMESPACE}}}"
@@ -88,8 +88,10 @@ def test_kml_has_a_folder_per_transfer_then_places_and_annotations(
     folders = _folders(_root(sample_routeset))
     names = [f.find(f"{K}name").text for f in folders]
     assert names == ["Containers by sea to Dunai, then rail",
-                     "Air-defence systems (route not reported)", "Places", "Annotations"]
-    assert [len(f.findall(f"{K}Placemark")) for f in folders] == [2, 1, 3, 1]
+                     "Air-defence systems (route not reported)", "Places", "Annotations",
+                     "Modelled routes (bands)"]
+    # the sample's legs give no path certainty, so each is taken as modelled and gets a band
+    assert [len(f.findall(f"{K}Placemark")) for f in folders] == [2, 1, 3, 1, 3]
 
 
 @pytest.mark.parametrize(("hex_color", "opacity", "expected"), [
@@ -99,24 +101,96 @@ def test_kml_color_is_aabbggrr(hex_color: str, opacity: float, expected: str) ->
     assert kml_color(hex_color, opacity) == expected
 
 
+def _styles(root: ET.Element) -> dict[str, ET.Element]:
+    return {s.get("id"): s for s in root.find(f"{K}Document").findall(f"{K}Style")}
+
+
 def test_kml_line_styles_come_from_the_style_table(sample_routeset: RouteSet) -> None:
-    doc = _root(sample_routeset).find(f"{K}Document")
-    styles = {s.get("id"): s for s in doc.findall(f"{K}Style")}
+    styles = _styles(_root(sample_routeset))
     for mode, mstyle in MODE_STYLES.items():
         for confidence, cstyle in CONFIDENCE_STYLES.items():
-            line = styles[f"leg-{mode}-{confidence}"].find(f"{K}LineStyle")
-            assert line.find(f"{K}color").text == kml_color(mstyle.color, cstyle.opacity)
-            width = float(line.find(f"{K}width").text)
-            assert width == pytest.approx(mstyle.base_width * cstyle.width_factor)
+            for path in PATH_STYLES:
+                line = styles[f"leg-{mode}-{confidence}-{path}"].find(f"{K}LineStyle")
+                assert line.find(f"{K}color").text == kml_color(mstyle.color, cstyle.opacity)
+                width = float(line.find(f"{K}width").text)
+                assert width == pytest.approx(mstyle.base_width * cstyle.width_factor)
+        band = styles[f"band-{mode}"].find(f"{K}LineStyle")
+        assert band.find(f"{K}color").text == kml_color(mstyle.color, PATH_STYLES["estimated"].band_opacity)
+        assert float(band.find(f"{K}width").text) == pytest.approx(
+            mstyle.base_width * PATH_STYLES["estimated"].band_factor)
     assert "place-port" in styles and "annotation" in styles
 
 
-def test_kml_legs_use_the_style_of_their_mode_and_confidence(
+@pytest.mark.parametrize(("mode", "confidence", "path", "expected"), [
+    ("rail", "confirmed", "estimated", "leg-rail-confirmed-estimated"),
+    ("sea", "reported", "reported", "leg-sea-reported-reported"),
+    ("air", "claimed", None, None), ("air", "bogus", "reported", None), ("boat", "confirmed", "reported", None),
+])
+def test_leg_style_id_names_both_certainties(mode, confidence, path, expected) -> None:
+    assert leg_style_id(mode, confidence, path) == expected
+
+
+def _with_paths(routeset: RouteSet, paths: list[str | None]) -> RouteSet:
+    legs = routeset.legs.copy()
+    legs["path_confidence"] = paths
+    return dataclasses.replace(routeset, legs=legs)
+
+
+def test_kml_legs_use_the_style_of_their_mode_and_both_certainties(
     sample_routeset: RouteSet,
 ) -> None:
-    folders = _folders(_root(sample_routeset))
+    routeset = _with_paths(sample_routeset, ["reported", "estimated", "estimated"])
+    folders = _folders(_root(routeset))
     urls = [m.find(f"{K}styleUrl").text for f in folders[:2] for m in f.findall(f"{K}Placemark")]
-    assert urls == ["#leg-sea-confirmed", "#leg-rail-confirmed", "#leg-air-estimated"]
+    assert urls == ["#leg-sea-confirmed-reported", "#leg-rail-confirmed-estimated",
+                    "#leg-air-estimated-estimated"]
+
+
+def test_modelled_lines_get_a_band_and_reported_ones_none(sample_routeset: RouteSet) -> None:
+    routeset = _with_paths(sample_routeset, ["reported", "estimated", None])  # None: never "reported"
+    folders = _folders(_root(routeset))
+    bands = next(f for f in folders if f.find(f"{K}name").text == "Modelled routes (bands)")
+    marks = bands.findall(f"{K}Placemark")
+    assert [m.find(f"{K}styleUrl").text for m in marks] == ["#band-rail", "#band-air"]
+    assert marks[0].find(f"{K}name").text.endswith("leg 2: modelled route")
+    assert marks[0].find(f"{K}LineString/{K}coordinates").text == (
+        folders[0].findall(f"{K}Placemark")[1].find(f"{K}LineString/{K}coordinates").text)
+    all_reported = _folders(_root(_with_paths(sample_routeset, ["reported"] * 3)))
+    assert "Modelled routes (bands)" not in [f.find(f"{K}name").text for f in all_reported]
+    description = _root(routeset).find(f"{K}Document/{K}description").text
+    assert "the route is modelled, not reported" in description and "Opacity and width" in description
+
+
+def test_place_kinds_have_their_own_offline_icons_in_the_kmz(sample_routeset: RouteSet) -> None:
+    from PIL import Image
+
+    with zipfile.ZipFile(io.BytesIO(render_kmz(sample_routeset))) as archive:
+        names = archive.namelist()
+        doc = ET.fromstring(archive.read("doc.kml"))
+        styles = _styles(doc)
+        hrefs = {kind: styles[f"place-{kind}"].find(f"{K}IconStyle/{K}Icon/{K}href").text
+                 for kind in PLACE_STYLES}
+        assert len(set(hrefs.values())) == len(PLACE_STYLES)  # one icon per kind
+        for kind, href in hrefs.items():
+            assert href == f"icons/place-{kind}.png" and href in names
+            icon = Image.open(io.BytesIO(archive.read(href)))
+            assert icon.size == (64, 64) and icon.mode == "RGBA"
+            assert icon.getpixel((32, 40))[3] == 255 and icon.getpixel((1, 1))[3] == 0
+    every_href = [h.text for h in doc.iter(f"{K}href")]
+    assert every_href and not any("://" in h for h in every_href)  # nothing from a server
+
+
+def test_bare_kml_places_use_the_built_in_pin_tinted_per_kind(sample_routeset: RouteSet) -> None:
+    root = _root(sample_routeset)
+    assert not list(root.iter(f"{K}Icon")) and not list(root.iter(f"{K}href"))
+    styles = _styles(root)
+    tints = {styles[f"place-{kind}"].find(f"{K}IconStyle/{K}color").text for kind in PLACE_STYLES}
+    assert len(tints) >= 6  # depots, ports, stations, junctions, airfields, crossings differ
+    depot, port = styles["place-depot"], styles["place-port"]
+    assert depot.find(f"{K}IconStyle/{K}color").text == kml_color(PLACE_STYLES["depot"].fill)
+    assert port.find(f"{K}IconStyle/{K}color").text == kml_color(PLACE_STYLES["port"].edge)
+    assert float(depot.find(f"{K}IconStyle/{K}scale").text) > float(
+        styles["place-city"].find(f"{K}IconStyle/{K}scale").text)
 
 
 def test_kml_time_spans_follow_the_periods(sample_routeset: RouteSet) -> None:
@@ -233,11 +307,15 @@ def test_kml_and_kmz_are_deterministic(sample_routeset: RouteSet) -> None:
 
 def test_kmz_holds_doc_kml_with_a_fixed_timestamp(sample_routeset: RouteSet) -> None:
     with zipfile.ZipFile(io.BytesIO(render_kmz(sample_routeset))) as archive:
-        assert archive.namelist() == ["doc.kml"]
-        info = archive.getinfo("doc.kml")
-        assert info.date_time == (1980, 1, 1, 0, 0, 0)
-        assert info.compress_type == zipfile.ZIP_DEFLATED
-        assert archive.read("doc.kml") == render_kml(sample_routeset)
+        assert archive.namelist() == ["doc.kml", *(f"icons/place-{k}.png" for k in PLACE_STYLES)]
+        for info in archive.infolist():
+            assert info.date_time == (1980, 1, 1, 0, 0, 0)
+            assert info.compress_type == zipfile.ZIP_DEFLATED
+        bare = render_kml(sample_routeset).decode()
+        doc = archive.read("doc.kml").decode()
+        # the same document but for the icons the KMZ carries
+        assert doc.count("<Placemark>") == bare.count("<Placemark>")
+        assert doc.count("<href>icons/place-") == len(PLACE_STYLES) and "<href>" not in bare
 
 
 @pytest.mark.parametrize(("name", "render"), [("routes.kml", render_kml),
@@ -247,7 +325,8 @@ def test_kml_reads_back_with_gdal(sample_routeset: RouteSet, tmp_path: Path, nam
     path.write_bytes(render(sample_routeset))
     layers = [layer for layer, _ in pyogrio.list_layers(path)]
     assert layers == ["Containers by sea to Dunai, then rail",
-                      "Air-defence systems (route not reported)", "Places", "Annotations"]
+                      "Air-defence systems (route not reported)", "Places", "Annotations",
+                      "Modelled routes (bands)"]
     legs = pyogrio.read_dataframe(path, layer=layers[0])
     assert list(legs["feature_id"]) == ["leg:najin-dunai-tikhoretsk:0",
                                         "leg:najin-dunai-tikhoretsk:1"]
