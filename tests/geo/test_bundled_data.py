@@ -566,6 +566,17 @@ def test_tutorial_uses_every_kind_of_place_reference():
         | {a.confidence for a in scenario.annotations} == set(CONFIDENCES)
 
 
+def test_tutorial_shows_both_certainties_assumed_ends_corridors_and_quantity_claims():
+    legs = [leg for _, _, leg in _legs(TUTORIAL)]
+    assert any(leg.get("path_confidence") == "estimated" for leg in legs)
+    assert any(leg.get("assumed") for leg in legs)
+    assert any("corridor" in leg and "path" in leg for leg in legs)
+    quantities = [t["quantity"] for t in TUTORIAL["transfers"] if "quantity" in t]
+    assert any({"basis", "window", "source"} <= set(q) for q in quantities)
+    scenario = load_scenario(TUTORIAL_FILE)
+    assert any(leg.destination_assumed for t in scenario.transfers for leg in t.legs)
+
+
 @pytest.mark.network_data
 def test_bundled_scenario_routes_on_the_real_networks():
     from routemap.routes.builder import build
