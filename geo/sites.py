@@ -7,9 +7,9 @@ link's registrable domain with the names in the publisher text:
 - the registrable domain is the host without ``www.``, cut to its last two labels, or to its
   last three when the last two are a known two-label suffix (``co.uk``, ``or.kr``, ``com.au``);
 - the publisher text is split into names: the main name, each name in parentheses, the parts
-  joined by ``via``, ``with``, ``reporting``, commas and semicolons, and each of those both
-  whole and cut at ``and``, ``&`` and slashes (*Radio Free Europe/Radio Liberty*, *NV and
-  Yahoo News Australia*);
+  joined by ``via``, ``with``, ``reporting``, ``copy on``, commas and semicolons, and each of
+  those both whole and cut at ``and``, ``&`` and slashes (*Radio Free Europe/Radio Liberty*,
+  *NV and Yahoo News Australia*);
 - the site belongs to a name when the domain's first label (hyphens dropped) is spelled by
   the name's words in order, each word giving a prefix of itself: the whole word
   (``nknews`` for *NK News*, ``whitehouse`` for *The White House*), its initial (``csis`` for
@@ -79,7 +79,7 @@ TWO_LABEL_SUFFIXES: frozenset[str] = frozenset(
     for second in seconds.split()
 )
 
-_SEPARATORS = re.compile(r"[()\[\],;]|\b(?:via|with|reporting)\b", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[()\[\],;]|\b(?:via|with|reporting|(?:stored )?copy (?:on|at))\b", re.IGNORECASE)
 _JOINERS = re.compile(r"/|&|\band\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+")
 _SMALL_WORDS = frozenset((

@@ -119,6 +119,8 @@ BUNDLED = [
     ("ASIAPRESS (Rimjin-gang)", "https://www.asiapress.org/rimjin-gang/2025/09/photo/progressing", True),
     ("GlobalSecurity.org", "https://www.globalsecurity.org/military/world/russia/fokino.htm", True),
     ("Daily NK Japan", "https://dailynk.jp/archives/71304/2", True),
+    ("Interfax-Ukraine (reporting Ukraine's Prosecutor General's Office; copy on The Informant)",
+     "https://theinformant.co.nz/x", True),
 ]
 
 # Made-up pairs: acronyms, joined words, two-label suffixes, and near misses that must not match.
