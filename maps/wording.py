@@ -28,6 +28,7 @@ __all__ = [
     "MONTH_NAMES",
     "DateForm",
     "as_of",
+    "assumed_ends",
     "confidence",
     "day",
     "distance",
@@ -35,6 +36,7 @@ __all__ = [
     "number",
     "path_confidence",
     "period",
+    "place_name",
     "quantity",
     "quantity_claim",
     "quantity_claims",
@@ -422,6 +424,27 @@ def _flag(value: object) -> bool:
         return _present(value) and not isinstance(value, str) and bool(value)
     except (TypeError, ValueError):
         return False
+
+
+def place_name(name: object, assumed: object = False) -> str:
+    """Write a place's name, marked when it is the analyst's inference: ``Dunai (assumed)``."""
+    return f"{name} {ASSUMED}" if _flag(assumed) else str(name)
+
+
+def assumed_ends(origin_assumed: object, destination_assumed: object) -> str | None:
+    """Write which ends of a leg are the analyst's inference, not a source's.
+
+    Returns
+    -------
+    str or None
+        ``Origin assumed``, ``Destination assumed`` or ``Origin and destination assumed``,
+        followed by ``(the analyst's inference, not a source's)``; None when neither is.
+    """
+    ends = [e for e, flag in (("origin", origin_assumed), ("destination", destination_assumed))
+            if _flag(flag)]
+    if not ends:
+        return None
+    return f"{' and '.join(ends).capitalize()} assumed (the analyst's inference, not a source's)"
 
 
 def leg_chain(legs: Iterable[tuple[object, object, object, object]], *,

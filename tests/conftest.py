@@ -11,8 +11,9 @@ import pytest
 from shapely.geometry import LineString, MultiLineString, Point
 
 from routemap.geo.model import Annotation, Leg, Period, Place, Quantity, Scenario, Source, Transfer
+from routemap.routes.builder import quantity_columns
 from routemap.routes.routeset import LegFinding, RouteSet
-from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS
+from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_FRAME_COLUMNS, PLACE_COLUMNS
 
 matplotlib.use("Agg")
 
@@ -127,12 +128,14 @@ def _sample_routeset() -> RouteSet:
                 "citations": [cites[s] for s in srcs],
                 "period_start": period.start.isoformat() if period else None,
                 "period_end": period.end.isoformat() if period else None,
-                "cargo": t.cargo, "quantity_value": t.quantity.value if t.quantity else None,
-                "quantity_unit": t.quantity.unit if t.quantity else None,
+                "cargo": t.cargo, **quantity_columns(t.quantity_claims),
+                "origin_assumed": leg.origin_assumed, "destination_assumed": leg.destination_assumed,
+                "path_confidence": scenario.leg_path_confidence(t, leg),
+                "corridor": leg.corridor.name if leg.corridor else None,
                 "carrier": leg.carrier, "note": leg.note, "network": "",
                 "attribution": OSM if leg.mode == "rail" else "",
             })
-    legs = gpd.GeoDataFrame(rows, columns=list(LEG_COLUMNS), geometry=geoms, crs="EPSG:4326")
+    legs = gpd.GeoDataFrame(rows, columns=list(LEG_FRAME_COLUMNS), geometry=geoms, crs="EPSG:4326")
     prow = [{
         "feature_id": f"place:{p.id}", "feature_type": "place", "place_id": p.id,
         "name": p.name, "kind": p.kind, "country": p.country, "lat": p.lat, "lon": p.lon,

@@ -26,7 +26,13 @@ from routemap.maps.records import (
     transfer_records,
 )
 from routemap.routes.routeset import RouteSet
-from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, PLACE_COLUMNS, TRANSFER_COLUMNS
+from routemap.routes.schema import (
+    ANNOTATION_COLUMNS,
+    BOOL_COLUMNS,
+    LEG_COLUMNS,
+    PLACE_COLUMNS,
+    TRANSFER_COLUMNS,
+)
 
 __all__ = [
     "ATTRIBUTION_COLUMNS",
@@ -55,7 +61,7 @@ _GEOMETRY_TYPES = {
     "annotations": "Point",
 }
 _INT_COLUMNS = frozenset({"leg_index", "leg_count", "position"})
-_FLOAT_COLUMNS = frozenset({"distance_km", "quantity_value", "lat", "lon", "uncertainty_km"})
+_FLOAT_COLUMNS = frozenset({"distance_km", "quantity_value", "quantity_max", "lat", "lon", "uncertainty_km"})
 _DATE_SUFFIXES = ("_start", "_end", "_date")
 """A column named ``date`` or ending in one of these holds ISO dates and is declared ``DATE``."""
 _EPOCH = "1970-01-01T00:00:00.000Z"
@@ -77,6 +83,8 @@ def _column(name: str, values: list[Any]) -> pd.Series:
     """
     if name in _INT_COLUMNS:
         return pd.Series(values, dtype="Int64")
+    if name in BOOL_COLUMNS:
+        return pd.Series(values, dtype="boolean")
     if name in _FLOAT_COLUMNS:
         return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
     return pd.Series([text_value(name, v) for v in values], dtype="object")
@@ -193,6 +201,8 @@ def _field_arrays(frame: pd.DataFrame) -> tuple[list[str], list[np.ndarray], lis
                               dtype="datetime64[D]")
         elif isinstance(column.dtype, pd.Int64Dtype):
             values, mask = column.to_numpy(dtype="int64", na_value=0), column.isna().to_numpy()
+        elif isinstance(column.dtype, pd.BooleanDtype):
+            values, mask = column.to_numpy(dtype="bool", na_value=False), column.isna().to_numpy()
         else:
             values = column.to_numpy()
         data.append(values)

@@ -313,10 +313,15 @@ def _placemark(parent: ET.Element, record: FeatureRecord, *, name: str,
 
 def _leg_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> None:
     p = record.properties
-    name = f"Leg {(p['leg_index'] or 0) + 1} ({p['mode']}): {p['from_name']} to {p['to_name']}"
+    name = (f"Leg {(p['leg_index'] or 0) + 1} ({p['mode']}): "
+            f"{wording.place_name(p['from_name'], p['origin_assumed'])} to "
+            f"{wording.place_name(p['to_name'], p['destination_assumed'])}")
     rows = [("Transfer", p["transfer_label"]), ("Mode", p["mode"]),
-            ("Confidence", _confidence(p)), ("Period", _period(p)), ("Cargo", p["cargo"]),
-            ("Quantity", wording.quantity(p["quantity_value"], p["quantity_unit"])),
+            ("Confidence", _confidence(p)),
+            ("Line", wording.path_confidence(p["path_confidence"], explain=True)),
+            ("Corridor", p["corridor"]),
+            ("Ends", wording.assumed_ends(p["origin_assumed"], p["destination_assumed"])),
+            ("Period", _period(p)), ("Cargo", p["cargo"]), ("Quantity", p["quantity_text"]),
             ("Carrier", p["carrier"]),
             ("Distance", wording.distance(p["distance_km"], nautical=True)),
             ("Route", p["geometry_kind"]), ("Note", p["note"])]

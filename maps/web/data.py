@@ -175,15 +175,19 @@ def _line_parts(geom: BaseGeometry) -> list[list[int]]:
 def _leg_rows(p: dict[str, Any], n_legs: int) -> list[list[str]]:
     """Return the leg popup's (label, text) rows, skipping what the scenario leaves out."""
     rows = [
-        ("Leg", f"{p['leg_index'] + 1} of {n_legs}: {p['from_name']} \u2192 {p['to_name']}"),
+        ("Leg", f"{p['leg_index'] + 1} of {n_legs}: " + wording.leg_chain(
+            [(p["from_name"], p["to_name"], p["origin_assumed"], p["destination_assumed"])])),
+        ("Ends", wording.assumed_ends(p["origin_assumed"], p["destination_assumed"])),
         ("Mode", MODE_STYLES[p["mode"]].label),
         ("Cargo", p["cargo"]),
-        ("Quantity", wording.quantity(p["quantity_value"], p["quantity_unit"])),
+        ("Quantity", p["quantity_text"]),
         ("Period", wording.period(p["period_start"], p["period_end"])),
         ("Carrier", p["carrier"]),
         ("Distance", wording.distance(p["distance_km"], nautical=True)),
         ("Geometry", GEOMETRY_KIND_LABELS.get(p["geometry_kind"], p["geometry_kind"])),
         ("Confidence", wording.confidence(p["confidence"], explain=True)),
+        ("Line", wording.path_confidence(p["path_confidence"], explain=True)),
+        ("Corridor", p["corridor"]),
         ("Note", p["note"]),
         ("Network", p["network"]),
         ("Data", p["attribution"]),

@@ -6,6 +6,7 @@ The browser checks (what a person sees) live in test_html_browser.py.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
@@ -20,6 +21,7 @@ import pytest
 import shapely
 from shapely.geometry import box
 
+from routemap.geo.model import Corridor, Quantity
 from routemap.maps.slides.spec import overview_spec
 from routemap.maps.style import CONFIDENCE_STYLES, MODE_STYLES, line_width, svg_dasharray
 from routemap.maps.web import html as web
@@ -229,6 +231,8 @@ def test_leg_popup_rows_say_what_moved_how_far_and_how_sure(page):
         "Distance": "190 km (103 nmi)",
         "Geometry": "routed along the network",
         "Confidence": "Confirmed: two or more independent sources, or imagery",
+        "Line": "Line estimated: modelled along the network or as a great circle; "
+                "sources do not give the route",
     }
 
 
@@ -533,3 +537,29 @@ def test_leaflet_that_cannot_be_inlined_is_our_error(tmp_path, monkeypatch, fres
     with pytest.raises(RenderError) as caught:
         load_web_assets()
     assert str(caught.value) == message.format(root=root)
+
+
+def test_leg_popups_show_both_certainties_assumed_ends_and_the_quantity_claim(sample_routeset):
+    """A confirmed transfer on a named corridor with an assumed end: the popup keeps the claim's
+    certainty, the line's certainty, the corridor and the assumed end apart."""
+    scenario = sample_routeset.scenario
+    first = scenario.transfers[0]
+    rail = dataclasses.replace(first.legs[1], assumed=("to",),
+                               corridor=Corridor("Trans-Siberian Railway", ("rusi-2023-08",)))
+    first = dataclasses.replace(first, legs=(first.legs[0], rail),
+                                quantity=Quantity(1000, "containers", "more than"))
+    scenario = dataclasses.replace(scenario, transfers=(first, *scenario.transfers[1:]))
+    legs = sample_routeset.legs.copy()
+    legs["destination_assumed"] = [False, True, False]
+    legs["corridor"] = [None, "Trans-Siberian Railway", None]
+    legs["path_confidence"] = ["estimated", "reported", "estimated"]
+    legs["quantity_qualifier"] = ["more than", "more than", None]
+    legs["quantity_value"] = [1000.0, 1000.0, None]
+    routeset = dataclasses.replace(sample_routeset, scenario=scenario, legs=legs)
+    rows = dict(_data(web.render_html(routeset).decode("utf-8"))["legs"][1]["rows"])
+    assert rows["Leg"] == "2 of 2: Dunai naval port \u2192 Tikhoretsk ammunition depot (assumed)"
+    assert rows["Ends"] == "Destination assumed (the analyst's inference, not a source's)"
+    assert rows["Confidence"].startswith("Confirmed")
+    assert rows["Line"] == "Line reported: the path or corridor is given by a cited source"
+    assert rows["Corridor"] == "Trans-Siberian Railway"
+    assert rows["Quantity"] == "more than 1,000 containers"
