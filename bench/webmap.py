@@ -5,7 +5,9 @@ scenario is routed, rendered with ``routemap.maps.web.html.render_html`` (timed)
 and opened ``N`` times in headless Chromium (``/usr/bin/chromium``) with every request that is not
 ``file:``/``data:``/``blob:`` blocked. ``draw_ms`` is the median time from navigation start until
 the page's script has drawn every route (``window.routemapDrawnAt``); ``open_ms`` the median wall
-time from ``goto`` until then, as seen from Python. The last line printed is a JSON object.
+time from ``goto`` until then, as seen from Python; ``layout_notes_ms`` the median time to place
+the place names and every note badge again, as after each pan, zoom or timeline step. The last
+line printed is a JSON object.
 """
 
 from __future__ import annotations
@@ -25,6 +27,13 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 BUDGET = {"size_bytes": 2_000_000, "draw_ms": 2000.0}
+# One placement of every note badge (done again after each pan, zoom and timeline step).
+LAYOUT_NOTES_JS = """() => {
+  const start = performance.now();
+  window.routemap.app.declutter();
+  window.routemap.app.layoutNotes();
+  return performance.now() - start;
+}"""
 
 
 def route_scenario(path: Path | None):
@@ -39,7 +48,7 @@ def measure_draw(html_path: Path, runs: int) -> dict[str, float | int]:
     """Open a map file ``runs`` times in fresh contexts; return median draw and open times."""
     from playwright.sync_api import sync_playwright
 
-    draws, opens, legs, blocked = [], [], 0, []
+    draws, opens, layouts, legs, blocked = [], [], [], 0, []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for _ in range(runs):
@@ -52,11 +61,13 @@ def measure_draw(html_path: Path, runs: int) -> dict[str, float | int]:
             page.wait_for_selector("html[data-routemap=ready]", timeout=60_000)
             opens.append((time.perf_counter() - start) * 1000.0)
             draws.append(page.evaluate("() => window.routemapDrawnAt"))
+            layouts.append(page.evaluate(LAYOUT_NOTES_JS))
             legs = page.locator("path.rm-leg").count()
             context.close()
         browser.close()
     return {"draw_ms": round(statistics.median(draws), 1),
             "open_ms": round(statistics.median(opens), 1),
+            "layout_notes_ms": round(statistics.median(layouts), 2),
             "drawn_legs": legs, "blocked_requests": len(blocked)}
 
 
