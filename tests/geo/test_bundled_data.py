@@ -489,14 +489,16 @@ def test_quantities_keep_their_qualifier_window_and_source():
             assert q.get("source") and q.get("basis"), transfer["id"]
 
 
-def test_transfer_2_shows_one_ship_next_to_the_whole_flow_counts_that_disagree():
-    counts = _quantities({t["id"]: t for t in BUNDLED["transfers"]}["rajin-vostochny-depots"])
+def test_transfer_2_gives_the_whole_flow_counts_that_disagree_and_says_what_one_ship_carried():
+    """Issue 13: the 2,000 counts Maia-1 alone; the counts of the whole flow are 10,000-20,000."""
+    transfer = {t["id"]: t for t in BUNDLED["transfers"]}["rajin-vostochny-depots"]
+    counts = _quantities(transfer)
     by_value = {q["value"]: q for q in counts}
-    assert sorted(by_value) == [2000, 10000, 16000, 20000]
-    assert by_value[2000]["basis"] == "Maia-1 alone"
-    assert {q["basis"] for v, q in by_value.items() if v != 2000} == {"whole flow (both ports)"}
+    assert sorted(by_value) == [10000, 16000, 20000]
+    assert {q["basis"] for q in counts} == {"all ships and both ports"}
     assert len({q["source"] for q in counts}) == len(counts)
     assert by_value[10000]["qualifier"] == by_value[20000]["qualifier"] == "more than"
+    assert "Maia-1 alone carried about 2,000 containers" in " ".join(transfer["note"].split())
 
 
 # The leg ends that are the analyst's choice, not a source's.
