@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "ANNOTATION_COLOR",
@@ -188,12 +190,21 @@ def line_width(mode: str, quantity: float | None, max_quantity: float | None) ->
 
 @dataclass(frozen=True)
 class LegQuantity:
-    """What the width rule needs to know about one leg: its transfer's quantity, if any."""
+    """What the width rule needs to know about one leg: its transfer's quantity, if any.
+
+    Besides the value and unit: what the count measures (``basis``), how many days it covers
+    (``window_days``), whether it is a range, and whether sources disagree on it; two counts
+    compare only when these allow (:func:`width_scale`).
+    """
 
     transfer_id: str
     mode: str
     value: float | None
     unit: str | None
+    basis: str | None = None
+    window_days: int | None = None
+    is_range: bool = False
+    disagree: bool = False
 
     @property
     def known(self) -> bool:
@@ -201,12 +212,42 @@ class LegQuantity:
         return (self.value is not None and not math.isnan(self.value)
                 and isinstance(self.unit, str) and bool(self.unit))
 
+    @classmethod
+    def from_properties(cls, props: Mapping[str, Any]) -> LegQuantity:
+        """Return a leg's quantity from its record properties (``routemap.routes.schema`` names).
+
+        Missing cells (None, NaN) read as absent; a mode the style table lacks reads as road.
+        """
+        def cell(name: str) -> Any:
+            value = props.get(name)
+            return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+        value, high = cell("quantity_value"), cell("quantity_max")
+        mode = cell("mode")
+        return cls(str(cell("transfer_id")), mode if mode in MODE_STYLES else "road",
+                   None if value is None else float(value),
+                   None if cell("quantity_unit") is None else str(cell("quantity_unit")),
+                   None if cell("quantity_basis") is None else str(cell("quantity_basis")),
+                   _days(cell("quantity_window_start"), cell("quantity_window_end")),
+                   high is not None and value is not None and float(high) != float(value),
+                   bool(cell("quantities_disagree")))
+
+
+def _days(start: Any, end: Any) -> int | None:
+    """Return the days from start to end, both included (ISO text or dates); None if either is missing."""
+    if start is None or end is None:
+        return None
+    first, last = (d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10]) for d in (start, end))
+    return (last - first).days + 1
+
 
 @dataclass(frozen=True)
 class WidthScale:
-    """The one width rule: only legs in the main unit widen with their quantity.
+    """The one width rule: only legs in the main unit widen with their quantity, and only when
+    the counts in it compare.
 
-    ``unit`` is the scenario's main unit (None when no transfer has a quantity) and
+    ``unit`` is the scenario's main unit (None when no transfer has a quantity, or when its
+    counts do not compare: then ``reason`` says why, in a few words) and
     ``max_quantity`` the largest quantity in it; ``units`` lists every unit, main unit first,
     in the order :func:`width_scale` ranks them.
     """
@@ -214,6 +255,7 @@ class WidthScale:
     unit: str | None
     max_quantity: float | None
     units: tuple[str, ...] = ()
+    reason: str | None = None
 
     def width(self, mode: str, value: float | None, unit: str | None) -> float:
         """Return a leg's width: scaled in the main unit, the mode's base width otherwise."""
@@ -229,6 +271,10 @@ def width_scale(legs: Iterable[LegQuantity]) -> WidthScale:
     larger total quantity, then to the unit first in alphabetical order. Widths scale with
     quantity relative to the largest quantity in that unit; legs in any other unit (or with
     no quantity) keep their mode's base width, since containers and railcars do not compare.
+    Counts in the main unit must compare too: when a source disagrees, a count is a range, the
+    counts measure different things (``basis``) or cover windows of different lengths (one
+    without a window, or more than :data:`WINDOW_RATIO` apart), no leg widens and ``reason``
+    says why.
 
     Parameters
     ----------
@@ -242,6 +288,7 @@ def width_scale(legs: Iterable[LegQuantity]) -> WidthScale:
         The main unit (None when no leg has a quantity), its largest quantity and all units
         ranked.
     """
+    legs = list(legs)
     per_transfer = {(leg.transfer_id, leg.unit): float(leg.value)  # type: ignore[arg-type]
                     for leg in legs if leg.known}
     counts: Counter[str] = Counter(unit for _, unit in per_transfer)
@@ -251,8 +298,34 @@ def width_scale(legs: Iterable[LegQuantity]) -> WidthScale:
     units = tuple(sorted(counts, key=lambda u: (-counts[u], -totals[u], u.casefold(), u)))
     if not units:
         return WidthScale(None, None)
+    reason = _not_comparable([leg for leg in legs if leg.known and leg.unit == units[0]])
+    if reason is not None:
+        return WidthScale(None, None, units, reason)
     top = max(v for (_, unit), v in per_transfer.items() if unit == units[0])
     return WidthScale(units[0], top, units)
+
+
+WINDOW_RATIO = 2.0
+"""Two counts' windows compare when the longer is at most this many times the shorter."""
+
+
+def _not_comparable(main: list[LegQuantity]) -> str | None:
+    """Return why the counts in the main unit do not compare (a few words), or None if they do.
+
+    They compare when no source disagrees, none is a range, all count the same thing
+    (``basis``), and their windows compare: none has one, or all have one and the longest is at
+    most :data:`WINDOW_RATIO` times the shortest.
+    """
+    if any(leg.disagree for leg in main):
+        return "sources disagree on a count"
+    if any(leg.is_range for leg in main):
+        return "a count is given as a range"
+    if len({leg.basis for leg in main}) > 1:
+        return "the counts measure different things"
+    days = [leg.window_days for leg in main if leg.window_days is not None]
+    if days and (len(days) < len(main) or max(days) > WINDOW_RATIO * min(days)):
+        return "the counts cover different windows"
+    return None
 
 
 def quantity_label(value: float, unit: str | None) -> str:
@@ -298,6 +371,9 @@ def width_legend(scale: WidthScale, legs: Iterable[LegQuantity], *,
         Widths in style units with their labels; no rows when no leg shown has a quantity.
     """
     known = [leg for leg in legs if leg.known]
+    if scale.reason is not None:
+        return WidthLegend((), ((MODE_STYLES[_commonest_mode(known)].base_width,
+                                 f"Line width not scaled: {scale.reason}"),) if known else ())
     main = [leg for leg in known if leg.unit == scale.unit]
     others = [leg for leg in known if leg.unit != scale.unit]
     samples = _main_unit_samples(scale, main) if main else ()

@@ -17,7 +17,6 @@ from routemap.geo.model import Scenario, Source
 from routemap.maps import wording
 from routemap.maps.style import (
     CONFIDENCE_STYLES,
-    MODE_STYLES,
     PLACE_STYLES,
     LegQuantity,
     WidthLegend,
@@ -153,10 +152,7 @@ def short_citation(source: Source) -> str:
 
 def _leg_quantities(legs: pd.DataFrame) -> list[LegQuantity]:
     """Return what the width rule needs from each leg (missing cells become None)."""
-    return [LegQuantity(str(t), m if m in MODE_STYLES else "road",
-                        None if _missing(v) else float(v), None if _missing(u) else str(u))
-            for t, m, v, u in zip(legs["transfer_id"], legs["mode"], legs["quantity_value"],
-                                  legs["quantity_unit"], strict=True)]
+    return [LegQuantity.from_properties(row) for row in legs.to_dict("records")]
 
 
 def _width_legend(legs: pd.DataFrame, all_legs: pd.DataFrame) -> WidthLegend:
@@ -214,15 +210,15 @@ def _callouts(routeset: RouteSet) -> tuple[Callout, ...]:
 
 
 def route_summary(legs: pd.DataFrame) -> str:
-    """Return 'Rajin → Dunai → Tikhoretsk (sea, rail), Sep 2023' for a transfer's legs."""
-    names = []
-    for a, b in zip(legs["from_name"], legs["to_name"], strict=True):
-        for name in (a, b):
-            word = short_name(str(name)).split(" ")[0].rstrip(",")
-            if not names or names[-1] != word:
-                names.append(word)
+    """Return 'Rajin → Dunai → Tikhoretsk (sea, rail), Sep 2023' for a transfer's legs, each
+    assumed end marked ('Vostochny (assumed)')."""
+    def word(name: object) -> str:
+        return short_name(str(name)).split(" ")[0].rstrip(",")
+
+    flags = [legs[c] if c in legs else [False] * len(legs) for c in ("origin_assumed", "destination_assumed")]
     modes = ", ".join(dict.fromkeys(str(m) for m in legs["mode"]))
-    text = " \u2192 ".join(names) + f" ({modes})"
+    text = wording.leg_chain(zip(map(word, legs["from_name"]), map(word, legs["to_name"]), *flags,
+                                 strict=True)) + f" ({modes})"
     starts = sorted(str(v)[:10] for v in legs["period_start"] if not _missing(v))
     if starts:
         first = dt.date.fromisoformat(starts[0])

@@ -132,9 +132,7 @@ def _legs(records: Sequence[FeatureRecord], scenario: Scenario,
 
 def _leg_quantities(records: Iterable[FeatureRecord]) -> list[LegQuantity]:
     """Return what the width rule (``routemap.maps.style.width_scale``) needs from each leg."""
-    return [LegQuantity(r.properties["transfer_id"], r.properties["mode"],
-                        r.properties["quantity_value"], r.properties["quantity_unit"])
-            for r in records]
+    return [LegQuantity.from_properties(r.properties) for r in records]
 
 
 def _leg(

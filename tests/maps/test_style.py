@@ -8,6 +8,8 @@ import pytest
 
 from routemap.maps.style import (
     MODE_STYLES,
+    PATH_LEGEND,
+    PATH_STYLES,
     LegQuantity,
     WidthLegend,
     WidthScale,
@@ -114,3 +116,67 @@ def test_legend_of_a_view_names_only_the_units_it_shows():
 def test_legend_lists_every_other_unit_when_asked():
     text = width_legend(width_scale(BUNDLED), BUNDLED, max_units=10).others[0][1]
     assert "(tanker voyages, railcars, tank cars, Koksan guns)" in text
+
+
+# --- width only where counts compare ---------------------------------------------------------
+
+
+def _claim(t: str, value: float, **kw) -> LegQuantity:
+    return LegQuantity(t, "sea", value, "containers", **kw)
+
+
+@pytest.mark.parametrize(("legs", "reason"), [
+    ([_claim("a", 1000), _claim("b", 2000)], None),
+    ([_claim("a", 1000, basis="one voyage"), _claim("b", 2000, basis="one voyage")], None),
+    ([_claim("a", 1000, window_days=30), _claim("b", 2000, window_days=60)], None),  # factor 2: compare
+    ([_claim("a", 1000, basis="one voyage"), _claim("b", 2000, basis="whole flow")],
+     "the counts measure different things"),
+    ([_claim("a", 1000, basis="one voyage"), _claim("b", 2000)], "the counts measure different things"),
+    ([_claim("a", 1000, window_days=30), _claim("b", 2000, window_days=61)], "the counts cover different windows"),
+    ([_claim("a", 1000, window_days=30), _claim("b", 2000)], "the counts cover different windows"),
+    ([_claim("a", 1000), _claim("b", 10000, disagree=True)], "sources disagree on a count"),
+    ([_claim("a", 1000), _claim("b", 10000, is_range=True)], "a count is given as a range"),
+    # only the main unit's counts need to compare; other units are at base width anyway
+    ([_claim("a", 1000), _claim("b", 2000), LegQuantity("c", "rail", 5, "trains", basis="x")], None),
+])
+def test_width_scales_only_where_counts_compare(legs, reason):
+    scale = width_scale(legs)
+    assert scale.reason == reason
+    widths = {scale.width(leg.mode, leg.value, leg.unit) for leg in legs if leg.unit == "containers"}
+    if reason is None:
+        assert len(widths) == 2
+    else:
+        assert scale.unit is None and widths == {MODE_STYLES["sea"].base_width}
+        assert width_legend(scale, legs).rows == (
+            (MODE_STYLES["sea"].base_width, f"Line width not scaled: {reason}"),)
+
+
+def test_issue_example_one_voyage_against_the_whole_flow_is_not_drawn_twice_as_wide():
+    """Issue 13: 2,000 containers on one ship against 'more than 1,000' over another window."""
+    legs = [_claim("t1", 1000, window_days=25), _claim("t2", 2000, basis="one voyage")]
+    scale = width_scale(legs)
+    assert scale.width("sea", 2000, "containers") == scale.width("sea", 1000, "containers")
+    assert width_legend(scale, legs).rows[0][1].startswith("Line width not scaled: ")
+
+
+@pytest.mark.parametrize(("props", "expected"), [
+    ({"transfer_id": "t", "mode": "rail", "quantity_value": 1000.0, "quantity_unit": "containers",
+      "quantity_basis": "one voyage", "quantity_window_start": "2023-09-07",
+      "quantity_window_end": "2023-09-20", "quantity_max": None, "quantities_disagree": False},
+     LegQuantity("t", "rail", 1000.0, "containers", "one voyage", 14, False, False)),
+    ({"transfer_id": "t", "mode": "boat", "quantity_value": 10000, "quantity_unit": "containers",
+      "quantity_max": 20000, "quantities_disagree": True},
+     LegQuantity("t", "road", 10000.0, "containers", None, None, True, True)),
+    ({"transfer_id": "t", "mode": "sea", "quantity_value": float("nan"), "quantity_unit": None,
+      "quantity_max": float("nan"), "quantities_disagree": float("nan")},
+     LegQuantity("t", "sea", None, None)),
+])
+def test_leg_quantity_from_record_properties(props, expected):
+    assert LegQuantity.from_properties(props) == expected
+
+
+def test_path_styles_keep_a_modelled_line_apart_from_a_reported_one():
+    assert set(PATH_STYLES) == {"reported", "estimated"}
+    assert not PATH_STYLES["reported"].band and PATH_STYLES["estimated"].band
+    assert PATH_STYLES["estimated"].band_factor > 2 and 0 < PATH_STYLES["estimated"].band_opacity < 0.5
+    assert set(PATH_LEGEND) == {"confidence", "path"}

@@ -124,3 +124,15 @@ def test_deck_speaker_notes_say_it(routeset):
         label = next(t.label for t in routeset.scenario.transfers if t.id == transfer_id)
         texts[transfer_id] = " ".join(n for n in notes if n.startswith(label))
     _assert_written(texts)
+
+
+def test_slide_chains_mark_assumed_ends(sample_routeset):
+    """The transfer badges' chains ('Rajin → Dunai → Tikhoretsk') mark an assumed end."""
+    from routemap.maps.slides.spec import route_summary
+
+    legs = sample_routeset.legs
+    own = legs[legs["transfer_id"] == "najin-dunai-tikhoretsk"].copy()
+    assert route_summary(own).startswith("Rajin \u2192 Dunai \u2192 Tikhoretsk (sea, rail)")
+    own["origin_assumed"] = [False, True]
+    own["destination_assumed"] = [False, True]
+    assert route_summary(own).startswith("Rajin \u2192 Dunai (assumed) \u2192 Tikhoretsk (assumed) (sea, rail)")
