@@ -155,7 +155,8 @@ def _leg(
         "start": p["period_start"],
         "end": p["period_end"],
         "title": p["transfer_label"] or p["transfer_id"],
-        "subtitle": f"{p['from_name']} \u2192 {p['to_name']}",
+        "subtitle": wording.leg_chain(
+            [(p["from_name"], p["to_name"], p["origin_assumed"], p["destination_assumed"])]),
         "rows": _leg_rows(p, counts.get(p["transfer_id"], 1)),
         "sources": _sources(scenario, p["sources"], p["citations"]),
     }

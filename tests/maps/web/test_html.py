@@ -556,7 +556,9 @@ def test_leg_popups_show_both_certainties_assumed_ends_and_the_quantity_claim(sa
     legs["quantity_qualifier"] = ["more than", "more than", None]
     legs["quantity_value"] = [1000.0, 1000.0, None]
     routeset = dataclasses.replace(sample_routeset, scenario=scenario, legs=legs)
-    rows = dict(_data(web.render_html(routeset).decode("utf-8"))["legs"][1]["rows"])
+    leg = _data(web.render_html(routeset).decode("utf-8"))["legs"][1]
+    assert leg["subtitle"] == "Dunai naval port \u2192 Tikhoretsk ammunition depot (assumed)"
+    rows = dict(leg["rows"])
     assert rows["Leg"] == "2 of 2: Dunai naval port \u2192 Tikhoretsk ammunition depot (assumed)"
     assert rows["Ends"] == "Destination assumed (the analyst's inference, not a source's)"
     assert rows["Confidence"].startswith("Confirmed")
