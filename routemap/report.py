@@ -76,5 +76,5 @@ def copied_links(sources: Iterable[Source]) -> list[str]:
         for each source without a ``site`` key whose link the publisher's names do not match.
     """
     return [f"source '{s.id}': link on {s.link_site} is not a site of '{s.publisher}'; cited as "
-            f"\"via a copy on {s.link_site}\" (add site: original if it is the publisher's own)"
+            f"\"via a copy on {s.link_site}\" (site: copy confirms it; site: original if it is the publisher's own)"
             for s in sources if s.site is None and s.is_copy]

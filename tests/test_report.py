@@ -35,7 +35,7 @@ def test_copied_links_names_only_undeclared_copies():
     ]
     assert copied_links(sources) == [
         "source 'copied': link on mixedtimes.com is not a site of 'Reuters'; cited as "
-        "\"via a copy on mixedtimes.com\" (add site: original if it is the publisher's own)"]
+        "\"via a copy on mixedtimes.com\" (site: copy confirms it; site: original if it is the publisher's own)"]
 
 
 def test_check_reports_a_copied_link_as_a_note(tmp_path, capsys):
@@ -45,5 +45,5 @@ def test_check_reports_a_copied_link_as_a_note(tmp_path, capsys):
     out = capsys.readouterr().out
     notes = [line.strip() for line in out.splitlines() if "is not a site of" in line]
     assert notes == ["note: source 'copied': link on mixedtimes.com is not a site of 'Reuters'; cited as "
-                     "\"via a copy on mixedtimes.com\" (add site: original if it is the publisher's own)"]
+                     "\"via a copy on mixedtimes.com\" (site: copy confirms it; site: original if it is the publisher's own)"]
     assert out.splitlines()[-1] == "0 error(s), 0 warning(s)"
