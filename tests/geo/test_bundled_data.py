@@ -146,6 +146,17 @@ def test_every_citation_is_defined(name):
     assert sorted(_citations(doc) - defined) == []
 
 
+@pytest.mark.parametrize("name", sorted(ALL_FILES))
+def test_every_link_off_the_publishers_site_is_declared(name):
+    """A copy on another site says so (``site: copy``), so a citation never passes it off as the original."""
+    from routemap.geo.sites import site_matches
+
+    undeclared = [s["id"] for s in ALL_FILES[name]["sources"]
+                  if "site" not in s and site_matches(s.get("url"), s["publisher"]) is False]
+    assert undeclared == []
+    assert {s["site"] for s in ALL_FILES[name]["sources"] if "site" in s} <= {"original", "copy"}
+
+
 def test_bundled_has_at_least_15_sources_from_distinct_publishers():
     sources = BUNDLED["sources"]
     outlets = {re.sub(r"\s*\(.*\)\s*$", "", s["publisher"]).strip().lower() for s in sources}
