@@ -181,16 +181,16 @@ def quantity_claim(value: object, unit: object = None, *, qualifier: object = No
     return f"{text} ({', '.join(scope)})" if scope else text
 
 
-def _claim(claim: Quantity, *, unit: bool = True) -> str | None:
-    window = claim.window
+def _claim(claim: Quantity, *, unit: bool = True, scope: bool = True) -> str | None:
+    window = claim.window if scope else None
     return quantity_claim(claim.value, claim.unit if unit else None, qualifier=claim.qualifier,
-                          high=claim.max, basis=claim.basis,
+                          high=claim.max, basis=claim.basis if scope else None,
                           window_start=window.start if window else None,
                           window_end=window.end if window else None)
 
 
-def quantity_claims(claims: Sequence[Quantity], *,
-                    publishers: Mapping[str, str] | None = None) -> str | None:
+def quantity_claims(claims: Sequence[Quantity], *, publishers: Mapping[str, str] | None = None,
+                    short: bool = False) -> str | None:
     """Write a transfer's quantity: one claim, or every claim when sources disagree.
 
     Disagreeing figures are never reduced to one: the text gives the span they cover, says
@@ -203,6 +203,10 @@ def quantity_claims(claims: Sequence[Quantity], *,
     publishers : mapping of str to str, optional
         Source id to the name to write after ``per`` (the publisher); an unknown id is
         written as given.
+    short : bool
+        The form for a title or subtitle: no basis or window, and disagreeing figures as
+        their span only (``10,000–20,000 containers, sources disagree``), or, in different
+        units, each figure without its source.
 
     Returns
     -------
@@ -213,9 +217,15 @@ def quantity_claims(claims: Sequence[Quantity], *,
     if not claims:
         return None
     if len({(c.value, c.max, c.unit) for c in claims}) == 1:
-        return _claim(claims[0])
+        return _claim(claims[0], scope=not short)
     names = publishers or {}
     units = {c.unit for c in claims}
+    if short and len(units) > 1:
+        return "sources disagree: " + "; ".join(str(_claim(c, scope=False)) for c in claims)
+    if short:
+        low = min(c.value for c in claims)
+        top = max(c.max if c.max is not None else c.value for c in claims)
+        return f"{quantity_claim(low, next(iter(units)), high=top)}, sources disagree"
     each = "; ".join(f"{_claim(c, unit=len(units) > 1)} per {names.get(c.source, c.source)}"
                      if c.source else str(_claim(c, unit=len(units) > 1)) for c in claims)
     if len(units) > 1:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from routemap.geo.model import Quantity
+from routemap.geo.model import Period, Quantity
 from routemap.maps import wording
 
 
@@ -229,3 +229,15 @@ def test_path_confidence_words():
     assert wording.path_confidence("reported") == "Line reported"
     assert wording.path_confidence("estimated", explain=True).startswith("Line estimated: modelled")
     assert wording.path_confidence(None) is None and wording.path_confidence("odd") == "odd"
+
+
+@pytest.mark.parametrize(("claims", "expected"), [
+    ((Quantity(1000, "containers", "more than", basis="whole flow",
+               window=Period(dt.date(2023, 9, 7), dt.date(2023, 10, 13))),), "more than 1,000 containers"),
+    ((Quantity(10000, "containers", "more than", source="rusi"), Quantity(20000, "containers", source="mnd")),
+     "10,000\u201320,000 containers, sources disagree"),
+    ((Quantity(2000, "containers", source="rusi"), Quantity(30000, "tonnes", "about", source="mnd")),
+     "sources disagree: 2,000 containers; about 30,000 tonnes"),
+])
+def test_quantity_claims_short_form_for_titles(claims, expected):
+    assert wording.quantity_claims(claims, publishers=PUBLISHERS, short=True) == expected
