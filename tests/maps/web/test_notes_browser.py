@@ -48,10 +48,12 @@ REACH_JS = """() => {
   };
 }"""
 
-# Pairs of note badges on the map whose boxes overlap.
+# Pairs of note badges in the window whose boxes overlap (off-screen ones are laid out anew
+# after every pan).
 OVERLAP_JS = """() => {
   const boxes = Array.from(document.querySelectorAll('.rm-note-icon .rm-note-badge')).map((b) =>
-    [b.getAttribute('data-annotation-id'), b.getBoundingClientRect()]);
+    [b.getAttribute('data-annotation-id'), b.getBoundingClientRect()]).filter(([, r]) =>
+    r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight);
   const out = [];
   boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
     if (p.left < q.right - 0.5 && q.left < p.right - 0.5 && p.top < q.bottom - 0.5 && q.top < p.bottom - 0.5) {
@@ -268,3 +270,33 @@ def test_a_list_entry_opens_its_note_from_the_keyboard_and_shows_markup_as_text(
     badge = page.locator('.rm-note-icon [data-annotation-id="claim-b"]')
     assert badge.get_attribute("aria-label") == f"Note 4: {HOSTILE}"
     assert errors == []
+
+
+# The notes whose point is in the window, off the furniture, but whose badge no click reaches.
+IN_VIEW_UNREACHABLE_JS = """() => Array.from(document.querySelectorAll('.rm-note-icon')).filter((icon) => {
+  const at = icon.getBoundingClientRect();
+  if (at.left < 0 || at.top < 0 || at.left >= innerWidth || at.top >= innerHeight) { return false; }
+  const under = document.elementFromPoint(at.left, at.top);
+  if (under && under.closest('.leaflet-control')) { return false; }
+  const badge = icon.querySelector('.rm-note-badge');
+  const r = badge.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return !(hit && badge.contains(hit));
+}).map((icon) => icon.querySelector('.rm-note-badge').getAttribute('data-annotation-id'))"""
+
+
+def test_zoomed_in_on_the_korean_ports_every_badge_is_apart_and_reachable(browser, bundled_map):
+    page, errors = _open(browser, bundled_map, VIEWPORTS["desktop"])
+    try:
+        page.evaluate("() => window.routemap.app.map.setView([42.6, 131.2], 7, {animate: false})")
+        page.wait_for_timeout(300)
+        in_view = page.evaluate("""() => Array.from(document.querySelectorAll('.rm-note-icon'))
+          .filter((i) => { const r = i.getBoundingClientRect();
+            return r.left > 300 && r.left < innerWidth && r.top > 0 && r.top < innerHeight; }).length""")
+        assert in_view >= 8
+        assert page.evaluate(OVERLAP_JS) == []
+        assert page.evaluate(IN_VIEW_UNREACHABLE_JS) == []
+        assert errors == []
+        page.screenshot(path="/tmp/routemap-notes-zoomed.png")
+    finally:
+        page.context.close()
