@@ -308,6 +308,8 @@ def _transfer_record(scenario: Scenario, legs: list[FeatureRecord]) -> FeatureRe
         "feature_id": f"transfer:{tid}", "feature_type": "transfer", "transfer_id": tid,
         "transfer_label": first["transfer_label"], "modes": [p["mode"] for p in props],
         "leg_count": len(props), "distance_km": sum(distances) if distances else None,
+        "path_confidence": ("reported" if all(p["path_confidence"] == "reported" for p in props)
+                            else "estimated"),
         "confidence": transfer.confidence if transfer else first["confidence"],
         "sources": _unique(s for p in props for s in p["sources"] or []),
         "citations": _unique(c for p in props for c in p["citations"] or []),
@@ -335,7 +337,8 @@ def transfer_records(scenario: Scenario, legs: Sequence[FeatureRecord]) -> list[
     list of FeatureRecord
         In order of first appearance among the legs, properties as ``TRANSFER_COLUMNS``:
         sources and citations of all legs without repeats, the period spanning the legs',
-        the summed distance, the transfer's own confidence and note.
+        the summed distance, the transfer's own confidence and note, and ``path_confidence``
+        ``reported`` only when every leg's line is reported.
     """
     by_transfer: dict[str, list[FeatureRecord]] = {}
     for leg in legs:

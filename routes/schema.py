@@ -114,6 +114,7 @@ TRANSFER_COLUMNS: tuple[str, ...] = (
     "modes",
     "leg_count",
     "distance_km",
+    "path_confidence",
     "confidence",
     "sources",
     "citations",

@@ -112,6 +112,16 @@ def test_transfer_records_carry_the_quantity_claim(claims_routeset):
     assert all(list(t.properties) == list(TRANSFER_COLUMNS) for t in transfers)
     assert transfers[0].properties["quantity_text"].startswith("10,000\u201320,000 containers, sources disagree")
     assert transfers[1].properties["quantity_qualifier"] == "about"
+    # one leg reported, one modelled: the transfer's line as a whole is not reported
+    assert [t.properties["path_confidence"] for t in transfers] == ["estimated", "estimated"]
+
+
+def test_a_transfer_line_is_reported_only_when_every_leg_is(sample_routeset):
+    legs = sample_routeset.legs.copy()
+    legs["path_confidence"] = ["reported", "reported", "estimated"]
+    routeset = dataclasses.replace(sample_routeset, legs=legs)
+    transfers = transfer_records(routeset.scenario, feature_records(routeset)["legs"])
+    assert [t.properties["path_confidence"] for t in transfers] == ["reported", "estimated"]
 
 
 def test_quantity_text_of_a_frame_without_a_scenario_transfer_comes_from_its_columns(sample_routeset):
