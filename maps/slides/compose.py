@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 
 import matplotlib
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 from pyproj import Geod
@@ -42,11 +44,19 @@ from routemap.maps.slides.furniture import (
 from routemap.maps.slides.labelling import draw_labels
 from routemap.maps.slides.labels import Box, Placement
 from routemap.maps.slides.layers import Z
-from routemap.maps.slides.spec import SlideSpec, callouts_spec, overview_spec, transfer_specs
+from routemap.maps.slides.spec import (
+    CALLOUTS_TITLE,
+    Callout,
+    SlideSpec,
+    callouts_spec,
+    overview_spec,
+    transfer_specs,
+)
 from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES
 from routemap.routes.routeset import RouteSet
 
-__all__ = ["ComposedSlide", "compose_slide", "compose_slides", "slide_specs", "slide_texts"]
+__all__ = ["ComposedSlide", "compose_slide", "compose_slides", "panel_capacity", "slide_specs",
+           "slide_texts"]
 
 log = logging.getLogger(__name__)
 _GEOD = Geod(ellps="WGS84")
@@ -208,25 +218,72 @@ def _legend_content(spec: SlideSpec) -> LegendContent:
     return LegendContent(modes, confs, kinds, spec.widths, muted=bool(spec.focus))
 
 
-def _draw_panel(canvas: Canvas, spec: SlideSpec, inset_in_map: bool) -> int:
-    """Draw legend, badge key and (if not in the map) the inset; return how many keys fit."""
-    fig, s = canvas.fig, canvas.scale
+def _panel_axes(fig: Figure, scale: float) -> tuple[Axes, float, float]:
+    """Add the side panel's axes, in points from its top-left corner; return it and its size."""
     pax = fig.add_axes(PANEL_RECT, label="panel")
     pax.set_axis_off()
     w_pt = PANEL_RECT[2] * fig.get_figwidth() * 72.0
     h_pt = PANEL_RECT[3] * fig.get_figheight() * 72.0
     pax.set_xlim(0, w_pt)
     pax.set_ylim(h_pt, 0)
+    return pax, w_pt, h_pt
+
+
+def _key_callouts(pax: Axes, spec: SlideSpec, texts: dict[str, str], *, top: float,
+                  bottom: float, width: float, scale: float) -> tuple[int, float]:
+    """Draw the panel's callout key, ending "+N more" where it is cut; see draw_callout_list."""
+    items = [(c.number, _callout_text(texts, c), c.kind) for c in spec.callouts]
+    return draw_callout_list(pax, spec.callout_title, items, top=top, bottom=bottom,
+                             width=width, scale=scale, more=spec.more,
+                             more_where=spec.more_where)
+
+
+def panel_capacity(spec: SlideSpec, *, size: tuple[int, int], dpi: float,
+                   texts: dict[str, str]) -> int:
+    """Return how many of a slide's callouts its panel keys, below the legend.
+
+    The panel is laid out as :func:`compose_slide` lays it out (the locator inset only takes
+    the room the callouts leave), on a scratch figure.
+
+    Parameters
+    ----------
+    spec : SlideSpec
+        The slide, with every callout it should key.
+    size : tuple of int
+        Width and height in pixels.
+    dpi : float
+        Dots per inch.
+    texts : dict of str to str
+        Text replacements from :func:`routemap.maps.slides.fonts.printable`.
+
+    Returns
+    -------
+    int
+    """
+    fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi)
+    FigureCanvasAgg(fig)
+    s = size[0] / dpi / 12.8
+    pax, w_pt, h_pt = _panel_axes(fig, s)
     used = draw_legend(pax, _legend_content(spec), width=w_pt, scale=s)
-    items = [(c.number, _callout_text(canvas, c), c.kind) for c in spec.callouts]
-    side = 0.0 if inset_in_map else min(w_pt, 0.34 * h_pt)
-    if side and h_pt - side - used < 40 * s * (len(items) > 0):
-        side = max(h_pt - used - 40 * s, 0.0) if h_pt - used - 40 * s > 90 * s else 0.0
-    shown = draw_callout_list(pax, spec.callout_title, items, top=used + 2 * s,
-                              bottom=h_pt - side - 6 * s, width=w_pt, scale=s)
-    if shown < len(items):
-        log.info("%s: callouts %s are in the notes only (no room on the slide)", spec.name,
-                 ", ".join(str(n) for n, _, _ in items[shown:]))
+    shown, _ = _key_callouts(pax, spec, texts, top=used + 2 * s, bottom=h_pt - 6 * s,
+                             width=w_pt, scale=s)
+    return shown
+
+
+def _draw_panel(canvas: Canvas, spec: SlideSpec, inset_in_map: bool) -> int:
+    """Draw legend, callout key and (if not in the map, and there is room below the key) the
+    locator inset; return how many callouts are keyed."""
+    fig, s = canvas.fig, canvas.scale
+    pax, w_pt, h_pt = _panel_axes(fig, s)
+    used = draw_legend(pax, _legend_content(spec), width=w_pt, scale=s)
+    shown, end = _key_callouts(pax, spec, canvas.texts, top=used + 2 * s,
+                               bottom=h_pt - 6 * s, width=w_pt, scale=s)
+    if shown < len(spec.callouts):
+        log.warning("%s: callouts %s did not fit the panel; it says '+%d more'", spec.name,
+                    ", ".join(str(c.number) for c in spec.callouts[shown:]),
+                    len(spec.callouts) - shown + spec.more)
+    room = h_pt - end - 8 * s
+    side = min(w_pt, 0.34 * h_pt, room) if not inset_in_map and room >= 90 * s else 0.0
     if side:
         inset_w = side / (fig.get_figwidth() * 72.0)
         rect = (PANEL_RECT[0] + (PANEL_RECT[2] - inset_w) / 2, PANEL_RECT[1], inset_w,
@@ -237,8 +294,8 @@ def _draw_panel(canvas: Canvas, spec: SlideSpec, inset_in_map: bool) -> int:
     return shown
 
 
-def _callout_text(canvas: Canvas, c) -> str:
-    text = canvas.printable(c.text)
+def _callout_text(texts: dict[str, str], c: Callout) -> str:
+    text = texts.get(c.text, c.text)
     return f"{text} ({c.period})" if c.period and c.kind == "annotation" else text
 
 
@@ -328,11 +385,14 @@ def slide_texts(specs: Iterable[SlideSpec]) -> dict[str, str]:
     return printable(v for v in values if v)
 
 
-def slide_specs(routeset: RouteSet, *, per_transfer: bool = True) -> list[SlideSpec]:
+def slide_specs(routeset: RouteSet, *, per_transfer: bool = True,
+                size: tuple[int, int] = (1920, 1080), dpi: float = 150) -> list[SlideSpec]:
     """Return what each slide shows, in deck order, without drawing anything.
 
     The overview comes first, then (if ``per_transfer``) one spec per transfer and, if some
-    callouts are on no transfer slide, a map of those (``slides/callouts``). Each spec's
+    callouts are on no transfer slide (tied to no one transfer, or more than its panel has
+    room for at this ``size`` and ``dpi``), maps of those (``slides/callouts``,
+    ``slides/callouts-2``...). Every callout is keyed on at least one slide. Each spec's
     attributions already name the context layers the map draws (the rail network), so notes
     built from a spec match the slide's footer.
 
@@ -341,21 +401,54 @@ def slide_specs(routeset: RouteSet, *, per_transfer: bool = True) -> list[SlideS
     routeset : RouteSet
         The routed scenario.
     per_transfer : bool
-        Also the transfer slides and the callouts slide.
+        Also the transfer slides and the callouts slides.
+    size : tuple of int
+        Width and height in pixels the slides will be drawn at.
+    dpi : float
+        Dots per inch.
 
     Returns
     -------
     list of SlideSpec
     """
-    specs = [overview_spec(routeset)]
+    specs = [_fitted(overview_spec(routeset), size=size, dpi=dpi,
+                     where="transfers, each on its own slide")]
     if per_transfer:
-        transfers = transfer_specs(routeset)
-        others = callouts_spec(routeset, transfers)
-        specs += transfers + ([others] if others is not None else [])
+        specs += _keyed_specs(routeset, size=size, dpi=dpi)
     extra = _context_attributions()
     return [_with_attributions(s, s.attributions + tuple(a for a in extra
                                                          if a not in s.attributions))
             for s in specs]
+
+
+def _fitted(spec: SlideSpec, *, size: tuple[int, int], dpi: float, where: str) -> SlideSpec:
+    """Return a slide keying the callouts its panel has room for; the rest counted as more."""
+    with matplotlib.rc_context(slide_rc()):
+        fits = panel_capacity(spec, size=size, dpi=dpi, texts=slide_texts([spec]))
+    if fits >= len(spec.callouts):
+        return spec
+    return replace(spec, callouts=spec.callouts[:fits], more=len(spec.callouts) - fits,
+                   more_where=where)
+
+
+def _keyed_specs(routeset: RouteSet, *, size: tuple[int, int], dpi: float) -> list[SlideSpec]:
+    """Return the transfer slides, each keying the callouts its panel has room for, then the
+    callouts slides keying all the others (no callout is left off every slide)."""
+    transfers = transfer_specs(routeset)
+    texts = slide_texts([*transfers, *callouts_spec(routeset, [])])
+    with matplotlib.rc_context(slide_rc()):
+        def capacity(spec: SlideSpec) -> int:
+            return panel_capacity(spec, size=size, dpi=dpi, texts=texts)
+
+        where = f"on the slide \u2018{CALLOUTS_TITLE}\u2019"
+        kept = []
+        for spec in transfers:
+            fits = capacity(spec)
+            if fits < len(spec.callouts):
+                spec = replace(spec, callouts=spec.callouts[:fits],
+                               more=len(spec.callouts) - fits, more_where=where)
+            kept.append(spec)
+        return kept + callouts_spec(routeset, kept, capacity=capacity)
 
 
 def _context_attributions() -> tuple[str, ...]:
@@ -389,7 +482,7 @@ def compose_slides(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
     dict of str to ComposedSlide
         Keyed by output stem (``slide``, ``slides/<transfer-id>``...), in deck order.
     """
-    specs = slide_specs(routeset, per_transfer=per_transfer)
+    specs = slide_specs(routeset, per_transfer=per_transfer, size=size, dpi=dpi)
     texts = slide_texts(specs)
     with matplotlib.rc_context(slide_rc()):
         return {s.name: compose_slide(s, size=size, dpi=dpi, texts=texts) for s in specs}

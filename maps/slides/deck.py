@@ -45,6 +45,9 @@ def deck_notes(spec: SlideSpec, extra: Sequence[str] = ()) -> str:
         for c in spec.callouts:
             period = f" ({c.period})" if c.period and c.kind == "annotation" else ""
             lines.append(f"{c.number}. {c.text}{period}")
+    if spec.more:
+        lines.append(f"+{spec.more} more callout{'s' if spec.more != 1 else ''} "
+                     f"{spec.more_where} (no room on this slide)")
     lines += list(extra)
     lines += ["", "Sources:"] + [f"- {c}" for c in spec.citations]
     lines += ["", "Data: " + "; ".join(spec.attributions)]
@@ -258,7 +261,7 @@ def render_deck(routeset: RouteSet, options: RenderOptions, slide_images: Mappin
     RenderError
         If python-pptx cannot open its built-in template (a damaged install).
     """
-    specs = slide_specs(routeset, per_transfer=True)
+    specs = slide_specs(routeset, per_transfer=True, size=options.size, dpi=options.dpi)
     prs = _new_presentation()
     size = options.size
     pngs = _slide_pngs(routeset, specs, size=size, dpi=options.dpi, slides=slide_images)

@@ -15,7 +15,13 @@ from routemap.maps.projection import MapFrame, fit_frame
 from routemap.maps.slides.canvas import Canvas, draw_map, fit_axes, fit_words, in_view, measure
 from routemap.maps.slides.furniture import ScaleBar, draw_scale_bar, scale_bar_for
 from routemap.maps.slides.insets import bounding_box, connector_corners, crowded_cluster, free_spot
-from routemap.maps.slides.labelling import COUNTRY_SHORT, draw_labels, label_requests, place_on_canvas
+from routemap.maps.slides.labelling import (
+    COUNTRY_SHORT,
+    draw_labels,
+    label_requests,
+    place_on_canvas,
+    symbol_points,
+)
 from routemap.maps.slides.labels import Box, Placement
 from routemap.maps.slides.layers import Z
 from routemap.maps.slides.spec import SlideSpec
@@ -108,7 +114,8 @@ def _troubled_keys(canvas: Canvas, spec: SlideSpec, layers: list,
     the ends of focus legs too short to see on a map that also holds long ones."""
     _, routes, marks, _ = layers
     requests, obstacles, _ = label_requests(canvas, spec, marks)
-    placed, dropped = place_on_canvas(canvas, requests, [*obstacles, *blocked], routes)
+    placed, dropped = place_on_canvas(canvas, requests, [*obstacles, *blocked], routes,
+                                      symbol_points(canvas, marks))
     far = 24.0 * canvas.px_per_pt * canvas.scale
     bad = set(dropped)
     for p in placed:

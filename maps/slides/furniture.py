@@ -30,6 +30,7 @@ from routemap.maps.style import (
 )
 
 __all__ = [
+    "CalloutListFit",
     "LegendContent",
     "NorthArrow",
     "ScaleBar",
@@ -40,6 +41,7 @@ __all__ = [
     "draw_legend",
     "draw_north_arrow",
     "draw_scale_bar",
+    "fit_callout_list",
     "nice_length",
     "scale_bar_for",
     "wrap_to_width",
@@ -348,34 +350,82 @@ def draw_legend(ax: Axes, content: LegendContent, *, width: float, scale: float)
     return col.y
 
 
-def draw_callout_list(ax: Axes, title: str, items: Sequence[tuple[int, str, str]], *,
-                      top: float, bottom: float, width: float, scale: float) -> int:
-    """Key numbered badges between ``top`` and ``bottom`` (points); return how many fit.
+@dataclass(frozen=True)
+class CalloutListFit:
+    """How a callout list fits its room: text size, wrapped texts and how many are shown."""
 
-    ``items`` holds (number, text, badge kind). The text size shrinks (down to 6.5 points)
-    until every item fits; past that, the list stops where the room ends.
+    size: float
+    blocks: tuple[str, ...]
+    heights: tuple[float, ...]
+    shown: int
+    more_height: float
+
+
+_LIST_SIZES = (8.5, 8.0, 7.5, 7.0, 6.5)
+
+
+def fit_callout_list(texts: Sequence[str], *, top: float, bottom: float, width: float,
+                     scale: float, more: int = 0, more_where: str = "") -> CalloutListFit:
+    """Return how keyed callouts fit between ``top`` and ``bottom`` (points).
+
+    The text size shrinks (down to 6.5 points) until every text fits, with a "+N more" line
+    when ``more`` callouts are continued elsewhere; past that, the list is cut where the room
+    ends, keeping room for the "+N more" line.
     """
-    if not items:
-        return 0
+    start = top + 20.0 * scale
+    for size in _LIST_SIZES:
+        blocks = [wrap_to_width(text, width - 22 * scale, size * scale) for text in texts]
+        heights = [(b.count("\n") + 1) * size * scale * 1.2 + 2.5 * scale for b in blocks]
+        line = _more_text(more + len(texts), more_where, width, size * scale).count("\n")
+        line = (line + 1) * size * scale * 1.2 + 4.0 * scale
+        if start + sum(heights) + (line if more else 0.0) <= bottom:
+            return CalloutListFit(size, tuple(blocks), tuple(heights), len(texts), line)
+    room = bottom - start - line
+    ends = np.cumsum(heights)
+    shown = int(np.count_nonzero(ends <= room))
+    return CalloutListFit(size, tuple(blocks), tuple(heights), shown, line)
+
+
+def _more_text(count: int, where: str, width: float, fontsize: float) -> str:
+    """Return the wrapped "+N more <where>" line ending a cut callout list."""
+    return wrap_to_width(f"+{count} more {where}".strip(), width, fontsize)
+
+
+def draw_callout_list(ax: Axes, title: str, items: Sequence[tuple[int, str, str]], *,
+                      top: float, bottom: float, width: float, scale: float, more: int = 0,
+                      more_where: str = "") -> tuple[int, float]:
+    """Key numbered badges between ``top`` and ``bottom`` (points).
+
+    ``items`` holds (number, text, badge kind); ``more`` counts callouts continued
+    ``more_where`` (e.g. "on the slide 'Other reported events'"). What does not fit is never
+    dropped silently: the list ends with "+N more" naming where they are.
+
+    Returns
+    -------
+    tuple
+        How many items are keyed, and the list's bottom edge (points from the panel's top).
+    """
+    if not items and not more:
+        return 0, top
     ax.text(0, top + 4.0 * scale, title.upper(), fontsize=8.0 * scale, fontweight="bold",
             color=BASEMAP_STYLE.muted_text, ha="left", va="top", gid="legend-header")
-    start = top + 20.0 * scale
-    for size in (8.5, 8.0, 7.5, 7.0, 6.5):
-        blocks = [wrap_to_width(text, width - 22 * scale, size * scale) for _, text, _ in items]
-        heights = [(b.count("\n") + 1) * size * scale * 1.2 + 2.5 * scale for b in blocks]
-        if start + sum(heights) <= bottom:
-            break
-    y, shown = start, 0
-    for (number, _, kind), block, height in zip(items, blocks, heights, strict=True):
-        if y + height > bottom:
-            break
+    fit = fit_callout_list([t for _, t, _ in items], top=top, bottom=bottom, width=width,
+                           scale=scale, more=more, more_where=more_where)
+    size, y = fit.size, top + 20.0 * scale
+    for (number, _, kind), block, height in zip(items[:fit.shown], fit.blocks, fit.heights,
+                                                strict=False):
         draw_badge(ax, 8 * scale, y + size * scale * 0.62, number, radius=7.0 * scale,
                    fontsize=7.0 * scale, zorder=5, gid=f"callout-key:{number}", kind=kind)
         ax.text(22 * scale, y, block, fontsize=size * scale, color=BASEMAP_STYLE.text,
                 ha="left", va="top", linespacing=1.15, gid="callout-text")
         y += height
-        shown += 1
-    return shown
+    rest = more + len(items) - fit.shown
+    if rest:
+        ax.text(0, y + 2.0 * scale, _more_text(rest, more_where, width, size * scale),
+                fontsize=size * scale, fontweight="bold", color=BASEMAP_STYLE.accent,
+                ha="left", va="top", linespacing=1.15, gid="callout-more")
+        y += fit.more_height
+    return fit.shown, y
 
 
 def draw_haloed_text(ax: Axes, x: float, y: float, text: str, *, scale: float, gid: str,

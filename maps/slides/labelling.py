@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import replace
+import textwrap
 
 import numpy as np
 from matplotlib.lines import Line2D
@@ -17,7 +17,7 @@ from routemap.maps.slides.layers import Z, marker_radius_points
 from routemap.maps.slides.spec import SlideSpec
 from routemap.maps.style import BASEMAP_STYLE
 
-__all__ = ["COUNTRY_SHORT", "draw_labels", "label_requests", "place_on_canvas"]
+__all__ = ["COUNTRY_SHORT", "draw_labels", "label_requests", "place_on_canvas", "symbol_points"]
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +73,17 @@ def label_requests(canvas: Canvas, spec: SlideSpec, marks: list,
         text = "\n".join(canvas.printable(g[3].name) for g in named)
         style = {**_label_style(canvas, "place"), "linespacing": 1.05}
         w, h = measure(canvas, text, **style)
+        forms = tuple(dict.fromkeys([text, _first_name(text), _two_lines(_first_name(text))]))
         key = f"place:{first.place_id}"
         # a stack is the hardest label to fit: it goes first
-        requests.append(LabelRequest(key, px, py, w, h, clearance=clearance,
-                                     priority=first.priority + 10.0 * (len(named) > 1)))
-        styles[key] = (text, style)
+        members = tuple(f"place:{g[3].place_id}" for g in group if g[3] is not first)
+        # the ends of what the slide features are always named: they go before the others
+        end = any(g[3].place_id in spec.endpoints for g in named)
+        requests.append(LabelRequest(
+            key, px, py, w, h, clearance=clearance,
+            priority=first.priority + 10.0 * (len(named) > 1) + 30.0 * end, members=members,
+            alternatives=tuple(measure(canvas, f, **style) for f in forms[1:])))
+        styles[key] = (text, style, forms)
     radius = {m.place_id: marker_radius_points(m.kind, canvas.scale) * ppp for m, _, _ in marks}
     for c in spec.callouts:
         x, y = canvas.frame.forward(np.array([c.lon]), np.array([c.lat]))
@@ -90,7 +96,8 @@ def label_requests(canvas: Canvas, spec: SlideSpec, marks: list,
             continue
         requests.append(LabelRequest(key, px, py, d, d, clearance=radius.get(c.place_id, 2.0),
                                      priority=canvas.badge_priority - c.number / 100.0,
-                                     reach=2.5))
+                                     reach=2.5,
+                                     members=(f"place:{c.place_id}",) if c.place_id else ()))
         styles[key] = (str(c.number), c.kind)
     return requests, obstacles, styles
 
@@ -137,8 +144,19 @@ def _country_requests(canvas: Canvas, basemap: Basemap, styles: dict,
     return out
 
 
+def symbol_points(canvas: Canvas, marks: list) -> dict[str, tuple[float, float]]:
+    """Return the display point of each place marker in view, by label key (``place:<id>``)."""
+    out = {}
+    for mark, x, y in marks:
+        if in_view(canvas, x, y):
+            (px, py), = canvas.to_display(np.array([x]), np.array([y]))
+            out[f"place:{mark.place_id}"] = (float(px), float(py))
+    return out
+
+
 def place_on_canvas(canvas: Canvas, requests: list[LabelRequest], obstacles: list[Box],
-                    routes: list) -> tuple[list[Placement], list[str]]:
+                    routes: list, symbols: dict[str, tuple[float, float]] | None = None
+                    ) -> tuple[list[Placement], list[str]]:
     """Place labels inside the canvas's axes, clear of obstacles, shunning focus routes.
 
     Parameters
@@ -151,6 +169,9 @@ def place_on_canvas(canvas: Canvas, requests: list[LabelRequest], obstacles: lis
         Boxes no label may touch.
     routes : list
         (route, projected parts, is focus) for each route; labels shun the focus ones.
+    symbols : dict, optional
+        The place markers' display points (:func:`symbol_points`): a label with no leader
+        stays nearer its own than any other.
 
     Returns
     -------
@@ -162,7 +183,7 @@ def place_on_canvas(canvas: Canvas, requests: list[LabelRequest], obstacles: lis
     return place_labels(
         requests, obstacles=obstacles, bounds=Box(bb.x0 + 4, bb.y0 + 4, bb.x1 - 4, bb.y1 - 4),
         avoid=route_samples(canvas, [r for r in routes if r[2]]),
-        gap=2.5 * pt, step=11.0 * pt, max_distance=70.0 * pt)
+        gap=2.5 * pt, step=11.0 * pt, max_distance=70.0 * pt, symbols=symbols)
 
 
 def draw_labels(canvas: Canvas, spec: SlideSpec, layers: list, blocked: list[Box],
@@ -193,9 +214,8 @@ def draw_labels(canvas: Canvas, spec: SlideSpec, layers: list, blocked: list[Box
     basemap, routes, marks, _ = layers
     requests, obstacles, styles = label_requests(canvas, spec, marks, skip)
     requests += _country_requests(canvas, basemap, styles, country_size)
-    placed, dropped = place_on_canvas(canvas, requests, [*obstacles, *blocked], routes)
-    placed, dropped = _retry_stacks(canvas, requests, styles, placed, dropped,
-                                    [*obstacles, *blocked], routes)
+    symbols = symbol_points(canvas, marks)
+    placed, dropped = place_on_canvas(canvas, requests, [*obstacles, *blocked], routes, symbols)
     clearance = {r.key: r.clearance for r in requests}
     for p in placed:
         _draw_label(canvas, p, styles[p.key], clearance[p.key])
@@ -205,26 +225,22 @@ def draw_labels(canvas: Canvas, spec: SlideSpec, layers: list, blocked: list[Box
     return placed, dropped
 
 
-def _retry_stacks(canvas: Canvas, requests: list[LabelRequest], styles: dict,
-                  placed: list[Placement], dropped: list[str], obstacles: list[Box],
-                  routes: list) -> tuple[list[Placement], list[str]]:
-    """Give stacked labels that found no room a second chance with their first name only."""
-    retry = []
-    for req in requests:
-        text, style = styles[req.key]
-        if req.key in dropped and isinstance(style, dict) and "\n" in text:
-            first = text.split("\n")[0]
-            w, h = measure(canvas, first, **style)
-            styles[req.key] = (first, style)
-            retry.append(replace(req, width=w, height=h, reach=2.0))
-    if not retry:
-        return placed, dropped
-    more, _ = place_on_canvas(canvas, retry, [*obstacles, *(p.box for p in placed)], routes)
-    return placed + more, [k for k in dropped if k not in {p.key for p in more}]
+def _first_name(text: str) -> str:
+    """Return a stack's first name only."""
+    return text.split("\n")[0]
+
+
+def _two_lines(text: str) -> str:
+    """Return a one-line name broken into two lines near its middle (at a space)."""
+    if "\n" in text or " " not in text:
+        return text
+    return "\n".join(textwrap.wrap(text, max(10, (len(text) + 1) // 2)))
 
 
 def _draw_label(canvas: Canvas, p: Placement, styled: tuple, clearance: float) -> None:
-    text, style = styled
+    text, style = styled[0], styled[1]
+    if len(styled) > 2:
+        text = styled[2][p.variant]  # the shorter form that found room
     cx, cy = canvas.to_data((p.box.x0 + p.box.x1) / 2, (p.box.y0 + p.box.y1) / 2)
     s = canvas.scale
     if p.leader:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-__all__ = ["Box", "LabelRequest", "Placement", "boxes_overlap", "place_labels"]
+__all__ = ["Box", "LabelRequest", "Placement", "box_distances", "boxes_overlap", "place_labels"]
 
 # Positions tried next to an anchor, best first (Imhof: upper right is the most legible).
 _NEAR_ANGLES = (45.0, 0.0, -45.0, 135.0, 180.0, -135.0, 90.0, -90.0)
@@ -74,6 +74,13 @@ class LabelRequest:
         never moved away with a leader.
     reach : float
         Multiplies how far from its anchor the label may go (badges that must not be lost).
+    members : tuple of str
+        The symbols the label names or belongs to (``place:<id>``), besides its own key:
+        the other places of a stack, a badge's place.
+    alternatives : tuple of (width, height)
+        Sizes of shorter forms of the label (a stack's first name, a long name on two
+        lines), tried in turn, each before any label of lower priority, if the label
+        itself finds no room.
     """
 
     key: str
@@ -85,16 +92,27 @@ class LabelRequest:
     priority: float = 0.0
     centred: bool = False
     reach: float = 1.0
+    members: tuple[str, ...] = ()
+    alternatives: tuple[tuple[float, float], ...] = ()
+
+    @property
+    def owns(self) -> frozenset[str]:
+        """Return the keys of the symbols this label belongs to."""
+        return frozenset((self.key, *self.members))
 
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a label went; ``leader`` is True when it sits away from its anchor."""
+    """Where a label went; ``leader`` is True when it sits away from its anchor (and a line
+    joins the two); ``members`` as in :class:`LabelRequest`; ``variant`` is 0 for the label
+    itself, k for its k-th alternative form."""
 
     key: str
     box: Box
     anchor: tuple[float, float]
     leader: bool
+    members: tuple[str, ...] = ()
+    variant: int = 0
 
     def leader_line(self, clearance: float) -> tuple[tuple[float, float], tuple[float, float]]:
         """Return the leader's ends: from the marker's rim to the box's nearest point."""
@@ -124,10 +142,24 @@ def _candidate(req: LabelRequest, distance: float, angle: float) -> Box:
 class _Occupancy:
     """The boxes taken so far and the points a label should rather not cover."""
 
-    def __init__(self, obstacles: Sequence[Box], avoid: np.ndarray) -> None:
+    def __init__(self, obstacles: Sequence[Box], avoid: np.ndarray,
+                 symbols: Mapping[str, tuple[float, float]]) -> None:
         self.boxes = np.array([[b.x0, b.y0, b.x1, b.y1] for b in obstacles]).reshape(-1, 4)
         self.avoid = np.asarray(avoid, dtype=float).reshape(-1, 2)
         self.hard_points = np.empty((0, 2))
+        self.symbol_keys = list(symbols)
+        self.symbols = np.array([symbols[k] for k in self.symbol_keys],
+                                dtype=float).reshape(-1, 2)
+
+    def nearest_is_own(self, req: LabelRequest, box: Box) -> bool:
+        """Return True if no other symbol is nearer the box than the label's own ones."""
+        if len(self.symbols) == 0:
+            return True
+        d = box_distances(box, self.symbols)
+        own = np.array([k in req.owns for k in self.symbol_keys])
+        mine = min(float(d[own].min()) if own.any() else math.inf,
+                   box_distances(box, np.array([[req.x, req.y]]))[0])
+        return not (d[~own] < mine - 0.5).any()
 
     def free(self, box: Box, pad: float) -> bool:
         b = self.boxes
@@ -155,6 +187,13 @@ class _Occupancy:
         self.hard_points = np.vstack([self.hard_points, pts])
 
 
+def box_distances(box: Box, points: np.ndarray) -> np.ndarray:
+    """Return the distance from a box to each of (n, 2) points (0 inside it)."""
+    dx = np.maximum(np.maximum(box.x0 - points[:, 0], points[:, 0] - box.x1), 0.0)
+    dy = np.maximum(np.maximum(box.y0 - points[:, 1], points[:, 1] - box.y1), 0.0)
+    return np.hypot(dx, dy)
+
+
 def _count_inside(points: np.ndarray, box: Box) -> int:
     if len(points) == 0:
         return 0
@@ -178,7 +217,7 @@ def _place_centred(req: LabelRequest, occ: _Occupancy, bounds: Box, pad: float
         cx, cy = req.x + dx, req.y + dy
         box = Box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
         if bounds.contains(box) and occ.free(box, pad):
-            return Placement(req.key, box, (req.x, req.y), False)
+            return Placement(req.key, box, (req.x, req.y), False, req.members)
     return None
 
 
@@ -194,6 +233,9 @@ def _place_one(req: LabelRequest, occ: _Occupancy, bounds: Box, *, gap: float, s
             box = _candidate(req, distance, angle)
             if not bounds.contains(box) or not occ.free(box, pad):
                 continue
+            # without a leader, a label must be read as its own symbol's, not a neighbour's
+            if not ring and not occ.nearest_is_own(req, box):
+                continue
             placement = Placement(req.key, box, (req.x, req.y), ring > 0)
             if ring and not occ.line_free(*placement.leader_line(req.clearance)):
                 continue
@@ -202,7 +244,7 @@ def _place_one(req: LabelRequest, occ: _Occupancy, bounds: Box, *, gap: float, s
                 best = (score, box, ring)
     if best is None:
         return None
-    return Placement(req.key, best[1], (req.x, req.y), best[2] > 0)
+    return Placement(req.key, best[1], (req.x, req.y), best[2] > 0, req.members)
 
 
 def place_labels(
@@ -215,11 +257,13 @@ def place_labels(
     step: float = 14.0,
     max_distance: float = 160.0,
     pad: float = 1.5,
+    symbols: Mapping[str, tuple[float, float]] | None = None,
 ) -> tuple[list[Placement], list[str]]:
     """Place labels greedily, most important first, so that no two boxes overlap.
 
     Each label tries eight positions around its anchor, then rings further out (drawn with a
-    leader line), up to ``max_distance``. A position must lie inside ``bounds``, clear every
+    leader line), up to ``max_distance``. A label without a leader is nearer its own symbol
+    than any other (given ``symbols``). A position must lie inside ``bounds``, clear every
     obstacle, placed label and leader line; among those allowed it prefers near, then
     covering few ``avoid`` points (e.g. samples of route lines), then the classic order.
 
@@ -235,18 +279,29 @@ def place_labels(
         (n, 2) points a label should rather not cover.
     gap, step, max_distance, pad : float
         Distance from marker to label, ring spacing, farthest ring, and padding between boxes.
+    symbols : mapping of str to (x, y), optional
+        The map's symbols by key (``place:<id>``). A label next to its anchor (no leader)
+        must be no farther from its own symbols (its key and ``members``) than from any
+        other; else it moves out and gets a leader.
 
     Returns
     -------
     tuple
         The placements in placing order, and the keys of labels that found no room.
     """
-    occ = _Occupancy(obstacles, np.empty((0, 2)) if avoid is None else avoid)
+    occ = _Occupancy(obstacles, np.empty((0, 2)) if avoid is None else avoid, symbols or {})
     placed: list[Placement] = []
     dropped: list[str] = []
     for req in sorted(requests, key=lambda r: (-r.priority, r.key)):
         result = _place_one(req, occ, bounds, gap=gap, step=step,
                             max_distance=max_distance * req.reach, pad=pad)
+        for variant, (w, h) in enumerate(req.alternatives, start=1):
+            if result is not None:
+                break
+            alt = replace(req, width=w, height=h, reach=max(req.reach, 2.0))
+            result = _place_one(alt, occ, bounds, gap=gap, step=step,
+                                max_distance=max_distance * alt.reach, pad=pad)
+            result = None if result is None else replace(result, variant=variant)
         if result is None:
             dropped.append(req.key)
             continue

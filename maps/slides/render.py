@@ -108,7 +108,8 @@ def render_slides(routeset: RouteSet, options: RenderOptions, *,
     formats = tuple(f for f in SLIDE_FORMATS if f in options.formats)
     if not formats:
         return {}
-    specs = slide_specs(routeset, per_transfer=per_transfer)
+    specs = slide_specs(routeset, per_transfer=per_transfer, size=options.size,
+                        dpi=options.dpi)
     texts = slide_texts(specs)
     jobs = [_SlideJob(spec, options.size, options.dpi, texts, formats, font_chain()) for spec in specs]
     workers = min(options.workers, len(jobs))

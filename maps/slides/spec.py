@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,7 @@ from routemap.maps.style import (
 from routemap.routes.routeset import RouteSet
 
 __all__ = [
+    "CALLOUTS_TITLE",
     "KIND_PRIORITY",
     "MIN_SPAN_M",
     "Callout",
@@ -101,7 +102,8 @@ class SlideSpec:
     every leg, and ``focus`` the transfers drawn in full colour (all of them when empty).
     ``extent`` holds the lon/lat points the map must show, and ``min_span_m`` the least
     width of ground it spans (less for a transfer whose legs are short, so they show).
-    ``more`` counts the callouts the panel has no room for, continued ``more_where``.
+    ``more`` counts the callouts the panel has no room for, continued ``more_where``;
+    ``endpoints`` holds the place ids where the featured legs start and end (always labelled).
     """
 
     name: str
@@ -120,6 +122,7 @@ class SlideSpec:
     attributions: tuple[str, ...]
     widths: WidthLegend = field(default_factory=WidthLegend)
     min_span_m: float = MIN_SPAN_M
+    endpoints: tuple[str, ...] = ()
     more: int = 0
     more_where: str = ""
 
@@ -293,7 +296,19 @@ def overview_spec(routeset: RouteSet) -> SlideSpec:
         extent=_extent(routes, places), sources=short, citations=full,
         attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
         widths=_width_legend(routeset.legs, routeset.legs),
+        endpoints=_transfer_ends(routeset),
     )
+
+
+def _transfer_ends(routeset: RouteSet) -> tuple[str, ...]:
+    """Return where each transfer starts and ends (its first leg's origin, last leg's end)."""
+    legs = routeset.legs
+    ends: list[str] = []
+    for transfer in routeset.scenario.transfers:
+        mine = legs[legs["transfer_id"] == transfer.id]
+        if len(mine):
+            ends += [str(mine["from_id"].iloc[0]), str(mine["to_id"].iloc[-1])]
+    return tuple(dict.fromkeys(ends))
 
 
 def _overview_kicker(routeset: RouteSet) -> str:
@@ -336,6 +351,7 @@ def _transfer_spec(routeset: RouteSet, routes: tuple[RouteLine, ...],
         extent=_extent(mine, places), sources=short, citations=full,
         attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
         widths=_width_legend(legs, routeset.legs), min_span_m=_span_for(mine),
+        endpoints=tuple(dict.fromkeys(str(v) for v in [*legs["from_id"], *legs["to_id"]])),
     )
 
 
@@ -363,28 +379,66 @@ def _transfer_subtitle(legs: pd.DataFrame, cargo: str | None) -> str:
     return " \u00b7 ".join(b for b in bits if b)
 
 
-def callouts_spec(routeset: RouteSet, shown: Iterable[SlideSpec]) -> SlideSpec | None:
-    """Return a map of the callouts no transfer slide shows (e.g. strikes on depots), or
-    None when every callout is on a transfer slide already.
+#: The title of the slides that key the callouts no transfer slide has (room) for.
+CALLOUTS_TITLE = "Other reported events"
 
-    Every route is drawn as muted context; the map is fitted to the callouts' places.
+
+def callouts_spec(routeset: RouteSet, shown: Iterable[SlideSpec], *,
+                  capacity: Callable[[SlideSpec], int] | None = None) -> list[SlideSpec]:
+    """Return maps of the callouts no transfer slide keys, as many as they need.
+
+    These are the events tied to no one transfer (e.g. strikes on depots) and those a
+    transfer slide has no room for. Every route is drawn as muted context; each map is
+    fitted to its callouts' places. Empty when every callout is on a transfer slide.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario.
+    shown : iterable of SlideSpec
+        The transfer slides, with the callouts each keys.
+    capacity : callable, optional
+        How many of a slide's callouts its panel keys (see
+        :func:`routemap.maps.slides.compose.panel_capacity`); what does not fit is continued
+        on the next slide, which the panel's "+N more" names. Default: all on one slide.
+
+    Returns
+    -------
+    list of SlideSpec
+        Named ``slides/callouts``, ``slides/callouts-2``...
     """
-    scenario = routeset.scenario
     seen = {c.number for spec in shown for c in spec.callouts}
-    own = tuple(c for c in _callouts(routeset) if c.number not in seen)
-    if not own:
-        return None
+    rest = [c for c in _callouts(routeset) if c.number not in seen]
+    names = {t.id for t in routeset.scenario.transfers}
+    base = next(n for n in ("callouts", "callouts-other", "callouts-more") if n not in names)
+    out: list[SlideSpec] = []
+    while rest:
+        name = f"slides/{base}" if not out else f"slides/{base}-{len(out) + 1}"
+        spec = _callouts_map(routeset, tuple(rest), name, len(out) + 1)
+        fits = len(rest) if capacity is None else max(1, min(capacity(spec), len(rest)))
+        if fits < len(rest):
+            spec = replace(_callouts_map(routeset, tuple(rest[:fits]), name, len(out) + 1),
+                           more=len(rest) - fits, more_where="on the next slide")
+        out.append(spec)
+        rest = rest[fits:]
+    return out
+
+
+def _callouts_map(routeset: RouteSet, own: tuple[Callout, ...], name: str,
+                  part: int) -> SlideSpec:
+    """Return a map keying ``own``, the ``part``-th of the callouts slides."""
+    scenario = routeset.scenario
     ids = list(dict.fromkeys(c.place_id for c in own))
     places = _place_marks(routeset, ids, short=True)
     notes = routeset.annotations.iloc[[c.number - 1 for c in own]]
     short, full = _sources(scenario, _source_ids(
         [notes, routeset.places[routeset.places["place_id"].isin(ids)]]))
-    names = {t.id for t in scenario.transfers}
-    name = next(n for n in ("callouts", "callouts-other", "callouts-more") if n not in names)
+    n = len(own)
     return SlideSpec(
-        name=f"slides/{name}", title="Reported events not tied to one transfer",
-        subtitle=f"{len(own)} numbered callout{'s' if len(own) != 1 else ''}, each keyed "
-                 "in the panel with its date; all transfers in grey for context",
+        name=name, title=CALLOUTS_TITLE + (f" (continued, {part})" if part > 1 else ""),
+        subtitle=f"{n} numbered callout{'s' if n != 1 else ''}: events tied to no one transfer, "
+                 "and those the transfer slides have no room for, each keyed with its date; "
+                 "all transfers in grey for context",
         as_of=_as_of(scenario), kicker="Callouts",
         routes=_route_lines(routeset), focus=frozenset({""}), places=places, callouts=own,
         callout_title="Callouts",

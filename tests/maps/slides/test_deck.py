@@ -185,7 +185,7 @@ def test_callouts_on_no_transfer_slide_get_a_map_slide_of_their_own(routeset):
     assert [p.place_id for p in specs[-1].places] == ["toropets"]
     deck = Presentation(io.BytesIO(render_deck(changed, RenderOptions(size=(960, 540), dpi=72), {})))
     notes_text = [_notes(s) for s in deck.slides]
-    assert any(n.startswith("Reported events not tied to one transfer") and
+    assert any(n.startswith("Other reported events") and
                "1. About 300 containers at the pier" in n for n in notes_text)
 
 
