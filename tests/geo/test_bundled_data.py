@@ -464,12 +464,18 @@ def test_transfer_2_is_not_titled_as_a_link_to_yegorlykskaya():
     assert rail["to"] == "yegorlykskaya-depot" and "16 sites" in rail["note"]
 
 
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_labels_fit_a_slide_title(name):
+    """A transfer's label is its slide's title: past about 95 characters the slide cuts it short."""
+    assert [t["id"] for t in SCENARIOS[name]["transfers"] if len(t["label"]) > 95] == []
+
+
 # The title of each transfer with an inferred end or cargo, and the words in which it says so.
 INFERRED_TITLES = {
     "rajin-vostochny-depots": "link inferred",
-    "rail-to-mozdok": "port of arrival not reported",
+    "rail-to-mozdok": "port not reported",
     "troops-sea-dunai": "embarkation port assumed",
-    "koksan-rail-krasnoyarsk": "entry point assumed",
+    "koksan-rail-krasnoyarsk": "entry assumed",
     "pantsir-to-dprk": "ROUTE ESTIMATED",
     "tumangang-khasan-surge-2023": "suspected",
 }
