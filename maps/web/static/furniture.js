@@ -124,4 +124,10 @@
     if (!corner || !right) { return; }
     var narrow = this.map.getSize().x < NARROW_PX;
     corner.style.marginBottom = narrow ? Math.max(0, right.getBoundingClientRect().height - 30) + 'px' : '';
+    // There, the open panel ends above the timeline rather than running under it.
+    var panel = this.map.getContainer().querySelector('.rm-panel');
+    var timeline = corner.querySelector('.rm-timeline');
+    if (!panel) { return; }
+    var floor = narrow && timeline ? timeline.getBoundingClientRect().top : 0;
+    panel.style.maxHeight = floor ? Math.max(160, floor - panel.getBoundingClientRect().top - 8) + 'px' : '';
   };

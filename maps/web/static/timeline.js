@@ -91,6 +91,7 @@
       text = 'Nothing reported moving in this period.';
     }
     moving.textContent = text;
+    this.fitFurniture();
     this.map.getContainer().setAttribute('data-timeline-step', String(index));
     this.scheduleDeclutter();
   };

@@ -153,6 +153,10 @@ def test_the_bundled_map_fits_the_window(bundled_page):
     if size == "phone":
         assert layout["minimap"] is None
         assert layout["folded"] and layout["panelBody"] is None
+        page.locator(".rm-panel-fold").click()
+        opened = page.evaluate(LAYOUT_JS)
+        assert not opened["folded"] and opened["panelBody"][3] <= opened["timeline"][1]
+        assert opened["panelBody"][2] <= width and opened["scrollWidth"] <= width
     else:
         assert layout["minimap"] is not None
         assert not layout["folded"] and layout["panelBody"] is not None
