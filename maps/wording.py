@@ -40,6 +40,7 @@ __all__ = [
     "quantity",
     "quantity_claim",
     "quantity_claims",
+    "quantity_summary",
     "uncertainty",
 ]
 
@@ -233,6 +234,31 @@ def quantity_claims(claims: Sequence[Quantity], *, publishers: Mapping[str, str]
     low = min(c.value for c in claims)
     top = max(c.max if c.max is not None else c.value for c in claims)
     return f"{quantity_claim(low, next(iter(units)), high=top)}, sources disagree: {each}"
+
+
+def quantity_summary(props: Mapping[str, object]) -> str | None:
+    """Write the short form of a record's quantity claim, for a title or subtitle.
+
+    Parameters
+    ----------
+    props : mapping
+        A leg or transfer record (or frame row) with the ``quantity_*`` and
+        ``quantities_disagree`` properties of ``routemap.routes.schema``; missing ones are absent.
+
+    Returns
+    -------
+    str or None
+        ``more than 1,000 containers``, ``10,000–20,000 containers``, ``10,000–20,000
+        containers, sources disagree`` (or ``sources disagree on the quantity`` when their units
+        differ); None when there is no quantity. Basis and window are left to the full form
+        (``quantity_text``).
+    """
+    text = quantity_claim(props.get("quantity_value"), props.get("quantity_unit"),
+                          qualifier=None if _flag(props.get("quantities_disagree"))
+                          else props.get("quantity_qualifier"), high=props.get("quantity_max"))
+    if not _flag(props.get("quantities_disagree")):
+        return text
+    return f"{text}, sources disagree" if text else "sources disagree on the quantity"
 
 
 def distance(km: object, *, decimals: int | None = 0, nautical: bool = False) -> str | None:

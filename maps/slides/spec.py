@@ -372,7 +372,7 @@ def _transfer_subtitle(legs: pd.DataFrame, cargo: str | None) -> str:
     first = legs.iloc[0] if len(legs) else None
     bits = [cargo or ""]
     if first is not None:
-        bits.append(wording.quantity(first["quantity_value"], first["quantity_unit"]) or "")
+        bits.append(wording.quantity_summary(first) or "")
         bits.append(_legs_period(legs))
         confs = list(dict.fromkeys(legs["confidence"]))
         bits.append("Confidence: " + ", ".join(wording.confidence(c) for c in confs if c in CONFIDENCE_STYLES))

@@ -241,3 +241,18 @@ def test_path_confidence_words():
 ])
 def test_quantity_claims_short_form_for_titles(claims, expected):
     assert wording.quantity_claims(claims, publishers=PUBLISHERS, short=True) == expected
+
+
+@pytest.mark.parametrize(("props", "expected"), [
+    ({}, None),
+    ({"quantity_value": 1000.0, "quantity_unit": "containers", "quantity_qualifier": "more than",
+      "quantity_max": float("nan"), "quantities_disagree": False}, "more than 1,000 containers"),
+    ({"quantity_value": 10000.0, "quantity_unit": "containers", "quantity_max": 20000.0,
+      "quantities_disagree": True}, "10,000\u201320,000 containers, sources disagree"),
+    ({"quantity_value": None, "quantity_unit": None, "quantities_disagree": True},
+     "sources disagree on the quantity"),
+    ({"quantity_value": 300, "quantity_unit": "containers", "quantities_disagree": float("nan")},
+     "300 containers"),
+])
+def test_quantity_summary_of_a_record(props, expected):
+    assert wording.quantity_summary(props) == expected

@@ -136,3 +136,18 @@ def test_slide_chains_mark_assumed_ends(sample_routeset):
     own["origin_assumed"] = [False, True]
     own["destination_assumed"] = [False, True]
     assert route_summary(own).startswith("Rajin \u2192 Dunai (assumed) \u2192 Tikhoretsk (assumed) (sea, rail)")
+
+
+def test_slide_subtitle_keeps_the_qualifier_and_the_disagreement(sample_routeset):
+    """Issue 13: 'more than 1,000 containers' was shown as '1,000 containers'."""
+    from routemap.maps.slides.spec import transfer_specs
+
+    legs = sample_routeset.legs.copy()
+    legs["quantity_qualifier"] = ["more than", "more than", None]
+    routeset = dataclasses.replace(sample_routeset, legs=legs)
+    subtitle = transfer_specs(routeset)[0].subtitle
+    assert "more than 300 containers" in subtitle
+    legs["quantities_disagree"] = [True, True, False]
+    legs["quantity_max"] = [900.0, 900.0, None]
+    subtitle = transfer_specs(dataclasses.replace(sample_routeset, legs=legs))[0].subtitle
+    assert "300\u2013900 containers, sources disagree" in subtitle
