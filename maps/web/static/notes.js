@@ -114,6 +114,11 @@
         pane: 'rmAnnotations', keyboard: false, zIndexOffset: (noteRank(note) + 1) * 1000
       });
       marker.bindPopup(function () { return noteContent(note, number, null); }, NOTE_POPUP);
+      // The badge opens its note itself, so a click and Enter or Space on it do the same.
+      badge.addEventListener('click', function (e) {
+        L.DomEvent.stop(e);
+        marker.openPopup();
+      });
       marker.bindTooltip(hoverLabel(note.text, null), { direction: 'top', className: 'rm-tooltip', opacity: 1 });
       var entry = { note: note, number: number, order: i, latlng: latlng, marker: marker, badge: badge,
         lines: [casing, line], layer: L.layerGroup([casing, line, marker]), group: group, shown: false };

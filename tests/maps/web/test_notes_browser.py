@@ -224,6 +224,10 @@ def test_notes_at_one_place_fan_out_with_the_surer_ones_nearest_and_on_top(crowd
     page.locator('.rm-note-icon [data-annotation-id="claim-a"]').click()
     popup = page.locator(".leaflet-popup .rm-pop")
     assert "Claimed first" in popup.inner_text()
+    page.locator('.rm-note-icon [data-annotation-id="report-b"]').focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('.leaflet-popup .rm-pop-title')"
+                           ".textContent === 'Second report, same transfer'")
     assert errors == []
 
 
