@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+from pathlib import Path
 
 import geopandas as gpd
 import matplotlib
@@ -159,6 +160,29 @@ def _sample_routeset() -> RouteSet:
     findings = (LegFinding("najin-dunai-tikhoretsk", 1, "info", "snap_distance",
                            "Dunai snapped 0.8 km to the rail network", 0.8),)
     return RouteSet(scenario, legs, places, ann, findings, (OSM, NE))
+
+
+ONE_FLIGHT = """\
+version: 1
+title: One flight
+sources:
+  - {id: src, title: A report, publisher: A publisher}
+transfers:
+  - id: flight
+    label: Cargo flight
+    confidence: reported
+    sources: [src]
+    legs:
+      - {mode: air, from: {lat: 39.22, lon: 125.67}, to: {lat: 43.40, lon: 132.15}}
+"""
+
+
+@pytest.fixture()
+def one_flight_file(tmp_path) -> Path:
+    """A scenario file with one air leg between inline coordinates: needs no network data."""
+    path = tmp_path / "flight.yaml"
+    path.write_text(ONE_FLIGHT)
+    return path
 
 
 @pytest.fixture()

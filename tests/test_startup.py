@@ -14,19 +14,6 @@ import pytest
 
 DRAWING = ("matplotlib", "folium", "pptx", "branca", "jinja2", "PIL")
 
-AIR_ONLY = """\
-version: 1
-title: One flight
-sources:
-  - {id: src, title: A report, publisher: A publisher}
-transfers:
-  - id: flight
-    label: Cargo flight
-    confidence: reported
-    sources: [src]
-    legs:
-      - {mode: air, from: {lat: 39.22, lon: 125.67}, to: {lat: 43.40, lon: 132.15}}
-"""
 
 PROBE = """\
 import contextlib, io, json, sys
@@ -48,10 +35,9 @@ def _modules_after(*argv: str, cwd: Path) -> tuple[int, set[str]]:
     return result["code"], set(result["modules"])
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"], ["places", "najin"], ["check", "air.yaml"]],
+@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"], ["places", "najin"], ["check", "flight.yaml"]],
                          ids=["help", "build-help", "places", "check"])
-def test_commands_that_draw_nothing_do_not_import_drawing_libraries(argv, tmp_path):
-    (tmp_path / "air.yaml").write_text(AIR_ONLY)
+def test_commands_that_draw_nothing_do_not_import_drawing_libraries(argv, tmp_path, one_flight_file):
     code, modules = _modules_after(*argv, cwd=tmp_path)
     assert code == 0
     assert not modules & set(DRAWING), f"{' '.join(argv)} imported {sorted(modules & set(DRAWING))}"

@@ -243,28 +243,13 @@ def test_gpkg_failure_leaves_no_scratch_file(
     assert list(tmp_path.iterdir()) == []
 
 
-FLIGHT = """\
-version: 1
-title: One flight
-sources:
-  - {id: src, title: A report, publisher: A publisher}
-transfers:
-  - id: flight
-    label: Cargo flight
-    confidence: reported
-    sources: [src]
-    legs:
-      - {mode: air, from: {lat: 39.22, lon: 125.67}, to: {lat: 43.40, lon: 132.15}}
-"""
-
-
-def test_build_shows_a_gdal_failure_as_one_line_and_exit_2(tmp_path, monkeypatch, capsys) -> None:
+def test_build_shows_a_gdal_failure_as_one_line_and_exit_2(tmp_path, one_flight_file, monkeypatch,
+                                                           capsys) -> None:
     import tempfile
 
     from routemap.cli import main
 
-    scenario, out = tmp_path / "flight.yaml", tmp_path / "out"
-    scenario.write_text(FLIGHT)
+    scenario, out = one_flight_file, tmp_path / "out"
     failure = pyogrio.errors.DataSourceError("sqlite3_open(x) failed: disk I/O error")
     monkeypatch.setattr(pyogrio.raw, "write", _raise(failure))
     assert main(["build", str(scenario), "--out", str(out), "--formats", "geojson,gpkg",
