@@ -28,6 +28,8 @@ from routemap.maps.style import (
     BASEMAP_STYLE,
     CONFIDENCE_STYLES,
     MODE_STYLES,
+    PATH_LEGEND,
+    PATH_STYLES,
     PLACE_STYLES,
     LegQuantity,
     WidthLegend,
@@ -139,7 +141,7 @@ def _leg(
     record: FeatureRecord, scenario: Scenario, scale: WidthScale, counts: Counter[str]
 ) -> dict[str, Any]:
     p = record.properties
-    mode, confidence = p["mode"], p["confidence"]
+    mode, confidence, path = p["mode"], p["confidence"], p["path_confidence"]
     width = scale.width(mode, p["quantity_value"], p["quantity_unit"])
     width *= CONFIDENCE_STYLES[confidence].width_factor
     return {
@@ -147,10 +149,12 @@ def _leg(
         "transfer": p["transfer_id"],
         "mode": mode,
         "confidence": confidence,
+        "path": path,
         "color": MODE_STYLES[mode].color,
         "weight": round(width, 2),
         "dash": svg_dasharray(confidence, width),
         "opacity": CONFIDENCE_STYLES[confidence].opacity,
+        "band": _band(path, width),
         "parts": _line_parts(record.geometry),
         "start": p["period_start"],
         "end": p["period_end"],
@@ -160,6 +164,18 @@ def _leg(
         "rows": _leg_rows(p, counts.get(p["transfer_id"], 1)),
         "sources": _sources(scenario, p["sources"], p["citations"]),
     }
+
+
+def _band(path: str, width: float) -> dict[str, float] | None:
+    """Return the corridor band drawn under a leg whose line is modelled, or None.
+
+    The band is ``PATH_STYLES[path].band_factor`` times the drawn line width, in the mode's
+    colour at ``band_opacity``; a reported path has no band.
+    """
+    style = PATH_STYLES[path]
+    if not style.band:
+        return None
+    return {"weight": round(width * style.band_factor, 2), "opacity": style.band_opacity}
 
 
 def _line_parts(geom: BaseGeometry) -> list[list[int]]:
@@ -312,14 +328,19 @@ def _timeline(legs: list[dict[str, Any]], annotations: list[dict[str, Any]]) -> 
 
 def _legend(legs: list[dict[str, Any]], places: list[dict[str, Any]],
             widths: WidthLegend) -> dict[str, Any]:
-    """Return which modes, confidences and place kinds the map uses, in style-table order,
-    and the line-width rows (``routemap.maps.style.width_legend``, as on the slides)."""
+    """Return which modes, confidences, line certainties and place kinds the map uses, in
+    style-table order, the section titles (``PATH_LEGEND``) and the line-width rows
+    (``routemap.maps.style.width_legend``, as on the slides)."""
     modes = {leg["mode"] for leg in legs}
     confidences = {leg["confidence"] for leg in legs}
     kinds = {p["kind"] for p in places}
     return {
         "modes": [m for m in MODE_STYLES if m in modes],
         "confidences": [c for c in CONFIDENCE_STYLES if c in confidences],
+        # Both line certainties side by side, once any line is drawn over a band: the plain
+        # row is the contrast that makes the band readable.
+        "paths": list(PATH_STYLES) if any(leg["band"] for leg in legs) else [],
+        "titles": dict(PATH_LEGEND),
         "places": [k for k in PLACE_STYLES if k in kinds],
         "widths": [[round(w, 2), text] for w, text in widths.rows],
     }
@@ -333,6 +354,8 @@ def _styles() -> dict[str, Any]:
         "confidences": {k: {"label": s.label, "dash": svg_dasharray(k, 2.6),
                             "opacity": s.opacity, "meaning": s.meaning}
                         for k, s in CONFIDENCE_STYLES.items()},
+        "paths": {k: {"label": s.label, "meaning": s.meaning, "band": s.band_factor,
+                      "opacity": s.band_opacity} for k, s in PATH_STYLES.items()},
         "places": {k: {"label": s.label, "shape": s.shape, "fill": s.fill, "edge": s.edge,
                        "size": s.size} for k, s in PLACE_STYLES.items()},
         "annotation": ANNOTATION_COLOR,

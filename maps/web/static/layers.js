@@ -1,5 +1,6 @@
 /* routemap's script: what is drawn on the map. The RouteMap object, its panes and the offline
- * basemap; each leg (casing, line, hover highlight, direction arrows, shown or hidden); places
+ * basemap; each leg (corridor band if its line is modelled, casing, line, hover highlight,
+ * direction arrows, shown or hidden); places
  * with their uncertainty circles; and hiding place names that would overlap (numbered notes are
  * drawn by notes.js).
  * Runs inside the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
@@ -20,12 +21,15 @@
 
   RouteMap.prototype.panes = function () {
     var map = this.map;
-    [['rmBasemap', 150], ['rmBasemapLabels', 170], ['rmUncertainty', 390], ['rmArrows', 450],
+    [['rmBasemap', 150], ['rmBasemapLabels', 170], ['rmUncertainty', 390], ['rmBands', 395],
+      ['rmArrows', 450],
       ['rmNoteLeaders', 655], ['rmAnnotations', 660]].forEach(function (pair) {
       var pane = map.createPane(pair[0]);
       pane.style.zIndex = String(pair[1]);
     });
     map.getPane('rmArrows').style.pointerEvents = 'none';
+    // Corridor bands lie under every route line (overlayPane, 400) and never take the pointer.
+    map.getPane('rmBands').style.pointerEvents = 'none';
     map.getPane('rmNoteLeaders').style.pointerEvents = 'none';
     this.leaderRenderer = L.svg({ pane: 'rmNoteLeaders', padding: 0.5 });
     map.getPane('rmBasemapLabels').style.pointerEvents = 'none';
@@ -69,8 +73,13 @@
       dashArray: leg.dash, lineCap: leg.dash ? 'butt' : 'round', lineJoin: 'round',
       className: 'rm-leg rm-mode-' + leg.mode });
     var layer = L.featureGroup([casing, line]);
+    // A modelled line (path "estimated") lies over a wide translucent band in its mode's colour,
+    // so it never looks like a reported path; it comes and goes with the leg.
+    var band = leg.band ? L.polyline(parts, { pane: 'rmBands', interactive: false,
+      color: leg.color, weight: leg.band.weight, opacity: leg.band.opacity, lineCap: 'round',
+      lineJoin: 'round', className: 'rm-leg-band rm-mode-' + leg.mode }) : null;
     var entry = { leg: leg, order: this.data.legs.indexOf(leg), parts: parts, casing: casing,
-      line: line, layer: layer, arrows: L.layerGroup(), group: group, shown: false, popup: null };
+      line: line, band: band, layer: layer, arrows: L.layerGroup(), group: group, shown: false, popup: null };
     // Not bindPopup: a click first looks for other legs under the pointer (shared tracks).
     layer.on('click', function (e) { this.pick(entry, e.latlng, e.layerPoint); }, this);
     layer.on('remove', function () { this.closePopupsOf(entry); }, this);
@@ -78,6 +87,10 @@
       offset: [0, -8], className: 'rm-tooltip', opacity: 1 });
     layer.on('mouseover', function () { this.highlight(leg.transfer, true); }, this);
     layer.on('mouseout', function () { this.highlight(leg.transfer, false); }, this);
+    // Each drawn path says which leg it belongs to (set again whenever Leaflet redraws it).
+    [casing, line, band].forEach(function (path) {
+      if (path) { path.on('add', function () { path._path.setAttribute('data-leg', leg.id); }); }
+    });
     this.legs.push(entry);
     this.legById[leg.id] = entry;
     this.show(entry, true);
@@ -87,10 +100,12 @@
     if (visible === entry.shown) { return; }
     entry.shown = visible;
     if (visible) {
+      if (entry.band) { entry.group.addLayer(entry.band); }
       entry.group.addLayer(entry.layer);
       entry.group.addLayer(entry.arrows);
       this.drawArrows(entry);
     } else {
+      if (entry.band) { entry.group.removeLayer(entry.band); }
       entry.group.removeLayer(entry.layer);
       entry.group.removeLayer(entry.arrows);
     }

@@ -95,6 +95,17 @@
     return box;
   };
 
+  function bandSample(color, width, factor, opacity) {
+    // A plain line sample, over the corridor band a modelled line is drawn on (none if factor is 0).
+    var node = lineSample(color, width);
+    if (factor > 0) {
+      node.insertBefore(svg('line', { x1: 1, y1: 6, x2: 39, y2: 6, stroke: color,
+        'stroke-width': width * factor, 'stroke-opacity': opacity, 'stroke-linecap': 'round',
+        'class': 'rm-band-sample' }), node.firstChild);
+    }
+    return node;
+  }
+
   RouteMap.prototype.legend = function () {
     var data = this.data;
     var styles = data.styles;
@@ -117,9 +128,15 @@
       var s = styles.modes[m];
       return [lineSample(s.color, s.width), s.label];
     }));
-    list('Confidence', data.legend.confidences.map(function (c) {
+    var titles = data.legend.titles || {};
+    list(titles.confidence || 'Confidence', data.legend.confidences.map(function (c) {
       var s = styles.confidences[c];
       return [lineSample('#3a3f44', 2.6, s.dash, s.opacity), s.label, s.meaning];
+    }));
+    // The band says the line is modelled, not where it runs (maps.style.PATH_LEGEND).
+    list(titles.path || 'Line', data.legend.paths.map(function (k) {
+      var s = styles.paths[k];
+      return [bandSample('#3a3f44', 2.6, s.band, s.opacity), s.label, s.meaning];
     }));
     // The same rows as the slides' legend (maps.style.width_legend): samples in the main unit,
     // then other units at base width.

@@ -23,7 +23,14 @@ from shapely.geometry import box
 
 from routemap.geo.model import Corridor, Quantity
 from routemap.maps.slides.spec import overview_spec
-from routemap.maps.style import CONFIDENCE_STYLES, MODE_STYLES, line_width, svg_dasharray
+from routemap.maps.style import (
+    CONFIDENCE_STYLES,
+    MODE_STYLES,
+    PATH_LEGEND,
+    PATH_STYLES,
+    line_width,
+    svg_dasharray,
+)
 from routemap.maps.web import html as web
 from routemap.maps.web.assets import inline_css_images, load_web_assets, strip_source_map
 from routemap.maps.web.data import LINE_SCALE, safe_link
@@ -158,6 +165,8 @@ def test_one_leg_entry_per_leg_in_order_grouped_by_transfer(page, sample_routese
     assert [p["kind"] for p in data["places"]] == ["port", "port", "depot"]
     assert data["legend"] == {"modes": ["sea", "rail", "air"],
                               "confidences": ["confirmed", "estimated"],
+                              "paths": ["reported", "estimated"],
+                              "titles": PATH_LEGEND,
                               "places": ["port", "depot"],
                               "widths": [[round(line_width("sea", 300, 300), 2),
                                           "300 containers"],
@@ -194,6 +203,31 @@ def test_leg_style_comes_from_the_one_style_table(page):
     assert sea["dash"] is None
     assert air["dash"] == svg_dasharray("estimated", air["weight"])
     assert air["opacity"] == CONFIDENCE_STYLES["estimated"].opacity
+
+
+def test_a_modelled_line_carries_its_band_and_a_reported_one_none(sample_routeset):
+    legs = sample_routeset.legs.copy()
+    legs.loc[legs.index[1], "path_confidence"] = "reported"
+    data = _data(web.render_html(dataclasses.replace(sample_routeset, legs=legs)).decode())
+    sea, rail, air = data["legs"]
+    assert [leg["path"] for leg in data["legs"]] == ["estimated", "reported", "estimated"]
+    assert rail["band"] is None
+    band = PATH_STYLES["estimated"]
+    assert sea["band"] == {"weight": pytest.approx(sea["weight"] * band.band_factor, abs=0.01),
+                           "opacity": band.band_opacity}
+    assert air["band"]["weight"] == pytest.approx(air["weight"] * band.band_factor, abs=0.01)
+    assert data["styles"]["paths"]["estimated"] == {
+        "label": band.label, "meaning": band.meaning, "band": band.band_factor,
+        "opacity": band.band_opacity}
+    assert data["styles"]["paths"]["reported"]["band"] == 0
+
+
+def test_no_band_and_no_band_legend_when_every_line_is_reported(sample_routeset):
+    legs = sample_routeset.legs.copy()
+    legs["path_confidence"] = "reported"
+    data = _data(web.render_html(dataclasses.replace(sample_routeset, legs=legs)).decode())
+    assert [leg["band"] for leg in data["legs"]] == [None, None, None]
+    assert data["legend"]["paths"] == []
 
 
 def test_only_legs_in_the_main_unit_are_wider_and_the_legend_says_so(mixed_units_routeset):

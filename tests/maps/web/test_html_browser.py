@@ -89,6 +89,10 @@ def _leg_count(page) -> int:
     return page.locator("path.rm-leg").count()
 
 
+def _band_count(page) -> int:
+    return page.locator("path.rm-leg-band").count()
+
+
 def test_map_draws_offline_without_errors(opened, sample_routeset, tmp_path):
     page = opened.page
     assert opened.errors == []
@@ -158,14 +162,15 @@ def test_moving_the_timeline_changes_which_routes_are_visible(opened):
     assert page.locator(".rm-time-label").inner_text() == "Sep 2023"
     assert _leg_count(page) == 2
     assert page.locator(".rm-note-icon").count() == 1
+    assert _band_count(page) == 2  # every sample leg is modelled: its band goes with it
     slider.fill("6")
-    assert _leg_count(page) == 0
+    assert _leg_count(page) == 0 and _band_count(page) == 0
     assert "Nothing reported moving" in page.locator(".rm-time-moving").inner_text()
     slider.fill("16")
     assert page.locator(".rm-time-label").inner_text() == "Dec 2024"
     assert _leg_count(page) == 1 and page.locator(".rm-note-icon").count() == 0
     slider.fill("0")
-    assert _leg_count(page) == 3
+    assert _leg_count(page) == 3 and _band_count(page) == 3
 
 
 def test_play_steps_through_the_periods(opened):
@@ -180,7 +185,7 @@ def test_play_steps_through_the_periods(opened):
 def test_transfer_toggle_hides_its_routes(opened):
     page = opened.page
     page.locator(".rm-transfers input").first.uncheck()
-    assert _leg_count(page) == 1
+    assert _leg_count(page) == 1 and _band_count(page) == 1
     page.locator(".rm-transfers input").first.check()
     assert _leg_count(page) == 3
 
@@ -300,3 +305,49 @@ def test_the_chooser_shows_a_hostile_title_as_text(browser, sample_routeset, tmp
         assert opened.dialogs == [] and opened.errors == [] and opened.blocked == []
     finally:
         opened.context.close()
+
+
+BANDS_JS = """() => Array.from(document.querySelectorAll('path.rm-leg')).map((line) => {
+  const id = line.getAttribute('data-leg');
+  const band = Array.from(document.querySelectorAll('path.rm-leg-band'))
+    .filter((b) => b.getAttribute('data-leg') === id);
+  const pane = band.length ? band[0].closest('.leaflet-pane') : null;
+  return { id: id, bands: band.length, same: band.length === 1 && band[0].getAttribute('d') === line.getAttribute('d'),
+    pane: pane ? pane.className : null,
+    below: pane ? Number(getComputedStyle(pane).zIndex) < Number(getComputedStyle(line.closest('.leaflet-pane')).zIndex) : null,
+    pointer: band.length ? getComputedStyle(band[0]).pointerEvents : null,
+    width: band.length ? Number(band[0].getAttribute('stroke-width')) : 0,
+    lineWidth: Number(line.getAttribute('stroke-width')) };
+})"""
+
+
+@pytest.mark.network_data
+def test_the_bundled_map_draws_a_band_under_modelled_lines_only(browser, tmp_path):
+    from routemap.geo.scenario import bundled_scenario_path, load_scenario
+    from routemap.routes.builder import build
+
+    routeset = build(load_scenario(bundled_scenario_path()))
+    opened = _open(browser, routeset, tmp_path)
+    try:
+        page = opened.page
+        paths = dict(zip(routeset.legs["feature_id"], routeset.legs["path_confidence"],
+                         strict=True))
+        drawn = {row["id"]: row for row in page.evaluate(BANDS_JS)}
+        assert set(drawn) == set(paths)
+        for leg in ("leg:tumangang-khasan-wagner-2022:0", "leg:tumangang-khasan-surge-2023:0"):
+            assert paths[leg] == "reported" and drawn[leg]["bands"] == 0
+        estimated = [leg for leg, path in paths.items() if path == "estimated"]
+        assert "leg:rajin-dunai-tikhoretsk:1" in estimated
+        for leg in estimated:
+            row = drawn[leg]
+            assert row["bands"] == 1 and row["same"] and row["below"], row
+            assert row["pointer"] == "none" and "leaflet-rmBands-pane" in row["pane"]
+            assert row["width"] > 2 * row["lineWidth"]
+        legend = page.locator(".rm-legend").inner_text()
+        assert "Band under a line: the route is modelled, not reported" in legend
+        assert "Line pattern: how sure the movement is" in legend
+        assert "Line estimated" in legend and "Line reported" in legend
+        assert opened.errors == []
+    finally:
+        opened.context.close()
+
