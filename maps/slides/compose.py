@@ -215,7 +215,8 @@ def _legend_content(spec: SlideSpec) -> LegendContent:
     modes = tuple(m for m in MODE_STYLES if any(r.mode == m for r in focus))
     confs = tuple(c for c in CONFIDENCE_STYLES if any(r.confidence == c for r in focus))
     kinds = tuple(dict.fromkeys(p.kind for p in spec.places))
-    return LegendContent(modes, confs, kinds, spec.widths, muted=bool(spec.focus))
+    paths = tuple(dict.fromkeys(r.path_confidence for r in spec.routes))
+    return LegendContent(modes, confs, kinds, spec.widths, muted=bool(spec.focus), paths=paths)
 
 
 def _panel_axes(fig: Figure, scale: float) -> tuple[Axes, float, float]:

@@ -25,6 +25,8 @@ from routemap.maps.style import (
     BASEMAP_STYLE,
     CONFIDENCE_STYLES,
     MODE_STYLES,
+    PATH_LEGEND,
+    PATH_STYLES,
     PLACE_STYLES,
     WidthLegend,
 )
@@ -260,6 +262,9 @@ class LegendContent:
     kinds: tuple[str, ...]
     widths: WidthLegend
     muted: bool
+    paths: tuple[str, ...] = ()
+    """Path certainties (PATH_STYLES keys) of the lines shown; the band section is listed
+    only when one of them is drawn over a band."""
 
 
 class _Column:
@@ -269,10 +274,13 @@ class _Column:
         self.ax, self.width, self.scale, self.y = ax, width, scale, 0.0
 
     def header(self, text: str) -> None:
+        # Bold capitals run about 1.3 times as wide as the body text wrap_to_width estimates.
+        size = 7.5 * self.scale
+        text = wrap_to_width(text.upper(), self.width, size * 1.3)
         self.y += 3.0 * self.scale
-        self.ax.text(0, self.y, text.upper(), fontsize=7.5 * self.scale, fontweight="bold",
+        self.ax.text(0, self.y, text, fontsize=size, fontweight="bold", linespacing=1.1,
                      color=BASEMAP_STYLE.muted_text, ha="left", va="top", gid="legend-header")
-        self.y += 12.5 * self.scale
+        self.y += 12.5 * self.scale + text.count("\n") * size * 1.1 * 1.2
 
     def rows(self, entries: Sequence[tuple[object, str]], *, columns: int = 1) -> None:
         line_h = 9.0 * 1.22 * self.scale
@@ -293,7 +301,12 @@ class _Column:
     def _swatch(self, swatch: object, x: float, y: float) -> None:
         kind, style = swatch  # type: ignore[misc]
         s = self.scale
-        if kind == "line":
+        if kind == "band":
+            band, line = style  # type: ignore[misc]
+            for st in (band, line):
+                self.ax.add_line(Line2D([x + 1 * s, x + 24 * s], [y, y], solid_capstyle="butt",
+                                        **st))
+        elif kind == "line":
             self.ax.add_line(Line2D([x + 1 * s, x + 24 * s], [y, y], solid_capstyle="butt",
                                     dash_capstyle="butt", **style))
         else:
@@ -327,10 +340,26 @@ def _legend_entries(content: LegendContent, scale: float) -> list[tuple[str, lis
              for k in content.kinds]
     samples, others = (_width_rows(rows, scale) for rows in (content.widths.samples,
                                                               content.widths.others))
-    sections = [("Route (arrow shows direction)", modes, 2), ("Confidence", confs, 2),
+    sections = [("Route (arrow shows direction)", modes, 2), (PATH_LEGEND["confidence"], confs, 2),
+                (PATH_LEGEND["path"], _path_rows(content.paths, scale), 2),
                 ("Places", kinds, 2), (_WIDTH_TITLE, samples, 2),
                 ("" if samples else _WIDTH_TITLE, others, 1)]
     return [s for s in sections if s[1]]
+
+
+def _path_rows(paths: Sequence[str], scale: float) -> list[tuple[tuple, str]]:
+    """Return the band section's rows (reported: a plain line; estimated: a line over its
+    band), or none when no line shown is modelled."""
+    if not any(PATH_STYLES[p].band for p in paths):
+        return []
+    line = {"color": "#3A3F44", "linewidth": 2.4 * scale}
+    rows = []
+    for p in PATH_STYLES:
+        st = PATH_STYLES[p]
+        band = {"color": "#3A3F44", "linewidth": 2.4 * st.band_factor * scale,
+                "alpha": st.band_opacity}
+        rows.append((("band", (band, line)) if st.band else ("line", line), st.label))
+    return rows
 
 
 def _width_rows(rows: Sequence[tuple[float, str]], scale: float) -> list[tuple[tuple, str]]:

@@ -17,7 +17,13 @@ from routemap.geo.model import CONFIDENCES
 from routemap.maps.basemap import Basemap, RailContext
 from routemap.maps.projection import MapFrame
 from routemap.maps.slides.spec import KIND_PRIORITY, PlaceMark, RouteLine
-from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES, PLACE_STYLES
+from routemap.maps.style import (
+    BASEMAP_STYLE,
+    CONFIDENCE_STYLES,
+    MODE_STYLES,
+    PATH_STYLES,
+    PLACE_STYLES,
+)
 
 __all__ = [
     "CONTEXT_ALPHA",
@@ -28,6 +34,7 @@ __all__ = [
     "SLIDE_WIDTH_PT",
     "Z",
     "arrow_points",
+    "band_width_points",
     "draw_basemap",
     "draw_places",
     "draw_routes",
@@ -43,8 +50,10 @@ __all__ = [
 _CONFIDENCE_RANK = {c: -i for i, c in enumerate(CONFIDENCES)}
 
 # Drawing order, bottom to top.
-Z = {"land": 1, "borders": 2, "coast": 3, "rail": 4, "country_names": 5, "context_routes": 6,
-     "halos": 6.5, "routes": 7, "arrows": 8, "places": 9, "leaders": 10, "labels": 11,
+# A modelled leg's band lies under every line: under the grey context routes too, so a band
+# never veils another transfer's line.
+Z = {"land": 1, "borders": 2, "coast": 3, "rail": 4, "country_names": 5, "bands": 5.5,
+     "context_routes": 6, "halos": 6.5, "routes": 7, "arrows": 8, "places": 9, "leaders": 10, "labels": 11,
      "furniture": 12}
 MUTED_ROUTE = "#A7A39A"
 # Other transfers recede: thin, grey and half transparent under the featured one.
@@ -165,6 +174,7 @@ def draw_routes(ax: Axes, routes: Sequence[tuple[RouteLine, list[np.ndarray], bo
                                           -r[0].width, r[0].feature_id))
     seen: set[tuple[int, int]] = set()
     for route, parts, focus in order:
+        _draw_band(ax, route, parts, scale, focus=focus)
         if focus:
             _draw_focus_route(ax, route, parts, scale)
             for x, y, angle in arrow_points(parts, spacing=260.0 * units_per_point * scale):
@@ -177,6 +187,28 @@ def draw_routes(ax: Axes, routes: Sequence[tuple[RouteLine, list[np.ndarray], bo
                                    linewidth=CONTEXT_WIDTH_PT * scale, alpha=CONTEXT_ALPHA,
                                    zorder=Z["context_routes"], capstyle="round",
                                    gid=f"context:{route.feature_id}"))
+
+
+def band_width_points(route: RouteLine, scale: float, *, focus: bool) -> float:
+    """Return the width, points, of the band under a leg whose path is modelled (0 when the
+    path is reported): PATH_STYLES' band factor times the width the leg is drawn at."""
+    factor = PATH_STYLES[route.path_confidence].band_factor
+    line = focus_width_points(route, scale) if focus else CONTEXT_WIDTH_PT * scale
+    return factor * line
+
+
+def _draw_band(ax: Axes, route: RouteLine, parts: list[np.ndarray], scale: float, *,
+               focus: bool) -> None:
+    """Draw the wide translucent band under a leg whose path is modelled, not reported, in
+    the mode's colour (the receded grey for another transfer); nothing for a reported path."""
+    style = PATH_STYLES[route.path_confidence]
+    if not style.band:
+        return
+    color = MODE_STYLES[route.mode].color if focus else MUTED_ROUTE
+    ax.add_artist(PathPatch(lines_path(parts), fill=False, edgecolor=color,
+                            linewidth=band_width_points(route, scale, focus=focus),
+                            alpha=style.band_opacity, zorder=Z["bands"], capstyle="round",
+                            joinstyle="round", gid=f"band:{route.feature_id}"))
 
 
 def focus_width_points(route: RouteLine, scale: float) -> float:

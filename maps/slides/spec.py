@@ -17,6 +17,7 @@ from routemap.geo.model import Scenario, Source
 from routemap.maps import wording
 from routemap.maps.style import (
     CONFIDENCE_STYLES,
+    PATH_STYLES,
     PLACE_STYLES,
     LegQuantity,
     WidthLegend,
@@ -62,6 +63,7 @@ class RouteLine:
     confidence: str
     width: float
     parts: tuple[np.ndarray, ...]
+    path_confidence: str
 
 
 @dataclass(frozen=True)
@@ -171,8 +173,10 @@ def _route_lines(routeset: RouteSet) -> tuple[RouteLine, ...]:
         conf = row.confidence if row.confidence in CONFIDENCE_STYLES else "estimated"
         parts = tuple(np.asarray(p.coords, dtype=float)[:, :2]
                       for p in shapely.get_parts(row.geometry) if not p.is_empty)
+        # A path of unknown certainty is drawn as modelled: never as surer than it is.
+        path = row.path_confidence if row.path_confidence in PATH_STYLES else "estimated"
         out.append(RouteLine(str(row.feature_id), str(row.transfer_id), amount.mode, conf,
-                             scale.width(amount.mode, amount.value, amount.unit), parts))
+                             scale.width(amount.mode, amount.value, amount.unit), parts, path))
     return tuple(out)
 
 
@@ -312,8 +316,10 @@ def _transfer_ends(routeset: RouteSet) -> tuple[str, ...]:
 
 
 def _overview_kicker(routeset: RouteSet) -> str:
+    """Return the overview's kicker: how many transfers, without grading them (some are
+    estimated or only claimed, so 'reported' would say more than the sources)."""
     n = len(routeset.scenario.transfers)
-    return f"{n} reported transfer{'s' if n != 1 else ''}"
+    return f"{n} transfer{'s' if n != 1 else ''}"
 
 
 def transfer_specs(routeset: RouteSet) -> list[SlideSpec]:
