@@ -96,12 +96,13 @@
   };
 
   function bandSample(color, width, factor, opacity) {
-    // A plain line sample, over the corridor band a modelled line is drawn on (none if factor is 0).
+    // A plain line sample, over the corridor band a modelled line is drawn on (none if factor is
+    // 0); the band goes over the sample's white casing so it reads as one strip at this size.
     var node = lineSample(color, width);
     if (factor > 0) {
       node.insertBefore(svg('line', { x1: 1, y1: 6, x2: 39, y2: 6, stroke: color,
         'stroke-width': width * factor, 'stroke-opacity': opacity, 'stroke-linecap': 'round',
-        'class': 'rm-band-sample' }), node.firstChild);
+        'class': 'rm-band-sample' }), node.lastChild);
     }
     return node;
   }
