@@ -17,7 +17,7 @@ import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from routemap.geo.model import Quantity
 from routemap.maps.style import CONFIDENCE_STYLES, PATH_STYLES
@@ -421,12 +421,7 @@ def confidence(key: object, *, explain: bool = False) -> str | None:
     str or None
         ``Reported``, or ``Reported: one credible source``; None when the key is missing.
     """
-    if not _present(key):
-        return None
-    style = CONFIDENCE_STYLES.get(key) if isinstance(key, str) else None
-    if style is None:
-        return str(key)
-    return f"{style.label}: {style.meaning}" if explain else style.label
+    return _styled(CONFIDENCE_STYLES, key, explain=explain)
 
 
 def path_confidence(key: object, *, explain: bool = False) -> str | None:
@@ -446,9 +441,14 @@ def path_confidence(key: object, *, explain: bool = False) -> str | None:
         ``Line estimated``, or ``Line estimated: modelled along the network or a great circle,
         not given by a source``; None when the key is missing.
     """
+    return _styled(PATH_STYLES, key, explain=explain)
+
+
+def _styled(table: Mapping[str, Any], key: object, *, explain: bool) -> str | None:
+    """Write a style table entry's label (and meaning); an unknown key as given, None if missing."""
     if not _present(key):
         return None
-    style = PATH_STYLES.get(key) if isinstance(key, str) else None
+    style = table.get(key) if isinstance(key, str) else None
     if style is None:
         return str(key)
     return f"{style.label}: {style.meaning}" if explain else style.label
