@@ -231,9 +231,11 @@ def _places_frame(scenario: Scenario) -> gpd.GeoDataFrame:
 
 
 def _annotations_frame(scenario: Scenario) -> gpd.GeoDataFrame:
+    labels = {t.id: t.label for t in scenario.transfers}
     rows = [{
         "feature_id": f"annotation:{a.id}", "feature_type": "annotation", "kind": "annotation",
         "annotation_id": a.id, "text": a.text, "place_id": a.at.id, "transfer_id": a.transfer,
+        "transfer_label": labels.get(a.transfer) if a.transfer else None,
         "confidence": a.confidence, "sources": list(a.sources),
         "citations": _citations(scenario, a.sources),
         "period_start": a.period.start.isoformat() if a.period else None,

@@ -97,6 +97,7 @@ ANNOTATION_COLUMNS: tuple[str, ...] = (
     "text",
     "place_id",
     "transfer_id",
+    "transfer_label",
     "confidence",
     "sources",
     "citations",

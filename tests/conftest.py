@@ -151,6 +151,7 @@ def _sample_routeset() -> RouteSet:
     arow = [{
         "feature_id": f"annotation:{a.id}", "feature_type": "annotation", "kind": "annotation",
         "annotation_id": a.id, "text": a.text, "place_id": a.at.id, "transfer_id": a.transfer,
+        "transfer_label": next(t.label for t in scenario.transfers if t.id == a.transfer),
         "confidence": a.confidence, "sources": list(a.sources),
         "citations": [cites[s] for s in a.sources], "period_start": "2023-09-07",
         "period_end": "2023-09-08", "attribution": "",

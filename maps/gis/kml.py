@@ -342,7 +342,7 @@ def _place_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -
 def _annotation_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> None:
     p = record.properties
     rows = [("Confidence", _confidence(p)), ("Period", _period(p)),
-            ("Transfer", p["transfer_id"])]
+            ("Transfer", p["transfer_label"])]
     _placemark(parent, record, name=p["text"], style_id=ANNOTATION_STYLE_ID,
                description=_balloon(scenario, p["text"], rows, p))
 

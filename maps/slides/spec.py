@@ -217,19 +217,20 @@ def _callouts(routeset: RouteSet) -> tuple[Callout, ...]:
 
 
 def route_summary(legs: pd.DataFrame) -> str:
-    """Return 'Rajin → Dunai → Tikhoretsk (sea, rail), Sep 2023' for a transfer's legs, each
-    assumed end marked ('Vostochny (assumed)')."""
+    """Return 'Rajin → Dunai → Tikhoretsk · sea, rail · Sep 2023' for a transfer's legs, each
+    assumed end marked ('Vostochny (assumed)'); the modes are not bracketed, so a marked end
+    never reads 'Tikhoretsk (assumed) (sea, rail)'."""
     def word(name: object) -> str:
         return short_name(str(name)).split(" ")[0].rstrip(",")
 
     flags = [legs[c] if c in legs else [False] * len(legs) for c in ("origin_assumed", "destination_assumed")]
     modes = ", ".join(dict.fromkeys(str(m) for m in legs["mode"]))
     text = wording.leg_chain(zip(map(word, legs["from_name"]), map(word, legs["to_name"]), *flags,
-                                 strict=True)) + f" ({modes})"
+                                 strict=True)) + f" · {modes}"
     starts = sorted(str(v)[:10] for v in legs["period_start"] if not _missing(v))
     if starts:
         first = dt.date.fromisoformat(starts[0])
-        text += f", {wording.MONTH_ABBREVIATIONS[first.month - 1]} {first.year}"
+        text += f" · {wording.MONTH_ABBREVIATIONS[first.month - 1]} {first.year}"
     return text
 
 

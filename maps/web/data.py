@@ -243,7 +243,7 @@ def _annotation(record: FeatureRecord, scenario: Scenario) -> dict[str, Any]:
     p = record.properties
     rows = [
         ("Period", wording.period(p["period_start"], p["period_end"])),
-        ("Transfer", p["transfer_id"]),
+        ("Transfer", p["transfer_label"]),
         ("Confidence", wording.confidence(p["confidence"], explain=True)),
     ]
     return {

@@ -132,10 +132,10 @@ def test_slide_chains_mark_assumed_ends(sample_routeset):
 
     legs = sample_routeset.legs
     own = legs[legs["transfer_id"] == "najin-dunai-tikhoretsk"].copy()
-    assert route_summary(own).startswith("Rajin \u2192 Dunai \u2192 Tikhoretsk (sea, rail)")
+    assert route_summary(own).startswith("Rajin \u2192 Dunai \u2192 Tikhoretsk \u00b7 sea, rail \u00b7 ")
     own["origin_assumed"] = [False, True]
     own["destination_assumed"] = [False, True]
-    assert route_summary(own).startswith("Rajin \u2192 Dunai (assumed) \u2192 Tikhoretsk (assumed) (sea, rail)")
+    assert route_summary(own).startswith("Rajin \u2192 Dunai (assumed) \u2192 Tikhoretsk (assumed) \u00b7 sea, rail")
 
 
 def test_slide_subtitle_keeps_the_qualifier_and_the_disagreement(sample_routeset):

@@ -290,6 +290,8 @@ def test_places_and_annotations_carry_their_details(page):
     (note,) = data["annotations"]
     assert note["text"] == "About 300 containers at the pier"
     assert note["transfer"] == "najin-dunai-tikhoretsk"
+    # The popup names the transfer as readers know it, not by its id.
+    assert dict(note["rows"])["Transfer"] == "Containers by sea to Dunai, then rail"
     assert _decode(note["at"], LINE_SCALE)[0] == pytest.approx([42.245, 130.295])
 
 
