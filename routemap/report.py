@@ -15,7 +15,9 @@ __all__ = ["copied_links", "qa_report"]
 def qa_report(routeset: RouteSet, label: str) -> tuple[str, int]:
     """Return the report text and the number of errors in it.
 
-    The report lists every leg with its distance, geometry kind and findings, then the
+    The report lists every leg with its distance, geometry kind, both certainties (the
+    claim's and the line's) and findings, each end the analyst assumed marked
+    ``(assumed)``, then the
     scenario's hygiene: sources never cited, places without sources, names that were resolved
     by passing over other candidates, links that go to a copy on another site.
     """
@@ -28,9 +30,13 @@ def qa_report(routeset: RouteSet, label: str) -> tuple[str, int]:
     for f in routeset.findings:
         by_leg.setdefault((f.transfer_id, f.leg_index), []).append(f)
     for row in routeset.legs.itertuples(index=False):
-        lines.append(f"  {row.transfer_id} leg {row.leg_index + 1}: {row.mode} {row.from_name} -> "
-                     f"{row.to_name}: {wording.distance(row.distance_km, decimals=1)} "
-                     f"({row.geometry_kind}, {row.confidence})")
+        origin = wording.place_name(row.from_name, getattr(row, "origin_assumed", False))
+        destination = wording.place_name(row.to_name, getattr(row, "destination_assumed", False))
+        path = getattr(row, "path_confidence", None)
+        lines.append(f"  {row.transfer_id} leg {row.leg_index + 1}: {row.mode} {origin} -> "
+                     f"{destination}: {wording.distance(row.distance_km, decimals=1)} "
+                     f"({row.geometry_kind}, {row.confidence}"
+                     + (f", path {path})" if isinstance(path, str) else ")"))
         for f in by_leg.get((row.transfer_id, row.leg_index), []):
             lines.append(f"    {f.level}: {f.code}: {f.message}")
     hygiene = _hygiene(routeset)

@@ -47,3 +47,12 @@ def test_check_reports_a_copied_link_as_a_note(tmp_path, capsys):
     assert notes == ["note: source 'copied': link on mixedtimes.com is not a site of 'Reuters'; cited as "
                      "\"via a copy on mixedtimes.com\" (site: copy confirms it; site: original if it is the publisher's own)"]
     assert out.splitlines()[-1] == "0 error(s), 0 warning(s)"
+
+
+def test_check_marks_assumed_ends_and_both_certainties(tmp_path, capsys):
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO.replace("lon: 125.67}, to:", "lon: 125.67}, assumed: [from], to:"))
+    assert main(["check", str(path), "--quiet"]) == 0
+    (leg,) = [line.strip() for line in capsys.readouterr().out.splitlines() if " leg 1: " in line]
+    assert leg.startswith("flight leg 1: air 39.2200, 125.6700 (assumed) -> 43.4000, 132.1500: ")
+    assert leg.endswith("(great_circle, reported, path estimated)")
