@@ -346,9 +346,9 @@ def _detail_canvas(canvas: Canvas, detail: DetailInset, number: int) -> Canvas:
                       label=f"detail:{number}")
     fit_axes(ax, frame, edgecolor=_DETAIL_EDGE, linewidth=1.1 * canvas.scale)
     upp = frame.width / (p.width / fig.dpi * 72.0)
-    # smaller names, and place names before transfer badges: the panel is tight
-    return Canvas(fig, ax, frame, canvas.scale, upp, canvas.texts, label_size=8.5,
-                   badge_priority=2.5)
+    # smaller names; as on the map, the ends of legs are named first, then the badges (a
+    # badge lost here would leave its transfer unkeyed), then the other places
+    return Canvas(fig, ax, frame, canvas.scale, upp, canvas.texts, label_size=8.5)
 
 
 def _draw_detail_band(canvas: Canvas, dc: Canvas, detail: DetailInset) -> ScaleBar:

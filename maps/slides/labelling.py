@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import textwrap
 
 import numpy as np
 from matplotlib.lines import Line2D
@@ -14,7 +13,7 @@ from routemap.maps.slides.canvas import Canvas, in_view, measure, route_samples,
 from routemap.maps.slides.furniture import draw_badge, draw_haloed_text
 from routemap.maps.slides.labels import Box, LabelRequest, Placement, place_labels
 from routemap.maps.slides.layers import Z, marker_radius_points
-from routemap.maps.slides.spec import SlideSpec
+from routemap.maps.slides.spec import SlideSpec, short_name
 from routemap.maps.style import BASEMAP_STYLE
 
 __all__ = ["COUNTRY_SHORT", "draw_labels", "label_requests", "place_on_canvas", "symbol_points"]
@@ -66,6 +65,9 @@ def label_requests(canvas: Canvas, spec: SlideSpec, marks: list,
         named = [g for g in group if f"place:{g[3].place_id}" not in skip]
         if not named:
             continue
+        # the ends of what the slide features come first in a stack, so every shorter form
+        # still names one; the others keep their order
+        named.sort(key=lambda g: g[3].place_id not in spec.endpoints)
         px, py, r, first = named[0]
         clearance = r if len(group) == 1 else max(
             math.hypot(cx - px, cy - py) for cx in (marker.x0, marker.x1)
@@ -73,16 +75,30 @@ def label_requests(canvas: Canvas, spec: SlideSpec, marks: list,
         text = "\n".join(canvas.printable(g[3].name) for g in named)
         style = {**_label_style(canvas, "place"), "linespacing": 1.05}
         w, h = measure(canvas, text, **style)
-        forms = tuple(dict.fromkeys([text, _first_name(text), _two_lines(_first_name(text))]))
+        # shorter forms, tried in turn where the full name finds no room: a stack's ends by
+        # their first words ('Khasan / Tumangang'), its first name, on two lines, without its
+        # bracketed detail, then that name's first word alone
+        keys = [f"place:{g[3].place_id}" for g in named]
+        ends = [k for k, g in zip(keys, named, strict=True) if g[3].place_id in spec.endpoints]
+        first_name = _first_name(text)
+        forms_named = {text: tuple(keys)}
+        if len(ends) > 1:
+            joined = " / ".join(_first_word(canvas.printable(g[3].name)) for g in named[:len(ends)])
+            forms_named.setdefault(joined, tuple(ends))
+        for form in (first_name, _two_lines(first_name), short_name(first_name),
+                     _two_lines(short_name(first_name)), _first_word(first_name)):
+            forms_named.setdefault(form, (keys[0],))
+        forms = tuple(forms_named)
         key = f"place:{first.place_id}"
         # a stack is the hardest label to fit: it goes first
         members = tuple(f"place:{g[3].place_id}" for g in group if g[3] is not first)
+        names = tuple(forms_named.values())
         # the ends of what the slide features are always named: they go before the others
         end = any(g[3].place_id in spec.endpoints for g in named)
         requests.append(LabelRequest(
             key, px, py, w, h, clearance=clearance,
-            priority=first.priority + 10.0 * (len(named) > 1) + 30.0 * end, members=members,
-            alternatives=tuple(measure(canvas, f, **style) for f in forms[1:])))
+            priority=max(g[3].priority for g in named) + 10.0 * (len(named) > 1) + 30.0 * end, members=members,
+            alternatives=tuple(measure(canvas, f, **style) for f in forms[1:]), names=names))
         styles[key] = (text, style, forms)
     radius = {m.place_id: marker_radius_points(m.kind, canvas.scale) * ppp for m, _, _ in marks}
     for c in spec.callouts:
@@ -231,10 +247,17 @@ def _first_name(text: str) -> str:
 
 
 def _two_lines(text: str) -> str:
-    """Return a one-line name broken into two lines near its middle (at a space)."""
+    """Return a one-line name broken into two lines at the space nearest its middle."""
     if "\n" in text or " " not in text:
         return text
-    return "\n".join(textwrap.wrap(text, max(10, (len(text) + 1) // 2)))
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(2 * i - len(text)))
+    return text[:cut] + "\n" + text[cut + 1:]
+
+
+def _first_word(text: str) -> str:
+    """Return a name's first word ('Mozdok ammunition depot' -> 'Mozdok'), the last resort."""
+    return text.split(" ")[0].rstrip(",") or text
 
 
 def _draw_label(canvas: Canvas, p: Placement, styled: tuple, clearance: float) -> None:

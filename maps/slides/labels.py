@@ -81,6 +81,10 @@ class LabelRequest:
         Sizes of shorter forms of the label (a stack's first name, a long name on two
         lines), tried in turn, each before any label of lower priority, if the label
         itself finds no room.
+    names : tuple of tuple of str
+        For the label itself, then each alternative, the keys of the places its text names
+        (a shorter form of a stack may name fewer); empty means the label names its key and
+        members, every alternative its key alone.
     """
 
     key: str
@@ -94,6 +98,13 @@ class LabelRequest:
     reach: float = 1.0
     members: tuple[str, ...] = ()
     alternatives: tuple[tuple[float, float], ...] = ()
+    names: tuple[tuple[str, ...], ...] = ()
+
+    def named(self, variant: int) -> tuple[str, ...]:
+        """Return the keys of the places the label's ``variant`` form names (0: itself)."""
+        if variant < len(self.names):
+            return self.names[variant]
+        return (self.key, *self.members) if variant == 0 else (self.key,)
 
     @property
     def owns(self) -> frozenset[str]:
@@ -105,7 +116,8 @@ class LabelRequest:
 class Placement:
     """Where a label went; ``leader`` is True when it sits away from its anchor (and a line
     joins the two); ``members`` as in :class:`LabelRequest`; ``variant`` is 0 for the label
-    itself, k for its k-th alternative form."""
+    itself, k for its k-th alternative form; ``named`` holds the keys of the places the
+    placed form's text names."""
 
     key: str
     box: Box
@@ -113,6 +125,7 @@ class Placement:
     leader: bool
     members: tuple[str, ...] = ()
     variant: int = 0
+    named: tuple[str, ...] = ()
 
     def leader_line(self, clearance: float) -> tuple[tuple[float, float], tuple[float, float]]:
         """Return the leader's ends: from the marker's rim to the box's nearest point."""
@@ -305,6 +318,7 @@ def place_labels(
         if result is None:
             dropped.append(req.key)
             continue
+        result = replace(result, named=req.named(result.variant))
         occ.take(result.box)
         if result.leader:
             occ.take_line(*result.leader_line(req.clearance))

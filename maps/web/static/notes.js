@@ -14,7 +14,7 @@
   var BADGE_GAP = 3;
   var NOTE_RINGS = 9;
   var NOTE_HOME = [14, -14];
-  var NOTE_LABEL_REACH = 52;
+  var NOTE_LABEL_REACH = 75;
   var NOTE_POPUP = { maxWidth: 340, minWidth: 220, className: 'rm-popup' };
 
   function noteRank(note) {
@@ -167,7 +167,7 @@
       var at = map.latLngToContainerPoint(entry.latlng);
       var origin = { x: frame.left + at.x, y: frame.top + at.y };
       var hard = placed.concat(fixed);
-      // Keep clear of place names if that costs at most two rings; always clear of other
+      // Keep clear of place names if that costs at most three rings; always clear of other
       // badges, place symbols and controls.
       var spot = noteSpot(origin, inner, hard.concat(labels), NOTE_LABEL_REACH) ||
         noteSpot(origin, inner, hard, Infinity) || NOTE_HOME;

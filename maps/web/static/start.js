@@ -25,13 +25,7 @@
     this.buttons();
     L.control.scale({ position: 'bottomright', imperial: false, maxWidth: 140 }).addTo(map);
     this.fitFurniture();
-    var panelBox = panel.getContainer();
-    var narrow = map.getSize().x < NARROW_PX;
-    var left = panelBox.classList.contains('rm-folded') ? 30 : panelBox.offsetWidth + 40;
-    var frame = map.getContainer().getBoundingClientRect();
-    var bottom = timeline ? frame.bottom - timeline.getContainer().getBoundingClientRect().top + 10 : 30;
-    map.fitBounds(data.bounds, { paddingTopLeft: [left, narrow ? 60 : 40],
-      paddingBottomRight: [narrow ? 30 : 140, bottom], animate: false });
+    this.fitView(panel, timeline);
     [transferGroups, placeGroups].forEach(function (groups) {
       Object.keys(groups).forEach(function (k) { groups[k].addTo(map); });
     });
@@ -50,13 +44,35 @@
       map.getContainer().setAttribute('data-zoom', String(Math.round(map.getZoom())));
     });
     map.on('moveend overlayadd overlayremove', this.scheduleDeclutter, this);
-    map.on('resize', function () { self.fitFurniture(); self.scheduleDeclutter(); });
+    // Until the reader moves the map, a new window size (a phone turned, a page opened in a
+    // window that is then resized) frames the routes again.
+    var moved = false;
+    ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {
+      map.getContainer().addEventListener(name, function () { moved = true; }, { passive: true });
+    });
+    map.on('resize', function () {
+      self.fitFurniture();
+      if (!moved) { self.fitView(panel, timeline); self.layoutNotes(); }
+      self.scheduleDeclutter();
+    });
     map.getContainer().setAttribute('data-zoom', String(Math.round(map.getZoom())));
     this.setStep(0);
     this.declutter();
     this.layoutNotes();
     document.documentElement.setAttribute('data-routemap', 'ready');
     window.routemapDrawnAt = performance.now();
+  };
+
+  RouteMap.prototype.fitView = function (panel, timeline) {
+    // Frame every route and place in the part of the window the panel and timeline leave.
+    var map = this.map;
+    var panelBox = panel.getContainer();
+    var narrow = map.getSize().x < NARROW_PX;
+    var left = panelBox.classList.contains('rm-folded') ? 30 : panelBox.offsetWidth + 40;
+    var frame = map.getContainer().getBoundingClientRect();
+    var bottom = timeline ? frame.bottom - timeline.getContainer().getBoundingClientRect().top + 10 : 30;
+    map.fitBounds(this.data.bounds, { paddingTopLeft: [left, narrow ? 60 : 40],
+      paddingBottomRight: [narrow ? 30 : 140, bottom], animate: false });
   };
 
   window.routemap = {

@@ -49,7 +49,7 @@ def label_violations(name: str, slide: ComposedSlide) -> list[str]:
         xy = np.array([symbols[k][:2] for k in keys]).reshape(-1, 2)
         for p in placements:
             own = {p.key, *p.members}
-            labelled |= own if p.variant == 0 else {p.key}  # a shorter form names one place
+            labelled |= set(p.named)  # a shorter form may name fewer places
             if p.key.startswith("country:") or not len(xy):
                 continue
             d = box_distances(p.box.padded(-0.5), xy)
@@ -74,7 +74,7 @@ def label_violations(name: str, slide: ComposedSlide) -> list[str]:
                     low = a if pa < pb else b
                     found.append(f"{name}: {axes}: {low}: a {kinds.get(low)} drawn over a "
                                  "more important symbol")
-    featured = slide.spec.endpoints if slide.spec.focus else ()
+    featured = slide.spec.endpoints
     for place in featured:
         key = f"place:{place}"
         if key in kinds and key not in labelled:

@@ -308,3 +308,21 @@ def test_zoomed_in_on_the_korean_ports_every_badge_is_apart_and_reachable(browse
         page.screenshot(path="/tmp/routemap-notes-zoomed.png")
     finally:
         page.context.close()
+
+
+def test_a_new_window_size_frames_the_routes_again_until_the_reader_moves_the_map(browser, bundled_map):
+    page, errors = _open(browser, bundled_map, VIEWPORTS["desktop"])
+    inside = """() => { const m = window.routemap.app.map, b = window.routemap.app.data.bounds;
+      return m.getBounds().contains(L.latLngBounds(b)); }"""
+    try:
+        page.set_viewport_size(VIEWPORTS["phone"])
+        page.wait_for_timeout(300)
+        assert page.evaluate(inside), "a phone-sized window cuts off routes"
+        page.mouse.wheel(0, -400)  # the reader zooms in: their view is kept from now on
+        page.wait_for_timeout(300)
+        page.set_viewport_size(VIEWPORTS["desktop"])
+        page.wait_for_timeout(300)
+        assert not page.evaluate(inside)
+        assert errors == []
+    finally:
+        page.context.close()
