@@ -74,6 +74,12 @@ def label_violations(name: str, slide: ComposedSlide) -> list[str]:
                     low = a if pa < pb else b
                     found.append(f"{name}: {axes}: {low}: a {kinds.get(low)} drawn over a "
                                  "more important symbol")
+    # every transfer badge in view is drawn somewhere (map or detail): one lost leaves its
+    # transfer unkeyed on the map
+    drawn = {p.key for _, placements, _ in _layers(slide) for p in placements}
+    lost = {k for k in (*slide.dropped, *(k for d in slide.details for k in d.dropped))
+            if k.startswith("transfer:")}
+    found += [f"{name}: {k}: a transfer badge with no room" for k in sorted(lost - drawn)]
     featured = slide.spec.endpoints
     for place in featured:
         key = f"place:{place}"
