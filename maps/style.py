@@ -372,8 +372,18 @@ def width_legend(scale: WidthScale, legs: Iterable[LegQuantity], *,
     """
     known = [leg for leg in legs if leg.known]
     if scale.reason is not None:
-        return WidthLegend((), ((MODE_STYLES[_commonest_mode(known)].base_width,
-                                 f"Line width not scaled: {scale.reason}"),) if known else ())
+        # the reason concerns the main unit's counts: a view showing none of them says
+        # instead that its counts are not compared with those
+        main = scale.units[0]
+        if any(leg.unit == main for leg in known):
+            text = f"Line width not scaled: {scale.reason}"
+        elif known:
+            shown = [u for u in scale.units if u in {leg.unit for leg in known}]
+            listed = ", ".join(shown[:max_units]) + (", ..." if len(shown) > max_units else "")
+            text = f"Line width not scaled: {listed} not compared with {main}"
+        else:
+            return WidthLegend()
+        return WidthLegend((), ((MODE_STYLES[_commonest_mode(known)].base_width, text),))
     main = [leg for leg in known if leg.unit == scale.unit]
     others = [leg for leg in known if leg.unit != scale.unit]
     samples = _main_unit_samples(scale, main) if main else ()

@@ -159,6 +159,16 @@ def test_issue_example_one_voyage_against_the_whole_flow_is_not_drawn_twice_as_w
     assert width_legend(scale, legs).rows[0][1].startswith("Line width not scaled: ")
 
 
+def test_a_view_of_other_units_only_does_not_give_the_main_units_reason():
+    """Issue 13: a railcar slide said 'sources disagree on a count' about the containers."""
+    legs = [_claim("a", 1000), _claim("b", 10000, disagree=True),
+            LegQuantity("c", "rail", 73, "freight railcars")]
+    scale = width_scale(legs)
+    assert width_legend(scale, legs[2:]).rows == (
+        (MODE_STYLES["rail"].base_width, "Line width not scaled: freight railcars not compared with containers"),)
+    assert width_legend(scale, legs[:1]).rows[0][1] == "Line width not scaled: sources disagree on a count"
+
+
 @pytest.mark.parametrize(("props", "expected"), [
     ({"transfer_id": "t", "mode": "rail", "quantity_value": 1000.0, "quantity_unit": "containers",
       "quantity_basis": "one voyage", "quantity_window_start": "2023-09-07",
