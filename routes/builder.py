@@ -16,6 +16,7 @@ from routemap.geo.model import Leg, Place, Quantity, Scenario, Transfer
 from routemap.geo.network import load_rail_network, load_road_network
 from routemap.geo.sealanes import load_sea_network
 from routemap.routes import air, overland, qa, sea
+from routemap.routes.geodesy import geodesic_length_km
 from routemap.routes.leg import LegRequest, RoutedLeg, Stop
 from routemap.routes.reported import route_reported
 from routemap.routes.routeset import LegFinding, RouteSet
@@ -162,6 +163,8 @@ def _legs_frame(scenario: Scenario, jobs: list, routed: list[RoutedLeg]) -> gpd.
             "from_name": leg.origin.name, "to_name": leg.destination.name,
             "origin_assumed": leg.origin_assumed, "destination_assumed": leg.destination_assumed,
             "via_ids": [p.id for p in leg.via], "distance_km": round(result.distance_km, 3),
+            "detour_ratio": _detour_ratio(leg, result.distance_km),
+            "off_network_km": round(result.off_network_km, 3),
             "geometry_kind": result.geometry_kind,
             "path_confidence": scenario.leg_path_confidence(transfer, leg),
             "corridor": leg.corridor.name if leg.corridor else None,
@@ -172,9 +175,18 @@ def _legs_frame(scenario: Scenario, jobs: list, routed: list[RoutedLeg]) -> gpd.
             "cargo": transfer.cargo, **quantity_columns(transfer.quantity_claims),
             "carrier": leg.carrier, "note": leg.note, "network": result.network,
             "attribution": result.attribution,
+            "connectors": [[list(xy) for xy in c.coords] for c in result.connectors],
         })
     return gpd.GeoDataFrame(rows, columns=list(LEG_FRAME_COLUMNS),
                             geometry=[r.geometry for r in routed], crs="EPSG:4326")
+
+
+def _detour_ratio(leg: Leg, distance_km: float) -> float | None:
+    """Return a leg's length over the great-circle length between its two ends (3 decimals),
+    or None when the ends coincide."""
+    direct = geodesic_length_km([(leg.origin.lon, leg.origin.lat),
+                                 (leg.destination.lon, leg.destination.lat)])
+    return round(distance_km / direct, 3) if direct > 0 else None
 
 
 def quantity_columns(claims: tuple[Quantity, ...]) -> dict[str, Any]:

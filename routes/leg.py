@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 
 __all__ = ["GEOMETRY_KINDS", "Finding", "LegRequest", "RoutedLeg", "Stop"]
@@ -83,6 +84,11 @@ class RoutedLeg:
         The data licence line that must travel with the geometry.
     findings : tuple of Finding
         QA observations made while routing.
+    connectors : tuple of LineString
+        Lon/lat stretches of ``geometry`` that are not on the network: a stop's straight join
+        to where it meets the network. Renderers draw them as connectors, never as track.
+    off_network_km : float
+        Their total great-circle length, km (part of ``distance_km``).
     """
 
     geometry: BaseGeometry
@@ -92,3 +98,5 @@ class RoutedLeg:
     network: str = ""
     attribution: str = ""
     findings: tuple[Finding, ...] = field(default=())
+    connectors: tuple[LineString, ...] = field(default=())
+    off_network_km: float = 0.0

@@ -6,6 +6,7 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
+from shapely.geometry import LineString
 
 from routemap.errors import UnroutableLegError
 from routemap.geo.network import EARTH_RADIUS_KM, Network, to_unit_vectors
@@ -109,12 +110,26 @@ def route_leg(
     except UnroutableLegError as exc:
         raise UnroutableLegError(f"{request.label}: {_explain(request)}: {exc}") from exc
     geometry = _geometry(network, request, snaps, paths, options)
+    connectors = _connectors(network, request, snaps)
     km = sum(p.km for p in paths) + snaps[0].km + snaps[-1].km
     findings = qa.snap_findings(request, [s.km for s in snaps], warn_km=options.snap_warn_km)
     findings += qa.country_findings(request, geometry, countries, warn_km=options.outside_warn_km)
     return RoutedLeg(geometry=geometry, distance_km=float(km), geometry_kind="routed",
                      snap_km=tuple(round(s.km, 3) for s in snaps), network=network.label,
-                     attribution=network.attribution, findings=tuple(findings))
+                     attribution=network.attribution, findings=tuple(findings),
+                     connectors=connectors, off_network_km=float(snaps[0].km + snaps[-1].km))
+
+
+def _connectors(network: Network, request: LegRequest, snaps: list[Snap]) -> tuple[LineString, ...]:
+    """Return the straight joins from the first and last stop to where they meet the network
+    (none for a stop on the network)."""
+    out = []
+    for stop, s, outward in ((request.stops[0], snaps[0], True), (request.stops[-1], snaps[-1], False)):
+        if s.km <= 0.0:
+            continue
+        ends = [(stop.lon, stop.lat), (float(network.lon[s.node]), float(network.lat[s.node]))]
+        out.append(LineString(ends if outward else ends[::-1]))
+    return tuple(out)
 
 
 def _explain(request: LegRequest) -> str:

@@ -18,6 +18,7 @@ __all__ = [
     "ANNOTATION_COLUMNS",
     "BOOL_COLUMNS",
     "DERIVED_LEG_COLUMNS",
+    "FRAME_ONLY_LEG_COLUMNS",
     "LEG_COLUMNS",
     "LEG_FRAME_COLUMNS",
     "LIST_COLUMNS",
@@ -54,6 +55,8 @@ LEG_COLUMNS: tuple[str, ...] = (
     "destination_assumed",
     "via_ids",
     "distance_km",
+    "detour_ratio",
+    "off_network_km",
     "geometry_kind",
     "path_confidence",
     "corridor",
@@ -130,8 +133,14 @@ TRANSFER_COLUMNS: tuple[str, ...] = (
 #: Leg properties the record layer derives from the scenario rather than the RouteSet frame.
 DERIVED_LEG_COLUMNS: frozenset[str] = frozenset({"quantity_text"})
 
-#: The columns of ``RouteSet.legs`` (besides ``geometry``): every leg property but the derived.
-LEG_FRAME_COLUMNS: tuple[str, ...] = tuple(c for c in LEG_COLUMNS if c not in DERIVED_LEG_COLUMNS)
+#: Columns of ``RouteSet.legs`` that are not exported as properties: ``connectors``, the leg's
+#: off-network stretches as lists of [lon, lat] coordinate lists, which renderers draw apart.
+FRAME_ONLY_LEG_COLUMNS: tuple[str, ...] = ("connectors",)
+
+#: The columns of ``RouteSet.legs`` (besides ``geometry``): every leg property but the derived,
+#: then the frame-only ones.
+LEG_FRAME_COLUMNS: tuple[str, ...] = (
+    *(c for c in LEG_COLUMNS if c not in DERIVED_LEG_COLUMNS), *FRAME_ONLY_LEG_COLUMNS)
 
 BOOL_COLUMNS: frozenset[str] = frozenset({"origin_assumed", "destination_assumed", "quantities_disagree"})
 

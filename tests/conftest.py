@@ -110,7 +110,9 @@ def _sample_routeset() -> RouteSet:
     cites = {s.id: s.citation() for s in scenario.sources}
     geoms = [
         LineString([(130.295, 42.245), (131.2, 42.3), (132.338, 42.880)]),
-        LineString([(132.338, 42.880), (104.28, 52.29), (60.6, 56.84), (40.13, 45.85)]),
+        # starts with a 0.8 km connector: Dunai's straight join to the rail network
+        LineString([(132.338, 42.880), (132.3295, 42.8833), (104.28, 52.29), (60.6, 56.84),
+                    (40.13, 45.85)]),
         MultiLineString([[(132.338, 42.880), (130.295, 42.245)]]),
     ]
     rows = []
@@ -124,6 +126,9 @@ def _sample_routeset() -> RouteSet:
                 "from_id": leg.origin.id, "to_id": leg.destination.id,
                 "from_name": leg.origin.name, "to_name": leg.destination.name, "via_ids": [],
                 "distance_km": [190.0, 9800.0, 182.0][len(rows)],
+                "detour_ratio": [1.01, 1.53, 1.0][len(rows)],
+                "off_network_km": [0.0, 0.8, 0.0][len(rows)],
+                "connectors": [[], [[[132.338, 42.880], [132.3295, 42.8833]]], []][len(rows)],
                 "geometry_kind": "great_circle" if leg.mode == "air" else "routed",
                 "confidence": scenario.leg_confidence(t, leg), "sources": srcs,
                 "citations": [cites[s] for s in srcs],

@@ -23,7 +23,7 @@ def test_csv_has_one_row_per_leg_with_wkt(sample_routeset: RouteSet) -> None:
     assert json.loads(rows[0]["sources"]) == ["wh-2023-10"]
     assert rows[0]["note"] == ""
     geom = shapely.from_wkt(rows[1]["geometry"])
-    assert geom.geom_type == "LineString" and len(geom.coords) == 4
+    assert geom.geom_type == "LineString" and len(geom.coords) == 5
     assert rows[1]["attribution"].startswith("Rail network")
 
 
