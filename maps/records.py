@@ -8,7 +8,7 @@ import json
 import logging
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
 
@@ -43,11 +43,13 @@ __all__ = [
     "COORD_DECIMALS",
     "WGS84",
     "FeatureRecord",
+    "connector_lines",
     "export_geometry",
     "feature_records",
     "geometry_members",
     "plain_value",
     "text_value",
+    "track_geometry",
     "transfer_records",
 ]
 
@@ -62,11 +64,17 @@ WGS84 = "EPSG:4326"
 
 @dataclass(frozen=True)
 class FeatureRecord:
-    """One exported feature: its stable id, cleaned geometry and contract properties in order."""
+    """One exported feature: its stable id, cleaned geometry and contract properties in order.
+
+    A leg's ``connectors`` are the stretches of its geometry off the network (the frame-only
+    ``connectors`` column, cleaned as the geometry is): renderers draw them as connectors and
+    the rest (:func:`track_geometry`) as the leg's line. Other features have none.
+    """
 
     feature_id: str
     geometry: BaseGeometry
     properties: dict[str, Any]
+    connectors: tuple[LineString, ...] = ()
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -206,6 +214,105 @@ def export_geometry(geom: BaseGeometry) -> BaseGeometry:
     raise ValueError(f"cannot export a {geom.geom_type} geometry")
 
 
+# --- connectors: stretches off the network --------------------------------------------------
+
+_SAME_POINT_DEG = 2e-6
+"""Degrees within which a connector's end is the geometry's vertex (rounding is 5e-7)."""
+
+
+def connector_lines(cell: Any) -> tuple[LineString, ...]:
+    """Return a leg's connectors from its frame cell, cleaned as every export cleans lines.
+
+    Parameters
+    ----------
+    cell : object
+        The ``connectors`` cell of ``RouteSet.legs``: a list of ``[[lon, lat], ...]``
+        coordinate lists, one per stretch (None, NaN or an empty list for none).
+
+    Returns
+    -------
+    tuple of shapely.geometry.LineString
+        One line per stretch (split where it crosses the antimeridian); stretches with fewer
+        than two distinct points after rounding are left out.
+    """
+    stretches = plain_value(cell) if isinstance(cell, (list, tuple, np.ndarray)) else None
+    out: list[LineString] = []
+    for coords in stretches or []:
+        points = [(float(c[0]), float(c[1])) for c in coords or [] if c is not None and len(c) >= 2]
+        if len(points) < 2:
+            continue
+        out.extend(LineString(part) for part in _line_parts(LineString(points)))
+    return tuple(out)
+
+
+def track_geometry(geom: BaseGeometry, connectors: Sequence[LineString]) -> BaseGeometry | None:
+    """Return a leg's line without its connectors: the part drawn as track.
+
+    Each connector is found in the line as a run of vertices from its first point to its last
+    (no longer than the connector, so a line passing the same point twice is cut where the
+    connector is); the vertices strictly between are removed and the line is cut there. A
+    connector not found in the line leaves the line as it is (it is logged).
+
+    Parameters
+    ----------
+    geom : shapely.geometry.base.BaseGeometry
+        The leg's lon/lat line (LineString or MultiLineString), as in the frame or a record.
+    connectors : sequence of shapely.geometry.LineString
+        Its stretches off the network (:func:`connector_lines`).
+
+    Returns
+    -------
+    shapely.geometry.base.BaseGeometry or None
+        A LineString when one piece is left, a MultiLineString for several, None when the
+        whole line is off the network. The input is not modified.
+    """
+    parts = [np.asarray(p.coords, dtype=float)[:, :2] for p in geometry_members(geom)
+             if not p.is_empty]
+    for connector in connectors:
+        parts = _cut_connector(parts, np.asarray(connector.coords, dtype=float)[:, :2])
+    if not parts:
+        return None
+    if len(parts) == 1 and isinstance(geom, LineString):
+        return LineString(parts[0])
+    return MultiLineString([p.tolist() for p in parts])
+
+
+def _near(coords: np.ndarray, point: np.ndarray) -> np.ndarray:
+    """Return the indices of the vertices at ``point`` (longitudes compared modulo 360)."""
+    dlon = (coords[:, 0] - point[0] + 180.0) % 360.0 - 180.0
+    dlat = coords[:, 1] - point[1]
+    return np.flatnonzero((np.abs(dlon) <= _SAME_POINT_DEG) & (np.abs(dlat) <= _SAME_POINT_DEG))
+
+
+def _planar_length(coords: np.ndarray) -> float:
+    step = np.diff(coords, axis=0)
+    step[:, 0] = (step[:, 0] + 180.0) % 360.0 - 180.0
+    return float(np.hypot(step[:, 0], step[:, 1]).sum())
+
+
+def _cut_connector(parts: list[np.ndarray], connector: np.ndarray) -> list[np.ndarray]:
+    """Return the parts with the shortest run matching the connector cut out (unchanged, and
+    logged, when no run matches)."""
+    limit = _planar_length(connector) * 1.05 + 1e-5
+    best: tuple[int, int, int] | None = None
+    for k, part in enumerate(parts):
+        starts, ends = _near(part, connector[0]), _near(part, connector[-1])
+        for i in starts:
+            later = ends[ends > i]
+            if not later.size:
+                continue
+            j = int(later[0])
+            if _planar_length(part[i:j + 1]) <= limit and (best is None or j - i < best[2] - best[1]):
+                best = (k, int(i), j)
+    if best is None:
+        logger.warning("a connector from %s to %s is not part of its leg's line; "
+                       "the line is drawn whole", connector[0].tolist(), connector[-1].tolist())
+        return parts
+    k, i, j = best
+    pieces = [p for p in (parts[k][:i + 1], parts[k][j:]) if len(p) >= 2]
+    return [*parts[:k], *pieces, *parts[k + 1:]]
+
+
 # --- records --------------------------------------------------------------------------------
 
 
@@ -262,6 +369,9 @@ def _leg_records(routeset: RouteSet) -> list[FeatureRecord]:
     """Return the leg records, each with its quantity written as the sources claim it."""
     texts = _quantity_texts(routeset.scenario)
     records = list(_frame_records(routeset.legs, LEG_COLUMNS, DERIVED_LEG_COLUMNS))
+    if "connectors" in routeset.legs.columns:
+        records = [replace(r, connectors=connector_lines(cell))
+                   for r, cell in zip(records, routeset.legs["connectors"].tolist(), strict=True)]
     for record in records:
         p = record.properties
         p["quantity_text"] = texts.get(p["transfer_id"]) if p["transfer_id"] in texts else (

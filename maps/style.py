@@ -13,12 +13,14 @@ __all__ = [
     "ANNOTATION_COLOR",
     "BASEMAP_STYLE",
     "CONFIDENCE_STYLES",
+    "CONNECTOR_STYLE",
     "MODE_STYLES",
     "PATH_LEGEND",
     "PATH_STYLES",
     "PLACE_STYLES",
     "BasemapStyle",
     "ConfidenceStyle",
+    "ConnectorStyle",
     "LegQuantity",
     "ModeStyle",
     "PathStyle",
@@ -122,6 +124,34 @@ PATH_LEGEND: dict[str, str] = {
 }
 """Legend titles that say what each encoding means: the pattern is the claim's confidence,
 the band says the line drawn is a model."""
+
+@dataclass(frozen=True)
+class ConnectorStyle:
+    """How a stretch off the network is drawn: a stop's straight join to where it meets the
+    network (a leg's ``connectors``), never drawn as track.
+
+    A hairline ``width`` (style units, screen pixels at 96 dpi) in the mode's colour at
+    ``opacity``, solid and with no band, over a white casing ``casing`` wider, ending at each end
+    in a tick across the line, ``tick`` long: a measured straight join, unlike any
+    confidence's dash pattern (every pattern is drawn at a leg's full width, without ticks).
+    """
+
+    label: str
+    meaning: str
+    width: float
+    tick: float
+    opacity: float
+    casing: float
+
+    @property
+    def legend(self) -> str:
+        """Return the legend row: the label and what it means."""
+        return f"{self.label}: {self.meaning}"
+
+
+CONNECTOR_STYLE = ConnectorStyle("Off the network", "straight join, not track",
+                                 1.0, 7.0, 0.95, 2.2)
+"""The one connector style: slides, web map and KML draw a leg's connectors with it."""
 
 PLACE_STYLES: dict[str, PlaceStyle] = {
     "port": PlaceStyle("Port", "s", "square", "#FFFFFF", "#0B3C5D", 7.0),

@@ -216,7 +216,8 @@ def _legend_content(spec: SlideSpec) -> LegendContent:
     confs = tuple(c for c in CONFIDENCE_STYLES if any(r.confidence == c for r in focus))
     kinds = tuple(dict.fromkeys(p.kind for p in spec.places))
     paths = tuple(dict.fromkeys(r.path_confidence for r in spec.routes))
-    return LegendContent(modes, confs, kinds, spec.widths, muted=bool(spec.focus), paths=paths)
+    return LegendContent(modes, confs, kinds, spec.widths, muted=bool(spec.focus), paths=paths,
+                         connectors=any(r.connectors for r in focus))
 
 
 def _panel_axes(fig: Figure, scale: float) -> tuple[Axes, float, float]:

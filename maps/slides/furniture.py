@@ -24,6 +24,7 @@ from routemap.maps.style import (
     ANNOTATION_COLOR,
     BASEMAP_STYLE,
     CONFIDENCE_STYLES,
+    CONNECTOR_STYLE,
     MODE_STYLES,
     PATH_LEGEND,
     PATH_STYLES,
@@ -265,6 +266,9 @@ class LegendContent:
     paths: tuple[str, ...] = ()
     """Path certainties (PATH_STYLES keys) of the lines shown; the band section is listed
     only when one of them is drawn over a band."""
+    connectors: bool = False
+    """Whether a leg shown has a stretch off the network (drawn in CONNECTOR_STYLE): only
+    then is the connector row listed."""
 
 
 class _Column:
@@ -306,6 +310,13 @@ class _Column:
             for st in (band, line):
                 self.ax.add_line(Line2D([x + 1 * s, x + 24 * s], [y, y], solid_capstyle="butt",
                                         **st))
+        elif kind == "connector":
+            x0, x1, half = x + 1 * s, x + 24 * s, style["tick"] / 2.0  # type: ignore[index]
+            line = {k: v for k, v in style.items() if k != "tick"}  # type: ignore[attr-defined]
+            self.ax.add_line(Line2D([x0, x1], [y, y], solid_capstyle="butt", **line))
+            for end in (x0, x1):
+                self.ax.add_line(Line2D([end, end], [y - half, y + half], solid_capstyle="butt",
+                                        **line))
         elif kind == "line":
             self.ax.add_line(Line2D([x + 1 * s, x + 24 * s], [y, y], solid_capstyle="butt",
                                     dash_capstyle="butt", **style))
@@ -342,6 +353,7 @@ def _legend_entries(content: LegendContent, scale: float) -> list[tuple[str, lis
                                                               content.widths.others))
     sections = [("Route (arrow shows direction)", modes, 2), (PATH_LEGEND["confidence"], confs, 2),
                 (PATH_LEGEND["path"], _path_rows(content.paths, scale), 2),
+                ("", _connector_rows(content.connectors, scale), 1),
                 ("Places", kinds, 2), (_WIDTH_TITLE, samples, 2),
                 ("" if samples else _WIDTH_TITLE, others, 1)]
     return [s for s in sections if s[1]]
@@ -360,6 +372,17 @@ def _path_rows(paths: Sequence[str], scale: float) -> list[tuple[tuple, str]]:
                 "alpha": st.band_opacity}
         rows.append((("band", (band, line)) if st.band else ("line", line), st.label))
     return rows
+
+
+def _connector_rows(shown: bool, scale: float) -> list[tuple[tuple, str]]:
+    """Return the connector row (a hairline ticked at both ends, as drawn on the map), or none
+    when no leg shown leaves the network."""
+    if not shown:
+        return []
+    st = CONNECTOR_STYLE
+    style = {"color": "#3A3F44", "linewidth": st.width * SLIDE_WIDTH_PT * scale,
+             "tick": st.tick * SLIDE_WIDTH_PT * scale}
+    return [(("connector", style), st.legend)]
 
 
 def _width_rows(rows: Sequence[tuple[float, str]], scale: float) -> list[tuple[tuple, str]]:

@@ -20,6 +20,7 @@ from routemap.maps.slides.spec import KIND_PRIORITY, PlaceMark, RouteLine
 from routemap.maps.style import (
     BASEMAP_STYLE,
     CONFIDENCE_STYLES,
+    CONNECTOR_STYLE,
     MODE_STYLES,
     PATH_STYLES,
     PLACE_STYLES,
@@ -35,6 +36,7 @@ __all__ = [
     "Z",
     "arrow_points",
     "band_width_points",
+    "connector_width_points",
     "draw_basemap",
     "draw_places",
     "draw_routes",
@@ -53,8 +55,8 @@ _CONFIDENCE_RANK = {c: -i for i, c in enumerate(CONFIDENCES)}
 # A modelled leg's band lies under every line: under the grey context routes too, so a band
 # never veils another transfer's line.
 Z = {"land": 1, "borders": 2, "coast": 3, "rail": 4, "country_names": 5, "bands": 5.5,
-     "context_routes": 6, "halos": 6.5, "routes": 7, "arrows": 8, "places": 9, "leaders": 10, "labels": 11,
-     "furniture": 12}
+     "context_routes": 6, "halos": 6.5, "routes": 7, "connectors": 7.5, "arrows": 8, "places": 9,
+     "leaders": 10, "labels": 11, "furniture": 12}
 MUTED_ROUTE = "#A7A39A"
 # Other transfers recede: thin, grey and half transparent under the featured one.
 CONTEXT_WIDTH_PT = 0.8
@@ -146,9 +148,10 @@ def _polys(shapes: Sequence[BaseGeometry]) -> list[BaseGeometry]:
 
 
 def project_parts(route: RouteLine, frame: MapFrame) -> list[np.ndarray]:
-    """Return a route's parts in the frame's projected metres."""
+    """Return a route's drawn parts in the frame's projected metres: its track parts, then its
+    connectors (the last ``len(route.connectors)``; :func:`draw_routes` tells them apart)."""
     out = []
-    for part in route.parts:
+    for part in route.drawn:
         x, y = frame.forward(part[:, 0], part[:, 1])
         out.append(np.column_stack([x, y]))
     return out
@@ -163,7 +166,8 @@ def draw_routes(ax: Axes, routes: Sequence[tuple[RouteLine, list[np.ndarray], bo
     ax : matplotlib.axes.Axes
         The map axes.
     routes : sequence of (RouteLine, projected parts, is_focus)
-        Legs to draw.
+        Legs to draw; the parts as :func:`project_parts` gives them: the track, drawn in the
+        leg's style, then the connectors, drawn in the connector style (no band, no arrow).
     scale : float
         Multiplier for widths.
     units_per_point : float
@@ -173,7 +177,9 @@ def draw_routes(ax: Axes, routes: Sequence[tuple[RouteLine, list[np.ndarray], bo
     order = sorted(routes, key=lambda r: (r[2], _CONFIDENCE_RANK[r[0].confidence],
                                           -r[0].width, r[0].feature_id))
     seen: set[tuple[int, int]] = set()
-    for route, parts, focus in order:
+    for route, drawn, focus in order:
+        parts, joins = _split_drawn(route, drawn)
+        _draw_connectors(ax, route, joins, scale, units_per_point, focus=focus)
         _draw_band(ax, route, parts, scale, focus=focus)
         if focus:
             _draw_focus_route(ax, route, parts, scale)
@@ -187,6 +193,59 @@ def draw_routes(ax: Axes, routes: Sequence[tuple[RouteLine, list[np.ndarray], bo
                                    linewidth=CONTEXT_WIDTH_PT * scale, alpha=CONTEXT_ALPHA,
                                    zorder=Z["context_routes"], capstyle="round",
                                    gid=f"context:{route.feature_id}"))
+
+
+def _split_drawn(route: RouteLine,
+                 drawn: Sequence[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Return a leg's projected parts as (track, connectors): :func:`project_parts` puts the
+    connectors last."""
+    cut = len(drawn) - len(route.connectors)
+    return list(drawn[:cut]), list(drawn[cut:])
+
+
+def connector_width_points(scale: float) -> float:
+    """Return the stroke width, points, of a connector (CONNECTOR_STYLE's hairline)."""
+    return CONNECTOR_STYLE.width * SLIDE_WIDTH_PT * scale
+
+
+def _draw_connectors(ax: Axes, route: RouteLine, joins: list[np.ndarray], scale: float,
+                     units_per_point: float, *, focus: bool) -> None:
+    """Draw a leg's stretches off the network in the connector style: a solid hairline in
+    the mode's colour (the receded grey for another transfer) over a white casing, with a
+    tick across each end; never the leg's track style, band or arrows."""
+    if not joins:
+        return
+    st = CONNECTOR_STYLE
+    width = connector_width_points(scale)
+    color = MODE_STYLES[route.mode].color if focus else MUTED_ROUTE
+    alpha = st.opacity if focus else CONTEXT_ALPHA
+    zorder = Z["connectors"] if focus else Z["context_routes"]
+    ticks = lines_path(_end_ticks(joins, st.tick * SLIDE_WIDTH_PT * scale * units_per_point))
+    if focus:
+        ax.add_artist(PathPatch(lines_path(joins), fill=False, edgecolor="white",
+                                linewidth=width + st.casing * scale, alpha=0.95,
+                                zorder=zorder - 0.01, capstyle="butt",
+                                gid=f"connector-halo:{route.feature_id}"))
+    for path, gid in ((lines_path(joins), "connector"), (ticks, "connector-ticks")):
+        ax.add_artist(PathPatch(path, fill=False, edgecolor=color, linewidth=width, alpha=alpha,
+                                zorder=zorder, capstyle="butt", joinstyle="round",
+                                gid=f"{gid}:{route.feature_id}"))
+
+
+def _end_ticks(joins: Sequence[np.ndarray], length: float) -> list[np.ndarray]:
+    """Return a tick ``length`` long across each end of each connector (projected units)."""
+    out = []
+    for xy in joins:
+        if len(xy) < 2:
+            continue
+        for end, toward in ((xy[0], xy[1]), (xy[-1], xy[-2])):
+            dx, dy = toward[0] - end[0], toward[1] - end[1]
+            norm = math.hypot(dx, dy)
+            if norm == 0:
+                continue
+            nx, ny = -dy / norm * length / 2.0, dx / norm * length / 2.0
+            out.append(np.array([[end[0] - nx, end[1] - ny], [end[0] + nx, end[1] + ny]]))
+    return out
 
 
 def band_width_points(route: RouteLine, scale: float, *, focus: bool) -> float:

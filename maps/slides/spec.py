@@ -15,6 +15,7 @@ import shapely
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.model import Scenario, Source
 from routemap.maps import wording
+from routemap.maps.records import connector_lines, track_geometry
 from routemap.maps.style import (
     CONFIDENCE_STYLES,
     PATH_STYLES,
@@ -55,7 +56,8 @@ KIND_PRIORITY = {"depot": 6, "port": 5, "airfield": 5, "border_crossing": 4,
 
 @dataclass(frozen=True)
 class RouteLine:
-    """One leg as drawn: its style keys, width in points and lon/lat parts."""
+    """One leg as drawn: its style keys, width in points and lon/lat parts: ``parts`` on the
+    network (drawn as the leg), ``connectors`` off it (drawn in the connector style)."""
 
     feature_id: str
     transfer_id: str
@@ -64,6 +66,12 @@ class RouteLine:
     width: float
     parts: tuple[np.ndarray, ...]
     path_confidence: str
+    connectors: tuple[np.ndarray, ...] = ()
+
+    @property
+    def drawn(self) -> tuple[np.ndarray, ...]:
+        """Return every part drawn: the track, then the connectors."""
+        return self.parts + self.connectors
 
 
 @dataclass(frozen=True)
@@ -171,12 +179,15 @@ def _route_lines(routeset: RouteSet) -> tuple[RouteLine, ...]:
     out = []
     for row, amount in zip(legs.itertuples(index=False), _leg_quantities(legs), strict=True):
         conf = row.confidence if row.confidence in CONFIDENCE_STYLES else "estimated"
-        parts = tuple(np.asarray(p.coords, dtype=float)[:, :2]
-                      for p in shapely.get_parts(row.geometry) if not p.is_empty)
+        joins = connector_lines(getattr(row, "connectors", None))
+        track = track_geometry(row.geometry, joins)
+        parts = () if track is None else tuple(np.asarray(p.coords, dtype=float)[:, :2]
+                                               for p in shapely.get_parts(track) if not p.is_empty)
         # A path of unknown certainty is drawn as modelled: never as surer than it is.
         path = row.path_confidence if row.path_confidence in PATH_STYLES else "estimated"
         out.append(RouteLine(str(row.feature_id), str(row.transfer_id), amount.mode, conf,
-                             scale.width(amount.mode, amount.value, amount.unit), parts, path))
+                             scale.width(amount.mode, amount.value, amount.unit), parts, path,
+                             tuple(np.asarray(j.coords, dtype=float) for j in joins)))
     return tuple(out)
 
 
@@ -277,7 +288,7 @@ def _attributions(lines: Iterable[object]) -> tuple[str, ...]:
 
 
 def _extent(routes: Iterable[RouteLine], places: Iterable[PlaceMark]) -> np.ndarray:
-    pts = [p for r in routes for p in r.parts]
+    pts = [p for r in routes for p in r.drawn]
     pts.append(np.array([[p.lon, p.lat] for p in places]).reshape(-1, 2))
     return np.concatenate(pts) if pts else np.zeros((0, 2))
 
@@ -365,7 +376,7 @@ def _transfer_spec(routeset: RouteSet, routes: tuple[RouteLine, ...],
 def _span_for(routes: Iterable[RouteLine]) -> float:
     """Return the least map span that shows a transfer's legs: MIN_SPAN_M, or closer when
     all its legs are short (a 4.5 km bridge crossing must not vanish under its markers)."""
-    pts = [p for r in routes for p in r.parts]
+    pts = [p for r in routes for p in r.drawn]
     if not pts:
         return MIN_SPAN_M
     xy = np.concatenate(pts)
