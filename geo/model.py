@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from routemap.geo import sites
 
 __all__ = [
+    "ADDITION_MODES",
     "CONFIDENCES",
     "ENDPOINTS",
     "MODES",
@@ -17,6 +18,7 @@ __all__ = [
     "Annotation",
     "Corridor",
     "Leg",
+    "NetworkAddition",
     "Period",
     "Place",
     "Quantity",
@@ -41,6 +43,8 @@ PATH_CONFIDENCES: tuple[str, ...] = ("reported", "estimated")
 """The certainty of the line drawn: a source's path or corridor, or a model (routed, great circle)."""
 QUALIFIERS: tuple[str, ...] = ("about", "at least", "more than", "up to")
 """How a source qualifies a number: ``about 300``, ``at least 100``, ``more than 1,000``, ``up to 20``."""
+ADDITION_MODES: tuple[str, ...] = ("rail", "road")
+"""The networks a scenario can add track to (``network_additions``)."""
 ENDPOINTS: tuple[str, ...] = ("from", "to")
 """The ends of a leg that ``assumed`` may name."""
 
@@ -235,6 +239,24 @@ class Annotation:
 
 
 @dataclass(frozen=True)
+class NetworkAddition:
+    """A stretch of track or road the bundled network lacks, added by the scenario from a source.
+
+    ``points`` are ``(lat, lon)`` in order along the line: the cited ``path`` as written, or the
+    positions of the ``stations`` (then also kept, resolved, in ``stations``).
+    """
+
+    id: str
+    mode: str
+    name: str
+    points: tuple[tuple[float, float], ...]
+    sources: tuple[str, ...]
+    stations: tuple[Place, ...] = ()
+    note: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A whole validated scenario, every place reference resolved.
 
@@ -253,6 +275,7 @@ class Scenario:
     path: str | None = None
     sha256: str | None = None
     passed_over: tuple[str, ...] = field(default=(), compare=False)
+    network_additions: tuple[NetworkAddition, ...] = ()
 
     def source(self, source_id: str) -> Source:
         """Return the source with this id.

@@ -10,9 +10,11 @@ from importlib import resources
 from pathlib import Path
 
 from routemap.errors import PlaceError, Problem, ScenarioError
+from routemap.geo.additions import AdditionNetworks, join_problem
 from routemap.geo.countries import country_at
 from routemap.geo.gazetteer import SUGGEST_BUDGET, Gazetteer, load_gazetteer, point_place
 from routemap.geo.model import (
+    ADDITION_MODES,
     CONFIDENCES,
     ENDPOINTS,
     MODES,
@@ -20,6 +22,7 @@ from routemap.geo.model import (
     Annotation,
     Corridor,
     Leg,
+    NetworkAddition,
     Period,
     Place,
     Quantity,
@@ -39,7 +42,7 @@ __all__ = [
 
 
 TOP_KEYS = {"version": True, "title": True, "subtitle": False, "as_of": False, "sources": True,
-            "places": False, "transfers": True, "annotations": False}
+            "places": False, "transfers": True, "annotations": False, "network_additions": False}
 TRANSFER_KEYS = {"id": True, "label": True, "cargo": False, "quantity": False, "period": False,
                  "confidence": True, "sources": True, "note": False, "legs": True}
 LEG_KEYS = {"mode": True, "from": True, "to": True, "via": False, "within": False, "avoid": False,
@@ -47,6 +50,8 @@ LEG_KEYS = {"mode": True, "from": True, "to": True, "via": False, "within": Fals
             "sources": False, "note": False, "path_confidence": False, "corridor": False,
             "assumed": False}
 CORRIDOR_KEYS = {"name": True, "sources": True}
+ADDITION_KEYS = {"id": True, "mode": True, "name": True, "path": False, "stations": False,
+                 "sources": True, "note": False}
 ANNOTATION_KEYS = {"id": True, "text": True, "at": True, "date": False, "period": False,
                    "transfer": False, "confidence": True, "sources": True}
 _ROUTED_CONSTRAINTS = ("rail", "road")
@@ -58,7 +63,8 @@ def bundled_scenario_path() -> Path:
     return Path(str(resources.files("routemap.geo").joinpath("data", "dprk-russia-2023-2025.yaml")))
 
 
-def load_scenario(path: str | Path, *, gazetteer: Gazetteer | None = None) -> Scenario:
+def load_scenario(path: str | Path, *, gazetteer: Gazetteer | None = None,
+                  networks: AdditionNetworks | None = None) -> Scenario:
     """Read, check and resolve a scenario file.
 
     Parameters
@@ -67,6 +73,9 @@ def load_scenario(path: str | Path, *, gazetteer: Gazetteer | None = None) -> Sc
         The YAML file.
     gazetteer : Gazetteer, optional
         Where place references are looked up (default: the built-in one).
+    networks : callable, optional
+        ``networks(mode)`` returns the network that ``network_additions`` of that mode must
+        join (default: the bundled rail and road networks, loaded only if the file adds track).
 
     Returns
     -------
@@ -82,23 +91,23 @@ def load_scenario(path: str | Path, *, gazetteer: Gazetteer | None = None) -> Sc
     data, problems = read_bytes(path, display=str(path))
     if data is None:
         raise ScenarioError(problems)
-    return parse_scenario(data, str(path), gazetteer=gazetteer)
+    return parse_scenario(data, str(path), gazetteer=gazetteer, networks=networks)
 
 
-def parse_scenario(data: bytes, name: str = "<scenario>", *,
-                   gazetteer: Gazetteer | None = None) -> Scenario:
+def parse_scenario(data: bytes, name: str = "<scenario>", *, gazetteer: Gazetteer | None = None,
+                   networks: AdditionNetworks | None = None) -> Scenario:
     """Check and resolve a scenario given as bytes (see :func:`load_scenario`)."""
     root, problems = parse_yaml(data, name)
     if root is None:
         raise ScenarioError(problems)
-    return _build(root, problems, name, gazetteer, hashlib.sha256(data).hexdigest())
+    return _build(root, problems, name, gazetteer, hashlib.sha256(data).hexdigest(), networks)
 
 
 def _build(root: YNode, problems: list[Problem], name: str, gazetteer: Gazetteer | None,
-           digest: str) -> Scenario:
+           digest: str, networks: AdditionNetworks | None = None) -> Scenario:
     check = Checker(name)
     check.problems.extend(problems)
-    reader = _Reader(check, gazetteer or load_gazetteer())
+    reader = _Reader(check, gazetteer or load_gazetteer(), networks)
     scenario = reader.scenario(root)
     if check.problems or scenario is None:
         raise ScenarioError(sorted(check.problems, key=lambda p: (p.line or 0)))
@@ -117,9 +126,11 @@ class _Refs:
 class _Reader:
     """Reads one scenario document with a Checker, resolving references as it goes."""
 
-    def __init__(self, check: Checker, gazetteer: Gazetteer) -> None:
+    def __init__(self, check: Checker, gazetteer: Gazetteer,
+                 networks: AdditionNetworks | None = None) -> None:
         self.check = check
         self.base = gazetteer
+        self.networks = networks
         self.refs: _Refs | None = None
         self.passed_over: list[str] = []
         self.broken: set[str] = set()
@@ -139,6 +150,7 @@ class _Reader:
         self.refs = _Refs(sources, self.base.with_places(places), {p.id: p for p in places})
         transfers = self._transfers(fields.get("transfers"))
         annotations = self._annotations(fields.get("annotations"), {t.id for t in transfers})
+        additions = self._additions(fields.get("network_additions"))
         if title is None or not transfers:
             return None
         used = tuple(self.refs.used.values())
@@ -146,7 +158,7 @@ class _Reader:
             version=1, title=title, sources=self._all_sources(sources, used), places=used,
             transfers=tuple(transfers), subtitle=c.text(fields.get("subtitle"), "subtitle"),
             as_of=c.date(fields.get("as_of"), "as_of"), annotations=tuple(annotations),
-            passed_over=tuple(self.passed_over),
+            passed_over=tuple(self.passed_over), network_additions=tuple(additions),
         )
 
     # -- sources and places -----------------------------------------------------------------
@@ -454,3 +466,62 @@ class _Reader:
             return None
         span = period or (Period(day, day) if day else None)
         return Annotation(period=span, transfer=transfer, **values)
+
+    # -- network additions -----------------------------------------------------------------
+
+    def _additions(self, node: YNode | None) -> list[NetworkAddition]:
+        """Read ``network_additions``; stations resolve like leg stops but are not map places."""
+        if node is None:
+            return []
+        self.check.unique_ids(node.value if node.is_seq else None, "network_additions")
+        shown = dict(self.refs.used)
+        additions = self.check.items(node, "network_additions", self._addition)
+        self.refs.used = shown
+        for i, addition in enumerate(additions):
+            message = join_problem(addition, self.networks)
+            if message is not None:
+                self.check.error(addition.line, f"network_additions[{i}]", message)
+        return additions
+
+    def _addition(self, node: YNode, path: str) -> NetworkAddition | None:
+        c = self.check
+        before = len(c.problems)
+        fields = c.mapping(node, path, ADDITION_KEYS)
+        if fields is None:
+            return None
+        values = {
+            "id": c.slug(fields.get("id"), f"{path}.id"),
+            "mode": c.enum(fields.get("mode"), f"{path}.mode", ADDITION_MODES),
+            "name": c.text(fields.get("name"), f"{path}.name"),
+            "sources": self._cite(fields.get("sources"), f"{path}.sources", min_items=1),
+            "note": c.text(fields.get("note"), f"{path}.note"),
+        }
+        points, stations = self._addition_line(fields, node, path)
+        if len(c.problems) > before or points is None:
+            return None
+        return NetworkAddition(points=points, stations=stations, line=node.line, **values)
+
+    def _addition_line(self, fields: dict[str, YNode], node: YNode, path: str
+                       ) -> tuple[tuple[tuple[float, float], ...] | None, tuple[Place, ...]]:
+        """Read the line: its ``path`` points, or its ``stations`` (and their positions)."""
+        given = [key for key in ("path", "stations") if key in fields]
+        if len(given) != 1:
+            problem = ("give 'path' or 'stations', not both" if given else
+                       "missing the line: give 'path' (a list of {lat, lon} points) or 'stations' "
+                       "(a list of places in order along the line)")
+            self.check.error(fields[given[1]] if given else node, f"{path}.{given[1]}" if given else path,
+                             problem)
+            return None, ()
+        key = given[0]
+        if key == "path":
+            stations: tuple[Place, ...] = ()
+            points = tuple(self.check.items(fields[key], f"{path}.path", self._lat_lon))
+        else:
+            stations = tuple(self.check.items(fields[key], f"{path}.stations", self._place_ref))
+            points = tuple((p.lat, p.lon) for p in stations)
+        count = len(fields[key].value) if fields[key].is_seq else None
+        if count is not None and count < 2:
+            self.check.error(fields[key], f"{path}.{key}",
+                             f"a line needs at least two points, found {count}")
+            return None, ()
+        return (points if count == len(points) else None), stations

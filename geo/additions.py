@@ -1,0 +1,294 @@
+"""Track a scenario adds to a network: each added line joined to the track it meets."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from routemap.geo.model import NetworkAddition
+from routemap.geo.network import (
+    EARTH_RADIUS_KM,
+    EdgeList,
+    Network,
+    build_network,
+    load_rail_network,
+    load_road_network,
+    node_countries,
+    to_unit_vectors,
+    undirected_edges,
+)
+
+__all__ = [
+    "END_JOIN_KM",
+    "STATION_JOIN_KM",
+    "AdditionNetworks",
+    "TrackPoint",
+    "augment",
+    "bundled_network",
+    "join_problem",
+    "length_km",
+    "nearest_track",
+    "network_edges",
+]
+
+END_JOIN_KM = 25.0
+"""An added line must start or end this close to the network; an end this close joins it."""
+STATION_JOIN_KM = 2.0
+"""A point inside an added line this close to existing track joins that track too."""
+_CANDIDATE_NODES = 64
+_SAME_POINT = 1e-9
+
+CountryLookup = Callable[[np.ndarray, np.ndarray], np.ndarray]
+AdditionNetworks = Callable[[str], Network]
+"""``networks(mode)``: the network that added track of that mode joins."""
+
+
+@dataclass(frozen=True)
+class TrackPoint:
+    """The nearest point on a network's track to a place.
+
+    ``u`` and ``v`` are the edge's nodes, ``fraction`` how far along it from ``u`` (0 to 1),
+    ``lon``/``lat`` the point itself and ``km`` its distance from the place.
+    """
+
+    u: int
+    v: int
+    fraction: float
+    lon: float
+    lat: float
+    km: float
+
+
+def length_km(points: Iterable[tuple[float, float]]) -> float:
+    """Return the great-circle length of a line given as ``(lat, lon)`` points, in km."""
+    coords = np.array(list(points), dtype=float).reshape(-1, 2)
+    if len(coords) < 2:
+        return 0.0
+    return float(_arc_km(coords[:-1, 1], coords[:-1, 0], coords[1:, 1], coords[1:, 0]).sum())
+
+
+def _arc_km(lon_a: np.ndarray, lat_a: np.ndarray, lon_b: np.ndarray, lat_b: np.ndarray) -> np.ndarray:
+    chord = np.linalg.norm(to_unit_vectors(lon_a, lat_a) - to_unit_vectors(lon_b, lat_b), axis=-1)
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))
+
+
+@functools.lru_cache(maxsize=4)
+def _node_tree(network: Network) -> cKDTree:
+    return cKDTree(to_unit_vectors(network.lon, network.lat), balanced_tree=False)
+
+
+def nearest_track(network: Network, lon: float, lat: float) -> TrackPoint | None:
+    """Return the nearest point on the network's edges to a place, or None for an empty network.
+
+    The edges searched are those of the place's nearest nodes; each is treated as straight
+    between its two nodes (as routes draw it) in a plane tangent at the place.
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+    lon, lat : float
+        The place in degrees.
+
+    Returns
+    -------
+    TrackPoint or None
+    """
+    if network.n_nodes == 0:
+        return None
+    k = min(_CANDIDATE_NODES, network.n_nodes)
+    _, found = _node_tree(network).query(to_unit_vectors(np.array([lon]), np.array([lat]))[0], k=k)
+    nodes = np.atleast_1d(found)
+    starts = [np.full(network.indptr[n + 1] - network.indptr[n], n) for n in nodes]
+    u = np.concatenate(starts) if starts else np.zeros(0, np.int64)
+    v = np.concatenate([network.indices[network.indptr[n]:network.indptr[n + 1]] for n in nodes])
+    if u.size == 0:
+        best = int(nodes[0])
+        km = float(_arc_km(np.array([lon]), np.array([lat]), network.lon[[best]], network.lat[[best]])[0])
+        return TrackPoint(best, best, 0.0, float(network.lon[best]), float(network.lat[best]), km)
+    return _project(network, u.astype(np.int64), v.astype(np.int64), lon, lat)
+
+
+def _project(network: Network, u: np.ndarray, v: np.ndarray, lon: float, lat: float) -> TrackPoint:
+    """Return the nearest point to (lon, lat) on the segments u-v (local tangent plane, km)."""
+    scale = np.cos(np.radians(lat))
+
+    def plane(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        dx = (x - lon + 180.0) % 360.0 - 180.0
+        return np.column_stack([dx * scale, y - lat])
+
+    a, b = plane(network.lon[u], network.lat[u]), plane(network.lon[v], network.lat[v])
+    ab = b - a
+    length2 = (ab ** 2).sum(axis=1)
+    t = np.clip(np.divide(-(a * ab).sum(axis=1), length2, out=np.zeros_like(length2),
+                          where=length2 > 0), 0.0, 1.0)
+    best = int(np.argmin(((a + t[:, None] * ab) ** 2).sum(axis=1)))
+    fraction = float(t[best])
+    p_lon = float(network.lon[u[best]] + fraction * ((network.lon[v[best]] - network.lon[u[best]] + 180.0)
+                                                       % 360.0 - 180.0))
+    p_lat = float(network.lat[u[best]] + fraction * (network.lat[v[best]] - network.lat[u[best]]))
+    p_lon = (p_lon + 180.0) % 360.0 - 180.0
+    km = float(_arc_km(np.array([lon]), np.array([lat]), np.array([p_lon]), np.array([p_lat]))[0])
+    return TrackPoint(int(u[best]), int(v[best]), fraction, p_lon, p_lat, km)
+
+
+def bundled_network(mode: str) -> Network:
+    """Return the bundled network of a mode (``rail`` or ``road``), loaded once per process."""
+    return load_rail_network() if mode == "rail" else load_road_network()
+
+
+def join_problem(addition: NetworkAddition, networks: AdditionNetworks | None = None) -> str | None:
+    """Return why an added line does not join its network, or None when one end is close enough.
+
+    Parameters
+    ----------
+    addition : NetworkAddition
+        The line.
+    networks : callable, optional
+        ``networks(mode) -> Network`` (default :func:`bundled_network`).
+
+    Returns
+    -------
+    str or None
+        ``the line does not join the rail network: its start (Dunai) is 41.1 km from the
+        nearest track and its end (...) 30.5 km; one end must lie within 25 km of it``.
+    """
+    network = (networks or bundled_network)(addition.mode)
+    distances = []
+    for index in (0, -1):
+        lat, lon = addition.points[index]
+        meet = nearest_track(network, lon, lat)
+        km = meet.km if meet is not None else float("inf")
+        if km <= END_JOIN_KM:
+            return None
+        distances.append(km)
+    start, end = (_end_name(addition, i) for i in (0, -1))
+    return (f"the line does not join the {addition.mode} network: its start ({start}) is "
+            f"{distances[0]:.1f} km from the nearest track and its end ({end}) {distances[1]:.1f} km; "
+            f"one end must lie within {END_JOIN_KM:g} km of it")
+
+
+def _end_name(addition: NetworkAddition, index: int) -> str:
+    if addition.stations:
+        return addition.stations[index].name
+    lat, lon = addition.points[index]
+    return f"{lat:g}, {lon:g}"
+
+
+def network_edges(network: Network) -> EdgeList:
+    """Return a network's undirected edges (``u < v``) with their lengths in km."""
+    rows = np.repeat(np.arange(network.n_nodes, dtype=np.int64), np.diff(network.indptr))
+    cols = network.indices.astype(np.int64)
+    keep = rows < cols
+    return EdgeList(rows[keep], cols[keep], network.weights[keep].astype(float))
+
+
+def augment(network: Network, additions: Iterable[NetworkAddition], *,
+            countries: CountryLookup = node_countries) -> Network:
+    """Return a new network: the given one with the scenario's added lines joined to it.
+
+    Each addition becomes a chain of new nodes at its points, edges of great-circle length
+    between them. Its two ends join the nearest track within :data:`END_JOIN_KM`, its inner
+    points the nearest track within :data:`STATION_JOIN_KM`: the edge met is split at the point
+    nearest the place (its length shared in proportion) and a join edge of the place's distance
+    to it is added. Additions are joined in order, so a later one may join an earlier one.
+    The input network is not changed; the result has its own checksum (its own routing index).
+
+    Parameters
+    ----------
+    network : Network
+        The base network (its mode should match the additions').
+    additions : iterable of NetworkAddition
+        The lines to add, in scenario order.
+    countries : callable, optional
+        ``countries(lon, lat) -> ISO2 codes`` for new nodes (default: Natural Earth).
+
+    Returns
+    -------
+    Network
+        The augmented network (the base network itself when there is nothing to add); its
+        ``source`` names the additions.
+    """
+    chosen = tuple(additions)
+    if not chosen:
+        return network
+    current = network
+    for addition in chosen:
+        current = _add_one(current, addition, countries)
+    ids = ", ".join(a.id for a in chosen)
+    return build_network(current.lon, current.lat, network_edges(current), current.country_codes(),
+                         name=network.name, mode=network.mode,
+                         source=f"{network.source} + scenario additions: {ids}",
+                         attribution=network.attribution)
+
+
+def _add_one(network: Network, addition: NetworkAddition, countries: CountryLookup) -> Network:
+    """Return the network with one added line joined to it (see :func:`augment`)."""
+    lat = np.array([p[0] for p in addition.points], dtype=float)
+    lon = np.array([p[1] for p in addition.points], dtype=float)
+    first = network.n_nodes
+    new_lon, new_lat = list(lon), list(lat)
+    line = np.arange(first, first + lon.size, dtype=np.int64)
+    edges_u, edges_v = list(line[:-1]), list(line[1:])
+    edges_km = list(_arc_km(lon[:-1], lat[:-1], lon[1:], lat[1:]))
+    splits: dict[tuple[int, int], list[tuple[float, int]]] = {}
+    for i in range(lon.size):
+        limit = END_JOIN_KM if i in (0, lon.size - 1) else STATION_JOIN_KM
+        meet = nearest_track(network, float(lon[i]), float(lat[i]))
+        if meet is None or meet.km > limit:
+            continue
+        node = _meeting_node(meet, splits, first + len(new_lon))
+        if node == first + len(new_lon):
+            new_lon.append(meet.lon)
+            new_lat.append(meet.lat)
+        edges_u.append(int(line[i]))
+        edges_v.append(node)
+        edges_km.append(meet.km)
+    base = network_edges(network)
+    edges = _split_edges(base, splits)
+    all_lon, all_lat = np.concatenate([network.lon, new_lon]), np.concatenate([network.lat, new_lat])
+    joined = undirected_edges(np.concatenate([edges.u, edges_u]).astype(np.int64),
+                              np.concatenate([edges.v, edges_v]).astype(np.int64),
+                              np.concatenate([edges.km, edges_km]))
+    codes = np.concatenate([network.country_codes(), countries(np.array(new_lon), np.array(new_lat))])
+    return build_network(all_lon, all_lat, joined, codes, name=network.name, mode=network.mode,
+                         source=network.source, attribution=network.attribution)
+
+
+def _meeting_node(meet: TrackPoint, splits: dict[tuple[int, int], list[tuple[float, int]]],
+                  fresh: int) -> int:
+    """Return the node where a join meets the track: an edge end, or ``fresh`` (a new split)."""
+    if meet.fraction <= _SAME_POINT or meet.u == meet.v:
+        return meet.u
+    if meet.fraction >= 1.0 - _SAME_POINT:
+        return meet.v
+    key, fraction = ((meet.u, meet.v), meet.fraction) if meet.u < meet.v else (
+        (meet.v, meet.u), 1.0 - meet.fraction)
+    for known, node in splits.get(key, []):
+        if abs(known - fraction) <= _SAME_POINT:
+            return node
+    splits.setdefault(key, []).append((fraction, fresh))
+    return fresh
+
+
+def _split_edges(edges: EdgeList, splits: dict[tuple[int, int], list[tuple[float, int]]]) -> EdgeList:
+    """Return the edges with each split edge replaced by its pieces, lengths in proportion."""
+    if not splits:
+        return edges
+    width = int(max(edges.v.max(initial=0), max(k[1] for k in splits))) + 1
+    drop = np.isin(edges.u * width + edges.v, [u * width + v for u, v in splits])
+    u, v, km = [edges.u[~drop]], [edges.v[~drop]], [edges.km[~drop]]
+    for (a, b), cuts in splits.items():
+        total = float(edges.km[(edges.u == a) & (edges.v == b)][0])
+        stops = [(0.0, a), *sorted(cuts), (1.0, b)]
+        for (fa, na), (fb, nb) in itertools.pairwise(stops):
+            u.append(np.array([na]))
+            v.append(np.array([nb]))
+            km.append(np.array([total * (fb - fa)]))
+    return EdgeList(np.concatenate(u).astype(np.int64), np.concatenate(v).astype(np.int64),
+                    np.concatenate(km))
