@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 import geopandas as gpd
 import numpy as np
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.model import Scenario, Source
@@ -38,6 +37,7 @@ from routemap.maps.style import (
     width_legend,
     width_scale,
 )
+from routemap.maps.web.edges import clip_to_band, frame_bounds, in_one_frame
 from routemap.maps.web.tiles import TILE_SOURCES, TileSource
 from routemap.maps.web.timeline import overlaps, timeline_steps
 from routemap.maps.web.vector_basemap import basemap_region, build_basemap, encode_line
@@ -89,17 +89,23 @@ def build_map_data(
         Keys ``title``, ``subtitle``, ``as_of``, ``bounds`` (``[[s, w], [n, e]]``),
         ``transfers``, ``legs``, ``places``, ``annotations``, ``timeline``, ``legend``,
         ``styles``, ``basemap``, ``tiles``, ``attributions`` and ``scale``. Coordinates of
-        legs and places are coded by ``routemap.maps.web.vector_basemap.encode_line`` in ``1/scale`` degrees.
+        legs and places are coded by ``routemap.maps.web.vector_basemap.encode_line`` in ``1/scale`` degrees,
+        all in one longitude frame (``routemap.maps.web.edges``): across the date line,
+        longitudes go on past 180 (or below -180) so that lines stay continuous and the
+        bounds are the narrowest that hold everything; legs are cut where they leave the
+        latitudes Web Mercator shows.
     """
     records = feature_records(routeset)
     scenario = routeset.scenario
+    frame = in_one_frame({r.feature_id: r.geometry for group in records.values() for r in group})
     amounts = _leg_quantities(records["legs"])
     scale = width_scale(amounts)
-    legs = _legs(records["legs"], scenario, scale)
+    legs = _legs(records["legs"], scenario, scale, frame)
     ends = Counter(r.properties[k] for r in records["legs"] for k in ("from_id", "to_id"))
-    places = [_place(r, scenario, ends) for r in records["places"]]
-    annotations = [_annotation(r, scenario) for r in records["annotations"]]
-    west, south, east, north = _bounds(records)
+    places = [_place(r, scenario, ends, frame[r.feature_id][0]) for r in records["places"]]
+    annotations = [_annotation(r, scenario, frame[r.feature_id][0])
+                   for r in records["annotations"]]
+    west, south, east, north = _bounds(frame)
     focus = {str(r.properties["country"]) for r in records["places"]}
     region = basemap_region(west, south, east, north)
     return {
@@ -125,11 +131,15 @@ def build_map_data(
 # --- legs -----------------------------------------------------------------------------------
 
 
-def _legs(records: Sequence[FeatureRecord], scenario: Scenario,
-          scale: WidthScale) -> list[dict[str, Any]]:
-    """Return the drawable legs, in scenario order, with style, popup rows and sources."""
+def _legs(records: Sequence[FeatureRecord], scenario: Scenario, scale: WidthScale,
+          frame: Mapping[Hashable, list[np.ndarray]]) -> list[dict[str, Any]]:
+    """Return the drawable legs, in scenario order, with style, popup rows and sources.
+
+    ``frame`` holds each feature's continuous lon/lat parts in the map's longitude frame
+    (``routemap.maps.web.edges.in_one_frame``), by feature id.
+    """
     counts = Counter(r.properties["transfer_id"] for r in records)
-    return [_leg(r, scenario, scale, counts) for r in records]
+    return [_leg(r, scenario, scale, counts, frame[r.feature_id]) for r in records]
 
 
 def _leg_quantities(records: Iterable[FeatureRecord]) -> list[LegQuantity]:
@@ -138,7 +148,8 @@ def _leg_quantities(records: Iterable[FeatureRecord]) -> list[LegQuantity]:
 
 
 def _leg(
-    record: FeatureRecord, scenario: Scenario, scale: WidthScale, counts: Counter[str]
+    record: FeatureRecord, scenario: Scenario, scale: WidthScale, counts: Counter[str],
+    lines: Sequence[np.ndarray],
 ) -> dict[str, Any]:
     p = record.properties
     mode, confidence, path = p["mode"], p["confidence"], p["path_confidence"]
@@ -155,7 +166,7 @@ def _leg(
         "dash": svg_dasharray(confidence, width),
         "opacity": CONFIDENCE_STYLES[confidence].opacity,
         "band": _band(path, width),
-        "parts": _line_parts(record.geometry),
+        "parts": _line_parts(lines),
         "start": p["period_start"],
         "end": p["period_end"],
         "title": p["transfer_label"] or p["transfer_id"],
@@ -178,12 +189,18 @@ def _band(path: str, width: float) -> dict[str, float] | None:
     return {"weight": round(width * style.band_factor, 2), "opacity": style.band_opacity}
 
 
-def _line_parts(geom: BaseGeometry) -> list[list[int]]:
-    """Return a leg's parts, lightly simplified for drawing, coded for the page."""
+def _line_parts(lines: Sequence[np.ndarray]) -> list[list[int]]:
+    """Return a line's parts, cut to the Web Mercator band, lightly simplified, coded for the page.
+
+    ``lines`` are lon/lat arrays in the map's longitude frame; a part that leaves the band
+    the map can show is cut there (``routemap.maps.web.edges.clip_to_band``).
+    """
     parts = []
-    for part in shapely.get_parts(geom):
-        drawn = shapely.simplify(part, _LINE_TOLERANCE, preserve_topology=False)
-        parts.append(encode_line(np.asarray(drawn.coords), LINE_SCALE))
+    for line in lines:
+        for piece in clip_to_band(line):
+            drawn = shapely.simplify(shapely.linestrings(piece), _LINE_TOLERANCE,
+                                     preserve_topology=False)
+            parts.append(encode_line(np.asarray(drawn.coords), LINE_SCALE))
     return parts
 
 
@@ -213,8 +230,13 @@ def _leg_rows(p: dict[str, Any], n_legs: int) -> list[list[str]]:
 # --- places and annotations -----------------------------------------------------------------
 
 
-def _place(record: FeatureRecord, scenario: Scenario, ends: Counter[str]) -> dict[str, Any]:
-    """Return a place with its popup rows; ``ends`` counts the legs that start or end there."""
+def _place(record: FeatureRecord, scenario: Scenario, ends: Counter[str],
+           at: np.ndarray) -> dict[str, Any]:
+    """Return a place with its popup rows; ``ends`` counts the legs that start or end there.
+
+    ``at`` is its ``[[lon, lat]]`` in the map's longitude frame; the popup gives the
+    position as the scenario does.
+    """
     p = record.properties
     lon, lat = record.geometry.x, record.geometry.y
     rows = [
@@ -231,7 +253,7 @@ def _place(record: FeatureRecord, scenario: Scenario, ends: Counter[str]) -> dic
         "id": p["feature_id"],
         "name": p["name"],
         "kind": p["kind"],
-        "at": encode_line(np.array([[lon, lat]]), LINE_SCALE),
+        "at": encode_line(at, LINE_SCALE),
         "uncertainty_km": p["uncertainty_km"],
         "legs": ends.get(p["place_id"], 0),
         "rows": [[label, str(text)] for label, text in rows if text not in (None, "")],
@@ -239,7 +261,8 @@ def _place(record: FeatureRecord, scenario: Scenario, ends: Counter[str]) -> dic
     }
 
 
-def _annotation(record: FeatureRecord, scenario: Scenario) -> dict[str, Any]:
+def _annotation(record: FeatureRecord, scenario: Scenario, at: np.ndarray) -> dict[str, Any]:
+    """Return a note with its popup rows; ``at`` is its ``[[lon, lat]]`` in the map's frame."""
     p = record.properties
     rows = [
         ("Period", wording.period(p["period_start"], p["period_end"])),
@@ -252,7 +275,7 @@ def _annotation(record: FeatureRecord, scenario: Scenario) -> dict[str, Any]:
         "text": p["text"],
         "transfer": p["transfer_id"],
         "confidence": p["confidence"],
-        "at": encode_line(np.array([[record.geometry.x, record.geometry.y]]), LINE_SCALE),
+        "at": encode_line(at, LINE_SCALE),
         "start": p["period_start"],
         "end": p["period_end"],
         "rows": [[label, str(text)] for label, text in rows if text not in (None, "")],
@@ -292,14 +315,14 @@ def _source(source: Source) -> dict[str, Any]:
 # --- whole-map parts ------------------------------------------------------------------------
 
 
-def _bounds(records: dict[str, list[FeatureRecord]]) -> tuple[float, float, float, float]:
-    """Return (west, south, east, north) of everything drawn, in degrees."""
-    geoms = [r.geometry for group in records.values() for r in group]
-    if not geoms:
-        return (-20.0, -10.0, 20.0, 10.0)
-    west, south, east, north = shapely.total_bounds(np.array(geoms, dtype=object))
-    return (round(float(west), 4), round(float(south), 4),
-            round(float(east), 4), round(float(north), 4))
+def _bounds(frame: Mapping[Hashable, list[np.ndarray]]) -> tuple[float, float, float, float]:
+    """Return (west, south, east, north) of everything drawn, in the map's longitude frame.
+
+    East exceeds 180 (or west falls below -180) when the data crosses the date line;
+    latitudes stay within the Web Mercator band.
+    """
+    bounds = frame_bounds(part for parts in frame.values() for part in parts)
+    return bounds if bounds is not None else (-20.0, -10.0, 20.0, 10.0)
 
 
 def _transfers(scenario: Scenario, legs: list[dict[str, Any]]) -> list[dict[str, Any]]:

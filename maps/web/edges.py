@@ -1,0 +1,213 @@
+"""The globe's edges on the web map: one longitude frame across the date line, and lines cut
+where they leave the band of latitudes Web Mercator can show.
+
+Leaflet draws a longitude of 181 one degree east of 180, and a line from 179 to -179 across the
+whole world. So the map's data is put in one frame: each line's longitudes are made continuous
+(parts that meet at the date line are joined), and each line or point is moved by a whole
+number of turns so that everything together spans the fewest degrees. A flight from Anadyr
+(177.5 E) to Egvekinot (179.1 W) then runs from 177.5 to 180.9, and the view fitted on it is
+a few degrees wide. Web Mercator cannot show the poles: a line beyond ``MERCATOR_LAT`` is cut
+there, never drawn along the map's top or bottom edge.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from itertools import pairwise
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+__all__ = [
+    "MERCATOR_LAT",
+    "clip_to_band",
+    "continuous_parts",
+    "frame_bounds",
+    "frame_shifts",
+    "in_one_frame",
+]
+
+MERCATOR_LAT = math.degrees(math.atan(math.sinh(math.pi)))
+"""The highest latitude Web Mercator shows, about 85.0511 degrees (the square world map)."""
+
+_TURN = 360.0
+_EPS = 1e-9
+
+
+def continuous_parts(geom: BaseGeometry) -> list[np.ndarray]:
+    """Return a geometry's parts as lon/lat arrays with continuous longitudes.
+
+    Within a part, each step east or west is taken the short way (a step from 179 to -179 goes
+    to 181). A part that starts where the previous one ends, on the same meridian or on the
+    same one a turn away (a line split at the antimeridian ends at 180 and goes on from -180),
+    is joined to it.
+
+    Parameters
+    ----------
+    geom : shapely.geometry.base.BaseGeometry
+        A point, line, or their multi-part forms, in lon/lat degrees.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        New ``(n, 2)`` arrays of ``[lon, lat]``, in the parts' order; a point is one row.
+    """
+    chains: list[np.ndarray] = []
+    for part in shapely.get_parts(geom):
+        if part.is_empty:
+            continue
+        coords = np.array(part.coords, dtype=float)[:, :2]
+        coords[:, 0] = np.unwrap(coords[:, 0], period=_TURN)
+        if chains and _meets(chains[-1][-1], coords[0]):
+            coords[:, 0] += _turns(chains[-1][-1, 0] - coords[0, 0])
+            chains[-1] = np.vstack([chains[-1], coords[1:]])
+        else:
+            chains.append(coords)
+    return chains
+
+
+def _turns(degrees: float) -> float:
+    """Return the whole number of turns nearest to ``degrees``, in degrees."""
+    return _TURN * round(degrees / _TURN)
+
+
+def _meets(end: np.ndarray, start: np.ndarray) -> bool:
+    """Return whether two lon/lat points are one place, a whole number of turns apart."""
+    gap = end[0] - start[0]
+    return abs(end[1] - start[1]) < _EPS and abs(gap - _turns(gap)) < _EPS
+
+
+def frame_shifts(extents: Sequence[tuple[float, float]]) -> list[float]:
+    """Return the whole turns to add to each item so that all of them span the fewest degrees.
+
+    An item is a line or a point, given by its westmost and eastmost continuous longitude.
+    In the best arrangement some item is the westmost; every other item then lies at most
+    one turn east of it. Each item is tried as the westmost; the narrowest result wins, the
+    first in order of longitude on a tie. The whole is then moved so that its west edge lies
+    in [-180, 180): data that crosses the date line gets an east edge beyond 180.
+
+    Parameters
+    ----------
+    extents : sequence of (float, float)
+        Each item's (west, east) in degrees, west <= east.
+
+    Returns
+    -------
+    list of float
+        One multiple of 360 per item, in the items' order.
+    """
+    if not extents:
+        return []
+    west = np.array([w for w, _ in extents], dtype=float)
+    east = np.array([e for _, e in extents], dtype=float)
+    cuts = np.unique(np.mod(west + 180.0, _TURN) - 180.0)
+    # shifts[i, j]: the turns that put item j's west edge in [cut i, cut i + 360).
+    shifts = _TURN * np.ceil((cuts[:, None] - west[None, :]) / _TURN - _EPS)
+    spans = np.max(east[None, :] + shifts, axis=1) - cuts
+    best = int(np.flatnonzero(spans <= spans.min() + _EPS)[0])
+    return [float(s) for s in shifts[best]]
+
+
+def in_one_frame(items: Mapping[Hashable, BaseGeometry]) -> dict[Hashable, list[np.ndarray]]:
+    """Return every item's continuous parts moved into one frame (see :func:`frame_shifts`).
+
+    Parameters
+    ----------
+    items : mapping of key to shapely geometry
+        The lines and points drawn together (legs, connectors, places, notes), in lon/lat.
+
+    Returns
+    -------
+    dict
+        The same keys, each with the item's :func:`continuous_parts`, each part moved on its
+        own. Empty geometries give empty lists. The inputs are not modified.
+    """
+    parts = {key: continuous_parts(geom) for key, geom in items.items()}
+    flat = [part for key in parts for part in parts[key]]
+    shifts = iter(frame_shifts([(float(p[:, 0].min()), float(p[:, 0].max())) for p in flat]))
+    for key in parts:
+        for part in parts[key]:
+            part[:, 0] += next(shifts)
+    return parts
+
+
+def frame_bounds(parts: Iterable[np.ndarray]) -> tuple[float, float, float, float] | None:
+    """Return (west, south, east, north) of lon/lat arrays, latitudes kept in the Mercator band.
+
+    Parameters
+    ----------
+    parts : iterable of numpy.ndarray
+        ``(n, 2)`` arrays of ``[lon, lat]`` in one frame (west may exceed -180, east 180).
+
+    Returns
+    -------
+    tuple of float, or None
+        Rounded to 4 decimals; None when there are no coordinates.
+    """
+    arrays = [p for p in parts if len(p)]
+    if not arrays:
+        return None
+    coords = np.vstack(arrays)
+    lats = np.clip(coords[:, 1], -MERCATOR_LAT, MERCATOR_LAT)
+    return (round(float(coords[:, 0].min()), 4), round(float(lats.min()), 4),
+            round(float(coords[:, 0].max()), 4), round(float(lats.max()), 4))
+
+
+def clip_to_band(coords: np.ndarray, limit: float = MERCATOR_LAT) -> list[np.ndarray]:
+    """Return the pieces of a lon/lat line that lie within ``limit`` degrees of the equator.
+
+    Where the line leaves the band it ends at the crossing (interpolated along the segment),
+    and a new piece starts where it comes back, so nothing is drawn along the band's edge.
+
+    Parameters
+    ----------
+    coords : numpy.ndarray
+        ``(n, 2)`` array of ``[lon, lat]``.
+    limit : float
+        The band's half-height in degrees; by default the Web Mercator limit.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        New arrays in the line's order, each at least two points; the whole line, copied, when
+        it never leaves the band.
+    """
+    coords = np.asarray(coords, dtype=float)
+    if np.all(np.abs(coords[:, 1]) <= limit):
+        return [coords.copy()]
+    pieces: list[list[np.ndarray]] = []
+    current: list[np.ndarray] = []
+    for a, b in pairwise(coords):
+        inside = _segment_in_band(a, b, limit)
+        if inside is None:
+            continue
+        start, end = inside
+        if not current or not np.array_equal(current[-1], start):
+            current = [start]
+            pieces.append(current)
+        current.append(end)
+        if not np.array_equal(end, b):
+            current = []
+    return [np.array(p) for p in pieces if len(p) >= 2]
+
+
+def _segment_in_band(a: np.ndarray, b: np.ndarray,
+                     limit: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return the part of segment a-b with |lat| <= limit, as (start, end), or None."""
+    lo, hi = 0.0, 1.0
+    dlat = b[1] - a[1]
+    for bound in (-limit, limit):
+        if dlat == 0.0:
+            if (a[1] < bound) if bound < 0 else (a[1] > bound):
+                return None
+            continue
+        t = (bound - a[1]) / dlat
+        entering = (dlat > 0) == (bound < 0)  # crossing the bound towards the equator
+        lo, hi = (max(lo, t), hi) if entering else (lo, min(hi, t))
+    if lo >= hi:
+        return None
+    start = a if lo == 0.0 else a + lo * (b - a)
+    end = b if hi == 1.0 else a + hi * (b - a)
+    return start, end
