@@ -21,14 +21,18 @@ __all__ = [
     "CANAL_PASSAGES",
     "DEFAULT_AVOID",
     "MARNET_ATTRIBUTION",
+    "NORTHERN_SEA_ROUTE",
     "PASSAGES",
     "LandTiles",
     "LaneData",
     "SeaNetwork",
     "build_sea_network",
+    "in_northern_sea_route",
+    "join_antimeridian",
     "load_sea_network",
     "passage_tags",
     "read_marnet",
+    "tag_northern_sea_route",
 ]
 
 logger = logging.getLogger(__name__)
@@ -44,6 +48,7 @@ PASSAGES: Mapping[str, tuple[str, ...]] = {
     "gibraltar": ("gibraltar",),
     "hormuz": ("ormuz",),
     "malacca": ("malacca",),
+    "northern-sea-route": ("northern_sea_route",),  # routemap's tag, not searoute's
     "northwest": ("northwest",),
     "panama": ("panama",),
     "suez": ("suez",),
@@ -60,6 +65,18 @@ MARNET_ATTRIBUTION = (
     "Sea lanes: Eurostat SeaRoute marnet (EUPL), via searoute-py by Gent Halili (Apache-2.0)"
 )
 
+#: The tag routemap gives the Russian Arctic's lanes (see :func:`tag_northern_sea_route`).
+NORTHERN_SEA_ROUTE = "northern_sea_route"
+
+#: Lanes of the Russian Arctic, tagged ``northern_sea_route`` by routemap: both ends east of this
+#: longitude (or west of the Bering Strait, below) and north of this latitude.
+_NSR_WEST_LON, _NSR_SOUTH_LAT = 60.0, 65.5
+#: The Bering Strait's western shore (Cape Dezhnev, 169.65 W) plus a margin: lanes west of it
+#: belong to the Russian side.
+_NSR_EAST_LON = -169.0
+#: Nodes closer than this (degrees) once longitudes are wrapped are one node.
+_SAME_NODE_DEG = 1e-6
+
 _MARNET_MODULE = "searoute.data.marnet_dict"
 _NO_PASSAGE = ""
 _GEOD = Geod(ellps="WGS84")
@@ -72,7 +89,8 @@ class LaneData:
     Attributes
     ----------
     nodes : numpy.ndarray
-        ``(n, 2)`` lon/lat of each node; longitudes may leave [-180, 180] near the antimeridian.
+        ``(n, 2)`` lon/lat of each node; as marnet stores them, longitudes may leave
+        [-180, 180] near the antimeridian (:func:`join_antimeridian` wraps them).
     edges : numpy.ndarray
         ``(m, 2)`` node indices, each undirected edge once.
     weight_km : numpy.ndarray
@@ -247,6 +265,94 @@ def build_lane_data(nodes: Mapping, adjacency: Mapping) -> LaneData:
     )
 
 
+def join_antimeridian(lanes: LaneData) -> LaneData:
+    """Return lanes whose nodes lie in [-180, 180), one node where marnet has two.
+
+    marnet draws lanes that cross 180 degrees with nodes past it (e.g. 190.85 E for 169.15 W in
+    the Bering Strait) and joins the two sides only at some latitudes; wrapping every longitude
+    and merging nodes that then coincide joins the sides wherever a lane reaches them. Edges
+    that collapse to a point are dropped, and an edge kept twice keeps its passage tag.
+
+    Parameters
+    ----------
+    lanes : LaneData
+        As :func:`build_lane_data` returns.
+
+    Returns
+    -------
+    LaneData
+        A new lane graph; edge lengths are geodesic, so edges across 180 degrees are measured
+        the short way.
+    """
+    wrapped = lanes.nodes.copy()
+    wrapped[:, 0] = ((wrapped[:, 0] + 180.0) % 360.0) - 180.0
+    keys = np.round(wrapped / _SAME_NODE_DEG).astype(np.int64)
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    nodes = wrapped[first]
+    ends = np.sort(inverse.reshape(-1)[lanes.edges], axis=1)
+    tagged = lanes.passage != _NO_PASSAGE
+    order = np.lexsort((~tagged, ends[:, 1], ends[:, 0]))  # tagged copies first
+    edges, passage = ends[order], lanes.passage[order]
+    keep = edges[:, 0] != edges[:, 1]
+    keep &= np.r_[True, (np.diff(edges, axis=0) != 0).any(axis=1)]
+    edges, passage = edges[keep], passage[keep]
+    return LaneData(nodes=nodes, edges=edges, weight_km=_edge_km(nodes, edges), passage=passage)
+
+
+def tag_northern_sea_route(lanes: LaneData) -> LaneData:
+    """Return lanes with the Russian Arctic tagged ``northern_sea_route``, so it can be avoided.
+
+    searoute tags the Chukchi Sea approaches to the Bering Strait ``northwest`` like the Canadian
+    Northwest Passage (avoided by default) while leaving the rest of the Russian Arctic open, so
+    Pevek could reach the Pacific only round Europe. Here every lane with both ends north of
+    65.5 N, east of 60 E (the Kara Sea) and west of the Bering Strait (169 W) is the Northern Sea
+    Route, a passage of its own; ``northwest`` keeps the lanes east of the strait.
+
+    Parameters
+    ----------
+    lanes : LaneData
+        With longitudes in [-180, 180) (see :func:`join_antimeridian`).
+
+    Returns
+    -------
+    LaneData
+        A new lane graph with the same nodes and edges.
+    """
+    inside = in_northern_sea_route(lanes.nodes[:, 0], lanes.nodes[:, 1])[lanes.edges].all(axis=1)
+    retag = inside & np.isin(lanes.passage, [_NO_PASSAGE, "northwest"])
+    passage = lanes.passage.copy()
+    passage[retag] = NORTHERN_SEA_ROUTE
+    return LaneData(nodes=lanes.nodes, edges=lanes.edges, weight_km=lanes.weight_km,
+                    passage=passage)
+
+
+def in_northern_sea_route(lon: np.ndarray | float, lat: np.ndarray | float) -> np.ndarray:
+    """Tell which points lie in the Northern Sea Route's waters as routemap draws them.
+
+    North of 65.5 N, from 60 E (the Kara Sea) east to the Bering Strait (169 W).
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        Longitudes (any turn) and latitudes in degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        Booleans, broadcast from the inputs.
+    """
+    lon = ((np.asarray(lon, dtype=float) + 180.0) % 360.0) - 180.0
+    lat = np.asarray(lat, dtype=float)
+    return (lat >= _NSR_SOUTH_LAT) & ((lon >= _NSR_WEST_LON) | (lon <= _NSR_EAST_LON))
+
+
+def _edge_km(nodes: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Return the WGS 84 geodesic length in km of each edge."""
+    start, end = nodes[edges[:, 0]], nodes[edges[:, 1]]
+    _, _, metres = _GEOD.inv(start[:, 0], start[:, 1], end[:, 0], end[:, 1])
+    return np.asarray(metres, dtype=float).reshape(-1) / 1000.0
+
+
 def build_sea_network(
     nodes: Mapping,
     adjacency: Mapping,
@@ -271,7 +377,7 @@ def build_sea_network(
     SeaNetwork
     """
     shapely.prepare(land)
-    lanes = build_lane_data(nodes, adjacency)
+    lanes = tag_northern_sea_route(join_antimeridian(build_lane_data(nodes, adjacency)))
     return SeaNetwork(
         lanes=lanes, land=land, tiles=LandTiles(land), name=name, attribution=attribution
     )

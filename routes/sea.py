@@ -13,7 +13,13 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from routemap.errors import UnroutableLegError
-from routemap.geo.sealanes import CANAL_PASSAGES, DEFAULT_AVOID, SeaNetwork, passage_tags
+from routemap.geo.sealanes import (
+    CANAL_PASSAGES,
+    NORTHERN_SEA_ROUTE,
+    SeaNetwork,
+    in_northern_sea_route,
+    passage_tags,
+)
 from routemap.routes import qa
 from routemap.routes.geodesy import (
     GEOD,
@@ -134,13 +140,26 @@ def route_leg(request: LegRequest, network: SeaNetwork) -> RoutedLeg:
         tags = passage_tags(request.avoid)
     except UnroutableLegError as exc:
         raise UnroutableLegError(f"{request.label}: {exc}") from None
-    lanes = _lane_graph(network, tags)
+    chose = bool(tags - passage_tags(()))
+    lanes = _lane_graph(network, tags | _arctic_default(request))
     ends = [_snap(network, lanes, stop, request.label) for stop in request.stops]
     paths = [
-        _with_snaps(a, b, _route_pair(network, lanes, a, b, request=request, tags=tags))
+        _with_snaps(a, b, _route_pair(network, lanes, a, b, request=request, chose=chose))
         for a, b in itertools.pairwise(ends)
     ]
     return _assemble(network, ends, paths)
+
+
+def _arctic_default(request: LegRequest) -> frozenset[str]:
+    """Return the Northern Sea Route's tag unless a stop of the leg lies in its waters.
+
+    Through traffic keeps off the ice-bound Arctic, as searoute's defaults intend, so that a
+    Rotterdam-Singapore leg avoiding Suez goes round Africa; a leg to, from or via an Arctic
+    stop (Pevek, Tiksi, Dikson) uses it.
+    """
+    lon = [stop.lon for stop in request.stops]
+    lat = [stop.lat for stop in request.stops]
+    return frozenset() if in_northern_sea_route(lon, lat).any() else frozenset({NORTHERN_SEA_ROUTE})
 
 
 def _lane_graph(network: SeaNetwork, tags: frozenset[str]) -> _Lanes:
@@ -203,19 +222,18 @@ def _near_lon(point: np.ndarray, lon: float) -> Point:
 
 
 def _route_pair(
-    network: SeaNetwork, lanes: _Lanes, a: _End, b: _End, *, request: LegRequest,
-    tags: frozenset[str],
+    network: SeaNetwork, lanes: _Lanes, a: _End, b: _End, *, request: LegRequest, chose: bool
 ) -> _Path:
     """Route between two ends: lanes then repair, or a water grid where lanes do not serve.
 
     The water grid alone is used when both ends are in open water and either the lanes do not
     join them or the repaired lane path still crosses land (an enclosed sea the lanes miss, a
     connector no detour can fix). It is not used when the leg avoids passages, since the grid
-    knows nothing of them.
+    knows nothing of them (``chose``: the leg names passages to avoid).
     """
     lane_path = _lane_path(network, lanes, a, b)
     repaired = None if lane_path is None else _repaired(network, lane_path)
-    grid_allowed = a.node is None and b.node is None and not tags - set(DEFAULT_AVOID)
+    grid_allowed = a.node is None and b.node is None and not chose
     if grid_allowed and (repaired is None or _still_on_land(network, repaired)):
         direct = _grid_route(network, a.point, b.point)
         if direct is not None:
