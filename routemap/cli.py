@@ -210,7 +210,8 @@ def _route_all(args: argparse.Namespace, scenario: Scenario) -> RouteSet:
         if not args.quiet and sys.stderr.isatty():
             print(f"\r  [{done + 1}/{count}] {label[:90]:<90}", end="", file=sys.stderr, flush=True)
 
-    routeset = build(scenario, routers=default_routers(_overrides(args)), progress=progress)
+    routers = default_routers(_overrides(args), additions=scenario.network_additions)
+    routeset = build(scenario, routers=routers, progress=progress)
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)
     _say(args, f"routed in {time.monotonic() - start:.1f} s")

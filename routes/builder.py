@@ -10,9 +10,10 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from routemap.errors import UnroutableLegError
+from routemap.geo.additions import augment
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.gazetteer import GEONAMES_ATTRIBUTION, SEAROUTE_ATTRIBUTION
-from routemap.geo.model import Leg, Place, Quantity, Scenario, Transfer
+from routemap.geo.model import Leg, NetworkAddition, Place, Quantity, Scenario, Transfer
 from routemap.geo.network import load_rail_network, load_road_network
 from routemap.geo.sealanes import load_sea_network
 from routemap.routes import air, overland, qa, sea
@@ -39,7 +40,8 @@ _MODES: dict[str, tuple[Callable[[LegRequest, Any], RoutedLeg], Callable[[], Any
 _ORIGIN_ATTRIBUTION = {"unlocode": SEAROUTE_ATTRIBUTION, "geonames": GEONAMES_ATTRIBUTION}
 
 
-def default_routers(overrides: Mapping[str, Any] | None = None) -> dict[str, Router]:
+def default_routers(overrides: Mapping[str, Any] | None = None, *,
+                    additions: tuple[NetworkAddition, ...] = ()) -> dict[str, Router]:
     """Return a router per mode, each loading its network on first use.
 
     Parameters
@@ -47,6 +49,9 @@ def default_routers(overrides: Mapping[str, Any] | None = None) -> dict[str, Rou
     overrides : mapping, optional
         A network per mode to use instead of the bundled one (e.g. ``{"rail": network}``
         from a user's OSM extract).
+    additions : tuple of NetworkAddition, optional
+        A scenario's ``network_additions``: each rail or road network gets those of its mode
+        joined to it (:func:`routemap.geo.additions.augment`) before its first leg.
 
     Returns
     -------
@@ -54,11 +59,12 @@ def default_routers(overrides: Mapping[str, Any] | None = None) -> dict[str, Rou
         ``mode -> callable(LegRequest) -> RoutedLeg``.
     """
     overrides = dict(overrides or {})
-    return {mode: _lazy_router(mode, overrides.get(mode)) for mode in ("sea", "rail", "road", "air")}
+    return {mode: _lazy_router(mode, overrides.get(mode), tuple(a for a in additions if a.mode == mode))
+            for mode in ("sea", "rail", "road", "air")}
 
 
-def _lazy_router(mode: str, network: Any) -> Router:
-    state: dict[str, Any] = {"network": network}
+def _lazy_router(mode: str, network: Any, additions: tuple[NetworkAddition, ...] = ()) -> Router:
+    state: dict[str, Any] = {"network": network, "added": not additions}
 
     route_leg, load_network = _MODES[mode]
 
@@ -66,6 +72,9 @@ def _lazy_router(mode: str, network: Any) -> Router:
         if state["network"] is None and load_network is not None:
             log.info("loading the %s network", mode)
             state["network"] = load_network()
+        if not state["added"]:
+            log.info("adding %d scenario line(s) to the %s network", len(additions), mode)
+            state["network"], state["added"] = augment(state["network"], additions), True
         return route_leg(request, state["network"])
 
     return route
@@ -112,7 +121,8 @@ def build(scenario: Scenario, *, routers: Mapping[str, Router] | None = None,
     UnroutableLegError
         If a leg's network cannot connect its ends; the message names the transfer and leg.
     """
-    routers = dict(routers) if routers is not None else default_routers()
+    routers = dict(routers) if routers is not None else default_routers(
+        additions=scenario.network_additions)
     jobs = [(t, i, leg) for t in scenario.transfers for i, leg in enumerate(t.legs)]
     routed: list[RoutedLeg] = []
     failures: list[str] = []

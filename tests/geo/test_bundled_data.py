@@ -64,6 +64,8 @@ def _citations(doc: dict) -> set[str]:
             cited.update((leg.get("corridor") or {}).get("sources") or [])
     for note in doc.get("annotations") or []:
         cited.update(note["sources"])
+    for addition in doc.get("network_additions") or []:
+        cited.update(addition["sources"])
     return cited
 
 
