@@ -16,6 +16,7 @@ import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from itertools import pairwise
 
+import geopandas as gpd
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -27,6 +28,7 @@ __all__ = [
     "frame_bounds",
     "frame_shifts",
     "in_one_frame",
+    "turn_countries",
 ]
 
 MERCATOR_LAT = math.degrees(math.atan(math.sinh(math.pi)))
@@ -107,7 +109,7 @@ def frame_shifts(extents: Sequence[tuple[float, float]]) -> list[float]:
     shifts = _TURN * np.ceil((cuts[:, None] - west[None, :]) / _TURN - _EPS)
     spans = np.max(east[None, :] + shifts, axis=1) - cuts
     best = int(np.flatnonzero(spans <= spans.min() + _EPS)[0])
-    return [float(s) for s in shifts[best]]
+    return [float(s) + 0.0 for s in shifts[best]]  # + 0.0: never -0.0
 
 
 def in_one_frame(items: Mapping[Hashable, BaseGeometry]) -> dict[Hashable, list[np.ndarray]]:
@@ -211,3 +213,45 @@ def _segment_in_band(a: np.ndarray, b: np.ndarray,
     start = a if lo == 0.0 else a + lo * (b - a)
     end = b if hi == 1.0 else a + hi * (b - a)
     return start, end
+
+
+def turn_countries(countries: gpd.GeoDataFrame, degrees: int) -> gpd.GeoDataFrame:
+    """Return countries with every longitude moved ``degrees`` east, kept within [-180, 180].
+
+    What the move carries past 180 comes back from -180 (and the other way), and each
+    country's pieces are joined again, so a country the date line cut in two (Russia's
+    Chukotka) is one shape in the new frame, with no seam drawn as coast or border.
+
+    Parameters
+    ----------
+    countries : geopandas.GeoDataFrame
+        Polygonal ``geometry`` in lon/lat degrees, within [-180, 180].
+    degrees : int
+        Whole degrees to move east (negative: west); whole, so that the pieces meet exactly.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A new frame with the same rows and columns; the input is not modified.
+    """
+    d = (int(degrees) + 180) % 360 - 180
+    if d == 0:
+        return countries.copy()
+    # Natural Earth stops some shapes a hair short of 180; pieces meet only if they reach it.
+    geoms = shapely.transform(countries.geometry.values, _onto_date_line)
+    cut = 180.0 - d if d > 0 else -180.0 - d
+    west_shift = float(d) if d > 0 else float(d + 360)
+    east_shift = float(d - 360) if d > 0 else float(d)
+    west = shapely.transform(shapely.clip_by_rect(geoms, -180.0, -90.0, cut, 90.0),
+                             lambda xy: xy + np.array([west_shift, 0.0]))
+    east = shapely.transform(shapely.clip_by_rect(geoms, cut, -90.0, 180.0, 90.0),
+                             lambda xy: xy + np.array([east_shift, 0.0]))
+    return countries.set_geometry(shapely.union(west, east), crs=countries.crs)
+
+
+def _onto_date_line(xy: np.ndarray) -> np.ndarray:
+    """Return lon/lat coordinates with longitudes within a micro-degree of +/-180 set to it."""
+    out = np.array(xy, dtype=float)
+    near = np.abs(out[:, 0]) > 180.0 - 1e-6
+    out[near, 0] = np.copysign(180.0, out[near, 0])
+    return out
