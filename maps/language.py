@@ -1,0 +1,172 @@
+"""The language an output is written in: its message catalog, and its CLDR dates, numbers and
+country names (through Babel).
+
+Every word the tool writes into an output goes through a :class:`Language`: the renderers ask it
+for their furniture words (``language.gettext("Confidence")``), and ``routemap.maps.wording``
+asks it to write dates and numbers. Messages on the terminal stay English and never pass here.
+
+The catalogs are gettext ``.po`` files in this package, ``locale/<code>/LC_MESSAGES/routemap.po``,
+so translators work on them with any PO editor and without reading code. They are compiled in
+memory on first use (Babel's ``read_po`` and ``write_mo``); nothing is written to disk. English
+needs no catalog: its messages are the message ids themselves.
+
+Nothing here reads the system locale: the same scenario gives the same bytes on every machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+import io
+from dataclasses import dataclass, field
+from importlib import resources
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from routemap.errors import RouteMapError
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "Language",
+    "LanguageError",
+    "available_languages",
+    "load_language",
+]
+
+#: The language of an output when neither ``--lang`` nor the scenario names one.
+DEFAULT_LANGUAGE = "en"
+
+_DOMAIN = "routemap"
+_LOCALE_PACKAGE = "routemap.maps.locale"
+
+
+class LanguageError(RouteMapError, ValueError):
+    """An output language that routemap cannot write (unknown code, or no catalog for it)."""
+
+
+def available_languages() -> tuple[str, ...]:
+    """Return the codes of the languages routemap can write, English first, then sorted.
+
+    A language is available when its catalog ``locale/<code>/LC_MESSAGES/routemap.po`` is in
+    the package; English always is.
+    """
+    codes = {DEFAULT_LANGUAGE}
+    root = resources.files(_LOCALE_PACKAGE)
+    for entry in root.iterdir():
+        if entry.is_dir() and entry.joinpath("LC_MESSAGES", f"{_DOMAIN}.po").is_file():
+            codes.add(entry.name)
+    return (DEFAULT_LANGUAGE, *sorted(codes - {DEFAULT_LANGUAGE}))
+
+
+@dataclass(frozen=True)
+class Language:
+    """One output language: its catalog and its CLDR locale.
+
+    Attributes
+    ----------
+    code : str
+        The language's code as the user wrote it (``fr``, ``ko``), a BCP 47 language subtag.
+    locale : babel.Locale
+        The CLDR locale whose patterns write its dates and numbers. English is written with
+        ``en_GB`` patterns ("1 October 2025", "1,000"), as every output was before languages.
+    translations : gettext.NullTranslations
+        The compiled catalog (NullTranslations for English: messages are their own ids).
+    """
+
+    code: str
+    locale: Locale
+    translations: gettext.NullTranslations = field(compare=False, repr=False)
+
+    def gettext(self, message: str) -> str:
+        """Return ``message`` in this language (the English id itself when it has none)."""
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """Return the form of a message for the count ``n``, by this language's plural rules."""
+        return self.translations.ngettext(singular, plural, n)
+
+    def date(self, day: dt.date) -> str:
+        """Return a date in full: "1 October 2025", "1er octobre 2025", "1. Oktober 2025".
+
+        CLDR's long date pattern, with one rule CLDR does not carry: French writes the first
+        day of a month as an ordinal, "1er" (Imprimerie nationale, *Lexique des règles
+        typographiques*).
+        """
+        text = format_date(day, format="long", locale=self.locale)
+        if self.locale.language == "fr" and day.day == 1 and text.startswith("1 "):
+            text = "1er " + text[2:]
+        return text
+
+    def month(self, day: dt.date) -> str:
+        """Return a month and year, short: "Oct 2023", "oct. 2023", "Okt. 2023"."""
+        return format_date(day, format="MMM y", locale=self.locale)
+
+    def number(self, value: float, decimals: int | None = None) -> str:
+        """Return a number with this language's separators: "1,000", "1 000" (narrow no-break
+        space in French), "1.000" (German).
+
+        Parameters
+        ----------
+        value : float
+            The number.
+        decimals : int, optional
+            Exactly this many decimals; by default whole numbers from 10 up and up to three
+            significant decimals below.
+        """
+        if decimals is None:
+            pattern = "#,##0" if abs(value) >= 10 else "#,##0.###"
+        else:
+            pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def country(self, code: str) -> str | None:
+        """Return a country's name from its ISO 3166-1 alpha-2 code ("KP" -> "Corée du Nord"),
+        or None if CLDR does not know the code."""
+        return self.locale.territories.get(code.upper())
+
+
+@functools.cache
+def load_language(code: str) -> Language:
+    """Return the :class:`Language` for a code, its catalog compiled once per process.
+
+    Parameters
+    ----------
+    code : str
+        A language code among :func:`available_languages` (``en``, ``fr``...).
+
+    Returns
+    -------
+    Language
+
+    Raises
+    ------
+    LanguageError
+        If the code is not a language CLDR knows, or routemap has no catalog for it; the
+        message lists the languages it can write.
+    """
+    known = available_languages()
+    if code not in known:
+        raise LanguageError(f"no output language '{code}': routemap writes {', '.join(known)}")
+    try:
+        locale = Locale.parse("en_GB" if code == DEFAULT_LANGUAGE else code)
+    except (UnknownLocaleError, ValueError) as exc:
+        raise LanguageError(f"'{code}' is not a language code CLDR knows ({exc})") from exc
+    if code == DEFAULT_LANGUAGE:
+        return Language(code, locale, gettext.NullTranslations())
+    return Language(code, locale, _compile(code))
+
+
+def _compile(code: str) -> gettext.GNUTranslations:
+    """Compile a language's ``.po`` catalog in memory (fuzzy entries left out, as msgfmt does)."""
+    source = resources.files(_LOCALE_PACKAGE).joinpath(code, "LC_MESSAGES", f"{_DOMAIN}.po")
+    with source.open("rb") as handle:
+        catalog = read_po(handle, locale=code, domain=_DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
