@@ -17,7 +17,7 @@ from routemap.errors import RenderError, library_detail
 from routemap.maps.options import FORMATS, RenderOptions
 from routemap.maps.slides.canvas import slide_rc
 from routemap.maps.slides.compose import compose_slide, slide_specs, slide_texts
-from routemap.maps.slides.fonts import font_chain
+from routemap.maps.slides.fonts import ensure_families, font_chain
 from routemap.maps.slides.spec import SlideSpec
 from routemap.routes.routeset import RouteSet
 
@@ -147,6 +147,7 @@ class _SlideJob:
 
 
 def _render_job(job: _SlideJob) -> dict[str, bytes]:
+    ensure_families(job.fonts)  # a spawned worker's font list may predate a font the parent found
     with matplotlib.rc_context(slide_rc(job.fonts)):
         slide = compose_slide(job.spec, size=job.size, dpi=job.dpi, texts=job.texts)
     return {f"{job.spec.name}.{fmt}": figure_bytes(slide.figure, fmt, fonts=job.fonts)
