@@ -64,6 +64,8 @@ _MAX_BOX_DEG2 = 1200.0
 _ENTRY_NODES = 6
 _ENTRY_SLACK_KM = 100.0
 _CONNECTOR_COST = 1.5
+#: Cost per km of land a connector crosses: repairing it may take a long way round.
+_LAND_COST = 10.0
 #: Least margin (degrees) round a stretch when looking for a detour.
 _MIN_PAD_DEG = 0.15
 
@@ -298,13 +300,26 @@ def _entries(network: SeaNetwork, lanes: _Lanes, end: _End) -> list[tuple[int, f
     """Return the lane nodes an end may join, with the cost of the straight connector.
 
     Connectors cost more than their length, so that the lanes win wherever they serve, and
-    only nodes not much farther than the nearest are offered.
+    much more over land; only nodes not much farther than the nearest are offered.
     """
     if end.node is not None:
         return [(end.node, 0.0)]
     found = _nearest_nodes(network, lanes, end.point, count=_ENTRY_NODES)
     reach = found[0][1] + _ENTRY_SLACK_KM
-    return [(node, km * _CONNECTOR_COST) for node, km in found if km <= reach]
+    return [
+        (node, km * _CONNECTOR_COST + _connector_land_km(network, end.point, node) * _LAND_COST)
+        for node, km in found if km <= reach
+    ]
+
+
+def _connector_land_km(network: SeaNetwork, point: Point, node: int) -> float:
+    """Return the km of land the straight connector from a water point to a lane node crosses.
+
+    A connector across a peninsula (Novorossiysk to a lane node in the Kerch Strait, over
+    Taman) costs far more than its length, so a node reached over water wins.
+    """
+    target = _near_lon(network.lanes.nodes[node], point[0])
+    return float(land_km_of_segments(np.array([[point, target]], dtype=float), network.land)[0])
 
 
 def _shortest_lane_nodes(

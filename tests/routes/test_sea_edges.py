@@ -148,3 +148,15 @@ def test_through_traffic_keeps_off_the_arctic():
     leg = _route(_stop("NLRTM"), _stop("JPYOK"))
     arctic = shapely.intersection(leg.geometry, box(60.0, 65.5, 180.0, 90.0))
     assert arctic.is_empty and leg.distance_km > 18000.0
+
+
+# --- river ports ------------------------------------------------------------------------------
+
+@pytest.mark.network_data
+def test_rostov_on_don_reaches_novorossiysk_by_the_don():
+    """Issue 14: refused before ('crosses 70 km of land': Novorossiysk joined the lanes in the
+    Kerch Strait by a straight line over the Taman peninsula); with ``--via RUAZO``, 521 km."""
+    leg = _route(_stop("RURND"), _stop("RUNVS"))
+    assert 480.0 < leg.distance_km <= 650.0
+    assert _value(leg, "km_over_land") <= LAND_WARNING_KM
+    assert _value(leg, "km_inland_waterway") > 10.0  # the Don below Rostov, drawn as land
