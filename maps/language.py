@@ -5,10 +5,12 @@ Every word the tool writes into an output goes through a :class:`Language`: the 
 for their furniture words (``language.gettext("Confidence")``), and ``routemap.maps.wording``
 asks it to write dates and numbers. Messages on the terminal stay English and never pass here.
 
-The catalogs are gettext ``.po`` files in this package, ``locale/<code>/LC_MESSAGES/routemap.po``,
-so translators work on them with any PO editor and without reading code. They are compiled in
-memory on first use (Babel's ``read_po`` and ``write_mo``); nothing is written to disk. English
-needs no catalog: its messages are the message ids themselves.
+The catalogs are gettext ``.po`` files in this package, ``locale/<code>/LC_MESSAGES/<part>.po``:
+one per part of the tool that writes words (``routemap.po`` for the shared words, ``slides.po``,
+``web.po``, ``gis.po``...), so translators work on them with any PO editor and without reading
+code, and each product's words stay with each other. A language's catalogs are compiled in
+memory on first use (Babel's ``read_po`` and ``write_mo``) and chained into one; nothing is
+written to disk. English needs no catalog: its messages are the message ids themselves.
 
 Nothing here reads the system locale: the same scenario gives the same bytes on every machine.
 """
@@ -21,6 +23,7 @@ import gettext
 import io
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -35,6 +38,7 @@ __all__ = [
     "Language",
     "LanguageError",
     "available_languages",
+    "catalog_files",
     "load_language",
 ]
 
@@ -52,8 +56,8 @@ class LanguageError(RouteMapError, ValueError):
 def available_languages() -> tuple[str, ...]:
     """Return the codes of the languages routemap can write, English first, then sorted.
 
-    A language is available when its catalog ``locale/<code>/LC_MESSAGES/routemap.po`` is in
-    the package; English always is.
+    A language is available when its shared catalog ``locale/<code>/LC_MESSAGES/routemap.po``
+    is in the package; English always is.
     """
     codes = {DEFAULT_LANGUAGE}
     root = resources.files(_LOCALE_PACKAGE)
@@ -161,12 +165,27 @@ def load_language(code: str) -> Language:
     return Language(code, locale, _compile(code))
 
 
+def catalog_files(code: str) -> list[Traversable]:
+    """Return a language's ``.po`` files, the shared ``routemap.po`` first, then by name."""
+    folder = resources.files(_LOCALE_PACKAGE).joinpath(code, "LC_MESSAGES")
+    files = [f for f in folder.iterdir() if f.name.endswith(".po")]
+    return sorted(files, key=lambda f: (f.name != f"{_DOMAIN}.po", f.name))
+
+
 def _compile(code: str) -> gettext.GNUTranslations:
-    """Compile a language's ``.po`` catalog in memory (fuzzy entries left out, as msgfmt does)."""
-    source = resources.files(_LOCALE_PACKAGE).joinpath(code, "LC_MESSAGES", f"{_DOMAIN}.po")
-    with source.open("rb") as handle:
-        catalog = read_po(handle, locale=code, domain=_DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    """Compile a language's ``.po`` catalogs in memory and chain them, the shared one first
+    (fuzzy entries left out, as msgfmt does)."""
+    chain: gettext.GNUTranslations | None = None
+    for source in catalog_files(code):
+        with source.open("rb") as handle:
+            catalog = read_po(handle, locale=code, domain=source.name[:-3])
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        part = gettext.GNUTranslations(buffer)
+        if chain is None:
+            chain = part
+        else:
+            chain.add_fallback(part)
+    assert chain is not None  # available_languages() found routemap.po
+    return chain

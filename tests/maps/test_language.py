@@ -4,7 +4,6 @@ country names through Babel, nothing read from the system locale."""
 from __future__ import annotations
 
 import datetime as dt
-from importlib import resources
 
 import pytest
 from babel.messages.pofile import read_po
@@ -13,16 +12,17 @@ from routemap.maps.language import (
     DEFAULT_LANGUAGE,
     LanguageError,
     available_languages,
+    catalog_files,
     load_language,
 )
 
 NNBSP = "\u202f"  # narrow no-break space, French's thousands separator in CLDR
 
 
-def _catalog(code: str):
-    path = resources.files("routemap.maps.locale").joinpath(code, "LC_MESSAGES", "routemap.po")
-    with path.open("rb") as handle:
-        return read_po(handle, locale=code)
+def _messages(code: str):
+    for path in catalog_files(code):
+        with path.open("rb") as handle:
+            yield from read_po(handle, locale=code)
 
 
 def test_english_is_always_there_and_first():
@@ -74,7 +74,7 @@ def test_an_unknown_language_names_the_ones_available():
 def test_every_catalog_is_complete_and_keeps_its_placeholders(code):
     """An untranslated, fuzzy or placeholder-losing entry fails here, naming the message."""
     problems = []
-    for message in _catalog(code):
+    for message in _messages(code):
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
@@ -92,3 +92,15 @@ def test_every_catalog_is_complete_and_keeps_its_placeholders(code):
 def _placeholders(text: str) -> set[str]:
     import string
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("code", [c for c in available_languages() if c != DEFAULT_LANGUAGE])
+def test_each_message_has_one_home_among_a_languages_catalogs(code):
+    homes: dict[str, list[str]] = {}
+    for path in catalog_files(code):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=code):
+                if message.id:
+                    key = message.id[0] if isinstance(message.id, tuple) else message.id
+                    homes.setdefault(key, []).append(path.name)
+    assert {k: v for k, v in homes.items() if len(v) > 1} == {}
