@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from routemap.geo.model import Source
+import numpy as np
+import shapely
+
+from routemap.geo.additions import length_km
+from routemap.geo.model import NetworkAddition, Source
 from routemap.maps import wording
 from routemap.routes.routeset import RouteSet
 
-__all__ = ["copied_links", "qa_report"]
+__all__ = ["addition_lines", "copied_links", "qa_report"]
 
 
 def qa_report(routeset: RouteSet, label: str) -> tuple[str, int]:
@@ -18,6 +22,7 @@ def qa_report(routeset: RouteSet, label: str) -> tuple[str, int]:
     The report lists every leg with its distance, geometry kind, both certainties (the
     claim's and the line's) and findings, each end the analyst assumed marked
     ``(assumed)``, then the
+    track the scenario adds to the networks (:func:`addition_lines`), then the
     scenario's hygiene: sources never cited, places without sources, names that were resolved
     by passing over other candidates, links that go to a copy on another site.
     """
@@ -39,6 +44,8 @@ def qa_report(routeset: RouteSet, label: str) -> tuple[str, int]:
                      + (f", path {path})" if isinstance(path, str) else ")"))
         for f in by_leg.get((row.transfer_id, row.leg_index), []):
             lines.append(f"    {f.level}: {f.code}: {f.message}")
+    if scenario.network_additions:
+        lines += ["", "network additions:"] + [f"  {a}" for a in addition_lines(routeset)]
     hygiene = _hygiene(routeset)
     lines += ["", "scenario hygiene:"] + ([f"  {h}" for h in hygiene] or ["  nothing to report"])
     counts = Counter(f.level for f in routeset.findings)
@@ -57,6 +64,8 @@ def _hygiene(routeset: RouteSet) -> list[str]:
             cited.update(leg.sources)
     for a in scenario.annotations:
         cited.update(a.sources)
+    for added in scenario.network_additions:
+        cited.update(added.sources)
     for p in scenario.places:
         cited.update(p.sources)
     out = [f"warning: source '{s.id}' is never cited" for s in scenario.sources if s.id not in cited]
@@ -84,3 +93,37 @@ def copied_links(sources: Iterable[Source]) -> list[str]:
     return [f"source '{s.id}': link on {s.link_site} is not a site of '{s.publisher}'; cited as "
             f"\"via a copy on {s.link_site}\" (site: copy confirms it; site: original if it is the publisher's own)"
             for s in sources if s.site is None and s.is_copy]
+
+
+def addition_lines(routeset: RouteSet) -> list[str]:
+    """Return one line per network addition: its length and the legs routed along it.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        A built route set; its scenario's ``network_additions`` are listed.
+
+    Returns
+    -------
+    list of str
+        ``smolyaninovo-fokino-dunai (rail, Smolyaninovo - Fokino - Dunai freight branch):
+        61.2 km, used by rajin-dunai-tikhoretsk leg 2`` (or ``used by no leg``).
+    """
+    out = []
+    for added in routeset.scenario.network_additions:
+        users = [f"{row.transfer_id} leg {row.leg_index + 1}"
+                 for row in routeset.legs.itertuples(index=False)
+                 if row.mode == added.mode and _runs_along(row.geometry, added)]
+        used = f"used by {', '.join(users)}" if users else "used by no leg"
+        out.append(f"{added.id} ({added.mode}, {added.name}): "
+                   f"{wording.distance(length_km(added.points), decimals=1)}, {used}")
+    return out
+
+
+def _runs_along(geometry: object, added: NetworkAddition) -> bool:
+    """Whether a routed line passes through a point of the added line (its vertices are nodes)."""
+    if geometry is None:
+        return False
+    coords = shapely.get_coordinates(geometry)
+    points = np.array([(lon, lat) for lat, lon in added.points])
+    return bool(np.any(np.all(np.abs(coords[:, None, :] - points[None, :, :]) < 1e-9, axis=2)))

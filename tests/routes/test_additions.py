@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from routemap.geo.additions import augment, length_km
-from routemap.geo.model import NetworkAddition
+from routemap.geo.model import NetworkAddition, Source
 from routemap.geo.network import load_rail_network
 from routemap.geo.scenario import bundled_scenario_path, load_scenario
+from routemap.report import addition_lines, qa_report
 from routemap.routes.builder import default_routers, leg_request
 from routemap.routes.hierarchy import load_index
 from routemap.routes.leg import LegRequest, Stop
@@ -79,3 +82,33 @@ def test_dunai_joins_the_bundled_rail_network_along_the_branch():
     coords = np.asarray(routed.geometry.coords)
     fokino = np.hypot(coords[:, 0] - 132.400, coords[:, 1] - 42.967).min()
     assert fokino < 1e-6  # the line leaves Dunai through Fokino, along the added branch
+
+
+TRACK_SOURCE = Source("track-only", "Railway atlas", "An atlas")
+
+
+def _with_additions(routeset, *additions):
+    scenario = routeset.scenario
+    return dataclasses.replace(routeset, scenario=dataclasses.replace(
+        scenario, sources=(*scenario.sources, TRACK_SOURCE), network_additions=additions))
+
+
+def test_check_lists_each_addition_with_its_km_and_the_legs_along_it(sample_routeset):
+    # the sample rail leg passes (132.3295, 42.8833); the sea leg is not rail
+    along = NetworkAddition("dunai-spur", "rail", "Dunai spur",
+                            ((42.8833, 132.3295), (42.95, 132.36)), ("wh-2023-10",))
+    unused = NetworkAddition("other", "rail", "Other line", ((10.0, 10.0), (10.0, 10.5)), ("track-only",))
+    routeset = _with_additions(sample_routeset, along, unused)
+    assert addition_lines(routeset) == [
+        f"dunai-spur (rail, Dunai spur): {length_km(along.points):.1f} km, "
+        "used by najin-dunai-tikhoretsk leg 2",
+        "other (rail, Other line): 54.8 km, used by no leg",
+    ]
+    text, errors = qa_report(routeset, "sample.yaml")
+    assert "\nnetwork additions:\n  dunai-spur (rail, Dunai spur): " in text and errors == 0
+    assert "source 'track-only' is never cited" not in text  # an addition's source is cited
+    assert "source 'track-only' is never cited" in qa_report(_with_additions(sample_routeset), "s")[0]
+
+
+def test_check_has_no_additions_section_without_additions(sample_routeset):
+    assert "network additions" not in qa_report(sample_routeset, "sample.yaml")[0]
