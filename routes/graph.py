@@ -1,21 +1,29 @@
-"""Shortest paths on a rail or road network: nearest nodes, hierarchy and masked searches."""
+"""Shortest paths on a rail or road network: between nodes or points on edges, hierarchy and masked searches."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
-from scipy.spatial import cKDTree
 
 from routemap.errors import NetworkDataError, UnroutableLegError
-from routemap.geo.network import EARTH_RADIUS_KM, Network, to_unit_vectors
+from routemap.geo.network import Network
 from routemap.routes.hierarchy import RoutingIndex, load_index
+from routemap.routes.snapping import EdgeSnap, Snap, snap, snap_to_edge
 
-__all__ = ["Path", "Snap", "allowed_nodes", "shortest_path", "snap"]
-
-_TREES: dict[str, cKDTree] = {}
+__all__ = [
+    "EdgeSnap",
+    "Path",
+    "Snap",
+    "allowed_nodes",
+    "path_between",
+    "shortest_path",
+    "snap",
+    "snap_to_edge",
+]
 
 
 @dataclass(frozen=True)
@@ -98,21 +106,35 @@ def shortest_path(
     UnroutableLegError
         If no path exists (on the allowed nodes).
     """
-    index = load_index(network)
     if source == target:
         return Path(np.array([source]), 0.0)
     if allowed is not None and not (allowed[source] and allowed[target]):
         raise UnroutableLegError("an end of the leg lies in a country it may not use")
-    src, dst = _entries(index, source), _entries(index, target)
+    return _search(network, [(source, 0.0)], [(target, 0.0)], allowed)
+
+
+def _search(
+    network: Network, starts: list[tuple[int, float]], finishes: list[tuple[int, float]],
+    allowed: np.ndarray | None,
+) -> Path:
+    """Return the shortest path from any start to any finish, each with km already run.
+
+    The path's ``km`` includes the start's and the finish's km; its nodes run from the start
+    node chosen to the finish node chosen.
+    """
+    index = load_index(network)
+    src = [_Entry(e.junction, e.km + km, e.nodes) for n, km in starts for e in _entries(index, n)]
+    dst = [_Entry(e.junction, e.km + km, e.nodes) for n, km in finishes for e in _entries(index, n)]
     found = _hierarchy_search(index, src, dst) if index.has_hierarchy else None
     if not index.has_hierarchy or (
         allowed is not None and found is not None and not allowed[found.nodes].all()
     ):
         ok = allowed if allowed is not None else np.ones(network.n_nodes, dtype=bool)
         found = _masked_search(index, src, dst, ok[index.junction_node])
-    direct = _same_edge(index, source, target)
-    if direct is not None and (found is None or direct.km <= found.km):
-        return direct
+    for (x, kx), (y, ky) in itertools.product(starts, finishes):
+        direct = Path(np.array([x]), 0.0) if x == y else _same_edge(index, x, y)
+        if direct is not None and (found is None or kx + direct.km + ky <= found.km):
+            found = Path(direct.nodes, kx + direct.km + ky)
     if found is None:
         raise UnroutableLegError("no path on the network connects the two ends")
     return found
@@ -272,67 +294,55 @@ def _masked_search(
     return _assemble(index, a, b, edges, index.edge_u[edges] == junctions[:-1])
 
 
-# --- nearest nodes ------------------------------------------------------------------------------
+# --- between points on edges ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Snap:
-    """Where a point joins the network: the node and the great-circle distance to it in km."""
+def path_between(
+    network: Network, start: EdgeSnap, end: EdgeSnap, *, allowed: np.ndarray | None = None
+) -> Path:
+    """Return the shortest network path between two points on edges.
 
-    node: int
-    km: float
-
-
-def _tree(network: Network) -> cKDTree:
-    tree = _TREES.get(network.checksum)
-    if tree is None:
-        tree = _TREES[network.checksum] = cKDTree(
-            to_unit_vectors(network.lon, network.lat), balanced_tree=False
-        )
-    return tree
-
-
-def _km(network: Network, node: int, lon: float, lat: float) -> float:
-    a = to_unit_vectors(np.array([network.lon[node]]), np.array([network.lat[node]]))
-    b = to_unit_vectors(np.array([lon]), np.array([lat]))
-    chord = float(np.linalg.norm(a - b))
-    return 2.0 * EARTH_RADIUS_KM * float(np.arcsin(min(chord / 2.0, 1.0)))
-
-
-def snap(network: Network, lon: float, lat: float, *, eligible: np.ndarray | None = None) -> Snap:
-    """Return the nearest network node to a point, among ``eligible`` nodes if given.
+    The path leaves ``start`` along its edge towards whichever node makes the whole path
+    shorter, and reaches ``end`` the same way, so it never runs past either point and comes
+    back. Two points on one edge are joined along it.
 
     Parameters
     ----------
     network : Network
-        The network (its spatial index is built on first use).
-    lon, lat : float
-        The point in degrees.
-    eligible : numpy.ndarray, optional
+        The network.
+    start, end : EdgeSnap
+        Points on edges (see :func:`snap_to_edge`).
+    allowed : numpy.ndarray, optional
         Boolean mask over network nodes (see :func:`allowed_nodes`).
 
     Returns
     -------
-    Snap
-        The node and the great-circle distance to it in km.
+    Path
+        The network nodes passed, in order (none when both points lie on one edge and the
+        way between them runs along it), and the km from ``start`` to ``end``, partial
+        edges included.
 
     Raises
     ------
     UnroutableLegError
-        If no node is eligible.
+        If no path connects them (on the allowed nodes).
     """
-    point = to_unit_vectors(np.array([lon]), np.array([lat]))[0]
-    tree = _tree(network)
-    for k in (1, 16, 256):
-        k = min(k, network.n_nodes)
-        _, idx = tree.query(point, k=k)
-        idx = np.atleast_1d(idx)
-        hits = idx if eligible is None else idx[eligible[idx]]
-        if hits.size:
-            return Snap(int(hits[0]), _km(network, int(hits[0]), lon, lat))
-    candidates = np.flatnonzero(eligible)
-    if candidates.size == 0:
-        raise UnroutableLegError("no network node may be used")
-    xyz = to_unit_vectors(network.lon[candidates], network.lat[candidates])
-    best = int(candidates[np.linalg.norm(xyz - point, axis=1).argmin()])
-    return Snap(best, _km(network, best, lon, lat))
+    starts = [x for x in start.exits() if allowed is None or allowed[x[0]]]
+    finishes = [y for y in end.exits() if allowed is None or allowed[y[0]]]
+    if not starts or not finishes:
+        raise UnroutableLegError("an end of the leg lies in a country it may not use")
+    along = _along_one_edge(start, end)
+    try:
+        found = _search(network, starts, finishes, allowed)
+    except UnroutableLegError:
+        if along is None:
+            raise
+        return along
+    return along if along is not None and along.km <= found.km else found
+
+
+def _along_one_edge(start: EdgeSnap, end: EdgeSnap) -> Path | None:
+    """Return the way between two points on the same edge, along it (no node passed)."""
+    if (start.u, start.v) != (end.u, end.v):
+        return None
+    return Path(np.zeros(0, dtype=np.int64), abs(start.km_u - end.km_u))

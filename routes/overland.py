@@ -11,12 +11,15 @@ from shapely.geometry import LineString
 from routemap.errors import UnroutableLegError
 from routemap.geo.network import EARTH_RADIUS_KM, Network, to_unit_vectors
 from routemap.routes import qa
-from routemap.routes.geodesy import densify, to_lonlat_geometry
-from routemap.routes.graph import Path, Snap, allowed_nodes, shortest_path, snap
+from routemap.routes.geodesy import densify, geodesic_length_km, to_lonlat_geometry
+from routemap.routes.graph import EdgeSnap, Path, allowed_nodes, path_between, snap_to_edge
 from routemap.routes.hierarchy import load_index
 from routemap.routes.leg import LegRequest, RoutedLeg
 
-__all__ = ["LegOptions", "route_leg"]
+__all__ = ["ON_NETWORK_KM", "LegOptions", "route_leg"]
+
+#: A stop nearer the network than this (km) is on it: no connector is drawn or counted.
+ON_NETWORK_KM = 0.001
 
 
 @dataclass(frozen=True)
@@ -30,32 +33,33 @@ class LegOptions:
 
 def _snap_stops(
     network: Network, request: LegRequest, allowed: np.ndarray | None, options: LegOptions
-) -> list[Snap]:
-    """Snap every stop, all onto one connected component (the one nearest them in total).
+) -> list[EdgeSnap]:
+    """Snap every stop to its nearest point on an edge, all on one connected component (the
+    one nearest them in total).
 
     Raises
     ------
     UnroutableLegError
-        If a stop's nearest allowed node is much farther than its nearest node: the stop lies
+        If a stop's nearest allowed edge is much farther than its nearest edge: the stop lies
         in a country the leg may not use.
     """
-    snaps = [snap(network, s.lon, s.lat, eligible=allowed) for s in request.stops]
+    snaps = [snap_to_edge(network, s.lon, s.lat, eligible=allowed) for s in request.stops]
     if allowed is not None:
         for s, found in zip(request.stops, snaps, strict=False):
-            free = snap(network, s.lon, s.lat)
+            free = snap_to_edge(network, s.lon, s.lat)
             if found.km > free.km + options.snap_warn_km:
                 raise UnroutableLegError(
                     f"{s.name} lies in a country the leg may not use (nearest allowed "
-                    f"{request.mode} node {found.km:.0f} km away, nearest node {free.km:.0f} km)"
+                    f"{request.mode} line {found.km:.0f} km away, nearest line {free.km:.0f} km)"
                 )
     component = load_index(network).node_component()
-    labels = {int(component[s.node]) for s in snaps}
+    labels = {int(component[s.u]) for s in snaps}
     if len(labels) == 1:
         return snaps
     choices = []
     for label in sorted(labels):
         eligible = component == label if allowed is None else allowed & (component == label)
-        option = [snap(network, s.lon, s.lat, eligible=eligible) for s in request.stops]
+        option = [snap_to_edge(network, s.lon, s.lat, eligible=eligible) for s in request.stops]
         if all(o.km <= s.km + options.snap_warn_km for o, s in zip(option, snaps, strict=False)):
             choices.append((sum(o.km for o in option), option))
     if not choices:
@@ -73,7 +77,11 @@ def route_leg(
     """Route a rail or road leg on a network, honouring ``within``, ``avoid`` and ``via``.
 
     One router serves both modes: the network brings its name and attribution, the request its
-    mode (the noun in messages and findings).
+    mode (the noun in messages and findings). Each stop joins the network at its nearest point
+    on an edge (the edge is split there), and the route leaves that point towards whichever end
+    of the edge is shorter overall, so it never runs past a stop and comes back. The straight
+    stretch from the first or last stop to the network is a connector: part of the geometry
+    and of ``distance_km``, listed in ``connectors`` and ``off_network_km``.
 
     Parameters
     ----------
@@ -92,7 +100,8 @@ def route_leg(
     Returns
     -------
     RoutedLeg
-        Routed geometry, network length plus the two end connectors, snaps and findings.
+        Routed geometry, network length plus the two end connectors, the connectors, the
+        snaps and findings.
 
     Raises
     ------
@@ -105,30 +114,45 @@ def route_leg(
     allowed = allowed_nodes(network, within=request.within, avoid=request.avoid)
     try:
         snaps = _snap_stops(network, request, allowed, options)
-        paths = [shortest_path(network, a.node, b.node, allowed=allowed)
-                 for a, b in itertools.pairwise(snaps)]
+        paths = [path_between(network, a, b, allowed=allowed) for a, b in itertools.pairwise(snaps)]
     except UnroutableLegError as exc:
         raise UnroutableLegError(f"{request.label}: {_explain(request)}: {exc}") from exc
-    geometry = _geometry(network, request, snaps, paths, options)
-    connectors = _connectors(network, request, snaps)
-    km = sum(p.km for p in paths) + snaps[0].km + snaps[-1].km
-    findings = qa.snap_findings(request, [s.km for s in snaps], warn_km=options.snap_warn_km)
+    joins = _joins(request, snaps)
+    geometry = _geometry(network, request, snaps, paths, joins, options)
+    off_network = joins[0] + joins[-1]
+    findings = qa.snap_findings(request, joins, warn_km=options.snap_warn_km)
     findings += qa.country_findings(request, geometry, countries, warn_km=options.outside_warn_km)
-    return RoutedLeg(geometry=geometry, distance_km=float(km), geometry_kind="routed",
-                     snap_km=tuple(round(s.km, 3) for s in snaps), network=network.label,
-                     attribution=network.attribution, findings=tuple(findings),
-                     connectors=connectors, off_network_km=float(snaps[0].km + snaps[-1].km))
+    return RoutedLeg(geometry=geometry, distance_km=float(sum(p.km for p in paths) + off_network),
+                     geometry_kind="routed", snap_km=tuple(round(km, 3) for km in joins),
+                     network=network.label, attribution=network.attribution,
+                     findings=tuple(findings), off_network_km=float(off_network),
+                     connectors=_connectors(request, snaps, joins, options))
 
 
-def _connectors(network: Network, request: LegRequest, snaps: list[Snap]) -> tuple[LineString, ...]:
-    """Return the straight joins from the first and last stop to where they meet the network
-    (none for a stop on the network)."""
+def _joins(request: LegRequest, snaps: list[EdgeSnap]) -> list[float]:
+    """Return the geodesic km from each stop to where it joins the network (0 when on it)."""
     out = []
-    for stop, s, outward in ((request.stops[0], snaps[0], True), (request.stops[-1], snaps[-1], False)):
-        if s.km <= 0.0:
+    for stop, s in zip(request.stops, snaps, strict=False):
+        km = geodesic_length_km([(stop.lon, stop.lat), (s.lon, s.lat)])
+        out.append(km if km >= ON_NETWORK_KM else 0.0)
+    return out
+
+
+def _connectors(
+    request: LegRequest, snaps: list[EdgeSnap], joins: list[float], options: LegOptions
+) -> tuple[LineString, ...]:
+    """Return the straight joins from the first stop to the network and from the network to
+    the last stop, as drawn in the leg's geometry (none for a stop on the network)."""
+    ends = ((request.stops[0], snaps[0], joins[0], True),
+            (request.stops[-1], snaps[-1], joins[-1], False))
+    out: list[LineString] = []
+    for stop, s, km, outward in ends:
+        if km <= 0.0:
             continue
-        ends = [(stop.lon, stop.lat), (float(network.lon[s.node]), float(network.lat[s.node]))]
-        out.append(LineString(ends if outward else ends[::-1]))
+        line = [(stop.lon, stop.lat), (s.lon, s.lat)]
+        drawn = densify(line if outward else line[::-1], step_km=options.draw_step_km)
+        geometry = to_lonlat_geometry(drawn)
+        out.extend(getattr(geometry, "geoms", [geometry]))
     return tuple(out)
 
 
@@ -144,14 +168,22 @@ def _explain(request: LegRequest) -> str:
 
 
 def _geometry(
-    network: Network, request: LegRequest, snaps: list[Snap], paths: list[Path],
-    options: LegOptions,
+    network: Network, request: LegRequest, snaps: list[EdgeSnap], paths: list[Path],
+    joins: list[float], options: LegOptions,
 ) -> object:
-    nodes = np.concatenate([paths[0].nodes, *(p.nodes[1:] for p in paths[1:])])
-    first, last = request.stops[0], request.stops[-1]
-    lon = np.concatenate([[first.lon], network.lon[nodes], [last.lon]])
-    lat = np.concatenate([[first.lat], network.lat[nodes], [last.lat]])
-    coords = _drop_repeats(lon, lat)
+    """Return the drawn line: the first stop's connector, the network from snap point to snap
+    point through each via's, and the last stop's connector."""
+    lon: list[float] = [request.stops[0].lon]
+    lat: list[float] = [request.stops[0].lat]
+    for i, (a, path) in enumerate(zip(snaps, paths, strict=False)):
+        if i or joins[0] > 0.0:
+            lon.append(a.lon), lat.append(a.lat)
+        lon.extend(network.lon[path.nodes].tolist()), lat.extend(network.lat[path.nodes].tolist())
+    last = request.stops[-1]
+    if joins[-1] > 0.0:
+        lon.append(snaps[-1].lon), lat.append(snaps[-1].lat)
+    lon.append(last.lon), lat.append(last.lat)
+    coords = _drop_repeats(np.array(lon), np.array(lat))
     xyz = to_unit_vectors(coords[:, 0], coords[:, 1])
     longest = np.linalg.norm(np.diff(xyz, axis=0), axis=1).max(initial=0.0) * EARTH_RADIUS_KM
     points = [tuple(c) for c in coords.tolist()]

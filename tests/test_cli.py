@@ -191,7 +191,11 @@ def test_route_prints_each_warning_once(capsys):
     code, out, err = _run(capsys, "route", "dunai", "khasan", "--mode", "rail")
     assert code == 0, err
     warnings = [line for line in (out + err).splitlines() if "warning" in line]
-    assert warnings == ["  warning: Dunai (Dunay) naval port joined the rail network 41.1 km away"]
+    assert warnings == [
+        "  warning: Dunai (Dunay) naval port joined the rail network 41.1 km away, drawn as a "
+        "straight connector, not as track",
+        "  warning: 369 km routed for 148 km between the ends: 2.50 times the great circle, more "
+        "than the 2.5 expected of rail; check the route for a missing link or add a via"]
     assert "transfer 'route'" not in err
 
 
@@ -214,7 +218,8 @@ def test_check_the_bundled_scenario_has_no_errors(capsys):
     assert out.splitlines()[-1].startswith("0 error(s)")
     assert "scenario: (bundled) dprk-russia-2023-2025.yaml" in out
     # The report lists the warnings; --quiet prints nothing else (no log line repeating them).
-    assert "warning: snap_distance: Dunai (Dunay) naval port joined the rail network 41.1 km away" in out
+    assert ("warning: snap_distance: Yegorlykskaya airfield (ammunition storage) joined the rail "
+            "network 14.0 km away, drawn as a straight connector, not as track") in out
     assert err == ""
 
 

@@ -8,6 +8,7 @@ import pytest
 from routemap.errors import UnroutableLegError
 from routemap.geo.network import build_network, undirected_edges
 from routemap.routes import overland
+from routemap.routes.geodesy import GEOD
 from routemap.routes.leg import LegRequest, Stop
 from tests.routes.networks import stop, two_countries
 
@@ -49,12 +50,30 @@ def test_via_is_honoured_and_reported(six):
 
 
 def test_snap_distance_counts_in_length(six):
-    off = Stop("off", "Off", 50.1, 30.0)  # 11 km north of node 0
+    """A stop north-west of node 0 joins at node 0 itself: its connector adds to the length."""
+    off = Stop("off", "Off", 50.1, 29.95)
     leg = overland.route_leg(LegRequest("rail", (off, stop(5, six))), six)
-    assert leg.snap_km[0] == pytest.approx(11.12, rel=0.01)
-    assert leg.distance_km == pytest.approx(288.0 + leg.snap_km[0], rel=1e-5)
+    join_km = GEOD.inv(29.95, 50.1, 30.0, 50.0)[2] / 1000.0
+    assert leg.snap_km[0] == pytest.approx(join_km, abs=1e-3)
+    assert leg.off_network_km == pytest.approx(join_km, rel=1e-9)
+    assert leg.distance_km == pytest.approx(288.0 + join_km, rel=1e-9)
     assert leg.findings[0].level == "warning"
-    assert leg.geometry.coords[0] == pytest.approx((30.0, 50.1))
+    assert leg.findings[0].message == (
+        f"Off joined the rail network {join_km:.1f} km away, drawn as a straight connector, "
+        "not as track")
+    assert leg.geometry.coords[0] == pytest.approx((29.95, 50.1))
+    assert leg.geometry.coords[1] == pytest.approx((30.0, 50.0))
+    assert [c.coords[:] for c in leg.connectors] == [[(29.95, 50.1), (30.0, 50.0)]]
+
+
+def test_a_stop_beside_an_edge_joins_it_between_its_nodes(six):
+    """North of the middle of edge 0-1, a stop joins that edge halfway, not at a node."""
+    beside = Stop("beside", "Beside", 50.1, 30.5)
+    leg = overland.route_leg(LegRequest("rail", (beside, stop(5, six))), six)
+    assert leg.snap_km[0] == pytest.approx(11.1, abs=0.1)  # 0.1 degree of latitude, not 38 km to a node
+    lon, lat = leg.geometry.coords[1]
+    assert lon == pytest.approx(30.5, abs=1e-6) and lat > 50.0  # on the great-circle arc
+    assert leg.distance_km == pytest.approx(36.0 + 72.0 * 3 + leg.off_network_km, rel=1e-4)
 
 
 @pytest.mark.parametrize(
