@@ -17,7 +17,6 @@ from routemap.geo.model import Leg, NetworkAddition, Place, Quantity, Scenario, 
 from routemap.geo.network import load_rail_network, load_road_network
 from routemap.geo.sealanes import load_sea_network
 from routemap.routes import air, overland, qa, sea
-from routemap.routes.geodesy import geodesic_length_km
 from routemap.routes.leg import LegRequest, RoutedLeg, Stop
 from routemap.routes.reported import route_reported
 from routemap.routes.routeset import LegFinding, RouteSet
@@ -194,9 +193,8 @@ def _legs_frame(scenario: Scenario, jobs: list, routed: list[RoutedLeg]) -> gpd.
 def _detour_ratio(leg: Leg, distance_km: float) -> float | None:
     """Return a leg's length over the great-circle length between its two ends (3 decimals),
     or None when the ends coincide."""
-    direct = geodesic_length_km([(leg.origin.lon, leg.origin.lat),
-                                 (leg.destination.lon, leg.destination.lat)])
-    return round(distance_km / direct, 3) if direct > 0 else None
+    return qa.detour_ratio(distance_km, (leg.origin.lon, leg.origin.lat),
+                           (leg.destination.lon, leg.destination.lat))
 
 
 def quantity_columns(claims: tuple[Quantity, ...]) -> dict[str, Any]:
@@ -273,7 +271,9 @@ def _findings(scenario: Scenario, jobs: list, routed: list[RoutedLeg]) -> tuple[
     out: list[LegFinding] = []
     for (transfer, i, leg), result in zip(jobs, routed, strict=False):
         speed = qa.speed_findings(leg.mode, result.distance_km, scenario.leg_period(transfer, leg))
-        for f in (*result.findings, *speed):
+        detour = qa.detour_findings(leg.mode, result.geometry_kind, result.distance_km,
+                                    _detour_ratio(leg, result.distance_km))
+        for f in (*result.findings, *speed, *detour):
             out.append(LegFinding(transfer.id, i, f.level, f.code, f.message, f.value))
     return tuple(out)
 
