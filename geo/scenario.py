@@ -11,6 +11,7 @@ from pathlib import Path
 
 from routemap.errors import PlaceError, Problem, ScenarioError
 from routemap.geo.additions import AdditionNetworks, join_problem
+from routemap.geo.coincidence import collapsed_leg
 from routemap.geo.countries import country_at
 from routemap.geo.gazetteer import SUGGEST_BUDGET, Gazetteer, load_gazetteer, point_place
 from routemap.geo.model import (
@@ -346,6 +347,9 @@ class _Reader:
             assumed=self._assumed(fields.get("assumed"), f"{path}.assumed"),
         )
         self._check_path_confidence(fields, leg, path)
+        collapsed = collapsed_leg(leg)
+        if collapsed is not None:
+            c.error(node, path, collapsed)
         if len(c.problems) > before or origin is None or destination is None:
             return None
         return leg

@@ -277,6 +277,7 @@ def _resolve(ref: str) -> Place:
 
 
 def _cmd_route(args: argparse.Namespace) -> int:
+    from routemap.geo.coincidence import collapsed_leg
     from routemap.geo.sealanes import PASSAGES
     from routemap.geo.validate import country_codes
     from routemap.maps.gis.geojson import render_geojson
@@ -293,6 +294,9 @@ def _cmd_route(args: argparse.Namespace) -> int:
     if within and args.mode not in ("rail", "road"):
         raise _UsageError("--within applies to rail and road legs")
     leg = Leg(args.mode, origin, destination, via=via, within=within, avoid=avoid)
+    collapsed = collapsed_leg(leg, via_key="--via")
+    if collapsed is not None:
+        raise _UsageError(f"route {_route_arguments(args)}: {collapsed}")
     source = Source("routemap", "Route computed by routemap", "routemap")
     transfer = Transfer("route", f"{origin.name} to {destination.name} by {args.mode}", "estimated",
                         ("routemap",), (leg,))
@@ -311,6 +315,12 @@ def _cmd_route(args: argparse.Namespace) -> int:
         write_files({args.out.name: render_geojson(routeset)}, args.out.parent)
         _say(args, f"wrote {args.out}")
     return EXIT_OK
+
+
+def _route_arguments(args: argparse.Namespace) -> str:
+    """Return the places of a ``route`` command as typed: ``FROM TO --via REF...``."""
+    words = [args.origin, args.destination, *(f"--via {v}" for v in args.via)]
+    return " ".join(repr(w) if " " in w and not w.startswith("--") else w for w in words)
 
 
 def _drop_findings(record: logging.LogRecord) -> bool:
