@@ -25,6 +25,7 @@ from routemap.geo.network import (
 
 __all__ = [
     "END_JOIN_KM",
+    "JUNCTION_KM",
     "STATION_JOIN_KM",
     "AdditionNetworks",
     "TrackPoint",
@@ -38,8 +39,10 @@ __all__ = [
 
 END_JOIN_KM = 25.0
 """An added line must start or end this close to the network; an end this close joins it."""
+JUNCTION_KM = 5.0
+"""An end this close to existing track is the junction: it is placed on the track."""
 STATION_JOIN_KM = 2.0
-"""A point inside an added line this close to existing track joins that track too."""
+"""A point inside an added line this close to existing track is a station on it: placed on it."""
 _CANDIDATE_NODES = 64
 _SAME_POINT = 1e-9
 
@@ -192,12 +195,15 @@ def augment(network: Network, additions: Iterable[NetworkAddition], *,
             countries: CountryLookup = node_countries) -> Network:
     """Return a new network: the given one with the scenario's added lines joined to it.
 
-    Each addition becomes a chain of new nodes at its points, edges of great-circle length
-    between them. Its two ends join the nearest track within :data:`END_JOIN_KM`, its inner
-    points the nearest track within :data:`STATION_JOIN_KM`: the edge met is split at the point
-    nearest the place (its length shared in proportion) and a join edge of the place's distance
-    to it is added. Additions are joined in order, so a later one may join an earlier one.
-    The input network is not changed; the result has its own checksum (its own routing index).
+    Each addition becomes a chain of nodes at its points, edges of great-circle length between
+    them. A point that lies on existing track is placed there, at the nearest point of the
+    nearest edge (the edge split, its length shared in proportion): an end within
+    :data:`JUNCTION_KM` (the junction the line leaves from), an inner point within
+    :data:`STATION_JOIN_KM` (a station on a line the network has). An end farther away but
+    within :data:`END_JOIN_KM` keeps its position and joins the track by a straight edge of its
+    distance. A route through a junction so never runs out to the cited position and back.
+    Additions are joined in order, so a later one may join an earlier one. The input network is
+    not changed; the result has its own checksum (its own routing index).
 
     Parameters
     ----------
@@ -229,40 +235,46 @@ def augment(network: Network, additions: Iterable[NetworkAddition], *,
 
 def _add_one(network: Network, addition: NetworkAddition, countries: CountryLookup) -> Network:
     """Return the network with one added line joined to it (see :func:`augment`)."""
-    lat = np.array([p[0] for p in addition.points], dtype=float)
-    lon = np.array([p[1] for p in addition.points], dtype=float)
-    first = network.n_nodes
-    new_lon, new_lat = list(lon), list(lat)
-    line = np.arange(first, first + lon.size, dtype=np.int64)
-    edges_u, edges_v = list(line[:-1]), list(line[1:])
-    edges_km = list(_arc_km(lon[:-1], lat[:-1], lon[1:], lat[1:]))
+    new_lon: list[float] = []
+    new_lat: list[float] = []
+
+    def fresh(lon: float, lat: float) -> int:
+        new_lon.append(lon)
+        new_lat.append(lat)
+        return network.n_nodes + len(new_lon) - 1
+
     splits: dict[tuple[int, int], list[tuple[float, int]]] = {}
-    for i in range(lon.size):
-        limit = END_JOIN_KM if i in (0, lon.size - 1) else STATION_JOIN_KM
-        meet = nearest_track(network, float(lon[i]), float(lat[i]))
-        if meet is None or meet.km > limit:
-            continue
-        node = _meeting_node(meet, splits, first + len(new_lon))
-        if node == first + len(new_lon):
-            new_lon.append(meet.lon)
-            new_lat.append(meet.lat)
-        edges_u.append(int(line[i]))
-        edges_v.append(node)
-        edges_km.append(meet.km)
-    base = network_edges(network)
-    edges = _split_edges(base, splits)
+    nodes: list[int] = []
+    joins: list[tuple[int, int, float]] = []
+    last = len(addition.points) - 1
+    for i, (lat, lon) in enumerate(addition.points):
+        end = i in (0, last)
+        meet = nearest_track(network, lon, lat)
+        km = meet.km if meet is not None else float("inf")
+        if meet is not None and km <= (JUNCTION_KM if end else STATION_JOIN_KM):
+            nodes.append(_meeting_node(meet, splits, fresh))
+        elif meet is not None and end and km <= END_JOIN_KM:
+            nodes.append(fresh(lon, lat))
+            joins.append((nodes[-1], _meeting_node(meet, splits, fresh), km))
+        else:
+            nodes.append(fresh(lon, lat))
     all_lon, all_lat = np.concatenate([network.lon, new_lon]), np.concatenate([network.lat, new_lat])
-    joined = undirected_edges(np.concatenate([edges.u, edges_u]).astype(np.int64),
-                              np.concatenate([edges.v, edges_v]).astype(np.int64),
-                              np.concatenate([edges.km, edges_km]))
+    a, b = np.array(nodes[:-1], dtype=np.int64), np.array(nodes[1:], dtype=np.int64)
+    line_km = _arc_km(all_lon[a], all_lat[a], all_lon[b], all_lat[b])
+    edges = _split_edges(network_edges(network), splits)
+    join_u, join_v, join_km = (np.array(x) for x in zip(*joins, strict=True)) if joins else (
+        np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    joined = undirected_edges(np.concatenate([edges.u, a, join_u]).astype(np.int64),
+                              np.concatenate([edges.v, b, join_v]).astype(np.int64),
+                              np.concatenate([edges.km, line_km, join_km]))
     codes = np.concatenate([network.country_codes(), countries(np.array(new_lon), np.array(new_lat))])
     return build_network(all_lon, all_lat, joined, codes, name=network.name, mode=network.mode,
                          source=network.source, attribution=network.attribution)
 
 
 def _meeting_node(meet: TrackPoint, splits: dict[tuple[int, int], list[tuple[float, int]]],
-                  fresh: int) -> int:
-    """Return the node where a join meets the track: an edge end, or ``fresh`` (a new split)."""
+                  fresh: Callable[[float, float], int]) -> int:
+    """Return the node where a line meets the track: an edge end, or a new node splitting it."""
     if meet.fraction <= _SAME_POINT or meet.u == meet.v:
         return meet.u
     if meet.fraction >= 1.0 - _SAME_POINT:
@@ -272,8 +284,9 @@ def _meeting_node(meet: TrackPoint, splits: dict[tuple[int, int], list[tuple[flo
     for known, node in splits.get(key, []):
         if abs(known - fraction) <= _SAME_POINT:
             return node
-    splits.setdefault(key, []).append((fraction, fresh))
-    return fresh
+    node = fresh(meet.lon, meet.lat)
+    splits.setdefault(key, []).append((fraction, node))
+    return node
 
 
 def _split_edges(edges: EdgeList, splits: dict[tuple[int, int], list[tuple[float, int]]]) -> EdgeList:

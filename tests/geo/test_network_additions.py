@@ -202,18 +202,39 @@ def _ru(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return np.full(np.asarray(lon).size, "RU")
 
 
-def test_augment_splits_the_edge_met_and_keeps_the_input():
+def test_an_end_near_the_track_is_placed_on_it_as_the_junction():
     spur = NetworkAddition("spur", "rail", "Spur", ((48.32, 135.05), (48.6, 135.05)), ("wiki",))
     out = augment(TRACK, [spur], countries=_ru)
     assert TRACK.n_nodes == 11 and TRACK.n_edges == 10  # unchanged
-    assert out.n_nodes == 11 + 2 + 1  # the spur's two points and the split point
-    assert out.n_edges == 10 + 1 + 1 + 1  # split edge becomes two, the spur, the join
+    assert out.n_nodes == 11 + 1 + 1  # the split point (the junction) and the far end
+    assert out.n_edges == 10 + 1 + 1  # the split edge becomes two, and the spur
     assert out.checksum != TRACK.checksum
     assert "scenario additions: spur" in out.source
-    split = out.n_nodes - 1
+    split = 11
     assert out.lon[split] == pytest.approx(135.05) and out.lat[split] == pytest.approx(48.3)
     lengths = out.weights[out.indptr[split]:out.indptr[split + 1]]
-    assert sorted(np.round(lengths, 3)) == pytest.approx([2.224, 3.703, 3.703], abs=0.002)
+    spur_km = length_km([(48.3, 135.05), (48.6, 135.05)])
+    assert sorted(lengths) == pytest.approx(sorted([3.703, 3.703, spur_km]), abs=0.002)
+
+
+def test_an_end_farther_from_the_track_keeps_its_place_and_joins_by_a_straight_edge():
+    spur = NetworkAddition("spur", "rail", "Spur", ((48.4, 135.05), (48.6, 135.05)), ("wiki",))
+    out = augment(TRACK, [spur], countries=_ru)
+    assert out.n_nodes == 11 + 2 + 1  # both points and the split point
+    start, split, far = 11, 12, 13
+    assert (out.lon[start], out.lat[start]) == (135.05, 48.4)
+    assert (out.lon[split], out.lat[split]) == pytest.approx((135.05, 48.3))
+    neighbours = out.indices[out.indptr[start]:out.indptr[start + 1]]
+    assert sorted(neighbours) == [split, far]
+    join = out.weights[out.indptr[start]:out.indptr[start + 1]][list(neighbours).index(split)]
+    assert join == pytest.approx(11.12, abs=0.01)
+
+
+def test_a_station_near_the_track_is_placed_on_it():
+    line = NetworkAddition("x", "rail", "X", ((48.0, 134.8), (48.31, 135.0), (48.0, 135.2)), ("wiki",))
+    out = augment(TRACK, [line], countries=_ru)
+    assert out.n_nodes == 11 + 2  # both ends are 33 km off; the middle is node 5 itself
+    assert sorted(out.indices[out.indptr[5]:out.indptr[5 + 1]]) == [4, 6, 11, 12]
 
 
 def test_augment_with_nothing_returns_the_network():

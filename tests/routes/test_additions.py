@@ -59,7 +59,7 @@ def test_a_station_on_existing_track_joins_it_by_splitting_the_edge(six):
 def test_the_added_network_gets_its_own_routing_index(six):
     network = augment(six, [SPUR], countries=_aa)
     assert load_index(network) is not load_index(six)
-    assert load_index(network).node_junction.size == six.n_nodes + 2
+    assert load_index(network).node_junction.size == six.n_nodes + 1  # the spur starts at node 5
 
 
 def test_default_routers_add_the_scenarios_lines_of_their_mode(six):
