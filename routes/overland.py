@@ -117,23 +117,134 @@ def route_leg(
         paths = [path_between(network, a, b, allowed=allowed) for a, b in itertools.pairwise(snaps)]
     except UnroutableLegError as exc:
         raise UnroutableLegError(f"{request.label}: {_explain(request)}: {exc}") from exc
-    joins = _joins(request, snaps)
-    geometry = _geometry(network, request, snaps, paths, joins, options)
+    items = _items(snaps, paths)
+    saved, touches = _trim_vias(network, items, request, snaps, options.snap_warn_km)
+    joins = _joins(request, [_item_lonlat(network, snaps, t) for t in touches])
+    geometry = _geometry(network, request, snaps, items, joins, options)
     off_network = joins[0] + joins[-1]
     findings = qa.snap_findings(request, joins, warn_km=options.snap_warn_km)
     findings += qa.country_findings(request, geometry, countries, warn_km=options.outside_warn_km)
-    return RoutedLeg(geometry=geometry, distance_km=float(sum(p.km for p in paths) + off_network),
+    network_km = sum(p.km for p in paths) - saved
+    return RoutedLeg(geometry=geometry, distance_km=float(network_km + off_network),
                      geometry_kind="routed", snap_km=tuple(round(km, 3) for km in joins),
                      network=network.label, attribution=network.attribution,
                      findings=tuple(findings), off_network_km=float(off_network),
                      connectors=_connectors(request, snaps, joins, options))
 
 
-def _joins(request: LegRequest, snaps: list[EdgeSnap]) -> list[float]:
-    """Return the geodesic km from each stop to where it joins the network (0 when on it)."""
+# --- the route as a sequence of stop points and nodes ----------------------------------------
+
+#: One step of a route: ``("snap", i)`` is where stop ``i`` joins the network, ``("node", n)``
+#: a network node.
+Item = tuple[str, int]
+
+
+def _items(snaps: list[EdgeSnap], paths: list[Path]) -> list[Item]:
+    """Return the route as items: each stop's point on the network and the nodes between."""
+    items: list[Item] = []
+    for i, path in enumerate(paths):
+        items.append(("snap", i))
+        items.extend(("node", int(n)) for n in path.nodes)
+    items.append(("snap", len(snaps) - 1))
+    return items
+
+
+def _item_lonlat(network: Network, snaps: list[EdgeSnap], item: Item) -> tuple[float, float]:
+    kind, k = item
+    if kind == "node":
+        return float(network.lon[k]), float(network.lat[k])
+    return snaps[k].lon, snaps[k].lat
+
+
+def _trim_vias(
+    network: Network, items: list[Item], request: LegRequest, snaps: list[EdgeSnap],
+    warn_km: float,
+) -> tuple[float, list[Item]]:
+    """Cut the spurs the route runs into only to touch a via and come back out.
+
+    A via whose nearest edge is a siding or a branch beside the line would make the route run
+    to its point and straight back. The spur is cut back, step by step, as long as the via
+    stays within ``warn_km`` of where the route now passes it (the distance at which a via
+    counts as missed); a via at the end of a longer spur is still visited.
+
+    Returns
+    -------
+    tuple
+        The network km cut (``items`` is shortened in place), and the item where the route
+        passes each stop.
+    """
+    touches: list[Item] = [("snap", i) for i in range(len(snaps))]
+    saved = 0.0
+    for i in range(1, len(snaps) - 1):
+        stop = (request.stops[i].lon, request.stops[i].lat)
+        km, k = _trim_tip(network, items, items.index(("snap", i)), stop, snaps, warn_km)
+        while 0 < k < len(items) - 1 and items[k][0] == "node" and items[k - 1] == items[k + 1]:
+            if _km(stop, _item_lonlat(network, snaps, items[k - 1])) > warn_km:
+                break
+            km += 2.0 * _edge_km(network, items[k - 1][1], items[k][1])
+            del items[k:k + 2]
+            k -= 1
+        saved += km
+        touches[i] = items[k]
+    return saved, touches
+
+
+def _trim_tip(
+    network: Network, items: list[Item], k: int, stop: tuple[float, float],
+    snaps: list[EdgeSnap], warn_km: float,
+) -> tuple[float, int]:
+    """Cut a via's point off when the route reaches it along its edge and leaves the same way.
+
+    Returns the km cut and the index of the item where the route now passes the via.
+    """
+    s = snaps[items[k][1]]
+    here = s.km_u
+    before, after = _position(items[k - 1], s, snaps), _position(items[k + 1], s, snaps)
+    if before is None or after is None:
+        return 0.0, k
+    if before < here and after < here:
+        tip = max(before, after)
+    elif before > here and after > here:
+        tip = min(before, after)
+    else:
+        return 0.0, k
+    kept = k - 1 if tip == before else k + 1
+    if _km(stop, _item_lonlat(network, snaps, items[kept])) > warn_km:
+        return 0.0, k
+    del items[k]
+    k = k - 1 if kept < k else k
+    if k > 0 and items[k - 1] == items[k]:  # in and out through the same node: keep it once
+        del items[k]
+        k -= 1
+    elif k + 1 < len(items) and items[k] == items[k + 1]:
+        del items[k + 1]
+    return 2.0 * abs(here - tip), k
+
+
+def _position(item: Item, s: EdgeSnap, snaps: list[EdgeSnap]) -> float | None:
+    """Return the km along ``s``'s edge (from its ``u``) of an item on that edge, else None."""
+    kind, k = item
+    if kind == "node":
+        return 0.0 if k == s.u else s.km_u + s.km_v if k == s.v else None
+    other = snaps[k]
+    return other.km_u if (other.u, other.v) == (s.u, s.v) else None
+
+
+def _edge_km(network: Network, a: int, b: int) -> float:
+    """Return the length of the network edge between nodes ``a`` and ``b``."""
+    lo, hi = int(network.indptr[a]), int(network.indptr[a + 1])
+    return float(network.weights[lo:hi][network.indices[lo:hi] == b].min())
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return geodesic_length_km([a, b])
+
+
+def _joins(request: LegRequest, touches: list[tuple[float, float]]) -> list[float]:
+    """Return the geodesic km from each stop to where the route passes it (0 when on it)."""
     out = []
-    for stop, s in zip(request.stops, snaps, strict=False):
-        km = geodesic_length_km([(stop.lon, stop.lat), (s.lon, s.lat)])
+    for stop, at in zip(request.stops, touches, strict=False):
+        km = geodesic_length_km([(stop.lon, stop.lat), at])
         out.append(km if km >= ON_NETWORK_KM else 0.0)
     return out
 
@@ -168,22 +279,16 @@ def _explain(request: LegRequest) -> str:
 
 
 def _geometry(
-    network: Network, request: LegRequest, snaps: list[EdgeSnap], paths: list[Path],
+    network: Network, request: LegRequest, snaps: list[EdgeSnap], items: list[Item],
     joins: list[float], options: LegOptions,
 ) -> object:
-    """Return the drawn line: the first stop's connector, the network from snap point to snap
-    point through each via's, and the last stop's connector."""
-    lon: list[float] = [request.stops[0].lon]
-    lat: list[float] = [request.stops[0].lat]
-    for i, (a, path) in enumerate(zip(snaps, paths, strict=False)):
-        if i or joins[0] > 0.0:
-            lon.append(a.lon), lat.append(a.lat)
-        lon.extend(network.lon[path.nodes].tolist()), lat.extend(network.lat[path.nodes].tolist())
-    last = request.stops[-1]
-    if joins[-1] > 0.0:
-        lon.append(snaps[-1].lon), lat.append(snaps[-1].lat)
-    lon.append(last.lon), lat.append(last.lat)
-    coords = _drop_repeats(np.array(lon), np.array(lat))
+    """Return the drawn line: the first stop's connector, the route's items on the network
+    (snap points and nodes), and the last stop's connector."""
+    first, last = request.stops[0], request.stops[-1]
+    inner = items[(0 if joins[0] > 0.0 else 1):(len(items) if joins[-1] > 0.0 else -1)]
+    points = [(first.lon, first.lat), *(_item_lonlat(network, snaps, t) for t in inner),
+              (last.lon, last.lat)]
+    coords = _drop_repeats(np.array([p[0] for p in points]), np.array([p[1] for p in points]))
     xyz = to_unit_vectors(coords[:, 0], coords[:, 1])
     longest = np.linalg.norm(np.diff(xyz, axis=0), axis=1).max(initial=0.0) * EARTH_RADIUS_KM
     points = [tuple(c) for c in coords.tolist()]
