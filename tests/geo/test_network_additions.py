@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from routemap.cli import main
 from routemap.errors import ScenarioError
 from routemap.geo.additions import END_JOIN_KM, augment, join_problem, length_km, nearest_track
 from routemap.geo.model import NetworkAddition
@@ -239,3 +240,17 @@ def test_a_station_near_the_track_is_placed_on_it():
 
 def test_augment_with_nothing_returns_the_network():
     assert augment(TRACK, [], countries=_ru) is TRACK
+
+
+def test_the_command_line_exits_2_with_one_line_per_problem(tmp_path, capsys):
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text(HEAD + """\
+network_additions:
+  - {id: a, mode: ship, name: A, path: [{lat: 48.3, lon: 135.0}], sources: [nobody]}
+""", encoding="utf-8")
+    assert main(["check", str(scenario)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    where = f"{scenario}:26: network_additions[0]"
+    assert err == [f"error: {where}.mode: 'ship' is not one of rail, road",
+                   f"error: {where}.sources[0]: unknown source id 'nobody'",
+                   f"error: {where}.path: a line needs at least two points, found 1"]
