@@ -85,10 +85,12 @@ def frame_shifts(extents: Sequence[tuple[float, float]]) -> list[float]:
     """Return the whole turns to add to each item so that all of them span the fewest degrees.
 
     An item is a line or a point, given by its westmost and eastmost continuous longitude.
-    In the best arrangement some item is the westmost; every other item then lies at most
-    one turn east of it. Each item is tried as the westmost; the narrowest result wins, the
-    first in order of longitude on a tie. The whole is then moved so that its west edge lies
-    in [-180, 180): data that crosses the date line gets an east edge beyond 180.
+    In the best arrangement some item is the westmost, and every other item starts less than
+    one turn east of it. With the items sorted by where they start within [-180, 180), the
+    span with item ``i`` westmost is the farthest east of the items from ``i`` on, or of those
+    before it one turn further east, less where ``i`` starts: every item is tried at once, in
+    O(n log n). The narrowest wins, the first from -180 on a tie, so the west edge lies in
+    [-180, 180) and data that crosses the date line gets an east edge beyond 180.
 
     Parameters
     ----------
@@ -104,12 +106,16 @@ def frame_shifts(extents: Sequence[tuple[float, float]]) -> list[float]:
         return []
     west = np.array([w for w, _ in extents], dtype=float)
     east = np.array([e for _, e in extents], dtype=float)
-    cuts = np.unique(np.mod(west + 180.0, _TURN) - 180.0)
-    # shifts[i, j]: the turns that put item j's west edge in [cut i, cut i + 360).
-    shifts = _TURN * np.ceil((cuts[:, None] - west[None, :]) / _TURN - _EPS)
-    spans = np.max(east[None, :] + shifts, axis=1) - cuts
-    best = int(np.flatnonzero(spans <= spans.min() + _EPS)[0])
-    return [float(s) + 0.0 for s in shifts[best]]  # + 0.0: never -0.0
+    start = np.mod(west + 180.0, _TURN) - 180.0  # where each item starts, in [-180, 180)
+    home = _TURN * np.round((start - west) / _TURN)  # the turns that bring it there
+    order = np.argsort(start, kind="stable")
+    starts, ends = start[order], (east + home)[order]
+    from_here = np.maximum.accumulate(ends[::-1])[::-1]
+    before = np.concatenate([[-np.inf], np.maximum.accumulate(ends)[:-1]]) + _TURN
+    spans = np.maximum(from_here, before) - starts
+    cut = starts[int(np.flatnonzero(spans <= spans.min() + _EPS)[0])]
+    shifts = home + np.where(start < cut - _EPS, _TURN, 0.0)
+    return [float(s) + 0.0 for s in shifts]  # + 0.0: never -0.0
 
 
 def in_one_frame(items: Mapping[Hashable, BaseGeometry]) -> dict[Hashable, list[np.ndarray]]:

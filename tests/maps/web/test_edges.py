@@ -217,6 +217,25 @@ def test_frame_shifts(extents, expected):
     assert frame_shifts(extents) == expected
 
 
+def _span(extents: list[tuple[float, float]], shifts: list[float]) -> float:
+    return (max(e + s for (_, e), s in zip(extents, shifts, strict=True))
+            - min(w + s for (w, _), s in zip(extents, shifts, strict=True)))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_frame_shifts_is_as_narrow_as_trying_every_cut(seed):
+    rng = np.random.default_rng(seed)
+    west = rng.uniform(-540, 540, size=int(rng.integers(1, 30))).round(1)
+    extents = [(w, w + length) for w, length in zip(
+        west, rng.choice([0.0, 2.0, 40.0, 150.0], size=len(west)), strict=True)]
+    shifts = frame_shifts(extents)
+    assert all(s % 360 == 0 for s in shifts)
+    best = min(_span(extents, [360.0 * np.ceil((c - w) / 360.0 - 1e-9) for w, _ in extents])
+               for c, _ in extents)
+    assert _span(extents, shifts) == pytest.approx(best)
+    assert -180 <= min(w + s for (w, _), s in zip(extents, shifts, strict=True)) < 180
+
+
 def test_in_one_frame_moves_each_item_whole_and_gives_the_narrowest_bounds():
     frame = in_one_frame({
         "leg": MultiLineString([[(177.5, 64.7), (180, 65.5)], [(-180, 65.5), (-179.1, 66.3)]]),
