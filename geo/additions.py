@@ -223,18 +223,16 @@ def augment(network: Network, additions: Iterable[NetworkAddition], *,
     chosen = tuple(additions)
     if not chosen:
         return network
+    source = f"{network.source} + scenario additions: {', '.join(a.id for a in chosen)}"
     current = network
     for addition in chosen:
-        current = _add_one(current, addition, countries)
-    ids = ", ".join(a.id for a in chosen)
-    return build_network(current.lon, current.lat, network_edges(current), current.country_codes(),
-                         name=network.name, mode=network.mode,
-                         source=f"{network.source} + scenario additions: {ids}",
-                         attribution=network.attribution)
+        current = _add_one(current, addition, countries, source=source)
+    return current
 
 
-def _add_one(network: Network, addition: NetworkAddition, countries: CountryLookup) -> Network:
-    """Return the network with one added line joined to it (see :func:`augment`)."""
+def _add_one(network: Network, addition: NetworkAddition, countries: CountryLookup, *,
+             source: str) -> Network:
+    """Return the network with one added line joined to it (see :func:`augment`), from ``source``."""
     new_lon: list[float] = []
     new_lat: list[float] = []
 
@@ -269,7 +267,7 @@ def _add_one(network: Network, addition: NetworkAddition, countries: CountryLook
                               np.concatenate([edges.km, line_km, join_km]))
     codes = np.concatenate([network.country_codes(), countries(np.array(new_lon), np.array(new_lat))])
     return build_network(all_lon, all_lat, joined, codes, name=network.name, mode=network.mode,
-                         source=network.source, attribution=network.attribution)
+                         source=source, attribution=network.attribution)
 
 
 def _meeting_node(meet: TrackPoint, splits: dict[tuple[int, int], list[tuple[float, int]]],

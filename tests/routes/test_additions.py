@@ -112,3 +112,19 @@ def test_check_lists_each_addition_with_its_km_and_the_legs_along_it(sample_rout
 
 def test_check_has_no_additions_section_without_additions(sample_routeset):
     assert "network additions" not in qa_report(sample_routeset, "sample.yaml")[0]
+
+
+@pytest.mark.network_data
+def test_a_leg_through_the_junction_does_not_run_out_to_it_and_back():
+    """Vostochny legs pass Smolyaninovo (a via) on the through line, not down the branch."""
+    scenario = load_scenario(bundled_scenario_path())
+    transfer = next(t for t in scenario.transfers if t.id == "rajin-vostochny-depots")
+    index, leg = next((i, leg) for i, leg in enumerate(transfer.legs) if leg.mode == "rail")
+    assert any(p.id == "smolyaninovo" for p in leg.via)
+    base = load_rail_network()
+    request = leg_request(transfer, leg, index)
+    plain = route_leg(request, base)
+    added = route_leg(request, augment(base, scenario.network_additions))
+    assert added.distance_km == pytest.approx(plain.distance_km, abs=1.0)
+    coords = np.asarray(added.geometry.coords)
+    assert np.hypot(coords[:, 0] - 132.36, coords[:, 1] - 43.36).min() > 0.02  # not at the cited point
