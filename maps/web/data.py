@@ -17,16 +17,18 @@ from urllib.parse import urlsplit
 import geopandas as gpd
 import numpy as np
 import shapely
-from shapely.geometry import box
+from shapely.geometry import LineString, box
+from shapely.geometry.base import BaseGeometry
 
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.model import Scenario, Source
 from routemap.maps import wording
-from routemap.maps.records import FeatureRecord, feature_records, plain_value
+from routemap.maps.records import FeatureRecord, feature_records, plain_value, track_geometry
 from routemap.maps.style import (
     ANNOTATION_COLOR,
     BASEMAP_STYLE,
     CONFIDENCE_STYLES,
+    CONNECTOR_STYLE,
     MODE_STYLES,
     PATH_LEGEND,
     PATH_STYLES,
@@ -98,7 +100,7 @@ def build_map_data(
     """
     records = feature_records(routeset)
     scenario = routeset.scenario
-    frame = in_one_frame({r.feature_id: r.geometry for group in records.values() for r in group})
+    frame = in_one_frame(_drawn(records))
     amounts = _leg_quantities(records["legs"])
     scale = width_scale(amounts)
     legs = _legs(records["legs"], scenario, scale, frame)
@@ -140,7 +142,23 @@ def _legs(records: Sequence[FeatureRecord], scenario: Scenario, scale: WidthScal
     (``routemap.maps.web.edges.in_one_frame``), by feature id.
     """
     counts = Counter(r.properties["transfer_id"] for r in records)
-    return [_leg(r, scenario, scale, counts, frame[r.feature_id]) for r in records]
+    return [{**_leg(r, scenario, scale, counts, frame[r.feature_id]),
+             "connectors": [_line_parts(frame[(r.feature_id, i)])
+                            for i in range(len(r.connectors))]}
+            for r in records]
+
+
+def _drawn(records: Mapping[str, list[FeatureRecord]]) -> dict[Hashable, BaseGeometry]:
+    """Return what the map draws of each feature by key: a leg's track (its line without its
+    connectors, ``routemap.maps.records.track_geometry``) under its id, its connector ``i``
+    under ``(id, i)``; any other feature's geometry under its id."""
+    out: dict[Hashable, BaseGeometry] = {}
+    for group in records.values():
+        for r in group:
+            track = track_geometry(r.geometry, r.connectors) if r.connectors else r.geometry
+            out[r.feature_id] = LineString() if track is None else track
+            out.update(((r.feature_id, i), c) for i, c in enumerate(r.connectors))
+    return out
 
 
 def _leg_quantities(records: Iterable[FeatureRecord]) -> list[LegQuantity]:
@@ -423,6 +441,8 @@ def _legend(legs: list[dict[str, Any]], places: list[dict[str, Any]],
         # Both line certainties side by side, once any line is drawn over a band: the plain
         # row is the contrast that makes the band readable.
         "paths": list(PATH_STYLES) if any(leg["band"] for leg in legs) else [],
+        # the connector row only when a leg leaves the network (maps.style.CONNECTOR_STYLE)
+        "connectors": any(leg["connectors"] for leg in legs),
         "titles": dict(PATH_LEGEND),
         "places": [k for k in PLACE_STYLES if k in kinds],
         "widths": [[round(w, 2), text] for w, text in widths.rows],
@@ -441,6 +461,9 @@ def _styles() -> dict[str, Any]:
                       "opacity": s.band_opacity} for k, s in PATH_STYLES.items()},
         "places": {k: {"label": s.label, "shape": s.shape, "fill": s.fill, "edge": s.edge,
                        "size": s.size} for k, s in PLACE_STYLES.items()},
+        "connector": {"label": CONNECTOR_STYLE.label, "meaning": CONNECTOR_STYLE.meaning,
+                      "width": CONNECTOR_STYLE.width, "tick": CONNECTOR_STYLE.tick,
+                      "opacity": CONNECTOR_STYLE.opacity, "casing": CONNECTOR_STYLE.casing},
         "annotation": ANNOTATION_COLOR,
         "basemap": {"sea": BASEMAP_STYLE.sea, "land": BASEMAP_STYLE.land,
                     "focus": BASEMAP_STYLE.focus_land, "coast": BASEMAP_STYLE.coast,

@@ -1,6 +1,6 @@
 /* routemap's script: what is drawn on the map. The RouteMap object, its panes and the offline
  * basemap; each leg (corridor band if its line is modelled, casing, line, hover highlight,
- * direction arrows, shown or hidden); places
+ * direction arrows, its connectors off the network, shown or hidden); places
  * with their uncertainty circles; and hiding place names that would overlap (numbered notes are
  * drawn by notes.js).
  * Runs inside the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
@@ -72,13 +72,28 @@
     var line = L.polyline(parts, { color: leg.color, weight: leg.weight, opacity: leg.opacity,
       dashArray: leg.dash, lineCap: leg.dash ? 'butt' : 'round', lineJoin: 'round',
       className: 'rm-leg rm-mode-' + leg.mode });
-    var layer = L.featureGroup([casing, line]);
+    // Stretches off the network (a stop's straight join to it) are drawn apart from the track:
+    // a ticked hairline in the mode's colour (maps.style.CONNECTOR_STYLE), no band, no arrow.
+    // leg.connectors: per connector, its coded parts; joins: every part, decoded.
+    var joins = [];
+    (leg.connectors || []).forEach(function (c) {
+      c.forEach(function (p) { joins.push(decode(p, this.data.scale)); }, this);
+    }, this);
+    var cs = this.data.styles.connector;
+    var joinPaths = [];
+    joins.forEach(function (latlngs) {
+      joinPaths.push(L.polyline(latlngs, { color: '#ffffff', weight: cs.width + cs.casing,
+        opacity: 0.85, lineCap: 'butt', className: 'rm-connector-casing' }));
+      joinPaths.push(L.polyline(latlngs, { color: leg.color, weight: cs.width, opacity: cs.opacity,
+        lineCap: 'butt', className: 'rm-connector rm-mode-' + leg.mode }));
+    });
+    var layer = L.featureGroup([casing, line].concat(joinPaths));
     // A modelled line (path "estimated") lies over a wide translucent band in its mode's colour,
     // so it never looks like a reported path; it comes and goes with the leg.
     var band = leg.band ? L.polyline(parts, { pane: 'rmBands', interactive: false,
       color: leg.color, weight: leg.band.weight, opacity: leg.band.opacity, lineCap: 'round',
       lineJoin: 'round', className: 'rm-leg-band rm-mode-' + leg.mode }) : null;
-    var entry = { leg: leg, order: this.data.legs.indexOf(leg), parts: parts, casing: casing,
+    var entry = { leg: leg, order: this.data.legs.indexOf(leg), parts: parts, joins: joins, casing: casing,
       line: line, band: band, layer: layer, arrows: L.layerGroup(), group: group, shown: false, popup: null };
     // Not bindPopup: a click first looks for other legs under the pointer (shared tracks).
     layer.on('click', function (e) { this.pick(entry, e.latlng, e.layerPoint); }, this);
@@ -88,7 +103,7 @@
     layer.on('mouseover', function () { this.highlight(leg.transfer, true); }, this);
     layer.on('mouseout', function () { this.highlight(leg.transfer, false); }, this);
     // Each drawn path says which leg it belongs to (set again whenever Leaflet redraws it).
-    [casing, line, band].forEach(function (path) {
+    [casing, line, band].concat(joinPaths).forEach(function (path) {
       if (path) { path.on('add', function () { path._path.setAttribute('data-leg', leg.id); }); }
     });
     this.legs.push(entry);
@@ -152,7 +167,37 @@
         entry.arrows.addLayer(arrowMarker(at, angle, color, entry.leg.weight));
       }
     });
+    this.drawTicks(entry);
   };
+
+  RouteMap.prototype.drawTicks = function (entry) {
+    // A tick across each end of each connector, at the angle the join has on screen.
+    var map = this.map;
+    var zoom = map.getZoom();
+    var cs = this.data.styles.connector;
+    entry.joins.forEach(function (latlngs) {
+      var n = latlngs.length;
+      if (n < 2) { return; }
+      [[latlngs[0], latlngs[1]], [latlngs[n - 1], latlngs[n - 2]]].forEach(function (pair) {
+        var a = map.project(pair[0], zoom);
+        var b = map.project(pair[1], zoom);
+        if (a.distanceTo(b) < 1) { return; }
+        var angle = Math.atan2(b.y - a.y, b.x - a.x) * 180 / Math.PI;
+        entry.arrows.addLayer(tickMarker(pair[0], angle, entry.leg.color, cs));
+      });
+    });
+  };
+
+  function tickMarker(latlng, angle, color, cs) {
+    var px = Math.ceil(cs.tick + 2);
+    var mid = px / 2;
+    var node = svg('svg', { viewBox: '0 0 ' + px + ' ' + px, width: px, height: px, 'class': 'rm-connector-tick' });
+    node.appendChild(svg('line', { x1: mid, y1: mid - cs.tick / 2, x2: mid, y2: mid + cs.tick / 2,
+      stroke: color, 'stroke-width': cs.width, 'stroke-opacity': cs.opacity }));
+    node.style.transform = 'rotate(' + angle.toFixed(1) + 'deg)';
+    return L.marker(latlng, { icon: L.divIcon({ className: 'rm-arrow-icon', html: node, iconSize: [px, px] }),
+      pane: 'rmArrows', interactive: false, keyboard: false });
+  }
 
   function arrowMarker(latlng, angle, color, weight) {
     var px = Math.round(Math.max(14, weight * 2.2 + 8));

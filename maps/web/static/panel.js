@@ -107,6 +107,17 @@
     return node;
   }
 
+  function connectorSample(color, cs) {
+    // The connector as on the map (maps.style.CONNECTOR_STYLE): a hairline ticked at both ends.
+    var node = svg('svg', { viewBox: '0 0 40 12', width: '40', height: '12', 'class': 'rm-connector-sample' });
+    var stroke = { stroke: color, 'stroke-width': cs.width, 'stroke-opacity': cs.opacity };
+    node.appendChild(svg('line', L.extend({ x1: 2, y1: 6, x2: 38, y2: 6 }, stroke)));
+    [2, 38].forEach(function (x) {
+      node.appendChild(svg('line', L.extend({ x1: x, y1: 6 - cs.tick / 2, x2: x, y2: 6 + cs.tick / 2 }, stroke)));
+    });
+    return node;
+  }
+
   RouteMap.prototype.legend = function () {
     var data = this.data;
     var styles = data.styles;
@@ -125,10 +136,16 @@
       });
       box.appendChild(ul);
     };
-    list('Mode', data.legend.modes.map(function (m) {
+    var lines = data.legend.modes.map(function (m) {
       var s = styles.modes[m];
       return [lineSample(s.color, s.width), s.label];
-    }));
+    });
+    // A stop's straight join to the network, listed only when a leg has one.
+    if (data.legend.connectors) {
+      lines.push([connectorSample('#3a3f44', styles.connector), styles.connector.label,
+        styles.connector.meaning]);
+    }
+    list('Mode', lines);
     var titles = data.legend.titles || {};
     list(titles.confidence || 'Confidence', data.legend.confidences.map(function (c) {
       var s = styles.confidences[c];

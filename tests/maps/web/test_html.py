@@ -25,6 +25,7 @@ from routemap.geo.model import Corridor, Quantity
 from routemap.maps.slides.spec import overview_spec
 from routemap.maps.style import (
     CONFIDENCE_STYLES,
+    CONNECTOR_STYLE,
     MODE_STYLES,
     PATH_LEGEND,
     PATH_STYLES,
@@ -166,6 +167,7 @@ def test_one_leg_entry_per_leg_in_order_grouped_by_transfer(page, sample_routese
     assert data["legend"] == {"modes": ["sea", "rail", "air"],
                               "confidences": ["confirmed", "estimated"],
                               "paths": ["reported", "estimated"],
+                              "connectors": True,
                               "titles": PATH_LEGEND,
                               "places": ["port", "depot"],
                               "widths": [[round(line_width("sea", 300, 300), 2),
@@ -178,6 +180,7 @@ def test_leg_geometry_round_trips_within_the_drawing_tolerance(page, sample_rout
     data = _data(page)
     for leg, geom in zip(data["legs"], sample_routeset.legs.geometry, strict=False):
         parts = [_decode(p, data["scale"]) for p in leg["parts"]]
+        parts += [_decode(p, data["scale"]) for c in leg["connectors"] for p in c]
         drawn = shapely.multilinestrings([shapely.linestrings(p[:, ::-1]) for p in parts])
         assert shapely.hausdorff_distance(drawn, geom) < 1e-3
 
@@ -601,3 +604,48 @@ def test_leg_popups_show_both_certainties_assumed_ends_and_the_quantity_claim(sa
     assert rows["Line"] == "Line reported: the path or corridor is given by a cited source"
     assert rows["Corridor"] == "Trans-Siberian Railway"
     assert rows["Quantity"] == "more than 1,000 containers"
+
+
+# --- connectors: stretches off the network ----------------------------------------------------
+
+
+def test_a_legs_connector_travels_apart_from_its_track(page):
+    """The sample rail leg starts with Dunai's 0.8 km straight join to the network: the page
+    draws it as a connector, and the leg's line starts where the join meets the network."""
+    data = _data(page)
+    sea, rail, air = data["legs"]
+    assert sea["connectors"] == [] and air["connectors"] == []
+    ((join,),) = [[_decode(p, LINE_SCALE) for p in c] for c in rail["connectors"]]
+    assert join == pytest.approx(np.array([[42.880, 132.338], [42.8833, 132.3295]]), abs=1e-4)
+    track = [_decode(p, LINE_SCALE) for p in rail["parts"]]
+    assert len(track) == 1
+    assert track[0][0] == pytest.approx([42.8833, 132.3295], abs=1e-4)
+    # no point of the track lies on the connector's far side (Dunai)
+    assert not any(np.allclose(pt, [42.880, 132.338], atol=1e-4) for pt in track[0])
+
+
+def test_connector_style_and_legend_come_from_the_style_table(page, sample_routeset):
+    data = _data(page)
+    st = CONNECTOR_STYLE
+    assert data["styles"]["connector"] == {"label": st.label, "meaning": st.meaning,
+                                           "width": st.width, "tick": st.tick,
+                                           "opacity": st.opacity, "casing": st.casing}
+    legs = sample_routeset.legs.copy()
+    legs["connectors"] = [[] for _ in range(len(legs))]
+    bare = _data(web.render_html(dataclasses.replace(sample_routeset, legs=legs)).decode())
+    assert bare["legend"]["connectors"] is False
+    assert all(leg["connectors"] == [] for leg in bare["legs"])
+    # without its connector the rail line is drawn whole, from Dunai
+    start = _decode(bare["legs"][1]["parts"][0], LINE_SCALE)[0]
+    assert start == pytest.approx([42.880, 132.338], abs=1e-4)
+
+
+def test_a_leg_wholly_off_the_network_is_drawn_as_connectors_only(sample_routeset):
+    legs = sample_routeset.legs.copy()
+    (a, b), (c,) = legs.geometry.iloc[0].coords[:2], legs.geometry.iloc[0].coords[2:]
+    legs.at[legs.index[0], "connectors"] = [[list(a), list(b)], [list(b), list(c)]]
+    data = _data(web.render_html(dataclasses.replace(sample_routeset, legs=legs)).decode())
+    sea = data["legs"][0]
+    assert sea["parts"] == [] and len(sea["connectors"]) == 2
+    (south, west), _ = data["bounds"]
+    assert west <= 130.295 and south <= 42.245
