@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from routemap.errors import NetworkDataError, UnroutableLegError, library_detail
 from routemap.geo.countries import NATURAL_EARTH_ATTRIBUTION, load_land
+from routemap.geo.waterways import Waterway, WaterwayData, load_waterways
 
 __all__ = [
     "CANAL_PASSAGES",
@@ -26,6 +27,7 @@ __all__ = [
     "LandTiles",
     "LaneData",
     "SeaNetwork",
+    "add_waterways",
     "build_sea_network",
     "in_northern_sea_route",
     "join_antimeridian",
@@ -33,6 +35,7 @@ __all__ = [
     "passage_tags",
     "read_marnet",
     "tag_northern_sea_route",
+    "waterway_tag",
 ]
 
 logger = logging.getLogger(__name__)
@@ -53,6 +56,7 @@ PASSAGES: Mapping[str, tuple[str, ...]] = {
     "panama": ("panama",),
     "suez": ("suez",),
     "sunda": ("sunda",),
+    "volga-don": ("volga_don",),  # a canal of data/waterways.yaml
 }
 
 #: searoute tags of passages that are canals: their lanes may cross Natural Earth land.
@@ -74,6 +78,12 @@ _NSR_WEST_LON, _NSR_SOUTH_LAT = 60.0, 65.5
 #: The Bering Strait's western shore (Cape Dezhnev, 169.65 W) plus a margin: lanes west of it
 #: belong to the Russian side.
 _NSR_EAST_LON = -169.0
+#: A marnet lane crossing land with both ends this near (degrees) a waterway's course is replaced.
+_REPLACED_NEAR_DEG = 0.3
+#: A river mouth joins this many nearest lane nodes, if within this many km of the nearest.
+_MOUTH_LINKS, _MOUTH_SLACK_KM = 4, 150.0
+#: ...and if the straight link crosses no more land than this (a coastline's width).
+_MOUTH_LAND_KM = 2.0
 #: Nodes closer than this (degrees) once longitudes are wrapped are one node.
 _SAME_NODE_DEG = 1e-6
 
@@ -157,6 +167,10 @@ class SeaNetwork:
         Names the network and its versions, for ``RoutedLeg.network``.
     attribution : str
         The licence lines that must travel with routed geometry.
+    inland_tags : frozenset of str
+        Edge tags of rivers and canals from the waterways file: their km are inland waterway.
+    waterway_attribution : str
+        The licence line that travels with legs using those rivers and canals.
     """
 
     lanes: LaneData
@@ -164,6 +178,8 @@ class SeaNetwork:
     tiles: LandTiles
     name: str = ""
     attribution: str = ""
+    inland_tags: frozenset[str] = frozenset()
+    waterway_attribution: str = ""
 
 
 def passage_tags(names: Iterable[str]) -> frozenset[str]:
@@ -326,6 +342,94 @@ def tag_northern_sea_route(lanes: LaneData) -> LaneData:
                     passage=passage)
 
 
+def waterway_tag(waterway: Waterway) -> str:
+    """Return the edge tag of a waterway: its passage's searoute-style tag, or ``river:<id>``."""
+    if waterway.passage is not None:
+        return waterway.passage.replace("-", "_")
+    return f"river:{waterway.id}"
+
+
+def add_waterways(lanes: LaneData, waterways: tuple[Waterway, ...], land: BaseGeometry) -> LaneData:
+    """Return lanes with river and canal courses added and joined to them.
+
+    Each course becomes a chain of edges tagged :func:`waterway_tag`; a river's last position
+    (a canal's both ends) joins the nearest lane nodes; positions shared by two courses (a
+    canal's ends on its rivers) become one node. marnet lanes that cross land with both ends
+    near a course (marnet's own straight lines up the Don and the Volga) are replaced by it.
+
+    Parameters
+    ----------
+    lanes : LaneData
+        With longitudes in [-180, 180) (see :func:`join_antimeridian`).
+    waterways : tuple of Waterway
+        From :func:`routemap.geo.waterways.read_waterways`.
+    land : shapely geometry
+        Land, to tell which marnet lanes cross it.
+
+    Returns
+    -------
+    LaneData
+        A new lane graph.
+    """
+    if not waterways:
+        return lanes
+    kept = _drop_replaced(lanes, waterways, land)
+    nodes, edges, tags = [kept.nodes], [kept.edges], [kept.passage]
+    joined = np.unique(kept.edges)
+    offset = len(kept.nodes)
+    for waterway in waterways:
+        course = np.asarray(waterway.course, dtype=float)
+        ids = offset + np.arange(len(course))
+        chain = np.column_stack([ids[:-1], ids[1:]])
+        nodes.append(course)
+        edges.append(chain)
+        tags.append(np.full(len(chain), waterway_tag(waterway), dtype=object))
+        for end in (-1, 0) if waterway.kind == "canal" else (-1,):
+            mouths = _mouth_links(kept.nodes, joined, course[end], land)
+            edges.append(np.column_stack([np.full(len(mouths), ids[end]), mouths]))
+            tags.append(np.full(len(mouths), _NO_PASSAGE, dtype=object))
+        offset += len(course)
+    merged = np.concatenate(nodes)
+    all_edges = np.concatenate(edges).astype(np.int64)
+    return join_antimeridian(LaneData(nodes=merged, edges=all_edges,
+                                      weight_km=_edge_km(merged, all_edges),
+                                      passage=np.concatenate(tags)))
+
+
+def _mouth_links(
+    nodes: np.ndarray, among: np.ndarray, point: np.ndarray, land: BaseGeometry
+) -> np.ndarray:
+    """Return the nodes of ``among`` a river mouth at ``point`` joins.
+
+    The nearest few (:data:`_MOUTH_LINKS`) within :data:`_MOUTH_SLACK_KM` of the nearest, so
+    that a mouth where lanes are sparse (the Danube's) is not tied to one node out at sea;
+    links that would cross land are left out (a canal's end inland joins only its rivers).
+    """
+    if not len(among):
+        return np.zeros(0, dtype=np.int64)
+    lon, lat = nodes[among, 0], nodes[among, 1]
+    _, _, metres = _GEOD.inv(np.full(len(among), point[0]), np.full(len(among), point[1]), lon, lat)
+    km = np.asarray(metres, dtype=float) / 1000.0
+    order = np.argsort(km)[:_MOUTH_LINKS]
+    chosen = among[order[km[order] <= km[order[0]] + _MOUTH_SLACK_KM]]
+    links = shapely.linestrings([[tuple(point), tuple(nodes[i])] for i in chosen])
+    over = [_GEOD.geometry_length(shapely.intersection(link, land)) / 1000.0 for link in links]
+    return chosen[np.asarray(over) <= _MOUTH_LAND_KM]
+
+
+def _drop_replaced(lanes: LaneData, waterways: tuple[Waterway, ...], land: BaseGeometry) -> LaneData:
+    """Return lanes without the marnet edges a waterway's course replaces."""
+    courses = shapely.multilinestrings([shapely.linestrings(w.course) for w in waterways])
+    near = shapely.dwithin(courses, shapely.points(lanes.nodes), _REPLACED_NEAR_DEG)
+    candidates = np.nonzero(near[lanes.edges].all(axis=1))[0]
+    lines = shapely.linestrings(np.stack([lanes.nodes[lanes.edges[candidates, 0]],
+                                          lanes.nodes[lanes.edges[candidates, 1]]], axis=1))
+    drop = candidates[shapely.intersects(land, lines)]
+    keep = np.setdiff1d(np.arange(len(lanes.edges)), drop)
+    return LaneData(nodes=lanes.nodes, edges=lanes.edges[keep], weight_km=lanes.weight_km[keep],
+                    passage=lanes.passage[keep])
+
+
 def in_northern_sea_route(lon: np.ndarray | float, lat: np.ndarray | float) -> np.ndarray:
     """Tell which points lie in the Northern Sea Route's waters as routemap draws them.
 
@@ -358,6 +462,7 @@ def build_sea_network(
     adjacency: Mapping,
     land: BaseGeometry,
     *,
+    waterways: WaterwayData | None = None,
     name: str = "searoute marnet + Natural Earth 10m water grid",
     attribution: str = f"{MARNET_ATTRIBUTION}; land: {NATURAL_EARTH_ATTRIBUTION}",
 ) -> SeaNetwork:
@@ -369,6 +474,8 @@ def build_sea_network(
         Lane nodes keyed by ``(lon, lat)`` and the adjacency of lanes between them.
     land : shapely geometry
         Land polygons in lon/lat; prepared here if it is not already.
+    waterways : WaterwayData, optional
+        Rivers and canals joined to the lanes (see :func:`add_waterways`).
     name, attribution : str
         Copied to every routed leg.
 
@@ -378,8 +485,12 @@ def build_sea_network(
     """
     shapely.prepare(land)
     lanes = tag_northern_sea_route(join_antimeridian(build_lane_data(nodes, adjacency)))
+    courses = () if waterways is None else waterways.waterways
+    lanes = add_waterways(lanes, courses, land)
     return SeaNetwork(
-        lanes=lanes, land=land, tiles=LandTiles(land), name=name, attribution=attribution
+        lanes=lanes, land=land, tiles=LandTiles(land), name=name, attribution=attribution,
+        inland_tags=frozenset(waterway_tag(w) for w in courses),
+        waterway_attribution="" if waterways is None else waterways.attribution,
     )
 
 
@@ -392,6 +503,7 @@ def load_sea_network() -> SeaNetwork:
         nodes,
         adjacency,
         load_land(),
+        waterways=load_waterways(),
         name=f"searoute marnet (searoute {version}) + Natural Earth 10m water grid",
         attribution=(
             f"{MARNET_ATTRIBUTION.replace('searoute-py', f'searoute-py {version}')}; "

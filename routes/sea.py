@@ -60,6 +60,9 @@ MAX_LAND_KM = 25.0
 DRAW_STEP_KM = 10.0
 #: Largest box (square degrees) a water grid may cover.
 _MAX_BOX_DEG2 = 1200.0
+#: A stop this much nearer a lane node (a river's) than open water still starts at sea: a port
+#: at a river mouth (Sulina) routes on the sea, one upriver (Rostov-on-Don) on the river.
+_COAST_KM = 5.0
 #: How many nearby lane nodes a water end may join.
 _ENTRY_NODES = 6
 _ENTRY_SLACK_KM = 100.0
@@ -74,8 +77,9 @@ _SEA = "sea"  # open-water route (lane connectors, repairs, water-grid routes)
 _LANE = "lane"  # a searoute lane edge
 _CANAL = "canal"  # a lane edge tagged as a canal passage (Suez, Panama)
 _INLAND = "inland"  # lane edges over land that no water path can replace: rivers, canals
+_RIVER = "river"  # a river or canal of the waterways file
 _SNAP = "snap"  # from a stop to where it joins the water or the lanes
-_EXEMPT = (_CANAL, _INLAND)
+_EXEMPT = (_CANAL, _INLAND, _RIVER)
 
 Point = tuple[float, float]
 
@@ -206,7 +210,7 @@ def _snap(network: SeaNetwork, lanes: _Lanes, stop: Stop, label: str) -> _End:
     here = (stop.lon, stop.lat)
     water = snap_to_water(network.tiles, network.land, here, max_km=MAX_SNAP_KM)
     node, node_km = _nearest_node(network, lanes, here)
-    if water is not None and water[1] <= node_km:
+    if water is not None and water[1] <= node_km + _COAST_KM:
         return _End(stop=stop, point=water[0], snap_km=water[1], node=None)
     if node_km <= MAX_SNAP_KM:
         return _End(stop=stop, point=_near_lon(network.lanes.nodes[node], stop.lon),
@@ -283,17 +287,21 @@ def _lane_path(network: SeaNetwork, lanes: _Lanes, a: _End, b: _End) -> _Path | 
     nodes = _shortest_lane_nodes(lanes, starts, stops)
     if nodes is None:
         return None
-    passages = network.lanes.passage
-    kinds = [
-        _CANAL if passages[lanes.edge_ids[u, v] - 1] in CANAL_PASSAGES else _LANE
-        for u, v in itertools.pairwise(nodes)
-    ]
+    tags = [network.lanes.passage[lanes.edge_ids[u, v] - 1] for u, v in itertools.pairwise(nodes)]
+    kinds = [_edge_kind(network, tag) for tag in tags]
     coords = [tuple(map(float, network.lanes.nodes[i])) for i in nodes]
     if a.node is None:
         coords, kinds = [a.point, *coords], [_SEA, *kinds]
     if b.node is None:
         coords, kinds = [*coords, b.point], [*kinds, _SEA]
     return _Path(unwrap(coords), kinds)
+
+
+def _edge_kind(network: SeaNetwork, tag: str) -> str:
+    """Return the kind of a lane edge from its tag: river or canal, searoute canal, or lane."""
+    if tag in network.inland_tags:
+        return _RIVER
+    return _CANAL if tag in CANAL_PASSAGES else _LANE
 
 
 def _entries(network: SeaNetwork, lanes: _Lanes, end: _End) -> list[tuple[int, float]]:
@@ -477,10 +485,17 @@ def _assemble(network: SeaNetwork, ends: list[_End], paths: list[_Path]) -> Rout
         geometry_kind="routed",
         snap_km=tuple(end.snap_km for end in ends),
         network=network.name,
-        attribution=network.attribution,
+        attribution=_attribution(network, paths),
         findings=(*snaps, qa.land_finding(over_land, end_zone_km=END_ZONE_KM),
                   *qa.inland_findings(inland)),
     )
+
+
+def _attribution(network: SeaNetwork, paths: list[_Path]) -> str:
+    """Return the network's licence lines, with the waterways' when the leg uses a river."""
+    if network.waterway_attribution and any(_RIVER in path.kinds for path in paths):
+        return f"{network.attribution}; {network.waterway_attribution}"
+    return network.attribution
 
 
 def _land_km_beyond_ends(network: SeaNetwork, path: _Path, snap_a: float, snap_b: float) -> float:

@@ -7,6 +7,7 @@ import pytest
 import shapely
 from shapely.geometry import MultiLineString, box
 
+from routemap.errors import UnroutableLegError
 from routemap.geo.gazetteer import load_gazetteer
 from routemap.geo.sealanes import (
     NORTHERN_SEA_ROUTE,
@@ -16,7 +17,9 @@ from routemap.geo.sealanes import (
     load_sea_network,
     tag_northern_sea_route,
 )
+from routemap.geo.waterways import Waterway, WaterwayData
 from routemap.routes import sea
+from routemap.routes.geodesy import GEOD
 from routemap.routes.leg import LegRequest, RoutedLeg, Stop
 from routemap.routes.qa import LAND_WARNING_KM
 
@@ -138,7 +141,7 @@ def test_arctic_and_antimeridian_legs_stay_short_and_on_water(origin, destinatio
 
 @pytest.mark.network_data
 def test_northern_sea_route_can_be_avoided():
-    with pytest.raises(Exception, match="avoiding northern-sea-route leaves no sea route"):
+    with pytest.raises(UnroutableLegError, match="avoiding northern-sea-route leaves no sea route"):
         _route(_stop("RUPWE"), _stop("RUIKS"), avoid=("northern-sea-route",))
 
 
@@ -160,3 +163,87 @@ def test_rostov_on_don_reaches_novorossiysk_by_the_don():
     assert 480.0 < leg.distance_km <= 650.0
     assert _value(leg, "km_over_land") <= LAND_WARNING_KM
     assert _value(leg, "km_inland_waterway") > 10.0  # the Don below Rostov, drawn as land
+
+
+ISLAND = box(1.0, -40.0, 2.0, 40.0)  # a land wall from lon 1 to 2, no way round nearby
+
+
+def _waterways(*courses: Waterway) -> WaterwayData:
+    return WaterwayData(courses, "Rivers: test courses")
+
+
+@pytest.fixture
+def river_network():
+    """Open sea west of a land wall (lon 1 to 2) and a river from a town in it, (1.9, 0.5), to its
+    mouth at sea, (0.9, 0.5); a lane at sea, (-1, 0.5)-(0.7, 0.5), and a marnet-like lane
+    straight over the wall beside the river, (0.7, 0.5)-(1.95, 0.6), that the river replaces."""
+    nodes, adjacency = _lanes(((-1.0, 0.5), (0.7, 0.5), ""), ((0.7, 0.5), (1.95, 0.6), ""))
+    river = Waterway("test-river", "Test River", "river", ((1.9, 0.5), (1.4, 0.4), (0.9, 0.5)),
+                     ("test",))
+    return build_sea_network(nodes, adjacency, ISLAND, waterways=_waterways(river))
+
+
+def test_a_river_replaces_the_lane_over_land_and_joins_the_sea(river_network):
+    lanes = river_network.lanes
+    assert set(lanes.passage) == {"", "river:test-river"}
+    over_land = [e for e, tag in zip(lanes.edges, lanes.passage, strict=True)
+                 if tag == "" and shapely.intersects(ISLAND, shapely.linestrings(lanes.nodes[e]))]
+    assert not over_land  # marnet's straight line over the wall is gone
+
+
+def test_a_river_port_reaches_the_sea_as_inland_waterway(river_network):
+    town, sea_point = Stop("t", "Town", 0.5, 1.9), Stop("s", "Sea", 0.5, -1.0)
+    leg = _route(town, sea_point, network=river_network)
+    assert _value(leg, "km_over_land") == pytest.approx(0.0, abs=0.01)
+    river_km = sum(GEOD.inv(*a, *b)[2] for a, b in
+                   [((1.9, 0.5), (1.4, 0.4)), ((1.4, 0.4), (1.0, 0.475))]) / 1000.0
+    assert _value(leg, "km_inland_waterway") == pytest.approx(river_km, rel=0.03)
+    assert leg.attribution.endswith("; Rivers: test courses")
+    assert "Rivers" not in _route(sea_point, Stop("x", "X", 0.0, -0.5), network=river_network).attribution
+
+
+@pytest.fixture
+def canal_only_network():
+    """Two seas split by the wall, joined only by a canal tagged as the Volga-Don canal."""
+    nodes, adjacency = _lanes(((-1.0, 0.5), (0.5, 0.5), ""), ((2.5, 0.5), (4.0, 0.5), ""))
+    canal = Waterway("volga-don", "Volga-Don Canal", "canal", ((0.9, 0.5), (2.1, 0.5)), ("test",),
+                     passage="volga-don")
+    return build_sea_network(nodes, adjacency, ISLAND, waterways=_waterways(canal))
+
+
+def test_a_canal_is_a_passage_avoid_can_name(canal_only_network):
+    west, east = Stop("w", "West", 0.5, -1.0), Stop("e", "East", 0.5, 4.0)
+    leg = _route(west, east, network=canal_only_network)
+    assert _value(leg, "km_inland_waterway") == pytest.approx(111.3, abs=1.0)
+    with pytest.raises(UnroutableLegError, match="avoiding volga-don leaves no sea route"):
+        _route(west, east, network=canal_only_network, avoid=("volga-don",))
+
+
+RIVERS = [
+    # (from, to, at most km, least km of inland waterway)
+    ("RUASF", "RUMCX", 600.0, 50.0),  # Astrakhan down the Volga to Makhachkala
+    ("RUASF", "RURND", 1300.0, 700.0),  # up the Volga, through the Volga-Don canal, down the Don
+    ("UAIZM", "ROCND", 450.0, 30.0),  # Izmail down the Danube's Chilia arm to Constanta
+    ("48.4620,135.0971", "RUVVO", 2700.0, 500.0),  # Khabarovsk down the Amur to Vladivostok
+]
+
+
+@pytest.mark.network_data
+@pytest.mark.parametrize(("origin", "destination", "most_km", "inland_km"), RIVERS)
+def test_river_ports_reach_the_sea_along_their_river(origin, destination, most_km, inland_km):
+    if "," in origin:
+        lat, lon = map(float, origin.split(","))
+        start = Stop("khabarovsk", "Khabarovsk", lat, lon)
+    else:
+        start = _stop(origin)
+    leg = _route(start, _stop(destination))
+    assert leg.distance_km <= most_km
+    assert _value(leg, "km_over_land") <= LAND_WARNING_KM
+    assert _value(leg, "km_inland_waterway") >= inland_km
+    assert "Rivers and canals" in leg.attribution
+
+
+@pytest.mark.network_data
+def test_the_caspian_is_closed_without_the_volga_don_canal():
+    with pytest.raises(UnroutableLegError, match="avoiding volga-don leaves no sea route"):
+        _route(_stop("RUASF"), _stop("RURND"), avoid=("volga-don",))
