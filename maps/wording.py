@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Literal
 
 from routemap.geo.model import Quantity
-from routemap.maps.style import CONFIDENCE_STYLES, PATH_STYLES
+from routemap.maps.style import CONFIDENCE_STYLES, CONNECTOR_STYLE, PATH_STYLES
 
 __all__ = [
     "ASSUMED",
@@ -34,6 +34,7 @@ __all__ = [
     "distance",
     "leg_chain",
     "number",
+    "off_network",
     "path_confidence",
     "period",
     "place_name",
@@ -284,6 +285,26 @@ def distance(km: object, *, decimals: int | None = 0, nautical: bool = False) ->
         return None
     text = f"{number(finite, decimals=decimals)} km"
     return f"{text} ({number(finite / _NAUTICAL_MILE_KM, decimals=0)} nmi)" if nautical else text
+
+
+def off_network(km: object) -> str | None:
+    """Write how much of a leg's line is off the network, with what that stretch is.
+
+    Parameters
+    ----------
+    km : object
+        The leg's ``off_network_km``.
+
+    Returns
+    -------
+    str or None
+        ``41.1 km: straight join, not track`` (``routemap.maps.style.CONNECTOR_STYLE``'s
+        meaning); None when missing or zero.
+    """
+    finite = _finite(km)
+    if finite is None or finite <= 0:
+        return None
+    return f"{distance(finite, decimals=1)}: {CONNECTOR_STYLE.meaning}"
 
 
 def uncertainty(km: object) -> str | None:

@@ -12,26 +12,37 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from shapely.geometry import MultiLineString
 from shapely.geometry.base import BaseGeometry
 
 from routemap.geo.model import Scenario
 from routemap.maps import wording
 from routemap.maps.gis.icons import icon_path, place_icons
-from routemap.maps.records import COORD_DECIMALS, FeatureRecord, feature_records, text_value
+from routemap.maps.records import (
+    COORD_DECIMALS,
+    FeatureRecord,
+    feature_records,
+    text_value,
+    track_geometry,
+)
 from routemap.maps.style import (
     ANNOTATION_COLOR,
     CONFIDENCE_STYLES,
+    CONNECTOR_STYLE,
     MODE_STYLES,
     PATH_LEGEND,
     PATH_STYLES,
     PLACE_STYLES,
 )
+from routemap.routes.geodesy import geodesic_length_km
 from routemap.routes.routeset import RouteSet
 
 __all__ = [
+    "CONNECTOR_FOLDER",
     "KML_NAMESPACE",
     "KMZ_DATE_TIME",
     "band_style_id",
+    "connector_style_id",
     "kml_color",
     "kml_document",
     "leg_style_id",
@@ -132,6 +143,11 @@ def band_style_id(mode: Any) -> str | None:
     return f"band-{mode}" if mode in MODE_STYLES else None
 
 
+def connector_style_id(mode: Any) -> str | None:
+    """Return the id of the style of a mode's stretches off the network (None if unknown)."""
+    return f"connector-{mode}" if mode in MODE_STYLES else None
+
+
 def place_style_id(kind: Any) -> str | None:
     """Return the id of the icon style for a kind of place (None if unknown)."""
     return f"place-{kind}" if kind in PLACE_STYLES else None
@@ -177,6 +193,17 @@ def _band_style(mode: str) -> ET.Element:
     return style
 
 
+def _connector_style(mode: str) -> ET.Element:
+    """Return the style of a stretch off the network: a hairline in the mode's colour
+    (CONNECTOR_STYLE), never the look of track; KML has no ticks, the name says what it is."""
+    style = ET.Element("Style", {"id": f"connector-{mode}"})
+    line = _sub(style, "LineStyle")
+    _sub(line, "color", kml_color(MODE_STYLES[mode].color, CONNECTOR_STYLE.opacity))
+    _sub(line, "width", f"{CONNECTOR_STYLE.width:g}")
+    _balloon_style(style)
+    return style
+
+
 def _icon_style(style_id: str, color: str, scale: float, href: str | None = None) -> ET.Element:
     """Return an icon style: the KMZ's own icon at its colours, or the default pin tinted."""
     style = ET.Element("Style", {"id": style_id})
@@ -200,10 +227,12 @@ def _styles(*, icons: bool) -> list[ET.Element]:
     lines = [_line_style(m, c, path) for m in MODE_STYLES for c in CONFIDENCE_STYLES
              for path in PATH_STYLES]
     bands = [_band_style(m) for m in MODE_STYLES]
+    joins = [_connector_style(m) for m in MODE_STYLES]
     marks = [_icon_style(f"place-{kind}", p.edge if p.fill == "#FFFFFF" else p.fill,
                          round(p.size / 7.0, 2), icon_path(kind) if icons else None)
              for kind, p in PLACE_STYLES.items()]
-    return [*lines, *bands, *marks, _icon_style(ANNOTATION_STYLE_ID, ANNOTATION_COLOR, 0.8)]
+    return [*lines, *bands, *joins, *marks,
+            _icon_style(ANNOTATION_STYLE_ID, ANNOTATION_COLOR, 0.8)]
 
 
 def _num(value: float) -> str:
@@ -299,7 +328,10 @@ def _confidence(props: dict[str, Any]) -> str | None:
 
 
 def _placemark(parent: ET.Element, record: FeatureRecord, *, name: str,
-               style_id: str | None, description: str) -> None:
+               style_id: str | None, description: str,
+               geometry: BaseGeometry | None = None) -> None:
+    """Append a placemark: name, balloon, time span, style, the properties and the geometry
+    (the record's own unless ``geometry`` is given)."""
     mark = _sub(parent, "Placemark")
     _sub(mark, "name", name)
     _sub(mark, "Snippet", "", maxLines="0")
@@ -308,14 +340,26 @@ def _placemark(parent: ET.Element, record: FeatureRecord, *, name: str,
     if style_id:
         _sub(mark, "styleUrl", f"#{style_id}")
     _extended_data(mark, record.properties)
-    _geometry(mark, record.geometry)
+    _geometry(mark, record.geometry if geometry is None else geometry)
+
+
+def _track(record: FeatureRecord) -> BaseGeometry | None:
+    """Return what of a leg is drawn as its line: all of it but its connectors (None when the
+    whole leg is off the network)."""
+    return track_geometry(record.geometry, record.connectors) if record.connectors else record.geometry
+
+
+def _leg_name(p: dict[str, Any]) -> str:
+    return (f"Leg {(p['leg_index'] or 0) + 1} ({p['mode']}): "
+            f"{wording.place_name(p['from_name'], p['origin_assumed'])} to "
+            f"{wording.place_name(p['to_name'], p['destination_assumed'])}")
 
 
 def _leg_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> None:
+    """Append a leg: its line on the network in its mode's and certainties' style; a leg wholly
+    off the network is its connectors, in the connector style."""
     p = record.properties
-    name = (f"Leg {(p['leg_index'] or 0) + 1} ({p['mode']}): "
-            f"{wording.place_name(p['from_name'], p['origin_assumed'])} to "
-            f"{wording.place_name(p['to_name'], p['destination_assumed'])}")
+    name = _leg_name(p)
     rows = [("Transfer", p["transfer_label"]), ("Mode", p["mode"]),
             ("Confidence", _confidence(p)),
             ("Line", wording.path_confidence(p["path_confidence"], explain=True)),
@@ -324,10 +368,42 @@ def _leg_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> 
             ("Period", _period(p)), ("Cargo", p["cargo"]), ("Quantity", p["quantity_text"]),
             ("Carrier", p["carrier"]),
             ("Distance", wording.distance(p["distance_km"], nautical=True)),
+            ("Off the network", wording.off_network(p["off_network_km"])),
             ("Route", p["geometry_kind"]), ("Note", p["note"])]
-    style_id = leg_style_id(p["mode"], p["confidence"], _path(p))
+    track = _track(record)
+    style_id = (leg_style_id(p["mode"], p["confidence"], _path(p)) if track is not None
+                else connector_style_id(p["mode"]))
     _placemark(parent, record, name=name, style_id=style_id,
-               description=_balloon(scenario, name, rows, p))
+               description=_balloon(scenario, name, rows, p),
+               geometry=record.geometry if track is None else track)
+
+
+def _connector_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> None:
+    """Append a leg's stretches off the network as one placemark in the connector style, named
+    after the leg and carrying its properties (a MultiGeometry when there are several)."""
+    p = record.properties
+    name = f"{_leg_name(p)}: {CONNECTOR_STYLE.label.lower()}"
+    rows = [("Transfer", p["transfer_label"]),
+            *((f"Join {i + 1}", _join_text(c, record)) for i, c in enumerate(record.connectors)),
+            ("Off the network", wording.off_network(p["off_network_km"])),
+            ("Distance", wording.distance(p["distance_km"], nautical=True))]
+    joins = record.connectors
+    geometry = joins[0] if len(joins) == 1 else MultiLineString([list(c.coords) for c in joins])
+    _placemark(parent, record, name=name, style_id=connector_style_id(p["mode"]),
+               description=_balloon(scenario, name, rows, p), geometry=geometry)
+
+
+def _join_text(connector: BaseGeometry, record: FeatureRecord) -> str:
+    """Write one connector: the stop it joins to the network, and its length."""
+    p = record.properties
+    lines = getattr(record.geometry, "geoms", [record.geometry])
+    stop = "a stop"  # both are rounded alike (records.export_geometry, connector_lines)
+    if connector.coords[0] == lines[0].coords[0]:
+        stop = wording.place_name(p["from_name"], p["origin_assumed"])
+    elif connector.coords[-1] == lines[-1].coords[-1]:
+        stop = wording.place_name(p["to_name"], p["destination_assumed"])
+    km = geodesic_length_km([tuple(c[:2]) for c in connector.coords])
+    return f"{stop} to the network: {wording.distance(km, decimals=1)} in a straight line"
 
 
 def _place_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> None:
@@ -383,8 +459,9 @@ def _path(props: dict[str, Any]) -> str:
 
 
 def _band_folder(doc: ET.Element, legs: list[FeatureRecord]) -> None:
-    """Append the bands under modelled lines, one placemark per leg whose path is estimated."""
-    modelled = [r for r in legs if PATH_STYLES[_path(r.properties)].band]
+    """Append the bands under modelled lines, one placemark per leg whose path is estimated,
+    under its line on the network only (a connector has no band)."""
+    modelled = [r for r in legs if PATH_STYLES[_path(r.properties)].band and _track(r) is not None]
     if not modelled:
         return
     meaning = PATH_STYLES["estimated"].meaning
@@ -399,7 +476,23 @@ def _band_folder(doc: ET.Element, legs: list[FeatureRecord]) -> None:
         style_id = band_style_id(p["mode"])
         if style_id:
             _sub(mark, "styleUrl", f"#{style_id}")
-        _geometry(mark, record.geometry)
+        _geometry(mark, _track(record))
+
+
+CONNECTOR_FOLDER = "Off the network (connectors)"
+"""The folder of the stretches drawn off the network, one placemark per leg that has any."""
+
+
+def _connector_folder(doc: ET.Element, scenario: Scenario, legs: list[FeatureRecord]) -> None:
+    """Append each leg's stretches off the network (a leg wholly off it is drawn in its own
+    folder in the connector style already)."""
+    joined = [r for r in legs if r.connectors and _track(r) is not None]
+    if not joined:
+        return
+    folder = _folder(doc, CONNECTOR_FOLDER, f"<p>{_esc(CONNECTOR_STYLE.legend)}: "
+                     "where a stop lies off the network, the line joins it straight.</p>")
+    for record in joined:
+        _connector_mark(folder, scenario, record)
 
 
 def _key_description() -> str:
@@ -408,11 +501,13 @@ def _key_description() -> str:
     return ("<p><b>How to read the lines</b></p><p>Colour: mode. Opacity and width: how sure "
             "the movement is (" + _esc("; ".join(rows)) + ").</p>"
             f"<p>{_esc(PATH_LEGEND['path'])} ({_esc(PATH_STYLES['estimated'].meaning)}); "
-            "the bands are in the folder Modelled routes.</p>")
+            "the bands are in the folder Modelled routes.</p>"
+            f"<p>Thin line: {_esc(CONNECTOR_STYLE.legend)} (the folder Off the network).</p>")
 
 
 def kml_document(routeset: RouteSet, *, icons: bool = False) -> ET.Element:
-    """Build the KML tree: styles, a folder per transfer, Places, Annotations, then bands.
+    """Build the KML tree: styles, a folder per transfer, Places, Annotations, then bands and
+    connectors (a leg's stretches off the network; its own line is the rest).
 
     Parameters
     ----------
@@ -441,6 +536,7 @@ def kml_document(routeset: RouteSet, *, icons: bool = False) -> ET.Element:
     for record in records["annotations"]:
         _annotation_mark(notes, routeset.scenario, record)
     _band_folder(doc, records["legs"])
+    _connector_folder(doc, routeset.scenario, records["legs"])
     return root
 
 

@@ -15,8 +15,23 @@ from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import LineString
 
 from routemap.geo.model import Source
-from routemap.maps.gis.kml import KML_NAMESPACE, kml_color, leg_style_id, render_kml, render_kmz, safe_url
-from routemap.maps.style import CONFIDENCE_STYLES, MODE_STYLES, PATH_STYLES, PLACE_STYLES
+from routemap.maps.gis.kml import (
+    CONNECTOR_FOLDER,
+    KML_NAMESPACE,
+    connector_style_id,
+    kml_color,
+    leg_style_id,
+    render_kml,
+    render_kmz,
+    safe_url,
+)
+from routemap.maps.style import (
+    CONFIDENCE_STYLES,
+    CONNECTOR_STYLE,
+    MODE_STYLES,
+    PATH_STYLES,
+    PLACE_STYLES,
+)
 from routemap.routes.routeset import RouteSet
 
 K = f"{{{KML_NAMESPACE}}}"
@@ -89,9 +104,10 @@ def test_kml_has_a_folder_per_transfer_then_places_and_annotations(
     names = [f.find(f"{K}name").text for f in folders]
     assert names == ["Containers by sea to Dunai, then rail",
                      "Air-defence systems (route not reported)", "Places", "Annotations",
-                     "Modelled routes (bands)"]
-    # the sample's legs give no path certainty, so each is taken as modelled and gets a band
-    assert [len(f.findall(f"{K}Placemark")) for f in folders] == [2, 1, 3, 1, 3]
+                     "Modelled routes (bands)", "Off the network (connectors)"]
+    # the sample's legs give no path certainty, so each is taken as modelled and gets a band;
+    # its rail leg has one connector
+    assert [len(f.findall(f"{K}Placemark")) for f in folders] == [2, 1, 3, 1, 3, 1]
 
 
 @pytest.mark.parametrize(("hex_color", "opacity", "expected"), [
@@ -326,7 +342,7 @@ def test_kml_reads_back_with_gdal(sample_routeset: RouteSet, tmp_path: Path, nam
     layers = [layer for layer, _ in pyogrio.list_layers(path)]
     assert layers == ["Containers by sea to Dunai, then rail",
                       "Air-defence systems (route not reported)", "Places", "Annotations",
-                      "Modelled routes (bands)"]
+                      "Modelled routes (bands)", "Off the network (connectors)"]
     legs = pyogrio.read_dataframe(path, layer=layers[0])
     assert list(legs["feature_id"]) == ["leg:najin-dunai-tikhoretsk:0",
                                         "leg:najin-dunai-tikhoretsk:1"]
@@ -336,9 +352,89 @@ def test_kml_reads_back_with_gdal(sample_routeset: RouteSet, tmp_path: Path, nam
     assert "name2" not in places.columns
     notes = pyogrio.read_dataframe(path, layer="Annotations")
     assert str(notes["begin"][0].date()) == "2023-09-07"
+    joins = pyogrio.read_dataframe(path, layer="Off the network (connectors)")
+    assert list(joins["feature_id"]) == ["leg:najin-dunai-tikhoretsk:1"]
+    assert float(joins["off_network_km"][0]) == pytest.approx(0.8)
+    assert float(joins["detour_ratio"][0]) == pytest.approx(1.53)
 
 
 def test_kml_does_not_mutate_the_routeset(sample_routeset: RouteSet) -> None:
     before = sample_routeset.places.copy(deep=True)
     render_kmz(sample_routeset)
     assert_geodataframe_equal(sample_routeset.places, before)
+
+
+# --- connectors: stretches off the network ----------------------------------------------------
+
+
+def _coords(mark: ET.Element) -> list[tuple[float, float]]:
+    text = mark.find(f".//{K}LineString/{K}coordinates").text
+    return [tuple(float(v) for v in pair.split(",")) for pair in text.split()]
+
+
+def _connector_folder(root: ET.Element) -> ET.Element:
+    return next(f for f in _folders(root) if f.find(f"{K}name").text == CONNECTOR_FOLDER)
+
+
+def test_connector_styles_come_from_the_style_table(sample_routeset: RouteSet) -> None:
+    styles = _styles(_root(sample_routeset))
+    for mode, mstyle in MODE_STYLES.items():
+        line = styles[connector_style_id(mode)].find(f"{K}LineStyle")
+        assert line.find(f"{K}color").text == kml_color(mstyle.color, CONNECTOR_STYLE.opacity)
+        assert float(line.find(f"{K}width").text) == pytest.approx(CONNECTOR_STYLE.width)
+        assert CONNECTOR_STYLE.width < mstyle.base_width * min(
+            c.width_factor for c in CONFIDENCE_STYLES.values())
+    assert connector_style_id("boat") is None
+
+
+def test_a_connector_is_its_own_placemark_named_after_its_leg(sample_routeset: RouteSet) -> None:
+    """The sample rail leg starts with Dunai's 0.8 km straight join to the network."""
+    root = _root(sample_routeset)
+    (mark,) = _connector_folder(root).findall(f"{K}Placemark")
+    assert mark.find(f"{K}styleUrl").text == "#connector-rail"
+    assert mark.find(f"{K}name").text == (
+        "Leg 2 (rail): Dunai naval port to Tikhoretsk ammunition depot: off the network")
+    assert _coords(mark) == [(132.338, 42.88), (132.3295, 42.8833)]
+    balloon = mark.find(f"{K}description").text
+    assert "Dunai naval port to the network: 0.8 km in a straight line" in balloon
+    assert "0.8 km: straight join, not track" in balloon
+    data = {d.get("name"): d.find(f"{K}value").text for d in mark.iter(f"{K}Data")}
+    assert data["feature_id"] == "leg:najin-dunai-tikhoretsk:1" and data["off_network_km"] == "0.8"
+    description = root.find(f"{K}Document/{K}description").text
+    assert "Off the network: straight join, not track" in description
+
+
+def test_the_legs_line_and_band_leave_its_connector_out(sample_routeset: RouteSet) -> None:
+    root = _root(sample_routeset)
+    rail = _folders(root)[0].findall(f"{K}Placemark")[1]
+    assert _coords(rail)[0] == (132.3295, 42.8833) and len(_coords(rail)) == 4
+    assert "0.8 km: straight join, not track" in rail.find(f"{K}description").text
+    bands = next(f for f in _folders(root) if f.find(f"{K}name").text == "Modelled routes (bands)")
+    assert _coords(bands.findall(f"{K}Placemark")[1]) == _coords(rail)
+
+
+def test_a_leg_wholly_off_the_network_is_drawn_in_the_connector_style(
+    sample_routeset: RouteSet,
+) -> None:
+    legs = sample_routeset.legs.copy()
+    (a, b), (c,) = legs.geometry.iloc[0].coords[:2], legs.geometry.iloc[0].coords[2:]
+    legs.at[legs.index[0], "connectors"] = [[list(a), list(b)], [list(b), list(c)]]
+    root = _root(dataclasses.replace(sample_routeset, legs=legs))
+    sea = _folders(root)[0].findall(f"{K}Placemark")[0]
+    assert sea.find(f"{K}styleUrl").text == "#connector-sea"
+    assert len(_coords(sea)) == 3
+    # not again among the connectors, and no band under it
+    names = [m.find(f"{K}name").text for m in _connector_folder(root).findall(f"{K}Placemark")]
+    assert names == ["Leg 2 (rail): Dunai naval port to Tikhoretsk ammunition depot: off the network"]
+    bands = next(f for f in _folders(root) if f.find(f"{K}name").text == "Modelled routes (bands)")
+    assert [m.find(f"{K}styleUrl").text for m in bands.findall(f"{K}Placemark")] == [
+        "#band-rail", "#band-air"]
+
+
+def test_no_connector_folder_when_every_leg_is_on_the_network(sample_routeset: RouteSet) -> None:
+    legs = sample_routeset.legs.copy()
+    legs["connectors"] = [[] for _ in range(len(legs))]
+    root = _root(dataclasses.replace(sample_routeset, legs=legs))
+    assert CONNECTOR_FOLDER not in [f.find(f"{K}name").text for f in _folders(root)]
+    rail = _folders(root)[0].findall(f"{K}Placemark")[1]
+    assert _coords(rail)[0] == (132.338, 42.88)

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from shapely.geometry import LineString
 
+from routemap.maps import wording
 from routemap.maps.records import connector_lines, track_geometry
 from routemap.maps.slides.compose import _legend_content
 from routemap.maps.slides.furniture import LegendContent, draw_legend
@@ -198,3 +199,11 @@ def test_a_connector_not_on_the_line_leaves_it_whole(caplog):
 @pytest.mark.parametrize("cell", [None, float("nan"), [], [[]], [[[1.0, 2.0]]]])
 def test_connector_lines_of_an_empty_cell_is_empty(cell):
     assert connector_lines(cell) == ()
+
+
+@pytest.mark.parametrize(("km", "expected"), [
+    (41.147, "41.1 km: straight join, not track"), (0.8, "0.8 km: straight join, not track"),
+    (0.0, None), (None, None), (float("nan"), None), ("41", None),
+])
+def test_off_network_is_written_with_the_connector_styles_words(km, expected):
+    assert wording.off_network(km) == expected
