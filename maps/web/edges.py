@@ -119,7 +119,10 @@ def frame_shifts(extents: Sequence[tuple[float, float]]) -> list[float]:
 
 
 def in_one_frame(items: Mapping[Hashable, BaseGeometry]) -> dict[Hashable, list[np.ndarray]]:
-    """Return every item's continuous parts moved into one frame (see :func:`frame_shifts`).
+    """Return what is drawn of every item, moved into one frame (see :func:`frame_shifts`).
+
+    Lines are cut where they leave the Web Mercator band (:func:`clip_to_band`) before the
+    frame is chosen, so what the map cannot show neither widens the view nor sways it.
 
     Parameters
     ----------
@@ -129,16 +132,25 @@ def in_one_frame(items: Mapping[Hashable, BaseGeometry]) -> dict[Hashable, list[
     Returns
     -------
     dict
-        The same keys, each with the item's :func:`continuous_parts`, each part moved on its
-        own. Empty geometries give empty lists. The inputs are not modified.
+        The same keys, each with the item's :func:`continuous_parts` (lines cut to the band;
+        points as they are), each part moved on its own. Empty geometries, and lines wholly
+        beyond the band, give empty lists. The inputs are not modified.
     """
-    parts = {key: continuous_parts(geom) for key, geom in items.items()}
+    parts = {key: _drawn_parts(geom) for key, geom in items.items()}
     flat = [part for key in parts for part in parts[key]]
     shifts = iter(frame_shifts([(float(p[:, 0].min()), float(p[:, 0].max())) for p in flat]))
     for key in parts:
         for part in parts[key]:
             part[:, 0] += next(shifts)
     return parts
+
+
+def _drawn_parts(geom: BaseGeometry) -> list[np.ndarray]:
+    """Return a geometry's continuous parts, lines cut to the Web Mercator band."""
+    out: list[np.ndarray] = []
+    for part in continuous_parts(geom):
+        out.extend(clip_to_band(part) if len(part) > 1 else [part])
+    return out
 
 
 def frame_bounds(parts: Iterable[np.ndarray]) -> tuple[float, float, float, float] | None:

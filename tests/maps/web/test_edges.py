@@ -249,6 +249,18 @@ def test_in_one_frame_moves_each_item_whole_and_gives_the_narrowest_bounds():
     assert frame_bounds([]) is None
 
 
+def test_in_one_frame_frames_only_what_the_map_can_show():
+    # Beyond 85.05 N this line sweeps far west; the drawn pieces are at 10-20 E and 170 W.
+    frame = in_one_frame({"leg": LineString([(10, 80), (20, 89), (-60, 89.5), (-170, 89),
+                                             (-170, 80)]), "pole": Point(0, 89.9)})
+    leg = frame["leg"]
+    assert len(leg) == 2 and all(np.abs(p[:, 1]).max() <= MERCATOR_LAT + 1e-9 for p in leg)
+    assert frame["pole"][0] == pytest.approx(np.array([[0.0, 89.9]]))
+    west, south, east, north = frame_bounds([p for ps in frame.values() for p in ps])
+    assert (west, east) == pytest.approx((-170.0, 10 + 10 * (MERCATOR_LAT - 80) / 9))
+    assert north == pytest.approx(MERCATOR_LAT, abs=1e-4) and south == 80
+
+
 def test_turn_countries_joins_what_the_date_line_cut(tmp_path):
     countries = load_countries()
     russia = countries[countries["iso2"] == "RU"]
