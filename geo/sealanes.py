@@ -373,7 +373,9 @@ def add_waterways(lanes: LaneData, waterways: tuple[Waterway, ...], land: BaseGe
     """
     if not waterways:
         return lanes
-    kept = _drop_replaced(lanes, waterways, land)
+    parts = shapely.get_parts(land)
+    index = shapely.STRtree(parts)
+    kept = _drop_replaced(lanes, waterways, index)
     nodes, edges, tags = [kept.nodes], [kept.edges], [kept.passage]
     joined = np.unique(kept.edges)
     offset = len(kept.nodes)
@@ -385,7 +387,7 @@ def add_waterways(lanes: LaneData, waterways: tuple[Waterway, ...], land: BaseGe
         edges.append(chain)
         tags.append(np.full(len(chain), waterway_tag(waterway), dtype=object))
         for end in (-1, 0) if waterway.kind == "canal" else (-1,):
-            mouths = _mouth_links(kept.nodes, joined, course[end], land)
+            mouths = _mouth_links(kept.nodes, joined, course[end], index)
             edges.append(np.column_stack([np.full(len(mouths), ids[end]), mouths]))
             tags.append(np.full(len(mouths), _NO_PASSAGE, dtype=object))
         offset += len(course)
@@ -397,7 +399,7 @@ def add_waterways(lanes: LaneData, waterways: tuple[Waterway, ...], land: BaseGe
 
 
 def _mouth_links(
-    nodes: np.ndarray, among: np.ndarray, point: np.ndarray, land: BaseGeometry
+    nodes: np.ndarray, among: np.ndarray, point: np.ndarray, land: shapely.STRtree
 ) -> np.ndarray:
     """Return the nodes of ``among`` a river mouth at ``point`` joins.
 
@@ -407,25 +409,41 @@ def _mouth_links(
     """
     if not len(among):
         return np.zeros(0, dtype=np.int64)
+    rough = np.hypot((nodes[among, 0] - point[0]) * np.cos(np.radians(point[1])),
+                     nodes[among, 1] - point[1])
+    among = among[np.argsort(rough)[:8 * _MOUTH_LINKS]]  # a shortlist, measured below
     lon, lat = nodes[among, 0], nodes[among, 1]
     _, _, metres = _GEOD.inv(np.full(len(among), point[0]), np.full(len(among), point[1]), lon, lat)
     km = np.asarray(metres, dtype=float) / 1000.0
     order = np.argsort(km)[:_MOUTH_LINKS]
     chosen = among[order[km[order] <= km[order[0]] + _MOUTH_SLACK_KM]]
     links = shapely.linestrings([[tuple(point), tuple(nodes[i])] for i in chosen])
-    over = [_GEOD.geometry_length(shapely.intersection(link, land)) / 1000.0 for link in links]
+    over = [_land_km(link, land) for link in links]
     return chosen[np.asarray(over) <= _MOUTH_LAND_KM]
 
 
-def _drop_replaced(lanes: LaneData, waterways: tuple[Waterway, ...], land: BaseGeometry) -> LaneData:
+def _land_km(line: shapely.LineString, land: shapely.STRtree) -> float:
+    """Return the geodesic km of a lon/lat line over the land polygons of a spatial index."""
+    hits = land.query(line, predicate="intersects")
+    if not len(hits):
+        return 0.0
+    inside = shapely.intersection(line, land.geometries.take(hits))
+    return float(sum(_GEOD.geometry_length(piece) for piece in inside)) / 1000.0
+
+
+def _drop_replaced(lanes: LaneData, waterways: tuple[Waterway, ...], land: shapely.STRtree) -> LaneData:
     """Return lanes without the marnet edges a waterway's course replaces."""
-    courses = shapely.multilinestrings([shapely.linestrings(w.course) for w in waterways])
-    near = shapely.dwithin(courses, shapely.points(lanes.nodes), _REPLACED_NEAR_DEG)
-    candidates = np.nonzero(near[lanes.edges].all(axis=1))[0]
-    lines = shapely.linestrings(np.stack([lanes.nodes[lanes.edges[candidates, 0]],
-                                          lanes.nodes[lanes.edges[candidates, 1]]], axis=1))
-    drop = candidates[shapely.intersects(land, lines)]
-    keep = np.setdiff1d(np.arange(len(lanes.edges)), drop)
+    points = shapely.points(lanes.nodes)
+    drop: list[np.ndarray] = []
+    for waterway in waterways:
+        course = shapely.linestrings(waterway.course)
+        near = shapely.dwithin(course, points, _REPLACED_NEAR_DEG)
+        candidates = np.nonzero(near[lanes.edges].all(axis=1))[0]
+        lines = shapely.linestrings(np.stack([lanes.nodes[lanes.edges[candidates, 0]],
+                                              lanes.nodes[lanes.edges[candidates, 1]]], axis=1))
+        crossing = np.unique(land.query(lines, predicate="intersects")[0])
+        drop.append(candidates[crossing])
+    keep = np.setdiff1d(np.arange(len(lanes.edges)), np.concatenate(drop))
     return LaneData(nodes=lanes.nodes, edges=lanes.edges[keep], weight_km=lanes.weight_km[keep],
                     passage=lanes.passage[keep])
 

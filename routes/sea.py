@@ -69,6 +69,8 @@ _ENTRY_SLACK_KM = 100.0
 _CONNECTOR_COST = 1.5
 #: Cost per km of land a connector crosses: repairing it may take a long way round.
 _LAND_COST = 10.0
+#: Ends this close (km) whose lane path is this many times longer are tried on the water grid.
+_GRID_TRY_KM, _ROUNDABOUT = 600.0, 1.5
 #: Least margin (degrees) round a stretch when looking for a detour.
 _MIN_PAD_DEG = 0.15
 
@@ -240,11 +242,12 @@ def _route_pair(
     lane_path = _lane_path(network, lanes, a, b)
     repaired = None if lane_path is None else _repaired(network, lane_path)
     grid_allowed = a.node is None and b.node is None and not chose
-    if grid_allowed and (repaired is None or _still_on_land(network, repaired)):
+    stray = repaired is None or _still_on_land(network, repaired)
+    if grid_allowed and (stray or _roundabout(a, b, repaired)):
         direct = _grid_route(network, a.point, b.point)
         if direct is not None:
             direct = _repaired(network, _Path(direct, [_SEA] * (len(direct) - 1)))
-            if repaired is None or _stray_km(network, direct) <= _stray_km(network, repaired):
+            if repaired is None or _better(network, direct, repaired, shorter=not stray):
                 logger.debug("%s: routed on the water grid alone", request.label)
                 repaired = direct
     if repaired is None:
@@ -253,6 +256,31 @@ def _route_pair(
     if stranded > MAX_LAND_KM:
         raise _no_route(request, a, b, f"the best path found crosses {stranded:.0f} km of land")
     return repaired
+
+
+def _roundabout(a: _End, b: _End, path: _Path | None) -> bool:
+    """Tell whether a lane path between near ends is much longer than the way between them.
+
+    Where the lanes are sparse (the north-west Black Sea) a short coastal leg may run out to a
+    lane node far offshore and back; the water grid is then tried as well.
+    """
+    if path is None:
+        return False
+    direct = geodesic_length_km([a.point, _near_lon(np.asarray(b.point), a.point[0])])
+    return direct <= _GRID_TRY_KM and geodesic_length_km(path.coords) > _ROUNDABOUT * direct
+
+
+def _better(network: SeaNetwork, grid: _Path, lanes: _Path, *, shorter: bool) -> bool:
+    """Tell whether the water-grid path beats the lane path: less land, or shorter if asked.
+
+    A shorter grid path may clip a little more land than the lanes, up to the amount the QA
+    report lets pass without a warning.
+    """
+    if not shorter:
+        return _stray_km(network, grid) <= _stray_km(network, lanes)
+    if _stray_km(network, grid) > _stray_km(network, lanes) + qa.LAND_WARNING_KM:
+        return False
+    return geodesic_length_km(grid.coords) < geodesic_length_km(lanes.coords)
 
 
 def _no_route(request: LegRequest, a: _End, b: _End, why: str) -> UnroutableLegError:

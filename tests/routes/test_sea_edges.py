@@ -247,3 +247,11 @@ def test_river_ports_reach_the_sea_along_their_river(origin, destination, most_k
 def test_the_caspian_is_closed_without_the_volga_don_canal():
     with pytest.raises(UnroutableLegError, match="avoiding volga-don leaves no sea route"):
         _route(_stop("RUASF"), _stop("RURND"), avoid=("volga-don",))
+
+
+@pytest.mark.network_data
+def test_a_port_at_a_river_mouth_keeps_the_short_way_along_the_coast():
+    """Sulina to Constanta: 145 km on the water grid, not 246 km out to a lane node and back."""
+    leg = _route(_stop("ROSUL"), _stop("ROCND"))
+    assert leg.distance_km < 170.0
+    assert _value(leg, "km_over_land") <= LAND_WARNING_KM
