@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from routemap.errors import ScenarioError
-from routemap.geo.gazetteer import Gazetteer, Layer
+from routemap.geo.coincidence import same_point
+from routemap.geo.gazetteer import Gazetteer, Layer, point_place
 from routemap.geo.model import CONFIDENCES, PLACE_KINDS
 from routemap.geo.scenario import parse_scenario
 
@@ -60,7 +61,7 @@ def scenarios(draw) -> dict:
                       st.fixed_dictionaries({"lat": lats, "lon": lons}))
     transfers = []
     for tid in draw(st.lists(slugs, min_size=1, max_size=3, unique=True)):
-        chain = draw(st.lists(stops, min_size=2, max_size=4))
+        chain = draw(st.lists(stops, min_size=2, max_size=4).filter(lambda c: _moves(c, places)))
         legs = [{"mode": draw(st.sampled_from(["sea", "rail", "road", "air"])), "from": a, "to": b}
                 for a, b in itertools.pairwise(chain)]
         transfer = {"id": tid, "label": draw(words), "confidence": draw(st.sampled_from(CONFIDENCES)),
@@ -77,6 +78,15 @@ def scenarios(draw) -> dict:
                                "confidence": "reported", "sources": source_ids[:1],
                                "transfer": transfers[0]["id"], "date": draw(dates)}]
     return doc
+
+
+def _moves(chain: list, places: list[dict]) -> bool:
+    """Return True if every leg of a chain goes somewhere (a leg at one place is an error)."""
+    at = {p["id"]: (p["lat"], p["lon"]) for p in places}
+    points = [at[s] if isinstance(s, str) else (s["lat"], s["lon"]) for s in chain]
+    ids = [s if isinstance(s, str) else point_place(s["lat"], s["lon"]).id for s in chain]
+    return all(ia != ib and not same_point(a, b)
+               for (ia, a), (ib, b) in itertools.pairwise(zip(ids, points, strict=True)))
 
 
 def _load(doc: dict):
