@@ -73,6 +73,16 @@ class RouteLine:
         """Return every part drawn: the track, then the connectors."""
         return self.parts + self.connectors
 
+    @property
+    def vertices(self) -> np.ndarray:
+        """Return the leg's lon/lat vertices once each, as its line has them: the track's, then
+        the connectors' but for the points where they meet the track (frames are fitted on
+        these, so a connector never weighs a frame twice)."""
+        ends = np.array([p[i] for p in self.parts if len(p) for i in (0, -1)]).reshape(-1, 2)
+        joins = [q for c in self.connectors for q in c
+                 if not np.isclose(ends, q, rtol=0.0, atol=1e-6).all(axis=1).any()]
+        return np.vstack([*self.parts, np.asarray(joins, dtype=float).reshape(-1, 2)])
+
 
 @dataclass(frozen=True)
 class PlaceMark:
@@ -288,7 +298,7 @@ def _attributions(lines: Iterable[object]) -> tuple[str, ...]:
 
 
 def _extent(routes: Iterable[RouteLine], places: Iterable[PlaceMark]) -> np.ndarray:
-    pts = [p for r in routes for p in r.drawn]
+    pts = [r.vertices for r in routes]
     pts.append(np.array([[p.lon, p.lat] for p in places]).reshape(-1, 2))
     return np.concatenate(pts) if pts else np.zeros((0, 2))
 
@@ -376,7 +386,7 @@ def _transfer_spec(routeset: RouteSet, routes: tuple[RouteLine, ...],
 def _span_for(routes: Iterable[RouteLine]) -> float:
     """Return the least map span that shows a transfer's legs: MIN_SPAN_M, or closer when
     all its legs are short (a 4.5 km bridge crossing must not vanish under its markers)."""
-    pts = [p for r in routes for p in r.drawn]
+    pts = [r.vertices for r in routes if len(r.vertices)]
     if not pts:
         return MIN_SPAN_M
     xy = np.concatenate(pts)

@@ -3,6 +3,8 @@ the slides, never as track: their own style, no band, no arrow, a legend row of 
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -207,3 +209,22 @@ def test_connector_lines_of_an_empty_cell_is_empty(cell):
 ])
 def test_off_network_is_written_with_the_connector_styles_words(km, expected):
     assert wording.off_network(km) == expected
+
+
+def test_a_connector_leaves_the_slides_frame_as_the_whole_line_has_it(shared_routeset):
+    """Frames are fitted on the leg's vertices: splitting off a connector must not count the
+    point where it meets the track twice (it moved the overview's central meridian 1.6 degrees)."""
+    legs = shared_routeset.legs.copy()
+    legs["connectors"] = [[] for _ in range(len(legs))]
+    whole = dataclasses.replace(shared_routeset, legs=legs)
+    split, kept = overview_spec(shared_routeset), overview_spec(whole)
+    assert np.allclose(_rows(split.extent), _rows(kept.extent), atol=1e-6)
+    rail = next(r for r in split.routes if r.connectors)
+    whole_rail = next(r for r in kept.routes if r.feature_id == rail.feature_id)
+    assert np.allclose(_rows(rail.vertices), _rows(whole_rail.parts[0]), atol=1e-6)
+    assert len(rail.vertices) == 5
+
+
+def _rows(points: np.ndarray) -> np.ndarray:
+    """Return points sorted by longitude, then latitude (a multiset, order aside)."""
+    return points[np.lexsort((points[:, 1], points[:, 0]))]
