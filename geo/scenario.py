@@ -51,6 +51,7 @@ LEG_KEYS = {"mode": True, "from": True, "to": True, "via": False, "within": Fals
             "sources": False, "note": False, "path_confidence": False, "corridor": False,
             "assumed": False}
 CORRIDOR_KEYS = {"name": True, "sources": True}
+MAX_ADDITIONS = 100  # each joins the network by one rebuild of it (about a second on the world's)
 ADDITION_KEYS = {"id": True, "mode": True, "name": True, "path": False, "stations": False,
                  "sources": True, "note": False}
 ANNOTATION_KEYS = {"id": True, "text": True, "at": True, "date": False, "period": False,
@@ -476,6 +477,11 @@ class _Reader:
     def _additions(self, node: YNode | None) -> list[NetworkAddition]:
         """Read ``network_additions``; stations resolve like leg stops but are not map places."""
         if node is None:
+            return []
+        if node.is_seq and len(node.value) > MAX_ADDITIONS:
+            self.check.error(node, "network_additions", f"at most {MAX_ADDITIONS} lines, found "
+                             f"{len(node.value)}; join lines that meet into one, or route on your own "
+                             "network extract (--rail-network)")
             return []
         self.check.unique_ids(node.value if node.is_seq else None, "network_additions")
         shown = dict(self.refs.used)

@@ -254,3 +254,11 @@ network_additions:
     assert err == [f"error: {where}.mode: 'ship' is not one of rail, road",
                    f"error: {where}.sources[0]: unknown source id 'nobody'",
                    f"error: {where}.path: a line needs at least two points, found 1"]
+
+
+def test_too_many_additions_are_refused_before_any_is_joined(small_gazetteer):
+    line = "  - {id: a%d, mode: rail, name: A, path: [{lat: 48.3, lon: 135.0}, {lat: 48.5, lon: 135.0}], sources: [wiki]}\n"
+    messages = _messages("".join(line % i for i in range(101)), small_gazetteer)
+    assert messages == ["error: s.yaml:26: network_additions: at most 100 lines, found 101; join lines "
+                        "that meet into one, or route on your own network extract (--rail-network)"]
+    assert len(_load("".join(line % i for i in range(3)), small_gazetteer).network_additions) == 3
