@@ -52,6 +52,7 @@ LEG_KEYS = {"mode": True, "from": True, "to": True, "via": False, "within": Fals
             "assumed": False}
 CORRIDOR_KEYS = {"name": True, "sources": True}
 MAX_ADDITIONS = 100  # each joins the network by one rebuild of it (about a second on the world's)
+MAX_ADDITION_POINTS = 10_000  # each point is looked up on the network (a few ms on the world's)
 ADDITION_KEYS = {"id": True, "mode": True, "name": True, "path": False, "stations": False,
                  "sources": True, "note": False}
 ANNOTATION_KEYS = {"id": True, "text": True, "at": True, "date": False, "period": False,
@@ -487,6 +488,12 @@ class _Reader:
         shown = dict(self.refs.used)
         additions = self.check.items(node, "network_additions", self._addition)
         self.refs.used = shown
+        points = sum(len(a.points) for a in additions)
+        if points > MAX_ADDITION_POINTS:
+            self.check.error(node, "network_additions", f"at most {MAX_ADDITION_POINTS:,} points in all, "
+                             f"found {points:,}; keep the points a source gives (stations, bends), "
+                             "or route on your own network extract (--rail-network)")
+            return []
         for i, addition in enumerate(additions):
             message = join_problem(addition, self.networks)
             if message is not None:

@@ -262,3 +262,12 @@ def test_too_many_additions_are_refused_before_any_is_joined(small_gazetteer):
     assert messages == ["error: s.yaml:26: network_additions: at most 100 lines, found 101; join lines "
                         "that meet into one, or route on your own network extract (--rail-network)"]
     assert len(_load("".join(line % i for i in range(3)), small_gazetteer).network_additions) == 3
+
+
+def test_too_many_points_in_all_are_refused(small_gazetteer):
+    points = ", ".join("{lat: 48.3, lon: %.4f}" % (134.5 + i * 1e-4) for i in range(5001))
+    line = "  - {id: a%d, mode: rail, name: A, path: [" + points + "], sources: [wiki]}\n"
+    messages = _messages(line % 0 + line % 1, small_gazetteer)
+    assert messages == ["error: s.yaml:26: network_additions: at most 10,000 points in all, found "
+                        "10,002; keep the points a source gives (stations, bends), or route on your "
+                        "own network extract (--rail-network)"]
