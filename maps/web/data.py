@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import geopandas as gpd
 import numpy as np
 import shapely
-from shapely.geometry import LineString, box
+from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 
 from routemap.geo.countries import credit_natural_earth
@@ -40,10 +40,10 @@ from routemap.maps.style import (
     width_legend,
     width_scale,
 )
-from routemap.maps.web.edges import clip_to_band, frame_bounds, in_one_frame, turn_countries
+from routemap.maps.web.edges import basemap_in_frame, clip_to_band, frame_bounds, in_one_frame
 from routemap.maps.web.tiles import TILE_SOURCES, TileSource
 from routemap.maps.web.timeline import overlaps, timeline_steps
-from routemap.maps.web.vector_basemap import Region, basemap_region, build_basemap, encode_line
+from routemap.maps.web.vector_basemap import encode_line
 from routemap.routes.routeset import RouteSet
 
 __all__ = ["GEOMETRY_KIND_LABELS", "LINE_SCALE", "build_map_data", "safe_link"]
@@ -124,8 +124,8 @@ def build_map_data(
         "timeline": _timeline(legs, annotations),
         "legend": _legend(legs, places, width_legend(scale, amounts)),
         "styles": _styles(),
-        "basemap": _basemap(countries, (west, south, east, north), world=world, focus=focus,
-                            close_to=close_to),
+        "basemap": basemap_in_frame(countries, (west, south, east, north), world=world,
+                                     focus=focus, close_to=close_to),
         "tiles": [_tile(t) for t in TILE_SOURCES],
         "attributions": _attributions(routeset.attributions),
     }
@@ -342,65 +342,6 @@ def _bounds(frame: Mapping[Hashable, list[np.ndarray]]) -> tuple[float, float, f
     """
     bounds = frame_bounds(part for parts in frame.values() for part in parts)
     return bounds if bounds is not None else (-20.0, -10.0, 20.0, 10.0)
-
-
-def _basemap(countries: gpd.GeoDataFrame, bounds: tuple[float, float, float, float], *,
-             world: gpd.GeoDataFrame | None, focus: set[str],
-             close_to: list[tuple[float, float]]) -> dict[str, Any]:
-    """Return the offline basemap around the data's bounds, in the map's longitude frame.
-
-    Where the region around the data (``basemap_region``) reaches past the date line, the
-    countries are turned so that the region's middle lies on meridian 0
-    (``routemap.maps.web.edges.turn_countries``), the basemap is built there and moved back:
-    the land on the far side of 180 lies where the data's frame puts it, and the coarse world
-    around it is centred on the data.
-    """
-    west, south, east, north = bounds
-    mid = round((west + east) / 2)
-    around = basemap_region(west - mid, south, east - mid, north)
-    if around.west + mid >= -180.0 and around.east + mid <= 180.0:
-        return build_basemap(countries, basemap_region(west, south, east, north), world=world,
-                             focus=focus, close_to=close_to)
-    wanted = countries[_reaches(countries, around, mid)]
-    base = build_basemap(
-        turn_countries(wanted, -mid), around, focus=focus,
-        world=None if world is None else turn_countries(world, -mid),
-        close_to=[((lon - mid + 180.0) % 360.0 - 180.0, lat) for lon, lat in close_to],
-    )
-    return _moved_east(base, mid)
-
-
-def _reaches(countries: gpd.GeoDataFrame, around: Region, mid: int) -> np.ndarray:
-    """Return which countries reach into a region given around meridian ``mid``."""
-    west, east = around.west + mid, around.east + mid
-    boxes = [(max(west, -180.0), min(east, 180.0))]
-    if east > 180.0:
-        boxes.append((-180.0, east - 360.0))
-    if west < -180.0:
-        boxes.append((west + 360.0, 180.0))
-    hit = np.zeros(len(countries), dtype=bool)
-    for w, e in boxes:
-        hit |= countries.intersects(box(w, around.south, e, around.north)).to_numpy()
-    return hit
-
-
-def _moved_east(base: dict[str, Any], degrees: int) -> dict[str, Any]:
-    """Return a built basemap with every longitude moved ``degrees`` east (a new dict)."""
-    step = degrees * int(base["scale"])
-
-    def moved(line: list[int]) -> list[int]:
-        return [line[0], line[1] + step, *line[2:]]
-
-    (south, west), (north, east) = base["region"]
-    return {
-        **base,
-        "region": [[south, west + degrees], [north, east + degrees]],
-        "land": [[moved(ring) for ring in poly] for poly in base["land"]],
-        "focus": [[moved(ring) for ring in poly] for poly in base["focus"]],
-        "coast": [moved(line) for line in base["coast"]],
-        "borders": [moved(line) for line in base["borders"]],
-        "labels": [{**label, "lon": round(label["lon"] + degrees, 2)} for label in base["labels"]],
-    }
 
 
 def _transfers(scenario: Scenario, legs: list[dict[str, Any]]) -> list[dict[str, Any]]:

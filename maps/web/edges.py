@@ -6,23 +6,29 @@ whole world. So the map's data is put in one frame: each line's longitudes are m
 (parts that meet at the date line are joined), and each line or point is moved by a whole
 number of turns so that everything together spans the fewest degrees. A flight from Anadyr
 (177.5 E) to Egvekinot (179.1 W) then runs from 177.5 to 180.9, and the view fitted on it is
-a few degrees wide. Web Mercator cannot show the poles: a line beyond ``MERCATOR_LAT`` is cut
-there, never drawn along the map's top or bottom edge.
+a few degrees wide, with land drawn on both sides of 180 (:func:`basemap_in_frame`). Web
+Mercator cannot show the poles: a line beyond ``MERCATOR_LAT`` is cut there, never drawn along
+the map's top or bottom edge.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from itertools import pairwise
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
+
+from routemap.maps.web.vector_basemap import Region, basemap_region, build_basemap
 
 __all__ = [
     "MERCATOR_LAT",
+    "basemap_in_frame",
     "clip_to_band",
     "continuous_parts",
     "frame_bounds",
@@ -273,3 +279,79 @@ def _onto_date_line(xy: np.ndarray) -> np.ndarray:
     near = np.abs(out[:, 0]) > 180.0 - 1e-6
     out[near, 0] = np.copysign(180.0, out[near, 0])
     return out
+
+
+# --- the basemap across the date line -------------------------------------------------------
+
+
+def basemap_in_frame(countries: gpd.GeoDataFrame, bounds: tuple[float, float, float, float], *,
+                     world: gpd.GeoDataFrame | None, focus: Collection[str],
+                     close_to: Sequence[tuple[float, float]]) -> dict[str, Any]:
+    """Return the offline basemap around the data's bounds, in the map's longitude frame.
+
+    Where the region around the data (``basemap_region``) reaches past the date line, the
+    countries are turned so that the region's middle lies on meridian 0
+    (:func:`turn_countries`), the basemap is built there and moved back:
+    the land on the far side of 180 lies where the data's frame puts it, and the coarse world
+    around it is centred on the data.
+
+    Parameters
+    ----------
+    countries : geopandas.GeoDataFrame
+        Natural Earth countries, as ``routemap.maps.web.vector_basemap.build_basemap`` takes them.
+    bounds : tuple of float
+        (west, south, east, north) of the data in the map's longitude frame (:func:`frame_bounds`).
+    world, focus, close_to
+        As ``build_basemap`` takes them; ``close_to`` in lon/lat as the scenario gives them.
+
+    Returns
+    -------
+    dict
+        What ``build_basemap`` returns, its longitudes in the map's frame.
+    """
+    west, south, east, north = bounds
+    mid = round((west + east) / 2)
+    around = basemap_region(west - mid, south, east - mid, north)
+    if around.west + mid >= -180.0 and around.east + mid <= 180.0:
+        return build_basemap(countries, basemap_region(west, south, east, north), world=world,
+                             focus=focus, close_to=list(close_to))
+    wanted = countries[_reaches(countries, around, mid)]
+    base = build_basemap(
+        turn_countries(wanted, -mid), around, focus=focus,
+        world=None if world is None else turn_countries(world, -mid),
+        close_to=[((lon - mid + 180.0) % 360.0 - 180.0, lat) for lon, lat in close_to],
+    )
+    return _moved_east(base, mid)
+
+
+def _reaches(countries: gpd.GeoDataFrame, around: Region, mid: int) -> np.ndarray:
+    """Return which countries reach into a region given around meridian ``mid``."""
+    west, east = around.west + mid, around.east + mid
+    boxes = [(max(west, -180.0), min(east, 180.0))]
+    if east > 180.0:
+        boxes.append((-180.0, east - 360.0))
+    if west < -180.0:
+        boxes.append((west + 360.0, 180.0))
+    hit = np.zeros(len(countries), dtype=bool)
+    for w, e in boxes:
+        hit |= countries.intersects(box(w, around.south, e, around.north)).to_numpy()
+    return hit
+
+
+def _moved_east(base: dict[str, Any], degrees: int) -> dict[str, Any]:
+    """Return a built basemap with every longitude moved ``degrees`` east (a new dict)."""
+    step = degrees * int(base["scale"])
+
+    def moved(line: list[int]) -> list[int]:
+        return [line[0], line[1] + step, *line[2:]]
+
+    (south, west), (north, east) = base["region"]
+    return {
+        **base,
+        "region": [[south, west + degrees], [north, east + degrees]],
+        "land": [[moved(ring) for ring in poly] for poly in base["land"]],
+        "focus": [[moved(ring) for ring in poly] for poly in base["focus"]],
+        "coast": [moved(line) for line in base["coast"]],
+        "borders": [moved(line) for line in base["borders"]],
+        "labels": [{**label, "lon": round(label["lon"] + degrees, 2)} for label in base["labels"]],
+    }
