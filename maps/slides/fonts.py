@@ -235,15 +235,16 @@ def refresh_fonts(chars: str) -> tuple[str, ...]:
     files = _fontconfig_files(patterns)
     if files is None:
         files = [f for f in _new_folder_files() if _covers_any(f, wanted)]
+    before = font_chain()
     added = _add_fonts(files)
     if not added:
         return ()
-    chosen = _families_covering({ord(ch) for ch in wanted} - _chain_coverage(), added)
-    _SEARCH.families.extend(chosen)
+    # A candidate family may now be installed; others join only for what it leaves uncovered.
+    _SEARCH.families.extend(_families_covering({ord(ch) for ch in wanted} - _chain_coverage(), added))
     font_chain.cache_clear()
     log.info("fonts installed since matplotlib listed its fonts: %d families added; the slides "
              "draw with %s", len(added), ", ".join(font_chain()))
-    return chosen
+    return tuple(f for f in font_chain() if f not in before)
 
 
 def _chain_coverage() -> set[int]:

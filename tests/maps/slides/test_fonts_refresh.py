@@ -85,6 +85,7 @@ def test_a_font_in_a_font_folder_is_found(font_without_cjk, new_font_folder, mon
         warnings.simplefilter("error")
         assert fonts.printable([KOREAN]) == {KOREAN: KOREAN}
     chain = fonts.font_chain()
+    assert fonts.refresh_fonts("평") == ()  # looked for once
     korean = [f for f in chain if ord("평") in fonts._coverage(f)]
     assert korean, chain
     found = font_manager.findfont(font_manager.FontProperties(family=[korean[0]]),
@@ -105,6 +106,9 @@ def test_a_font_fontconfig_lists_is_found(font_without_cjk, new_font_folder, mon
 
     monkeypatch.setattr(fonts, "_fontconfig_files", fake_fontconfig)
     monkeypatch.setattr(fonts, "_font_directories", list)
+    added = fonts.refresh_fonts(KOREAN)
+    assert added and set(added) <= set(fonts.font_chain())
+    assert all(ord("평") in fonts._coverage(f) for f in added)
     assert fonts.printable([KOREAN]) == {KOREAN: KOREAN}
     assert asked and all(p.startswith(":charset=") for p in asked)
     assert "d3c9" in " ".join(asked)
