@@ -225,6 +225,8 @@ RIVERS = [
     ("RUASF", "RURND", 1300.0, 700.0),  # up the Volga, through the Volga-Don canal, down the Don
     ("UAIZM", "ROCND", 450.0, 30.0),  # Izmail down the Danube's Chilia arm to Constanta
     ("48.4620,135.0971", "RUVVO", 2700.0, 500.0),  # Khabarovsk down the Amur to Vladivostok
+    ("CNHEK", "RUVVO", 4000.0, 1300.0),  # Heihe, from Blagoveshchensk's bank of the Amur
+    ("CNFUJ", "RUNIA", 1300.0, 800.0),  # Fujin on the Songhua, down the Amur to Nikolayevsk
 ]
 
 
