@@ -226,7 +226,9 @@ def _assemble(
     index: RoutingIndex, a: _Entry, b: _Entry, edges: np.ndarray, forward: np.ndarray
 ) -> Path:
     """Join the source lead-in, the expanded junction edges and the target lead-out."""
-    middle = _expand(index, edges, forward)
+    # Both ends may reach the same junction: the path then passes it without a junction edge.
+    middle = (_expand(index, edges, forward) if edges.size
+              else np.array([index.junction_node[a.junction]], dtype=np.int64))
     nodes = np.concatenate([a.nodes[:-1], middle, b.nodes[::-1][1:]])
     return Path(nodes, float(a.km + index.edge_km[edges].sum() + b.km))
 

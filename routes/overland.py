@@ -120,16 +120,32 @@ def route_leg(
     items = _items(snaps, paths)
     saved, touches = _trim_vias(network, items, request, snaps, options.snap_warn_km)
     joins = _joins(request, [_item_lonlat(network, snaps, t) for t in touches])
-    geometry = _geometry(network, request, snaps, items, joins, options)
-    off_network = joins[0] + joins[-1]
+    network_km = sum(p.km for p in paths) - saved
+    if network_km > 0.0:
+        geometry = _geometry(network, request, snaps, items, joins, options)
+        connectors = _connectors(request, snaps, joins, options)
+        off_network = joins[0] + joins[-1]
+    else:  # every stop joins the network at one point: nothing of the line is on it
+        geometry, connectors = _straight(request, options)
+        off_network = geodesic_length_km([(s.lon, s.lat) for s in request.stops])
     findings = qa.snap_findings(request, joins, warn_km=options.snap_warn_km)
     findings += qa.country_findings(request, geometry, countries, warn_km=options.outside_warn_km)
-    network_km = sum(p.km for p in paths) - saved
     return RoutedLeg(geometry=geometry, distance_km=float(network_km + off_network),
                      geometry_kind="routed", snap_km=tuple(round(km, 3) for km in joins),
                      network=network.label, attribution=network.attribution,
                      findings=tuple(findings), off_network_km=float(off_network),
-                     connectors=_connectors(request, snaps, joins, options))
+                     connectors=connectors)
+
+
+def _straight(request: LegRequest, options: LegOptions) -> tuple[object, tuple[LineString, ...]]:
+    """Return a leg drawn straight through its stops, and that line as its connectors.
+
+    For stops that all join the network at the same point: running out to it and back
+    would draw a fold, and no part of the way is known to be on the network.
+    """
+    geometry = to_lonlat_geometry(densify([(s.lon, s.lat) for s in request.stops],
+                                          step_km=options.draw_step_km))
+    return geometry, tuple(getattr(geometry, "geoms", [geometry]))
 
 
 # --- the route as a sequence of stop points and nodes ----------------------------------------
@@ -300,6 +316,7 @@ def _geometry(
 
 
 def _drop_repeats(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Drop each point within 1e-9 degrees (0.1 mm) of the one before: a stop on a node."""
     keep = np.ones(lon.size, dtype=bool)
-    keep[1:] = (np.diff(lon) != 0) | (np.diff(lat) != 0)
+    keep[1:] = (np.abs(np.diff(lon)) > 1e-9) | (np.abs(np.diff(lat)) > 1e-9)
     return np.column_stack([lon[keep], lat[keep]])

@@ -17,6 +17,9 @@ _SEGMENTS: dict[str, _Segments] = {}
 #: Upper ends of the segment size classes (km from a segment's middle to its ends); one
 #: k-d tree per class keeps a query near short segments from scanning around the long ones.
 _CLASS_RADII_KM = (1.0, 4.0, 16.0, 64.0, 256.0, 1024.0, np.inf)
+#: A point this close to an edge's end (as a fraction of the edge, 1 mm on a 1,000 km edge)
+#: joins at the node itself.
+_AT_NODE = 1e-9
 
 
 # --- nearest nodes ------------------------------------------------------------------------------
@@ -244,7 +247,8 @@ def snap_to_edge(
 def _edge_snap(network: Network, segs: _Segments, e: int, t: float, point: np.ndarray,
                km: float) -> EdgeSnap:
     u, v = int(segs.u[e]), int(segs.v[e])
-    if t in (0.0, 1.0):
+    if t < _AT_NODE or t > 1.0 - _AT_NODE:  # at a node: its own coordinates, not a near copy
+        t = 0.0 if t < 0.5 else 1.0
         node = u if t == 0.0 else v
         lon, lat = float(network.lon[node]), float(network.lat[node])
     else:

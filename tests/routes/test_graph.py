@@ -80,3 +80,19 @@ def test_constraint_already_met_uses_the_fast_path(six, monkeypatch):
     assert calls == []
     assert graph.shortest_path(six, 0, 5, allowed=allowed).km == pytest.approx(394.0)
     assert calls == [1]
+
+
+def test_a_path_through_one_junction_keeps_it():
+    """Nodes 0 and 2 lie on two chains that meet at junction 1 (a 3 x 3 grid's bottom row):
+    the path between them passes node 1, and is drawn through it."""
+    lon, lat = np.tile([0.0, 0.1, 0.2], 3), np.repeat([0.0, 0.1, 0.2], 3)
+    ids = np.arange(9).reshape(3, 3)
+    u = np.concatenate([ids[:, :-1].ravel(), ids[:-1, :].ravel()])
+    v = np.concatenate([ids[:, 1:].ravel(), ids[1:, :].ravel()])
+    network = build_network(lon, lat, undirected_edges(u, v, np.full(u.size, 13.0)),
+                            np.array(["AA"] * 9), name="grid", mode="road", source="t",
+                            attribution="t")
+    for allowed in (None, np.ones(9, dtype=bool)):
+        path = graph.shortest_path(network, 0, 2, allowed=allowed)
+        assert path.nodes.tolist() == [0, 1, 2]
+        assert path.km == pytest.approx(26.0)
