@@ -1,4 +1,5 @@
-"""The sea network: searoute's maritime lanes, named passages and a rasterised land mask."""
+"""The sea network: searoute's maritime lanes joined across 180 degrees, rivers and canals, named
+passages and a rasterised land mask."""
 
 from __future__ import annotations
 
@@ -104,7 +105,8 @@ class LaneData:
     edges : numpy.ndarray
         ``(m, 2)`` node indices, each undirected edge once.
     weight_km : numpy.ndarray
-        ``(m,)`` geodesic edge lengths in km (zero for the links joining -180 and 180).
+        ``(m,)`` geodesic edge lengths in km (zero for marnet's links joining -180 and 180,
+        which :func:`join_antimeridian` drops).
     passage : numpy.ndarray
         ``(m,)`` searoute passage tag per edge, ``""`` where none.
     """
