@@ -1,5 +1,4 @@
-"""The sea network: searoute's maritime lanes joined across 180 degrees, rivers and canals, named
-passages and a rasterised land mask."""
+"""The sea network: searoute's lanes joined across 180 degrees, rivers, canals, passages, land."""
 
 from __future__ import annotations
 
