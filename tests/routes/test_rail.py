@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from routemap.errors import UnroutableLegError
@@ -94,3 +97,24 @@ def test_via_changes_the_route(world_rail):
 def test_unroutable_legs_raise(world_rail, stops, within):
     with pytest.raises(UnroutableLegError, match=r"^test leg \(rail\): "):
         overland.route_leg(leg(*stops, within=within), world_rail)
+
+
+@pytest.mark.network_data
+def test_the_bundled_mozdok_leg_stops_beside_the_depot(world_rail):
+    """Issue 14: the depot lies beside a 65 km edge. Joined at the nearest node, the line ran
+    past it to the edge's far end and came back 30.4 km as a connector (10,658.7 km); joined
+    on the edge, it stops 2 km from the depot and never overlaps itself."""
+    from routemap.geo.scenario import load_scenario
+    from routemap.routes.builder import leg_request
+
+    scenario = load_scenario(Path(__file__).parents[2] / "geo" / "data" / "dprk-russia-2023-2025.yaml")
+    transfer = next(t for t in scenario.transfers if t.id == "rail-to-mozdok")
+    routed = overland.route_leg(leg_request(transfer, transfer.legs[0], 0), world_rail)
+    assert routed.distance_km == pytest.approx(10_585.5, abs=0.5)
+    assert routed.snap_km[-1] == pytest.approx(2.0, abs=0.05)
+    assert routed.off_network_km == pytest.approx(routed.snap_km[0] + routed.snap_km[-1], abs=2e-3)
+    assert routed.geometry.is_simple
+    d = np.diff(np.asarray(routed.geometry.coords), axis=0)
+    cos = (d[:-1] * d[1:]).sum(axis=1) / np.linalg.norm(d[:-1], axis=1) / np.linalg.norm(d[1:], axis=1)
+    assert (cos > -0.999).all()
+    assert not [f for f in routed.findings if f.level == "warning"]
