@@ -88,12 +88,11 @@ def snap_findings(
     last = len(snap_km) - 1
     for i, (stop, km) in enumerate(zip(request.stops, snap_km, strict=False)):
         far = km > warn_km
+        drawn = ", drawn as a straight connector, not as track" if i in (0, last) and km > 0 else ""
         if far:
-            log.warning("%s: %s is %.1f km from the %s network", request.label, stop.name,
-                        km, request.mode, extra={"finding": "snap_distance"})
-        message = f"{stop.name} joined the {request.mode} network {km:.1f} km away"
-        if i in (0, last) and km > 0:
-            message += ", drawn as a straight connector, not as track"
+            log.warning("%s: %s is %.1f km from the %s network%s", request.label, stop.name,
+                        km, request.mode, drawn, extra={"finding": "snap_distance"})
+        message = f"{stop.name} joined the {request.mode} network {km:.1f} km away{drawn}"
         out.append(Finding("warning" if far else "info", "snap_distance", message, round(km, 3)))
         if far and 0 < i < last:
             out.append(Finding("warning", "via_missed",
