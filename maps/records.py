@@ -48,6 +48,7 @@ __all__ = [
     "feature_records",
     "geometry_members",
     "plain_value",
+    "split_leg",
     "text_value",
     "track_geometry",
     "transfer_records",
@@ -245,36 +246,63 @@ def connector_lines(cell: Any) -> tuple[LineString, ...]:
     return tuple(out)
 
 
-def track_geometry(geom: BaseGeometry, connectors: Sequence[LineString]) -> BaseGeometry | None:
-    """Return a leg's line without its connectors: the part drawn as track.
+def split_leg(geom: BaseGeometry, cell: Any) -> tuple[BaseGeometry | None, tuple[LineString, ...]]:
+    """Return a leg's line split into the part drawn as track and its connectors.
 
     Each connector is found in the line as a run of vertices from its first point to its last
     (no longer than the connector, so a line passing the same point twice is cut where the
     connector is); the vertices strictly between are removed and the line is cut there. A
-    connector not found in the line leaves the line as it is (it is logged).
+    connector that is not part of the line is left out (and logged): only what the line holds
+    is ever drawn.
 
     Parameters
     ----------
     geom : shapely.geometry.base.BaseGeometry
         The leg's lon/lat line (LineString or MultiLineString), as in the frame or a record.
+    cell : object
+        Its ``connectors`` cell (:func:`connector_lines`).
+
+    Returns
+    -------
+    tuple
+        The track (a LineString when one piece is left, a MultiLineString for several, None
+        when the whole line is off the network) and the connectors found in the line, cleaned
+        as exports are. The input is not modified.
+    """
+    parts = [np.asarray(p.coords, dtype=float)[:, :2] for p in geometry_members(geom)
+             if not p.is_empty]
+    found = []
+    for connector in connector_lines(cell):
+        cut = _cut_connector(parts, np.asarray(connector.coords, dtype=float)[:, :2])
+        if cut is None:
+            logger.warning("a connector from %s to %s is not part of its leg's line; "
+                           "it is not drawn", connector.coords[0], connector.coords[-1])
+            continue
+        parts = cut
+        found.append(connector)
+    if not parts:
+        return None, tuple(found)
+    if len(parts) == 1 and isinstance(geom, LineString):
+        return LineString(parts[0]), tuple(found)
+    return MultiLineString([p.tolist() for p in parts]), tuple(found)
+
+
+def track_geometry(geom: BaseGeometry, connectors: Sequence[LineString]) -> BaseGeometry | None:
+    """Return a leg's line without its connectors: the part drawn as track.
+
+    Parameters
+    ----------
+    geom : shapely.geometry.base.BaseGeometry
+        The leg's lon/lat line, as in a record.
     connectors : sequence of shapely.geometry.LineString
-        Its stretches off the network (:func:`connector_lines`).
+        Its connectors, as a record has them (:attr:`FeatureRecord.connectors`).
 
     Returns
     -------
     shapely.geometry.base.BaseGeometry or None
-        A LineString when one piece is left, a MultiLineString for several, None when the
-        whole line is off the network. The input is not modified.
+        As :func:`split_leg` gives it; None when the whole line is off the network.
     """
-    parts = [np.asarray(p.coords, dtype=float)[:, :2] for p in geometry_members(geom)
-             if not p.is_empty]
-    for connector in connectors:
-        parts = _cut_connector(parts, np.asarray(connector.coords, dtype=float)[:, :2])
-    if not parts:
-        return None
-    if len(parts) == 1 and isinstance(geom, LineString):
-        return LineString(parts[0])
-    return MultiLineString([p.tolist() for p in parts])
+    return split_leg(geom, [list(c.coords) for c in connectors])[0]
 
 
 def _near(coords: np.ndarray, point: np.ndarray) -> np.ndarray:
@@ -290,9 +318,9 @@ def _planar_length(coords: np.ndarray) -> float:
     return float(np.hypot(step[:, 0], step[:, 1]).sum())
 
 
-def _cut_connector(parts: list[np.ndarray], connector: np.ndarray) -> list[np.ndarray]:
-    """Return the parts with the shortest run matching the connector cut out (unchanged, and
-    logged, when no run matches)."""
+def _cut_connector(parts: list[np.ndarray], connector: np.ndarray) -> list[np.ndarray] | None:
+    """Return the parts with the shortest run matching the connector cut out (None when no
+    run matches)."""
     limit = _planar_length(connector) * 1.05 + 1e-5
     best: tuple[int, int, int] | None = None
     for k, part in enumerate(parts):
@@ -305,9 +333,7 @@ def _cut_connector(parts: list[np.ndarray], connector: np.ndarray) -> list[np.nd
             if _planar_length(part[i:j + 1]) <= limit and (best is None or j - i < best[2] - best[1]):
                 best = (k, int(i), j)
     if best is None:
-        logger.warning("a connector from %s to %s is not part of its leg's line; "
-                       "the line is drawn whole", connector[0].tolist(), connector[-1].tolist())
-        return parts
+        return None
     k, i, j = best
     pieces = [p for p in (parts[k][:i + 1], parts[k][j:]) if len(p) >= 2]
     return [*parts[:k], *pieces, *parts[k + 1:]]
@@ -370,7 +396,7 @@ def _leg_records(routeset: RouteSet) -> list[FeatureRecord]:
     texts = _quantity_texts(routeset.scenario)
     records = list(_frame_records(routeset.legs, LEG_COLUMNS, DERIVED_LEG_COLUMNS))
     if "connectors" in routeset.legs.columns:
-        records = [replace(r, connectors=connector_lines(cell))
+        records = [replace(r, connectors=split_leg(r.geometry, cell)[1])
                    for r, cell in zip(records, routeset.legs["connectors"].tolist(), strict=True)]
     for record in records:
         p = record.properties

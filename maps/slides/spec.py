@@ -15,7 +15,7 @@ import shapely
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.model import Scenario, Source
 from routemap.maps import wording
-from routemap.maps.records import connector_lines, track_geometry
+from routemap.maps.records import split_leg
 from routemap.maps.style import (
     CONFIDENCE_STYLES,
     PATH_STYLES,
@@ -189,8 +189,7 @@ def _route_lines(routeset: RouteSet) -> tuple[RouteLine, ...]:
     out = []
     for row, amount in zip(legs.itertuples(index=False), _leg_quantities(legs), strict=True):
         conf = row.confidence if row.confidence in CONFIDENCE_STYLES else "estimated"
-        joins = connector_lines(getattr(row, "connectors", None))
-        track = track_geometry(row.geometry, joins)
+        track, joins = split_leg(row.geometry, getattr(row, "connectors", None))
         parts = () if track is None else tuple(np.asarray(p.coords, dtype=float)[:, :2]
                                                for p in shapely.get_parts(track) if not p.is_empty)
         # A path of unknown certainty is drawn as modelled: never as surer than it is.

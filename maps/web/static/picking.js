@@ -6,12 +6,13 @@
   // --- clicking a leg: its popup, or a chooser where legs share a track -----------------------
 
   RouteMap.prototype.legsNear = function (layerPoint) {
-    // Every leg on the map whose drawn line passes within PICK_PX of the point, in scenario order.
+    // Every leg on the map whose drawn line (its connectors too) passes within PICK_PX of the
+    // point, in scenario order.
     var map = this.map;
     return this.legs.filter(function (entry) {
       if (!map.hasLayer(entry.layer)) { return false; }
       var reach = PICK_PX + entry.leg.weight / 2;
-      return entry.parts.some(function (latlngs) {
+      return entry.parts.concat(entry.joins || []).some(function (latlngs) {
         var pts = latlngs.map(function (ll) { return map.latLngToLayerPoint(ll); });
         if (pts.length === 1) { return pts[0].distanceTo(layerPoint) <= reach; }
         for (var i = 1; i < pts.length; i++) {

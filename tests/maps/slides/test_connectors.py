@@ -12,7 +12,7 @@ from matplotlib.patches import PathPatch
 from shapely.geometry import LineString
 
 from routemap.maps import wording
-from routemap.maps.records import connector_lines, track_geometry
+from routemap.maps.records import connector_lines, feature_records, split_leg, track_geometry
 from routemap.maps.slides.compose import _legend_content
 from routemap.maps.slides.furniture import LegendContent, draw_legend
 from routemap.maps.slides.layers import (
@@ -192,10 +192,21 @@ def test_track_geometry_of_a_leg_wholly_off_the_network_is_none():
     assert track_geometry(line, joins) is None
 
 
-def test_a_connector_not_on_the_line_leaves_it_whole(caplog):
+def test_a_connector_not_on_the_line_is_left_out_and_the_line_kept_whole(caplog):
+    """Only what the line holds is drawn: a stale connector (its leg's line replaced) is
+    neither cut out nor drawn."""
     line = LineString(LINE)
-    assert track_geometry(line, connector_lines([[[5, 5], [6, 6]]])).equals(line)
+    track, joins = split_leg(line, [[[5, 5], [6, 6]], [[0.0, 0.0], [0.1, 0.0]]])
+    assert np.allclose(track.coords, LINE[1:]) and len(joins) == 1
+    assert np.allclose(joins[0].coords, [(0.0, 0.0), (0.1, 0.0)])
     assert "not part of its leg's line" in caplog.text
+
+
+def test_records_keep_only_the_connectors_their_line_holds(sample_routeset):
+    legs = sample_routeset.legs.copy()
+    legs.at[legs.index[2], "connectors"] = [[[0.0, 0.0], [1.0, 1.0]]]
+    records = feature_records(dataclasses.replace(sample_routeset, legs=legs))["legs"]
+    assert [len(r.connectors) for r in records] == [0, 1, 0]
 
 
 @pytest.mark.parametrize("cell", [None, float("nan"), [], [[]], [[[1.0, 2.0]]]])
