@@ -163,15 +163,22 @@ def _segments(network: Network) -> _Segments:
     return found
 
 
+def _cross(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Return the cross products of rows of 3-vectors (np.cross costs more on small arrays)."""
+    return np.column_stack([x[:, 1] * y[:, 2] - x[:, 2] * y[:, 1],
+                            x[:, 2] * y[:, 0] - x[:, 0] * y[:, 2],
+                            x[:, 0] * y[:, 1] - x[:, 1] * y[:, 0]])
+
+
 def _angle(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Return the angle in radians between unit vectors, row by row (exact near 0 and pi)."""
-    return np.arctan2(np.linalg.norm(np.cross(x, y), axis=-1), np.einsum("ij,ij->i", x, y))
+    return np.arctan2(np.linalg.norm(_cross(x, y), axis=-1), np.einsum("ij,ij->i", x, y))
 
 
 def _nearest_on_arcs(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, ...]:
     """Return, for each arc from ``a`` to ``b``, the angle from ``p`` to its nearest point,
     that point's fraction of the way from ``a``, and the point (unit vectors)."""
-    n = np.cross(a, b)
+    n = _cross(a, b)
     size = np.linalg.norm(n, axis=1)
     real = size > 1e-15
     nh = n / np.where(real, size, 1.0)[:, None]
@@ -179,8 +186,8 @@ def _nearest_on_arcs(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.nd
     q = p[None, :] - s[:, None] * nh
     q_size = np.linalg.norm(q, axis=1)
     qh = q / np.where(q_size > 0, q_size, 1.0)[:, None]
-    inside = (real & (q_size > 1e-15) & (np.einsum("ij,ij->i", np.cross(a, qh), nh) >= 0)
-              & (np.einsum("ij,ij->i", np.cross(qh, b), nh) >= 0))
+    inside = (real & (q_size > 1e-15) & (np.einsum("ij,ij->i", _cross(a, qh), nh) >= 0)
+              & (np.einsum("ij,ij->i", _cross(qh, b), nh) >= 0))
     pa, pb = _angle(np.broadcast_to(p, a.shape), a), _angle(np.broadcast_to(p, b.shape), b)
     near_a = pa <= pb
     span = _angle(a, b)
@@ -229,15 +236,19 @@ def snap_to_edge(
         If no edge may be used.
     """
     segs = _segments(network)
-    ok = np.ones(segs.u.size, dtype=bool) if eligible is None else eligible[segs.u] & eligible[segs.v]
-    if not ok.any():
-        raise UnroutableLegError("no network edge may be used")
     p = to_unit_vectors(np.array([lon]), np.array([lat]))[0]
-    bound = snap(network, lon, lat, eligible=eligible).km + 1e-9
-    ids = _candidates(segs, p, bound)
-    ids = ids[ok[ids]]
+    try:
+        bound = snap(network, lon, lat, eligible=eligible).km + 1e-9
+        ids = _candidates(segs, p, bound)
+    except UnroutableLegError:  # no eligible node: no eligible edge either
+        ids = np.zeros(0, dtype=np.int64)
+    if eligible is not None:
+        ids = ids[eligible[segs.u[ids]] & eligible[segs.v[ids]]]
     if ids.size == 0:  # the nearest eligible node has no eligible edge: search them all
-        ids = np.flatnonzero(ok)
+        ids = np.flatnonzero(eligible[segs.u] & eligible[segs.v] if eligible is not None
+                             else np.ones(segs.u.size, dtype=bool))
+        if ids.size == 0:
+            raise UnroutableLegError("no network edge may be used")
     angle, t, point = _nearest_on_arcs(p, segs.a[ids], segs.b[ids])
     best = int(np.argmin(angle))
     return _edge_snap(network, segs, int(ids[best]), float(t[best]), point[best],
