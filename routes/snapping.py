@@ -133,9 +133,12 @@ class _Segments:
     u: np.ndarray
     v: np.ndarray
     km: np.ndarray
-    a: np.ndarray
-    b: np.ndarray
+    xyz: np.ndarray
     classes: tuple[tuple[float, np.ndarray, cKDTree], ...]
+
+    def arcs(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the unit vectors of the two ends of the given segments."""
+        return self.xyz[self.u[ids]], self.xyz[self.v[ids]]
 
 
 def _segments(network: Network) -> _Segments:
@@ -151,6 +154,7 @@ def _segments(network: Network) -> _Segments:
     middle = a + b
     middle /= np.maximum(np.linalg.norm(middle, axis=1), 1e-300)[:, None]
     radius = _angle(a, middle) * EARTH_RADIUS_KM
+    del a, b
     classes, lower = [], 0.0
     for upper in _CLASS_RADII_KM:
         ids = np.flatnonzero((radius >= lower) & (radius < upper))
@@ -159,7 +163,7 @@ def _segments(network: Network) -> _Segments:
             classes.append((top, ids, cKDTree(middle[ids], balanced_tree=False)))
         lower = upper
     found = _SEGMENTS[network.checksum] = _Segments(u, v, network.weights[keep].astype(float),
-                                                     a, b, tuple(classes))
+                                                     xyz, tuple(classes))
     return found
 
 
@@ -249,7 +253,7 @@ def snap_to_edge(
                              else np.ones(segs.u.size, dtype=bool))
         if ids.size == 0:
             raise UnroutableLegError("no network edge may be used")
-    angle, t, point = _nearest_on_arcs(p, segs.a[ids], segs.b[ids])
+    angle, t, point = _nearest_on_arcs(p, *segs.arcs(ids))
     best = int(np.argmin(angle))
     return _edge_snap(network, segs, int(ids[best]), float(t[best]), point[best],
                       float(angle[best]) * EARTH_RADIUS_KM)

@@ -158,5 +158,5 @@ def test_snap_to_edge_finds_the_nearest_point_among_many_edges():
     segs = _segments(network)
     for x, y in rng.uniform((19, 39), (31, 49), (50, 2)):
         p = to_unit_vectors(np.array([x]), np.array([y]))[0]
-        truth = _nearest_on_arcs(p, segs.a, segs.b)[0].min() * EARTH_RADIUS_KM
+        truth = _nearest_on_arcs(p, *segs.arcs(np.arange(segs.u.size)))[0].min() * EARTH_RADIUS_KM
         assert graph.snap_to_edge(network, x, y).km == pytest.approx(truth, abs=1e-9)
