@@ -60,8 +60,9 @@ def child(pairs_count: int) -> dict:
     start = time.perf_counter()
     network = load_rail_network()
     index = hierarchy.load_index(network)
-    vladivostok = graph.snap(network, 131.88, 43.11).node  # builds the spatial index too
+    vladivostok = graph.snap(network, 131.88, 43.11).node  # builds the node index too
     graph.shortest_path(network, vladivostok, graph.snap(network, 40.13, 45.85).node)
+    graph.snap_to_edge(network, 131.88, 43.11)  # and the edge segment index
     load_s = time.perf_counter() - start
     pairs = eurasian_pairs(network, index, 10_000, SEED + 1)
     start = time.perf_counter()
@@ -71,6 +72,49 @@ def child(pairs_count: int) -> dict:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     return {"load_s": round(load_s, 3), "pairs_10k_s": round(pairs_10k_s, 2),
             "peak_rss_mb": round(peak, 1)}
+
+
+def stop_points(network, pairs, seed: int) -> list[tuple[tuple[float, float], ...]]:
+    """Return a stop near each pair's nodes: up to 0.05 degrees off, as places usually are."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for s, t in pairs:
+        ds, dt = rng.uniform(-0.05, 0.05, (2, 2))
+        out.append(((network.lon[s] + ds[0], network.lat[s] + ds[1]),
+                    (network.lon[t] + dt[0], network.lat[t] + dt[1])))
+    return out
+
+
+def time_legs(network, points) -> dict[str, float]:
+    """Time whole legs from stop points, joining at the nearest node and at the nearest edge.
+
+    Returns the medians in ms and how much longer legs joined at nodes are (median km).
+    """
+    from routemap.errors import UnroutableLegError
+    from routemap.routes import graph
+
+    def by_node(a, b):
+        sa, sb = graph.snap(network, *a), graph.snap(network, *b)
+        try:
+            return graph.shortest_path(network, sa.node, sb.node).km + sa.km + sb.km
+        except UnroutableLegError:  # a stop nearer a piece of track that joins nothing
+            return np.nan
+
+    def by_edge(a, b):
+        sa, sb = graph.snap_to_edge(network, *a), graph.snap_to_edge(network, *b)
+        try:
+            return graph.path_between(network, sa, sb).km + sa.km + sb.km
+        except UnroutableLegError:
+            return np.nan
+
+    node_km, node_ms = timed(by_node, points)
+    edge_km, edge_ms = timed(by_edge, points)
+    both = np.isfinite(node_km) & np.isfinite(edge_km)
+    return {"leg_ms_node_snap": float(np.median(node_ms)),
+            "leg_ms_edge_snap": float(np.median(edge_ms)),
+            "edge_over_node_time": float(np.median(edge_ms) / np.median(node_ms)),
+            "node_minus_edge_km_median": float(np.median(node_km[both] - edge_km[both])),
+            "legs_compared": int(both.sum())}
 
 
 def scgraph_lists(network) -> list[dict[int, float]]:
@@ -165,6 +209,11 @@ def main() -> None:
           f"{network.n_nodes:,} nodes, {network.n_edges:,} edges")
     ours, ours_ms = timed(lambda s, t: graph.shortest_path(network, s, t).km, pairs)
     print(f"routemap (contraction hierarchy): median {np.median(ours_ms):.3f} ms")
+    legs = time_legs(network, stop_points(network, pairs, SEED + 2))
+    print(f"whole legs from stop points: joined at the nearest node {legs['leg_ms_node_snap']:.3f} ms, "
+          f"at the nearest edge {legs['leg_ms_edge_snap']:.3f} ms "
+          f"({legs['edge_over_node_time']:.2f}x); node joins longer by "
+          f"{legs['node_minus_edge_km_median']:.2f} km (median)")
     scgraph_medians, bad_scgraph = time_scgraph(network, pairs, ours)
     osmnx_median, bad_osmnx = time_osmnx(network, pairs[: args.osmnx_pairs], ours)
     fastest = min(scgraph_medians, key=scgraph_medians.get)
@@ -175,6 +224,7 @@ def main() -> None:
         "scgraph_method": fastest,
         "speedup_vs_osmnx": osmnx_median / float(np.median(ours_ms)),
         "speedup_vs_scgraph": scgraph_medians[fastest] / float(np.median(ours_ms)),
+        **legs,
         **fresh,
         "pairs": len(pairs),
         "length_mismatches": bad_scgraph + bad_osmnx,
