@@ -54,7 +54,7 @@ class Finding:
 
     ``level`` is ``info``, ``warning`` or ``error``; ``code`` is a stable slug such as
     ``snap_distance``, ``km_over_land``, ``km_inland_waterway``, ``km_outside_within``,
-    ``km_in_avoided``, ``countries_crossed``, ``via_missed``, ``speed``.
+    ``km_in_avoided``, ``countries_crossed``, ``via_missed``, ``speed``, ``detour``.
     """
 
     level: str
@@ -85,8 +85,9 @@ class RoutedLeg:
     findings : tuple of Finding
         QA observations made while routing.
     connectors : tuple of LineString
-        Lon/lat stretches of ``geometry`` that are not on the network: a stop's straight join
-        to where it meets the network. Renderers draw them as connectors, never as track.
+        Lon/lat stretches of ``geometry`` that are not on the network: the first and last
+        stops' straight joins to where they meet it (or the whole line, when every stop meets
+        it at one point). Renderers draw them as connectors, never as track.
     off_network_km : float
         Their total great-circle length, km (part of ``distance_km``).
     """
