@@ -353,7 +353,7 @@ def _legend_entries(content: LegendContent, scale: float) -> list[tuple[str, lis
                                                               content.widths.others))
     sections = [("Route (arrow shows direction)", modes, 2), (PATH_LEGEND["confidence"], confs, 2),
                 (PATH_LEGEND["path"], _path_rows(content.paths, scale), 2),
-                ("", _connector_rows(content.connectors, scale), 1),
+                (CONNECTOR_STYLE.label, _connector_rows(content.connectors, scale), 1),
                 ("Places", kinds, 2), (_WIDTH_TITLE, samples, 2),
                 ("" if samples else _WIDTH_TITLE, others, 1)]
     return [s for s in sections if s[1]]
@@ -382,7 +382,7 @@ def _connector_rows(shown: bool, scale: float) -> list[tuple[tuple, str]]:
     st = CONNECTOR_STYLE
     style = {"color": "#3A3F44", "linewidth": st.width * SLIDE_WIDTH_PT * scale,
              "tick": st.tick * SLIDE_WIDTH_PT * scale}
-    return [(("connector", style), st.legend)]
+    return [(("connector", style), st.meaning[:1].upper() + st.meaning[1:])]
 
 
 def _width_rows(rows: Sequence[tuple[float, str]], scale: float) -> list[tuple[tuple, str]]:

@@ -120,23 +120,34 @@ def test_the_spec_splits_the_sample_rail_leg_into_track_and_connector(shared_rou
     assert all(not r.connectors for r in routes.values() if r.mode != "rail")
 
 
-def _entries(content: LegendContent) -> list[str]:
+CONNECTOR_ROW = ("OFF THE NETWORK", "Straight join, not track")
+
+
+def _entries(content: LegendContent) -> list[tuple[str, str]]:
+    """Return the legend's (section header, entry) pairs, in order."""
     fig = Figure()
     ax = fig.add_subplot()
     draw_legend(ax, content, width=260.0, scale=1.0)
-    return [t.get_text().replace("\n", " ") for t in ax.texts if t.get_gid() == "legend-entry"]
+    header, out = "", []
+    for t in ax.texts:
+        text = t.get_text().replace("\n", " ")
+        if t.get_gid() == "legend-header":
+            header = text
+        elif t.get_gid() == "legend-entry":
+            out.append((header, text))
+    return out
 
 
 def test_legend_lists_the_connector_only_when_a_shown_leg_has_one(shared_routeset):
     overview = overview_spec(shared_routeset)
     assert _legend_content(overview).connectors
-    assert CONNECTOR_STYLE.legend in _entries(_legend_content(overview))
+    assert CONNECTOR_ROW in _entries(_legend_content(overview))
     specs = {s.focus and next(iter(s.focus)): s for s in transfer_specs(shared_routeset)}
     rail_transfer = next(r.transfer_id for r in overview.routes if r.connectors)
     for tid, spec in specs.items():
         content = _legend_content(spec)
         assert content.connectors == (tid == rail_transfer)
-        assert (CONNECTOR_STYLE.legend in _entries(content)) == (tid == rail_transfer)
+        assert (CONNECTOR_ROW in _entries(content)) == (tid == rail_transfer)
 
 
 def test_legend_connector_swatch_is_a_ticked_hairline():
