@@ -4,22 +4,37 @@ Every renderer (web map, slides and deck, KML balloons, the legs CSV) and the co
 write these through this module, so that one quantity reads the same everywhere:
 ``1,234,567 tonnes``, ``0.5 t``, ``7 Sep – 1 Oct 2023``, ``Reported: one credible source``.
 
-English only, and independent of the machine's locale (no ``strftime``). Every function takes
-plain values and keyword-only options, so that a ``locale`` option can be added later without
-changing a caller; the forms follow CLDR's English patterns (``medium`` and ``long`` dates,
-date intervals) so that a locale-aware implementation can take their place.
+Every function takes the keyword ``language`` (a :class:`routemap.maps.language.Language`;
+None is English) and writes its words through that language's catalog, its numbers with its
+separators and its dates, months and periods with its CLDR patterns (Babel). English keeps the
+forms every output had before languages (``7 Sep 2023``, ``7 Sep – 1 Oct 2023``: CLDR's ``en``
+month names in hand-set day-month-year order). Nothing reads the machine's locale (no
+``strftime``), so one scenario gives the same bytes everywhere.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any, Literal
+from typing import Any
+
+from babel.numbers import format_decimal
 
 from routemap.geo.model import Quantity
+from routemap.maps.dates import (
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    DateForm,
+    as_of,
+    day,
+    in_language,
+    is_english,
+    month,
+    period,
+)
+from routemap.maps.language import Language
 from routemap.maps.style import CONFIDENCE_STYLES, CONNECTOR_STYLE, PATH_STYLES
 
 __all__ = [
@@ -33,6 +48,7 @@ __all__ = [
     "day",
     "distance",
     "leg_chain",
+    "month",
     "number",
     "off_network",
     "path_confidence",
@@ -45,21 +61,12 @@ __all__ = [
     "uncertainty",
 ]
 
-MONTH_NAMES: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July",
-                                "August", "September", "October", "November", "December")
-"""English month names, for ``long`` dates."""
-
-MONTH_ABBREVIATIONS: tuple[str, ...] = tuple(name[:3] for name in MONTH_NAMES)
-"""English month abbreviations (``Jan`` ... ``Dec``), for ``medium`` dates."""
-
-DateForm = Literal["medium", "long"]
-"""A date's form, named as in CLDR: ``medium`` is ``7 Sep 2023``, ``long`` ``7 September 2023``."""
-
 _NAUTICAL_MILE_KM = 1.852
 _DASH = "\u2013"
 _ARROW = " \u2192 "
 ASSUMED = "(assumed)"
-"""What follows a place that is the analyst's inference, not a source's, in a chain or title."""
+"""What follows a place that is the analyst's inference, not a source's, in a chain or title
+(the English message id; :func:`place_name` and :func:`leg_chain` write it in a language)."""
 
 
 # --- numbers --------------------------------------------------------------------------------
@@ -87,7 +94,8 @@ def _decimal(value: float | int, decimals: int | None) -> Decimal:
     return Decimal(0) if exact.is_zero() else exact  # never "-0"
 
 
-def number(value: object, *, decimals: int | None = None, grouping: bool = True) -> str | None:
+def number(value: object, *, decimals: int | None = None, grouping: bool = True,
+           language: Language | None = None) -> str | None:
     """Write a number with thousands separators, never in scientific notation.
 
     Parameters
@@ -99,7 +107,10 @@ def number(value: object, *, decimals: int | None = None, grouping: bool = True)
         has (the shortest text that reads back as the same float). Trailing zeros are always
         dropped: a whole number has no decimal point.
     grouping : bool
-        Separate thousands with ``,`` (default); False for data files that tools parse.
+        Separate thousands (default); False for data files that tools parse.
+    language : Language, optional
+        Whose separators to use (default English: ``1,234.5``; French ``1 234,5`` with a
+        narrow no-break space, German ``1.234,5``).
 
     Returns
     -------
@@ -118,10 +129,18 @@ def number(value: object, *, decimals: int | None = None, grouping: bool = True)
     finite = _finite(value)
     if finite is None:
         return None
-    return format(_decimal(finite, decimals), ",f" if grouping else "f")
+    exact = _decimal(finite, decimals)
+    if is_english(language):
+        return format(exact, ",f" if grouping else "f")
+    assert language is not None
+    places = max(0, -int(exact.as_tuple().exponent))
+    if grouping:
+        return language.number(int(exact) if places == 0 else float(exact), decimals=places)
+    pattern = "0" + ("." + "0" * places if places else "")
+    return format_decimal(exact, format=pattern, locale=language.locale)
 
 
-def quantity(value: object, unit: object = None) -> str | None:
+def quantity(value: object, unit: object = None, *, language: Language | None = None) -> str | None:
     """Write a quantity: the number as :func:`number` writes it, then the unit as given.
 
     Parameters
@@ -131,13 +150,15 @@ def quantity(value: object, unit: object = None) -> str | None:
     unit : object, optional
         The unit exactly as the scenario gives it (``tonnes``, ``t``, ``containers``);
         missing or empty for a bare number.
+    language : Language, optional
+        The language of the number (the unit is written as the scenario gives it).
 
     Returns
     -------
     str or None
         ``1,234,567 tonnes``, ``0.5 t``; None when the value is missing.
     """
-    text = number(value)
+    text = number(value, language=language)
     if text is None:
         return None
     return f"{text} {unit}" if _present(unit) else text
@@ -145,7 +166,7 @@ def quantity(value: object, unit: object = None) -> str | None:
 
 def quantity_claim(value: object, unit: object = None, *, qualifier: object = None,
                    high: object = None, basis: object = None, window_start: object = None,
-                   window_end: object = None) -> str | None:
+                   window_end: object = None, language: Language | None = None) -> str | None:
     """Write a quantity as a source claims it: qualifier, number or range, unit, then scope.
 
     Parameters
@@ -162,6 +183,8 @@ def quantity_claim(value: object, unit: object = None, *, qualifier: object = No
         What is counted (``one voyage``); written in brackets after the unit.
     window_start, window_end : object, optional
         The period the count covers, written as :func:`period` writes it, in the brackets.
+    language : Language, optional
+        The language of the qualifier, numbers and dates (unit and basis are the scenario's).
 
     Returns
     -------
@@ -169,30 +192,44 @@ def quantity_claim(value: object, unit: object = None, *, qualifier: object = No
         ``more than 1,000 containers``, ``10,000–20,000 containers``,
         ``about 2,000 containers (one voyage, 7–20 Sep 2023)``; None when the value is missing.
     """
-    text = number(value)
+    text = number(value, language=language)
     if text is None:
         return None
-    top = number(high)
+    top = number(high, language=language)
     if top is not None and top != text:
         text = f"{text}{_DASH}{top}"
-    if _present(qualifier):
-        text = f"{qualifier} {text}"
     if _present(unit):
         text = f"{text} {unit}"
-    scope = [str(b) for b in (basis, period(window_start, window_end)) if _present(b)]
+    if _present(qualifier):
+        text = _qualified(qualifier, text, in_language(language))
+    written = period(window_start, window_end, language=language)
+    scope = [str(b) for b in (basis, written) if _present(b)]
     return f"{text} ({', '.join(scope)})" if scope else text
 
 
-def _claim(claim: Quantity, *, unit: bool = True, scope: bool = True) -> str | None:
+def _qualified(qualifier: object, text: str, language: Language) -> str:
+    """Write a number and unit after the scenario's qualifier (an unknown one as given)."""
+    qualifiers: dict[str, Callable[[], str]] = {
+        "about": lambda: language.gettext("about {quantity}"),
+        "at least": lambda: language.gettext("at least {quantity}"),
+        "more than": lambda: language.gettext("more than {quantity}"),
+        "up to": lambda: language.gettext("up to {quantity}"),
+    }
+    message = qualifiers.get(str(qualifier))
+    return message().format(quantity=text) if message else f"{qualifier} {text}"
+
+
+def _claim(claim: Quantity, *, unit: bool = True, scope: bool = True,
+           language: Language | None = None) -> str | None:
     window = claim.window if scope else None
     return quantity_claim(claim.value, claim.unit if unit else None, qualifier=claim.qualifier,
                           high=claim.max, basis=claim.basis if scope else None,
                           window_start=window.start if window else None,
-                          window_end=window.end if window else None)
+                          window_end=window.end if window else None, language=language)
 
 
 def quantity_claims(claims: Sequence[Quantity], *, publishers: Mapping[str, str] | None = None,
-                    short: bool = False) -> str | None:
+                    short: bool = False, language: Language | None = None) -> str | None:
     """Write a transfer's quantity: one claim, or every claim when sources disagree.
 
     Disagreeing figures are never reduced to one: the text gives the span they cover, says
@@ -209,6 +246,8 @@ def quantity_claims(claims: Sequence[Quantity], *, publishers: Mapping[str, str]
         The form for a title or subtitle: no basis or window, and disagreeing figures as
         their span only (``10,000–20,000 containers, sources disagree``), or, in different
         units, each figure without its source.
+    language : Language, optional
+        The language of the words, numbers and dates.
 
     Returns
     -------
@@ -219,25 +258,35 @@ def quantity_claims(claims: Sequence[Quantity], *, publishers: Mapping[str, str]
     if not claims:
         return None
     if len({(c.value, c.max, c.unit) for c in claims}) == 1:
-        return _claim(claims[0], scope=not short)
+        return _claim(claims[0], scope=not short, language=language)
+    words = in_language(language)
     names = publishers or {}
     units = {c.unit for c in claims}
     if short and len(units) > 1:
-        return "sources disagree: " + "; ".join(str(_claim(c, scope=False)) for c in claims)
-    if short:
-        low = min(c.value for c in claims)
-        top = max(c.max if c.max is not None else c.value for c in claims)
-        return f"{quantity_claim(low, next(iter(units)), high=top)}, sources disagree"
-    each = "; ".join(f"{_claim(c, unit=len(units) > 1)} per {names.get(c.source, c.source)}"
-                     if c.source else str(_claim(c, unit=len(units) > 1)) for c in claims)
-    if len(units) > 1:
-        return f"sources disagree: {each}"
+        each = "; ".join(str(_claim(c, scope=False, language=language)) for c in claims)
+        return words.gettext("sources disagree: {claims}").format(claims=each)
     low = min(c.value for c in claims)
     top = max(c.max if c.max is not None else c.value for c in claims)
-    return f"{quantity_claim(low, next(iter(units)), high=top)}, sources disagree: {each}"
+    span = quantity_claim(low, next(iter(units)), high=top, language=language)
+    if short:
+        return words.gettext("{quantity}, sources disagree").format(quantity=span)
+    each = "; ".join(_per_source(c, names, unit=len(units) > 1, language=language) for c in claims)
+    if len(units) > 1:
+        return words.gettext("sources disagree: {claims}").format(claims=each)
+    return words.gettext("{quantity}, sources disagree: {claims}").format(quantity=span, claims=each)
 
 
-def quantity_summary(props: Mapping[str, object]) -> str | None:
+def _per_source(claim: Quantity, publishers: Mapping[str, str], *, unit: bool,
+                language: Language | None) -> str:
+    """Write one claim with the source it is from: ``10,000 (whole flow) per RUSI``."""
+    text = str(_claim(claim, unit=unit, language=language))
+    if not claim.source:
+        return text
+    source = publishers.get(claim.source, claim.source)
+    return in_language(language).gettext("{claim} per {source}").format(claim=text, source=source)
+
+
+def quantity_summary(props: Mapping[str, object], *, language: Language | None = None) -> str | None:
     """Write the short form of a record's quantity claim, for a title or subtitle.
 
     Parameters
@@ -245,6 +294,8 @@ def quantity_summary(props: Mapping[str, object]) -> str | None:
     props : mapping
         A leg or transfer record (or frame row) with the ``quantity_*`` and
         ``quantities_disagree`` properties of ``routemap.routes.schema``; missing ones are absent.
+    language : Language, optional
+        The language of the words and numbers.
 
     Returns
     -------
@@ -254,15 +305,20 @@ def quantity_summary(props: Mapping[str, object]) -> str | None:
         differ); None when there is no quantity. Basis and window are left to the full form
         (``quantity_text``).
     """
+    disagree = _flag(props.get("quantities_disagree"))
     text = quantity_claim(props.get("quantity_value"), props.get("quantity_unit"),
-                          qualifier=None if _flag(props.get("quantities_disagree"))
-                          else props.get("quantity_qualifier"), high=props.get("quantity_max"))
-    if not _flag(props.get("quantities_disagree")):
+                          qualifier=None if disagree else props.get("quantity_qualifier"),
+                          high=props.get("quantity_max"), language=language)
+    if not disagree:
         return text
-    return f"{text}, sources disagree" if text else "sources disagree on the quantity"
+    words = in_language(language)
+    if text:
+        return words.gettext("{quantity}, sources disagree").format(quantity=text)
+    return words.gettext("sources disagree on the quantity")
 
 
-def distance(km: object, *, decimals: int | None = 0, nautical: bool = False) -> str | None:
+def distance(km: object, *, decimals: int | None = 0, nautical: bool = False,
+             language: Language | None = None) -> str | None:
     """Write a distance in kilometres, optionally with nautical miles.
 
     Parameters
@@ -274,6 +330,8 @@ def distance(km: object, *, decimals: int | None = 0, nautical: bool = False) ->
         decimals the value has, as :func:`number` does.
     nautical : bool
         Add the distance in nautical miles, whole, in brackets.
+    language : Language, optional
+        The language of the numbers and unit symbols.
 
     Returns
     -------
@@ -283,17 +341,27 @@ def distance(km: object, *, decimals: int | None = 0, nautical: bool = False) ->
     finite = _finite(km)
     if finite is None:
         return None
-    text = f"{number(finite, decimals=decimals)} km"
-    return f"{text} ({number(finite / _NAUTICAL_MILE_KM, decimals=0)} nmi)" if nautical else text
+    words = in_language(language)
+    text = words.gettext("{distance} km").format(distance=number(finite, decimals=decimals,
+                                                                 language=language))
+    if not nautical:
+        return text
+    miles = finite / _NAUTICAL_MILE_KM
+    count = int(_decimal(miles, 0))
+    written = words.ngettext("{distance} nmi", "{distance} nmi", count).format(
+        distance=number(miles, decimals=0, language=language))
+    return f"{text} ({written})"
 
 
-def off_network(km: object) -> str | None:
+def off_network(km: object, *, language: Language | None = None) -> str | None:
     """Write how much of a leg's line is off the network, with what that stretch is.
 
     Parameters
     ----------
     km : object
         The leg's ``off_network_km``.
+    language : Language, optional
+        The language of the distance and the meaning.
 
     Returns
     -------
@@ -304,129 +372,35 @@ def off_network(km: object) -> str | None:
     finite = _finite(km)
     if finite is None or finite <= 0:
         return None
-    return f"{distance(finite, decimals=1)}: {CONNECTOR_STYLE.meaning}"
+    words = in_language(language)
+    return words.gettext("{label}: {meaning}").format(
+        label=distance(finite, decimals=1, language=language),
+        meaning=words.gettext(CONNECTOR_STYLE.meaning))
 
 
-def uncertainty(km: object) -> str | None:
+def uncertainty(km: object, *, language: Language | None = None) -> str | None:
     """Write how far a place may be from where it is drawn: ``± 10 km``.
 
     Parameters
     ----------
     km : object
         The radius in kilometres, with the decimals it has.
+    language : Language, optional
+        The language of the distance.
 
     Returns
     -------
     str or None
         ``± 10 km``, ``± 2.5 km``; None when the radius is missing or zero.
     """
-    text = distance(km, decimals=None) if km else None
+    text = distance(km, decimals=None, language=language) if km else None
     return f"\u00b1 {text}" if text else None
-
-
-# --- dates ----------------------------------------------------------------------------------
-
-
-def _date(value: object) -> dt.date | None:
-    """Return a date from a date, datetime or ISO text (first 10 characters); else None."""
-    if isinstance(value, dt.datetime):  # pandas.Timestamp too
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and value.strip():
-        return dt.date.fromisoformat(value.strip()[:10])
-    return None
-
-
-def _written(day_: dt.date, form: DateForm, *, year: bool = True) -> str:
-    """Return ``7 Sep 2023`` (or ``7 September 2023``; without the year if told)."""
-    month = (MONTH_NAMES if form == "long" else MONTH_ABBREVIATIONS)[day_.month - 1]
-    return f"{day_.day} {month} {day_.year}" if year else f"{day_.day} {month}"
-
-
-def day(value: object, *, form: DateForm = "medium") -> str | None:
-    """Write a date as day, month and year.
-
-    Parameters
-    ----------
-    value : object
-        A ``datetime.date``, a ``datetime`` (pandas Timestamps too) or ISO text
-        (``2023-09-07``, a time after the date is ignored); anything else is missing.
-    form : {"medium", "long"}
-        ``medium`` abbreviates the month (``7 Sep 2023``); ``long`` writes it out
-        (``7 September 2023``).
-
-    Returns
-    -------
-    str or None
-        The date in words; None when missing.
-
-    Raises
-    ------
-    ValueError
-        If text is not an ISO date.
-    """
-    found = _date(value)
-    return _written(found, form) if found else None
-
-
-def period(start: object, end: object, *, form: DateForm = "medium") -> str | None:
-    """Write a period as a date interval, saying each month and year only once where shared.
-
-    Parameters
-    ----------
-    start, end : object
-        The first and last day, each as :func:`day` takes it; either may be missing.
-    form : {"medium", "long"}
-        The form of the dates, as in :func:`day`.
-
-    Returns
-    -------
-    str or None
-        ``7 Sep 2023`` (one day), ``7–21 Sep 2023`` (one month), ``7 Sep – 1 Oct 2023``
-        (one year), ``7 Sep 2023 – 1 Oct 2024``; ``from 7 Sep 2023`` or ``until 1 Oct 2023``
-        when one end is missing; None when both are.
-
-    Raises
-    ------
-    ValueError
-        If text is not an ISO date.
-    """
-    first, last = _date(start), _date(end)
-    if first is None:
-        return f"until {_written(last, form)}" if last else None
-    if last is None:
-        return f"from {_written(first, form)}"
-    if first == last:
-        return _written(first, form)
-    if first.year != last.year:
-        return f"{_written(first, form)} {_DASH} {_written(last, form)}"
-    if first.month != last.month:
-        return f"{_written(first, form, year=False)} {_DASH} {_written(last, form)}"
-    return f"{first.day}{_DASH}{_written(last, form)}"
-
-
-def as_of(value: object) -> str | None:
-    """Write the date a scenario's picture holds for: ``As of 1 October 2025``.
-
-    Parameters
-    ----------
-    value : object
-        The date, as :func:`day` takes it.
-
-    Returns
-    -------
-    str or None
-        The sentence with a ``long`` date; None when the date is missing.
-    """
-    found = day(value, form="long")
-    return f"As of {found}" if found else None
 
 
 # --- confidence -----------------------------------------------------------------------------
 
 
-def confidence(key: object, *, explain: bool = False) -> str | None:
+def confidence(key: object, *, explain: bool = False, language: Language | None = None) -> str | None:
     """Write a confidence level by its label, optionally with what it means.
 
     Parameters
@@ -436,16 +410,19 @@ def confidence(key: object, *, explain: bool = False) -> str | None:
         An unknown key is written as given.
     explain : bool
         Add the meaning after a colon.
+    language : Language, optional
+        The language (default English): ``Signalé : une source crédible``.
 
     Returns
     -------
     str or None
         ``Reported``, or ``Reported: one credible source``; None when the key is missing.
     """
-    return _styled(CONFIDENCE_STYLES, key, explain=explain)
+    return _styled(CONFIDENCE_STYLES, key, explain=explain, language=language)
 
 
-def path_confidence(key: object, *, explain: bool = False) -> str | None:
+def path_confidence(key: object, *, explain: bool = False,
+                    language: Language | None = None) -> str | None:
     """Write the certainty of a leg's drawn line, optionally with what it means.
 
     Parameters
@@ -455,6 +432,8 @@ def path_confidence(key: object, *, explain: bool = False) -> str | None:
         unknown key is written as given.
     explain : bool
         Add the meaning after a colon.
+    language : Language, optional
+        The language (default English).
 
     Returns
     -------
@@ -462,17 +441,23 @@ def path_confidence(key: object, *, explain: bool = False) -> str | None:
         ``Line estimated``, or ``Line estimated: modelled along the network or a great circle,
         not given by a source``; None when the key is missing.
     """
-    return _styled(PATH_STYLES, key, explain=explain)
+    return _styled(PATH_STYLES, key, explain=explain, language=language)
 
 
-def _styled(table: Mapping[str, Any], key: object, *, explain: bool) -> str | None:
-    """Write a style table entry's label (and meaning); an unknown key as given, None if missing."""
+def _styled(table: Mapping[str, Any], key: object, *, explain: bool,
+            language: Language | None) -> str | None:
+    """Write a style table entry's label (and meaning) in a language; an unknown key as given,
+    None if missing. The table's English texts are the message ids."""
     if not _present(key):
         return None
     style = table.get(key) if isinstance(key, str) else None
     if style is None:
         return str(key)
-    return f"{style.label}: {style.meaning}" if explain else style.label
+    words = in_language(language)
+    label = words.gettext(style.label)
+    if not explain:
+        return label
+    return words.gettext("{label}: {meaning}").format(label=label, meaning=words.gettext(style.meaning))
 
 
 def _flag(value: object) -> bool:
@@ -483,13 +468,41 @@ def _flag(value: object) -> bool:
         return False
 
 
-def place_name(name: object, assumed: object = False) -> str:
-    """Write a place's name, marked when it is the analyst's inference: ``Dunai (assumed)``."""
-    return f"{name} {ASSUMED}" if _flag(assumed) else str(name)
+def _assumed(name: object, language: Language | None) -> str:
+    """Return a name followed by the assumed mark, in a language."""
+    return f"{name} {in_language(language).gettext(ASSUMED)}"
 
 
-def assumed_ends(origin_assumed: object, destination_assumed: object) -> str | None:
+def place_name(name: object, assumed: object = False, *, language: Language | None = None) -> str:
+    """Write a place's name, marked when it is the analyst's inference: ``Dunai (assumed)``.
+
+    Parameters
+    ----------
+    name : object
+        The name, already in the output's language.
+    assumed : object
+        The record's assumed flag (missing is False).
+    language : Language, optional
+        The language of the mark (default English).
+
+    Returns
+    -------
+    str
+        The name, marked if assumed.
+    """
+    return _assumed(name, language) if _flag(assumed) else str(name)
+
+
+def assumed_ends(origin_assumed: object, destination_assumed: object, *,
+                 language: Language | None = None) -> str | None:
     """Write which ends of a leg are the analyst's inference, not a source's.
+
+    Parameters
+    ----------
+    origin_assumed, destination_assumed : object
+        The leg record's flags (missing is False).
+    language : Language, optional
+        The language (default English).
 
     Returns
     -------
@@ -497,15 +510,19 @@ def assumed_ends(origin_assumed: object, destination_assumed: object) -> str | N
         ``Origin assumed``, ``Destination assumed`` or ``Origin and destination assumed``,
         followed by ``(the analyst's inference, not a source's)``; None when neither is.
     """
-    ends = [e for e, flag in (("origin", origin_assumed), ("destination", destination_assumed))
-            if _flag(flag)]
-    if not ends:
-        return None
-    return f"{' and '.join(ends).capitalize()} assumed (the analyst's inference, not a source's)"
+    words = in_language(language)
+    origin, destination = _flag(origin_assumed), _flag(destination_assumed)
+    if origin and destination:
+        return words.gettext("Origin and destination assumed (the analyst's inference, not a source's)")
+    if origin:
+        return words.gettext("Origin assumed (the analyst's inference, not a source's)")
+    if destination:
+        return words.gettext("Destination assumed (the analyst's inference, not a source's)")
+    return None
 
 
 def leg_chain(legs: Iterable[tuple[object, object, object, object]], *,
-              arrow: str = _ARROW) -> str:
+              arrow: str = _ARROW, language: Language | None = None) -> str:
     """Write a transfer's places in order, marking every end that is assumed.
 
     A place where one leg ends and the next begins is written once, and is assumed when
@@ -518,6 +535,8 @@ def leg_chain(legs: Iterable[tuple[object, object, object, object]], *,
         ``origin_assumed`` and ``destination_assumed`` flags of the records (missing is False).
     arrow : str
         What joins two places.
+    language : Language, optional
+        The language of the assumed mark (default English).
 
     Returns
     -------
@@ -536,7 +555,7 @@ def leg_chain(legs: Iterable[tuple[object, object, object, object]], *,
             continue
         names.append(str(destination))
         assumed.append(_flag(destination_assumed))
-    return arrow.join(f"{n} {ASSUMED}" if a else n for n, a in zip(names, assumed, strict=True))
+    return arrow.join(_assumed(n, language) if a else n for n, a in zip(names, assumed, strict=True))
 
 
 def _present(value: object) -> bool:
