@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from routemap.geo import sites
 
@@ -17,6 +19,7 @@ __all__ = [
     "QUALIFIERS",
     "Annotation",
     "Corridor",
+    "FrozenMap",
     "Leg",
     "NetworkAddition",
     "Period",
@@ -26,6 +29,8 @@ __all__ = [
     "Source",
     "Transfer",
 ]
+
+V = TypeVar("V")
 
 MODES: tuple[str, ...] = ("sea", "rail", "road", "air")
 PLACE_KINDS: tuple[str, ...] = (
@@ -47,6 +52,45 @@ ADDITION_MODES: tuple[str, ...] = ("rail", "road")
 """The networks a scenario can add track to (``network_additions``)."""
 ENDPOINTS: tuple[str, ...] = ("from", "to")
 """The ends of a leg that ``assumed`` may name."""
+
+
+class FrozenMap(Mapping[str, V]):
+    """An immutable, hashable mapping with a stable order: the model's texts by language.
+
+    ``Place.names`` maps a language code to the place's name in that language;
+    ``Scenario.translations`` maps a text key (``transfers.<id>.label``) to such a mapping.
+    Keys keep the order they were given in, but equality and hashing ignore it, so a model
+    built twice from one file compares equal.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, V] | None = None) -> None:
+        self._items: dict[str, V] = dict(items or {})
+
+    def __getitem__(self, key: str) -> V:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self._items) == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._items!r})"
+
+
+NO_TEXTS: FrozenMap[Any] = FrozenMap()
+"""The empty FrozenMap: a place with no other names, a scenario in one language."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +157,13 @@ class Place:
     locode: str | None = None
     population: int | None = None
     origin: str = "scenario"
+    names: Mapping[str, str] = field(default=NO_TEXTS)
+    """The place's name by language code (``{"ko": "라진", "ru": "Раджин"}``); ``name`` is the
+    name in the scenario's language, used where ``names`` has none."""
+
+    def name_in(self, code: str) -> str:
+        """Return the place's name in a language: its ``names`` entry, else ``name``."""
+        return self.names.get(code) or self.name
 
 
 @dataclass(frozen=True)
@@ -276,6 +327,19 @@ class Scenario:
     sha256: str | None = None
     passed_over: tuple[str, ...] = field(default=(), compare=False)
     network_additions: tuple[NetworkAddition, ...] = ()
+    language: str = "en"
+    """The language of the scenario's plain strings and its default output language."""
+    translations: Mapping[str, Mapping[str, str]] = field(default=NO_TEXTS)
+    """Text key (``title``, ``transfers.<id>.label``...) to ``{language code: text}``, for the
+    texts the file gives in several languages (see :mod:`routemap.geo.languages`)."""
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Return the scenario's language, then every other language its texts and place
+        names are given in, sorted."""
+        codes = {code for texts in self.translations.values() for code in texts}
+        codes |= {code for place in self.places for code in place.names}
+        return (self.language, *sorted(codes - {self.language}))
 
     def source(self, source_id: str) -> Source:
         """Return the source with this id.

@@ -14,6 +14,7 @@ from routemap.geo.additions import AdditionNetworks, join_problem
 from routemap.geo.coincidence import collapsed_leg
 from routemap.geo.countries import country_at
 from routemap.geo.gazetteer import SUGGEST_BUDGET, Gazetteer, load_gazetteer, point_place
+from routemap.geo.languages import localize, missing_names, missing_translations
 from routemap.geo.model import (
     ADDITION_MODES,
     CONFIDENCES,
@@ -22,6 +23,7 @@ from routemap.geo.model import (
     PATH_CONFIDENCES,
     Annotation,
     Corridor,
+    FrozenMap,
     Leg,
     NetworkAddition,
     Period,
@@ -38,11 +40,14 @@ from routemap.geo.yamldoc import YNode, parse_yaml, read_bytes
 __all__ = [
     "bundled_scenario_path",
     "load_scenario",
+    "localize",
+    "missing_names",
+    "missing_translations",
     "parse_scenario",
 ]
 
 
-TOP_KEYS = {"version": True, "title": True, "subtitle": False, "as_of": False, "sources": True,
+TOP_KEYS = {"version": True, "language": False, "title": True, "subtitle": False, "as_of": False, "sources": True,
             "places": False, "transfers": True, "annotations": False, "network_additions": False}
 TRANSFER_KEYS = {"id": True, "label": True, "cargo": False, "quantity": False, "period": False,
                  "confidence": True, "sources": True, "note": False, "legs": True}
@@ -147,7 +152,8 @@ class _Reader:
         version = c.integer(fields.get("version"), "version")
         if version is not None and version != 1:
             c.error(fields["version"], "version", f"unsupported version {version}; this tool reads version 1")
-        title = c.text(fields.get("title"), "title")
+        c.language = c.language_code(fields.get("language"), "language") or c.language
+        title = c.texts(fields.get("title"), "title", "title")
         sources = self._sources(fields.get("sources"))
         places = self._places(fields.get("places"), sources)
         self.refs = _Refs(sources, self.base.with_places(places), {p.id: p for p in places})
@@ -159,9 +165,11 @@ class _Reader:
         used = tuple(self.refs.used.values())
         return Scenario(
             version=1, title=title, sources=self._all_sources(sources, used), places=used,
-            transfers=tuple(transfers), subtitle=c.text(fields.get("subtitle"), "subtitle"),
+            transfers=tuple(transfers), subtitle=c.texts(fields.get("subtitle"), "subtitle", "subtitle"),
             as_of=c.date(fields.get("as_of"), "as_of"), annotations=tuple(annotations),
             passed_over=tuple(self.passed_over), network_additions=tuple(additions),
+            language=c.language,
+            translations=FrozenMap({k: FrozenMap(v) for k, v in c.translations.items()}),
         )
 
     # -- sources and places -----------------------------------------------------------------
@@ -285,17 +293,20 @@ class _Reader:
         fields = c.mapping(node, path, TRANSFER_KEYS)
         if fields is None:
             return None
+        ident = c.slug(fields.get("id"), f"{path}.id")
+        key = f"transfers.{ident or path}"
         values = {
-            "id": c.slug(fields.get("id"), f"{path}.id"),
-            "label": c.text(fields.get("label"), f"{path}.label"),
+            "id": ident,
+            "label": c.texts(fields.get("label"), f"{path}.label", f"{key}.label"),
             "confidence": c.enum(fields.get("confidence"), f"{path}.confidence", CONFIDENCES),
             "sources": self._cite(fields.get("sources"), f"{path}.sources", min_items=1),
-            "cargo": c.text(fields.get("cargo"), f"{path}.cargo"),
+            "cargo": c.texts(fields.get("cargo"), f"{path}.cargo", f"{key}.cargo"),
             "period": c.period(fields.get("period"), f"{path}.period"),
-            "note": c.text(fields.get("note"), f"{path}.note"),
+            "note": c.texts(fields.get("note"), f"{path}.note", f"{key}.note"),
         }
         claims = self._quantities(fields.get("quantity"), f"{path}.quantity")
-        legs = tuple(c.items(fields.get("legs"), f"{path}.legs", self._leg, min_items=1))
+        legs = tuple(c.items(fields.get("legs"), f"{path}.legs",
+                             lambda n, p: self._leg(n, p, key), min_items=1))
         self._check_chain(fields.get("legs"), legs, f"{path}.legs")
         if len(c.problems) > before or not legs:
             return None
@@ -322,8 +333,9 @@ class _Reader:
         known = self._source_ref(node.value["source"], f"{path}.source", self.refs.sources)
         return claim if known else None
 
-    def _leg(self, node: YNode, path: str) -> Leg | None:
+    def _leg(self, node: YNode, path: str, transfer_key: str) -> Leg | None:
         c = self.check
+        index = path.rsplit("[", 1)[-1].rstrip("]")  # items() names the leg legs[i]
         before = len(c.problems)
         fields = c.mapping(node, path, LEG_KEYS)
         if fields is None:
@@ -341,7 +353,7 @@ class _Reader:
             period=c.period(fields.get("period"), f"{path}.period"),
             confidence=c.enum(fields.get("confidence"), f"{path}.confidence", CONFIDENCES),
             sources=self._cite(fields.get("sources"), f"{path}.sources"),
-            note=c.text(fields.get("note"), f"{path}.note"),
+            note=c.texts(fields.get("note"), f"{path}.note", f"{transfer_key}.legs.{index}.note"),
             line=node.line,
             path_confidence=c.enum(fields.get("path_confidence"), f"{path}.path_confidence",
                                    PATH_CONFIDENCES),
@@ -461,9 +473,10 @@ class _Reader:
         if transfer is not None and transfer not in transfer_ids and not self._is_broken("transfer:", transfer):
             c.error(fields["transfer"], f"{path}.transfer",
                     f"unknown transfer id '{transfer}'{self.check.hint(transfer, transfer_ids)}")
+        ident = c.slug(fields.get("id"), f"{path}.id")
         values = {
-            "id": c.slug(fields.get("id"), f"{path}.id"),
-            "text": c.text(fields.get("text"), f"{path}.text"),
+            "id": ident,
+            "text": c.texts(fields.get("text"), f"{path}.text", f"annotations.{ident or path}.text"),
             "at": self._place_ref(fields.get("at"), f"{path}.at"),
             "confidence": c.enum(fields.get("confidence"), f"{path}.confidence", CONFIDENCES),
             "sources": self._cite(fields.get("sources"), f"{path}.sources", min_items=1),

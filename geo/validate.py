@@ -16,16 +16,29 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel import Locale, UnknownLocaleError
+
 from routemap.errors import Problem
-from routemap.geo.model import CONFIDENCES, PLACE_KINDS, QUALIFIERS, Period, Place, Quantity, Source
+from routemap.geo.model import (
+    CONFIDENCES,
+    NO_TEXTS,
+    PLACE_KINDS,
+    QUALIFIERS,
+    FrozenMap,
+    Period,
+    Place,
+    Quantity,
+    Source,
+)
 from routemap.geo.yamldoc import YNode, shorten
 
-__all__ = ["SLUG", "Checker", "country_codes", "suggest"]
+__all__ = ["SLUG", "Checker", "country_codes", "is_language_code", "suggest"]
 
 HINT_BUDGET = 200
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _ISO2 = re.compile(r"[A-Z]{2}\Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*\Z")
 _LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}\Z")
 _DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+\Z")
 _DECIMAL_COMMA_KEY = " (a decimal comma inside {...}? write numbers with a decimal point)"
@@ -40,7 +53,7 @@ SOURCE_SITES = ("original", "copy")
 PLACE_KEYS = {
     "id": True, "name": True, "kind": True, "country": True, "lat": True, "lon": True,
     "aliases": False, "uncertainty_km": False, "confidence": False, "sources": False,
-    "note": False, "locode": False,
+    "note": False, "locode": False, "names": False,
 }
 
 
@@ -82,10 +95,14 @@ def _short(text: str, limit: int = 60) -> str:
 class Checker:
     """Collects problems found while reading one file."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, *, language: str = "en") -> None:
         self.file = file
         self.problems: list[Problem] = []
         self._hints_left = HINT_BUDGET
+        self.language = language
+        """The language of the file's plain strings (a scenario's top-level ``language``)."""
+        self.translations: dict[str, dict[str, str]] = {}
+        """Every text given as a mapping by language, by text key (``transfers.<id>.label``)."""
 
     def hint(self, word: str, choices: Iterable[str]) -> str:
         """Return :func:`suggest`'s hint, for the first :data:`HINT_BUDGET` calls per file only.
@@ -158,6 +175,60 @@ class Checker:
                                    f"at position {bad.start() + 1}")
             return None
         return value.strip()
+
+    def language_code(self, node: YNode | None, path: str) -> str | None:
+        """Read a language code CLDR knows (``en``, ``fr``, ``ko``, ``pt_BR``)."""
+        value = self.text(node, path)
+        if value is not None and not is_language_code(value):
+            self.error(node, path, f"'{_short(value)}' is not a language code (a CLDR language such "
+                                   "as en, fr, ko, uk, ru, de)")
+            return None
+        return value
+
+    def texts(self, node: YNode | None, path: str, key: str) -> str | None:
+        """Read a text given as a plain string or as a mapping by language code.
+
+        A mapping must hold the text in :attr:`language`; it is kept in :attr:`translations`
+        under ``key``, and the text in :attr:`language` is returned.
+        """
+        if node is None or not node.is_map:
+            return self.text(node, path)
+        given: dict[str, str] = {}
+        for code, sub in node.value.items():
+            where = _join(path, _short(code, 40))
+            if not is_language_code(code):
+                self.error(sub, where, f"'{_short(code, 40)}' is not a language code (a CLDR "
+                                       "language such as en, fr, ko, uk, ru, de)")
+                continue
+            text = self.text(sub, where)
+            if text is not None:
+                given[code] = text
+        if self.language not in node.value:
+            self.error(node, path, f"no text in the scenario's language '{self.language}' "
+                                   f"(give '{self.language}:' or set language)")
+            return None
+        self.translations[key] = given
+        return given.get(self.language)
+
+    def names(self, node: YNode | None, path: str) -> FrozenMap[str]:
+        """Read a place's ``names``: a mapping from language code to the name in it."""
+        if node is None:
+            return NO_TEXTS
+        if not node.is_map:
+            self.error(node, path, f"expected a mapping of language code to name (e.g. "
+                                   f"{{ko: 라진, ru: Раджин}}), found {_kind(node)}")
+            return NO_TEXTS
+        names: dict[str, str] = {}
+        for code, sub in node.value.items():
+            where = _join(path, _short(code, 40))
+            if not is_language_code(code):
+                self.error(sub, where, f"'{_short(code, 40)}' is not a language code (a CLDR "
+                                       "language such as en, fr, ko, uk, ru, de)")
+                continue
+            text = self.text(sub, where)
+            if text is not None:
+                names[code] = text
+        return FrozenMap(names)
 
     def slug(self, node: YNode | None, path: str) -> str | None:
         """Read an id: ``[a-z0-9][a-z0-9-]*``."""
@@ -344,8 +415,9 @@ class Checker:
         if fields is None:
             return None
         lat, lon = self.lat_lon(fields, path) or (None, None)
+        ident = self.slug(fields.get("id"), f"{path}.id")
         values = {
-            "id": self.slug(fields.get("id"), f"{path}.id"),
+            "id": ident,
             "name": self.text(fields.get("name"), f"{path}.name"),
             "kind": self.enum(fields.get("kind"), f"{path}.kind", PLACE_KINDS),
             "country": self.iso2(fields.get("country"), f"{path}.country"),
@@ -355,8 +427,9 @@ class Checker:
             "uncertainty_km": self.number(fields.get("uncertainty_km"), f"{path}.uncertainty_km", low=0),
             "confidence": self.enum(fields.get("confidence"), f"{path}.confidence", CONFIDENCES) or "reported",
             "sources": self.str_list(fields.get("sources"), f"{path}.sources", self.slug),
-            "note": self.text(fields.get("note"), f"{path}.note"),
+            "note": self.texts(fields.get("note"), f"{path}.note", f"places.{ident or path}.note"),
             "locode": self.locode(fields.get("locode"), f"{path}.locode"),
+            "names": self.names(fields.get("names"), f"{path}.names"),
         }
         if len(self.problems) > before:
             return None
@@ -384,6 +457,18 @@ class Checker:
                 self.error(id_node, f"{path}[{i}].id", f"duplicate id '{key}' (first at {path}[{seen[key]}])")
             else:
                 seen[key] = i
+
+
+@functools.lru_cache(maxsize=256)
+def is_language_code(code: str) -> bool:
+    """Return True if ``code`` is a language code CLDR knows (``fr``, ``ko``, ``pt-BR``)."""
+    if not _LANGUAGE.match(code):
+        return False
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
 
 
 def _swapped(lat: YNode | None, lon: YNode | None) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
+
+from routemap.geo.languages import localize
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -55,3 +57,63 @@ class RouteSet:
     annotations: gpd.GeoDataFrame
     findings: tuple[LegFinding, ...] = ()
     attributions: tuple[str, ...] = ()
+
+    def in_language(self, code: str) -> RouteSet:
+        """Return the route set with its texts in one language, without routing again.
+
+        The scenario is localized (:func:`routemap.geo.languages.localize`: its translations
+        and place names, falling back to the scenario's language) and the frames' text columns
+        re-written from it: legs' ``transfer_label``, ``from_name``, ``to_name``, ``cargo`` and
+        ``note``; places' ``name`` and ``note``; annotations' ``text`` and ``transfer_label``.
+        Geometry, findings and every other column are kept.
+
+        Parameters
+        ----------
+        code : str
+            The language code (``fr``, ``ko``).
+
+        Returns
+        -------
+        RouteSet
+            This route set itself when ``code`` is its scenario's language, else a new one.
+        """
+        scenario = localize(self.scenario, code)
+        if scenario is self.scenario:
+            return self
+        transfers = {t.id: t for t in scenario.transfers}
+        places = {p.id: p for p in scenario.places}
+        notes = {a.id: a for a in scenario.annotations}
+        legs = [(transfers[t], transfers[t].legs[int(i)])
+                for t, i in zip(self.legs["transfer_id"], self.legs["leg_index"], strict=True)]
+        label = {a.id: transfers[a.transfer].label if a.transfer in transfers else None
+                 for a in scenario.annotations}
+        return replace(
+            self, scenario=scenario,
+            legs=_with_columns(self.legs, {
+                "transfer_label": [t.label for t, _ in legs],
+                "from_name": [leg.origin.name for _, leg in legs],
+                "to_name": [leg.destination.name for _, leg in legs],
+                "cargo": [t.cargo for t, _ in legs],
+                "note": [leg.note for _, leg in legs],
+            }),
+            places=_with_columns(self.places, {
+                "name": [places[p].name for p in self.places["place_id"]],
+                "note": [places[p].note for p in self.places["place_id"]],
+            }),
+            annotations=_with_columns(self.annotations, {
+                "text": [notes[a].text for a in self.annotations["annotation_id"]],
+                "transfer_label": [label[a] for a in self.annotations["annotation_id"]],
+            }),
+        )
+
+
+def _with_columns(frame: gpd.GeoDataFrame, columns: dict[str, list[str | None]]) -> gpd.GeoDataFrame:
+    """Return a copy of a frame with whole text columns replaced, typed as the builder's are
+    (pandas infers each column's type from its values, so a rebuilt frame and this one agree)."""
+    import pandas as pd
+
+    copy = frame.copy()
+    texts = pd.DataFrame(columns, index=copy.index)
+    for name in columns:
+        copy[name] = texts[name]
+    return copy

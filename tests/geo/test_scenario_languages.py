@@ -1,0 +1,200 @@
+"""Scenario text in several languages: the `language` key, texts as mappings by language,
+place `names`, and the localized views of a scenario."""
+
+from __future__ import annotations
+
+import pytest
+
+from routemap.errors import ScenarioError
+from routemap.geo.languages import localize, missing_names, missing_translations, text_keys
+from routemap.geo.scenario import parse_scenario
+
+MULTI = """\
+version: 1
+language: en
+title: {en: Reported ammunition transfers, fr: Transferts de munitions signalés}
+subtitle: DPRK to Russia
+sources:
+  - id: wh
+    title: Press briefing
+    publisher: The White House
+places:
+  - id: dunai
+    name: Dunai naval port
+    names: {fr: Port militaire de Dounaï, ru: Дунай}
+    kind: port
+    country: RU
+    lat: 42.880
+    lon: 132.338
+    note: {en: Stand-in for the pier, fr: Position approchée du quai}
+transfers:
+  - id: by-sea
+    label:
+      en: Containers by sea to Dunai
+      fr: Conteneurs par mer vers Dounaï
+    cargo: {en: artillery ammunition, ko: 포탄}
+    note: One voyage
+    confidence: confirmed
+    sources: [wh]
+    legs:
+      - {mode: sea, from: KPNJN, to: dunai, note: {en: Imagery of the pier, fr: Imagerie du quai}}
+      - {mode: rail, from: dunai, to: Tikhoretsk, note: Estimated line}
+annotations:
+  - id: pier
+    text: {en: About 300 containers at the pier, fr: Environ 300 conteneurs au quai}
+    at: dunai
+    confidence: confirmed
+    sources: [wh]
+"""
+
+
+def _load(text: str, gazetteer):
+    return parse_scenario(text.encode("utf-8"), "my.yaml", gazetteer=gazetteer)
+
+
+def _messages(text: str, gazetteer) -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        _load(text, gazetteer)
+    return info.value.messages()
+
+
+def test_plain_fields_hold_the_scenarios_language_and_mappings_the_rest(small_gazetteer):
+    s = _load(MULTI, small_gazetteer)
+    assert s.language == "en"
+    assert s.title == "Reported ammunition transfers"
+    assert s.transfers[0].label == "Containers by sea to Dunai"
+    assert s.transfers[0].legs[0].note == "Imagery of the pier"
+    assert s.translations["title"] == {"en": "Reported ammunition transfers",
+                                       "fr": "Transferts de munitions signalés"}
+    assert s.translations["transfers.by-sea.legs.0.note"]["fr"] == "Imagerie du quai"
+    assert s.translations["transfers.by-sea.cargo"]["ko"] == "포탄"
+    assert s.translations["places.dunai.note"]["fr"] == "Position approchée du quai"
+    assert "subtitle" not in s.translations  # a plain string is in the scenario's language
+    dunai = next(p for p in s.places if p.id == "dunai")
+    assert dunai.names == {"fr": "Port militaire de Dounaï", "ru": "Дунай"}
+    assert s.languages == ("en", "fr", "ko", "ru")
+
+
+def test_a_scenario_built_twice_is_equal_and_hashable(small_gazetteer):
+    a, b = _load(MULTI, small_gazetteer), _load(MULTI, small_gazetteer)
+    assert a == b
+    assert hash(a) == hash(b)
+
+
+def test_the_scenarios_language_is_the_one_its_plain_strings_are_in(small_gazetteer):
+    text = MULTI.replace("language: en", "language: fr").replace(
+        "title: {en: Reported ammunition transfers, fr: Transferts de munitions signalés}",
+        "title: Transferts de munitions signalés").replace(
+        "{en: artillery ammunition, ko: 포탄}", "{fr: obus, en: artillery ammunition}")
+    text = text.replace("subtitle: DPRK to Russia", "subtitle: De la Corée du Nord à la Russie")
+    s = _load(text, small_gazetteer)
+    assert s.language == "fr"
+    assert s.title == "Transferts de munitions signalés"
+    assert s.transfers[0].label == "Conteneurs par mer vers Dounaï"
+    assert s.transfers[0].cargo == "obus"
+
+
+def test_without_language_the_scenario_is_english(small_gazetteer):
+    s = _load(MULTI.replace("language: en\n", ""), small_gazetteer)
+    assert s.language == "en"
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("language: en", "language: english",
+     "error: my.yaml:2: language: 'english' is not a language code (a CLDR language such as en, fr, ko, uk, ru, de)"),
+    ("language: en", "language: xx",
+     "error: my.yaml:2: language: 'xx' is not a language code (a CLDR language such as en, fr, ko, uk, ru, de)"),
+    ("language: en", "language: fr",
+     "error: my.yaml:23: transfers[0].cargo: no text in the scenario's language 'fr' (give 'fr:' or set language)"),
+    ("    label:\n      en: Containers by sea to Dunai\n",
+     "    label:\n      de: Container auf dem Seeweg\n",
+     "error: my.yaml:21: transfers[0].label: no text in the scenario's language 'en' (give 'en:' or set language)"),
+    ("{en: artillery ammunition, ko: 포탄}", "{en: artillery ammunition, korean: 포탄}",
+     "error: my.yaml:23: transfers[0].cargo.korean: 'korean' is not a language code (a CLDR language such as en, fr, ko, uk, ru, de)"),
+    ("{en: artillery ammunition, ko: 포탄}", "{en: artillery ammunition, ko: ''}",
+     "error: my.yaml:23: transfers[0].cargo.ko: expected text, found an empty string"),
+    ("{en: artillery ammunition, ko: 포탄}", "{en: [artillery], ko: 포탄}",
+     "error: my.yaml:23: transfers[0].cargo.en: expected text, found a list"),
+    ("{en: artillery ammunition, ko: 포탄}", "{}",
+     "error: my.yaml:23: transfers[0].cargo: no text in the scenario's language 'en' (give 'en:' or set language)"),
+    ("note: {en: Imagery of the pier, fr: Imagerie du quai}", "note: {fr: Imagerie du quai}",
+     "error: my.yaml:28: transfers[0].legs[0].note: no text in the scenario's language 'en' (give 'en:' or set language)"),
+    ("text: {en: About 300 containers at the pier, fr: Environ 300 conteneurs au quai}",
+     "text: {fr: Environ 300 conteneurs au quai}",
+     "error: my.yaml:32: annotations[0].text: no text in the scenario's language 'en' (give 'en:' or set language)"),
+    ("note: {en: Stand-in for the pier, fr: Position approchée du quai}",
+     "note: {fr: Position approchée du quai}",
+     "error: my.yaml:17: places[0].note: no text in the scenario's language 'en' (give 'en:' or set language)"),
+    ("names: {fr: Port militaire de Dounaï, ru: Дунай}", "names: Дунай",
+     "error: my.yaml:12: places[0].names: expected a mapping of language code to name (e.g. "
+     "{ko: 라진, ru: Раджин}), found 'Дунай'"),
+    ("names: {fr: Port militaire de Dounaï, ru: Дунай}", "names: {fr: Dounaï, Russian: Дунай}",
+     "error: my.yaml:12: places[0].names.Russian: 'Russian' is not a language code (a CLDR language such as en, fr, ko, uk, ru, de)"),
+    ("names: {fr: Port militaire de Dounaï, ru: Дунай}", "names: {fr: Dounaï, ru: null}",
+     "error: my.yaml:12: places[0].names.ru: expected text, found nothing (null)"),
+])
+def test_language_errors_give_exact_messages(small_gazetteer, old, new, expected):
+    assert old in MULTI
+    assert _messages(MULTI.replace(old, new), small_gazetteer) == [expected]
+
+
+def test_localize_writes_every_text_in_the_language_and_falls_back(small_gazetteer):
+    s = _load(MULTI, small_gazetteer)
+    fr = localize(s, "fr")
+    assert fr.language == "fr"
+    assert fr.title == "Transferts de munitions signalés"
+    assert fr.subtitle == "DPRK to Russia"  # no French given: the scenario's language
+    transfer = fr.transfers[0]
+    assert transfer.label == "Conteneurs par mer vers Dounaï"
+    assert transfer.cargo == "artillery ammunition"
+    assert transfer.note == "One voyage"
+    assert [leg.note for leg in transfer.legs] == ["Imagerie du quai", "Estimated line"]
+    assert transfer.legs[0].destination.name == "Port militaire de Dounaï"
+    assert transfer.legs[1].origin.name == "Port militaire de Dounaï"
+    assert transfer.legs[0].origin.name == s.transfers[0].legs[0].origin.name  # no French name
+    assert fr.annotations[0].text == "Environ 300 conteneurs au quai"
+    assert fr.annotations[0].at.name == "Port militaire de Dounaï"
+    assert next(p for p in fr.places if p.id == "dunai").note == "Position approchée du quai"
+    assert s.title == "Reported ammunition transfers"  # the input is left alone
+
+
+def test_localize_to_the_scenarios_language_is_the_scenario(small_gazetteer):
+    s = _load(MULTI, small_gazetteer)
+    assert localize(s, "en") is s
+
+
+def test_localize_is_reversible_through_any_language(small_gazetteer):
+    s = _load(MULTI, small_gazetteer)
+    back = localize(localize(localize(s, "fr"), "ru"), "en")
+    assert back.title == s.title
+    assert [t.label for t in back.transfers] == [t.label for t in s.transfers]
+    assert [p.name for p in back.places] == [p.name for p in s.places]
+    assert [a.text for a in back.annotations] == [a.text for a in s.annotations]
+    ru = localize(localize(s, "fr"), "ru")
+    assert next(p for p in ru.places if p.id == "dunai").name == "Дунай"
+
+
+def test_localize_uses_place_names_of_every_script(small_gazetteer):
+    ko = localize(_load(MULTI, small_gazetteer), "ko")
+    assert ko.transfers[0].cargo == "포탄"
+    assert ko.title == "Reported ammunition transfers"
+
+
+def test_missing_translations_lists_the_keys_per_language(small_gazetteer):
+    s = _load(MULTI, small_gazetteer)
+    missing = missing_translations(s, ["fr", "ko", "en"])
+    assert missing["en"] == []
+    assert missing["fr"] == ["subtitle", "transfers.by-sea.cargo", "transfers.by-sea.note",
+                             "transfers.by-sea.legs.1.note"]
+    assert missing["ko"] == ["title", "subtitle", "places.dunai.note", "transfers.by-sea.label",
+                             "transfers.by-sea.note", "transfers.by-sea.legs.0.note",
+                             "transfers.by-sea.legs.1.note", "annotations.pier.text"]
+    assert list(text_keys(s))[:3] == ["title", "subtitle", "places.dunai.note"]
+
+
+def test_missing_names_lists_places_that_keep_their_written_name(small_gazetteer):
+    s = _load(MULTI, small_gazetteer)
+    ids = [p.id for p in s.places]
+    names = missing_names(s, ["ru", "ko"])
+    assert names["ru"] == [i for i in ids if i != "dunai"]
+    assert names["ko"] == ids

@@ -1,0 +1,105 @@
+"""RouteSet.in_language: the frames' texts in another language, the geometry untouched."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from routemap.geo.model import FrozenMap
+from routemap.routes.routeset import RouteSet
+
+FRENCH = {
+    "title": {"en": "Sample transfers", "fr": "Transferts types"},
+    "transfers.najin-dunai-tikhoretsk.label": {
+        "en": "Containers by sea to Dunai, then rail", "fr": "Conteneurs par mer vers Dounaï, puis par rail"},
+    "transfers.najin-dunai-tikhoretsk.cargo": {"en": "artillery ammunition", "fr": "munitions d'artillerie"},
+    "transfers.najin-dunai-tikhoretsk.legs.1.note": {"en": "Estimated line", "fr": "Ligne estimée"},
+    "places.tikhoretsk.note": {"en": "town centre stand-in", "fr": "centre-ville, position approchée"},
+    "annotations.containers.text": {"en": "About 300 containers at the pier",
+                                    "fr": "Environ 300 conteneurs au quai"},
+}
+
+
+def _french(routeset: RouteSet) -> RouteSet:
+    """The sample route set whose scenario gives French texts and a Korean name for Rajin."""
+    scenario = routeset.scenario
+    places = tuple(replace(p, names=FrozenMap({"ko": "라진항", "fr": "Port de Rajin"}))
+                   if p.id == "rajin" else p for p in scenario.places)
+    by_id = {p.id: p for p in places}
+    transfers = tuple(replace(t, legs=tuple(
+        replace(leg, origin=by_id[leg.origin.id], destination=by_id[leg.destination.id],
+                note="Estimated line" if leg.mode == "rail" else leg.note)
+        for leg in t.legs)) for t in scenario.transfers)
+    annotations = tuple(replace(a, at=by_id[a.at.id]) for a in scenario.annotations)
+    translations = FrozenMap({k: FrozenMap(v) for k, v in FRENCH.items()})
+    legs = routeset.legs.copy()
+    legs["note"] = [None, "Estimated line", None]
+    return replace(routeset, legs=legs, scenario=replace(
+        scenario, places=places, transfers=transfers, annotations=annotations,
+        translations=translations))
+
+
+def _texts(column: pd.Series) -> list[str | None]:
+    """A text column as a list, a missing value (None or NaN, as pandas stores it) as None."""
+    return [None if pd.isna(v) else v for v in column]
+
+
+@pytest.fixture()
+def french(sample_routeset: RouteSet) -> RouteSet:
+    """The sample route set with French texts (see :func:`_french`)."""
+    return _french(sample_routeset)
+
+
+def test_in_language_rewrites_every_text_column(french):
+    fr = french.in_language("fr")
+    assert fr.scenario.language == "fr"
+    assert fr.scenario.title == "Transferts types"
+    assert _texts(fr.legs["transfer_label"]) == ["Conteneurs par mer vers Dounaï, puis par rail"] * 2 + [
+        "Air-defence systems (route not reported)"]  # no French given: English
+    assert _texts(fr.legs["from_name"]) == ["Port de Rajin", "Dunai naval port", "Dunai naval port"]
+    assert _texts(fr.legs["to_name"]) == ["Dunai naval port", "Tikhoretsk ammunition depot", "Port de Rajin"]
+    assert _texts(fr.legs["cargo"]) == ["munitions d'artillerie"] * 2 + [None]
+    assert _texts(fr.legs["note"]) == [None, "Ligne estimée", None]
+    assert _texts(french.in_language("ko").legs["note"]) == [None, "Estimated line", None]
+    assert _texts(fr.places["name"]) == ["Port de Rajin", "Dunai naval port", "Tikhoretsk ammunition depot"]
+    assert _texts(fr.places["note"]) == [None, None, "centre-ville, position approchée"]
+    assert _texts(fr.annotations["text"]) == ["Environ 300 conteneurs au quai"]
+    assert _texts(fr.annotations["transfer_label"]) == ["Conteneurs par mer vers Dounaï, puis par rail"]
+
+
+def test_in_language_keeps_geometry_findings_and_other_columns(french):
+    fr = french.in_language("fr")
+    assert fr.legs.geometry.geom_equals_exact(french.legs.geometry, tolerance=0).all()
+    assert fr.findings == french.findings
+    assert fr.attributions == french.attributions
+    untouched = [c for c in french.legs.columns
+                 if c not in ("transfer_label", "from_name", "to_name", "cargo", "note", "geometry")]
+    assert fr.legs[untouched].equals(french.legs[untouched])
+    assert list(fr.legs.columns) == list(french.legs.columns)
+    assert list(fr.places.columns) == list(french.places.columns)
+    assert fr.legs.crs == french.legs.crs
+
+
+def test_in_language_leaves_the_input_alone(french):
+    french.in_language("fr")
+    assert french.places["name"].iloc[0] == "Rajin (Najin) port"
+    assert french.scenario.title == "Sample transfers"
+
+
+def test_the_scenarios_own_language_is_the_same_route_set(french):
+    assert french.in_language("en") is french
+
+
+def test_korean_names_with_english_texts(french):
+    ko = french.in_language("ko")
+    assert _texts(ko.places["name"])[0] == "라진항"
+    assert _texts(ko.legs["transfer_label"])[0] == "Containers by sea to Dunai, then rail"
+
+
+def test_back_to_english_gives_the_original_texts(french):
+    back = french.in_language("fr").in_language("ko").in_language("en")
+    for frame, column in [("legs", "transfer_label"), ("legs", "from_name"), ("legs", "note"),
+                          ("places", "name"), ("places", "note"), ("annotations", "text")]:
+        assert getattr(back, frame)[column].equals(getattr(french, frame)[column]), column
