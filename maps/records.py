@@ -28,6 +28,7 @@ from shapely.geometry.polygon import orient
 
 from routemap.geo.model import Scenario
 from routemap.maps import wording
+from routemap.maps.language import Language
 from routemap.routes.geodesy import split_antimeridian
 from routemap.routes.routeset import RouteSet
 from routemap.routes.schema import (
@@ -363,13 +364,18 @@ def _frame_records(frame: gpd.GeoDataFrame, columns: Sequence[str],
         yield FeatureRecord(str(values["feature_id"]), export_geometry(geom), values)
 
 
-def feature_records(routeset: RouteSet) -> dict[str, list[FeatureRecord]]:
+def feature_records(routeset: RouteSet, *,
+                    language: Language | None = None) -> dict[str, list[FeatureRecord]]:
     """Return the exportable features of a route set: legs, places, annotations.
 
     Parameters
     ----------
     routeset : RouteSet
-        The routed scenario; its frames are read, never modified.
+        The routed scenario; its frames are read, never modified. Its texts are written as
+        they are: :meth:`RouteSet.in_language` puts them in an output's language first.
+    language : Language, optional
+        The language of the text values the tool itself writes (``quantity_text``); None is
+        English. Codes (``confidence``, ``mode``...) and property names never change.
 
     Returns
     -------
@@ -383,7 +389,7 @@ def feature_records(routeset: RouteSet) -> dict[str, list[FeatureRecord]]:
         If a feature id is missing or repeated.
     """
     groups = {
-        "legs": _leg_records(routeset),
+        "legs": _leg_records(routeset, language),
         "places": list(_frame_records(routeset.places, PLACE_COLUMNS)),
         "annotations": list(_frame_records(routeset.annotations, ANNOTATION_COLUMNS)),
     }
@@ -391,9 +397,9 @@ def feature_records(routeset: RouteSet) -> dict[str, list[FeatureRecord]]:
     return groups
 
 
-def _leg_records(routeset: RouteSet) -> list[FeatureRecord]:
+def _leg_records(routeset: RouteSet, language: Language | None) -> list[FeatureRecord]:
     """Return the leg records, each with its quantity written as the sources claim it."""
-    texts = _quantity_texts(routeset.scenario)
+    texts = _quantity_texts(routeset.scenario, language)
     records = list(_frame_records(routeset.legs, LEG_COLUMNS, DERIVED_LEG_COLUMNS))
     if "connectors" in routeset.legs.columns:
         records = [replace(r, connectors=split_leg(r.geometry, cell)[1])
@@ -404,14 +410,15 @@ def _leg_records(routeset: RouteSet) -> list[FeatureRecord]:
             wording.quantity_claim(p["quantity_value"], p["quantity_unit"],
                                    qualifier=p["quantity_qualifier"], high=p["quantity_max"],
                                    basis=p["quantity_basis"], window_start=p["quantity_window_start"],
-                                   window_end=p["quantity_window_end"]))
+                                   window_end=p["quantity_window_end"], language=language))
     return records
 
 
-def _quantity_texts(scenario: Scenario) -> dict[str, str | None]:
+def _quantity_texts(scenario: Scenario, language: Language | None) -> dict[str, str | None]:
     """Return each transfer's quantity in words: every claim, each disagreeing one with its source."""
     publishers = {s.id: s.publisher for s in scenario.sources}
-    return {t.id: wording.quantity_claims(t.quantity_claims, publishers=publishers)
+    return {t.id: wording.quantity_claims(t.quantity_claims, publishers=publishers,
+                                          language=language)
             for t in scenario.transfers}
 
 

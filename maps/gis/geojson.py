@@ -8,6 +8,7 @@ from typing import Any
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
+from routemap.maps.language import DEFAULT_LANGUAGE, load_language
 from routemap.maps.records import FeatureRecord, feature_records, geometry_members
 from routemap.routes.routeset import RouteSet
 
@@ -48,30 +49,34 @@ def _geojson_feature(record: FeatureRecord) -> str:
     })
 
 
-def render_geojson(routeset: RouteSet) -> bytes:
+def render_geojson(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> bytes:
     """Render a route set as an RFC 7946 GeoJSON FeatureCollection.
 
     One Feature per leg, place and annotation (in that order), ``id`` = ``feature_id``,
     properties as in ``routemap.routes.schema``; WGS 84 lon/lat with at most 6 decimals and no ``crs``
-    member; lines split at the antimeridian. Foreign members: ``name`` (the scenario title)
-    and ``attribution`` (the route set's attribution lines). One feature per line, so that
-    successive versions diff well.
+    member; lines split at the antimeridian. Foreign members: ``name`` (the scenario title),
+    ``language`` (the output language's code) and ``attribution`` (the route set's
+    attribution lines). One feature per line, so that successive versions diff well.
 
     Parameters
     ----------
     routeset : RouteSet
-        The routed scenario; not modified.
+        The routed scenario; not modified (its texts as they are: see ``RouteSet.in_language``).
+    language : str
+        The output language's code: property names and codes stay English; the text values
+        the tool writes (``quantity_text``) are in this language.
 
     Returns
     -------
     bytes
         UTF-8 JSON ending in a newline, identical for identical input.
     """
-    groups = feature_records(routeset)
+    groups = feature_records(routeset, language=load_language(language))
     features = [_geojson_feature(r) for recs in groups.values() for r in recs]
     head = _json({
         "type": "FeatureCollection",
         "name": routeset.scenario.title,
+        "language": language,
         "attribution": list(routeset.attributions),
     })
     body = ",\n".join(features)

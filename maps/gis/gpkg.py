@@ -18,6 +18,7 @@ import pyogrio.raw
 import shapely
 
 from routemap.errors import RenderError, library_detail
+from routemap.maps.language import DEFAULT_LANGUAGE, load_language
 from routemap.maps.records import (
     WGS84,
     FeatureRecord,
@@ -37,6 +38,7 @@ from routemap.routes.schema import (
 __all__ = [
     "ATTRIBUTION_COLUMNS",
     "GPKG_LAYERS",
+    "METADATA_COLUMNS",
     "SOURCE_COLUMNS",
     "gpkg_layers",
     "is_date_column",
@@ -50,9 +52,11 @@ SOURCE_COLUMNS: tuple[str, ...] = (
     "source_id", "title", "publisher", "date", "url", "note", "citation",
 )
 ATTRIBUTION_COLUMNS: tuple[str, ...] = ("position", "attribution")
+METADATA_COLUMNS: tuple[str, ...] = ("key", "value")
+"""The ``metadata`` table: one row per fact about the whole file (``name``, ``language``)."""
 
 GPKG_LAYERS: tuple[str, ...] = (
-    "places", "legs", "transfers", "annotations", "sources", "attributions",
+    "places", "legs", "transfers", "annotations", "sources", "attributions", "metadata",
 )
 """Layer names, in the order they are written (spatial first, then attribute-only tables)."""
 
@@ -108,22 +112,25 @@ def _sources_table(routeset: RouteSet) -> pd.DataFrame:
     return _table(SOURCE_COLUMNS, rows)
 
 
-def gpkg_layers(routeset: RouteSet) -> dict[str, pd.DataFrame]:
+def gpkg_layers(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> dict[str, pd.DataFrame]:
     """Build the GeoPackage layers of a route set, in ``GPKG_LAYERS`` order.
 
     Parameters
     ----------
     routeset : RouteSet
-        The routed scenario; not modified.
+        The routed scenario; not modified (its texts as they are: see ``RouteSet.in_language``).
+    language : str
+        The output language's code: the language of the text values the tool writes
+        (``quantity_text``), and the ``language`` row of the ``metadata`` table.
 
     Returns
     -------
     dict of str to pandas.DataFrame
         GeoDataFrames for ``places``, ``legs``, ``transfers`` and ``annotations`` (EPSG:4326,
         properties as in ``routemap.routes.schema``, lists as JSON text); plain DataFrames for the
-        attribute-only ``sources`` and ``attributions`` tables.
+        attribute-only ``sources``, ``attributions`` and ``metadata`` tables.
     """
-    records = feature_records(routeset)
+    records = feature_records(routeset, language=load_language(language))
     attributions = [{"position": i + 1, "attribution": a}
                     for i, a in enumerate(routeset.attributions)]
     return {
@@ -134,6 +141,8 @@ def gpkg_layers(routeset: RouteSet) -> dict[str, pd.DataFrame]:
         "annotations": _layer(records["annotations"], ANNOTATION_COLUMNS),
         "sources": _sources_table(routeset),
         "attributions": _table(ATTRIBUTION_COLUMNS, attributions),
+        "metadata": _table(METADATA_COLUMNS, [{"key": "name", "value": routeset.scenario.title},
+                                              {"key": "language", "value": language}]),
     }
 
 
@@ -237,17 +246,20 @@ def _compact(scratch: Path, path: Path, timestamp: str) -> None:
         con.close()
 
 
-def render_gpkg(routeset: RouteSet) -> bytes:
+def render_gpkg(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> bytes:
     """Render a route set as a GeoPackage, byte-identical for identical input.
 
     Layers ``places`` (Point), ``legs`` and ``transfers`` (MultiLineString),
-    ``annotations`` (Point), and attribute-only ``sources`` and ``attributions`` tables.
-    Timestamps are the scenario's ``as_of`` date at midnight UTC (1970-01-01 without one).
+    ``annotations`` (Point), and attribute-only ``sources``, ``attributions`` and
+    ``metadata`` (``name``, ``language``) tables. Timestamps are the scenario's ``as_of``
+    date at midnight UTC (1970-01-01 without one).
 
     Parameters
     ----------
     routeset : RouteSet
         The routed scenario; not modified.
+    language : str
+        The output language's code (see :func:`gpkg_layers`).
 
     Returns
     -------
@@ -262,7 +274,7 @@ def render_gpkg(routeset: RouteSet) -> bytes:
     """
     as_of = routeset.scenario.as_of
     timestamp = f"{as_of.isoformat()}T00:00:00.000Z" if as_of else _EPOCH
-    layers = gpkg_layers(routeset)
+    layers = gpkg_layers(routeset, language=language)
     try:
         with tempfile.TemporaryDirectory(prefix="routemap-gpkg-") as tmp:
             path = Path(tmp) / "routes.gpkg"

@@ -1,14 +1,15 @@
-"""KML and KMZ export of a RouteSet for Google Earth: styled, foldered, timed, escaped."""
+"""KML and KMZ export of a RouteSet for Google Earth: styled, foldered, timed, escaped, in the
+output's language."""
 
 from __future__ import annotations
 
 import html
 import io
 import logging
-import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,7 +18,19 @@ from shapely.geometry.base import BaseGeometry
 
 from routemap.geo.model import Scenario
 from routemap.maps import wording
-from routemap.maps.gis.icons import icon_path, place_icons
+from routemap.maps.gis.icons import place_icons
+from routemap.maps.gis.kml_style import (
+    ANNOTATION_STYLE_ID,
+    band_style_id,
+    connector_style_id,
+    kml_color,
+    kml_styles,
+    leg_style_id,
+    place_style_id,
+)
+from routemap.maps.gis.kml_style import clean_text as _clean
+from routemap.maps.gis.kml_style import sub_element as _sub
+from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.records import (
     COORD_DECIMALS,
     FeatureRecord,
@@ -26,7 +39,6 @@ from routemap.maps.records import (
     track_geometry,
 )
 from routemap.maps.style import (
-    ANNOTATION_COLOR,
     CONFIDENCE_STYLES,
     CONNECTOR_STYLE,
     MODE_STYLES,
@@ -38,6 +50,7 @@ from routemap.routes.geodesy import geodesic_length_km
 from routemap.routes.routeset import RouteSet
 
 __all__ = [
+    "BAND_FOLDER",
     "CONNECTOR_FOLDER",
     "KML_NAMESPACE",
     "KMZ_DATE_TIME",
@@ -58,50 +71,15 @@ KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
 KMZ_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 """Timestamp of doc.kml inside every KMZ (the earliest a zip can hold), for identical bytes."""
 
-ANNOTATION_STYLE_ID = "annotation"
-_BALLOON_TEXT = "$[description]"  # show only our escaped HTML, never a default template
 _PLACEMARK_FIELDS = frozenset({"name"})
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 # --- strings, colours, links ----------------------------------------------------------------
 
 
-def _clean(text: Any) -> str:
-    """Return text that XML 1.0 can hold: characters it forbids are dropped."""
-    return _XML_INVALID.sub("", "" if text is None else str(text))
-
-
 def _esc(text: Any) -> str:
     """Return text escaped for HTML (quotes too), after dropping XML-invalid characters."""
     return html.escape(_clean(text), quote=True)
-
-
-def kml_color(hex_color: str, opacity: float = 1.0) -> str:
-    """Return a KML colour (``aabbggrr``) from ``#rrggbb`` and an opacity in [0, 1].
-
-    Parameters
-    ----------
-    hex_color : str
-        ``#rrggbb`` as in ``routemap.maps.style``.
-    opacity : float
-        Alpha, 0 transparent to 1 opaque.
-
-    Returns
-    -------
-    str
-        Eight lowercase hex digits, alpha first, then blue, green, red.
-
-    Raises
-    ------
-    ValueError
-        If the colour is not ``#rrggbb``.
-    """
-    rgb = hex_color.lstrip("#")
-    if len(rgb) != 6:
-        raise ValueError(f"expected a #rrggbb colour, found {hex_color!r}")
-    alpha = round(max(0.0, min(1.0, opacity)) * 255)
-    return f"{alpha:02x}{rgb[4:6]}{rgb[2:4]}{rgb[0:2]}".lower()
 
 
 def safe_url(url: Any) -> str | None:
@@ -127,112 +105,7 @@ def safe_url(url: Any) -> str | None:
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
-def leg_style_id(mode: Any, confidence: Any, path_confidence: Any = "reported") -> str | None:
-    """Return the id of the line style for a mode, a confidence and a path certainty.
-
-    ``leg-rail-confirmed-estimated`` is a confirmed movement drawn along a modelled line. None
-    if any of the three is unknown.
-    """
-    if mode in MODE_STYLES and confidence in CONFIDENCE_STYLES and path_confidence in PATH_STYLES:
-        return f"leg-{mode}-{confidence}-{path_confidence}"
-    return None
-
-
-def band_style_id(mode: Any) -> str | None:
-    """Return the id of the band style drawn under a modelled line of a mode (None if unknown)."""
-    return f"band-{mode}" if mode in MODE_STYLES else None
-
-
-def connector_style_id(mode: Any) -> str | None:
-    """Return the id of the style of a mode's stretches off the network (None if unknown)."""
-    return f"connector-{mode}" if mode in MODE_STYLES else None
-
-
-def place_style_id(kind: Any) -> str | None:
-    """Return the id of the icon style for a kind of place (None if unknown)."""
-    return f"place-{kind}" if kind in PLACE_STYLES else None
-
-
 # --- XML building blocks --------------------------------------------------------------------
-
-
-def _sub(parent: ET.Element, tag: str, text: Any = None, **attrib: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrib)
-    if text is not None:
-        element.text = _clean(text)
-    return element
-
-
-def _balloon_style(style: ET.Element) -> None:
-    _sub(_sub(style, "BalloonStyle"), "text", _BALLOON_TEXT)
-
-
-def _line_style(mode: str, confidence: str, path: str) -> ET.Element:
-    """Return a leg's line style: the mode's colour, the confidence's opacity and width.
-
-    KML lines have no dashes; a modelled line (``path`` ``estimated``) keeps the look of its
-    confidence and gets a band placemark under it (:func:`_band_style`).
-    """
-    mstyle, cstyle = MODE_STYLES[mode], CONFIDENCE_STYLES[confidence]
-    style = ET.Element("Style", {"id": f"leg-{mode}-{confidence}-{path}"})
-    line = _sub(style, "LineStyle")
-    _sub(line, "color", kml_color(mstyle.color, cstyle.opacity))
-    _sub(line, "width", f"{mstyle.base_width * cstyle.width_factor:g}")
-    _balloon_style(style)
-    return style
-
-
-def _band_style(mode: str) -> ET.Element:
-    """Return the band drawn under a modelled line: wide and translucent, as on the maps."""
-    mstyle, band = MODE_STYLES[mode], PATH_STYLES["estimated"]
-    style = ET.Element("Style", {"id": f"band-{mode}"})
-    line = _sub(style, "LineStyle")
-    _sub(line, "color", kml_color(mstyle.color, band.band_opacity))
-    _sub(line, "width", f"{mstyle.base_width * band.band_factor:g}")
-    _balloon_style(style)
-    return style
-
-
-def _connector_style(mode: str) -> ET.Element:
-    """Return the style of a stretch off the network: a hairline in the mode's colour
-    (CONNECTOR_STYLE), never the look of track; KML has no ticks, the name says what it is."""
-    style = ET.Element("Style", {"id": f"connector-{mode}"})
-    line = _sub(style, "LineStyle")
-    _sub(line, "color", kml_color(MODE_STYLES[mode].color, CONNECTOR_STYLE.opacity))
-    _sub(line, "width", f"{CONNECTOR_STYLE.width:g}")
-    _balloon_style(style)
-    return style
-
-
-def _icon_style(style_id: str, color: str, scale: float, href: str | None = None) -> ET.Element:
-    """Return an icon style: the KMZ's own icon at its colours, or the default pin tinted."""
-    style = ET.Element("Style", {"id": style_id})
-    icon = _sub(style, "IconStyle")
-    _sub(icon, "color", "ffffffff" if href else kml_color(color))
-    _sub(icon, "scale", f"{scale:g}")
-    if href:
-        _sub(_sub(icon, "Icon"), "href", href)
-    _balloon_style(style)
-    return style
-
-
-def _styles(*, icons: bool) -> list[ET.Element]:
-    """Return every style: lines per mode, confidence and path certainty; bands; place icons.
-
-    With ``icons`` (KMZ) each kind of place has its own symbol, carried in the KMZ
-    (:mod:`routemap.maps.gis.icons`); a bare KML names no icon file, so Google Earth shows its
-    built-in pushpin, which needs no network, tinted per kind (the fill, or the edge of a
-    white-filled mark) and scaled by the kind's symbol size.
-    """
-    lines = [_line_style(m, c, path) for m in MODE_STYLES for c in CONFIDENCE_STYLES
-             for path in PATH_STYLES]
-    bands = [_band_style(m) for m in MODE_STYLES]
-    joins = [_connector_style(m) for m in MODE_STYLES]
-    marks = [_icon_style(f"place-{kind}", p.edge if p.fill == "#FFFFFF" else p.fill,
-                         round(p.size / 7.0, 2), icon_path(kind) if icons else None)
-             for kind, p in PLACE_STYLES.items()]
-    return [*lines, *bands, *joins, *marks,
-            _icon_style(ANNOTATION_STYLE_ID, ANNOTATION_COLOR, 0.8)]
 
 
 def _num(value: float) -> str:
@@ -288,6 +161,24 @@ def _extended_data(parent: ET.Element, props: dict[str, Any]) -> None:
 # --- balloons -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Writer:
+    """What every part of the document is written with: the scenario (its sources' links) and
+    the output's language (every word the tool writes)."""
+
+    scenario: Scenario
+    language: Language
+
+    def word(self, message: str) -> str:
+        """Return one of the tool's words in the output's language."""
+        return self.language.gettext(message)
+
+    def label(self, table: dict[str, Any], key: Any) -> Any:
+        """Return a style table entry's label (a mode, a kind of place) in the output's
+        language; an unknown key as it is."""
+        return self.word(table[key].label) if key in table else key
+
+
 def _citation_item(citation: str, url: str | None) -> str:
     """Return one ``<li>``: the citation escaped, its URL a link only if http(s)."""
     link = safe_url(url)
@@ -297,31 +188,30 @@ def _citation_item(citation: str, url: str | None) -> str:
     return f"<li>{_esc(citation)}</li>"
 
 
-def _citations_html(scenario: Scenario, props: dict[str, Any]) -> str:
+def _citations_html(w: _Writer, props: dict[str, Any]) -> str:
     """Return the Sources list; a citation gets a link if it is the citation of a source."""
-    urls = {s.citation(): s.url for s in scenario.sources}
+    urls = {s.citation(): s.url for s in w.scenario.sources}
     items = "".join(_citation_item(str(c), urls.get(str(c)))
                     for c in props.get("citations") or [])
-    return f"<p><b>Sources</b></p><ol>{items}</ol>" if items else ""
+    return f"<p><b>{_esc(w.word('Sources'))}</b></p><ol>{items}</ol>" if items else ""
 
 
-def _balloon(scenario: Scenario, title: str, rows: list[tuple[str, Any]],
-             props: dict[str, Any]) -> str:
+def _balloon(w: _Writer, title: str, rows: list[tuple[str, Any]], props: dict[str, Any]) -> str:
     """Return the balloon HTML; every scenario string in it is HTML-escaped."""
     cells = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>"
                     for k, v in rows if v not in (None, "", []))
     attribution = props.get("attribution")
     credit = f"<p><small>{_esc(attribution)}</small></p>" if attribution else ""
     return (f"<h3>{_esc(title)}</h3><table>{cells}</table>"
-            f"{_citations_html(scenario, props)}{credit}")
+            f"{_citations_html(w, props)}{credit}")
 
 
-def _period(props: dict[str, Any]) -> str | None:
-    return wording.period(props.get("period_start"), props.get("period_end"))
+def _period(w: _Writer, props: dict[str, Any]) -> str | None:
+    return wording.period(props.get("period_start"), props.get("period_end"), language=w.language)
 
 
-def _confidence(props: dict[str, Any]) -> str | None:
-    return wording.confidence(props.get("confidence"), explain=True)
+def _confidence(w: _Writer, props: dict[str, Any]) -> str | None:
+    return wording.confidence(props.get("confidence"), explain=True, language=w.language)
 
 
 # --- placemarks -----------------------------------------------------------------------------
@@ -349,78 +239,110 @@ def _track(record: FeatureRecord) -> BaseGeometry | None:
     return track_geometry(record.geometry, record.connectors) if record.connectors else record.geometry
 
 
-def _leg_name(p: dict[str, Any]) -> str:
-    return (f"Leg {(p['leg_index'] or 0) + 1} ({p['mode']}): "
-            f"{wording.place_name(p['from_name'], p['origin_assumed'])} to "
-            f"{wording.place_name(p['to_name'], p['destination_assumed'])}")
+def _end(w: _Writer, p: dict[str, Any], which: str) -> str:
+    """Write a leg's end (``from`` or ``to``), marked when it is assumed."""
+    flag = "origin_assumed" if which == "from" else "destination_assumed"
+    return wording.place_name(p[f"{which}_name"], p[flag], language=w.language)
 
 
-def _leg_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> None:
+def _leg_name(w: _Writer, p: dict[str, Any]) -> str:
+    return w.word("Leg {number} ({mode}): {origin} to {destination}").format(
+        number=(p["leg_index"] or 0) + 1, mode=w.label(MODE_STYLES, p["mode"]).lower(),
+        origin=_end(w, p, "from"), destination=_end(w, p, "to"))
+
+
+def _leg_rows(w: _Writer, p: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Return a leg's balloon rows: the claim's and the line's certainties kept apart."""
+    lang = w.language
+    return [(w.word("Transfer"), p["transfer_label"]),
+            (w.word("Mode"), w.label(MODE_STYLES, p["mode"]).lower()),
+            (w.word("Confidence"), _confidence(w, p)),
+            (w.word("Line"), wording.path_confidence(p["path_confidence"], explain=True,
+                                                     language=lang)),
+            (w.word("Corridor"), p["corridor"]),
+            (w.word("Ends"), wording.assumed_ends(p["origin_assumed"], p["destination_assumed"],
+                                                  language=lang)),
+            (w.word("Period"), _period(w, p)), (w.word("Cargo"), p["cargo"]),
+            (w.word("Quantity"), p["quantity_text"]), (w.word("Carrier"), p["carrier"]),
+            (w.word("Distance"), wording.distance(p["distance_km"], nautical=True, language=lang)),
+            (w.word("Off the network"), wording.off_network(p["off_network_km"], language=lang)),
+            (w.word("Route"), _route_kind(w, p["geometry_kind"])), (w.word("Note"), p["note"])]
+
+
+_ROUTE_KINDS = {"routed": "routed", "reported": "reported", "great_circle": "great_circle"}
+"""How a leg's line was made, by ``geometry_kind``: the English words are the codes, as every
+KML before languages wrote them; translations say them in words."""
+
+
+def _route_kind(w: _Writer, kind: Any) -> Any:
+    return w.word(_ROUTE_KINDS[kind]) if kind in _ROUTE_KINDS else kind
+
+
+def _leg_mark(parent: ET.Element, w: _Writer, record: FeatureRecord) -> None:
     """Append a leg: its line on the network in its mode's and certainties' style; a leg wholly
     off the network is its connectors, in the connector style."""
     p = record.properties
-    name = _leg_name(p)
-    rows = [("Transfer", p["transfer_label"]), ("Mode", p["mode"]),
-            ("Confidence", _confidence(p)),
-            ("Line", wording.path_confidence(p["path_confidence"], explain=True)),
-            ("Corridor", p["corridor"]),
-            ("Ends", wording.assumed_ends(p["origin_assumed"], p["destination_assumed"])),
-            ("Period", _period(p)), ("Cargo", p["cargo"]), ("Quantity", p["quantity_text"]),
-            ("Carrier", p["carrier"]),
-            ("Distance", wording.distance(p["distance_km"], nautical=True)),
-            ("Off the network", wording.off_network(p["off_network_km"])),
-            ("Route", p["geometry_kind"]), ("Note", p["note"])]
+    name = _leg_name(w, p)
     track = _track(record)
     style_id = (leg_style_id(p["mode"], p["confidence"], _path(p)) if track is not None
                 else connector_style_id(p["mode"]))
     _placemark(parent, record, name=name, style_id=style_id,
-               description=_balloon(scenario, name, rows, p),
+               description=_balloon(w, name, _leg_rows(w, p), p),
                geometry=record.geometry if track is None else track)
 
 
-def _connector_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> None:
+def _connector_mark(parent: ET.Element, w: _Writer, record: FeatureRecord) -> None:
     """Append a leg's stretches off the network as one placemark in the connector style, named
     after the leg and carrying its properties (a MultiGeometry when there are several)."""
     p = record.properties
-    name = f"{_leg_name(p)}: {CONNECTOR_STYLE.label.lower()}"
-    rows = [("Transfer", p["transfer_label"]),
-            *((f"Join {i + 1}", _join_text(c, record)) for i, c in enumerate(record.connectors)),
-            ("Off the network", wording.off_network(p["off_network_km"])),
-            ("Distance", wording.distance(p["distance_km"], nautical=True))]
+    name = f"{_leg_name(w, p)}: {w.word(CONNECTOR_STYLE.label).lower()}"
+    rows = [(w.word("Transfer"), p["transfer_label"]),
+            *((w.word("Join {number}").format(number=i + 1), _join_text(w, c, record))
+              for i, c in enumerate(record.connectors)),
+            (w.word("Off the network"), wording.off_network(p["off_network_km"], language=w.language)),
+            (w.word("Distance"), wording.distance(p["distance_km"], nautical=True, language=w.language))]
     joins = record.connectors
     geometry = joins[0] if len(joins) == 1 else MultiLineString([list(c.coords) for c in joins])
     _placemark(parent, record, name=name, style_id=connector_style_id(p["mode"]),
-               description=_balloon(scenario, name, rows, p), geometry=geometry)
+               description=_balloon(w, name, rows, p), geometry=geometry)
 
 
-def _join_text(connector: BaseGeometry, record: FeatureRecord) -> str:
+def _join_text(w: _Writer, connector: BaseGeometry, record: FeatureRecord) -> str:
     """Write one connector: the stop it joins to the network, and its length."""
     p = record.properties
     lines = getattr(record.geometry, "geoms", [record.geometry])
-    stop = "a stop"  # both are rounded alike (records.export_geometry, connector_lines)
+    stop = w.word("a stop")  # both are rounded alike (records.export_geometry, connector_lines)
     if connector.coords[0] == lines[0].coords[0]:
-        stop = wording.place_name(p["from_name"], p["origin_assumed"])
+        stop = _end(w, p, "from")
     elif connector.coords[-1] == lines[-1].coords[-1]:
-        stop = wording.place_name(p["to_name"], p["destination_assumed"])
+        stop = _end(w, p, "to")
     km = geodesic_length_km([tuple(c[:2]) for c in connector.coords])
-    return f"{stop} to the network: {wording.distance(km, decimals=1)} in a straight line"
+    return w.word("{stop} to the network: {distance} in a straight line").format(
+        stop=stop, distance=wording.distance(km, decimals=1, language=w.language))
 
 
-def _place_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> None:
+def _country(w: _Writer, code: Any) -> Any:
+    """Write a country by its CLDR name in the output's language; a code CLDR lacks as is."""
+    return (w.language.country(code) or code) if isinstance(code, str) and code else code
+
+
+def _place_mark(parent: ET.Element, w: _Writer, record: FeatureRecord) -> None:
     p = record.properties
-    rows = [("Kind", p["kind"]), ("Country", p["country"]), ("Confidence", _confidence(p)),
-            ("Uncertainty", wording.uncertainty(p["uncertainty_km"])),
-            ("LOCODE", p["locode"]), ("Note", p["note"])]
+    rows = [(w.word("Kind"), w.label(PLACE_STYLES, p["kind"])),
+            (w.word("Country"), _country(w, p["country"])),
+            (w.word("Confidence"), _confidence(w, p)),
+            (w.word("Uncertainty"), wording.uncertainty(p["uncertainty_km"], language=w.language)),
+            (w.word("LOCODE"), p["locode"]), (w.word("Note"), p["note"])]
     _placemark(parent, record, name=p["name"], style_id=place_style_id(p["kind"]),
-               description=_balloon(scenario, p["name"], rows, p))
+               description=_balloon(w, p["name"], rows, p))
 
 
-def _annotation_mark(parent: ET.Element, scenario: Scenario, record: FeatureRecord) -> None:
+def _annotation_mark(parent: ET.Element, w: _Writer, record: FeatureRecord) -> None:
     p = record.properties
-    rows = [("Confidence", _confidence(p)), ("Period", _period(p)),
-            ("Transfer", p["transfer_label"])]
+    rows = [(w.word("Confidence"), _confidence(w, p)), (w.word("Period"), _period(w, p)),
+            (w.word("Transfer"), p["transfer_label"])]
     _placemark(parent, record, name=p["text"], style_id=ANNOTATION_STYLE_ID,
-               description=_balloon(scenario, p["text"], rows, p))
+               description=_balloon(w, p["text"], rows, p))
 
 
 # --- document -------------------------------------------------------------------------------
@@ -434,22 +356,23 @@ def _folder(parent: ET.Element, name: str, description: str | None = None) -> ET
     return folder
 
 
-def _document_description(routeset: RouteSet) -> str:
+def _document_description(w: _Writer, routeset: RouteSet) -> str:
     scenario = routeset.scenario
-    lines = [scenario.subtitle, wording.as_of(scenario.as_of)]
+    lines = [scenario.subtitle, wording.as_of(scenario.as_of, language=w.language)]
     credits = "".join(f"<li>{_esc(a)}</li>" for a in routeset.attributions)
     head = "".join(f"<p>{_esc(line)}</p>" for line in lines if line)
-    return head + (f"<p><b>Attribution</b></p><ul>{credits}</ul>" if credits else "")
+    title = _esc(w.word("Attribution"))
+    return head + (f"<p><b>{title}</b></p><ul>{credits}</ul>" if credits else "")
 
 
-def _transfer_folders(doc: ET.Element, routeset: RouteSet, legs: list[FeatureRecord]) -> None:
+def _transfer_folders(doc: ET.Element, w: _Writer, legs: list[FeatureRecord]) -> None:
     folders: dict[str, ET.Element] = {}
     for record in legs:
         p = record.properties
         if p["transfer_id"] not in folders:
             label = p["transfer_label"] or p["transfer_id"]
             folders[p["transfer_id"]] = _folder(doc, label)
-        _leg_mark(folders[p["transfer_id"]], routeset.scenario, record)
+        _leg_mark(folders[p["transfer_id"]], w, record)
 
 
 def _path(props: dict[str, Any]) -> str:
@@ -458,18 +381,20 @@ def _path(props: dict[str, Any]) -> str:
     return path if path in PATH_STYLES else "estimated"
 
 
-def _band_folder(doc: ET.Element, legs: list[FeatureRecord]) -> None:
+def _band_folder(doc: ET.Element, w: _Writer, legs: list[FeatureRecord]) -> None:
     """Append the bands under modelled lines, one placemark per leg whose path is estimated,
     under its line on the network only (a connector has no band)."""
     modelled = [r for r in legs if PATH_STYLES[_path(r.properties)].band and _track(r) is not None]
     if not modelled:
         return
-    meaning = PATH_STYLES["estimated"].meaning
-    folder = _folder(doc, "Modelled routes (bands)", f"<p>{_esc(PATH_LEGEND['path'])}: {_esc(meaning)}.</p>")
+    meaning = w.word(PATH_STYLES["estimated"].meaning)
+    folder = _folder(doc, w.word(BAND_FOLDER),
+                     f"<p>{_esc(w.word(PATH_LEGEND['path']))}: {_esc(meaning)}.</p>")
     for record in modelled:
         p = record.properties
         mark = _sub(folder, "Placemark")
-        _sub(mark, "name", f"{p['transfer_label']}, leg {(p['leg_index'] or 0) + 1}: modelled route")
+        _sub(mark, "name", w.word("{transfer}, leg {number}: modelled route").format(
+            transfer=p["transfer_label"], number=(p["leg_index"] or 0) + 1))
         _sub(mark, "Snippet", "", maxLines="0")
         _sub(mark, "description", f"<p>{_esc(meaning)}</p>")
         _time_span(mark, p)
@@ -480,67 +405,88 @@ def _band_folder(doc: ET.Element, legs: list[FeatureRecord]) -> None:
 
 
 CONNECTOR_FOLDER = "Off the network (connectors)"
-"""The folder of the stretches drawn off the network, one placemark per leg that has any."""
+"""The folder of the stretches drawn off the network, one placemark per leg that has any (the
+English name; the folder is named in the output's language)."""
+BAND_FOLDER = "Modelled routes (bands)"
+"""The folder of the bands under modelled lines (the English name)."""
 
 
-def _connector_folder(doc: ET.Element, scenario: Scenario, legs: list[FeatureRecord]) -> None:
+def _connector_folder(doc: ET.Element, w: _Writer, legs: list[FeatureRecord]) -> None:
     """Append each leg's stretches off the network (a leg wholly off it is drawn in its own
     folder in the connector style already)."""
     joined = [r for r in legs if r.connectors and _track(r) is not None]
     if not joined:
         return
-    folder = _folder(doc, CONNECTOR_FOLDER, f"<p>{_esc(CONNECTOR_STYLE.legend)}: "
-                     "where a stop lies off the network, the line joins it straight.</p>")
+    folder = _folder(doc, w.word(CONNECTOR_FOLDER), "<p>" + _esc(
+        w.word("{legend}: where a stop lies off the network, the line joins it straight.")
+        .format(legend=_connector_legend(w))) + "</p>")
     for record in joined:
-        _connector_mark(folder, scenario, record)
+        _connector_mark(folder, w, record)
 
 
-def _key_description() -> str:
+def _connector_legend(w: _Writer) -> str:
+    """Write the connector's legend row, ``Off the network: straight join, not track``."""
+    return w.word("{label}: {meaning}").format(label=w.word(CONNECTOR_STYLE.label),
+                                               meaning=w.word(CONNECTOR_STYLE.meaning))
+
+
+def _key_description(w: _Writer) -> str:
     """Return how to read the KML: line opacity and width, bands, place symbols."""
-    rows = [f"{c.label}: {c.meaning}" for c in CONFIDENCE_STYLES.values()]
-    return ("<p><b>How to read the lines</b></p><p>Colour: mode. Opacity and width: how sure "
-            "the movement is (" + _esc("; ".join(rows)) + ").</p>"
-            f"<p>{_esc(PATH_LEGEND['path'])} ({_esc(PATH_STYLES['estimated'].meaning)}); "
-            "the bands are in the folder Modelled routes.</p>"
-            f"<p>Thin line: {_esc(CONNECTOR_STYLE.legend)} (the folder Off the network).</p>")
+    rows = "; ".join(wording.confidence(key, explain=True, language=w.language) or key
+                     for key in CONFIDENCE_STYLES)
+    path = f"{w.word(PATH_LEGEND['path'])} ({w.word(PATH_STYLES['estimated'].meaning)})"
+    return ("<p><b>" + _esc(w.word("How to read the lines")) + "</b></p><p>"
+            + _esc(w.word("Colour: mode. Opacity and width: how sure the movement is ({rows}).")
+                   .format(rows=rows)) + "</p><p>"
+            + _esc(w.word("{path}; the bands are in the folder Modelled routes.").format(path=path))
+            + "</p><p>"
+            + _esc(w.word("Thin line: {legend} (the folder Off the network).")
+                   .format(legend=_connector_legend(w))) + "</p>")
 
 
-def kml_document(routeset: RouteSet, *, icons: bool = False) -> ET.Element:
+def kml_document(routeset: RouteSet, *, icons: bool = False,
+                 language: str = DEFAULT_LANGUAGE) -> ET.Element:
     """Build the KML tree: styles, a folder per transfer, Places, Annotations, then bands and
     connectors (a leg's stretches off the network; its own line is the rest).
 
     Parameters
     ----------
     routeset : RouteSet
-        The routed scenario; not modified.
+        The routed scenario; not modified. Its texts are written as they are (see
+        ``RouteSet.in_language``).
     icons : bool
         Name the place icons a KMZ carries (``icons/place-<kind>.png``); without, places use
         Google Earth's built-in pushpin, tinted and scaled per kind.
+    language : str
+        The output language's code: every word the tool writes (folder names, balloon rows,
+        modes, kinds, confidences, dates, numbers, country names) is in it. Property names in
+        ``ExtendedData`` and their coded values stay as docs/exports.md names them.
 
     Returns
     -------
     xml.etree.ElementTree.Element
         The ``kml`` root element.
     """
-    records = feature_records(routeset)
+    w = _Writer(routeset.scenario, load_language(language))
+    records = feature_records(routeset, language=w.language)
     root = ET.Element("kml", {"xmlns": KML_NAMESPACE})  # plain tags, default namespace
     doc = _sub(root, "Document")
     _sub(doc, "name", routeset.scenario.title)
-    _sub(doc, "description", _document_description(routeset) + _key_description())
-    doc.extend(_styles(icons=icons))
-    _transfer_folders(doc, routeset, records["legs"])
-    places = _folder(doc, "Places")
+    _sub(doc, "description", _document_description(w, routeset) + _key_description(w))
+    doc.extend(kml_styles(icons=icons))
+    _transfer_folders(doc, w, records["legs"])
+    places = _folder(doc, w.word("Places"))
     for record in records["places"]:
-        _place_mark(places, routeset.scenario, record)
-    notes = _folder(doc, "Annotations")
+        _place_mark(places, w, record)
+    notes = _folder(doc, w.word("Annotations"))
     for record in records["annotations"]:
-        _annotation_mark(notes, routeset.scenario, record)
-    _band_folder(doc, records["legs"])
-    _connector_folder(doc, routeset.scenario, records["legs"])
+        _annotation_mark(notes, w, record)
+    _band_folder(doc, w, records["legs"])
+    _connector_folder(doc, w, records["legs"])
     return root
 
 
-def render_kml(routeset: RouteSet) -> bytes:
+def render_kml(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> bytes:
     """Render a route set as KML 2.2 for Google Earth.
 
     Line styles per mode and confidence (colours and opacity from ``routemap.maps.style``; KML has no
@@ -553,13 +499,15 @@ def render_kml(routeset: RouteSet) -> bytes:
     ----------
     routeset : RouteSet
         The routed scenario; not modified.
+    language : str
+        The output language's code (see :func:`kml_document`).
 
     Returns
     -------
     bytes
         UTF-8 XML with a declaration, identical for identical input.
     """
-    return _kml_bytes(kml_document(routeset))
+    return _kml_bytes(kml_document(routeset, language=language))
 
 
 def _kml_bytes(root: ET.Element) -> bytes:
@@ -568,7 +516,7 @@ def _kml_bytes(root: ET.Element) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
 
 
-def render_kmz(routeset: RouteSet) -> bytes:
+def render_kmz(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> bytes:
     """Render a route set as KMZ: ``doc.kml`` and its place icons, fixed timestamps and modes.
 
     ``doc.kml`` comes first (Google Earth reads the first .kml of the archive), then one PNG
@@ -578,13 +526,15 @@ def render_kmz(routeset: RouteSet) -> bytes:
     ----------
     routeset : RouteSet
         The routed scenario; not modified.
+    language : str
+        The output language's code (see :func:`kml_document`).
 
     Returns
     -------
     bytes
         A zip archive (deflated), identical for identical input.
     """
-    files = {"doc.kml": _kml_bytes(kml_document(routeset, icons=True)), **place_icons()}
+    files = {"doc.kml": _kml_bytes(kml_document(routeset, icons=True, language=language)), **place_icons()}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as archive:
         for name, data in files.items():

@@ -9,6 +9,7 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from routemap.maps.language import DEFAULT_LANGUAGE, load_language
 from routemap.maps.records import COORD_DECIMALS, feature_records, text_value
 from routemap.routes.routeset import RouteSet
 from routemap.routes.schema import LEG_COLUMNS
@@ -16,13 +17,16 @@ from routemap.routes.schema import LEG_COLUMNS
 __all__ = ["inert_text", "render_csv", "wkt"]
 
 
-def render_csv(routeset: RouteSet) -> bytes:
+def render_csv(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> bytes:
     """Render the legs as CSV: the leg properties in contract order, then ``geometry`` as WKT.
 
     Parameters
     ----------
     routeset : RouteSet
-        The routed scenario; not modified.
+        The routed scenario; not modified (its texts as they are: see ``RouteSet.in_language``).
+    language : str
+        The output language's code: column names and codes stay English; the text values the
+        tool writes (``quantity_text``) are in this language.
 
     Returns
     -------
@@ -35,7 +39,7 @@ def render_csv(routeset: RouteSet) -> bytes:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, dialect="excel", lineterminator="\r\n")
     writer.writerow([*LEG_COLUMNS, "geometry"])
-    for record in feature_records(routeset)["legs"]:
+    for record in feature_records(routeset, language=load_language(language))["legs"]:
         cells = [_csv_cell(c, record.properties[c]) for c in LEG_COLUMNS]
         writer.writerow([*cells, inert_text(wkt(record.geometry))])
     return buf.getvalue().encode("utf-8")

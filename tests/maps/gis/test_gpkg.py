@@ -34,7 +34,7 @@ def test_gpkg_layers_and_geometry_types(gpkg_path: Path) -> None:
     layers = dict(pyogrio.list_layers(gpkg_path))
     assert layers == {
         "places": "Point", "legs": "MultiLineString", "transfers": "MultiLineString",
-        "annotations": "Point", "sources": None, "attributions": None,
+        "annotations": "Point", "sources": None, "attributions": None, "metadata": None,
     }
 
 
