@@ -114,7 +114,7 @@ PATH_STYLES: dict[str, PathStyle] = {
                           0.0, 0.0),
     "estimated": PathStyle("Line estimated",
                            "modelled along the network or as a great circle; "
-                           "sources do not give the route", 3.2, 0.22),
+                           "sources do not give the route", 3.4, 0.32),
 }
 """The two certainties of a line (``path_confidence``): reported plain, estimated over a band."""
 
