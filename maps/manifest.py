@@ -27,16 +27,35 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def build_manifest(routeset: RouteSet, files: dict[str, bytes], *, scenario_label: str) -> bytes:
-    """Return ``manifest.json``: scenario and tool identity, each output's hash, sources, licences.
+def build_manifest(routeset: RouteSet, files: dict[str, bytes], *, scenario_label: str,
+                   language: str = "en") -> bytes:
+    """Return ``manifest.json``: scenario and tool identity, the output language, each output's
+    hash, sources, licences.
 
     Nothing in it depends on the clock or the machine, so the same scenario gives the same
     manifest.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The route set the outputs were rendered from, its texts in ``language``.
+    files : dict
+        Output name to bytes.
+    scenario_label : str
+        How the manifest names the scenario file.
+    language : str
+        The code of the language the outputs are written in.
+
+    Returns
+    -------
+    bytes
+        The JSON document, UTF-8, ending with a newline.
     """
     scenario = routeset.scenario
     versions = _versions()
     document = {
         "tool": {"name": NAME, "version": versions.pop(NAME)},
+        "language": language,
         "scenario": {"path": scenario_label, "sha256": scenario.sha256, "title": scenario.title,
                      "as_of": scenario.as_of.isoformat() if scenario.as_of else None},
         "outputs": [{"name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}

@@ -1,4 +1,5 @@
-"""What a build is asked for: the output formats, their file names, the slide size and workers."""
+"""What a build is asked for: the output formats, their file names, the slide size, the
+workers and the output's language."""
 
 from __future__ import annotations
 
@@ -14,15 +15,37 @@ OUTPUT_NAMES: dict[str, str] = {
     "kml": "routes.kml", "kmz": "routes.kmz", "csv": "legs.csv",
 }
 
+
 @dataclass(frozen=True)
 class RenderOptions:
-    """How outputs are rendered: which formats, the slide size in pixels and dpi, and how
-    many processes draw the slides (see :func:`routemap.maps.slides.render.render_slides`)."""
+    """How outputs are rendered: which formats, the slide size in pixels and dpi, how many
+    processes draw the slides (see :func:`routemap.maps.slides.render.render_slides`), and the
+    language every word of the outputs is written in.
+
+    Attributes
+    ----------
+    language : str
+        An output language code among ``routemap.maps.language.available_languages()``
+        (default English). The scenario's texts are written in it where the scenario gives
+        them in it, else in the scenario's own language.
+
+    Raises
+    ------
+    LanguageError
+        On creation, if routemap cannot write ``language`` (the message names the languages
+        it can write).
+    """
 
     formats: tuple[str, ...] = DEFAULT_FORMATS
     size: tuple[int, int] = (1920, 1080)
     dpi: int = 150
     workers: int = 1
+    language: str = "en"  # language.DEFAULT_LANGUAGE; Babel loads only once a build starts
+
+    def __post_init__(self) -> None:
+        from routemap.maps.language import load_language  # Babel, loaded once a build starts
+
+        load_language(self.language)
 
 
 def parse_formats(text: str) -> tuple[str, ...]:

@@ -1,9 +1,11 @@
-"""Rendering a build: the registry of renderers by format, and writing their files with a manifest."""
+"""Rendering a build: the registry of renderers by format, and writing their files with a
+manifest, in one output language or in several (one subfolder each)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from routemap.maps.folder import check_out_dir, write_files
@@ -11,7 +13,8 @@ from routemap.maps.manifest import MANIFEST, build_manifest
 from routemap.maps.options import FORMATS, OUTPUT_NAMES, RenderOptions
 from routemap.routes.routeset import RouteSet
 
-__all__ = ["RENDERERS", "Renderer", "output_names", "render_outputs", "write"]
+__all__ = ["RENDERERS", "Renderer", "default_language", "output_names", "render_build",
+           "render_outputs", "write", "write_languages"]
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +31,6 @@ def _render_html(routeset: RouteSet, options: RenderOptions, earlier: Mapping[st
 
 
 def _render_slides(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
-    from dataclasses import replace
-
     from routemap.maps.slides.render import render_slides
 
     if "pptx" in options.formats and "png" not in options.formats:
@@ -99,7 +100,17 @@ def _steps(formats: Sequence[str]) -> list[str]:
 
 def render_outputs(routeset: RouteSet, options: RenderOptions,
                    progress: Callable[[str], None] | None = None) -> dict[str, bytes]:
-    """Render every requested format in memory.
+    """Render every requested format in memory, in the options' language.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario; its texts are written in ``options.language`` where the
+        scenario gives them in it (:meth:`RouteSet.in_language`), else in its own language.
+    options : RenderOptions
+        Formats, slide size, workers and language.
+    progress : callable, optional
+        Called with the name of each output before it is rendered.
 
     Returns
     -------
@@ -107,6 +118,7 @@ def render_outputs(routeset: RouteSet, options: RenderOptions,
         Relative output name (``map.html``, ``slides/<id>.png``...) to file bytes, sorted;
         only the formats asked for (slide images drawn for the deck alone are left out).
     """
+    routeset = routeset.in_language(options.language)
     files: dict[str, bytes] = {}
     for step in _steps(options.formats):
         if progress is not None:
@@ -117,8 +129,48 @@ def render_outputs(routeset: RouteSet, options: RenderOptions,
                        if name.rsplit(".", 1)[-1] not in _SLIDE_FORMATS or name.rsplit(".", 1)[-1] in asked))
 
 
+def default_language(routeset: RouteSet) -> str:
+    """Return the language a build is written in when none is asked for: the scenario's own
+    ``language`` if routemap can write it, else English (never the machine's locale)."""
+    from routemap.maps.language import DEFAULT_LANGUAGE, available_languages
+
+    wanted = routeset.scenario.language
+    if wanted in available_languages():
+        return wanted
+    log.warning("routemap does not write '%s' yet; its furniture words are in English, the "
+                "scenario's texts as the scenario gives them", wanted)
+    return DEFAULT_LANGUAGE
+
+
+def render_build(routeset: RouteSet, options: RenderOptions, *, scenario_label: str,
+                 progress: Callable[[str], None] | None = None) -> dict[str, bytes]:
+    """Render one build in memory: every requested output, then ``manifest.json``.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario.
+    options : RenderOptions
+        Formats, slide size, workers and the build's language.
+    scenario_label : str
+        How the manifest names the scenario file.
+    progress : callable, optional
+        Called with the name of each output before it is rendered.
+
+    Returns
+    -------
+    dict
+        Relative output name to bytes, ``manifest.json`` last.
+    """
+    routeset = routeset.in_language(options.language)
+    files = render_outputs(routeset, options, progress)
+    files[MANIFEST] = build_manifest(routeset, files, scenario_label=scenario_label,
+                                     language=options.language)
+    return files
+
+
 def write(routeset: RouteSet, out_dir: str | Path, *, options: RenderOptions | None = None,
-          scenario_label: str | None = None,
+          language: str | None = None, scenario_label: str | None = None,
           progress: Callable[[str], None] | None = None) -> list[Path]:
     """Render the requested formats and write them, with ``manifest.json``, into ``out_dir``.
 
@@ -129,7 +181,10 @@ def write(routeset: RouteSet, out_dir: str | Path, *, options: RenderOptions | N
     out_dir : str or Path
         The output folder (created if missing).
     options : RenderOptions, optional
-        Formats and slide size.
+        Formats, slide size and language (default: every default format, in the scenario's
+        language if routemap writes it, else English).
+    language : str, optional
+        The output language (``en``, ``fr``); it replaces ``options.language``.
     scenario_label : str, optional
         How the manifest names the scenario file (default: its path).
     progress : callable, optional
@@ -139,13 +194,78 @@ def write(routeset: RouteSet, out_dir: str | Path, *, options: RenderOptions | N
     -------
     list of Path
         The files written, manifest last.
+
+    Raises
+    ------
+    LanguageError
+        If routemap cannot write ``language``.
+    OutputError
+        If the folder cannot hold the outputs.
     """
     out_dir = Path(out_dir)
     check_out_dir(out_dir)
-    files = render_outputs(routeset, options or RenderOptions(), progress)
+    options = _with_language(routeset, options, language)
     label = scenario_label or routeset.scenario.path or ""
-    files[MANIFEST] = build_manifest(routeset, files, scenario_label=label)
+    return write_files(render_build(routeset, options, scenario_label=label, progress=progress),
+                       out_dir)
+
+
+def write_languages(routeset: RouteSet, out_dir: str | Path, languages: Sequence[str], *,
+                    options: RenderOptions | None = None, scenario_label: str | None = None,
+                    progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Write one complete build per language into its own subfolder (``out/en/``, ``out/fr/``).
+
+    Every build is rendered in memory first and all are written together, each file staged
+    and renamed into place (``routemap.maps.folder``): an interrupted run leaves every
+    subfolder as it was. Each subfolder has its own ``manifest.json``.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario (routed once, written in each language).
+    out_dir : str or Path
+        The output folder that holds one subfolder per language.
+    languages : sequence of str
+        The language codes, in the order they are rendered; repeats are written once.
+    options : RenderOptions, optional
+        Formats, slide size and workers (its language is replaced by each of ``languages``).
+    scenario_label : str, optional
+        How the manifests name the scenario file (default: its path).
+    progress : callable, optional
+        Called with ``<code>/<output name>`` before each output is rendered.
+
+    Returns
+    -------
+    list of Path
+        The files written, language by language, each manifest after its outputs.
+
+    Raises
+    ------
+    LanguageError
+        If routemap cannot write one of the languages (checked before anything is rendered).
+    """
+    out_dir = Path(out_dir)
+    check_out_dir(out_dir)
+    codes = list(dict.fromkeys(languages))
+    builds = [_with_language(routeset, options, code) for code in codes]  # all checked first
+    label = scenario_label or routeset.scenario.path or ""
+    files: dict[str, bytes] = {}
+    for code, build_options in zip(codes, builds, strict=True):
+        told = None if progress is None else (lambda step, code=code: progress(f"{code}/{step}"))
+        build = render_build(routeset, build_options, scenario_label=label, progress=told)
+        files.update((f"{code}/{name}", data) for name, data in build.items())
     return write_files(files, out_dir)
+
+
+def _with_language(routeset: RouteSet, options: RenderOptions | None,
+                   language: str | None) -> RenderOptions:
+    """Return the options of one build: the language given, else the options', else the
+    scenario's (:func:`default_language`)."""
+    if language is not None:
+        return replace(options or RenderOptions(), language=language)
+    if options is not None:
+        return options
+    return RenderOptions(language=default_language(routeset))
 
 
 def output_names(formats: Sequence[str]) -> list[str]:
