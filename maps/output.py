@@ -49,31 +49,31 @@ def _render_deck(routeset: RouteSet, options: RenderOptions, earlier: Mapping[st
 def _render_geojson(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
     from routemap.maps.gis.geojson import render_geojson
 
-    return {OUTPUT_NAMES["geojson"]: render_geojson(routeset)}
+    return {OUTPUT_NAMES["geojson"]: render_geojson(routeset, language=options.language)}
 
 
 def _render_gpkg(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
     from routemap.maps.gis.gpkg import render_gpkg
 
-    return {OUTPUT_NAMES["gpkg"]: render_gpkg(routeset)}
+    return {OUTPUT_NAMES["gpkg"]: render_gpkg(routeset, language=options.language)}
 
 
 def _render_kml(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
     from routemap.maps.gis.kml import render_kml
 
-    return {OUTPUT_NAMES["kml"]: render_kml(routeset)}
+    return {OUTPUT_NAMES["kml"]: render_kml(routeset, language=options.language)}
 
 
 def _render_kmz(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
     from routemap.maps.gis.kml import render_kmz
 
-    return {OUTPUT_NAMES["kmz"]: render_kmz(routeset)}
+    return {OUTPUT_NAMES["kmz"]: render_kmz(routeset, language=options.language)}
 
 
 def _render_csv(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
     from routemap.maps.gis.legs_csv import render_csv
 
-    return {OUTPUT_NAMES["csv"]: render_csv(routeset)}
+    return {OUTPUT_NAMES["csv"]: render_csv(routeset, language=options.language)}
 
 
 #: Format (or group of formats drawn together) -> renderer, in the order they run. Each

@@ -37,6 +37,8 @@ BUILD_EXAMPLE = """examples:
   routemap build                                  # the bundled DPRK-Russia scenario
   routemap build my.yaml --out my-maps --formats html,png,geojson
   routemap build my.yaml --size 3840x2160 --dpi 300
+  routemap build --lang fr                        # every output in French
+  routemap build --lang en,fr --out maps          # maps/en/ and maps/fr/, one build each
 """
 ROUTE_EXAMPLE = """examples:
   routemap route Vladivostok Tikhoretsk --mode rail
@@ -86,6 +88,10 @@ def make_parser() -> argparse.ArgumentParser:
                        help=f"comma-separated from {', '.join(FORMATS)} (default: all but kmz)")
     build.add_argument("--size", default="1920x1080", help="slide size in pixels, WIDTHxHEIGHT")
     build.add_argument("--dpi", type=int, default=150, help="slide resolution (default: 150)")
+    build.add_argument("--lang", metavar="CODES",
+                       help="output language, e.g. fr; several, comma-separated (en,fr), write one "
+                            "complete build per language into OUT/<code>/ (default: the scenario's "
+                            "language, else en; never the system locale)")
 
     route = sub.add_parser("route", parents=[common], formatter_class=fmt, epilog=ROUTE_EXAMPLE,
                            help="route one leg and print its distance")
@@ -238,6 +244,29 @@ def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
+def _languages(text: str | None) -> list[str]:
+    """Return the language codes of ``--lang`` (none given: an empty list), each checked.
+
+    Raises
+    ------
+    _UsageError
+        For an empty list or a language routemap cannot write, naming the ones it can.
+    """
+    if text is None:
+        return []
+    from routemap.maps.language import LanguageError, load_language
+
+    codes = list(dict.fromkeys(c.strip().lower() for c in text.split(",") if c.strip()))
+    if not codes:
+        raise _UsageError(f"--lang '{text}' names no language, e.g. --lang fr or --lang en,fr")
+    for code in codes:
+        try:
+            load_language(code)
+        except LanguageError as exc:
+            raise _UsageError(f"--lang: {exc}") from None
+    return codes
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     try:
         formats = parse_formats(args.formats)
@@ -245,17 +274,29 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise _UsageError(f"--formats: {exc}") from None
     if not 30 <= args.dpi <= 1200:
         raise _UsageError(f"--dpi {args.dpi} is out of range (30 to 1200)")
+    languages = _languages(args.lang)
     options = RenderOptions(formats=formats, size=_size(args.size), dpi=args.dpi,
                             workers=_workers())
     from routemap.maps.folder import check_out_dir
-    from routemap.maps.output import write
+    from routemap.maps.output import default_language, write, write_languages
 
     check_out_dir(args.out)
     scenario, label = _scenario(args)
     routeset = _route_all(args, scenario)
-    written = write(routeset, args.out, options=options, scenario_label=label,
-                    progress=lambda step: _say(args, f"rendering {step}"))
-    _say(args, f"wrote {len(written)} files to {args.out}/")
+
+    def progress(step: str) -> None:
+        _say(args, f"rendering {step}")
+
+    if len(languages) > 1:
+        written = write_languages(routeset, args.out, languages, options=options,
+                                  scenario_label=label, progress=progress)
+        folders = ", ".join(f"{args.out}/{code}/" for code in languages)
+        _say(args, f"wrote {len(written)} files to {folders}")
+        return EXIT_OK
+    language = languages[0] if languages else default_language(routeset)
+    written = write(routeset, args.out, options=options, language=language,
+                    scenario_label=label, progress=progress)
+    _say(args, f"wrote {len(written)} files to {args.out}/ ({language})")
     return EXIT_OK
 
 
