@@ -35,6 +35,7 @@ __all__ = [
     "read_cities",
     "read_curated",
     "read_ports",
+    "spellings",
 ]
 
 _LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}\Z")
@@ -141,7 +142,7 @@ class Layer:
         if self._names is None:
             names: dict[str, list[Place]] = {}
             for p in self.places:
-                for key in dict.fromkeys(normalize(n) for n in (p.name, *p.aliases)):
+                for key in dict.fromkeys(normalize(n) for n in spellings(p)):
                     if key:
                         names.setdefault(key, []).append(p)
             self._names = names
@@ -220,7 +221,7 @@ class Gazetteer:
             tiers[0].extend(_by_rank(layer.by_name().get(key, []), layer.ranked))
             prefix, inner = [], []
             for place in layer.places:
-                names = (place.name,) if layer.ranked else (place.name, *place.aliases)
+                names = (place.name,) if layer.ranked else spellings(place)
                 folded = [normalize(n) for n in names]
                 if key in folded:
                     continue
@@ -259,6 +260,12 @@ class Gazetteer:
                         names.setdefault(normalize(alias), (alias, p))
             self._names = names
         return self._names
+
+
+def spellings(place: Place) -> tuple[str, ...]:
+    """Return every name a place answers to: its name, its aliases (romanisations, other
+    spellings) and its names in other languages and scripts (``라진``, ``Раджин``)."""
+    return (place.name, *place.aliases, *place.names.values())
 
 
 def _unique(places: Sequence[Place]) -> list[Place]:

@@ -206,9 +206,18 @@ class _Reader:
             place = self.check.place(item, f"places[{i}]", origin="scenario")
             if place is not None:
                 self._cite(item.value.get("sources"), f"places[{i}].sources", sources)
-                places.append(place)
+                places.append(self._with_curated_names(place))
         self._note_broken(node, {p.id for p in places}, "place:")
         return list({p.id: p for p in places}.values())
+
+    def _with_curated_names(self, place: Place) -> Place:
+        """A scenario place that overrides a curated one (same id) keeps the curated names in
+        languages it does not give itself."""
+        for layer in self.base.layers:
+            curated = layer.by_id().get(place.id) if layer.name == "builtin" else None
+            if curated is not None and curated.names:
+                return replace(place, names=FrozenMap({**curated.names, **place.names}))
+        return place
 
     def _all_sources(self, own: dict[str, Source], used: tuple[Place, ...]) -> tuple[Source, ...]:
         """The scenario's sources in file order, then the curated sources its places cite."""

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from routemap.errors import ScenarioError
+from routemap.geo.gazetteer import Gazetteer, Layer, load_gazetteer
 from routemap.geo.languages import localize, missing_names, missing_translations, text_keys
+from routemap.geo.model import FrozenMap, Place
 from routemap.geo.scenario import parse_scenario
 
 MULTI = """\
@@ -198,3 +200,76 @@ def test_missing_names_lists_places_that_keep_their_written_name(small_gazetteer
     names = missing_names(s, ["ru", "ko"])
     assert names["ru"] == [i for i in ids if i != "dunai"]
     assert names["ko"] == ids
+
+
+# -- place names in other scripts -------------------------------------------------------------
+
+def _gazetteer_with_names() -> Gazetteer:
+    """A curated Rajin with Korean and Russian names, and an unrelated city."""
+    rajin = Place("rajin", "Rajin (Najin) port", "port", "KP", 42.245, 130.295,
+                  aliases=("Rajin", "Najin", "라진"), origin="builtin",
+                  names=FrozenMap({"ko": "라진(나진)항", "ru": "Порт Раджин (Наджин)"}))
+    other = Place("geonames-1", "Rason", "city", "KP", 42.25, 130.3, population=200_000,
+                  origin="geonames")
+    return Gazetteer([Layer("builtin", (rajin,)), Layer("geonames", (other,), ranked=True)])
+
+
+@pytest.mark.parametrize("ref", ["Rajin", "라진", "라진(나진)항", "Порт Раджин (Наджин)", "порт раджин (наджин)"])
+def test_a_place_resolves_by_its_names_in_every_script(ref):
+    assert _gazetteer_with_names().resolve(ref).place.id == "rajin"
+
+
+def test_search_finds_a_place_by_a_name_in_another_script():
+    assert [p.id for p in _gazetteer_with_names().search("Раджин")] == ["rajin"]
+
+
+OVERRIDE = """\
+version: 1
+title: Override
+sources:
+  - {id: wh, title: Press briefing, publisher: The White House}
+places:
+  - id: rajin
+    name: Rajin pier 3
+    names: {fr: Quai n° 3 de Rajin, ru: Причал № 3 порта Раджин}
+    kind: port
+    country: KP
+    lat: 42.246
+    lon: 130.296
+transfers:
+  - id: t
+    label: By sea
+    confidence: reported
+    sources: [wh]
+    legs:
+      - {mode: sea, from: rajin, to: {lat: 42.88, lon: 132.34}}
+"""
+
+
+def test_a_scenario_place_keeps_the_curated_names_it_does_not_give():
+    s = parse_scenario(OVERRIDE.encode(), "o.yaml", gazetteer=_gazetteer_with_names())
+    rajin = s.transfers[0].legs[0].origin
+    assert rajin.name == "Rajin pier 3"
+    assert dict(rajin.names) == {"ko": "라진(나진)항", "ru": "Причал № 3 порта Раджин",
+                                 "fr": "Quai n° 3 de Rajin"}
+
+
+def test_the_bundled_places_have_names_in_their_countrys_script():
+    """Korean names for the DPRK's places, Russian for Russia's, Ukrainian for Ukraine's, each
+    also answering to its romanised name."""
+    gazetteer = load_gazetteer()
+    curated = next(layer for layer in gazetteer.layers if layer.name == "builtin").places
+    script = {"KP": ("ko", "\uac00", "\ud7a3"), "RU": ("ru", "\u0400", "\u04ff"),
+              "UA": ("uk", "\u0400", "\u04ff")}
+    for place in curated:
+        code, low, high = script[place.country]
+        name = place.names.get(code, "")
+        assert any(low <= ch <= high for ch in name), (place.id, code, name)
+        assert gazetteer.resolve(name).place.id == place.id
+        assert gazetteer.resolve(place.name).place.id == place.id
+    by_id = {p.id: p for p in curated}
+    assert by_id["rajin"].names["ko"] == "라진(나진)항"
+    assert by_id["khabarovsk"].names == {"ru": "Хабаровск", "ko": "하바롭스크"}
+    assert by_id["kyiv"].names["uk"] == "Київ"
+    assert gazetteer.resolve("Раджин").place.id == "rajin"
+    assert gazetteer.resolve("Запоріжжя").place.id == "zaporizhzhia"
