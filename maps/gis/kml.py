@@ -295,7 +295,7 @@ def _connector_mark(parent: ET.Element, w: _Writer, record: FeatureRecord) -> No
     """Append a leg's stretches off the network as one placemark in the connector style, named
     after the leg and carrying its properties (a MultiGeometry when there are several)."""
     p = record.properties
-    name = f"{_leg_name(w, p)}: {w.word(CONNECTOR_STYLE.label).lower()}"
+    name = w.word("{leg}: off the network").format(leg=_leg_name(w, p))
     rows = [(w.word("Transfer"), p["transfer_label"]),
             *((w.word("Join {number}").format(number=i + 1), _join_text(w, c, record))
               for i, c in enumerate(record.connectors)),
@@ -388,8 +388,8 @@ def _band_folder(doc: ET.Element, w: _Writer, legs: list[FeatureRecord]) -> None
     if not modelled:
         return
     meaning = w.word(PATH_STYLES["estimated"].meaning)
-    folder = _folder(doc, w.word(BAND_FOLDER),
-                     f"<p>{_esc(w.word(PATH_LEGEND['path']))}: {_esc(meaning)}.</p>")
+    legend = w.word("{label}: {meaning}").format(label=w.word(PATH_LEGEND["path"]), meaning=meaning)
+    folder = _folder(doc, w.word(BAND_FOLDER), f"<p>{_esc(legend)}.</p>")
     for record in modelled:
         p = record.properties
         mark = _sub(folder, "Placemark")
