@@ -89,10 +89,10 @@ def missing_names(scenario: Scenario, codes: Iterable[str]) -> dict[str, list[st
     """Return, per language, the ids of the places whose name has no form in it.
 
     Such a place keeps its name as written (its romanised form): a fallback worth a note,
-    not a missing text.
+    not a missing text. Places given as coordinates have no name to translate.
     """
-    return {code: [] if code == scenario.language else
-            [p.id for p in scenario.places if code not in p.names]
+    named = [p for p in scenario.places if p.origin != "coordinates"]
+    return {code: [] if code == scenario.language else [p.id for p in named if code not in p.names]
             for code in dict.fromkeys(codes)}
 
 

@@ -111,6 +111,8 @@ def make_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", parents=[common], formatter_class=fmt, epilog=CHECK_EXAMPLE,
                            help="validate a scenario, route it, and print a QA report")
     check.add_argument("scenario", nargs="?", type=Path, help="scenario YAML (default: the bundled one)")
+    check.add_argument("--lang", metavar="CODES",
+                       help="also list what outputs in these languages lack (comma-separated, e.g. fr,ko)")
 
     places = sub.add_parser("places", parents=[common], formatter_class=fmt, epilog=PLACES_EXAMPLE,
                             help="search the gazetteer")
@@ -384,10 +386,11 @@ def _findings_not_logged() -> Iterator[None]:
 def _cmd_check(args: argparse.Namespace) -> int:
     from routemap.report import qa_report
 
+    languages = _languages(args.lang)
     scenario, label = _scenario(args)
     with _findings_not_logged():
         routeset = _route_all(args, scenario)
-    report, errors = qa_report(routeset, label)
+    report, errors = qa_report(routeset, label, languages=languages)
     print(report)
     return EXIT_INPUT if errors else EXIT_OK
 

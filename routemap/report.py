@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import shapely
 
 from routemap.geo.additions import length_km
-from routemap.geo.model import NetworkAddition, Source
+from routemap.geo.languages import missing_names, missing_translations, text_keys
+from routemap.geo.model import NetworkAddition, Scenario, Source
 from routemap.maps import wording
 from routemap.routes.routeset import RouteSet
 
-__all__ = ["addition_lines", "copied_links", "qa_report"]
+__all__ = ["addition_lines", "copied_links", "qa_report", "translation_lines"]
 
 
-def qa_report(routeset: RouteSet, label: str) -> tuple[str, int]:
+def qa_report(routeset: RouteSet, label: str, *, languages: Sequence[str] = ()) -> tuple[str, int]:
     """Return the report text and the number of errors in it.
 
     The report lists every leg with its distance, geometry kind, both certainties (the
@@ -24,7 +25,10 @@ def qa_report(routeset: RouteSet, label: str) -> tuple[str, int]:
     ``(assumed)``, then the
     track the scenario adds to the networks (:func:`addition_lines`), then the
     scenario's hygiene: sources never cited, places without sources, names that were resolved
-    by passing over other candidates, links that go to a copy on another site.
+    by passing over other candidates, links that go to a copy on another site; then, as notes,
+    the texts and place names each language lacks (:func:`translation_lines`), for every
+    language the scenario gives texts in and every one in ``languages`` (the ``--lang`` asked
+    for).
     """
     scenario = routeset.scenario
     lines = [f"scenario: {label}", f"title: {scenario.title}",
@@ -48,6 +52,8 @@ def qa_report(routeset: RouteSet, label: str) -> tuple[str, int]:
         lines += ["", "network additions:"] + [f"  {a}" for a in addition_lines(routeset)]
     hygiene = _hygiene(routeset)
     lines += ["", "scenario hygiene:"] + ([f"  {h}" for h in hygiene] or ["  nothing to report"])
+    lines += ["", f"translations ({_language_name(scenario.language)} is the scenario's language):"]
+    lines += [f"  {t}" for t in translation_lines(scenario, languages)]
     counts = Counter(f.level for f in routeset.findings)
     errors = counts.get("error", 0)
     warnings = counts.get("warning", 0) + sum(1 for h in hygiene if h.startswith("warning"))
@@ -127,3 +133,55 @@ def _runs_along(geometry: object, added: NetworkAddition) -> bool:
     coords = shapely.get_coordinates(geometry)
     points = np.array([(lon, lat) for lat, lon in added.points])
     return bool(np.any(np.all(np.abs(coords[:, None, :] - points[None, :, :]) < 1e-9, axis=2)))
+
+
+def translation_lines(scenario: Scenario, languages: Sequence[str] = ()) -> list[str]:
+    """Return, per language, what an output in it lacks: texts and place names that fall back.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario (not localized).
+    languages : sequence of str
+        Output languages asked for, checked after every language the scenario's texts and
+        place names are given in.
+
+    Returns
+    -------
+    list of str
+        ``note: fr (French): 2 of 14 texts fall back to English: subtitle, transfers.x.cargo``,
+        ``note: fr (French): 3 of 5 place names keep their written form: dunai, ...`` (or
+        ``fr (French): every text and place name translated``); for a scenario in one language
+        and no language asked for, one line saying so.
+    """
+    codes = [c for c in dict.fromkeys((*scenario.languages, *languages)) if c != scenario.language]
+    if not codes:
+        return [f"every text is in {_language_name(scenario.language)} only; give a text as "
+                f"{{{scenario.language}: ..., fr: ...}} to publish it in another language"]
+    texts = missing_translations(scenario, codes)
+    names = missing_names(scenario, codes)
+    total = len(list(text_keys(scenario)))
+    places = sum(1 for p in scenario.places if p.origin != "coordinates")
+    fallback = _language_name(scenario.language)
+    out = []
+    for code in codes:
+        who = f"{code} ({_language_name(code)})"
+        if texts[code]:
+            out.append(f"note: {who}: {len(texts[code])} of {total} texts fall back to {fallback}: "
+                       + ", ".join(texts[code]))
+        if names[code]:
+            out.append(f"note: {who}: {len(names[code])} of {places} place names keep their "
+                       "written form: " + ", ".join(names[code]))
+        if not texts[code] and not names[code]:
+            out.append(f"{who}: every text and place name translated")
+    return out
+
+
+def _language_name(code: str) -> str:
+    """Return a language's English name (``fr`` -> ``French``), or its code if CLDR has none."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name("en") or code
+    except (UnknownLocaleError, ValueError):
+        return code

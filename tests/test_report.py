@@ -56,3 +56,71 @@ def test_check_marks_assumed_ends_and_both_certainties(tmp_path, capsys):
     (leg,) = [line.strip() for line in capsys.readouterr().out.splitlines() if " leg 1: " in line]
     assert leg.startswith("flight leg 1: air 39.2200, 125.6700 (assumed) -> 43.4000, 132.1500: ")
     assert leg.endswith("(great_circle, reported, path estimated)")
+
+
+MULTILINGUAL = """\
+version: 1
+language: en
+title: {en: One flight, fr: Un vol}
+sources:
+  - {id: src, title: A report, publisher: A publisher}
+places:
+  - id: here
+    name: Pyongyang airfield
+    names: {ko: 평양 비행장}
+    kind: airfield
+    country: KP
+    lat: 39.22
+    lon: 125.67
+    sources: [src]
+transfers:
+  - id: flight
+    label: {en: Cargo flight, fr: Vol de fret}
+    cargo: {en: shells, ko: 포탄}
+    confidence: reported
+    sources: [src]
+    legs:
+      - {mode: air, from: here, to: {lat: 43.40, lon: 132.15}}
+"""
+
+
+def _translations(out: str) -> list[str]:
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("translations"))
+    end = lines.index("", start)
+    return [line.strip() for line in lines[start:end]]
+
+
+def test_check_lists_missing_translations_per_language_as_notes(tmp_path, capsys):
+    path = tmp_path / "s.yaml"
+    path.write_text(MULTILINGUAL)
+    assert main(["check", str(path), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert _translations(out) == [  # the flight's end, given as coordinates, has no name to translate
+        "translations (English is the scenario's language):",
+        "note: fr (French): 1 of 3 texts fall back to English: transfers.flight.cargo",
+        "note: fr (French): 1 of 1 place names keep their written form: here",
+        "note: ko (Korean): 2 of 3 texts fall back to English: title, transfers.flight.label",
+    ]
+    assert out.splitlines()[-1] == "0 error(s), 0 warning(s)"  # notes, not warnings
+
+
+def test_check_lists_the_languages_asked_for(tmp_path, capsys):
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO)
+    assert main(["check", str(path), "--quiet"]) == 0
+    assert _translations(capsys.readouterr().out) == [
+        "translations (English is the scenario's language):",
+        "every text is in English only; give a text as {en: ..., fr: ...} to publish it in "
+        "another language"]
+    assert main(["check", str(path), "--quiet", "--lang", "fr"]) == 0
+    assert _translations(capsys.readouterr().out) == [
+        "translations (English is the scenario's language):",
+        "note: fr (French): 2 of 2 texts fall back to English: title, transfers.flight.label"]
+
+
+def test_check_refuses_a_language_it_cannot_write(tmp_path, capsys):
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO)
+    assert main(["check", str(path), "--quiet", "--lang", "xx"]) == 2
+    assert capsys.readouterr().err.startswith("error: --lang: no output language 'xx'")
