@@ -192,7 +192,7 @@ BROKEN = [
     ("within: [RU]", "within: [Russia]", ["error: s.yaml:31: transfers[0].legs[1].within[0]: 'Russia' is not an ISO 3166-1 alpha-2 country code"]),
     ("within: [RU]", "within: []", ["error: s.yaml:31: transfers[0].legs[1].within: expected at least 1 item(s), found 0"]),
     ("carrier: Angara}", "carrier: Angara, within: [RU]}", ["error: s.yaml:30: transfers[0].legs[0].within: 'within' applies to rail and road legs, not sea"]),
-    ("carrier: Angara}", "carrier: Angara, avoid: [suezz]}", ["error: s.yaml:30: transfers[0].legs[0].avoid[0]: unknown sea passage 'suezz' (did you mean 'suez'?); known: bab-el-mandeb, bering, bosporus, cape-horn, cape-of-good-hope, dardanelles, gibraltar, hormuz, malacca, northwest, panama, suez, sunda"]),
+    ("carrier: Angara}", "carrier: Angara, avoid: [suezz]}", ["error: s.yaml:30: transfers[0].legs[0].avoid[0]: unknown sea passage 'suezz' (did you mean 'suez'?); known: bab-el-mandeb, bering, bosporus, cape-horn, cape-of-good-hope, dardanelles, gibraltar, hormuz, malacca, northern-sea-route, northwest, panama, suez, sunda, volga-don"]),
     ("carrier: Angara}", "carrier: Angara, path: [{lat: 42.5}]}", ["error: s.yaml:30: transfers[0].legs[0].path[0].lon: missing required key"]),
     ("carrier: Angara}", "carrier: Angara, path: []}", ["error: s.yaml:30: transfers[0].legs[0].path: expected at least 1 item(s), found 0"]),
     ("carrier: Angara}", "carrier: Angara, speed: 12}", ["error: s.yaml:30: transfers[0].legs[0].speed: unknown key 'speed'"]),
