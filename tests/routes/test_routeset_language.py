@@ -7,7 +7,12 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
+from routemap.geo.gazetteer import Gazetteer
+from routemap.geo.languages import localize
 from routemap.geo.model import FrozenMap
+from routemap.geo.scenario import parse_scenario
+from routemap.routes import air
+from routemap.routes.builder import build
 from routemap.routes.routeset import RouteSet
 
 FRENCH = {
@@ -103,3 +108,52 @@ def test_back_to_english_gives_the_original_texts(french):
     for frame, column in [("legs", "transfer_label"), ("legs", "from_name"), ("legs", "note"),
                           ("places", "name"), ("places", "note"), ("annotations", "text")]:
         assert getattr(back, frame)[column].equals(getattr(french, frame)[column]), column
+
+
+FLIGHTS = """\
+version: 1
+language: en
+title: {en: Two flights, fr: Deux vols}
+sources:
+  - {id: src, title: A report, publisher: A publisher}
+places:
+  - id: sunan
+    name: Pyongyang Sunan airport
+    names: {fr: Aéroport de Pyongyang-Sunan, ko: 평양 순안국제공항}
+    kind: airfield
+    country: KP
+    lat: 39.22
+    lon: 125.67
+    note: {en: Airport centre, fr: Centre de l'aéroport}
+  - {id: knevichi, name: Knevichi airport, kind: airfield, country: RU, lat: 43.40, lon: 132.15}
+transfers:
+  - id: flights
+    label: {en: Cargo flights, fr: Vols de fret}
+    cargo: {en: shells, fr: obus}
+    confidence: reported
+    sources: [src]
+    legs:
+      - {mode: air, from: sunan, to: knevichi, note: {en: First flight, fr: Premier vol}}
+      - {mode: air, from: knevichi, to: sunan, note: Return}
+annotations:
+  - id: seen
+    text: {en: An An-124 on the apron, fr: Un An-124 sur le tarmac}
+    at: sunan
+    transfer: flights
+    confidence: reported
+    sources: [src]
+"""
+
+
+def test_in_language_equals_routing_the_localized_scenario():
+    """Localizing the routed set and routing the localized scenario give the same frames."""
+    scenario = parse_scenario(FLIGHTS.encode(), "flights.yaml", gazetteer=Gazetteer([]))
+    routers = {"air": air.route_leg}
+    localized = build(scenario, routers=routers).in_language("fr")
+    direct = build(localize(scenario, "fr"), routers=routers)
+    for frame in ("legs", "places", "annotations"):
+        assert getattr(localized, frame).equals(getattr(direct, frame)), frame
+    assert _texts(localized.legs["from_name"]) == ["Aéroport de Pyongyang-Sunan", "Knevichi airport"]
+    assert _texts(localized.legs["note"]) == ["Premier vol", "Return"]
+    assert _texts(localized.annotations["transfer_label"]) == ["Vols de fret"]
+    assert localized.scenario == direct.scenario
