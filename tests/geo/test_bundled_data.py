@@ -32,7 +32,19 @@ LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}\Z")
 
 def _load(path: Path) -> dict:
     with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return _own_language(yaml.safe_load(fh))
+
+
+def _own_language(doc: dict) -> dict:
+    """Write each text given by language (``{en: ..., fr: ...}``) in the file's own language."""
+    own = doc.get("language", "en")
+    items = [doc, *(i for k in ("places", "transfers", "annotations") for i in doc.get(k) or []),
+             *(leg for t in doc.get("transfers") or [] for leg in t.get("legs") or [])]
+    for item in items:
+        for key in ("title", "subtitle", "label", "cargo", "note", "text"):
+            if isinstance(item.get(key), dict):
+                item[key] = item[key][own]
+    return doc
 
 
 CURATED = _load(PLACES_FILE)
