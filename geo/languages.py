@@ -97,13 +97,16 @@ def missing_names(scenario: Scenario, codes: Iterable[str]) -> dict[str, list[st
 
 
 def text_keys(scenario: Scenario) -> Iterator[str]:
-    """Yield the key of every text the scenario has (place names excepted), in file order."""
+    """Yield the key of every text the scenario file writes (place names excepted), in file order.
+
+    The notes of built-in places (the curated layer's, in English) are not the file's texts.
+    """
     if scenario.title:
         yield "title"
     if scenario.subtitle:
         yield "subtitle"
     for place in scenario.places:
-        if place.note:
+        if place.note and place.origin == "scenario":
             yield f"places.{place.id}.note"
     for transfer in scenario.transfers:
         key = f"transfers.{transfer.id}"

@@ -166,7 +166,9 @@ def translation_lines(scenario: Scenario, languages: Sequence[str] = ()) -> list
     out = []
     for code in codes:
         who = f"{code} ({_language_name(code)})"
-        if texts[code]:
+        if texts[code] and len(texts[code]) == total:
+            out.append(f"note: {who}: no text given in it; all {total} fall back to {fallback}")
+        elif texts[code]:
             out.append(f"note: {who}: {len(texts[code])} of {total} texts fall back to {fallback}: "
                        + ", ".join(texts[code]))
         if names[code]:
@@ -174,6 +176,10 @@ def translation_lines(scenario: Scenario, languages: Sequence[str] = ()) -> list
                        "written form: " + ", ".join(names[code]))
         if not texts[code] and not names[code]:
             out.append(f"{who}: every text and place name translated")
+    builtin = sum(1 for p in scenario.places if p.note and p.origin == "builtin")
+    if builtin:
+        what = "the note of 1 built-in place is" if builtin == 1 else f"the notes of {builtin} built-in places are"
+        out.append(f"note: {what} in English in every language (the curated layer gives no translation)")
     return out
 
 

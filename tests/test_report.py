@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from routemap.cli import main
-from routemap.geo.model import Source
-from routemap.report import copied_links
+from routemap.geo.model import FrozenMap, Source
+from routemap.report import copied_links, translation_lines
 
 SCENARIO = """\
 version: 1
@@ -116,7 +117,7 @@ def test_check_lists_the_languages_asked_for(tmp_path, capsys):
     assert main(["check", str(path), "--quiet", "--lang", "fr"]) == 0
     assert _translations(capsys.readouterr().out) == [
         "translations (English is the scenario's language):",
-        "note: fr (French): 2 of 2 texts fall back to English: title, transfers.flight.label"]
+        "note: fr (French): no text given in it; all 2 fall back to English"]
 
 
 def test_check_refuses_a_language_it_cannot_write(tmp_path, capsys):
@@ -124,3 +125,17 @@ def test_check_refuses_a_language_it_cannot_write(tmp_path, capsys):
     path.write_text(SCENARIO)
     assert main(["check", str(path), "--quiet", "--lang", "xx"]) == 2
     assert capsys.readouterr().err.startswith("error: --lang: no output language 'xx'")
+
+
+def test_translation_lines_name_the_curated_notes_apart(sample_scenario):
+    """The sample's Rajin is a built-in place; with a note, it is counted apart from the
+    file's own texts, which its author can translate."""
+    rajin = replace(sample_scenario.places[0], note="Coordinate from place knowledge.",
+                    names=FrozenMap({"fr": "Port de Rajin"}))
+    scenario = replace(sample_scenario, places=(rajin, *sample_scenario.places[1:]))
+    assert rajin.origin == "builtin"
+    assert translation_lines(scenario, ["fr"]) == [
+        "note: fr (French): no text given in it; all 7 fall back to English",
+        "note: fr (French): 2 of 3 place names keep their written form: dunai, tikhoretsk",
+        "note: the note of 1 built-in place is in English in every language (the curated "
+        "layer gives no translation)"]
