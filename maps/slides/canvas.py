@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from routemap.maps.basemap import load_basemap, load_rail_context
+from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.projection import MapFrame, fit_frame
 from routemap.maps.slides.fonts import font_chain
 from routemap.maps.slides.layers import draw_basemap, draw_places, draw_routes, project_parts
@@ -65,6 +66,8 @@ class Canvas:
         Place names' size, points.
     badge_priority : float
         The label priority of callout badges.
+    language : Language
+        The language the slide's furniture is written in (English when not given).
     """
 
     fig: Figure
@@ -75,6 +78,7 @@ class Canvas:
     texts: dict[str, str]
     label_size: float = 9.0  # points, place names
     badge_priority: float = _BADGE_PRIORITY
+    language: Language = field(default_factory=lambda: load_language(DEFAULT_LANGUAGE))
 
     def to_display(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Return (n, 2) display points of projected coordinates."""
@@ -122,7 +126,7 @@ def setup_canvas(spec: SlideSpec, size: tuple[int, int], dpi: float, texts: dict
     frame = fit_frame(lon, lat, aspect=w_px / h_px, margin=0.09, min_span_m=spec.min_span_m)
     fit_axes(ax, frame, edgecolor="#8C8F93", linewidth=0.8 * scale)
     upp = frame.width / (w_px / dpi * 72.0)
-    return Canvas(fig, ax, frame, scale, upp, texts)
+    return Canvas(fig, ax, frame, scale, upp, texts, language=load_language(spec.language))
 
 
 def fit_axes(ax: Axes, frame: MapFrame, *, edgecolor: str, linewidth: float) -> None:

@@ -15,6 +15,7 @@ from matplotlib.patches import FancyBboxPatch
 from pyproj import Geod
 
 from routemap.geo.countries import country_codes_at, load_countries
+from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.projection import MapFrame
 from routemap.maps.slides.canvas import (
     MAP_RECT,
@@ -98,48 +99,64 @@ def _draw_header(canvas: Canvas, spec: SlideSpec) -> None:
     del as_of_px
 
 
-def _fit_footer_line(prefix: str, items: Sequence[str], *, limit: int) -> str:
+def _fit_footer_line(prefix: str, items: Sequence[str], *, limit: int,
+                     language: Language | None = None) -> str:
     text = prefix + "; ".join(items) + "."
     if len(text) <= limit:
         return text
+    lang = load_language(DEFAULT_LANGUAGE) if language is None else language
+
+    def tail(more: int) -> str:
+        return lang.ngettext("; and {count} more (full citations in the deck notes).",
+                             "; and {count} more (full citations in the deck notes).",
+                             more).format(count=lang.number(more))
+
     kept: list[str] = []
     for item in items:
         more = len(items) - len(kept) - 1
-        tail = f"; and {more} more (full citations in the deck notes)."
-        if len(prefix + "; ".join([*kept, item]) + tail) > limit:
+        if len(prefix + "; ".join([*kept, item]) + tail(more)) > limit:
             break
         kept.append(item)
-    more = len(items) - len(kept)
-    return prefix + "; ".join(kept) + f"; and {more} more (full citations in the deck notes)."
+    return prefix + "; ".join(kept) + tail(len(items) - len(kept))
 
 
 def _draw_footer(canvas: Canvas, spec: SlideSpec) -> None:
-    fig, s = canvas.fig, canvas.scale
+    fig, s, lang = canvas.fig, canvas.scale, canvas.language
     left, right = MAP_RECT[0], PANEL_RECT[0] + PANEL_RECT[2]
     size = 7.6 * s
     chars = int((right - left) * fig.get_figwidth() * 72.0 / (size * 0.55))
-    sources = _fit_footer_line("Sources: ", list(spec.sources), limit=2 * chars)
-    data = "Data: " + " \u00b7 ".join(spec.attributions)
+    sources = _fit_footer_line(lang.gettext("Sources: "), list(spec.sources), limit=2 * chars,
+                               language=lang)
+    data = lang.gettext("Data: ") + " \u00b7 ".join(spec.attributions)
     fig.text(left, 0.095, wrap(sources, chars), fontsize=size, color=BASEMAP_STYLE.text,
              ha="left", va="top", linespacing=1.3, gid="footer-sources")
     fig.text(left, 0.044, wrap(data, chars), fontsize=size, color=BASEMAP_STYLE.muted_text,
              ha="left", va="top", linespacing=1.3, gid="footer-data")
-    fig.text(right, 0.012, _projection_note(canvas.frame), fontsize=6.5 * s,
+    fig.text(right, 0.012, _projection_note(canvas.frame, lang), fontsize=6.5 * s,
              color=BASEMAP_STYLE.muted_text, ha="right", va="bottom", gid="footer-projection")
 
 
-def _projection_note(frame: MapFrame) -> str:
+_NORTH_SOUTH = ("{value}\u00b0N", "{value}\u00b0S")
+_EAST_WEST = ("{value}\u00b0E", "{value}\u00b0W")
+
+
+def _projection_note(frame: MapFrame, language: Language) -> str:
+    """Return the footer's projection line in ``language`` ('Mercator projection, central
+    meridian 40.0°E; WGS 84'); compass letters too (French writes west 'O')."""
     params = dict(p[1:].split("=", 1) for p in frame.proj.split() if "=" in p)
+    _ = language.gettext
 
     def deg(v: str, pos: str, neg: str) -> str:
         x = float(v)
-        return f"{abs(x):.1f}\u00b0{pos if x >= 0 else neg}"
+        return _(pos if x >= 0 else neg).format(value=language.number(abs(x), decimals=1))
 
     if params.get("proj") == "lcc":
-        return (f"Lambert conformal conic projection, standard parallels "
-                f"{deg(params['lat_1'], 'N', 'S')} and {deg(params['lat_2'], 'N', 'S')}, "
-                f"central meridian {deg(params['lon_0'], 'E', 'W')}; WGS 84")
-    return f"Mercator projection, central meridian {deg(params.get('lon_0', '0'), 'E', 'W')}; WGS 84"
+        return _("Lambert conformal conic projection, standard parallels {first} and {second}, "
+                 "central meridian {meridian}; WGS 84").format(
+            first=deg(params["lat_1"], *_NORTH_SOUTH), second=deg(params["lat_2"], *_NORTH_SOUTH),
+            meridian=deg(params["lon_0"], *_EAST_WEST))
+    return _("Mercator projection, central meridian {meridian}; WGS 84").format(
+        meridian=deg(params.get("lon_0", "0"), *_EAST_WEST))
 
 
 def _focus_countries(spec: SlideSpec) -> frozenset[str]:
@@ -154,7 +171,8 @@ def _furniture_size(canvas: Canvas, bar: ScaleBar) -> tuple[float, float]:
     """Return the display size of the scale bar and north arrow box."""
     pt = canvas.px_per_pt * canvas.scale
     bar_px = bar.length_units / canvas.frame.width * canvas.ax.bbox.width
-    note_px, _ = measure(canvas, "Scale true at map centre", fontsize=6.5 * canvas.scale)
+    note_px, _ = measure(canvas, canvas.language.gettext("Scale true at map centre"),
+                         fontsize=6.5 * canvas.scale)
     # the bar starts 48 pt in; its last number sticks out about 22 pt, the note runs on
     return max(76.0 * pt + bar_px, 56.0 * pt + note_px), 55.0 * pt
 
@@ -165,7 +183,8 @@ def _draw_furniture(canvas: Canvas, bar: ScaleBar, corner: Box) -> NorthArrow:
     xmin, ymin = canvas.to_data(corner.x0, corner.y0)
     xmax, ymax = canvas.to_data(corner.x1, corner.y1)
     x0, y0 = xmin + 14 * s * upp, ymin + 15 * s * upp
-    draw_scale_bar(canvas.ax, bar, x=x0 + 34 * s * upp, y=y0, upp=upp, scale=s)
+    draw_scale_bar(canvas.ax, bar, x=x0 + 34 * s * upp, y=y0, upp=upp, scale=s,
+                   language=canvas.language)
     north = draw_north_arrow(canvas.ax, canvas.frame, x=x0 + 4 * s * upp,
                              y=y0 + 12 * s * upp, upp=upp, scale=s)
     canvas.ax.add_artist(FancyBboxPatch(
@@ -217,7 +236,7 @@ def _legend_content(spec: SlideSpec) -> LegendContent:
     kinds = tuple(dict.fromkeys(p.kind for p in spec.places))
     paths = tuple(dict.fromkeys(r.path_confidence for r in spec.routes))
     return LegendContent(modes, confs, kinds, spec.widths, muted=bool(spec.focus), paths=paths,
-                         connectors=any(r.connectors for r in focus))
+                         connectors=any(r.connectors for r in focus), language=spec.language)
 
 
 def _panel_axes(fig: Figure, scale: float) -> tuple[Axes, float, float]:
@@ -237,7 +256,7 @@ def _key_callouts(pax: Axes, spec: SlideSpec, texts: dict[str, str], *, top: flo
     items = [(c.number, _callout_text(texts, c), c.kind) for c in spec.callouts]
     return draw_callout_list(pax, spec.callout_title, items, top=top, bottom=bottom,
                              width=width, scale=scale, more=spec.more,
-                             more_where=spec.more_where)
+                             more_where=spec.more_where, language=load_language(spec.language))
 
 
 def panel_capacity(spec: SlideSpec, *, size: tuple[int, int], dpi: float,
@@ -388,7 +407,8 @@ def slide_texts(specs: Iterable[SlideSpec]) -> dict[str, str]:
 
 
 def slide_specs(routeset: RouteSet, *, per_transfer: bool = True,
-                size: tuple[int, int] = (1920, 1080), dpi: float = 150) -> list[SlideSpec]:
+                size: tuple[int, int] = (1920, 1080), dpi: float = 150,
+                language: str = DEFAULT_LANGUAGE) -> list[SlideSpec]:
     """Return what each slide shows, in deck order, without drawing anything.
 
     The overview comes first, then (if ``per_transfer``) one spec per transfer and, if some
@@ -408,15 +428,19 @@ def slide_specs(routeset: RouteSet, *, per_transfer: bool = True,
         Width and height in pixels the slides will be drawn at.
     dpi : float
         Dots per inch.
+    language : str
+        The code of the language the slides' furniture is written in (the routeset's texts
+        are already in it: :meth:`RouteSet.in_language`).
 
     Returns
     -------
     list of SlideSpec
     """
-    specs = [_fitted(overview_spec(routeset), size=size, dpi=dpi,
-                     where="transfers, each on its own slide")]
+    lang = load_language(language)
+    specs = [_fitted(overview_spec(routeset, language=lang), size=size, dpi=dpi,
+                     where=lang.gettext("transfers, each on its own slide"))]
     if per_transfer:
-        specs += _keyed_specs(routeset, size=size, dpi=dpi)
+        specs += _keyed_specs(routeset, size=size, dpi=dpi, language=lang)
     extra = _context_attributions()
     return [_with_attributions(s, s.attributions + tuple(a for a in extra
                                                          if a not in s.attributions))
@@ -433,16 +457,18 @@ def _fitted(spec: SlideSpec, *, size: tuple[int, int], dpi: float, where: str) -
                    more_where=where)
 
 
-def _keyed_specs(routeset: RouteSet, *, size: tuple[int, int], dpi: float) -> list[SlideSpec]:
+def _keyed_specs(routeset: RouteSet, *, size: tuple[int, int], dpi: float,
+                 language: Language) -> list[SlideSpec]:
     """Return the transfer slides, each keying the callouts its panel has room for, then the
     callouts slides keying all the others (no callout is left off every slide)."""
-    transfers = transfer_specs(routeset)
-    texts = slide_texts([*transfers, *callouts_spec(routeset, [])])
+    transfers = transfer_specs(routeset, language=language)
+    texts = slide_texts([*transfers, *callouts_spec(routeset, [], language=language)])
     with matplotlib.rc_context(slide_rc()):
         def capacity(spec: SlideSpec) -> int:
             return panel_capacity(spec, size=size, dpi=dpi, texts=texts)
 
-        where = f"on the slide \u2018{CALLOUTS_TITLE}\u2019"
+        where = language.gettext("on the slide \u2018{title}\u2019").format(
+            title=language.gettext(CALLOUTS_TITLE))
         kept = []
         for spec in transfers:
             fits = capacity(spec)
@@ -450,7 +476,7 @@ def _keyed_specs(routeset: RouteSet, *, size: tuple[int, int], dpi: float) -> li
                 spec = replace(spec, callouts=spec.callouts[:fits],
                                more=len(spec.callouts) - fits, more_where=where)
             kept.append(spec)
-        return kept + callouts_spec(routeset, kept, capacity=capacity)
+        return kept + callouts_spec(routeset, kept, capacity=capacity, language=language)
 
 
 def _context_attributions() -> tuple[str, ...]:
@@ -465,7 +491,8 @@ def _context_attributions() -> tuple[str, ...]:
 
 
 def compose_slides(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
-                   dpi: float = 150, per_transfer: bool = True) -> dict[str, ComposedSlide]:
+                   dpi: float = 150, per_transfer: bool = True,
+                   language: str = DEFAULT_LANGUAGE) -> dict[str, ComposedSlide]:
     """Draw the overview and (optionally) one slide per transfer.
 
     Parameters
@@ -478,13 +505,16 @@ def compose_slides(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),
         Dots per inch.
     per_transfer : bool
         Also the transfer slides and the callouts slide.
+    language : str
+        The code of the language the slides are written in (see :func:`slide_specs`).
 
     Returns
     -------
     dict of str to ComposedSlide
         Keyed by output stem (``slide``, ``slides/<transfer-id>``...), in deck order.
     """
-    specs = slide_specs(routeset, per_transfer=per_transfer, size=size, dpi=dpi)
+    specs = slide_specs(routeset, per_transfer=per_transfer, size=size, dpi=dpi,
+                        language=language)
     texts = slide_texts(specs)
     with matplotlib.rc_context(slide_rc()):
         return {s.name: compose_slide(s, size=size, dpi=dpi, texts=texts) for s in specs}

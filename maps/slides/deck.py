@@ -16,6 +16,7 @@ from pptx.util import Emu, Pt
 
 from routemap.errors import RenderError, library_detail
 from routemap.maps import wording
+from routemap.maps.language import Language, load_language
 from routemap.maps.options import RenderOptions
 from routemap.maps.slides.compose import compose_slides, slide_specs
 from routemap.maps.slides.render import figure_bytes
@@ -35,22 +36,27 @@ _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 def deck_notes(spec: SlideSpec, extra: Sequence[str] = ()) -> str:
     """Return a map slide's speaker notes: what it shows, its callouts and full citations.
 
-    ``extra`` lines (e.g. callouts no map slide shows) come before the sources.
+    ``extra`` lines (e.g. callouts no map slide shows) come before the sources. The notes
+    are written in the spec's language.
     """
+    lang = load_language(spec.language)
+    _ = lang.gettext
     lines = [spec.title]
     if spec.subtitle:
         lines.append(spec.subtitle)
     if spec.callouts:
-        lines += ["", f"{spec.callout_title}:"]
+        lines += ["", _("{heading}:").format(heading=spec.callout_title)]
         for c in spec.callouts:
             period = f" ({c.period})" if c.period and c.kind == "annotation" else ""
             lines.append(f"{c.number}. {c.text}{period}")
     if spec.more:
-        lines.append(f"+{spec.more} more callout{'s' if spec.more != 1 else ''} "
-                     f"{spec.more_where} (no room on this slide)")
+        lines.append(lang.ngettext("+{count} more callout {where} (no room on this slide)",
+                                   "+{count} more callouts {where} (no room on this slide)",
+                                   spec.more).format(count=lang.number(spec.more),
+                                                     where=spec.more_where))
     lines += list(extra)
-    lines += ["", "Sources:"] + [f"- {c}" for c in spec.citations]
-    lines += ["", "Data: " + "; ".join(spec.attributions)]
+    lines += ["", _("Sources:")] + [f"- {c}" for c in spec.citations]
+    lines += ["", _("Data: ") + "; ".join(spec.attributions)]
     return "\n".join(lines)
 
 
@@ -58,14 +64,19 @@ def _set_notes(slide: Slide, text: str) -> None:
     slide.notes_slide.notes_text_frame.text = text
 
 
-def _title_slide(prs: PresentationType, routeset: RouteSet, overview: SlideSpec) -> None:
+def _title_slide(prs: PresentationType, routeset: RouteSet, overview: SlideSpec,
+                 lang: Language) -> None:
     scenario = routeset.scenario
     slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE])
     slide.shapes.title.text = scenario.title
-    bits = [scenario.subtitle or "", overview.as_of,
-            f"{len(scenario.transfers)} transfers \u00b7 {len(scenario.sources)} sources"]
+    n, m = len(scenario.transfers), len(scenario.sources)
+    counts = " \u00b7 ".join([
+        lang.ngettext("{count} transfer", "{count} transfers", n).format(count=lang.number(n)),
+        lang.ngettext("{count} source", "{count} sources", m).format(count=lang.number(m))])
+    bits = [scenario.subtitle or "", overview.as_of, counts]
     slide.placeholders[1].text = "\n".join(b for b in bits if b)
-    _set_notes(slide, "\n".join([scenario.title, "", "Sources for this briefing:",
+    heading = lang.gettext("{heading}:").format(heading=lang.gettext("Sources for this briefing"))
+    _set_notes(slide, "\n".join([scenario.title, "", heading,
                                  *(f"- {s.citation()}" for s in scenario.sources)]))
 
 
@@ -87,18 +98,21 @@ def _picture_slide(prs: PresentationType, png: bytes, spec: SlideSpec,
     pic = slide.shapes.add_picture(io.BytesIO(png), 0, 0, width=prs.slide_width,
                                    height=prs.slide_height)
     pic.name = spec.name
-    pic._element.nvPicPr.cNvPr.set("descr", f"Map: {spec.title}. {spec.subtitle}".strip())
+    descr = load_language(spec.language).gettext("Map: {title}. {subtitle}").format(
+        title=spec.title, subtitle=spec.subtitle)
+    pic._element.nvPicPr.cNvPr.set("descr", descr.strip())
     _set_notes(slide, deck_notes(spec, extra))
 
 
-def _unshown_callouts(routeset: RouteSet, transfer_specs: Sequence[SlideSpec]) -> list[str]:
+def _unshown_callouts(routeset: RouteSet, transfer_specs: Sequence[SlideSpec],
+                      lang: Language) -> list[str]:
     """Return note lines for annotations that no transfer slide lists (scenario-wide ones)."""
     shown = {c.number for s in transfer_specs for c in s.callouts}
     rows = [(n, text) for n, text in enumerate(routeset.annotations["text"], start=1)
             if n not in shown]
     if not rows:
         return []
-    return ["", "Other callouts (not on a transfer slide):",
+    return ["", lang.gettext("Other callouts (not on a transfer slide):"),
             *(f"{n}. {text}" for n, text in rows)]
 
 
@@ -106,25 +120,30 @@ def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
 
-def _sources_slides(prs: PresentationType, routeset: RouteSet, attributions: Sequence[str]
-                    ) -> None:
+def _sources_slides(prs: PresentationType, routeset: RouteSet, attributions: Sequence[str],
+                    lang: Language) -> None:
+    _ = lang.gettext
     citations = [s.citation() for s in routeset.scenario.sources]
     chunks = _chunks(citations, SOURCES_PER_SLIDE)
+    data = _("Data: ") + "; ".join(attributions)
     for i, chunk in enumerate(chunks, start=1):
         slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE_ONLY])
-        more = f" ({i} of {len(chunks)})" if len(chunks) > 1 else ""
-        slide.shapes.title.text = f"Sources{more}"
+        title = _("Sources")
+        if len(chunks) > 1:
+            title = _("Sources ({part} of {count})").format(part=lang.number(i),
+                                                            count=lang.number(len(chunks)))
+        slide.shapes.title.text = title
         lines = list(chunk)
         if i == len(chunks):
-            lines += ["", "Data: " + "; ".join(attributions), "", *_confidence_key()]
+            lines += ["", data, "", *_confidence_key(lang)]
         _text_box(prs, slide, lines)
-        _set_notes(slide, "\n".join(["Full citations:", *(f"- {c}" for c in chunk),
-                                     "", "Data: " + "; ".join(attributions)]))
+        _set_notes(slide, "\n".join([_("Full citations:"), *(f"- {c}" for c in chunk),
+                                     "", data]))
 
 
-def _confidence_key() -> list[str]:
-    return ["How to read confidence:"] + [wording.confidence(key, explain=True) or key
-                                          for key in CONFIDENCE_STYLES]
+def _confidence_key(lang: Language) -> list[str]:
+    return [lang.gettext("How to read confidence:")] + [
+        wording.confidence(key, explain=True, language=lang) or key for key in CONFIDENCE_STYLES]
 
 
 def _text_box(prs: PresentationType, slide: Slide, lines: Sequence[str]) -> None:
@@ -147,7 +166,7 @@ def _rgb(hex_colour: str):
     return RGBColor.from_string(hex_colour.lstrip("#"))
 
 
-def _fix_properties(prs: PresentationType, routeset: RouteSet) -> None:
+def _fix_properties(prs: PresentationType, routeset: RouteSet, lang: Language) -> None:
     scenario = routeset.scenario
     when = dt.datetime.combine(scenario.as_of or dt.date(2000, 1, 1), dt.time())
     props = prs.core_properties
@@ -155,6 +174,7 @@ def _fix_properties(prs: PresentationType, routeset: RouteSet) -> None:
     props.author = props.last_modified_by = "routemap"
     props.created = props.modified = props.last_printed = when
     props.revision = 1
+    props.language = lang.code
 
 
 def _normalised_zip(data: bytes) -> bytes:
@@ -179,7 +199,7 @@ def _png_size(png: bytes) -> tuple[int, int]:
 
 
 def _slide_pngs(routeset: RouteSet, specs: Sequence[SlideSpec], *, size: tuple[int, int],
-                dpi: float, slides: Mapping[str, bytes]) -> dict[str, bytes]:
+                dpi: float, slides: Mapping[str, bytes], language: str) -> dict[str, bytes]:
     """Return each map slide's PNG: reused from ``slides`` where given, else drawn now."""
     given = {s.name: slides.get(f"{s.name}.png") for s in specs}
     pngs = {name: png for name, png in given.items() if png is not None}
@@ -188,7 +208,8 @@ def _slide_pngs(routeset: RouteSet, specs: Sequence[SlideSpec], *, size: tuple[i
             raise ValueError(f"slide image {name}.png is {_png_size(png)} pixels; the deck "
                              f"was asked for {tuple(size)}")
     if len(pngs) < len(specs):
-        drawn = compose_slides(routeset, size=size, dpi=dpi, per_transfer=True)
+        drawn = compose_slides(routeset, size=size, dpi=dpi, per_transfer=True,
+                               language=language)
         pngs.update({name: figure_bytes(slide.figure, "png") for name, slide in drawn.items()
                      if name not in pngs})
     return {s.name: pngs[s.name] for s in specs}
@@ -240,9 +261,10 @@ def render_deck(routeset: RouteSet, options: RenderOptions, slide_images: Mappin
     Parameters
     ----------
     routeset : RouteSet
-        The routed scenario.
+        The routed scenario, its texts already in ``options.language``.
     options : RenderOptions
-        The pixel size of the map images (the slide keeps their aspect ratio) and their dpi.
+        The pixel size of the map images (the slide keeps their aspect ratio), their dpi and
+        the language every word of the deck is written in.
     slide_images : mapping of str to bytes
         Map images already rendered by :func:`routemap.maps.slides.render.render_slides` for
         the same route set and options, by output name (``slide.png``,
@@ -261,17 +283,20 @@ def render_deck(routeset: RouteSet, options: RenderOptions, slide_images: Mappin
     RenderError
         If python-pptx cannot open its built-in template (a damaged install).
     """
-    specs = slide_specs(routeset, per_transfer=True, size=options.size, dpi=options.dpi)
+    lang = load_language(options.language)
+    specs = slide_specs(routeset, per_transfer=True, size=options.size, dpi=options.dpi,
+                        language=lang.code)
     prs = _new_presentation()
     size = options.size
-    pngs = _slide_pngs(routeset, specs, size=size, dpi=options.dpi, slides=slide_images)
+    pngs = _slide_pngs(routeset, specs, size=size, dpi=options.dpi, slides=slide_images,
+                       language=lang.code)
     _resize(prs, _SLIDE_WIDTH, Emu(int(_SLIDE_WIDTH * size[1] / size[0])))
-    _title_slide(prs, routeset, specs[0])
-    unshown = _unshown_callouts(routeset, specs[1:])
+    _title_slide(prs, routeset, specs[0], lang)
+    unshown = _unshown_callouts(routeset, specs[1:], lang)
     for i, spec in enumerate(specs):
         _picture_slide(prs, pngs[spec.name], spec, unshown if i == 0 else ())
-    _sources_slides(prs, routeset, specs[0].attributions)
-    _fix_properties(prs, routeset)
+    _sources_slides(prs, routeset, specs[0].attributions, lang)
+    _fix_properties(prs, routeset, lang)
     buf = io.BytesIO()
     prs.save(buf)
     return _normalised_zip(buf.getvalue())

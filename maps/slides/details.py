@@ -7,16 +7,19 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
+from babel.lists import format_list
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
 from routemap.geo.countries import country_codes_at, load_countries
+from routemap.maps.dates import is_english
+from routemap.maps.language import Language
 from routemap.maps.projection import MapFrame, fit_frame
 from routemap.maps.slides.canvas import Canvas, draw_map, fit_axes, fit_words, in_view, measure
 from routemap.maps.slides.furniture import ScaleBar, draw_scale_bar, scale_bar_for
 from routemap.maps.slides.insets import bounding_box, connector_corners, crowded_cluster, free_spot
 from routemap.maps.slides.labelling import (
-    COUNTRY_SHORT,
+    country_label,
     draw_labels,
     label_requests,
     place_on_canvas,
@@ -221,7 +224,7 @@ def _fit_detail(canvas: Canvas, members: list[_Item], items: list[_Item], data: 
     bounds = Box(bb.x0 + 8 * pt, bb.y0 + 8 * pt, bb.x1 - 8 * pt, bb.y1 - 8 * pt)
     own = bounding_box(np.array([[m.px, m.py] for m in members]))
     own_aspect = min(max((own.width + 40 * pt) / (own.height + 40 * pt), 0.8), 1.5)
-    title = _detail_title(members)
+    title = _detail_title(members, canvas.language)
     best: tuple[float, DetailInset] | None = None
     for aspect in dict.fromkeys((own_aspect, 1.7, 1.35, 0.85)):
         frame = fit_frame(lon, lat, aspect=aspect, margin=0.2, min_span_m=30_000.0)
@@ -297,7 +300,7 @@ def _outline_on_map(canvas: Canvas, frame: MapFrame) -> np.ndarray:
     return canvas.to_display(mx, my)
 
 
-def _detail_title(members: list[_Item]) -> str:
+def _detail_title(members: list[_Item], language: Language) -> str:
     """Return 'Russia and North Korea', the countries of the places shown, most first."""
     lon = np.array([m.lon for m in members])
     lat = np.array([m.lat for m in members])
@@ -305,9 +308,11 @@ def _detail_title(members: list[_Item]) -> str:
     names = dict(zip(countries["iso2"], countries["name"], strict=True))
     codes = [c for c in country_codes_at(countries, lon, lat) if c]
     ranked = sorted(dict.fromkeys(codes), key=lambda c: (-codes.count(c), c))[:3]
-    words = [COUNTRY_SHORT.get(c, names.get(c, c)) for c in ranked]
+    words = [country_label(c, names.get(c, c), language) for c in ranked]
     if not words:
-        return "Detail"
+        return language.gettext("Detail")
+    if not is_english(language):
+        return format_list(words, locale=language.locale)
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
@@ -348,7 +353,8 @@ def _detail_canvas(canvas: Canvas, detail: DetailInset, number: int) -> Canvas:
     upp = frame.width / (p.width / fig.dpi * 72.0)
     # smaller names; as on the map, the ends of legs are named first, then the badges (a
     # badge lost here would leave its transfer unkeyed), then the other places
-    return Canvas(fig, ax, frame, canvas.scale, upp, canvas.texts, label_size=8.5)
+    return Canvas(fig, ax, frame, canvas.scale, upp, canvas.texts, label_size=8.5,
+                  language=canvas.language)
 
 
 def _draw_detail_band(canvas: Canvas, dc: Canvas, detail: DetailInset) -> ScaleBar:
@@ -367,7 +373,8 @@ def _draw_detail_band(canvas: Canvas, dc: Canvas, detail: DetailInset) -> ScaleB
     right = band.x1 - pad - 16.0 * s * ppp  # room for the "km" of the last number
     bx, by = dc.to_data(right - bar_px, band.y0 + 12.0 * s * ppp)
     draw_scale_bar(dc.ax, bar, x=bx, y=by, upp=dc.upp, scale=s, note="")
-    canvas.ax.text(*canvas.to_data(band.x1 - pad, band.y0 + pad * 0.7), "True at detail centre",
+    canvas.ax.text(*canvas.to_data(band.x1 - pad, band.y0 + pad * 0.7),
+                   canvas.language.gettext("True at detail centre"),
                    fontsize=6.0 * s, color=BASEMAP_STYLE.muted_text, ha="right", va="bottom",
                    zorder=Z["furniture"], gid="scalebar-note")
     for artist in dc.ax.patches:
@@ -379,7 +386,8 @@ def _draw_detail_band(canvas: Canvas, dc: Canvas, detail: DetailInset) -> ScaleB
     canvas.ax.text(*canvas.to_data(band.x0 + pad, band.y1 - pad * 0.8), title,
                    color=BASEMAP_STYLE.text, ha="left", va="top", zorder=Z["furniture"],
                    gid="detail-title", **style)
-    note = f"Detail enlarged {detail.zoom:.1f}\u00d7"
+    note = canvas.language.gettext("Detail enlarged {zoom}\u00d7").format(
+        zoom=canvas.language.number(detail.zoom, decimals=1))
     canvas.ax.text(*canvas.to_data(band.x0 + pad, band.y0 + pad * 0.7),
                    fit_words(canvas, note, room, 6.0 * s), fontsize=6.0 * s,
                    color=BASEMAP_STYLE.muted_text, ha="left", va="bottom",

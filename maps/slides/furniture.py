@@ -18,6 +18,7 @@ from pyproj import Geod
 
 from routemap.geo.countries import load_countries
 from routemap.maps import wording
+from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.projection import MapFrame, km_per_unit, north_angle
 from routemap.maps.slides.layers import SLIDE_WIDTH_PT, Z, lines_path, polygon_path
 from routemap.maps.style import (
@@ -90,12 +91,13 @@ def scale_bar_for(frame: MapFrame, *, fraction: float = 0.18) -> ScaleBar:
 
 
 def draw_scale_bar(ax: Axes, bar: ScaleBar, *, x: float, y: float, upp: float,
-                   scale: float, note: str = "Scale true at map centre"
-                   ) -> tuple[float, float, float, float]:
+                   scale: float, note: str = "Scale true at map centre",
+                   language: Language | None = None) -> tuple[float, float, float, float]:
     """Draw a two-tone scale bar with its left end at (x, y); return its data bounds.
 
     ``upp`` is projected metres per point, to size the bar's thickness and text; ``note``
-    is the small line under the bar.
+    is the small line under the bar (an English message, written in ``language``); the
+    numbers are written in ``language`` (None: English).
     """
     h = 4.0 * scale * upp
     half = bar.length_units / 2.0
@@ -104,8 +106,8 @@ def draw_scale_bar(ax: Axes, bar: ScaleBar, *, x: float, y: float, upp: float,
                                edgecolor=BASEMAP_STYLE.text, linewidth=0.7 * scale,
                                zorder=Z["furniture"], gid="scalebar"))
     size = 8.0 * scale
-    ticks = [(0.0, "0"), (0.5, wording.number(bar.length_km / 2, decimals=1)),
-             (1.0, wording.distance(bar.length_km, decimals=1))]
+    ticks = [(0.0, "0"), (0.5, wording.number(bar.length_km / 2, decimals=1, language=language)),
+             (1.0, wording.distance(bar.length_km, decimals=1, language=language))]
     if bar.length_units / upp < 60.0 * scale:  # too short for three numbers side by side
         ticks.pop(1)
     for frac, text in ticks:
@@ -113,7 +115,7 @@ def draw_scale_bar(ax: Axes, bar: ScaleBar, *, x: float, y: float, upp: float,
                 ha="center", va="bottom", color=BASEMAP_STYLE.text, zorder=Z["furniture"],
                 gid="scalebar-text")
     if note:
-        ax.text(x, y - 3.0 * scale * upp, note, fontsize=6.5 * scale,
+        ax.text(x, y - 3.0 * scale * upp, _words(language).gettext(note), fontsize=6.5 * scale,
                 ha="left", va="top", color=BASEMAP_STYLE.muted_text, zorder=Z["furniture"],
                 gid="scalebar-note")
     return (x - 8 * scale * upp, y - 13 * scale * upp,
@@ -269,6 +271,13 @@ class LegendContent:
     connectors: bool = False
     """Whether a leg shown has a stretch off the network (drawn in CONNECTOR_STYLE): only
     then is the connector row listed."""
+    language: str = DEFAULT_LANGUAGE
+    """The code of the language the legend is written in."""
+
+
+def _words(language: Language | None) -> Language:
+    """Return the language to write in (English for None)."""
+    return load_language(DEFAULT_LANGUAGE) if language is None else language
 
 
 class _Column:
@@ -325,41 +334,45 @@ class _Column:
 
 
 _WIDTH_TITLE = "Line width: quantity moved"
-_WRAPPED = {_WIDTH_TITLE}
+_WRAPPED = {_WIDTH_TITLE, "Places"}
 """Two-column sections whose labels (scenario units) may be long enough to need wrapping."""
 
 
 def _legend_entries(content: LegendContent, scale: float) -> list[tuple[str, list, int]]:
+    lang = load_language(content.language)
+    _ = lang.gettext
     modes = [(("line", {"color": MODE_STYLES[m].color,
                         "linewidth": MODE_STYLES[m].base_width * SLIDE_WIDTH_PT * scale}),
-              MODE_STYLES[m].label)
+              _(MODE_STYLES[m].label))
              for m in content.modes]
     if content.muted:
         modes.append((("line", {"color": "#A7A39A", "linewidth": 1.1 * scale}),
-                      "Other transfers"))
+                      _("Other transfers")))
     confs = []
     for c in content.confidences:
         st = CONFIDENCE_STYLES[c]
         style = {"color": "#3A3F44", "linewidth": 2.4 * st.width_factor * scale,
                  "linestyle": (0, st.dash) if st.dash else "solid"}
-        confs.append((("line", style), wording.confidence(c)))
+        confs.append((("line", style), wording.confidence(c, language=lang) or c))
     kinds = [(("marker", {"marker": PLACE_STYLES[k].marker,
                           "markersize": PLACE_STYLES[k].size * scale,
                           "markerfacecolor": PLACE_STYLES[k].fill,
                           "markeredgecolor": PLACE_STYLES[k].edge,
-                          "markeredgewidth": 1.2 * scale}), PLACE_STYLES[k].label)
+                          "markeredgewidth": 1.2 * scale}), _(PLACE_STYLES[k].label))
              for k in content.kinds]
     samples, others = (_width_rows(rows, scale) for rows in (content.widths.samples,
                                                               content.widths.others))
-    sections = [("Route (arrow shows direction)", modes, 2), (PATH_LEGEND["confidence"], confs, 2),
-                (PATH_LEGEND["path"], _path_rows(content.paths, scale), 2),
-                (CONNECTOR_STYLE.label, _connector_rows(content.connectors, scale), 1),
-                ("Places", kinds, 2), (_WIDTH_TITLE, samples, 2),
-                ("" if samples else _WIDTH_TITLE, others, 1)]
+    width_title = _(_WIDTH_TITLE)
+    sections = [(_("Route (arrow shows direction)"), modes, 2),
+                (_(PATH_LEGEND["confidence"]), confs, 2),
+                (_(PATH_LEGEND["path"]), _path_rows(content.paths, scale, lang), 2),
+                (_(CONNECTOR_STYLE.label), _connector_rows(content.connectors, scale, lang), 1),
+                (_("Places"), kinds, 2), (width_title, samples, 2),
+                ("" if samples else width_title, others, 1)]
     return [s for s in sections if s[1]]
 
 
-def _path_rows(paths: Sequence[str], scale: float) -> list[tuple[tuple, str]]:
+def _path_rows(paths: Sequence[str], scale: float, lang: Language) -> list[tuple[tuple, str]]:
     """Return the band section's rows (reported: a plain line; estimated: a line over its
     band), or none when no line shown is modelled."""
     if not any(PATH_STYLES[p].band for p in paths):
@@ -370,11 +383,11 @@ def _path_rows(paths: Sequence[str], scale: float) -> list[tuple[tuple, str]]:
         st = PATH_STYLES[p]
         band = {"color": "#3A3F44", "linewidth": 2.4 * st.band_factor * scale,
                 "alpha": st.band_opacity}
-        rows.append((("band", (band, line)) if st.band else ("line", line), st.label))
+        rows.append((("band", (band, line)) if st.band else ("line", line), lang.gettext(st.label)))
     return rows
 
 
-def _connector_rows(shown: bool, scale: float) -> list[tuple[tuple, str]]:
+def _connector_rows(shown: bool, scale: float, lang: Language) -> list[tuple[tuple, str]]:
     """Return the connector row (a hairline ticked at both ends, as drawn on the map), or none
     when no leg shown leaves the network."""
     if not shown:
@@ -382,7 +395,8 @@ def _connector_rows(shown: bool, scale: float) -> list[tuple[tuple, str]]:
     st = CONNECTOR_STYLE
     style = {"color": "#3A3F44", "linewidth": st.width * SLIDE_WIDTH_PT * scale,
              "tick": st.tick * SLIDE_WIDTH_PT * scale}
-    return [(("connector", style), st.meaning[:1].upper() + st.meaning[1:])]
+    meaning = lang.gettext(st.meaning)
+    return [(("connector", style), meaning[:1].upper() + meaning[1:])]
 
 
 def _width_rows(rows: Sequence[tuple[float, str]], scale: float) -> list[tuple[tuple, str]]:
@@ -393,11 +407,12 @@ def _width_rows(rows: Sequence[tuple[float, str]], scale: float) -> list[tuple[t
 def draw_legend(ax: Axes, content: LegendContent, *, width: float, scale: float) -> float:
     """Draw the legend top-down in a panel axes measured in points; return its height."""
     col = _Column(ax, width, scale)
+    wrapped = {load_language(content.language).gettext(t) for t in _WRAPPED}
     for title, entries, columns in _legend_entries(content, scale):
         if title:
             col.header(title)
         col.rows([(sw, wrap_to_width(lbl, width / columns - 32 * scale, 9.0 * scale))
-                  if columns == 1 or title in _WRAPPED else (sw, lbl)
+                  if columns == 1 or title in wrapped else (sw, lbl)
                   for sw, lbl in entries], columns=columns)
     return col.y
 
@@ -417,7 +432,8 @@ _LIST_SIZES = (8.5, 8.0, 7.5, 7.0, 6.5)
 
 
 def fit_callout_list(texts: Sequence[str], *, top: float, bottom: float, width: float,
-                     scale: float, more: int = 0, more_where: str = "") -> CalloutListFit:
+                     scale: float, more: int = 0, more_where: str = "",
+                     language: Language | None = None) -> CalloutListFit:
     """Return how keyed callouts fit between ``top`` and ``bottom`` (points).
 
     The text size shrinks (down to 6.5 points) until every text fits, with a "+N more" line
@@ -428,7 +444,8 @@ def fit_callout_list(texts: Sequence[str], *, top: float, bottom: float, width: 
     for size in _LIST_SIZES:
         blocks = [wrap_to_width(text, width - 22 * scale, size * scale) for text in texts]
         heights = [(b.count("\n") + 1) * size * scale * 1.2 + 2.5 * scale for b in blocks]
-        line = _more_text(more + len(texts), more_where, width, size * scale).count("\n")
+        line = _more_text(more + len(texts), more_where, width, size * scale,
+                          language).count("\n")
         line = (line + 1) * size * scale * 1.2 + 4.0 * scale
         if start + sum(heights) + (line if more else 0.0) <= bottom:
             return CalloutListFit(size, tuple(blocks), tuple(heights), len(texts), line)
@@ -438,19 +455,26 @@ def fit_callout_list(texts: Sequence[str], *, top: float, bottom: float, width: 
     return CalloutListFit(size, tuple(blocks), tuple(heights), shown, line)
 
 
-def _more_text(count: int, where: str, width: float, fontsize: float) -> str:
-    """Return the wrapped "+N more <where>" line ending a cut callout list."""
-    return wrap_to_width(f"+{count} more {where}".strip(), width, fontsize)
+def _more_text(count: int, where: str, width: float, fontsize: float,
+               language: Language | None = None) -> str:
+    """Return the wrapped "+N more <where>" line ending a cut callout list, in ``language``
+    (``where`` is already written in it)."""
+    lang = _words(language)
+    text = lang.ngettext("+{count} more {where}", "+{count} more {where}", count)
+    return wrap_to_width(text.format(count=lang.number(count), where=where).strip(), width,
+                         fontsize)
 
 
 def draw_callout_list(ax: Axes, title: str, items: Sequence[tuple[int, str, str]], *,
                       top: float, bottom: float, width: float, scale: float, more: int = 0,
-                      more_where: str = "") -> tuple[int, float]:
+                      more_where: str = "", language: Language | None = None
+                      ) -> tuple[int, float]:
     """Key numbered badges between ``top`` and ``bottom`` (points).
 
     ``items`` holds (number, text, badge kind); ``more`` counts callouts continued
     ``more_where`` (e.g. "on the slide 'Other reported events'"). What does not fit is never
-    dropped silently: the list ends with "+N more" naming where they are.
+    dropped silently: the list ends with "+N more" naming where they are, in ``language``
+    (None: English).
 
     Returns
     -------
@@ -462,7 +486,7 @@ def draw_callout_list(ax: Axes, title: str, items: Sequence[tuple[int, str, str]
     ax.text(0, top + 4.0 * scale, title.upper(), fontsize=8.0 * scale, fontweight="bold",
             color=BASEMAP_STYLE.muted_text, ha="left", va="top", gid="legend-header")
     fit = fit_callout_list([t for _, t, _ in items], top=top, bottom=bottom, width=width,
-                           scale=scale, more=more, more_where=more_where)
+                           scale=scale, more=more, more_where=more_where, language=language)
     size, y = fit.size, top + 20.0 * scale
     for (number, _, kind), block, height in zip(items[:fit.shown], fit.blocks, fit.heights,
                                                 strict=False):
@@ -473,7 +497,7 @@ def draw_callout_list(ax: Axes, title: str, items: Sequence[tuple[int, str, str]
         y += height
     rest = more + len(items) - fit.shown
     if rest:
-        ax.text(0, y + 2.0 * scale, _more_text(rest, more_where, width, size * scale),
+        ax.text(0, y + 2.0 * scale, _more_text(rest, more_where, width, size * scale, language),
                 fontsize=size * scale, fontweight="bold", color=BASEMAP_STYLE.accent,
                 ha="left", va="top", linespacing=1.15, gid="callout-more")
         y += fit.more_height

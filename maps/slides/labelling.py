@@ -9,6 +9,8 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from routemap.maps.basemap import Basemap, country_label_points
+from routemap.maps.dates import is_english
+from routemap.maps.language import Language
 from routemap.maps.slides.canvas import Canvas, in_view, measure, route_samples, wrap
 from routemap.maps.slides.furniture import draw_badge, draw_haloed_text
 from routemap.maps.slides.labels import Box, LabelRequest, Placement, place_labels
@@ -23,6 +25,31 @@ log = logging.getLogger(__name__)
 # Country names as a map label says them.
 COUNTRY_SHORT = {"CN": "China", "KP": "North Korea", "KR": "South Korea", "US": "United States",
                  "GB": "United Kingdom", "CZ": "Czechia", "CD": "DR Congo"}
+
+
+def country_label(iso2: str, name: str, language: Language) -> str:
+    """Return a country's name as a map label says it, in ``language``.
+
+    English keeps the short forms of :data:`COUNTRY_SHORT` and Natural Earth's names; other
+    languages take CLDR's name for the ISO code ('Corée du Nord', '북한'), falling back to
+    Natural Earth's English name when the code is missing or unknown to CLDR.
+
+    Parameters
+    ----------
+    iso2 : str
+        The ISO 3166-1 alpha-2 code ('' or '-99' when Natural Earth gives none).
+    name : str
+        Natural Earth's name of the country.
+    language : Language
+        The map's language.
+
+    Returns
+    -------
+    str
+    """
+    if is_english(language):
+        return COUNTRY_SHORT.get(iso2, name)
+    return (language.country(iso2) if len(iso2) == 2 and iso2.isalpha() else None) or name
 
 
 def _label_style(canvas: Canvas, kind: str) -> dict:
@@ -147,7 +174,7 @@ def _stacks(canvas: Canvas, marks: list) -> list[list[tuple[float, float, float,
 def _country_requests(canvas: Canvas, basemap: Basemap, styles: dict,
                       largest: float = 15.0) -> list[LabelRequest]:
     out = []
-    shorts = {c.name: COUNTRY_SHORT.get(c.iso2, c.name) for c in basemap.countries}
+    shorts = {c.name: country_label(c.iso2, c.name, canvas.language) for c in basemap.countries}
     for name, x, y, share in country_label_points(basemap, canvas.frame):
         text = wrap(shorts.get(name, name).upper(), 14)
         style = dict(_label_style(canvas, "country"))

@@ -109,7 +109,7 @@ def render_slides(routeset: RouteSet, options: RenderOptions, *,
     if not formats:
         return {}
     specs = slide_specs(routeset, per_transfer=per_transfer, size=options.size,
-                        dpi=options.dpi)
+                        dpi=options.dpi, language=options.language)
     texts = slide_texts(specs)
     jobs = [_SlideJob(spec, options.size, options.dpi, texts, formats, font_chain()) for spec in specs]
     workers = min(options.workers, len(jobs))

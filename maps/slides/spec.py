@@ -15,9 +15,11 @@ import shapely
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.model import Scenario, Source
 from routemap.maps import wording
+from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.records import split_leg
 from routemap.maps.style import (
     CONFIDENCE_STYLES,
+    MODE_STYLES,
     PATH_STYLES,
     PLACE_STYLES,
     LegQuantity,
@@ -123,7 +125,9 @@ class SlideSpec:
     ``extent`` holds the lon/lat points the map must show, and ``min_span_m`` the least
     width of ground it spans (less for a transfer whose legs are short, so they show).
     ``more`` counts the callouts the panel has no room for, continued ``more_where``;
-    ``endpoints`` holds the place ids where the featured legs start and end (always labelled).
+    ``endpoints`` holds the place ids where the featured legs start and end (always labelled);
+    ``language`` is the code of the language its furniture is written in (a code, not a
+    :class:`Language`, so the spec pickles to worker processes).
     """
 
     name: str
@@ -145,6 +149,7 @@ class SlideSpec:
     endpoints: tuple[str, ...] = ()
     more: int = 0
     more_where: str = ""
+    language: str = DEFAULT_LANGUAGE
 
     def is_focus(self, route: RouteLine) -> bool:
         """Return True if the route is drawn in full colour on this slide."""
@@ -161,16 +166,21 @@ def _as_list(value: object) -> list:
     return list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value]
 
 
-def _period(start: object, end: object) -> str:
+def _english(language: Language | None) -> Language:
+    return load_language(DEFAULT_LANGUAGE) if language is None else language
+
+
+def _period(start: object, end: object, language: Language | None = None) -> str:
     """Return a period in words ('7 Sep – 1 Oct 2023'), '' when both ends are missing."""
-    return wording.period(*(None if _missing(v) else v for v in (start, end))) or ""
+    return wording.period(*(None if _missing(v) else v for v in (start, end)),
+                          language=language) or ""
 
 
-def short_citation(source: Source) -> str:
-    """Return 'Publisher (13 Oct 2023)', the footer form of a source."""
+def short_citation(source: Source, *, language: Language | None = None) -> str:
+    """Return 'Publisher (13 Oct 2023)', the footer form of a source, its date in ``language``."""
     if source.date is None:
         return source.publisher
-    return f"{source.publisher} ({wording.day(source.date)})"
+    return f"{source.publisher} ({wording.day(source.date, language=language)})"
 
 
 def _leg_quantities(legs: pd.DataFrame) -> list[LegQuantity]:
@@ -226,17 +236,17 @@ def _place_marks(routeset: RouteSet, ids: Iterable[str] | None = None, *,
     return tuple(out)
 
 
-def _callouts(routeset: RouteSet) -> tuple[Callout, ...]:
+def _callouts(routeset: RouteSet, language: Language | None = None) -> tuple[Callout, ...]:
     out = []
     for number, row in enumerate(routeset.annotations.itertuples(index=False), start=1):
         transfer = None if _missing(row.transfer_id) else str(row.transfer_id)
         out.append(Callout(number, str(row.text), str(row.place_id),
                            float(row.geometry.x), float(row.geometry.y), transfer,
-                           _period(row.period_start, row.period_end)))
+                           _period(row.period_start, row.period_end, language)))
     return tuple(out)
 
 
-def route_summary(legs: pd.DataFrame) -> str:
+def route_summary(legs: pd.DataFrame, *, language: Language | None = None) -> str:
     """Return 'Rajin → Dunai → Tikhoretsk · sea, rail · Sep 2023' for a transfer's legs, each
     assumed end marked ('Vostochny (assumed)'); the modes are not bracketed, so a marked end
     never reads 'Tikhoretsk (assumed) (sea, rail)'."""
@@ -244,24 +254,36 @@ def route_summary(legs: pd.DataFrame) -> str:
         return short_name(str(name)).split(" ")[0].rstrip(",")
 
     flags = [legs[c] if c in legs else [False] * len(legs) for c in ("origin_assumed", "destination_assumed")]
-    modes = ", ".join(dict.fromkeys(str(m) for m in legs["mode"]))
+    lang = _english(language)
+    modes = ", ".join(dict.fromkeys(_mode_word(m, lang) for m in legs["mode"]))
     text = wording.leg_chain(zip(map(word, legs["from_name"]), map(word, legs["to_name"]), *flags,
-                                 strict=True)) + f" · {modes}"
+                                 strict=True), language=language) + f" · {modes}"
     starts = sorted(str(v)[:10] for v in legs["period_start"] if not _missing(v))
     if starts:
         first = dt.date.fromisoformat(starts[0])
-        text += f" · {wording.MONTH_ABBREVIATIONS[first.month - 1]} {first.year}"
+        text += f" · {lang.month(first) if language is not None else _english_month(first)}"
     return text
 
 
-def _legs_period(legs: pd.DataFrame) -> str:
+def _english_month(day: dt.date) -> str:
+    return f"{wording.MONTH_ABBREVIATIONS[day.month - 1]} {day.year}"
+
+
+def _mode_word(mode: object, language: Language) -> str:
+    """Return a mode as a lower-case word in the language ('sea', 'mer'), the mode key if
+    the style table does not know it."""
+    style = MODE_STYLES.get(str(mode))
+    return str(mode) if style is None else language.gettext(style.label).lower()
+
+
+def _legs_period(legs: pd.DataFrame, language: Language | None = None) -> str:
     """Return the period spanning some legs ('' when none has one)."""
     starts = [v for v in legs["period_start"] if not _missing(v)]
     ends = [v for v in legs["period_end"] if not _missing(v)]
-    return _period(min(starts) if starts else None, max(ends) if ends else None)
+    return _period(min(starts) if starts else None, max(ends) if ends else None, language)
 
 
-def _transfer_badges(routeset: RouteSet) -> tuple[Callout, ...]:
+def _transfer_badges(routeset: RouteSet, language: Language | None = None) -> tuple[Callout, ...]:
     """Return one badge per transfer, at the middle of its longest leg."""
     out = []
     legs = routeset.legs
@@ -272,8 +294,9 @@ def _transfer_badges(routeset: RouteSet) -> tuple[Callout, ...]:
         longest = max(mine.geometry, key=lambda g: g.length)
         parts = sorted(shapely.get_parts(longest), key=lambda g: -g.length)
         mid = parts[0].interpolate(0.5, normalized=True)
-        out.append(Callout(number, route_summary(mine), "", float(mid.x), float(mid.y),
-                           transfer.id, _legs_period(mine), kind="transfer"))
+        out.append(Callout(number, route_summary(mine, language=language), "", float(mid.x),
+                           float(mid.y), transfer.id, _legs_period(mine, language),
+                           kind="transfer"))
     return tuple(out)
 
 
@@ -285,10 +308,11 @@ def _source_ids(frames: Iterable[pd.DataFrame]) -> list[str]:
     return list(ids)
 
 
-def _sources(scenario: Scenario, ids: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _sources(scenario: Scenario, ids: Iterable[str], language: Language | None = None
+             ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     known = {s.id: s for s in scenario.sources}
     found = [known[i] for i in ids if i in known]
-    short = tuple(dict.fromkeys(short_citation(s) for s in found))
+    short = tuple(dict.fromkeys(short_citation(s, language=language) for s in found))
     return short, tuple(s.citation() for s in found)
 
 
@@ -302,26 +326,40 @@ def _extent(routes: Iterable[RouteLine], places: Iterable[PlaceMark]) -> np.ndar
     return np.concatenate(pts) if pts else np.zeros((0, 2))
 
 
-def _as_of(scenario: Scenario) -> str:
-    return wording.as_of(scenario.as_of) or ""
+def _as_of(scenario: Scenario, language: Language | None = None) -> str:
+    return wording.as_of(scenario.as_of, language=language) or ""
 
 
-def overview_spec(routeset: RouteSet) -> SlideSpec:
-    """Return the overview slide: every transfer, place and callout of the scenario."""
+def overview_spec(routeset: RouteSet, *, language: Language | None = None) -> SlideSpec:
+    """Return the overview slide: every transfer, place and callout of the scenario.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario, its texts already in the slide's language.
+    language : Language, optional
+        The language of the slide's furniture, dates and numbers (None: English).
+
+    Returns
+    -------
+    SlideSpec
+    """
     scenario = routeset.scenario
+    lang = _english(language)
     routes = _route_lines(routeset)
     places = _place_marks(routeset, short=True)
     short, full = _sources(scenario, _source_ids(
-        [routeset.legs, routeset.places, routeset.annotations]))
+        [routeset.legs, routeset.places, routeset.annotations]), language)
     return SlideSpec(
         name="slide", title=scenario.title, subtitle=scenario.subtitle or "",
-        as_of=_as_of(scenario), kicker=_overview_kicker(routeset),
-        routes=routes, focus=frozenset(), places=places, callouts=_transfer_badges(routeset),
-        callout_title="Transfers (one slide each)",
+        as_of=_as_of(scenario, language), kicker=_overview_kicker(routeset, lang),
+        routes=routes, focus=frozenset(), places=places,
+        callouts=_transfer_badges(routeset, language),
+        callout_title=lang.gettext("Transfers (one slide each)"),
         extent=_extent(routes, places), sources=short, citations=full,
         attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
         widths=_width_legend(routeset.legs, routeset.legs),
-        endpoints=_transfer_ends(routeset),
+        endpoints=_transfer_ends(routeset), language=lang.code,
     )
 
 
@@ -336,26 +374,41 @@ def _transfer_ends(routeset: RouteSet) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ends))
 
 
-def _overview_kicker(routeset: RouteSet) -> str:
+def _overview_kicker(routeset: RouteSet, language: Language) -> str:
     """Return the overview's kicker: how many transfers, without grading them (some are
     estimated or only claimed, so 'reported' would say more than the sources)."""
     n = len(routeset.scenario.transfers)
-    return f"{n} transfer{'s' if n != 1 else ''}"
+    return language.ngettext("{count} transfer", "{count} transfers", n).format(
+        count=language.number(n))
 
 
-def transfer_specs(routeset: RouteSet) -> list[SlideSpec]:
-    """Return one slide per transfer, zoomed to its legs, other transfers greyed."""
+def transfer_specs(routeset: RouteSet, *, language: Language | None = None) -> list[SlideSpec]:
+    """Return one slide per transfer, zoomed to its legs, other transfers greyed.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario, its texts already in the slides' language.
+    language : Language, optional
+        The language of the slides' furniture, dates and numbers (None: English).
+
+    Returns
+    -------
+    list of SlideSpec
+    """
     scenario = routeset.scenario
     routes = _route_lines(routeset)
-    callouts = _callouts(routeset)
+    callouts = _callouts(routeset, language)
+    lang = _english(language)
     specs = []
     for number, transfer in enumerate(scenario.transfers, start=1):
-        specs.append(_transfer_spec(routeset, routes, callouts, transfer.id, number))
+        specs.append(_transfer_spec(routeset, routes, callouts, transfer.id, number, lang))
     return specs
 
 
 def _transfer_spec(routeset: RouteSet, routes: tuple[RouteLine, ...],
-                   callouts: tuple[Callout, ...], transfer_id: str, number: int) -> SlideSpec:
+                   callouts: tuple[Callout, ...], transfer_id: str, number: int,
+                   lang: Language) -> SlideSpec:
     scenario = routeset.scenario
     transfer = next(t for t in scenario.transfers if t.id == transfer_id)
     legs = routeset.legs[routeset.legs["transfer_id"] == transfer_id]
@@ -367,18 +420,20 @@ def _transfer_spec(routeset: RouteSet, routes: tuple[RouteLine, ...],
     notes = routeset.annotations[routeset.annotations["annotation_id"].isin(
         [routeset.annotations["annotation_id"].iloc[c.number - 1] for c in own])]
     short, full = _sources(scenario, _source_ids(
-        [legs, routeset.places[routeset.places["place_id"].isin(ids)], notes]))
+        [legs, routeset.places[routeset.places["place_id"].isin(ids)], notes]), lang)
     mine = tuple(r for r in routes if r.transfer_id == transfer_id)
     return SlideSpec(
         name=f"slides/{transfer_id}", title=transfer.label,
-        subtitle=_transfer_subtitle(legs, transfer.cargo), as_of=_as_of(scenario),
-        kicker=f"Transfer {number} of {len(scenario.transfers)}",
+        subtitle=_transfer_subtitle(legs, transfer.cargo, lang), as_of=_as_of(scenario, lang),
+        kicker=lang.gettext("Transfer {number} of {count}").format(
+            number=lang.number(number), count=lang.number(len(scenario.transfers))),
         routes=routes, focus=frozenset({transfer_id}), places=places, callouts=own,
-        callout_title="Callouts",
+        callout_title=lang.gettext("Callouts"),
         extent=_extent(mine, places), sources=short, citations=full,
         attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
         widths=_width_legend(legs, routeset.legs), min_span_m=_span_for(mine),
         endpoints=tuple(dict.fromkeys(str(v) for v in [*legs["from_id"], *legs["to_id"]])),
+        language=lang.code,
     )
 
 
@@ -395,14 +450,16 @@ def _span_for(routes: Iterable[RouteLine]) -> float:
     return float(min(MIN_SPAN_M, max(_CLOSEST_SPAN_M, _SHORT_LEG_SHARE * math.hypot(dx, dy))))
 
 
-def _transfer_subtitle(legs: pd.DataFrame, cargo: str | None) -> str:
+def _transfer_subtitle(legs: pd.DataFrame, cargo: str | None, language: Language) -> str:
     first = legs.iloc[0] if len(legs) else None
     bits = [cargo or ""]
     if first is not None:
-        bits.append(wording.quantity_summary(first) or "")
-        bits.append(_legs_period(legs))
+        bits.append(wording.quantity_summary(first, language=language) or "")
+        bits.append(_legs_period(legs, language))
         confs = list(dict.fromkeys(legs["confidence"]))
-        bits.append("Confidence: " + ", ".join(wording.confidence(c) for c in confs if c in CONFIDENCE_STYLES))
+        levels = ", ".join(wording.confidence(c, language=language) or c
+                           for c in confs if c in CONFIDENCE_STYLES)
+        bits.append(language.gettext("Confidence: {levels}").format(levels=levels))
     return " \u00b7 ".join(b for b in bits if b)
 
 
@@ -411,7 +468,8 @@ CALLOUTS_TITLE = "Other reported events"
 
 
 def callouts_spec(routeset: RouteSet, shown: Iterable[SlideSpec], *,
-                  capacity: Callable[[SlideSpec], int] | None = None) -> list[SlideSpec]:
+                  capacity: Callable[[SlideSpec], int] | None = None,
+                  language: Language | None = None) -> list[SlideSpec]:
     """Return maps of the callouts no transfer slide keys, as many as they need.
 
     These are the events tied to no one transfer (e.g. strikes on depots) and those a
@@ -428,6 +486,8 @@ def callouts_spec(routeset: RouteSet, shown: Iterable[SlideSpec], *,
         How many of a slide's callouts its panel keys (see
         :func:`routemap.maps.slides.compose.panel_capacity`); what does not fit is continued
         on the next slide, which the panel's "+N more" names. Default: all on one slide.
+    language : Language, optional
+        The language of the slides' furniture, dates and numbers (None: English).
 
     Returns
     -------
@@ -435,43 +495,52 @@ def callouts_spec(routeset: RouteSet, shown: Iterable[SlideSpec], *,
         Named ``slides/callouts``, ``slides/callouts-2``...
     """
     seen = {c.number for spec in shown for c in spec.callouts}
-    rest = [c for c in _callouts(routeset) if c.number not in seen]
+    lang = _english(language)
+    rest = [c for c in _callouts(routeset, language) if c.number not in seen]
     names = {t.id for t in routeset.scenario.transfers}
     base = next(n for n in ("callouts", "callouts-other", "callouts-more") if n not in names)
     out: list[SlideSpec] = []
     while rest:
         name = f"slides/{base}" if not out else f"slides/{base}-{len(out) + 1}"
-        spec = _callouts_map(routeset, tuple(rest), name, len(out) + 1)
+        spec = _callouts_map(routeset, tuple(rest), name, len(out) + 1, lang)
         fits = len(rest) if capacity is None else max(1, min(capacity(spec), len(rest)))
         if fits < len(rest):
-            spec = replace(_callouts_map(routeset, tuple(rest[:fits]), name, len(out) + 1),
-                           more=len(rest) - fits, more_where="on the next slide")
+            spec = replace(_callouts_map(routeset, tuple(rest[:fits]), name, len(out) + 1, lang),
+                           more=len(rest) - fits, more_where=lang.gettext("on the next slide"))
         out.append(spec)
         rest = rest[fits:]
     return out
 
 
 def _callouts_map(routeset: RouteSet, own: tuple[Callout, ...], name: str,
-                  part: int) -> SlideSpec:
+                  part: int, lang: Language) -> SlideSpec:
     """Return a map keying ``own``, the ``part``-th of the callouts slides."""
     scenario = routeset.scenario
     ids = list(dict.fromkeys(c.place_id for c in own))
     places = _place_marks(routeset, ids, short=True)
     notes = routeset.annotations.iloc[[c.number - 1 for c in own]]
     short, full = _sources(scenario, _source_ids(
-        [notes, routeset.places[routeset.places["place_id"].isin(ids)]]))
+        [notes, routeset.places[routeset.places["place_id"].isin(ids)]]), lang)
     n = len(own)
+    title = lang.gettext(CALLOUTS_TITLE)
+    if part > 1:
+        title = lang.gettext("{title} (continued, {part})").format(title=title,
+                                                                   part=lang.number(part))
     return SlideSpec(
-        name=name, title=CALLOUTS_TITLE + (f" (continued, {part})" if part > 1 else ""),
-        subtitle=f"{n} numbered callout{'s' if n != 1 else ''}: events tied to no one transfer, "
-                 "and those the transfer slides have no room for, each keyed with its date; "
-                 "all transfers in grey for context",
-        as_of=_as_of(scenario), kicker="Callouts",
+        name=name, title=title,
+        subtitle=lang.ngettext(
+            "{count} numbered callout: events tied to no one transfer, and those the transfer "
+            "slides have no room for, each keyed with its date; all transfers in grey for context",
+            "{count} numbered callouts: events tied to no one transfer, and those the transfer "
+            "slides have no room for, each keyed with its date; all transfers in grey for context",
+            n).format(count=lang.number(n)),
+        as_of=_as_of(scenario, lang), kicker=lang.gettext("Callouts"),
         routes=_route_lines(routeset), focus=frozenset({""}), places=places, callouts=own,
-        callout_title="Callouts",
+        callout_title=lang.gettext("Callouts"),
         # Fitted to the callouts themselves: a callout may point at bare coordinates,
         # which get no place marker.
         extent=np.array([[c.lon, c.lat] for c in own]).reshape(-1, 2),
         sources=short, citations=full,
         attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
+        language=lang.code,
     )
