@@ -53,6 +53,8 @@ _SCRIPT_FONTS: dict[str, tuple[str, str, str]] = {
     "THAI": ("Thai", "fonts-noto-core", "Noto Sans Thai"),
     "GEORGIAN": ("Georgian", "fonts-noto-core", "Noto Sans Georgian"),
     "ARMENIAN": ("Armenian", "fonts-noto-core", "Noto Sans Armenian"),
+    "CYRILLIC": ("Cyrillic", "fonts-dejavu-core", "DejaVu Sans"),
+    "GREEK": ("Greek", "fonts-dejavu-core", "DejaVu Sans"),
 }
 _OTHER_SCRIPT = ("other scripts", "fonts-noto", "the Noto font for the script")
 
