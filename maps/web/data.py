@@ -23,6 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.model import Scenario, Source
 from routemap.maps import wording
+from routemap.maps.language import Language, load_language
 from routemap.maps.records import FeatureRecord, feature_records, plain_value, track_geometry
 from routemap.maps.style import (
     ANNOTATION_COLOR,
@@ -41,6 +42,7 @@ from routemap.maps.style import (
     width_scale,
 )
 from routemap.maps.web.edges import basemap_in_frame, clip_to_band, frame_bounds, in_one_frame
+from routemap.maps.web.messages import position, script_messages
 from routemap.maps.web.tiles import TILE_SOURCES, TileSource
 from routemap.maps.web.timeline import overlaps, timeline_steps
 from routemap.maps.web.vector_basemap import encode_line
@@ -72,7 +74,8 @@ def safe_link(url: Any) -> str | None:
 
 
 def build_map_data(
-    routeset: RouteSet, countries: gpd.GeoDataFrame, *, world: gpd.GeoDataFrame | None = None
+    routeset: RouteSet, countries: gpd.GeoDataFrame, *, world: gpd.GeoDataFrame | None = None,
+    language: Language | None = None,
 ) -> dict[str, Any]:
     """Return everything the HTML map draws, as JSON-ready values.
 
@@ -85,28 +88,35 @@ def build_map_data(
     world : geopandas.GeoDataFrame, optional
         Coarse countries (``routemap.maps.web.vector_basemap.load_world_backdrop``) for the basemap
         outside the scenario's region.
+    language : Language, optional
+        The language of every word the map writes (default English); the route set's own
+        texts are written as they are (:meth:`RouteSet.in_language` localizes them first).
 
     Returns
     -------
     dict
         Keys ``title``, ``subtitle``, ``as_of``, ``bounds`` (``[[s, w], [n, e]]``),
         ``transfers``, ``legs``, ``places``, ``annotations``, ``timeline``, ``legend``,
-        ``styles``, ``basemap``, ``tiles``, ``attributions`` and ``scale``. Coordinates of
+        ``styles``, ``basemap``, ``tiles``, ``attributions``, ``scale``, ``language`` (its
+        code, the page's ``lang``) and ``messages`` (the script's words,
+        ``routemap.maps.web.messages.script_messages``). Coordinates of
         legs and places are coded by ``routemap.maps.web.vector_basemap.encode_line`` in ``1/scale`` degrees,
         all in one longitude frame (``routemap.maps.web.edges``): across the date line,
         longitudes go on past 180 (or below -180) so that lines stay continuous and the
         bounds are the narrowest that hold everything; legs are cut where they leave the
         latitudes Web Mercator shows.
     """
-    records = feature_records(routeset)
+    language = language or load_language("en")
+    records = feature_records(routeset, language=language)
     scenario = routeset.scenario
     frame = in_one_frame(_drawn(records))
     amounts = _leg_quantities(records["legs"])
     scale = width_scale(amounts)
-    legs = _legs(records["legs"], scenario, scale, frame)
+    legs = _legs(records["legs"], scenario, scale, frame, language)
     ends = Counter(r.properties[k] for r in records["legs"] for k in ("from_id", "to_id"))
-    places = [_place(r, scenario, ends, frame[r.feature_id][0]) for r in records["places"]]
-    annotations = [_annotation(r, scenario, frame[r.feature_id][0])
+    places = [_place(r, scenario, ends, frame[r.feature_id][0], language)
+              for r in records["places"]]
+    annotations = [_annotation(r, scenario, frame[r.feature_id][0], language)
                    for r in records["annotations"]]
     west, south, east, north = _bounds(frame)
     focus = {str(r.properties["country"]) for r in records["places"]}
@@ -114,20 +124,23 @@ def build_map_data(
     return {
         "title": scenario.title,
         "subtitle": scenario.subtitle,
-        "as_of": wording.day(scenario.as_of),
+        "as_of": wording.day(scenario.as_of, language=language),
         "bounds": [[south, west], [north, east]],
         "scale": LINE_SCALE,
         "transfers": _transfers(scenario, legs),
         "legs": legs,
         "places": places,
         "annotations": annotations,
-        "timeline": _timeline(legs, annotations),
-        "legend": _legend(legs, places, width_legend(scale, amounts)),
-        "styles": _styles(),
-        "basemap": basemap_in_frame(countries, (west, south, east, north), world=world,
-                                     focus=focus, close_to=close_to),
+        "timeline": _timeline(legs, annotations, language),
+        "legend": _legend(legs, places, width_legend(scale, amounts), language),
+        "styles": _styles(language),
+        "basemap": _named_in(basemap_in_frame(countries, (west, south, east, north), world=world,
+                                              focus=focus, close_to=close_to),
+                             countries, world, language),
         "tiles": [_tile(t) for t in TILE_SOURCES],
         "attributions": _attributions(routeset.attributions),
+        "language": language.code,
+        "messages": script_messages(language),
     }
 
 
@@ -135,14 +148,14 @@ def build_map_data(
 
 
 def _legs(records: Sequence[FeatureRecord], scenario: Scenario, scale: WidthScale,
-          frame: Mapping[Hashable, list[np.ndarray]]) -> list[dict[str, Any]]:
+          frame: Mapping[Hashable, list[np.ndarray]], language: Language) -> list[dict[str, Any]]:
     """Return the drawable legs, in scenario order, with style, popup rows and sources.
 
     ``frame`` holds each feature's continuous lon/lat parts in the map's longitude frame
     (``routemap.maps.web.edges.in_one_frame``), by feature id.
     """
     counts = Counter(r.properties["transfer_id"] for r in records)
-    return [{**_leg(r, scenario, scale, counts, frame[r.feature_id]),
+    return [{**_leg(r, scenario, scale, counts, frame[r.feature_id], language),
              "connectors": [_line_parts(frame[(r.feature_id, i)])
                             for i in range(len(r.connectors))]}
             for r in records]
@@ -168,7 +181,7 @@ def _leg_quantities(records: Iterable[FeatureRecord]) -> list[LegQuantity]:
 
 def _leg(
     record: FeatureRecord, scenario: Scenario, scale: WidthScale, counts: Counter[str],
-    lines: Sequence[np.ndarray],
+    lines: Sequence[np.ndarray], language: Language,
 ) -> dict[str, Any]:
     p = record.properties
     mode, confidence, path = p["mode"], p["confidence"], p["path_confidence"]
@@ -190,9 +203,10 @@ def _leg(
         "end": p["period_end"],
         "title": p["transfer_label"] or p["transfer_id"],
         "subtitle": wording.leg_chain(
-            [(p["from_name"], p["to_name"], p["origin_assumed"], p["destination_assumed"])]),
-        "rows": _leg_rows(p, counts.get(p["transfer_id"], 1)),
-        "sources": _sources(scenario, p["sources"], p["citations"]),
+            [(p["from_name"], p["to_name"], p["origin_assumed"], p["destination_assumed"])],
+            language=language),
+        "rows": _leg_rows(p, counts.get(p["transfer_id"], 1), language),
+        "sources": _sources(scenario, p["sources"], p["citations"], language),
     }
 
 
@@ -223,34 +237,46 @@ def _line_parts(lines: Sequence[np.ndarray]) -> list[list[int]]:
     return parts
 
 
-def _leg_rows(p: dict[str, Any], n_legs: int) -> list[list[str]]:
+def _leg_rows(p: dict[str, Any], n_legs: int, language: Language) -> list[list[str]]:
     """Return the leg popup's (label, text) rows, skipping what the scenario leaves out."""
+    chain = wording.leg_chain(
+        [(p["from_name"], p["to_name"], p["origin_assumed"], p["destination_assumed"])],
+        language=language)
+    kind = p["geometry_kind"]
     rows = [
-        ("Leg", f"{p['leg_index'] + 1} of {n_legs}: " + wording.leg_chain(
-            [(p["from_name"], p["to_name"], p["origin_assumed"], p["destination_assumed"])])),
-        ("Ends", wording.assumed_ends(p["origin_assumed"], p["destination_assumed"])),
-        ("Mode", MODE_STYLES[p["mode"]].label),
+        ("Leg", language.gettext("{number} of {count}: {legs}").format(
+            number=p["leg_index"] + 1, count=n_legs, legs=chain)),
+        ("Ends", wording.assumed_ends(p["origin_assumed"], p["destination_assumed"],
+                                      language=language)),
+        ("Mode", language.gettext(MODE_STYLES[p["mode"]].label)),
         ("Cargo", p["cargo"]),
         ("Quantity", p["quantity_text"]),
-        ("Period", wording.period(p["period_start"], p["period_end"])),
+        ("Period", wording.period(p["period_start"], p["period_end"], language=language)),
         ("Carrier", p["carrier"]),
-        ("Distance", wording.distance(p["distance_km"], nautical=True)),
-        ("Geometry", GEOMETRY_KIND_LABELS.get(p["geometry_kind"], p["geometry_kind"])),
-        ("Confidence", wording.confidence(p["confidence"], explain=True)),
-        ("Line", wording.path_confidence(p["path_confidence"], explain=True)),
+        ("Distance", wording.distance(p["distance_km"], nautical=True, language=language)),
+        ("Geometry", language.gettext(GEOMETRY_KIND_LABELS[kind])
+         if kind in GEOMETRY_KIND_LABELS else kind),
+        ("Confidence", wording.confidence(p["confidence"], explain=True, language=language)),
+        ("Line", wording.path_confidence(p["path_confidence"], explain=True, language=language)),
         ("Corridor", p["corridor"]),
         ("Note", p["note"]),
         ("Network", p["network"]),
         ("Data", p["attribution"]),
     ]
-    return [[label, str(text)] for label, text in rows if text not in (None, "")]
+    return _rows(rows, language)
+
+
+def _rows(rows: Sequence[tuple[str, Any]], language: Language) -> list[list[str]]:
+    """Return a popup's [label, text] rows in the language, leaving out empty values."""
+    return [[language.gettext(label), str(text)] for label, text in rows
+            if text not in (None, "")]
 
 
 # --- places and annotations -----------------------------------------------------------------
 
 
 def _place(record: FeatureRecord, scenario: Scenario, ends: Counter[str],
-           at: np.ndarray) -> dict[str, Any]:
+           at: np.ndarray, language: Language) -> dict[str, Any]:
     """Return a place with its popup rows; ``ends`` counts the legs that start or end there.
 
     ``at`` is its ``[[lon, lat]]`` in the map's longitude frame; the popup gives the
@@ -259,11 +285,11 @@ def _place(record: FeatureRecord, scenario: Scenario, ends: Counter[str],
     p = record.properties
     lon, lat = record.geometry.x, record.geometry.y
     rows = [
-        ("Kind", PLACE_STYLES[p["kind"]].label),
-        ("Country", p["country"]),
-        ("Position", _position(lat, lon)),
-        ("Uncertainty", wording.uncertainty(p["uncertainty_km"])),
-        ("Confidence", wording.confidence(p["confidence"], explain=True)),
+        ("Kind", language.gettext(PLACE_STYLES[p["kind"]].label)),
+        ("Country", _country(p["country"], language)),
+        ("Position", position(lat, lon, language)),
+        ("Uncertainty", wording.uncertainty(p["uncertainty_km"], language=language)),
+        ("Confidence", wording.confidence(p["confidence"], explain=True, language=language)),
         ("UN/LOCODE", p["locode"]),
         ("Note", p["note"]),
         ("Gazetteer", p["origin"]),
@@ -275,18 +301,19 @@ def _place(record: FeatureRecord, scenario: Scenario, ends: Counter[str],
         "at": encode_line(at, LINE_SCALE),
         "uncertainty_km": p["uncertainty_km"],
         "legs": ends.get(p["place_id"], 0),
-        "rows": [[label, str(text)] for label, text in rows if text not in (None, "")],
-        "sources": _sources(scenario, p["sources"], p["citations"]),
+        "rows": _rows(rows, language),
+        "sources": _sources(scenario, p["sources"], p["citations"], language),
     }
 
 
-def _annotation(record: FeatureRecord, scenario: Scenario, at: np.ndarray) -> dict[str, Any]:
+def _annotation(record: FeatureRecord, scenario: Scenario, at: np.ndarray,
+                language: Language) -> dict[str, Any]:
     """Return a note with its popup rows; ``at`` is its ``[[lon, lat]]`` in the map's frame."""
     p = record.properties
     rows = [
-        ("Period", wording.period(p["period_start"], p["period_end"])),
+        ("Period", wording.period(p["period_start"], p["period_end"], language=language)),
         ("Transfer", p["transfer_label"]),
-        ("Confidence", wording.confidence(p["confidence"], explain=True)),
+        ("Confidence", wording.confidence(p["confidence"], explain=True, language=language)),
     ]
     return {
         "id": p["feature_id"],
@@ -297,20 +324,21 @@ def _annotation(record: FeatureRecord, scenario: Scenario, at: np.ndarray) -> di
         "at": encode_line(at, LINE_SCALE),
         "start": p["period_start"],
         "end": p["period_end"],
-        "rows": [[label, str(text)] for label, text in rows if text not in (None, "")],
-        "sources": _sources(scenario, p["sources"], p["citations"]),
+        "rows": _rows(rows, language),
+        "sources": _sources(scenario, p["sources"], p["citations"], language),
     }
 
 
 def _sources(
-    scenario: Scenario, ids: Sequence[str] | None, citations: Sequence[str] | None
+    scenario: Scenario, ids: Sequence[str] | None, citations: Sequence[str] | None,
+    language: Language,
 ) -> list[dict[str, Any]]:
     """Return the cited sources in order: structured where the scenario has them."""
     citations = list(citations or [])
     out = []
     for i, source_id in enumerate(ids or []):
         try:
-            out.append(_source(scenario.source(source_id)))
+            out.append(_source(scenario.source(source_id), language))
         except KeyError:
             text = citations[i] if i < len(citations) else source_id
             out.append({"id": source_id, "text": text, "title": text, "publisher": None,
@@ -318,13 +346,13 @@ def _sources(
     return out
 
 
-def _source(source: Source) -> dict[str, Any]:
+def _source(source: Source, language: Language) -> dict[str, Any]:
     return {
         "id": source.id,
         "text": source.citation(),
         "title": source.title,
         "publisher": source.publisher,
-        "date": wording.day(source.date),
+        "date": wording.day(source.date, language=language),
         "note": source.note,
         "url": source.url,
         "href": safe_link(source.url),
@@ -356,12 +384,13 @@ def _transfers(scenario: Scenario, legs: list[dict[str, Any]]) -> list[dict[str,
     return out
 
 
-def _timeline(legs: list[dict[str, Any]], annotations: list[dict[str, Any]]) -> list[dict]:
+def _timeline(legs: list[dict[str, Any]], annotations: list[dict[str, Any]],
+              language: Language) -> list[dict]:
     """Return the slider's steps, each naming the legs and annotations it shows."""
     items = [*legs, *annotations]
     periods = [(_date(i["start"]), _date(i["end"])) for i in items]
     steps = []
-    for step in timeline_steps(periods):
+    for step in timeline_steps(periods, language=language):
         shown = [i["id"] for i, (s, e) in zip(items, periods, strict=False) if overlaps(step, s, e)]
         steps.append({"label": step.label, "start": step.start.isoformat(),
                       "end": step.end.isoformat(), "shown": shown})
@@ -369,7 +398,7 @@ def _timeline(legs: list[dict[str, Any]], annotations: list[dict[str, Any]]) -> 
 
 
 def _legend(legs: list[dict[str, Any]], places: list[dict[str, Any]],
-            widths: WidthLegend) -> dict[str, Any]:
+            widths: WidthLegend, language: Language) -> dict[str, Any]:
     """Return which modes, confidences, line certainties and place kinds the map uses, in
     style-table order, the section titles (``PATH_LEGEND``) and the line-width rows
     (``routemap.maps.style.width_legend``, as on the slides)."""
@@ -384,25 +413,27 @@ def _legend(legs: list[dict[str, Any]], places: list[dict[str, Any]],
         "paths": list(PATH_STYLES) if any(leg["band"] for leg in legs) else [],
         # the connector row only when a leg leaves the network (maps.style.CONNECTOR_STYLE)
         "connectors": any(leg["connectors"] for leg in legs),
-        "titles": dict(PATH_LEGEND),
+        "titles": {k: language.gettext(v) for k, v in PATH_LEGEND.items()},
         "places": [k for k in PLACE_STYLES if k in kinds],
         "widths": [[round(w, 2), text] for w, text in widths.rows],
     }
 
 
-def _styles() -> dict[str, Any]:
-    """Return the style table (``routemap.maps.style``) as the page reads it."""
+def _styles(language: Language) -> dict[str, Any]:
+    """Return the style table (``routemap.maps.style``) as the page reads it, its labels and
+    meanings in the language."""
+    _ = language.gettext
     return {
-        "modes": {k: {"label": s.label, "color": s.color, "width": s.base_width}
+        "modes": {k: {"label": _(s.label), "color": s.color, "width": s.base_width}
                   for k, s in MODE_STYLES.items()},
-        "confidences": {k: {"label": s.label, "dash": svg_dasharray(k, 2.6),
-                            "opacity": s.opacity, "meaning": s.meaning}
+        "confidences": {k: {"label": _(s.label), "dash": svg_dasharray(k, 2.6),
+                            "opacity": s.opacity, "meaning": _(s.meaning)}
                         for k, s in CONFIDENCE_STYLES.items()},
-        "paths": {k: {"label": s.label, "meaning": s.meaning, "band": s.band_factor,
+        "paths": {k: {"label": _(s.label), "meaning": _(s.meaning), "band": s.band_factor,
                       "opacity": s.band_opacity} for k, s in PATH_STYLES.items()},
-        "places": {k: {"label": s.label, "shape": s.shape, "fill": s.fill, "edge": s.edge,
+        "places": {k: {"label": _(s.label), "shape": s.shape, "fill": s.fill, "edge": s.edge,
                        "size": s.size} for k, s in PLACE_STYLES.items()},
-        "connector": {"label": CONNECTOR_STYLE.label, "meaning": CONNECTOR_STYLE.meaning,
+        "connector": {"label": _(CONNECTOR_STYLE.label), "meaning": _(CONNECTOR_STYLE.meaning),
                       "width": CONNECTOR_STYLE.width, "tick": CONNECTOR_STYLE.tick,
                       "opacity": CONNECTOR_STYLE.opacity, "casing": CONNECTOR_STYLE.casing},
         "annotation": ANNOTATION_COLOR,
@@ -432,6 +463,25 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value[:10]) if value else None
 
 
-def _position(lat: float, lon: float) -> str:
-    ns, ew = ("N" if lat >= 0 else "S"), ("E" if lon >= 0 else "W")
-    return f"{abs(lat):.4f}\u00b0 {ns}, {abs(lon):.4f}\u00b0 {ew}"
+def _named_in(basemap: dict[str, Any], countries: gpd.GeoDataFrame,
+              world: gpd.GeoDataFrame | None, language: Language) -> dict[str, Any]:
+    """Return the basemap with its country labels in the language (CLDR names by ISO code);
+    English keeps Natural Earth's names, and a country CLDR does not name keeps its own."""
+    if language.code == "en":
+        return basemap
+    codes: dict[str, str] = {}
+    for frame in (world, countries):
+        if frame is not None:
+            codes.update(zip(frame["name"].astype(str), frame["iso2"].astype(str), strict=True))
+    labels = [{**label, "name": language.country(codes.get(label["name"], "")) or label["name"]}
+              for label in basemap["labels"]]
+    return {**basemap, "labels": labels}
+
+
+def _country(code: Any, language: Language) -> str | None:
+    """Return a place's country by name in the language (CLDR), or as given if unknown."""
+    if not isinstance(code, str) or not code:
+        return code
+    if language.code == "en":
+        return code
+    return language.country(code) or code

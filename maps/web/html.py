@@ -22,6 +22,7 @@ from folium.template import Template
 
 from routemap.errors import RenderError
 from routemap.geo.countries import load_countries
+from routemap.maps.language import DEFAULT_LANGUAGE, load_language
 from routemap.maps.web.assets import WebAssets, load_web_assets
 from routemap.maps.web.data import build_map_data
 from routemap.maps.web.tiles import TILE_HOSTS
@@ -159,44 +160,61 @@ def _walk(element: Element) -> list[Element]:
     return out
 
 
-def make_map(routeset: RouteSet) -> folium.Map:
+def make_map(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> folium.Map:
     """Return the interactive map of a route set as a ``folium.Map`` (displays in Jupyter).
 
     Parameters
     ----------
     routeset : RouteSet
-        The routed scenario; not modified.
+        The routed scenario; not modified. Its texts are drawn as they are
+        (:meth:`RouteSet.in_language` puts them in a language first).
+    language : str
+        The language of every word the map itself writes (``en``, ``fr``...).
 
     Returns
     -------
     folium.Map
         Self-contained: Leaflet, routemap's script, the data and an offline Natural Earth
         basemap are inlined; online tile layers are offered, off by default.
+
+    Raises
+    ------
+    LanguageError
+        If routemap cannot write ``language``.
     """
-    data = build_map_data(routeset, load_countries(), world=load_world_backdrop())
+    data = build_map_data(routeset, load_countries(), world=load_world_backdrop(),
+                          language=load_language(language))
     return build_folium_map(data, load_web_assets())
 
 
-def render_html(routeset: RouteSet) -> bytes:
+def render_html(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> bytes:
     """Return the interactive map as one self-contained, byte-reproducible HTML file.
 
     Parameters
     ----------
     routeset : RouteSet
         The routed scenario; not modified.
+    language : str
+        The language of every word the map itself writes; the page's ``lang``.
 
     Returns
     -------
     bytes
         UTF-8 HTML. A content security policy lets only the page's own scripts run and
         images load only from the page itself or the optional tile servers.
+
+    Raises
+    ------
+    LanguageError
+        If routemap cannot write ``language``.
     """
-    page = make_map(routeset).get_root().render()
-    return with_security_policy(page).encode("utf-8")
+    page = make_map(routeset, language=language).get_root().render()
+    return with_security_policy(page, language=language).encode("utf-8")
 
 
-def with_security_policy(page: str) -> str:
-    """Return a rendered page with a content security policy naming its own inline scripts.
+def with_security_policy(page: str, *, language: str = DEFAULT_LANGUAGE) -> str:
+    """Return a rendered page with a content security policy naming its own inline scripts,
+    and the page's language on ``<html lang>``.
 
     The policy goes right after the page's charset declaration, or, if the page has none,
     opens the ``<head>`` together with one, so it does not depend on how folium writes it.
@@ -230,4 +248,5 @@ def with_security_policy(page: str) -> str:
     else:
         at = charset.end()
     page = f"{page[:at]}\n    {meta}{page[at:]}"
-    return page.replace("<html>", '<html lang="en">', 1)
+    code = html.escape(language, quote=True)
+    return page.replace("<html>", f'<html lang="{code}">', 1)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from routemap.maps.language import Language
 from routemap.maps.wording import MONTH_ABBREVIATIONS
 
 __all__ = ["TimelineStep", "overlaps", "timeline_steps"]
@@ -21,7 +22,8 @@ class TimelineStep:
 
 
 def timeline_steps(
-    periods: Iterable[tuple[dt.date | None, dt.date | None]], *, max_steps: int = 48
+    periods: Iterable[tuple[dt.date | None, dt.date | None]], *, max_steps: int = 48,
+    language: Language | None = None,
 ) -> tuple[TimelineStep, ...]:
     """Return the steps that cover every dated period, in order.
 
@@ -34,6 +36,8 @@ def timeline_steps(
         with no start are undated and ignored.
     max_steps : int
         The most months (then quarters) the slider may have before it coarsens.
+    language : Language, optional
+        The language of the step labels ("Oct 2023", "oct. 2023", "T4 2023"); default English.
 
     Returns
     -------
@@ -47,25 +51,30 @@ def timeline_steps(
     last = max(end for _, end in dated)
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     step = 1 if months <= max_steps else 3 if months <= 3 * max_steps else 12
-    return tuple(_steps(first, last, step))
+    return tuple(_steps(first, last, step, language))
 
 
-def _steps(first: dt.date, last: dt.date, step: int) -> Iterable[TimelineStep]:
+def _steps(first: dt.date, last: dt.date, step: int,
+           language: Language | None) -> Iterable[TimelineStep]:
     month0 = (first.month - 1) // step * step  # 0-based month that starts the first step
     year = first.year
     while dt.date(year, month0 + 1, 1) <= last:
         start = dt.date(year, month0 + 1, 1)
         next_year, next_month0 = divmod(month0 + step, 12)
         end = dt.date(year + next_year, next_month0 + 1, 1) - dt.timedelta(days=1)
-        yield TimelineStep(_label(start, step), start, end)
+        yield TimelineStep(_label(start, step, language), start, end)
         year, month0 = year + next_year, next_month0
 
 
-def _label(start: dt.date, step: int) -> str:
+def _label(start: dt.date, step: int, language: Language | None) -> str:
     if step == 1:
-        return f"{MONTH_ABBREVIATIONS[start.month - 1]} {start.year}"
+        if language is None or language.code == "en":
+            return f"{MONTH_ABBREVIATIONS[start.month - 1]} {start.year}"
+        return language.month(start)
     if step == 3:
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+        quarter = (start.month - 1) // 3 + 1
+        text = language.gettext("Q{quarter} {year}") if language else "Q{quarter} {year}"
+        return text.format(quarter=quarter, year=start.year)
     return str(start.year)
 
 

@@ -20,6 +20,33 @@
   var NOTE_ZOOM = 6;
   var LEG_POPUP = { maxWidth: 380, minWidth: 260, className: 'rm-popup', autoPanPaddingTopLeft: [20, 60] };
 
+  // --- the map's words ------------------------------------------------------------------------
+
+  // Every word the script writes comes from the data document's `messages` (maps/web/messages.py),
+  // in the map's language; start.js sets them before anything is drawn.
+  var MESSAGES = {};
+
+  function t(key, values) {
+    // A message by key, its {name} placeholders filled from `values`; a counted message
+    // (plural forms by CLDR category) takes its form from `values.count`. The result is only
+    // ever set as text, never as markup.
+    var text = MESSAGES[key];
+    if (text === undefined) { throw new Error('routemap: no message ' + key); }
+    if (typeof text === 'object') {
+      var category = new Intl.PluralRules(MESSAGES.locale).select(values.count);
+      text = text[category] !== undefined ? text[category] : text.other;
+    }
+    return String(text).replace(/\{(\w+)\}/g, function (whole, name) {
+      if (!values || values[name] === undefined) { return whole; }
+      var value = values[name];
+      return typeof value === 'number' ? value.toLocaleString(MESSAGES.locale) : String(value);
+    });
+  }
+
+  function formatNumber(value) {
+    return Math.round(value).toLocaleString(MESSAGES.locale);
+  }
+
   // --- small helpers -------------------------------------------------------------------------
 
   function el(tag, className, text) {
@@ -73,8 +100,9 @@
   }
 
   function formatKm(km) {
-    var round = function (v) { return Math.round(v).toLocaleString('en-GB'); };
-    return round(km) + ' km \u00b7 ' + round(km / 1.852) + ' nmi';
+    var nmi = Math.round(km / 1.852);
+    return t('km', { distance: formatNumber(km) }) + ' \u00b7 ' +
+      t('nmi', { distance: formatNumber(nmi), count: nmi });
   }
 
   function icon(paths) {

@@ -38,13 +38,13 @@
     var bar = el('div', 'leaflet-bar rm-buttons leaflet-control');
     var full = el('button', 'rm-button rm-fullscreen-button');
     full.type = 'button';
-    full.title = 'Full screen';
-    full.setAttribute('aria-label', 'Full screen');
+    full.title = t('full_screen');
+    full.setAttribute('aria-label', t('full_screen'));
     full.appendChild(icon(['M3 8 V3 H8', 'M12 3 H17 V8', 'M17 12 V17 H12', 'M8 17 H3 V12']));
     var measure = el('button', 'rm-button rm-measure-button');
     measure.type = 'button';
-    measure.title = 'Measure a distance: click points, double-click to finish';
-    measure.setAttribute('aria-label', 'Measure distance');
+    measure.title = t('measure_title');
+    measure.setAttribute('aria-label', t('measure'));
     measure.appendChild(icon(['M2 14 L14 2 L18 6 L6 18 Z', 'M6 10 L8 12', 'M9 7 L11 9', 'M12 4 L14 6']));
     bar.appendChild(full);
     bar.appendChild(measure);
@@ -95,7 +95,7 @@
       fillOpacity: 1, interactive: false }).addTo(this.measureLayer);
     var km = 0;
     for (var i = 1; i < pts.length; i++) { km += haversineKm(pts[i - 1], pts[i]); }
-    var text = pts.length > 1 ? formatKm(km) : 'Click the next point';
+    var text = pts.length > 1 ? formatKm(km) : t('measure_next');
     if (!this.measureLabel) {
       this.measureLabel = L.tooltip({ permanent: true, direction: 'right', offset: [8, 0],
         className: 'rm-measure-label' }).setLatLng(e.latlng).setContent(text);

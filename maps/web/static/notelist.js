@@ -21,16 +21,16 @@
   RouteMap.prototype.noteFilters = function (onChange) {
     var data = this.data;
     var notes = data.annotations;
-    var transfers = data.transfers.filter(function (t) {
-      return notes.some(function (n) { return n.transfer === t.id; });
-    }).map(function (t) { return [t.id, t.label]; });
-    if (notes.some(function (n) { return !n.transfer; })) { transfers.push(['-', 'Not tied to one transfer']); }
+    var transfers = data.transfers.filter(function (transfer) {
+      return notes.some(function (n) { return n.transfer === transfer.id; });
+    }).map(function (transfer) { return [transfer.id, transfer.label]; });
+    if (notes.some(function (n) { return !n.transfer; })) { transfers.push(['-', t('not_tied')]); }
     var levels = Object.keys(data.styles.confidences).filter(function (c) {
       return notes.some(function (n) { return n.confidence === c; });
     }).map(function (c) { return [c, data.styles.confidences[c].label]; });
     return {
-      transfer: choice('Show notes of one transfer', [['', 'All transfers']].concat(transfers), onChange),
-      confidence: choice('Show notes of one confidence', [['', 'All confidences']].concat(levels), onChange)
+      transfer: choice(t('notes_of_transfer'), [['', t('all_transfers')]].concat(transfers), onChange),
+      confidence: choice(t('notes_of_confidence'), [['', t('all_confidences')]].concat(levels), onChange)
     };
   };
 
@@ -46,12 +46,12 @@
     badge.setAttribute('aria-hidden', 'true');
     button.appendChild(badge);
     var body = el('span', 'rm-note-entry-body');
-    body.appendChild(el('span', 'rm-visually-hidden', 'Note ' + entry.number + ': '));
+    body.appendChild(el('span', 'rm-visually-hidden', t('note_number', { number: entry.number }) + ': '));
     body.appendChild(el('span', 'rm-note-entry-text', note.text));
-    var period = note.rows.filter(function (row) { return row[0] === 'Period'; })[0];
+    var period = note.rows.filter(function (row) { return row[0] === t('period'); })[0];
     var meta = [conf ? conf.label : null, period ? period[1] : null].filter(Boolean).join(' \u00b7 ');
     body.appendChild(el('span', 'rm-note-entry-meta', meta));
-    var outside = el('span', 'rm-note-entry-outside', 'Outside the period shown');
+    var outside = el('span', 'rm-note-entry-outside', t('outside'));
     body.appendChild(outside);
     button.appendChild(body);
     button.addEventListener('click', this.openNote.bind(this, entry));
@@ -62,8 +62,8 @@
 
   RouteMap.prototype.noteList = function () {
     var self = this;
-    var box = section('Notes', 'rm-notes');
-    box.setAttribute('aria-label', 'Notes');
+    var box = section(t('notes'), 'rm-notes');
+    box.setAttribute('aria-label', t('notes'));
     var filters = this.noteFilters(function () { self.refreshNoteList(); });
     var row = el('div', 'rm-note-filters');
     row.appendChild(filters.transfer);
@@ -73,7 +73,7 @@
     count.setAttribute('aria-live', 'polite');
     box.appendChild(count);
     var list = el('ol', 'rm-note-list');
-    list.setAttribute('aria-label', 'Every note, in scenario order');
+    list.setAttribute('aria-label', t('note_list'));
     box.appendChild(list);
     this.noteUi = { filters: filters, count: count, list: list, items: [] };
     return box;

@@ -102,7 +102,7 @@
       badge.type = 'button';
       badge.style.background = color;
       badge.setAttribute('data-annotation-id', note.annotation_id);
-      badge.setAttribute('aria-label', 'Note ' + number + ': ' + note.text);
+      badge.setAttribute('aria-label', t('note_number', { number: number }) + ': ' + note.text);
       holder.appendChild(badge);
       var latlng = decode(note.at, this.data.scale)[0];
       // Leaders live in their own pane, under every badge, so none crosses a number.
@@ -129,7 +129,7 @@
   };
 
   function noteContent(note, number, aside) {
-    return popupContent('Note ' + number + (aside ? ' \u00b7 ' + aside : ''), note.text, null, note.rows, note.sources);
+    return popupContent(t('note_number', { number: number }) + (aside ? ' \u00b7 ' + aside : ''), note.text, null, note.rows, note.sources);
   }
 
   RouteMap.prototype.showNote = function (entry, visible) {
@@ -189,7 +189,7 @@
       } else {
         self.notePopup = self.notePopup || L.popup(NOTE_POPUP);
         popup = self.notePopup.setLatLng(entry.latlng)
-          .setContent(noteContent(entry.note, entry.number, map.hasLayer(entry.group) ? 'outside the period shown' : 'notes are hidden')).openOn(map);
+          .setContent(noteContent(entry.note, entry.number, map.hasLayer(entry.group) ? t('outside_aside') : t('notes_hidden'))).openOn(map);
       }
       var content = popup.getElement() && popup.getElement().querySelector('.rm-pop');
       if (content) { content.setAttribute('tabindex', '-1'); content.focus({ preventScroll: true }); }

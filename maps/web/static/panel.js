@@ -38,32 +38,31 @@
     return label;
   }
 
-  function plural(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
 
   RouteMap.prototype.titleBlock = function () {
     var data = this.data;
     var box = el('header', 'rm-title');
     box.appendChild(el('h1', null, data.title));
     if (data.subtitle) { box.appendChild(el('p', 'rm-subtitle', data.subtitle)); }
-    var facts = [plural(data.transfers.length, 'transfer', 'transfers'),
-      plural(data.legs.length, 'leg', 'legs'), plural(data.places.length, 'place', 'places')];
-    if (data.as_of) { facts.unshift('As of ' + data.as_of); }
+    var facts = [t('transfers_count', { count: data.transfers.length }),
+      t('legs', { count: data.legs.length }), t('places_count', { count: data.places.length })];
+    if (data.as_of) { facts.unshift(t('as_of', { date: data.as_of })); }
     box.appendChild(el('p', 'rm-meta', facts.join(' \u00b7 ')));
-    box.appendChild(el('p', 'rm-hint', 'Click a route, place or note for details and sources.'));
+    box.appendChild(el('p', 'rm-hint', t('hint')));
     return box;
   };
 
   RouteMap.prototype.transferToggles = function (groups) {
     var data = this.data;
     var map = this.map;
-    var box = section('Transfers', 'rm-transfers');
-    data.transfers.forEach(function (t) {
-      var mode = data.styles.modes[t.modes[0]];
-      var conf = data.styles.confidences[t.confidence];
+    var box = section(t('transfers'), 'rm-transfers');
+    data.transfers.forEach(function (transfer) {
+      var mode = data.styles.modes[transfer.modes[0]];
+      var conf = data.styles.confidences[transfer.confidence];
       var swatch = lineSample(mode.color, 3, conf ? conf.dash : null);
-      box.appendChild(toggle('checkbox', 'transfer', true, swatch, t.label,
-        plural(t.legs.length, 'leg', 'legs'), function (on) {
-          if (on) { groups[t.id].addTo(map); } else { map.removeLayer(groups[t.id]); }
+      box.appendChild(toggle('checkbox', 'transfer', true, swatch, transfer.label,
+        t('legs', { count: transfer.legs.length }), function (on) {
+          if (on) { groups[transfer.id].addTo(map); } else { map.removeLayer(groups[transfer.id]); }
         }));
     });
     return box;
@@ -73,7 +72,7 @@
     var self = this;
     var data = this.data;
     var map = this.map;
-    var box = section('Places', 'rm-places');
+    var box = section(t('places'), 'rm-places');
     var flip = function (layer) {
       return function (on) {
         if (on) { layer.addTo(map); } else { map.removeLayer(layer); }
@@ -89,7 +88,7 @@
     if (data.annotations.length) {
       var badge = el('span', 'rm-note-badge rm-note-badge-small', '1');
       badge.style.background = data.styles.annotation;
-      box.appendChild(toggle('checkbox', 'notes', true, badge, 'Notes (dated callouts)',
+      box.appendChild(toggle('checkbox', 'notes', true, badge, t('notes_toggle'),
         String(data.annotations.length), flip(notes)));
     }
     return box;
@@ -121,7 +120,7 @@
   RouteMap.prototype.legend = function () {
     var data = this.data;
     var styles = data.styles;
-    var box = section('Legend', 'rm-legend');
+    var box = section(t('legend'), 'rm-legend');
     var list = function (title, items) {
       if (!items.length) { return; }
       box.appendChild(el('h3', null, title));
@@ -145,25 +144,25 @@
       lines.push([connectorSample('#3a3f44', styles.connector), styles.connector.label,
         styles.connector.meaning]);
     }
-    list('Mode', lines);
+    list(t('mode'), lines);
     var titles = data.legend.titles || {};
-    list(titles.confidence || 'Confidence', data.legend.confidences.map(function (c) {
+    list(titles.confidence || t('confidence'), data.legend.confidences.map(function (c) {
       var s = styles.confidences[c];
       return [lineSample('#3a3f44', 2.6, s.dash, s.opacity), s.label, s.meaning];
     }));
     // The band says the line is modelled, not where it runs (maps.style.PATH_LEGEND).
-    list(titles.path || 'Line', data.legend.paths.map(function (k) {
+    list(titles.path || t('line'), data.legend.paths.map(function (k) {
       var s = styles.paths[k];
       return [bandSample('#3a3f44', 2.6, s.band, s.opacity), s.label, s.meaning];
     }));
     // The same rows as the slides' legend (maps.style.width_legend): samples in the main unit,
     // then other units at base width.
-    list('Line width: quantity moved', data.legend.widths.map(function (row) {
+    list(t('widths'), data.legend.widths.map(function (row) {
       return [lineSample('#6D7278', row[0]), row[1]];
     }));
-    var notes = ['Arrows show the direction of movement.'];
+    var notes = [t('arrows')];
     if (data.places.some(function (p) { return p.uncertainty_km; })) {
-      notes.push('Dashed circle: how far the site may lie from its marker.');
+      notes.push(t('circle'));
     }
     notes.forEach(function (text) { box.appendChild(el('p', 'rm-legend-note', text)); });
     return box;
@@ -171,27 +170,27 @@
 
   RouteMap.prototype.backgrounds = function () {
     var map = this.map;
-    var box = section('Background', 'rm-backgrounds');
+    var box = section(t('background'), 'rm-backgrounds');
     var layers = [null].concat(this.data.tiles.map(function (tile) {
       var options = { attribution: tile.attribution, maxZoom: tile.max_zoom };
       if (tile.subdomains) { options.subdomains = tile.subdomains; }
       return L.tileLayer(tile.url, options);
     }));
-    var names = ['Offline basemap only (Natural Earth)'].concat(this.data.tiles.map(function (t) { return t.name; }));
+    var names = [t('offline_basemap')].concat(this.data.tiles.map(function (tile) { return tile.name; }));
     layers.forEach(function (layer, i) {
       box.appendChild(toggle('radio', 'rm-background', i === 0, null, names[i], null, function () {
         layers.forEach(function (other) { if (other && other !== layer) { map.removeLayer(other); } });
         if (layer) { layer.addTo(map); }
       }));
     });
-    box.appendChild(el('p', 'rm-legend-note', 'Online layers load tiles from the internet; the offline basemap stays underneath.'));
+    box.appendChild(el('p', 'rm-legend-note', t('online_note')));
     return box;
   };
 
   RouteMap.prototype.panel = function (transferGroups, placeGroups, notes) {
     var box = el('div', 'rm-panel leaflet-control');
     box.setAttribute('role', 'region');
-    box.setAttribute('aria-label', 'Map panel: legend, layers and notes');
+    box.setAttribute('aria-label', t('panel'));
     var body = el('div', 'rm-panel-body');
     body.id = 'rm-panel-body';
     var fold = el('button', 'rm-panel-fold', '\u2039');
@@ -203,7 +202,7 @@
       box.classList.toggle('rm-folded', !open);
       fold.textContent = open ? '\u2039' : '\u203a';
       fold.setAttribute('aria-expanded', String(open));
-      fold.setAttribute('aria-label', open ? 'Hide the panel' : 'Show the panel');
+      fold.setAttribute('aria-label', open ? t('hide_panel') : t('show_panel'));
       self.scheduleDeclutter();
     };
     fold.addEventListener('click', function () { self.setPanelOpen(box.classList.contains('rm-folded')); });

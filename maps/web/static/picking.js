@@ -35,7 +35,7 @@
     var self = this;
     var styles = this.data.styles;
     var box = el('div', 'rm-chooser');
-    box.appendChild(el('div', 'rm-pop-kicker', entries.length + ' routes here: choose one'));
+    box.appendChild(el('div', 'rm-pop-kicker', t('routes_here', { count: entries.length })));
     var list = el('ul', 'rm-chooser-list');
     entries.forEach(function (entry) {
       var leg = entry.leg;
@@ -67,7 +67,7 @@
   RouteMap.prototype.openLeg = function (entry, latlng) {
     var leg = entry.leg;
     entry.popup = entry.popup || L.popup(LEG_POPUP).setContent(function () {
-      return popupContent('Transfer leg', leg.title, leg.subtitle, leg.rows, leg.sources);
+      return popupContent(t('transfer_leg'), leg.title, leg.subtitle, leg.rows, leg.sources);
     });
     entry.popup.setLatLng(latlng).openOn(this.map);
   };

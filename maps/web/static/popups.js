@@ -40,7 +40,7 @@
     });
     box.appendChild(table);
     if (sources.length) {
-      box.appendChild(el('h4', 'rm-pop-h', sources.length > 1 ? 'Sources' : 'Source'));
+      box.appendChild(el('h4', 'rm-pop-h', t('sources', { count: sources.length })));
       var list = el('ol', 'rm-sources');
       sources.forEach(function (src) { list.appendChild(sourceItem(src)); });
       box.appendChild(list);

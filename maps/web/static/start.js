@@ -10,6 +10,7 @@
     var data = this.data;
     var self = this;
     this.panes();
+    this.zoomTitles();
     map._controlCorners.bottomcenter = L.DomUtil.create('div', 'leaflet-bottom rm-center', map._controlContainer);
     map.attributionControl.setPrefix(textMarkup('Leaflet'));
     map.attributionControl.addAttribution(data.attributions.map(textMarkup).join(' | '));
@@ -63,6 +64,18 @@
     window.routemapDrawnAt = performance.now();
   };
 
+  RouteMap.prototype.zoomTitles = function () {
+    // Leaflet's zoom buttons in the map's language, whether the page adds them before or after.
+    L.Control.Zoom.prototype.options.zoomInTitle = t('zoom_in');
+    L.Control.Zoom.prototype.options.zoomOutTitle = t('zoom_out');
+    [['.leaflet-control-zoom-in', t('zoom_in')], ['.leaflet-control-zoom-out', t('zoom_out')]].forEach(function (pair) {
+      Array.prototype.forEach.call(this.map.getContainer().querySelectorAll(pair[0]), function (button) {
+        button.title = pair[1];
+        button.setAttribute('aria-label', pair[1]);
+      });
+    }, this);
+  };
+
   RouteMap.prototype.fitView = function (panel, timeline) {
     // Frame every route and place in the part of the window the panel and timeline leave.
     var map = this.map;
@@ -78,6 +91,7 @@
   window.routemap = {
     draw: function (map, dataId) {
       var data = JSON.parse(document.getElementById(dataId).textContent);
+      MESSAGES = data.messages;
       var app = new RouteMap(map, data);
       app.draw();
       window.routemap.app = app;

@@ -11,7 +11,7 @@
     if (!steps.length) { return null; }
     var play = el('button', 'rm-play');
     play.type = 'button';
-    play.setAttribute('aria-label', 'Play timeline');
+    play.setAttribute('aria-label', t('play'));
     play.appendChild(icon(['M6 4 L16 10 L6 16 Z']));
     var slider = el('input', 'rm-slider');
     slider.type = 'range';
@@ -19,11 +19,11 @@
     slider.max = String(steps.length);
     slider.step = '1';
     slider.value = '0';
-    slider.setAttribute('aria-label', 'Timeline: choose a period');
-    var label = el('div', 'rm-time-label', 'All periods');
+    slider.setAttribute('aria-label', t('slider'));
+    var label = el('div', 'rm-time-label', t('all_periods'));
     var moving = el('div', 'rm-time-moving');
     var ends = el('div', 'rm-time-ends');
-    ends.appendChild(el('span', null, 'All'));
+    ends.appendChild(el('span', null, t('all')));
     ends.appendChild(el('span', null, steps[0].label));
     ends.appendChild(el('span', null, steps[steps.length - 1].label));
     var row = el('div', 'rm-time-row');
@@ -41,7 +41,7 @@
     var stop = function () {
       if (timer) { clearInterval(timer); timer = null; }
       play.replaceChildren(icon(['M6 4 L16 10 L6 16 Z']));
-      play.setAttribute('aria-label', 'Play timeline');
+      play.setAttribute('aria-label', t('play'));
       box.classList.remove('rm-playing');
     };
     var go = function (i) {
@@ -52,7 +52,7 @@
     play.addEventListener('click', function () {
       if (timer) { stop(); return; }
       play.replaceChildren(icon(['M7 4 L7 16', 'M13 4 L13 16']));
-      play.setAttribute('aria-label', 'Pause timeline');
+      play.setAttribute('aria-label', t('pause'));
       box.classList.add('rm-playing');
       if (Number(slider.value) >= steps.length) { go(0); }
       go(Number(slider.value) + 1);
@@ -82,13 +82,13 @@
     this.annotations.forEach(function (entry) { self.showNote(entry, !shown || shown.has(entry.note.id)); });
     this.step = index;
     this.refreshNoteList();
-    label.textContent = step ? step.label : 'All periods';
+    label.textContent = step ? step.label : t('all_periods');
     var count = this.legs.filter(function (e) { return e.shown; }).length;
-    var text = count + (count === 1 ? ' leg shown' : ' legs shown');
+    var text = t('legs_shown', { count: count });
     if (step && active.length) {
-      text += ': ' + active.slice(0, 3).join('; ') + (active.length > 3 ? '; +' + (active.length - 3) + ' more' : '');
+      text += ': ' + active.slice(0, 3).join('; ') + (active.length > 3 ? '; ' + t('more', { count: active.length - 3 }) : '');
     } else if (step) {
-      text = 'Nothing reported moving in this period.';
+      text = t('nothing_moving');
     }
     moving.textContent = text;
     this.fitFurniture();
