@@ -27,7 +27,7 @@ _SLIDE_FORMATS = ("png", "svg", "pdf")
 def _render_html(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
     from routemap.maps.web.html import render_html
 
-    return {OUTPUT_NAMES["html"]: render_html(routeset)}
+    return {OUTPUT_NAMES["html"]: render_html(routeset, language=options.language)}
 
 
 def _render_slides(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
