@@ -125,7 +125,7 @@ def test_the_french_title_and_labels(bundled: Scenario) -> None:
     assert french.title == FRENCH_TITLE
     assert french.subtitle == FRENCH_SUBTITLE
     assert french.transfers[0].label == (
-        "Conteneurs de munitions par mer de Rajin à Dounaï, puis par rail jusqu'au dépôt de Tikhoretsk")
+        "Conteneurs de munitions par mer de Rajin à Dounaï, puis par rail au dépôt de Tikhoretsk")
     labels = {t.id: t.label for t in french.transfers}
     assert all(labels[tid] != english for tid, english in ENGLISH_LABELS.items())
     assert french.transfers[9].label.endswith("ITINÉRAIRE ESTIMÉ, non rapporté")
