@@ -142,12 +142,7 @@ def month(value: object, *, language: Language | None = None) -> str | None:
         The month and year; None when missing.
     """
     found = _date(value)
-    if found is None:
-        return None
-    if is_english(language):
-        return format_date(found, format="MMM y", locale=_ENGLISH_MONTHS)
-    assert language is not None
-    return language.month(found)
+    return in_language(language).month(found) if found else None
 
 
 def period(start: object, end: object, *, form: DateForm = "medium",

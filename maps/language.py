@@ -107,8 +107,13 @@ class Language:
         return text
 
     def month(self, day: dt.date) -> str:
-        """Return a month and year, short: "Oct 2023", "oct. 2023", "Okt. 2023"."""
-        return format_date(day, format="MMM y", locale=self.locale)
+        """Return a month and year, short: "Sep 2023", "oct. 2023", "Okt. 2023".
+
+        English takes CLDR's ``en`` abbreviations ("Sep"), as every English date routemap
+        writes; ``en_GB`` alone abbreviates September "Sept".
+        """
+        locale = Locale.parse("en") if self.code == DEFAULT_LANGUAGE else self.locale
+        return format_date(day, format="MMM y", locale=locale)
 
     def number(self, value: float, decimals: int | None = None) -> str:
         """Return a number with this language's separators: "1,000", "1 000" (narrow no-break

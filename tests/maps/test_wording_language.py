@@ -87,6 +87,16 @@ def test_french_dates_months_and_as_of():
     assert wording.month(None, language=FR) is None
 
 
+@pytest.mark.parametrize("month", range(1, 13))
+def test_english_months_are_one_form_everywhere(month):
+    """Language.month, wording.month and the medium date agree: "Sep", never en_GB's "Sept"."""
+    first = dt.date(2023, month, 1)
+    written = wording.month(first)
+    assert written == EN.month(first) == wording.day(first).split(" ", 1)[1]
+    assert written == f"{wording.MONTH_ABBREVIATIONS[month - 1]} 2023"
+    assert len(written.split()[0]) == 3
+
+
 @pytest.mark.parametrize(("km", "options", "expected"), [
     (1234.4, {}, f"1{NNBSP}234 km"),
     (1234.4, {"nautical": True}, f"1{NNBSP}234 km (667 milles marins)"),
