@@ -6,6 +6,7 @@ import io
 import re
 
 import matplotlib
+import numpy as np
 import pytest
 from pptx import Presentation
 
@@ -106,3 +107,29 @@ def test_french_deck_has_no_english_furniture(french_deck, shared_routeset):
     assert "Sources de ce" in joined or "Sources :" in joined
     assert "Comment lire la fiabilité :" in joined
     assert french_deck.core_properties.language == "fr"
+
+
+@pytest.mark.parametrize(("code", "iso2", "name", "expected"), [
+    ("en", "KP", "North Korea", "North Korea"),
+    ("en", "RU", "Russia", "Russia"),
+    ("fr", "KP", "North Korea", "Corée du Nord"),
+    ("fr", "RU", "Russia", "Russie"),
+    ("fr", "-99", "Northern Cyprus", "Northern Cyprus"),  # no ISO code: Natural Earth's name
+    ("fr", "", "Somaliland", "Somaliland"),
+])
+def test_country_labels_in_the_maps_language(code, iso2, name, expected):
+    from routemap.maps.language import load_language
+    from routemap.maps.slides.labelling import country_label
+
+    assert country_label(iso2, name, load_language(code)) == expected
+
+
+def test_the_projection_note_writes_french_compass_points():
+    from routemap.maps.language import load_language
+    from routemap.maps.projection import fit_frame
+    from routemap.maps.slides.compose import _projection_note
+
+    frame = fit_frame(np.array([-80.0, -70.0]), np.array([40.0, 45.0]), aspect=16 / 9)
+    note = _projection_note(frame, load_language("fr"))
+    assert "° O" in note and "méridien central" in note
+    assert "°W" in _projection_note(frame, load_language("en"))
