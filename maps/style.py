@@ -7,7 +7,10 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from routemap.maps.language import Language
 
 __all__ = [
     "ANNOTATION_COLOR",
@@ -347,20 +350,29 @@ def _not_comparable(main: list[LegQuantity]) -> str | None:
     most :data:`WINDOW_RATIO` times the shortest.
     """
     if any(leg.disagree for leg in main):
-        return "sources disagree on a count"
+        return N_("sources disagree on a count")
     if any(leg.is_range for leg in main):
-        return "a count is given as a range"
+        return N_("a count is given as a range")
     if len({leg.basis for leg in main}) > 1:
-        return "the counts measure different things"
+        return N_("the counts measure different things")
     days = [leg.window_days for leg in main if leg.window_days is not None]
     if days and (len(days) < len(main) or max(days) > WINDOW_RATIO * min(days)):
-        return "the counts cover different windows"
+        return N_("the counts cover different windows")
     return None
 
 
-def quantity_label(value: float, unit: str | None) -> str:
-    """Return '2,000 containers' style text (whole numbers from 10 up, else as given)."""
-    text = f"{value:,.0f}" if value >= 10 else f"{value:g}"
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for a marker)
+    """Mark a message id for the catalogs; the legend translates it where it is written."""
+    return message
+
+
+def quantity_label(value: float, unit: str | None, *, language: Language | None = None) -> str:
+    """Return '2,000 containers' style text (whole numbers from 10 up, else as given), the
+    number in ``language`` ("2 000 containers" in French; the unit is the scenario's)."""
+    if language is None or language.code == "en":
+        text = f"{value:,.0f}" if value >= 10 else f"{value:g}"
+    else:
+        text = language.number(value)
     return f"{text} {unit}" if unit else text
 
 
@@ -379,7 +391,7 @@ class WidthLegend:
 
 
 def width_legend(scale: WidthScale, legs: Iterable[LegQuantity], *,
-                 max_units: int = 2) -> WidthLegend:
+                 max_units: int = 2, language: Language | None = None) -> WidthLegend:
     """Return the line-width legend for the legs a view shows.
 
     Samples are in the main unit (the largest and smallest quantity shown, and the scenario's
@@ -394,6 +406,8 @@ def width_legend(scale: WidthScale, legs: Iterable[LegQuantity], *,
         The legs the view draws in full.
     max_units : int, optional
         How many other units to name before '...'.
+    language : Language, optional
+        The language of the rows' words and numbers (default English).
 
     Returns
     -------
@@ -405,24 +419,31 @@ def width_legend(scale: WidthScale, legs: Iterable[LegQuantity], *,
         # the reason concerns the main unit's counts: a view showing none of them says
         # instead that its counts are not compared with those
         main = scale.units[0]
+        words = _words(language)
         if any(leg.unit == main for leg in known):
-            text = f"Line width not scaled: {scale.reason}"
+            text = words(N_("Line width not scaled: {reason}")).format(reason=words(scale.reason))
         elif known:
             shown = [u for u in scale.units if u in {leg.unit for leg in known}]
             listed = ", ".join(shown[:max_units]) + (", ..." if len(shown) > max_units else "")
-            text = f"Line width not scaled: {listed} not compared with {main}"
+            text = words(N_("Line width not scaled: {units} not compared with {unit}")).format(
+                units=listed, unit=main)
         else:
             return WidthLegend()
         return WidthLegend((), ((MODE_STYLES[_commonest_mode(known)].base_width, text),))
     main = [leg for leg in known if leg.unit == scale.unit]
     others = [leg for leg in known if leg.unit != scale.unit]
-    samples = _main_unit_samples(scale, main) if main else ()
-    return WidthLegend(samples, (_other_units_row(scale, others, max_units, named=not samples),)
-                       if others else ())
+    samples = _main_unit_samples(scale, main, language) if main else ()
+    return WidthLegend(samples, (_other_units_row(scale, others, max_units, named=not samples,
+                                                  language=language),) if others else ())
 
 
-def _main_unit_samples(scale: WidthScale,
-                       main: list[LegQuantity]) -> tuple[tuple[float, str], ...]:
+def _words(language: Language | None) -> Any:
+    """Return the function that writes a message in ``language`` (English: the id itself)."""
+    return language.gettext if language is not None else (lambda message: message)
+
+
+def _main_unit_samples(scale: WidthScale, main: list[LegQuantity],
+                       language: Language | None = None) -> tuple[tuple[float, str], ...]:
     top = float(scale.max_quantity or 0.0)
     mode = _commonest_mode(main)
     values = sorted({float(leg.value) for leg in main} | {top},  # type: ignore[arg-type]
@@ -430,21 +451,30 @@ def _main_unit_samples(scale: WidthScale,
     picks = [values[0], values[-1]] if len(values) > 1 else [values[0]]
     if len(values) == 1 and top > 0:
         picks.append(top / 4.0)
-    return tuple((scale.width(mode, q, scale.unit), quantity_label(q, scale.unit))
+    return tuple((scale.width(mode, q, scale.unit), quantity_label(q, scale.unit, language=language))
                  for q in dict.fromkeys(picks))
 
 
 def _other_units_row(scale: WidthScale, others: list[LegQuantity], max_units: int, *,
-                     named: bool) -> tuple[float, str]:
+                     named: bool, language: Language | None = None) -> tuple[float, str]:
     """Return the row for legs in other units; ``named`` says which unit does scale (for
     views that show no sample of it)."""
     shown = {leg.unit for leg in others}
     names = [u for u in scale.units if u in shown]
     listed = ", ".join(names[:max_units]) + (", ..." if len(names) > max_units else "")
-    noun = "Other units" if len(names) > 1 else "Other unit"
-    rule = f"; widths scale only for {scale.unit}" if named else ""
-    text = f"{noun} ({listed}): base width{rule}; see popups/notes"
-    return MODE_STYLES[_commonest_mode(others)].base_width, text
+    if language is None:
+        from routemap.maps.language import DEFAULT_LANGUAGE, load_language
+
+        language = load_language(DEFAULT_LANGUAGE)
+    if named:
+        text = language.ngettext(
+            "Other unit ({units}): base width; widths scale only for {unit}; see popups/notes",
+            "Other units ({units}): base width; widths scale only for {unit}; see popups/notes",
+            len(names))
+    else:
+        text = language.ngettext("Other unit ({units}): base width; see popups/notes",
+                                 "Other units ({units}): base width; see popups/notes", len(names))
+    return MODE_STYLES[_commonest_mode(others)].base_width, text.format(units=listed, unit=scale.unit)
 
 
 def _commonest_mode(legs: list[LegQuantity]) -> str:

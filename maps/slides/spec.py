@@ -188,9 +188,9 @@ def _leg_quantities(legs: pd.DataFrame) -> list[LegQuantity]:
     return [LegQuantity.from_properties(row) for row in legs.to_dict("records")]
 
 
-def _width_legend(legs: pd.DataFrame, all_legs: pd.DataFrame) -> WidthLegend:
-    """Return the line-width legend for ``legs``, on the scale of ``all_legs``."""
-    return width_legend(width_scale(_leg_quantities(all_legs)), _leg_quantities(legs))
+def _width_legend(legs: pd.DataFrame, all_legs: pd.DataFrame, lang: Language) -> WidthLegend:
+    """Return the line-width legend for ``legs``, on the scale of ``all_legs``, in ``lang``."""
+    return width_legend(width_scale(_leg_quantities(all_legs)), _leg_quantities(legs), language=lang)
 
 
 def _route_lines(routeset: RouteSet) -> tuple[RouteLine, ...]:
@@ -358,7 +358,7 @@ def overview_spec(routeset: RouteSet, *, language: Language | None = None) -> Sl
         callout_title=lang.gettext("Transfers (one slide each)"),
         extent=_extent(routes, places), sources=short, citations=full,
         attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
-        widths=_width_legend(routeset.legs, routeset.legs),
+        widths=_width_legend(routeset.legs, routeset.legs, lang),
         endpoints=_transfer_ends(routeset), language=lang.code,
     )
 
@@ -431,7 +431,7 @@ def _transfer_spec(routeset: RouteSet, routes: tuple[RouteLine, ...],
         callout_title=lang.gettext("Callouts"),
         extent=_extent(mine, places), sources=short, citations=full,
         attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
-        widths=_width_legend(legs, routeset.legs), min_span_m=_span_for(mine),
+        widths=_width_legend(legs, routeset.legs, lang), min_span_m=_span_for(mine),
         endpoints=tuple(dict.fromkeys(str(v) for v in [*legs["from_id"], *legs["to_id"]])),
         language=lang.code,
     )

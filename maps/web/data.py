@@ -132,7 +132,7 @@ def build_map_data(
         "places": places,
         "annotations": annotations,
         "timeline": _timeline(legs, annotations, language),
-        "legend": _legend(legs, places, width_legend(scale, amounts), language),
+        "legend": _legend(legs, places, width_legend(scale, amounts, language=language), language),
         "styles": _styles(language),
         "basemap": _named_in(basemap_in_frame(countries, (west, south, east, north), world=world,
                                               focus=focus, close_to=close_to),

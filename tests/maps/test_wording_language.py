@@ -155,3 +155,24 @@ def test_a_window_period_is_written_in_the_language():
                      window=Period(dt.date(2023, 9, 7), dt.date(2023, 9, 20)))
     assert wording.quantity_claims([claim], language=FR) == (
         f"environ 2{NNBSP}000 conteneurs (un voyage, 7–20 sept. 2023)")
+
+
+def test_the_width_legend_is_written_in_the_language():
+    """The line-width legend (style.width_legend) is shared furniture: its words and numbers
+    follow the language like wording's (the units stay the scenario's)."""
+    from routemap.maps.style import LegQuantity, quantity_label, width_legend, width_scale
+
+    legs = [LegQuantity("a", "rail", 2000.0, "conteneurs"), LegQuantity("b", "sea", 500.0, "conteneurs"),
+            LegQuantity("c", "air", 3.0, "avions")]
+    scale = width_scale(legs)
+    french = [text for _, text in width_legend(scale, legs, language=FR).rows]
+    assert french == [f"2{NNBSP}000 conteneurs", "500 conteneurs",
+                      f"Autre unité (avions){NBSP}: épaisseur de base{NNBSP}; voir fiches et notes"]
+    assert [text for _, text in width_legend(scale, legs, language=EN).rows] == [
+        text for _, text in width_legend(scale, legs).rows] == [
+        "2,000 containers".replace("containers", "conteneurs"), "500 conteneurs",
+        "Other unit (avions): base width; see popups/notes"]
+    disputed = [LegQuantity("a", "rail", 2000.0, "conteneurs", disagree=True)]
+    (row,) = width_legend(width_scale(disputed), disputed, language=FR).rows
+    assert row[1] == f"Épaisseur non proportionnelle{NBSP}: les sources divergent sur un décompte"
+    assert quantity_label(0.5, "t", language=FR) == "0,5 t"
