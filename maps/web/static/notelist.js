@@ -109,7 +109,8 @@
       if (match) { listed += 1; outside += away ? 1 : 0; }
     });
     var total = ui.items.length;
-    var text = listed === total ? plural(total, 'note', 'notes') : listed + ' of ' + plural(total, 'note', 'notes');
-    if (step && outside) { text += ' \u00b7 ' + outside + ' outside ' + step.label + ' (greyed)'; }
+    var text = listed === total ? t('notes_count', { count: total }) :
+      t('notes_listed', { listed: listed, count: total });
+    if (step && outside) { text += ' \u00b7 ' + t('notes_outside', { count: outside, period: step.label }); }
     ui.count.textContent = text;
   };
