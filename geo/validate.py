@@ -193,16 +193,7 @@ class Checker:
         """
         if node is None or not node.is_map:
             return self.text(node, path)
-        given: dict[str, str] = {}
-        for code, sub in node.value.items():
-            where = _join(path, _short(code, 40))
-            if not is_language_code(code):
-                self.error(sub, where, f"'{_short(code, 40)}' is not a language code (a CLDR "
-                                       "language such as en, fr, ko, uk, ru, de)")
-                continue
-            text = self.text(sub, where)
-            if text is not None:
-                given[code] = text
+        given = self._by_language(node, path)
         if self.language not in node.value:
             self.error(node, path, f"no text in the scenario's language '{self.language}' "
                                    f"(give '{self.language}:' or set language)")
@@ -218,7 +209,11 @@ class Checker:
             self.error(node, path, f"expected a mapping of language code to name (e.g. "
                                    f"{{ko: 라진, ru: Раджин}}), found {_kind(node)}")
             return NO_TEXTS
-        names: dict[str, str] = {}
+        return FrozenMap(self._by_language(node, path))
+
+    def _by_language(self, node: YNode, path: str) -> dict[str, str]:
+        """Read a mapping of language code to text, each code and text checked."""
+        given: dict[str, str] = {}
         for code, sub in node.value.items():
             where = _join(path, _short(code, 40))
             if not is_language_code(code):
@@ -227,8 +222,8 @@ class Checker:
                 continue
             text = self.text(sub, where)
             if text is not None:
-                names[code] = text
-        return FrozenMap(names)
+                given[code] = text
+        return given
 
     def slug(self, node: YNode | None, path: str) -> str | None:
         """Read an id: ``[a-z0-9][a-z0-9-]*``."""
