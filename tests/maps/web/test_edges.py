@@ -30,26 +30,7 @@ from routemap.maps.web.vector_basemap import load_world_backdrop
 from routemap.routes.builder import build
 from routemap.routes.routeset import RouteSet
 
-# The issue's case: a 236 km air leg from Anadyr (177.5 E) to Egvekinot (179.1 W).
-DATE_LINE_FLIGHT = """\
-version: 1
-title: Across the date line
-sources:
-  - {id: src, title: A report, publisher: A publisher}
-places:
-  - {id: anadyr, name: Anadyr, kind: airfield, country: RU, lat: 64.73, lon: 177.51}
-  - {id: egvekinot, name: Egvekinot, kind: airfield, country: RU, lat: 66.32, lon: -179.12}
-transfers:
-  - id: flight
-    label: Chukotka flight
-    confidence: reported
-    sources: [src]
-    legs:
-      - {mode: air, from: anadyr, to: egvekinot}
-annotations:
-  - {id: landed, text: Landed at Egvekinot, at: egvekinot, date: 2024-05-01,
-     confidence: reported, sources: [src]}
-"""
+# The issue's case, Anadyr to Egvekinot, is the date_line_flight fixture (conftest.py).
 
 # A great circle from Svalbard to Utqiagvik passes within a few degrees of the pole.
 POLAR_FLIGHT = """\
@@ -83,9 +64,9 @@ def _decode(codes: list[int], scale: int) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def date_line(tmp_path_factory) -> dict:
+def date_line(tmp_path_factory, date_line_flight) -> dict:
     """The map data of the Anadyr-Egvekinot flight."""
-    return _map_data(_routeset(DATE_LINE_FLIGHT, tmp_path_factory.mktemp("date-line")))
+    return _map_data(_routeset(date_line_flight, tmp_path_factory.mktemp("date-line")))
 
 
 # --- the issue's case -------------------------------------------------------------------------
@@ -135,8 +116,8 @@ def test_the_basemap_has_land_on_both_sides_of_the_date_line(date_line):
     assert "Russia" in names
 
 
-def test_the_date_line_map_data_is_the_same_every_time(date_line, tmp_path):
-    again = _map_data(_routeset(DATE_LINE_FLIGHT, tmp_path))
+def test_the_date_line_map_data_is_the_same_every_time(date_line, date_line_flight, tmp_path):
+    again = _map_data(_routeset(date_line_flight, tmp_path))
     assert json.dumps(again, sort_keys=True) == json.dumps(date_line, sort_keys=True)
 
 

@@ -20,27 +20,10 @@ from routemap.geo.scenario import load_scenario
 from routemap.maps.web.html import render_html
 from routemap.routes.builder import build
 
+VIEWPORTS = {"desktop": {"width": 1600, "height": 900}, "phone": {"width": 412, "height": 915}}
+
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {"desktop": {"width": 1600, "height": 900}, "phone": {"width": 412, "height": 915}}
-LOCAL = ("file:", "data:", "blob:")
-
-ONE_FLIGHT_ACROSS_180 = """\
-version: 1
-title: Across the date line
-sources:
-  - {id: src, title: A report, publisher: A publisher}
-places:
-  - {id: anadyr, name: Anadyr, kind: airfield, country: RU, lat: 64.73, lon: 177.51}
-  - {id: egvekinot, name: Egvekinot, kind: airfield, country: RU, lat: 66.32, lon: -179.12}
-transfers:
-  - id: flight
-    label: Chukotka flight
-    confidence: reported
-    sources: [src]
-    legs:
-      - {mode: air, from: anadyr, to: egvekinot}
-"""
 
 ONE_FLIGHT_OVER_THE_POLE = """\
 version: 1
@@ -89,21 +72,6 @@ LAND_JS = """([x0, x1]) => {
 }"""
 
 
-def _open(browser, path: Path, viewport: dict[str, int]) -> tuple[object, list[str]]:
-    """Open a map file in a fresh context that lets nothing but local files load."""
-    context = browser.new_context(viewport=viewport)
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL)
-                  else r.abort())
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(path.as_uri())
-    page.wait_for_selector("html[data-routemap=ready]", timeout=30_000)
-    page.wait_for_timeout(200)
-    return page, errors
-
-
 def _map(text: str, folder: Path) -> Path:
     scenario = folder / "scenario.yaml"
     scenario.write_text(text)
@@ -113,14 +81,14 @@ def _map(text: str, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def date_line_map(tmp_path_factory) -> Path:
-    return _map(ONE_FLIGHT_ACROSS_180, tmp_path_factory.mktemp("date-line"))
+def date_line_map(tmp_path_factory, date_line_flight) -> Path:
+    return _map(date_line_flight, tmp_path_factory.mktemp("date-line"))
 
 
 @pytest.fixture(params=sorted(VIEWPORTS))
-def date_line_page(request, browser, date_line_map) -> Iterator[tuple[object, list[str], str]]:
+def date_line_page(request, open_map, date_line_map) -> Iterator[tuple[object, list[str], str]]:
     """The Anadyr-Egvekinot map open at each window size, with the errors it raised."""
-    page, errors = _open(browser, date_line_map, VIEWPORTS[request.param])
+    page, errors = open_map(date_line_map, VIEWPORTS[request.param])
     yield page, errors, request.param
     page.context.close()
 
@@ -148,8 +116,8 @@ def test_both_ends_of_a_flight_across_180_are_on_screen_and_near(date_line_page)
     assert errors == []
 
 
-def test_land_is_drawn_on_both_sides_of_the_date_line(browser, date_line_map):
-    page, errors = _open(browser, date_line_map, VIEWPORTS["desktop"])
+def test_land_is_drawn_on_both_sides_of_the_date_line(open_map, date_line_map):
+    page, errors = open_map(date_line_map, VIEWPORTS["desktop"])
     try:
         # Zoomed out on the flight: Chukotka west of 180 and east of it (past Egvekinot).
         page.evaluate("() => window.routemap.app.map.setView([66, 180], 5, {animate: false})")
@@ -165,8 +133,8 @@ def test_land_is_drawn_on_both_sides_of_the_date_line(browser, date_line_map):
         page.context.close()
 
 
-def test_a_flight_over_the_pole_is_cut_where_the_map_ends(browser, tmp_path):
-    page, errors = _open(browser, _map(ONE_FLIGHT_OVER_THE_POLE, tmp_path), VIEWPORTS["desktop"])
+def test_a_flight_over_the_pole_is_cut_where_the_map_ends(open_map, tmp_path):
+    page, errors = open_map(_map(ONE_FLIGHT_OVER_THE_POLE, tmp_path), VIEWPORTS["desktop"])
     try:
         page.screenshot(path="/tmp/routemap-pole.png")
         (line,) = page.evaluate(SEEN_JS)["lines"]

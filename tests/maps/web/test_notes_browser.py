@@ -19,10 +19,10 @@ import pytest
 from routemap.maps.web.html import render_html
 from routemap.routes.routeset import RouteSet
 
+VIEWPORTS = {"desktop": {"width": 1600, "height": 900}, "phone": {"width": 412, "height": 915}}
+
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {"desktop": {"width": 1600, "height": 900}, "phone": {"width": 412, "height": 915}}
-LOCAL = ("file:", "data:", "blob:")
 HOSTILE = "<img src=x onerror=\"window.__pwned = 'note list'\">"
 
 # The ids of the notes no click can reach, and of those the panel does not list.
@@ -89,21 +89,6 @@ LAYOUT_JS = """() => {
 }"""
 
 
-def _open(browser, path: Path, viewport: dict[str, int]) -> tuple[object, list[str]]:
-    """Open a map file in a fresh context that lets nothing but local files load."""
-    context = browser.new_context(viewport=viewport)
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL)
-                  else r.abort())
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(path.as_uri())
-    page.wait_for_selector("html[data-routemap=ready]", timeout=30_000)
-    page.wait_for_timeout(200)  # the frame after drawing, where place names are decluttered
-    return page, errors
-
-
 @pytest.fixture(scope="module")
 def bundled_map(tmp_path_factory) -> Path:
     """The bundled scenario's map.html, routed and rendered once for the module."""
@@ -116,9 +101,9 @@ def bundled_map(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(params=sorted(VIEWPORTS))
-def bundled_page(request, browser, bundled_map) -> Iterator[tuple[object, list[str], str]]:
+def bundled_page(request, open_map, bundled_map) -> Iterator[tuple[object, list[str], str]]:
     """The bundled map open at each window size, with the errors it raised."""
-    page, errors = _open(browser, bundled_map, VIEWPORTS[request.param])
+    page, errors = open_map(bundled_map, VIEWPORTS[request.param])
     yield page, errors, request.param
     page.context.close()
 
@@ -191,10 +176,10 @@ def _crowded(routeset: RouteSet) -> RouteSet:
 
 
 @pytest.fixture()
-def crowded(browser, sample_routeset, tmp_path) -> Iterator[tuple[object, list[str]]]:
+def crowded(open_map, sample_routeset, tmp_path) -> Iterator[tuple[object, list[str]]]:
     path = tmp_path / "map.html"
     path.write_bytes(render_html(_crowded(sample_routeset)))
-    page, errors = _open(browser, path, VIEWPORTS["desktop"])
+    page, errors = open_map(path, VIEWPORTS["desktop"])
     yield page, errors
     page.context.close()
 
@@ -293,8 +278,8 @@ IN_VIEW_UNREACHABLE_JS = """() => Array.from(document.querySelectorAll('.rm-note
 }).map((icon) => icon.querySelector('.rm-note-badge').getAttribute('data-annotation-id'))"""
 
 
-def test_zoomed_in_on_the_korean_ports_every_badge_is_apart_and_reachable(browser, bundled_map):
-    page, errors = _open(browser, bundled_map, VIEWPORTS["desktop"])
+def test_zoomed_in_on_the_korean_ports_every_badge_is_apart_and_reachable(open_map, bundled_map):
+    page, errors = open_map(bundled_map, VIEWPORTS["desktop"])
     try:
         page.evaluate("() => window.routemap.app.map.setView([42.6, 131.2], 7, {animate: false})")
         page.wait_for_timeout(300)
@@ -310,8 +295,8 @@ def test_zoomed_in_on_the_korean_ports_every_badge_is_apart_and_reachable(browse
         page.context.close()
 
 
-def test_a_new_window_size_frames_the_routes_again_until_the_reader_moves_the_map(browser, bundled_map):
-    page, errors = _open(browser, bundled_map, VIEWPORTS["desktop"])
+def test_a_new_window_size_frames_the_routes_again_until_the_reader_moves_the_map(open_map, bundled_map):
+    page, errors = open_map(bundled_map, VIEWPORTS["desktop"])
     inside = """() => { const m = window.routemap.app.map, b = window.routemap.app.data.bounds;
       return m.getBounds().contains(L.latLngBounds(b)); }"""
     try:
