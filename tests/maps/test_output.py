@@ -149,7 +149,7 @@ def test_failing_renderer_keeps_previous_outputs(sample_routeset, tmp_path, monk
     before = _files(out)
     from routemap.maps.gis import kml
 
-    def broken(routeset):
+    def broken(routeset, *, language="en"):
         raise RuntimeError("renderer bug")
 
     monkeypatch.setattr(kml, "render_kml", broken)
