@@ -109,6 +109,16 @@ def _balloon_style(style: ET.Element) -> None:
     _sub(_sub(style, "BalloonStyle"), "text", _BALLOON_TEXT)
 
 
+def _stroke(style_id: str, color: str, opacity: float, width: float) -> ET.Element:
+    """Return a line style of one colour, opacity and width (KML pixels), with the balloon."""
+    style = ET.Element("Style", {"id": style_id})
+    line = _sub(style, "LineStyle")
+    _sub(line, "color", kml_color(color, opacity))
+    _sub(line, "width", f"{width:g}")
+    _balloon_style(style)
+    return style
+
+
 def _line_style(mode: str, confidence: str, path: str) -> ET.Element:
     """Return a leg's line style: the mode's colour, the confidence's opacity and width.
 
@@ -116,34 +126,22 @@ def _line_style(mode: str, confidence: str, path: str) -> ET.Element:
     confidence and gets a band placemark under it (:func:`_band_style`).
     """
     mstyle, cstyle = MODE_STYLES[mode], CONFIDENCE_STYLES[confidence]
-    style = ET.Element("Style", {"id": f"leg-{mode}-{confidence}-{path}"})
-    line = _sub(style, "LineStyle")
-    _sub(line, "color", kml_color(mstyle.color, cstyle.opacity))
-    _sub(line, "width", f"{mstyle.base_width * cstyle.width_factor:g}")
-    _balloon_style(style)
-    return style
+    return _stroke(f"leg-{mode}-{confidence}-{path}", mstyle.color, cstyle.opacity,
+                   mstyle.base_width * cstyle.width_factor)
 
 
 def _band_style(mode: str) -> ET.Element:
     """Return the band drawn under a modelled line: wide and translucent, as on the maps."""
     mstyle, band = MODE_STYLES[mode], PATH_STYLES["estimated"]
-    style = ET.Element("Style", {"id": f"band-{mode}"})
-    line = _sub(style, "LineStyle")
-    _sub(line, "color", kml_color(mstyle.color, band.band_opacity))
-    _sub(line, "width", f"{mstyle.base_width * band.band_factor:g}")
-    _balloon_style(style)
-    return style
+    return _stroke(f"band-{mode}", mstyle.color, band.band_opacity,
+                   mstyle.base_width * band.band_factor)
 
 
 def _connector_style(mode: str) -> ET.Element:
     """Return the style of a stretch off the network: a hairline in the mode's colour
     (CONNECTOR_STYLE), never the look of track; KML has no ticks, the name says what it is."""
-    style = ET.Element("Style", {"id": f"connector-{mode}"})
-    line = _sub(style, "LineStyle")
-    _sub(line, "color", kml_color(MODE_STYLES[mode].color, CONNECTOR_STYLE.opacity))
-    _sub(line, "width", f"{CONNECTOR_STYLE.width:g}")
-    _balloon_style(style)
-    return style
+    return _stroke(f"connector-{mode}", MODE_STYLES[mode].color, CONNECTOR_STYLE.opacity,
+                   CONNECTOR_STYLE.width)
 
 
 def _icon_style(style_id: str, color: str, scale: float, href: str | None = None) -> ET.Element:
