@@ -94,3 +94,25 @@ annotations:
 def date_line_flight() -> str:
     """The scenario text of one flight across the antimeridian (:data:`DATE_LINE_FLIGHT`)."""
     return DATE_LINE_FLIGHT
+
+
+#: A great circle from Svalbard to Utqiagvik, passing within a few degrees of the pole.
+POLAR_FLIGHT = """\
+version: 1
+title: Over the pole
+sources:
+  - {id: src, title: A report, publisher: A publisher}
+transfers:
+  - id: polar
+    label: Polar flight
+    confidence: reported
+    sources: [src]
+    legs:
+      - {mode: air, from: {lat: 78.25, lon: 15.47}, to: {lat: 71.29, lon: -156.79}}
+"""
+
+
+@pytest.fixture(scope="session")
+def polar_flight() -> str:
+    """The scenario text of one flight near the pole (:data:`POLAR_FLIGHT`)."""
+    return POLAR_FLIGHT

@@ -32,21 +32,6 @@ from routemap.routes.routeset import RouteSet
 
 # The issue's case, Anadyr to Egvekinot, is the date_line_flight fixture (conftest.py).
 
-# A great circle from Svalbard to Utqiagvik passes within a few degrees of the pole.
-POLAR_FLIGHT = """\
-version: 1
-title: Over the pole
-sources:
-  - {id: src, title: A report, publisher: A publisher}
-transfers:
-  - id: polar
-    label: Polar flight
-    confidence: reported
-    sources: [src]
-    legs:
-      - {mode: air, from: {lat: 78.25, lon: 15.47}, to: {lat: 71.29, lon: -156.79}}
-"""
-
 
 def _routeset(text: str, folder: Path) -> RouteSet:
     path = folder / "scenario.yaml"
@@ -124,8 +109,8 @@ def test_the_date_line_map_data_is_the_same_every_time(date_line, date_line_flig
 # --- near the poles ---------------------------------------------------------------------------
 
 
-def test_a_line_over_the_pole_is_cut_where_the_map_ends(tmp_path):
-    routeset = _routeset(POLAR_FLIGHT, tmp_path)
+def test_a_line_over_the_pole_is_cut_where_the_map_ends(polar_flight, tmp_path):
+    routeset = _routeset(polar_flight, tmp_path)
     assert shapely.bounds(routeset.legs.geometry.iloc[0])[3] > 86  # the route itself goes there
     data = _map_data(routeset)
     (leg,) = data["legs"]

@@ -25,20 +25,6 @@ VIEWPORTS = {"desktop": {"width": 1600, "height": 900}, "phone": {"width": 412, 
 pytestmark = pytest.mark.browser
 
 
-ONE_FLIGHT_OVER_THE_POLE = """\
-version: 1
-title: Over the pole
-sources:
-  - {id: src, title: A report, publisher: A publisher}
-transfers:
-  - id: polar
-    label: Polar flight
-    confidence: reported
-    sources: [src]
-    legs:
-      - {mode: air, from: {lat: 78.25, lon: 15.47}, to: {lat: 71.29, lon: -156.79}}
-"""
-
 # Where the flight's ends and its line are drawn, in window pixels.
 SEEN_JS = """() => {
   const centre = (node) => { const r = node.getBoundingClientRect();
@@ -133,8 +119,8 @@ def test_land_is_drawn_on_both_sides_of_the_date_line(open_map, date_line_map):
         page.context.close()
 
 
-def test_a_flight_over_the_pole_is_cut_where_the_map_ends(open_map, tmp_path):
-    page, errors = open_map(_map(ONE_FLIGHT_OVER_THE_POLE, tmp_path), VIEWPORTS["desktop"])
+def test_a_flight_over_the_pole_is_cut_where_the_map_ends(open_map, polar_flight, tmp_path):
+    page, errors = open_map(_map(polar_flight, tmp_path), VIEWPORTS["desktop"])
     try:
         page.screenshot(path="/tmp/routemap-pole.png")
         (line,) = page.evaluate(SEEN_JS)["lines"]
