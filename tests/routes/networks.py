@@ -44,3 +44,15 @@ def stop(node: int, network, name: str | None = None, dlat: float = 0.0) -> Stop
     """A stop at a network node, or ``dlat`` degrees north of it."""
     return Stop(name or f"n{node}", name or f"n{node}", float(network.lat[node]) + dlat,
                 float(network.lon[node]))
+
+
+def marnet_lanes(*edges: tuple[tuple[float, float], tuple[float, float], str]) -> tuple[dict, dict]:
+    """Return lane dicts shaped like searoute's marnet (nodes, adjacency; both directions) from
+    (u, v, passage) triples, with ``passage`` "" for an open lane."""
+    nodes: dict = {}
+    adjacency: dict = {}
+    for u, v, passage in edges:
+        for a, b in ((u, v), (v, u)):
+            nodes[a] = {}
+            adjacency.setdefault(a, {})[b] = {"passage": passage} if passage else {}
+    return nodes, adjacency

@@ -22,17 +22,7 @@ from routemap.routes.watergrid import (
     smooth,
     water_path,
 )
-
-
-def _lanes(*edges: tuple[tuple[float, float], tuple[float, float], str]) -> tuple[dict, dict]:
-    """Marnet-shaped dicts (both directions) from (u, v, passage) triples."""
-    nodes: dict = {}
-    adjacency: dict = {}
-    for u, v, passage in edges:
-        for a, b in ((u, v), (v, u)):
-            nodes[a] = {}
-            adjacency.setdefault(a, {})[b] = {"passage": passage} if passage else {}
-    return nodes, adjacency
+from tests.routes.networks import marnet_lanes
 
 
 def _stop(name: str, lat: float, lon: float) -> Stop:
@@ -54,35 +44,35 @@ WEST, EAST = _stop("West", 0.5, 0.0), _stop("East", 0.5, 3.0)
 @pytest.fixture
 def island_network():
     """A square island, lon 1-2 lat 0-1, with one lane running straight across it."""
-    nodes, adjacency = _lanes(((0.0, 0.5), (3.0, 0.5), ""))
+    nodes, adjacency = marnet_lanes(((0.0, 0.5), (3.0, 0.5), ""))
     return build_sea_network(nodes, adjacency, box(1.0, 0.0, 2.0, 1.0))
 
 
 @pytest.fixture
 def canal_network():
     """The same island crossed by a lane tagged as the Suez canal."""
-    nodes, adjacency = _lanes(((0.0, 0.5), (3.0, 0.5), "suez"))
+    nodes, adjacency = marnet_lanes(((0.0, 0.5), (3.0, 0.5), "suez"))
     return build_sea_network(nodes, adjacency, box(1.0, 0.0, 2.0, 1.0))
 
 
 @pytest.fixture
 def wall_network():
     """A land wall, lon 1-2 lat -40-40, that the lane crosses and no nearby water goes round."""
-    nodes, adjacency = _lanes(((0.0, 0.5), (3.0, 0.5), ""))
+    nodes, adjacency = marnet_lanes(((0.0, 0.5), (3.0, 0.5), ""))
     return build_sea_network(nodes, adjacency, box(1.0, -40.0, 2.0, 40.0))
 
 
 @pytest.fixture
 def split_lanes_network():
     """Two lanes that never meet, in open water (a far-off islet stands in for land)."""
-    nodes, adjacency = _lanes(((0.0, 0.5), (0.5, 0.5), ""), ((2.5, 0.5), (3.0, 0.5), ""))
+    nodes, adjacency = marnet_lanes(((0.0, 0.5), (0.5, 0.5), ""), ((2.5, 0.5), (3.0, 0.5), ""))
     return build_sea_network(nodes, adjacency, box(50.0, 50.0, 50.5, 50.5))
 
 
 @pytest.fixture
 def strait_network():
     """A wall with one lane through it tagged as the Bosporus, the only way across."""
-    nodes, adjacency = _lanes(
+    nodes, adjacency = marnet_lanes(
         ((0.0, 0.5), (1.5, 0.5), ""), ((1.5, 0.5), (3.0, 0.5), "bosporus")
     )
     return build_sea_network(nodes, adjacency, box(1.0, -40.0, 2.0, 40.0))
@@ -91,7 +81,7 @@ def strait_network():
 @pytest.fixture
 def dateline_network():
     """Lanes across the antimeridian at the equator, as searoute joins 180 and -180."""
-    nodes, adjacency = _lanes(
+    nodes, adjacency = marnet_lanes(
         ((179.0, 0.0), (180.0, 0.0), ""),
         ((180.0, 0.0), (-180.0, 0.0), "pacific_ocean"),
         ((-180.0, 0.0), (-179.0, 0.0), ""),
@@ -127,7 +117,7 @@ def test_water_grid_joins_ends_the_lanes_do_not(split_lanes_network):
 
 
 def test_no_water_between_the_ends_is_an_error():
-    nodes, adjacency = _lanes(((0.0, 0.5), (0.5, 0.5), ""), ((2.5, 0.5), (3.0, 0.5), ""))
+    nodes, adjacency = marnet_lanes(((0.0, 0.5), (0.5, 0.5), ""), ((2.5, 0.5), (3.0, 0.5), ""))
     network = build_sea_network(nodes, adjacency, box(1.0, -40.0, 2.0, 40.0))
     with pytest.raises(UnroutableLegError, match=r"test leg.*no sea route joins West and East"):
         sea.route_leg(_request(WEST, EAST), network)
@@ -163,7 +153,7 @@ def test_port_on_land_is_snapped_to_water(island_network):
 
 
 def test_stop_far_inland_is_an_error():
-    nodes, adjacency = _lanes(((-1.0, 2.5), (-0.5, 2.5), ""))
+    nodes, adjacency = marnet_lanes(((-1.0, 2.5), (-0.5, 2.5), ""))
     network = build_sea_network(nodes, adjacency, box(0.0, 0.0, 5.0, 5.0))
     with pytest.raises(UnroutableLegError, match=r"Inland .* is more than 100 km from the sea"):
         sea.route_leg(_request(_stop("Inland", 2.5, 2.5), _stop("Out", 2.5, -1.0)), network)

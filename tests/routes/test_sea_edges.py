@@ -22,21 +22,11 @@ from routemap.routes import sea
 from routemap.routes.geodesy import GEOD
 from routemap.routes.leg import LegRequest, RoutedLeg, Stop
 from routemap.routes.qa import LAND_WARNING_KM
+from tests.routes.networks import marnet_lanes
 
 #: Provideniya is in no gazetteer routemap ships; its settlement coordinates (64 25 N, 173 14 W)
 #: are those of the Wikipedia article "Provideniya".
 PROVIDENIYA = Stop(place_id="provideniya", name="Provideniya", lat=64.4167, lon=-173.2333)
-
-
-def _lanes(*edges: tuple[tuple[float, float], tuple[float, float], str]) -> tuple[dict, dict]:
-    """Marnet-shaped dicts (both directions) from (u, v, passage) triples."""
-    nodes: dict = {}
-    adjacency: dict = {}
-    for u, v, passage in edges:
-        for a, b in ((u, v), (v, u)):
-            nodes[a] = {}
-            adjacency.setdefault(a, {})[b] = {"passage": passage} if passage else {}
-    return nodes, adjacency
 
 
 def _stop(ref: str) -> Stop:
@@ -60,7 +50,7 @@ def bering_network():
     """A Bering Strait drawn as marnet draws it: the west side's lane runs on past 180 degrees
     (to 190.0 E) and ends where the east side's lane starts (-170.0), with no edge between them;
     a lane round the other way is far longer. No land."""
-    nodes, adjacency = _lanes(
+    nodes, adjacency = marnet_lanes(
         ((170.0, 66.0), (180.0, 66.0), ""),
         ((180.0, 66.0), (190.0, 66.0), ""),
         ((-170.0, 66.0), (-160.0, 66.0), ""),
@@ -71,7 +61,7 @@ def bering_network():
 
 
 def test_nodes_past_180_join_their_twins():
-    nodes, adjacency = _lanes(
+    nodes, adjacency = marnet_lanes(
         ((179.0, 66.0), (190.0, 66.0), "bering"),
         ((-170.0, 66.0), (-169.0, 66.0), ""),
         ((180.0, 10.0), (-180.0, 10.0), "pacific_ocean"),
@@ -84,7 +74,7 @@ def test_nodes_past_180_join_their_twins():
 
 
 def test_a_lane_kept_twice_keeps_its_passage():
-    nodes, adjacency = _lanes(((10.0, 0.0), (11.0, 0.0), "suez"), ((370.0, 0.0), (11.0, 0.0), ""))
+    nodes, adjacency = marnet_lanes(((10.0, 0.0), (11.0, 0.0), "suez"), ((370.0, 0.0), (11.0, 0.0), ""))
     lanes = join_antimeridian(build_lane_data(nodes, adjacency))
     assert list(lanes.passage) == ["suez"] and len(lanes.edges) == 1
 
@@ -110,7 +100,7 @@ def test_route_crosses_180_where_marnet_has_no_link(bering_network):
     ],
 )
 def test_northern_sea_route_is_tagged_by_place(lon, lat, searoute_tag, tag):
-    nodes, adjacency = _lanes(((lon, lat), (lon + 0.5, lat + 0.1), searoute_tag))
+    nodes, adjacency = marnet_lanes(((lon, lat), (lon + 0.5, lat + 0.1), searoute_tag))
     lanes = tag_northern_sea_route(join_antimeridian(build_lane_data(nodes, adjacency)))
     assert list(lanes.passage) == [tag]
 
@@ -177,7 +167,7 @@ def river_network():
     """Open sea west of a land wall (lon 1 to 2) and a river from a town in it, (1.9, 0.5), to its
     mouth at sea, (0.9, 0.5); a lane at sea, (-1, 0.5)-(0.7, 0.5), and a marnet-like lane
     straight over the wall beside the river, (0.7, 0.5)-(1.95, 0.6), that the river replaces."""
-    nodes, adjacency = _lanes(((-1.0, 0.5), (0.7, 0.5), ""), ((0.7, 0.5), (1.95, 0.6), ""))
+    nodes, adjacency = marnet_lanes(((-1.0, 0.5), (0.7, 0.5), ""), ((0.7, 0.5), (1.95, 0.6), ""))
     river = Waterway("test-river", "Test River", "river", ((1.9, 0.5), (1.4, 0.4), (0.9, 0.5)),
                      ("test",))
     return build_sea_network(nodes, adjacency, ISLAND, waterways=_waterways(river))
@@ -205,7 +195,7 @@ def test_a_river_port_reaches_the_sea_as_inland_waterway(river_network):
 @pytest.fixture
 def canal_only_network():
     """Two seas split by the wall, joined only by a canal tagged as the Volga-Don canal."""
-    nodes, adjacency = _lanes(((-1.0, 0.5), (0.5, 0.5), ""), ((2.5, 0.5), (4.0, 0.5), ""))
+    nodes, adjacency = marnet_lanes(((-1.0, 0.5), (0.5, 0.5), ""), ((2.5, 0.5), (4.0, 0.5), ""))
     canal = Waterway("volga-don", "Volga-Don Canal", "canal", ((0.9, 0.5), (2.1, 0.5)), ("test",),
                      passage="volga-don")
     return build_sea_network(nodes, adjacency, ISLAND, waterways=_waterways(canal))
