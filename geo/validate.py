@@ -193,11 +193,12 @@ class Checker:
         """
         if node is None or not node.is_map:
             return self.text(node, path)
-        given = self._by_language(node, path)
         if self.language not in node.value:
+            # one problem for the field: without its own language the mapping is not read
             self.error(node, path, f"no text in the scenario's language '{self.language}' "
                                    f"(give '{self.language}:' or set language)")
             return None
+        given = self._by_language(node, path)
         self.translations[key] = given
         return given.get(self.language)
 
