@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from routemap.geo import sites
+
+if TYPE_CHECKING:
+    from routemap.geo.vessels import ObservationSpec
 
 __all__ = [
     "ADDITION_MODES",
@@ -332,6 +335,8 @@ class Scenario:
     translations: Mapping[str, Mapping[str, str]] = field(default=NO_TEXTS)
     """Text key (``title``, ``transfers.<id>.label``...) to ``{language code: text}``, for the
     texts the file gives in several languages (see :mod:`routemap.geo.languages`)."""
+    observations: ObservationSpec | None = None
+    """The AIS files and vessels the sea legs are held against (:mod:`routemap.geo.vessels`)."""
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -33,6 +33,7 @@ from routemap.geo.model import (
     Source,
     Transfer,
 )
+from routemap.geo.observations import read_observations
 from routemap.geo.sealanes import PASSAGES
 from routemap.geo.validate import Checker
 from routemap.geo.yamldoc import YNode, parse_yaml, read_bytes
@@ -48,7 +49,8 @@ __all__ = [
 
 
 TOP_KEYS = {"version": True, "language": False, "title": True, "subtitle": False, "as_of": False, "sources": True,
-            "places": False, "transfers": True, "annotations": False, "network_additions": False}
+            "places": False, "transfers": True, "annotations": False, "network_additions": False,
+            "observations": False}
 TRANSFER_KEYS = {"id": True, "label": True, "cargo": False, "quantity": False, "period": False,
                  "confidence": True, "sources": True, "note": False, "legs": True}
 LEG_KEYS = {"mode": True, "from": True, "to": True, "via": False, "within": False, "avoid": False,
@@ -160,6 +162,7 @@ class _Reader:
         transfers = self._transfers(fields.get("transfers"))
         annotations = self._annotations(fields.get("annotations"), {t.id for t in transfers})
         additions = self._additions(fields.get("network_additions"))
+        observed = read_observations(fields.get("observations"), c, set(sources), Path(c.file).parent)
         if title is None or not transfers:
             return None
         used = tuple(self.refs.used.values())
@@ -170,6 +173,7 @@ class _Reader:
             passed_over=tuple(self.passed_over), network_additions=tuple(additions),
             language=c.language,
             translations=FrozenMap({k: FrozenMap(v) for k, v in c.translations.items()}),
+            observations=observed,
         )
 
     # -- sources and places -----------------------------------------------------------------
