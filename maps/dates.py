@@ -20,8 +20,6 @@ from babel.dates import format_date, format_interval, format_skeleton
 from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 
 __all__ = [
-    "MONTH_ABBREVIATIONS",
-    "MONTH_NAMES",
     "DateForm",
     "as_of",
     "day",
@@ -39,13 +37,6 @@ _DASH = "\u2013"
 _ENGLISH_MONTHS = Locale.parse("en")
 """CLDR's ``en`` month names ("Sep"; ``en_GB`` abbreviates "Sept"), in English dates."""
 
-MONTH_NAMES: tuple[str, ...] = tuple(_ENGLISH_MONTHS.months["format"]["wide"][m] for m in range(1, 13))
-"""English month names (CLDR). Kept for callers not yet written in a language: use :func:`day`."""
-
-MONTH_ABBREVIATIONS: tuple[str, ...] = tuple(_ENGLISH_MONTHS.months["format"]["abbreviated"][m]
-                                             for m in range(1, 13))
-"""English month abbreviations (CLDR). Kept for callers not yet written in a language: use
-:func:`month`."""
 
 def in_language(language: Language | None) -> Language:
     """Return the language to write in: English when none is given (``language=None``)."""

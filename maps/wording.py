@@ -24,8 +24,6 @@ from babel.numbers import format_decimal
 
 from routemap.geo.model import Quantity
 from routemap.maps.dates import (
-    MONTH_ABBREVIATIONS,
-    MONTH_NAMES,
     DateForm,
     as_of,
     day,
@@ -39,8 +37,6 @@ from routemap.maps.style import CONFIDENCE_STYLES, CONNECTOR_STYLE, PATH_STYLES
 
 __all__ = [
     "ASSUMED",
-    "MONTH_ABBREVIATIONS",
-    "MONTH_NAMES",
     "DateForm",
     "as_of",
     "assumed_ends",

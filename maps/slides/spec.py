@@ -261,12 +261,8 @@ def route_summary(legs: pd.DataFrame, *, language: Language | None = None) -> st
     starts = sorted(str(v)[:10] for v in legs["period_start"] if not _missing(v))
     if starts:
         first = dt.date.fromisoformat(starts[0])
-        text += f" · {lang.month(first) if language is not None else _english_month(first)}"
+        text += f" · {wording.month(first, language=language)}"
     return text
-
-
-def _english_month(day: dt.date) -> str:
-    return f"{wording.MONTH_ABBREVIATIONS[day.month - 1]} {day.year}"
 
 
 def _mode_word(mode: object, language: Language) -> str:

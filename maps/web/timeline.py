@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from routemap.maps import wording
 from routemap.maps.language import Language
-from routemap.maps.wording import MONTH_ABBREVIATIONS
 
 __all__ = ["TimelineStep", "overlaps", "timeline_steps"]
 
@@ -68,9 +68,7 @@ def _steps(first: dt.date, last: dt.date, step: int,
 
 def _label(start: dt.date, step: int, language: Language | None) -> str:
     if step == 1:
-        if language is None or language.code == "en":
-            return f"{MONTH_ABBREVIATIONS[start.month - 1]} {start.year}"
-        return language.month(start)
+        return wording.month(start, language=language) or ""
     if step == 3:
         quarter = (start.month - 1) // 3 + 1
         text = language.gettext("Q{quarter} {year}") if language else "Q{quarter} {year}"

@@ -87,13 +87,16 @@ def test_french_dates_months_and_as_of():
     assert wording.month(None, language=FR) is None
 
 
+ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 @pytest.mark.parametrize("month", range(1, 13))
 def test_english_months_are_one_form_everywhere(month):
     """Language.month, wording.month and the medium date agree: "Sep", never en_GB's "Sept"."""
     first = dt.date(2023, month, 1)
     written = wording.month(first)
     assert written == EN.month(first) == wording.day(first).split(" ", 1)[1]
-    assert written == f"{wording.MONTH_ABBREVIATIONS[month - 1]} 2023"
+    assert written == f"{ENGLISH_MONTHS[month - 1]} 2023"
     assert len(written.split()[0]) == 3
 
 
