@@ -14,7 +14,7 @@ from routemap.geo.model import NetworkAddition, Scenario, Source
 from routemap.maps import wording
 from routemap.routes.routeset import RouteSet
 
-__all__ = ["addition_lines", "copied_links", "qa_report", "translation_lines"]
+__all__ = ["addition_lines", "copied_links", "observed_lines", "qa_report", "translation_lines"]
 
 
 def qa_report(routeset: RouteSet, label: str, *, languages: Sequence[str] = ()) -> tuple[str, int]:
@@ -50,6 +50,8 @@ def qa_report(routeset: RouteSet, label: str, *, languages: Sequence[str] = ()) 
             lines.append(f"    {f.level}: {f.code}: {f.message}")
     if scenario.network_additions:
         lines += ["", "network additions:"] + [f"  {a}" for a in addition_lines(routeset)]
+    if routeset.observed is not None:
+        lines += ["", "observed (AIS):"] + [f"  {o}" for o in observed_lines(routeset)]
     hygiene = _hygiene(routeset)
     lines += ["", "scenario hygiene:"] + ([f"  {h}" for h in hygiene] or ["  nothing to report"])
     lines += ["", f"translations ({_language_name(scenario.language)} is the scenario's language):"]
@@ -74,6 +76,7 @@ def _hygiene(routeset: RouteSet) -> list[str]:
         cited.update(added.sources)
     for p in scenario.places:
         cited.update(p.sources)
+    cited.update(scenario.observations.sources if scenario.observations else ())
     out = [f"warning: source '{s.id}' is never cited" for s in scenario.sources if s.id not in cited]
     out += [f"warning: place '{p.id}' ({p.name}) cites no source" for p in scenario.places
             if not p.sources and p.origin in ("scenario", "builtin")]
@@ -191,3 +194,24 @@ def _language_name(code: str) -> str:
         return Locale.parse(code.replace("-", "_")).get_display_name("en") or code
     except (UnknownLocaleError, ValueError):
         return code
+
+
+def observed_lines(routeset: RouteSet) -> list[str]:
+    """Return the observed layer's summary, then one line per verdict on a sea leg.
+
+    ``observed: <transfer> leg <n>: <vessel>: <verdict>: <evidence>``; a sea leg whose carrier
+    names no vessel of interest has none.
+    """
+    layer = routeset.observed
+    if layer is None:
+        return []
+    spec = layer.spec
+    dropped = ", ".join(f"{n:,} {reason.replace('_', ' ')}" for reason, n in layer.dropped if n)
+    lines = [f"{layer.positions:,} positions of {len(spec.vessels)} vessel(s) from {len(spec.files)} file(s)"
+             + (" (synthetic)" if spec.synthetic else "") + (f"; dropped: {dropped}" if dropped else ""),
+             f"{len(layer.trajectories)} track(s), {len(layer.gaps)} dark gap(s), "
+             f"{len(layer.port_calls)} port call(s), {len(layer.encounters)} encounter(s)"]
+    lines += [f"observed: {v}" for v in layer.verdicts]
+    if not layer.verdicts:
+        lines.append("no sea leg names a vessel of interest as its carrier")
+    return lines

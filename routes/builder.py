@@ -17,6 +17,7 @@ from routemap.geo.model import Leg, NetworkAddition, Place, Quantity, Scenario, 
 from routemap.geo.network import load_rail_network, load_road_network
 from routemap.geo.sealanes import load_sea_network
 from routemap.routes import air, overland, qa, sea
+from routemap.routes.evidence import observe
 from routemap.routes.leg import LegRequest, RoutedLeg, Stop
 from routemap.routes.reported import route_reported
 from routemap.routes.routeset import LegFinding, RouteSet
@@ -136,14 +137,14 @@ def build(scenario: Scenario, *, routers: Mapping[str, Router] | None = None,
     if failures:
         raise UnroutableLegError("\n".join(failures))
     findings = _findings(scenario, jobs, routed)
-    return RouteSet(
+    return observe(RouteSet(
         scenario=scenario,
         legs=_legs_frame(scenario, jobs, routed),
         places=_places_frame(scenario),
         annotations=_annotations_frame(scenario),
         findings=findings,
         attributions=_attributions(scenario, routed),
-    )
+    ))
 
 
 def _located(scenario: Scenario, transfer: Transfer, leg: Leg, index: int, message: str) -> str:

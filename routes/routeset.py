@@ -10,7 +10,8 @@ from routemap.geo.languages import localize
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from routemap.geo.model import Scenario
+    from routemap.geo.model import Scenario, Transfer
+    from routemap.routes.verdicts import ObservedLayer
 
 __all__ = ["LegFinding", "RouteSet"]
 
@@ -49,6 +50,9 @@ class RouteSet:
         QA findings from routing, in leg order.
     attributions : tuple of str
         Every data licence line the outputs must carry, without repeats, in a stable order.
+    observed : ObservedLayer or None
+        The scenario's AIS observations and the verdicts on its sea legs
+        (:func:`routemap.routes.evidence.observe`); None without an ``observations`` section.
     """
 
     scenario: Scenario
@@ -57,14 +61,16 @@ class RouteSet:
     annotations: gpd.GeoDataFrame
     findings: tuple[LegFinding, ...] = ()
     attributions: tuple[str, ...] = ()
+    observed: ObservedLayer | None = None
 
     def in_language(self, code: str) -> RouteSet:
         """Return the route set with its texts in one language, without routing again.
 
         The scenario is localized (:func:`routemap.geo.languages.localize`: its translations
         and place names, falling back to the scenario's language) and the frames' text columns
-        re-written from it: legs' ``transfer_label``, ``from_name``, ``to_name``, ``cargo`` and
-        ``note``; places' ``name`` and ``note``; annotations' ``text`` and ``transfer_label``.
+        re-written from it: legs' ``transfer_label``, ``from_name``, ``to_name``, ``cargo``,
+        ``note``, ``corridor``, ``quantity_unit`` and ``quantity_basis``; places' ``name`` and
+        ``note``; annotations' ``text`` and ``transfer_label``.
         Geometry, findings and every other column are kept.
 
         Parameters
@@ -95,6 +101,10 @@ class RouteSet:
                 "to_name": [leg.destination.name for _, leg in legs],
                 "cargo": [t.cargo for t, _ in legs],
                 "note": [leg.note for _, leg in legs],
+                "corridor": [leg.corridor.name if leg.corridor else None for _, leg in legs],
+                **{f"quantity_{field}": _claim_texts(self.legs, f"quantity_{field}", field,
+                                                     [t for t, _ in legs])
+                   for field in ("unit", "basis")},
             }),
             places=_with_columns(self.places, {
                 "name": [places[p].name for p in self.places["place_id"]],
@@ -105,6 +115,17 @@ class RouteSet:
                 "transfer_label": [label[a] for a in self.annotations["annotation_id"]],
             }),
         )
+
+
+def _claim_texts(frame: gpd.GeoDataFrame, column: str, field: str,
+                 transfers: list[Transfer]) -> list[str | None]:
+    """Return a quantity text column in the localized transfers' words: where the frame gives
+    one text its claims share (``unit``, ``basis``), the first claim's text in the language."""
+    if column not in frame.columns:
+        return [None] * len(transfers)
+    return [None if shared is None or shared != shared or not t.quantity_claims
+            else getattr(t.quantity_claims[0], field)
+            for shared, t in zip(frame[column], transfers, strict=True)]
 
 
 def _with_columns(frame: gpd.GeoDataFrame, columns: dict[str, list[str | None]]) -> gpd.GeoDataFrame:
