@@ -21,12 +21,13 @@ import datetime as dt
 import functools
 import gettext
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -107,13 +108,15 @@ class Language:
         return text
 
     def month(self, day: dt.date) -> str:
-        """Return a month and year, short: "Sep 2023", "oct. 2023", "Okt. 2023".
+        """Return a month and year, short: "Sep 2023", "oct. 2023", "2023년 9월", "май 2023 г.".
 
-        English takes CLDR's ``en`` abbreviations ("Sep"), as every English date routemap
-        writes; ``en_GB`` alone abbreviates September "Sept".
+        CLDR's month-and-year pattern of the language (skeleton ``yMMM``): its order, and the
+        month's stand-alone form (Russian "май", not the "мая" of a full date). English takes
+        CLDR's ``en`` abbreviations ("Sep"), as every English date routemap writes; ``en_GB``
+        alone abbreviates September "Sept".
         """
         locale = Locale.parse("en") if self.code == DEFAULT_LANGUAGE else self.locale
-        return format_date(day, format="MMM y", locale=locale)
+        return format_skeleton("yMMM", day, locale=locale)
 
     def number(self, value: float, decimals: int | None = None) -> str:
         """Return a number with this language's separators: "1,000", "1 000" (narrow no-break
@@ -132,6 +135,17 @@ class Language:
         else:
             pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
         return format_decimal(value, format=pattern, locale=self.locale)
+
+    def series(self, items: Iterable[str]) -> str:
+        """Join items into a series separated by semicolons, spaced as the language writes them:
+        "a; b" in English and German, "a ; b" in French.
+
+        French sets a narrow no-break space (U+202F) before a semicolon, so that it never
+        starts a line (Imprimerie nationale, *Lexique des règles typographiques en usage à
+        l'Imprimerie nationale*); CLDR does not carry this rule.
+        """
+        separator = "\u202f; " if self.locale.language == "fr" else "; "
+        return separator.join(items)
 
     def country(self, code: str) -> str | None:
         """Return a country's name from its ISO 3166-1 alpha-2 code ("KP" -> "Corée du Nord"),
