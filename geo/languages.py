@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from routemap.geo.model import FrozenMap, Leg, Place, Scenario, Transfer
+from routemap.geo.model import Corridor, FrozenMap, Leg, Place, Quantity, Scenario, Transfer
 
 __all__ = ["localize", "missing_names", "missing_translations", "text_keys"]
 
@@ -20,11 +20,12 @@ __all__ = ["localize", "missing_names", "missing_translations", "text_keys"]
 def localize(scenario: Scenario, code: str) -> Scenario:
     """Return the scenario with every text field in one language.
 
-    Titles, labels, cargo, notes and annotation texts come from the scenario's translations,
-    place names from each place's ``names``; each falls back to the scenario's language where
-    the file gives none. The result's ``language`` is ``code``, and it keeps every text it
-    replaced (under the replaced language), so localizing it again to any language gives the
-    same texts as localizing the original.
+    Titles, labels, cargo, notes, quantity units and bases, corridor names and annotation
+    texts come from the scenario's translations, place names from each place's ``names``;
+    each falls back to the scenario's language where the file gives none. The result's
+    ``language`` is ``code``, and it keeps every text it replaced (under the replaced
+    language), so localizing it again to any language gives the same texts as localizing the
+    original.
 
     Parameters
     ----------
@@ -112,7 +113,14 @@ def text_keys(scenario: Scenario) -> Iterator[str]:
         key = f"transfers.{transfer.id}"
         yield from (f"{key}.{field}" for field in ("label", "cargo", "note")
                     if getattr(transfer, field))
-        yield from (f"{key}.legs.{i}.note" for i, leg in enumerate(transfer.legs) if leg.note)
+        for i, claim in enumerate(transfer.quantity_claims):
+            yield from (f"{key}.quantity.{i}.{field}" for field in ("unit", "basis")
+                        if getattr(claim, field))
+        for i, leg in enumerate(transfer.legs):
+            if leg.note:
+                yield f"{key}.legs.{i}.note"
+            if leg.corridor is not None:
+                yield f"{key}.legs.{i}.corridor.name"
     for annotation in scenario.annotations:
         yield f"annotations.{annotation.id}.text"
 
@@ -154,19 +162,35 @@ def _place(place: Place, language: str, code: str, texts: _Texts) -> Place:
 
 def _transfer(transfer: Transfer, texts: _Texts, places: dict[str, Place]) -> Transfer:
     key = f"transfers.{transfer.id}"
-    legs = tuple(_leg(leg, texts.get(f"{key}.legs.{i}.note", leg.note), places)
-                 for i, leg in enumerate(transfer.legs))
+    legs = tuple(_leg(leg, f"{key}.legs.{i}", texts, places) for i, leg in enumerate(transfer.legs))
+    claims = tuple(_quantity(q, f"{key}.quantity.{i}", texts)
+                   for i, q in enumerate(transfer.quantity_claims))
+    single = transfer.quantity is not None
     return replace(
         transfer, legs=legs,
         label=texts.get(f"{key}.label", transfer.label) or transfer.label,
         cargo=texts.get(f"{key}.cargo", transfer.cargo),
         note=texts.get(f"{key}.note", transfer.note),
+        quantity=claims[0] if single else None,
+        quantities=() if single else claims,
     )
 
 
-def _leg(leg: Leg, note: str | None, places: dict[str, Place]) -> Leg:
+def _quantity(claim: Quantity, key: str, texts: _Texts) -> Quantity:
+    unit = texts.get(f"{key}.unit", claim.unit) or claim.unit
+    basis = texts.get(f"{key}.basis", claim.basis)
+    if unit == claim.unit and basis == claim.basis:
+        return claim
+    return replace(claim, unit=unit, basis=basis)
+
+
+def _leg(leg: Leg, key: str, texts: _Texts, places: dict[str, Place]) -> Leg:
+    corridor = leg.corridor
+    if corridor is not None:
+        name = texts.get(f"{key}.corridor.name", corridor.name) or corridor.name
+        corridor = corridor if name == corridor.name else Corridor(name, corridor.sources)
     return replace(
-        leg, note=note,
+        leg, note=texts.get(f"{key}.note", leg.note), corridor=corridor,
         origin=places.get(leg.origin.id, leg.origin),
         destination=places.get(leg.destination.id, leg.destination),
         via=tuple(places.get(p.id, p) for p in leg.via),

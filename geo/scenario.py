@@ -68,6 +68,11 @@ _ROUTED_CONSTRAINTS = ("rail", "road")
 _COORDINATE_TEXT = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d+)?)\s*\Z")
 
 
+def _index(path: str) -> str:
+    """Return the index of a list item from its key path (``items()`` names it ``legs[i]``)."""
+    return path.rsplit("[", 1)[-1].rstrip("]")
+
+
 def bundled_scenario_path() -> Path:
     """Return the path of the bundled DPRK-Russia scenario shipped in the package."""
     return Path(str(resources.files("routemap.geo").joinpath("data", "dprk-russia-2023-2025.yaml")))
@@ -317,7 +322,7 @@ class _Reader:
             "period": c.period(fields.get("period"), f"{path}.period"),
             "note": c.texts(fields.get("note"), f"{path}.note", f"{key}.note"),
         }
-        claims = self._quantities(fields.get("quantity"), f"{path}.quantity")
+        claims = self._quantities(fields.get("quantity"), f"{path}.quantity", key)
         legs = tuple(c.items(fields.get("legs"), f"{path}.legs",
                              lambda n, p: self._leg(n, p, key), min_items=1))
         self._check_chain(fields.get("legs"), legs, f"{path}.legs")
@@ -327,20 +332,24 @@ class _Reader:
         return Transfer(legs=legs, quantity=single, quantities=claims if single is None else (),
                         **values)
 
-    def _quantities(self, node: YNode | None, path: str) -> tuple[Quantity, ...]:
-        """Read a quantity claim, or a list of them (each naming its source) that disagree."""
+    def _quantities(self, node: YNode | None, path: str, key: str) -> tuple[Quantity, ...]:
+        """Read a quantity claim, or a list of them (each naming its source) that disagree.
+
+        The texts of claim ``i`` (0 for a single claim) are kept under ``<key>.quantity.<i>``.
+        """
         if node is None:
             return ()
         if node.is_seq:
             several = len(node.value) > 1
             claims = self.check.items(
-                node, path, lambda n, p: self._quantity(n, p, source_required=several), min_items=1)
+                node, path, lambda n, p: self._quantity(n, p, f"{key}.quantity.{_index(p)}",
+                                                        source_required=several), min_items=1)
             return tuple(claims)
-        claim = self._quantity(node, path, source_required=False)
+        claim = self._quantity(node, path, f"{key}.quantity.0", source_required=False)
         return (claim,) if claim is not None else ()
 
-    def _quantity(self, node: YNode, path: str, *, source_required: bool) -> Quantity | None:
-        claim = self.check.quantity(node, path, source_required=source_required)
+    def _quantity(self, node: YNode, path: str, key: str, *, source_required: bool) -> Quantity | None:
+        claim = self.check.quantity(node, path, source_required=source_required, key=key)
         if claim is None or claim.source is None:
             return claim
         known = self._source_ref(node.value["source"], f"{path}.source", self.refs.sources)
@@ -348,7 +357,7 @@ class _Reader:
 
     def _leg(self, node: YNode, path: str, transfer_key: str) -> Leg | None:
         c = self.check
-        index = path.rsplit("[", 1)[-1].rstrip("]")  # items() names the leg legs[i]
+        index = _index(path)
         before = len(c.problems)
         fields = c.mapping(node, path, LEG_KEYS)
         if fields is None:
@@ -370,7 +379,8 @@ class _Reader:
             line=node.line,
             path_confidence=c.enum(fields.get("path_confidence"), f"{path}.path_confidence",
                                    PATH_CONFIDENCES),
-            corridor=self._corridor(fields.get("corridor"), f"{path}.corridor"),
+            corridor=self._corridor(fields.get("corridor"), f"{path}.corridor",
+                                    f"{transfer_key}.legs.{index}.corridor.name"),
             assumed=self._assumed(fields.get("assumed"), f"{path}.assumed"),
         )
         self._check_path_confidence(fields, leg, path)
@@ -381,14 +391,15 @@ class _Reader:
             return None
         return leg
 
-    def _corridor(self, node: YNode | None, path: str) -> Corridor | None:
-        """Read ``{name, sources}``: the line or route a cited source names."""
+    def _corridor(self, node: YNode | None, path: str, key: str) -> Corridor | None:
+        """Read ``{name, sources}``: the line or route a cited source names (its name a text
+        kept under ``key``)."""
         if node is None:
             return None
         fields = self.check.mapping(node, path, CORRIDOR_KEYS)
         if fields is None:
             return None
-        name = self.check.text(fields.get("name"), f"{path}.name")
+        name = self.check.texts(fields.get("name"), f"{path}.name", key)
         sources = self._cite(fields.get("sources"), f"{path}.sources", min_items=1)
         return Corridor(name, sources) if name is not None and sources else None
 

@@ -202,6 +202,10 @@ class Checker:
         self.translations[key] = given
         return given.get(self.language)
 
+    def _text_at(self, node: YNode | None, path: str, key: str | None) -> str | None:
+        """Read a text under a text key (:meth:`texts`), or a plain string without one."""
+        return self.text(node, path) if key is None else self.texts(node, path, key)
+
     def names(self, node: YNode | None, path: str) -> FrozenMap[str]:
         """Read a place's ``names``: a mapping from language code to the name in it."""
         if node is None:
@@ -358,10 +362,15 @@ class Checker:
             return None
         return Period(start, end)
 
-    def quantity(self, node: YNode | None, path: str, *, source_required: bool = False) -> Quantity | None:
+    def quantity(self, node: YNode | None, path: str, *, source_required: bool = False,
+                 key: str | None = None) -> Quantity | None:
         """Read a quantity claim: ``{value, unit}`` with value >= 0, and optionally its
         ``qualifier``, ``max`` (>= value), ``basis``, ``window`` and ``source`` (an id; whether
-        the scenario defines it is the loader's check)."""
+        the scenario defines it is the loader's check).
+
+        ``unit`` and ``basis`` are texts (plain, or a mapping by language) kept under
+        ``<key>.unit`` and ``<key>.basis`` when a text key is given, else plain strings.
+        """
         if node is None:
             return None
         before = len(self.problems)
@@ -370,10 +379,10 @@ class Checker:
             return None
         claim = {
             "value": self.number(fields.get("value"), f"{path}.value", low=0),
-            "unit": self.text(fields.get("unit"), f"{path}.unit"),
+            "unit": self._text_at(fields.get("unit"), f"{path}.unit", key and f"{key}.unit"),
             "qualifier": self.enum(fields.get("qualifier"), f"{path}.qualifier", QUALIFIERS),
             "max": self.number(fields.get("max"), f"{path}.max", low=0),
-            "basis": self.text(fields.get("basis"), f"{path}.basis"),
+            "basis": self._text_at(fields.get("basis"), f"{path}.basis", key and f"{key}.basis"),
             "window": self.period(fields.get("window"), f"{path}.window"),
             "source": self.slug(fields.get("source"), f"{path}.source"),
         }

@@ -504,8 +504,12 @@ def test_titles_with_an_inferred_endpoint_say_so(tid, phrase):
 
 
 def _quantities(transfer: dict) -> list[dict]:
+    """Return a transfer's quantity claims as written, their texts in English (``unit`` and
+    ``basis`` may be mappings by language)."""
     q = transfer.get("quantity")
-    return [] if q is None else q if isinstance(q, list) else [q]
+    claims = [] if q is None else q if isinstance(q, list) else [q]
+    return [{k: v["en"] if isinstance(v, dict) and "en" in v else v for k, v in c.items()}
+            for c in claims]
 
 
 def test_quantities_keep_their_qualifier_window_and_source():

@@ -273,3 +273,72 @@ def test_the_bundled_places_have_names_in_their_countrys_script():
     assert by_id["kyiv"].names["uk"] == "Київ"
     assert gazetteer.resolve("Раджин").place.id == "rajin"
     assert gazetteer.resolve("Запоріжжя").place.id == "zaporizhzhia"
+
+
+# --- quantity units and bases, corridor names ---------------------------------------------------
+
+COUNTED = MULTI.replace("""    note: One voyage
+    confidence: confirmed""", """    note: One voyage
+    quantity:
+      - {value: 10000, unit: {en: containers, fr: conteneurs}, basis: {en: whole flow, fr: flux total},
+         source: wh}
+      - {value: 20000, unit: {en: containers, fr: conteneurs}, basis: whole flow, source: wh}
+    confidence: confirmed""").replace(
+    "      - {mode: rail, from: dunai, to: Tikhoretsk, note: Estimated line}",
+    "      - {mode: rail, from: dunai, to: Tikhoretsk, note: Estimated line,\n"
+    "         corridor: {name: {en: Trans-Siberian Railway, fr: Transsibérien}, sources: [wh]}}")
+
+
+def test_units_bases_and_corridor_names_are_texts_by_language(small_gazetteer):
+    s = _load(COUNTED, small_gazetteer)
+    claims = s.transfers[0].quantity_claims
+    assert [(q.unit, q.basis) for q in claims] == [("containers", "whole flow")] * 2
+    assert s.transfers[0].legs[1].corridor.name == "Trans-Siberian Railway"
+    assert s.translations["transfers.by-sea.quantity.0.unit"] == {"en": "containers", "fr": "conteneurs"}
+    assert s.translations["transfers.by-sea.legs.1.corridor.name"]["fr"] == "Transsibérien"
+    fr = localize(s, "fr").transfers[0]
+    assert [(q.unit, q.basis, q.value) for q in fr.quantity_claims] == [
+        ("conteneurs", "flux total", 10000), ("conteneurs", "whole flow", 20000)]
+    assert fr.quantity is None and fr.legs[1].corridor.name == "Transsibérien"
+    assert fr.legs[1].corridor.sources == ("wh",)
+    back = localize(localize(s, "fr"), "en").transfers[0]
+    assert back.quantity_claims == s.transfers[0].quantity_claims
+    assert back.legs[1].corridor == s.transfers[0].legs[1].corridor
+
+
+def test_a_single_quantity_keeps_its_place_in_the_model(small_gazetteer):
+    text = COUNTED.replace("""      - {value: 20000, unit: {en: containers, fr: conteneurs}, basis: whole flow, source: wh}
+""", "")
+    fr = localize(_load(text, small_gazetteer), "fr").transfers[0]
+    assert fr.quantity is not None and fr.quantity.unit == "conteneurs"
+    assert fr.quantities == ()
+
+
+def test_missing_translations_lists_units_bases_and_corridors(small_gazetteer):
+    s = _load(COUNTED, small_gazetteer)
+    keys = list(text_keys(s))
+    assert [k for k in keys if ".quantity." in k or ".corridor." in k] == [
+        "transfers.by-sea.quantity.0.unit", "transfers.by-sea.quantity.0.basis",
+        "transfers.by-sea.quantity.1.unit", "transfers.by-sea.quantity.1.basis",
+        "transfers.by-sea.legs.1.corridor.name"]
+    missing = missing_translations(s, ["fr", "ko"])
+    assert [k for k in missing["fr"] if ".quantity." in k or ".corridor." in k] == [
+        "transfers.by-sea.quantity.1.basis"]
+    assert "transfers.by-sea.legs.1.corridor.name" in missing["ko"]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("unit: {en: containers, fr: conteneurs}, basis: {en: whole flow",
+     "unit: {fr: conteneurs}, basis: {en: whole flow",
+     "error: my.yaml:26: transfers[0].quantity[0].unit: no text in the scenario's language 'en' "
+     "(give 'en:' or set language)"),
+    ("basis: {en: whole flow, fr: flux total}", "basis: {en: whole flow, french: flux total}",
+     "error: my.yaml:26: transfers[0].quantity[0].basis.french: 'french' is not a language code "
+     "(a CLDR language such as en, fr, ko, uk, ru, de)"),
+    ("name: {en: Trans-Siberian Railway, fr: Transsibérien}",
+     "name: {en: Trans-Siberian Railway, fr: ''}",
+     "error: my.yaml:34: transfers[0].legs[1].corridor.name.fr: expected text, found an empty string"),
+])
+def test_unit_basis_and_corridor_errors(small_gazetteer, old, new, expected):
+    assert old in COUNTED
+    assert _messages(COUNTED.replace(old, new), small_gazetteer) == [expected]

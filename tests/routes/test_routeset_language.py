@@ -130,10 +130,14 @@ transfers:
   - id: flights
     label: {en: Cargo flights, fr: Vols de fret}
     cargo: {en: shells, fr: obus}
+    quantity:
+      - {value: 2, unit: {en: flights, fr: vols}, basis: {en: one week, fr: une semaine}, source: src}
+      - {value: 3, unit: {en: flights, fr: vols}, basis: {en: one week, fr: une semaine}, source: src}
     confidence: reported
     sources: [src]
     legs:
-      - {mode: air, from: sunan, to: knevichi, note: {en: First flight, fr: Premier vol}}
+      - {mode: air, from: sunan, to: knevichi, note: {en: First flight, fr: Premier vol},
+         corridor: {name: {en: Eastern air corridor, fr: Couloir aérien oriental}, sources: [src]}}
       - {mode: air, from: knevichi, to: sunan, note: Return}
 annotations:
   - id: seen
@@ -156,4 +160,7 @@ def test_in_language_equals_routing_the_localized_scenario():
     assert _texts(localized.legs["from_name"]) == ["Aéroport de Pyongyang-Sunan", "Knevichi airport"]
     assert _texts(localized.legs["note"]) == ["Premier vol", "Return"]
     assert _texts(localized.annotations["transfer_label"]) == ["Vols de fret"]
+    assert _texts(localized.legs["corridor"]) == ["Couloir aérien oriental", None]
+    assert _texts(localized.legs["quantity_unit"]) == ["vols"] * 2
+    assert _texts(localized.legs["quantity_basis"]) == ["une semaine"] * 2
     assert localized.scenario == direct.scenario
