@@ -269,10 +269,41 @@ def test_the_bundled_places_have_names_in_their_countrys_script():
         assert gazetteer.resolve(place.name).place.id == place.id
     by_id = {p.id: p for p in curated}
     assert by_id["rajin"].names["ko"] == "라진(나진)항"
-    assert by_id["khabarovsk"].names == {"ru": "Хабаровск", "ko": "하바롭스크"}
+    assert by_id["khabarovsk"].names == {"ru": "Хабаровск", "ko": "하바롭스크", "de": "Chabarowsk"}
     assert by_id["kyiv"].names["uk"] == "Київ"
     assert gazetteer.resolve("Раджин").place.id == "rajin"
     assert gazetteer.resolve("Запоріжжя").place.id == "zaporizhzhia"
+
+
+@pytest.mark.parametrize(("place_id", "code", "name"), [
+    ("vostochny", "fr", "Port de Vostotchny (Vrangel, Nakhodka)"),
+    ("vostochny", "de", "Hafen Wostotschny (Wrangel, Nachodka)"),
+    ("yegorlykskaya-depot", "fr", "Aérodrome d'Iegorlykskaïa (stockage de munitions)"),
+    ("krasnoyarsk", "fr", "Krasnoïarsk"),
+    ("chelyabinsk", "fr", "Tcheliabinsk"),
+    ("dunai", "fr", "Port militaire de Dounaï"),
+    ("khasan", "fr", "Gare de Khassan"),
+    ("rajin", "fr", "Port de Rajin (Najin)"),
+    ("vladivostok-knevichi", "de", "Flughafen Wladiwostok (Knewitschi)"),
+    ("friendship-bridge", "ko", "조선-로씨야 우정의 다리 (두만강)"),
+])
+def test_curated_names_in_french_and_german(place_id, code, name):
+    gazetteer = load_gazetteer()
+    place = gazetteer.resolve(place_id).place
+    assert place.names[code] == name
+    assert gazetteer.resolve(name).place.id == place_id
+
+
+def test_a_french_name_is_given_wherever_french_writes_the_place_otherwise():
+    """Every curated place the bundled scenario uses has a French name, unless French writes
+    its English name (Omsk, Samara, Pyongyang)."""
+    from routemap.geo.scenario import bundled_scenario_path, load_scenario
+
+    same = {"khabarovsk", "belogorsk", "novosibirsk", "omsk", "samara", "syzran", "saratov",
+            "volgograd", "salsk", "armavir", "prokhladny", "pyongyang"}
+    used = [p for p in load_scenario(bundled_scenario_path()).places if p.origin == "builtin"]
+    assert [p.id for p in used if "fr" not in p.names] == [p.id for p in used if p.id in same]
+    assert all(p.names.get("fr") != p.name for p in used)
 
 
 # --- quantity units and bases, corridor names ---------------------------------------------------
