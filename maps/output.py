@@ -72,8 +72,11 @@ def _render_kmz(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str
 
 def _render_csv(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
     from routemap.maps.gis.legs_csv import render_csv
+    from routemap.maps.gis.observations_csv import OBSERVATIONS_CSV, render_observations_csv
 
-    return {OUTPUT_NAMES["csv"]: render_csv(routeset, language=options.language)}
+    observed = render_observations_csv(routeset, language=options.language)
+    return {OUTPUT_NAMES["csv"]: render_csv(routeset, language=options.language),
+            **({OBSERVATIONS_CSV: observed} if observed is not None else {})}
 
 
 #: Format (or group of formats drawn together) -> renderer, in the order they run. Each

@@ -18,6 +18,7 @@ __all__ = [
     "CONFIDENCE_STYLES",
     "CONNECTOR_STYLE",
     "MODE_STYLES",
+    "OBSERVED_STYLE",
     "PATH_LEGEND",
     "PATH_STYLES",
     "PLACE_STYLES",
@@ -26,10 +27,12 @@ __all__ = [
     "ConnectorStyle",
     "LegQuantity",
     "ModeStyle",
+    "ObservedStyle",
     "PathStyle",
     "PlaceStyle",
     "WidthLegend",
     "WidthScale",
+    "gap_label",
     "line_width",
     "quantity_label",
     "svg_dasharray",
@@ -492,3 +495,57 @@ def svg_dasharray(confidence: str, width: float) -> str | None:
     if not dash:
         return None
     return " ".join(f"{max(d * width, 1.0):g}" for d in dash)
+
+
+@dataclass(frozen=True)
+class ObservedStyle:
+    """How what the ships' own position reports (AIS) say is drawn, apart from every claim.
+
+    A vessel's observed ``track`` is a thin solid line in a near-black ``color``, ``width``
+    wide, with a dot of ``dot_size`` at its positions (thinned to at most ``max_dots`` per
+    track): unlike any mode's colour, any confidence's dash pattern and the band of a modelled
+    line. A dark ``gap`` (transponder off) is a straight stretch dashed ``gap_dash`` (in
+    multiples of ``gap_width``) in ``gap_color``, labelled with its duration
+    (:func:`gap_label`). Port calls and meetings at sea are points: ``port_call_marker`` and
+    ``encounter_marker`` (matplotlib codes; ``*_shape`` names them for the web map), in
+    ``color`` and ``gap_color``. Labels are message ids, written in an output's language.
+    """
+
+    track_label: str
+    track_meaning: str
+    color: str
+    width: float
+    opacity: float
+    dot_size: float
+    max_dots: int
+    gap_label: str
+    gap_color: str
+    gap_width: float
+    gap_dash: tuple[float, ...]
+    port_call_label: str
+    port_call_marker: str
+    port_call_shape: str
+    encounter_label: str
+    encounter_marker: str
+    encounter_shape: str
+    marker_size: float
+
+
+OBSERVED_STYLE = ObservedStyle(
+    track_label=N_("Observed track (AIS)"), track_meaning=N_("the ship's own position reports"),
+    color="#1B1B1B", width=1.1, opacity=0.9, dot_size=2.2, max_dots=60,
+    gap_label=N_("Transponder off"), gap_color="#CC79A7", gap_width=1.8, gap_dash=(3.0, 2.0),
+    port_call_label=N_("Port call (AIS)"), port_call_marker="p", port_call_shape="pentagon",
+    encounter_label=N_("Meeting at sea (AIS)"), encounter_marker="*", encounter_shape="star",
+    marker_size=9.0,
+)
+"""The one observed style: slides, web map and KML draw the observed layers with it."""
+
+
+def gap_label(hours: float, *, language: Language | None = None) -> str:
+    """Return a dark gap's label: ``Transponder off 20 h`` (whole hours from 10 up), in a language."""
+    words = _words(language)
+    decimals = 0 if hours >= 10 else 1
+    value = language.number(hours, decimals) if language is not None else f"{hours:,.{decimals}f}"
+    return words(N_("Transponder off {hours} h")).format(hours=value)
+

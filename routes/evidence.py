@@ -70,8 +70,10 @@ def observed_layer(spec: ObservationSpec, positions: pd.DataFrame, observations:
     trajectories = _tagged(observations.trajectories, observations.trajectories["mmsi"].map(label))
     gaps = _tagged(observations.gaps, observations.gaps["mmsi"].map(label))
     calls = _tagged(observations.port_calls, observations.port_calls["mmsi"].map(label))
-    meets = observations.encounters
-    meets = _tagged(meets, meets["mmsi_a"].map(label).fillna(meets["mmsi_b"].map(label)))
+    meets = observations.encounters.copy()
+    mine = meets["mmsi_a"].isin(owner)
+    meets["vessel_mmsi"] = meets["mmsi_a"].where(mine, meets["mmsi_b"])
+    meets = _tagged(meets, meets["vessel_mmsi"].map(label))
     verdicts = leg_verdicts(legs, positions, observations.gaps, spec.vessels, thresholds=spec.thresholds)
     return ObservedLayer(spec=spec, trajectories=trajectories, gaps=gaps, port_calls=calls, encounters=meets,
                          verdicts=verdicts, positions=int(positions["mmsi"].isin(owner).sum()),

@@ -18,11 +18,15 @@ __all__ = [
     "ANNOTATION_COLUMNS",
     "BOOL_COLUMNS",
     "DERIVED_LEG_COLUMNS",
+    "ENCOUNTER_COLUMNS",
     "FRAME_ONLY_LEG_COLUMNS",
+    "GAP_COLUMNS",
     "LEG_COLUMNS",
     "LEG_FRAME_COLUMNS",
     "LIST_COLUMNS",
+    "OBSERVED_TRACK_COLUMNS",
     "PLACE_COLUMNS",
+    "PORT_CALL_COLUMNS",
     "QUANTITY_COLUMNS",
     "TRANSFER_COLUMNS",
 ]
@@ -142,6 +146,33 @@ FRAME_ONLY_LEG_COLUMNS: tuple[str, ...] = ("connectors",)
 LEG_FRAME_COLUMNS: tuple[str, ...] = (
     *(c for c in LEG_COLUMNS if c not in DERIVED_LEG_COLUMNS), *FRAME_ONLY_LEG_COLUMNS)
 
-BOOL_COLUMNS: frozenset[str] = frozenset({"origin_assumed", "destination_assumed", "quantities_disagree"})
+BOOL_COLUMNS: frozenset[str] = frozenset({"origin_assumed", "destination_assumed", "quantities_disagree",
+                                          "synthetic"})
 
-LIST_COLUMNS: frozenset[str] = frozenset({"sources", "citations", "via_ids", "modes"})
+LIST_COLUMNS: frozenset[str] = frozenset({"sources", "citations", "via_ids", "modes", "verdicts"})
+
+# What the ships' own position reports say (a scenario's ``observations``), one layer each. Times
+# (``*_time``) are ISO 8601 UTC instants; ``synthetic`` is True for made-up positions.
+_OBSERVED_HEAD: tuple[str, ...] = ("feature_id", "feature_type", "geometry_kind", "vessel", "mmsi")
+_OBSERVED_TAIL: tuple[str, ...] = ("synthetic", "sources", "citations")
+
+#: A vessel's observed track: its positions joined in time order (``geometry_kind: observed``).
+OBSERVED_TRACK_COLUMNS: tuple[str, ...] = (
+    *_OBSERVED_HEAD, "imo", "ais_name", "start_time", "end_time", "n_positions", "length_km",
+    "verdicts", *_OBSERVED_TAIL)
+
+#: A dark gap: no position for longer than the threshold, away from ports; the straight stretch
+#: from the last position before it to the first after it ("transponder off").
+GAP_COLUMNS: tuple[str, ...] = (
+    *_OBSERVED_HEAD, "label", "start_time", "end_time", "duration_h", "reachable_km", "last_lat",
+    "last_lon", "first_lat", "first_lon", *_OBSERVED_TAIL)
+
+#: A port call: the vessel within the port radius of a gazetteer port (Point: the port).
+PORT_CALL_COLUMNS: tuple[str, ...] = (
+    *_OBSERVED_HEAD, "port_id", "port_name", "arrival_time", "departure_time", "duration_h",
+    *_OBSERVED_TAIL)
+
+#: An encounter: two vessels close for long enough away from ports (Point: closest approach).
+ENCOUNTER_COLUMNS: tuple[str, ...] = (
+    *_OBSERVED_HEAD, "mmsi_other", "start_time", "end_time", "duration_h", "min_distance_m",
+    *_OBSERVED_TAIL)

@@ -103,7 +103,8 @@ class ObservedLayer:
     trajectories, gaps, port_calls, encounters : geopandas.GeoDataFrame
         The derivations of :mod:`routemap.routes.observed` for the vessels of interest (an
         encounter is kept when either vessel is one), EPSG:4326, each with a ``vessel`` column
-        (the vessel of interest as written; for an encounter, the first of the pair that is one).
+        (the vessel of interest as written; for an encounter, the first of the pair that is
+        one, whose MMSI is in ``vessel_mmsi``).
     verdicts : tuple of LegVerdict
         One per sea leg whose carrier names a vessel of interest.
     positions : int

@@ -9,6 +9,7 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from routemap.maps.language import DEFAULT_LANGUAGE, load_language
+from routemap.maps.observed import observed_records
 from routemap.maps.records import FeatureRecord, feature_records, geometry_members
 from routemap.routes.routeset import RouteSet
 
@@ -52,7 +53,8 @@ def _geojson_feature(record: FeatureRecord) -> str:
 def render_geojson(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> bytes:
     """Render a route set as an RFC 7946 GeoJSON FeatureCollection.
 
-    One Feature per leg, place and annotation (in that order), ``id`` = ``feature_id``,
+    One Feature per leg, place and annotation (in that order), then, when the scenario has
+    observations, per observed track, dark gap, port call and encounter; ``id`` = ``feature_id``,
     properties as in ``routemap.routes.schema``; WGS 84 lon/lat with at most 6 decimals and no ``crs``
     member; lines split at the antimeridian. Foreign members: ``name`` (the scenario title),
     ``language`` (the output language's code) and ``attribution`` (the route set's
@@ -72,6 +74,7 @@ def render_geojson(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> b
         UTF-8 JSON ending in a newline, identical for identical input.
     """
     groups = feature_records(routeset, language=load_language(language))
+    groups.update(observed_records(routeset, language=load_language(language)))
     features = [_geojson_feature(r) for recs in groups.values() for r in recs]
     head = _json({
         "type": "FeatureCollection",

@@ -19,6 +19,7 @@ import shapely
 
 from routemap.errors import RenderError, library_detail
 from routemap.maps.language import DEFAULT_LANGUAGE, load_language
+from routemap.maps.observed import OBSERVED_LAYERS, observed_records
 from routemap.maps.records import (
     WGS84,
     FeatureRecord,
@@ -62,10 +63,12 @@ GPKG_LAYERS: tuple[str, ...] = (
 
 _GEOMETRY_TYPES = {
     "places": "Point", "legs": "MultiLineString", "transfers": "MultiLineString",
-    "annotations": "Point",
+    "annotations": "Point", **{name: kind for name, (_, kind) in OBSERVED_LAYERS.items()},
 }
-_INT_COLUMNS = frozenset({"leg_index", "leg_count", "position"})
-_FLOAT_COLUMNS = frozenset({"distance_km", "quantity_value", "quantity_max", "lat", "lon", "uncertainty_km"})
+_INT_COLUMNS = frozenset({"leg_index", "leg_count", "position", "mmsi", "mmsi_other", "imo", "n_positions"})
+_FLOAT_COLUMNS = frozenset({"distance_km", "quantity_value", "quantity_max", "lat", "lon", "uncertainty_km",
+                            "length_km", "duration_h", "reachable_km", "min_distance_m", "last_lat",
+                            "last_lon", "first_lat", "first_lon"})
 _DATE_SUFFIXES = ("_start", "_end", "_date")
 """A column named ``date`` or ending in one of these holds ISO dates and is declared ``DATE``."""
 _EPOCH = "1970-01-01T00:00:00.000Z"
@@ -133,12 +136,14 @@ def gpkg_layers(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> dict
     records = feature_records(routeset, language=load_language(language))
     attributions = [{"position": i + 1, "attribution": a}
                     for i, a in enumerate(routeset.attributions)]
+    observed = observed_records(routeset, language=load_language(language))
     return {
         "places": _layer(records["places"], PLACE_COLUMNS),
         "legs": _layer(records["legs"], LEG_COLUMNS),
         "transfers": _layer(transfer_records(routeset.scenario, records["legs"]),
                             TRANSFER_COLUMNS),
         "annotations": _layer(records["annotations"], ANNOTATION_COLUMNS),
+        **{name: _layer(observed[name], OBSERVED_LAYERS[name][0]) for name in observed},
         "sources": _sources_table(routeset),
         "attributions": _table(ATTRIBUTION_COLUMNS, attributions),
         "metadata": _table(METADATA_COLUMNS, [{"key": "name", "value": routeset.scenario.title},
@@ -208,6 +213,9 @@ def _field_arrays(frame: pd.DataFrame) -> tuple[list[str], list[np.ndarray], lis
         if is_date_column(name):
             values = np.array([v if isinstance(v, str) and v else None for v in column],
                               dtype="datetime64[D]")
+        elif name.endswith("_time"):  # ISO UTC instants of the observed layers: DATETIME fields
+            values = np.array([v.rstrip("Z") if isinstance(v, str) and v else None for v in column],
+                              dtype="datetime64[s]")
         elif isinstance(column.dtype, pd.Int64Dtype):
             values, mask = column.to_numpy(dtype="int64", na_value=0), column.isna().to_numpy()
         elif isinstance(column.dtype, pd.BooleanDtype):
@@ -233,6 +241,7 @@ def _write_layer(path: Path, name: str, frame: pd.DataFrame, geometry_type: str 
         geometry_type=geometry_type, crs=crs,
         promote_to_multi=(geometry_type or "").startswith("Multi") or None,
         layer_options={"DESCRIPTION": description},
+        gdal_tz_offsets={n: np.full(len(frame), 100) for n in names if n.endswith("_time")} or None,  # 100: UTC
     )
 
 

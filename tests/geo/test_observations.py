@@ -28,7 +28,7 @@ SECTION = """\
 observations:
   files: [ais/positions.csv]
   vessels:
-    - {name: Sea Star, imo: 9179842, mmsi: 273456789}
+    - {name: Sea Star, imo: 1234567, mmsi: 273456789}
   sources: [ais-export]
 """
 
@@ -59,7 +59,7 @@ def test_the_section_is_read(tmp_path, small_gazetteer):
     assert spec is not None
     assert spec.files == ("ais/positions.csv",)
     assert spec.paths == ((tmp_path / "ais" / "positions.csv").resolve(),)
-    assert spec.vessels == (Vessel(name="Sea Star", imo=9179842, mmsi=273456789),)
+    assert spec.vessels == (Vessel(name="Sea Star", imo=1234567, mmsi=273456789),)
     assert spec.sources == ("ais-export",)
     assert spec.thresholds == Thresholds(gap_hours=12.0, encounter_m=250.0)
     assert spec.thresholds.away_km == DEFAULT_THRESHOLDS.away_km
@@ -81,15 +81,15 @@ BROKEN = [
      ["error: s.yaml:14: observations.files: expected at least 1 item(s), found 0"]),
     ("  files: [ais/positions.csv]\n", "",
      ["error: s.yaml:14: observations.files: missing required key"]),
-    ("imo: 9179842", "imo: 9179843",
-     ["error: s.yaml:16: observations.vessels[0].imo: IMO 9179843 fails the IMO check digit (a typo?)"]),
-    ("imo: 9179842", "imo: 917984",
-     ["error: s.yaml:16: observations.vessels[0].imo: expected an IMO number (seven digits, e.g. 9179842), found '917984'"]),
+    ("imo: 1234567", "imo: 1234568",
+     ["error: s.yaml:16: observations.vessels[0].imo: IMO 1234568 fails the IMO check digit (a typo?)"]),
+    ("imo: 1234567", "imo: 123456",
+     ["error: s.yaml:16: observations.vessels[0].imo: expected an IMO number (seven digits, e.g. 9179842), found '123456'"]),
     ("mmsi: 273456789", "mmsi: 27345678",
      ["error: s.yaml:16: observations.vessels[0].mmsi: expected an MMSI (nine digits, e.g. 273456789), found '27345678'"]),
-    ("{name: Sea Star, imo: 9179842, mmsi: 273456789}", "{}",
+    ("{name: Sea Star, imo: 1234567, mmsi: 273456789}", "{}",
      ["error: s.yaml:16: observations.vessels[0]: a vessel needs at least one of 'imo', 'mmsi', 'name'"]),
-    ("{name: Sea Star, imo: 9179842, mmsi: 273456789}", "{name: Sea Star, flag: KP}",
+    ("{name: Sea Star, imo: 1234567, mmsi: 273456789}", "{name: Sea Star, flag: KP}",
      ["error: s.yaml:16: observations.vessels[0].flag: unknown key 'flag'"]),
     ("sources: [ais-export]", "sources: [ais-exprot]",
      ["error: s.yaml:17: observations.sources[0]: unknown source id 'ais-exprot' (did you mean 'ais-export'?)"]),
@@ -119,11 +119,11 @@ def test_imo_check_digit(number, valid):
 
 @pytest.mark.parametrize("carrier, matched", [
     ("Sea Star", True), ("SEA  STAR", True), ("sea-star", True), ("Séa Star", True), ("Sea Stars", False),
-    ("IMO 9179842", True), ("9179842", True), ("IMO 9179843", False), ("273456789", True),
+    ("IMO 1234567", True), ("1234567", True), ("IMO 1234568", False), ("273456789", True),
     ("MMSI 273456789", True), ("", False), (None, False),
 ])
 def test_a_carrier_names_a_vessel_by_name_imo_or_mmsi(carrier, matched):
-    assert Vessel(name="Sea Star", imo=9179842, mmsi=273456789).matches(carrier) is matched
+    assert Vessel(name="Sea Star", imo=1234567, mmsi=273456789).matches(carrier) is matched
 
 
 def test_fold_name():

@@ -28,7 +28,7 @@ def _track(start: str, hours: float, a: tuple[float, float], b: tuple[float, flo
     """A vessel sailing straight from ``a`` to ``b`` (lat, lon) in ``hours``, ``n`` positions."""
     times = pd.date_range(pd.Timestamp(start, tz="UTC"), periods=n, freq=pd.Timedelta(hours=hours / (n - 1)))
     f = np.linspace(0.0, 1.0, n)
-    return pd.DataFrame({"mmsi": mmsi, "imo": pd.array([9179842] * n, dtype="Int64"),
+    return pd.DataFrame({"mmsi": mmsi, "imo": pd.array([1234567] * n, dtype="Int64"),
                          "name": pd.array(["SEA STAR"] * n, dtype="string"), "time": times,
                          "lat": a[0] + f * (b[0] - a[0]), "lon": a[1] + f * (b[1] - a[1])})
 
@@ -131,7 +131,7 @@ def test_a_wider_off_route_threshold_turns_a_contradiction_into_partly():
 
 
 @pytest.mark.parametrize("vessel, rows", [
-    (Vessel(mmsi=273456789), 25), (Vessel(imo=9179842), 25), (Vessel(name="Sea Star"), 25),
+    (Vessel(mmsi=273456789), 25), (Vessel(imo=1234567), 25), (Vessel(name="Sea Star"), 25),
     (Vessel(mmsi=111111111), 0), (Vessel(name="Sea Stars"), 0),
 ])
 def test_vessel_positions(vessel, rows):
