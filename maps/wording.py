@@ -259,14 +259,14 @@ def quantity_claims(claims: Sequence[Quantity], *, publishers: Mapping[str, str]
     names = publishers or {}
     units = {c.unit for c in claims}
     if short and len(units) > 1:
-        each = "; ".join(str(_claim(c, scope=False, language=language)) for c in claims)
+        each = words.series(str(_claim(c, scope=False, language=language)) for c in claims)
         return words.gettext("sources disagree: {claims}").format(claims=each)
     low = min(c.value for c in claims)
     top = max(c.max if c.max is not None else c.value for c in claims)
     span = quantity_claim(low, next(iter(units)), high=top, language=language)
     if short:
         return words.gettext("{quantity}, sources disagree").format(quantity=span)
-    each = "; ".join(_per_source(c, names, unit=len(units) > 1, language=language) for c in claims)
+    each = words.series(_per_source(c, names, unit=len(units) > 1, language=language) for c in claims)
     if len(units) > 1:
         return words.gettext("sources disagree: {claims}").format(claims=each)
     return words.gettext("{quantity}, sources disagree: {claims}").format(quantity=span, claims=each)

@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from routemap.geo.model import Scenario
 from routemap.maps import wording
 from routemap.maps.gis.icons import place_icons
+from routemap.maps.gis.kml_observed import observed_folder
 from routemap.maps.gis.kml_style import (
     ANNOTATION_STYLE_ID,
     band_style_id,
@@ -432,8 +433,8 @@ def _connector_legend(w: _Writer) -> str:
 
 def _key_description(w: _Writer) -> str:
     """Return how to read the KML: line opacity and width, bands, place symbols."""
-    rows = "; ".join(wording.confidence(key, explain=True, language=w.language) or key
-                     for key in CONFIDENCE_STYLES)
+    rows = w.language.series(wording.confidence(key, explain=True, language=w.language) or key
+                             for key in CONFIDENCE_STYLES)
     path = f"{w.word(PATH_LEGEND['path'])} ({w.word(PATH_STYLES['estimated'].meaning)})"
     return ("<p><b>" + _esc(w.word("How to read the lines")) + "</b></p><p>"
             + _esc(w.word("Colour: mode. Opacity and width: how sure the movement is ({rows}).")
@@ -483,6 +484,7 @@ def kml_document(routeset: RouteSet, *, icons: bool = False,
         _annotation_mark(notes, w, record)
     _band_folder(doc, w, records["legs"])
     _connector_folder(doc, w, records["legs"])
+    observed_folder(doc, routeset, w.language)
     return root
 
 

@@ -56,8 +56,8 @@ from routemap.maps.slides.spec import (
 from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES
 from routemap.routes.routeset import RouteSet
 
-__all__ = ["ComposedSlide", "compose_slide", "compose_slides", "panel_capacity", "slide_specs",
-           "slide_texts"]
+__all__ = ["ComposedSlide", "compose_slide", "compose_slides", "draw_footer", "draw_header",
+           "panel_capacity", "slide_specs", "slide_texts"]
 
 log = logging.getLogger(__name__)
 _GEOD = Geod(ellps="WGS84")
@@ -77,7 +77,8 @@ class ComposedSlide:
     details: tuple[DetailInset, ...] = ()
 
 
-def _draw_header(canvas: Canvas, spec: SlideSpec) -> None:
+def draw_header(canvas: Canvas, spec: SlideSpec) -> None:
+    """Draw a slide's kicker, title, subtitle and as-of date above its map."""
     fig, s = canvas.fig, canvas.scale
     left = MAP_RECT[0]
     right = PANEL_RECT[0] + PANEL_RECT[2]
@@ -99,34 +100,43 @@ def _draw_header(canvas: Canvas, spec: SlideSpec) -> None:
     del as_of_px
 
 
+_DECK_NOTES = ("; and {count} more (full citations in the deck notes).",
+               "; and {count} more (full citations in the deck notes).")
+
+
 def _fit_footer_line(prefix: str, items: Sequence[str], *, limit: int,
-                     language: Language | None = None) -> str:
-    text = prefix + "; ".join(items) + "."
+                     language: Language | None = None,
+                     ending: tuple[str, str] = _DECK_NOTES) -> str:
+    lang = load_language(DEFAULT_LANGUAGE) if language is None else language
+    text = prefix + lang.series(items) + "."
     if len(text) <= limit:
         return text
-    lang = load_language(DEFAULT_LANGUAGE) if language is None else language
 
-    def tail(more: int) -> str:
-        return lang.ngettext("; and {count} more (full citations in the deck notes).",
-                             "; and {count} more (full citations in the deck notes).",
-                             more).format(count=lang.number(more))
+    def tail(count: int) -> str:
+        return lang.ngettext(*ending, count).format(count=lang.number(count))
 
     kept: list[str] = []
     for item in items:
         more = len(items) - len(kept) - 1
-        if len(prefix + "; ".join([*kept, item]) + tail(more)) > limit:
+        if len(prefix + lang.series([*kept, item]) + tail(more)) > limit:
             break
         kept.append(item)
-    return prefix + "; ".join(kept) + tail(len(items) - len(kept))
+    return prefix + lang.series(kept) + tail(len(items) - len(kept))
 
 
-def _draw_footer(canvas: Canvas, spec: SlideSpec) -> None:
+def draw_footer(canvas: Canvas, spec: SlideSpec, *,
+                more: tuple[str, str] = _DECK_NOTES) -> None:
+    """Draw a slide's sources line, its data licences and its projection, below its map.
+
+    ``more`` is the message (singular and plural, ``{count}``) ending a sources line cut
+    short: where the other sources are listed (the deck notes, for a slide).
+    """
     fig, s, lang = canvas.fig, canvas.scale, canvas.language
     left, right = MAP_RECT[0], PANEL_RECT[0] + PANEL_RECT[2]
     size = 7.6 * s
     chars = int((right - left) * fig.get_figwidth() * 72.0 / (size * 0.55))
     sources = _fit_footer_line(lang.gettext("Sources: "), list(spec.sources), limit=2 * chars,
-                               language=lang)
+                               language=lang, ending=more)
     data = lang.gettext("Data: ") + " \u00b7 ".join(spec.attributions)
     fig.text(left, 0.095, wrap(sources, chars), fontsize=size, color=BASEMAP_STYLE.text,
              ha="left", va="top", linespacing=1.3, gid="footer-sources")
@@ -367,7 +377,7 @@ def compose_slide(spec: SlideSpec, *, size: tuple[int, int] = (1920, 1080), dpi:
     ComposedSlide
     """
     canvas = setup_canvas(spec, size, dpi, texts or {})
-    _draw_header(canvas, spec)
+    draw_header(canvas, spec)
     focus_iso = _focus_countries(spec)
     layers = draw_map(canvas, spec, focus_iso)
     points = _data_points(canvas, layers)
@@ -388,7 +398,7 @@ def compose_slide(spec: SlideSpec, *, size: tuple[int, int] = (1920, 1080), dpi:
         _add_inset(canvas, corner[0])
     spec = _with_attributions(
         spec, spec.attributions + tuple(a for a in layers[3] if a not in spec.attributions))
-    _draw_footer(canvas, spec)
+    draw_footer(canvas, spec)
     return ComposedSlide(spec, canvas.fig, canvas.frame, bar, north, tuple(placed),
                          tuple(dropped), tuple(details))
 

@@ -56,7 +56,7 @@ def deck_notes(spec: SlideSpec, extra: Sequence[str] = ()) -> str:
                                                      where=spec.more_where))
     lines += list(extra)
     lines += ["", _("Sources:")] + [f"- {c}" for c in spec.citations]
-    lines += ["", _("Data: ") + "; ".join(spec.attributions)]
+    lines += ["", _("Data: ") + lang.series(spec.attributions)]
     return "\n".join(lines)
 
 
@@ -125,7 +125,7 @@ def _sources_slides(prs: PresentationType, routeset: RouteSet, attributions: Seq
     _ = lang.gettext
     citations = [s.citation() for s in routeset.scenario.sources]
     chunks = _chunks(citations, SOURCES_PER_SLIDE)
-    data = _("Data: ") + "; ".join(attributions)
+    data = _("Data: ") + lang.series(attributions)
     for i, chunk in enumerate(chunks, start=1):
         slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE_ONLY])
         title = _("Sources")

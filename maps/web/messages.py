@@ -72,6 +72,7 @@ SCRIPT_MESSAGES: dict[str, str] = {
     "all": _("All"),
     "nothing_moving": _("Nothing reported moving in this period."),
     "more": _("+{count} more"),
+    "label_meaning": _("{label}: {meaning}"),
 }
 
 #: The script's words with a count, by key: (singular, plural) message ids.
@@ -126,11 +127,12 @@ def script_messages(language: Language) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``locale`` (the BCP 47 tag the browser's number and plural rules use), then one key per
-        :data:`SCRIPT_MESSAGES` entry (text) and per :data:`COUNTED_MESSAGES` entry (plural
-        forms by category).
+        ``locale`` (the BCP 47 tag the browser's number and plural rules use), ``series``
+        (what separates the items of a series: ``"; "``, in French ``"\u202f; "``), then one
+        key per :data:`SCRIPT_MESSAGES` entry (text) and per :data:`COUNTED_MESSAGES` entry
+        (plural forms by category).
     """
-    out: dict[str, Any] = {"locale": _bcp47(language)}
+    out: dict[str, Any] = {"locale": _bcp47(language), "series": language.series(("", ""))}
     out.update((key, language.gettext(text)) for key, text in SCRIPT_MESSAGES.items())
     out.update((key, plural_forms(language, *pair)) for key, pair in COUNTED_MESSAGES.items())
     return out

@@ -65,6 +65,15 @@ def test_numbers_follow_the_language(code, thousand, half, decimal):
     assert language.number(10038.8, decimals=1) == decimal
 
 
+@pytest.mark.parametrize(("code", "expected"), [
+    ("en", "RUSI; Reuters; Yonhap"),
+    ("de", "RUSI; Reuters; Yonhap"),
+    ("fr", f"RUSI{NNBSP}; Reuters{NNBSP}; Yonhap"),  # a fine no-break space before ";"
+])
+def test_series_are_spaced_as_the_language_writes_them(code, expected):
+    assert load_language(code).series(["RUSI", "Reuters", "Yonhap"]) == expected
+
+
 @pytest.mark.parametrize(("code", "day", "expected"), [
     ("en", dt.date(2023, 10, 5), "Oct 2023"),
     ("fr", dt.date(2023, 10, 5), "oct. 2023"),

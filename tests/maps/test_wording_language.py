@@ -54,10 +54,10 @@ def test_french_disagreeing_sources():
         f"10{NNBSP}000–20{NNBSP}000 conteneurs, les sources divergent")
     assert wording.quantity_claims(claims, publishers=publishers, language=FR) == (
         f"10{NNBSP}000–20{NNBSP}000 conteneurs, les sources divergent{NBSP}: "
-        f"10{NNBSP}000 selon RUSI; 20{NNBSP}000 selon Reuters")
+        f"10{NNBSP}000 selon RUSI{NNBSP}; 20{NNBSP}000 selon Reuters")
     mixed = [Quantity(1000, "conteneurs", source="rusi"), Quantity(9, "trains", source="reuters")]
     assert wording.quantity_claims(mixed, publishers=publishers, short=True, language=FR) == (
-        f"les sources divergent{NBSP}: 1{NNBSP}000 conteneurs; 9 trains")
+        f"les sources divergent{NBSP}: 1{NNBSP}000 conteneurs{NNBSP}; 9 trains")
     assert wording.quantity_summary({"quantities_disagree": True}, language=FR) == (
         "les sources divergent sur la quantité")
 

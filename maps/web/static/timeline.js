@@ -86,7 +86,9 @@
     var count = this.legs.filter(function (e) { return e.shown; }).length;
     var text = t('legs_shown', { count: count });
     if (step && active.length) {
-      text += ': ' + active.slice(0, 3).join('; ') + (active.length > 3 ? '; ' + t('more', { count: active.length - 3 }) : '');
+      var shownLegs = active.slice(0, 3).join(MESSAGES.series)
+        + (active.length > 3 ? MESSAGES.series + t('more', { count: active.length - 3 }) : '');
+      text = t('label_meaning', { label: text, meaning: shownLegs });
     } else if (step) {
       text = t('nothing_moving');
     }
