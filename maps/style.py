@@ -508,7 +508,8 @@ class ObservedStyle:
     multiples of ``gap_width``) in ``gap_color``, labelled with its duration
     (:func:`gap_label`). Port calls and meetings at sea are points: ``port_call_marker`` and
     ``encounter_marker`` (matplotlib codes; ``*_shape`` names them for the web map), in
-    ``color`` and ``gap_color``. Labels are message ids, written in an output's language.
+    ``color`` and ``gap_color``. Labels are message ids, written in an output's language;
+    ``synthetic_label`` is said wherever made-up positions (a tutorial's) are drawn.
     """
 
     track_label: str
@@ -529,6 +530,7 @@ class ObservedStyle:
     encounter_marker: str
     encounter_shape: str
     marker_size: float
+    synthetic_label: str
 
 
 OBSERVED_STYLE = ObservedStyle(
@@ -537,7 +539,7 @@ OBSERVED_STYLE = ObservedStyle(
     gap_label=N_("Transponder off"), gap_color="#CC79A7", gap_width=1.8, gap_dash=(3.0, 2.0),
     port_call_label=N_("Port call (AIS)"), port_call_marker="p", port_call_shape="pentagon",
     encounter_label=N_("Meeting at sea (AIS)"), encounter_marker="*", encounter_shape="star",
-    marker_size=9.0,
+    marker_size=9.0, synthetic_label=N_("synthetic positions, not real AIS data"),
 )
 """The one observed style: slides, web map and KML draw the observed layers with it."""
 

@@ -20,6 +20,7 @@ from routemap.geo.model import Scenario
 from routemap.maps import wording
 from routemap.maps.gis.icons import place_icons
 from routemap.maps.gis.kml_observed import observed_folder
+from routemap.maps.gis.kml_observed import observed_folder
 from routemap.maps.gis.kml_style import (
     ANNOTATION_STYLE_ID,
     band_style_id,

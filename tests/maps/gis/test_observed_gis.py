@@ -91,3 +91,25 @@ def test_french_gap_label(observed):
 
     gap = observed_records(observed, language=load_language("fr"))["gaps"][0]
     assert gap.properties["label"] == "Transpondeur coupé 20 h"
+
+
+def test_kml_has_an_observed_folder_in_time(observed, sample_routeset):
+    import xml.etree.ElementTree as ET
+
+    from routemap.maps.gis.kml import render_kml
+
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    root = ET.fromstring(render_kml(observed))
+    folder = next(f for f in root.iterfind("k:Document/k:Folder", ns)
+                  if f.findtext("k:name", namespaces=ns).startswith("Observed track (AIS)"))
+    assert folder.findtext("k:name", namespaces=ns) == ("Observed track (AIS) (synthetic positions, not real "
+                                                        "AIS data)")
+    names = [f.findtext("k:name", namespaces=ns) for f in folder.iterfind("k:Folder", ns)]
+    assert names == ["Observed track (AIS)", "Transponder off", "Port call (AIS)", "Meeting at sea (AIS)"]
+    gap = folder.find("k:Folder[2]/k:Placemark", ns)
+    assert gap.findtext("k:name", namespaces=ns) == "Sea Star: Transponder off 20 h"
+    assert (gap.findtext("k:TimeSpan/k:begin", namespaces=ns), gap.findtext("k:TimeSpan/k:end", namespaces=ns)) == (
+        "2023-09-08T20:00:00Z", "2023-09-09T16:00:00Z")
+    dunai = folder.findall("k:Folder[3]/k:Placemark", ns)[1]
+    assert dunai.findtext("k:TimeStamp/k:when", namespaces=ns) == "2023-09-09T20:00:00Z"
+    assert b"Observed track (AIS)" not in render_kml(sample_routeset)
