@@ -20,7 +20,6 @@ from routemap.geo.model import Scenario
 from routemap.maps import wording
 from routemap.maps.gis.icons import place_icons
 from routemap.maps.gis.kml_observed import observed_folder
-from routemap.maps.gis.kml_observed import observed_folder
 from routemap.maps.gis.kml_style import (
     ANNOTATION_STYLE_ID,
     band_style_id,
