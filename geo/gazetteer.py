@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from routemap.errors import NetworkDataError, PlaceError, ScenarioError, library_detail
-from routemap.geo.model import Place, Source
+from routemap.geo.model import FrozenMap, Place, Source
 from routemap.geo.validate import Checker
 from routemap.geo.yamldoc import read_yaml, shorten
 
@@ -158,17 +158,23 @@ class Gazetteer:
         Earliest first: scenario places, curated places, ports, cities.
     sources : dict
         Sources cited by the curated layer, by id.
+    translations : dict, optional
+        The curated layer's texts in other languages, by text key (``places.<id>.note``) as
+        in ``Scenario.translations``: a scenario that uses a curated place carries them.
     """
 
-    def __init__(self, layers: Sequence[Layer], sources: dict[str, Source] | None = None) -> None:
+    def __init__(self, layers: Sequence[Layer], sources: dict[str, Source] | None = None,
+                 translations: dict[str, FrozenMap[str]] | None = None) -> None:
         self.layers = tuple(layers)
         self.sources = dict(sources or {})
+        self.translations = dict(translations or {})
         self._names: dict[str, tuple[str, Place]] | None = None
         self._suggested: dict[str, str] = {}
 
     def with_places(self, places: Sequence[Place]) -> Gazetteer:
         """Return a gazetteer with ``places`` as a new first layer (a scenario's own)."""
-        return Gazetteer((Layer("scenario", tuple(places)), *self.layers), self.sources)
+        return Gazetteer((Layer("scenario", tuple(places)), *self.layers), self.sources,
+                         self.translations)
 
     def resolve(self, ref: str, *, suggest: bool = True) -> Resolution:
         """Resolve a textual place reference (id, UN/LOCODE or name).
@@ -317,8 +323,17 @@ def curated_path() -> Path:
     return Path(str(resources.files("routemap.geo").joinpath("data", "places.yaml")))
 
 
-def read_curated(path: Path) -> tuple[list[Place], dict[str, Source]]:
+def read_curated(path: Path) -> tuple[list[Place], dict[str, Source], dict[str, FrozenMap[str]]]:
     """Read and check a curated places file (``version``, ``sources``, ``places``).
+
+    A place's ``note`` is a text as in a scenario (a plain English string, or a mapping by
+    language that holds ``en``), read by the same rule.
+
+    Returns
+    -------
+    tuple
+        The places, the sources by id, and the notes given in several languages by text key
+        (``places.<id>.note`` to ``{language: text}``).
 
     Raises
     ------
@@ -340,7 +355,7 @@ def read_curated(path: Path) -> tuple[list[Place], dict[str, Source]]:
             _check_cited(check, places, sources, fields.get("places"))
     if check.problems:
         raise ScenarioError(check.problems)
-    return places, sources
+    return places, sources, {key: FrozenMap(texts) for key, texts in check.translations.items()}
 
 
 def _check_cited(check: Checker, places: list[Place], sources: dict[str, Source], node) -> None:
@@ -430,10 +445,10 @@ def _load_cities() -> list[Place]:
 @functools.lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """Return the built-in gazetteer: curated places, UN/LOCODE ports, cities (>= 15,000 people)."""
-    curated, sources = read_curated(curated_path())
+    curated, sources, translations = read_curated(curated_path())
     layers = [
         Layer("builtin", tuple(curated)),
         Layer("unlocode", _LazyPlaces(_load_ports)),
         Layer("geonames", _LazyPlaces(_load_cities), ranked=True),
     ]
-    return Gazetteer(layers, sources)
+    return Gazetteer(layers, sources, translations)

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from routemap.geo.model import Corridor, FrozenMap, Leg, Place, Quantity, Scenario, Transfer
 
-__all__ = ["localize", "missing_names", "missing_translations", "text_keys"]
+__all__ = ["builtin_notes_missing", "localize", "missing_names", "missing_translations", "text_keys"]
 
 
 def localize(scenario: Scenario, code: str) -> Scenario:
@@ -94,6 +94,18 @@ def missing_names(scenario: Scenario, codes: Iterable[str]) -> dict[str, list[st
     """
     named = [p for p in scenario.places if p.origin != "coordinates"]
     return {code: [] if code == scenario.language else [p.id for p in named if code not in p.names]
+            for code in dict.fromkeys(codes)}
+
+
+def builtin_notes_missing(scenario: Scenario, codes: Iterable[str]) -> dict[str, list[str]]:
+    """Return, per language, the ids of the built-in places whose note has no text in it.
+
+    A built-in place's note is the curated layer's (``geo/data/places.yaml``), not the file's:
+    its author cannot translate it, so it is listed apart from :func:`missing_translations`.
+    """
+    noted = [p for p in scenario.places if p.note and p.origin == "builtin"]
+    return {code: [] if code == scenario.language else
+            [p.id for p in noted if code not in scenario.translations.get(f"places.{p.id}.note", {})]
             for code in dict.fromkeys(codes)}
 
 

@@ -65,6 +65,7 @@ ADDITION_KEYS = {"id": True, "mode": True, "name": True, "path": False, "station
 ANNOTATION_KEYS = {"id": True, "text": True, "at": True, "date": False, "period": False,
                    "transfer": False, "confidence": True, "sources": True}
 _ROUTED_CONSTRAINTS = ("rail", "road")
+CURATED_LANGUAGE = "en"  # the language of geo/data/places.yaml's plain strings
 _COORDINATE_TEXT = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d+)?)\s*\Z")
 
 
@@ -126,7 +127,15 @@ def _build(root: YNode, problems: list[Problem], name: str, gazetteer: Gazetteer
     scenario = reader.scenario(root)
     if check.problems or scenario is None:
         raise ScenarioError(sorted(check.problems, key=lambda p: (p.line or 0)))
-    return replace(scenario, path=name, sha256=digest)
+    return replace(_curated_in_own_language(scenario), path=name, sha256=digest)
+
+
+def _curated_in_own_language(scenario: Scenario) -> Scenario:
+    """Write the built-in places' names and notes (the curated layer is in English) in the
+    scenario's language where the layer gives them, as its plain fields are."""
+    if scenario.language == CURATED_LANGUAGE:
+        return scenario
+    return localize(replace(scenario, language=CURATED_LANGUAGE), scenario.language)
 
 
 @dataclass
@@ -171,6 +180,7 @@ class _Reader:
         if title is None or not transfers:
             return None
         used = tuple(self.refs.used.values())
+        self._curated_texts(used)
         return Scenario(
             version=1, title=title, sources=self._all_sources(sources, used), places=used,
             transfers=tuple(transfers), subtitle=c.texts(fields.get("subtitle"), "subtitle", "subtitle"),
@@ -227,6 +237,13 @@ class _Reader:
             if curated is not None and curated.names:
                 return replace(place, names=FrozenMap({**curated.names, **place.names}))
         return place
+
+    def _curated_texts(self, used: tuple[Place, ...]) -> None:
+        """Add the curated layer's translations of the built-in places the file uses."""
+        for place in used:
+            key = f"places.{place.id}.note"
+            if place.origin == "builtin" and key in self.base.translations:
+                self.check.translations.setdefault(key, dict(self.base.translations[key]))
 
     def _all_sources(self, own: dict[str, Source], used: tuple[Place, ...]) -> tuple[Source, ...]:
         """The scenario's sources in file order, then the curated sources its places cite."""

@@ -9,8 +9,9 @@ import numpy as np
 import shapely
 
 from routemap.geo.additions import length_km
-from routemap.geo.languages import missing_names, missing_translations, text_keys
+from routemap.geo.languages import builtin_notes_missing, missing_names, missing_translations, text_keys
 from routemap.geo.model import NetworkAddition, Scenario, Source
+from routemap.geo.scenario import CURATED_LANGUAGE
 from routemap.maps import wording
 from routemap.routes.routeset import RouteSet
 
@@ -179,10 +180,13 @@ def translation_lines(scenario: Scenario, languages: Sequence[str] = ()) -> list
                        "written form: " + ", ".join(names[code]))
         if not texts[code] and not names[code]:
             out.append(f"{who}: every text and place name translated")
-    builtin = sum(1 for p in scenario.places if p.note and p.origin == "builtin")
-    if builtin:
-        what = "the note of 1 built-in place is" if builtin == 1 else f"the notes of {builtin} built-in places are"
-        out.append(f"note: {what} in English in every language (the curated layer gives no translation)")
+    for code, ids in builtin_notes_missing(scenario, codes).items():
+        if ids:
+            what = "the note of 1 built-in place is" if len(ids) == 1 else \
+                f"the notes of {len(ids)} built-in places are"
+            out.append(f"note: {code} ({_language_name(code)}): {what} in "
+                       f"{_language_name(CURATED_LANGUAGE)} (the curated layer gives no "
+                       "translation): " + ", ".join(ids))
     return out
 
 

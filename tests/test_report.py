@@ -137,5 +137,5 @@ def test_translation_lines_name_the_curated_notes_apart(sample_scenario):
     assert translation_lines(scenario, ["fr"]) == [
         "note: fr (French): no text given in it; all 8 fall back to English",
         "note: fr (French): 2 of 3 place names keep their written form: dunai, tikhoretsk",
-        "note: the note of 1 built-in place is in English in every language (the curated "
-        "layer gives no translation)"]
+        "note: fr (French): the note of 1 built-in place is in English (the curated layer "
+        "gives no translation): rajin"]

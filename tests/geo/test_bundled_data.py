@@ -576,7 +576,7 @@ def test_the_package_ships_these_files():
 
 
 def test_curated_file_loads_through_the_gazetteer_reader():
-    places, sources = read_curated(PLACES_FILE)
+    places, sources, _ = read_curated(PLACES_FILE)
     assert len(places) == len(CURATED["places"]) and len(sources) == len(CURATED["sources"])
     assert all(p.origin == "builtin" for p in places)
 

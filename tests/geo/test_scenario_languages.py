@@ -6,8 +6,14 @@ from __future__ import annotations
 import pytest
 
 from routemap.errors import ScenarioError
-from routemap.geo.gazetteer import Gazetteer, Layer, load_gazetteer
-from routemap.geo.languages import localize, missing_names, missing_translations, text_keys
+from routemap.geo.gazetteer import Gazetteer, Layer, load_gazetteer, read_curated
+from routemap.geo.languages import (
+    builtin_notes_missing,
+    localize,
+    missing_names,
+    missing_translations,
+    text_keys,
+)
 from routemap.geo.model import FrozenMap, Place
 from routemap.geo.scenario import parse_scenario
 
@@ -373,3 +379,107 @@ def test_missing_translations_lists_units_bases_and_corridors(small_gazetteer):
 def test_unit_basis_and_corridor_errors(small_gazetteer, old, new, expected):
     assert old in COUNTED
     assert _messages(COUNTED.replace(old, new), small_gazetteer) == [expected]
+
+
+# --- the curated layer's notes in several languages ---------------------------------------------
+
+CURATED = """\
+version: 1
+sources:
+  - {id: wh, title: Briefing, publisher: The White House}
+places:
+  - id: rajin
+    name: Rajin (Najin) port
+    names: {fr: Port de Rajin (Najin)}
+    kind: port
+    country: KP
+    lat: 42.245
+    lon: 130.295
+    sources: [wh]
+    note:
+      en: Estimated from place knowledge.
+      fr: Estimée d'après la connaissance des lieux.
+  - {id: khabarovsk, name: Khabarovsk, kind: rail_junction, country: RU, lat: 48.48, lon: 135.07,
+     note: City centre.}
+"""
+
+USES_CURATED = """\
+version: 1
+language: LANG
+title: TITLE
+sources:
+  - {id: wh, title: Briefing, publisher: The White House}
+transfers:
+  - id: t
+    label: LABEL
+    confidence: reported
+    sources: [wh]
+    legs:
+      - {mode: rail, from: rajin, to: khabarovsk}
+"""
+
+
+@pytest.fixture(scope="module")
+def curated_gazetteer(tmp_path_factory) -> Gazetteer:
+    """A curated layer of two places: Rajin with an English and French note, Khabarovsk with
+    an English one."""
+    path = tmp_path_factory.mktemp("curated") / "places.yaml"
+    path.write_text(CURATED, encoding="utf-8")
+    places, sources, translations = read_curated(path)
+    return Gazetteer([Layer("builtin", tuple(places))], sources, translations)
+
+
+def _uses(language: str, gazetteer: Gazetteer):
+    text = USES_CURATED.replace("LANG", language).replace(
+        "TITLE", "Transferts" if language == "fr" else "Transfers").replace("LABEL", "Rail")
+    return parse_scenario(text.encode(), "my.yaml", gazetteer=gazetteer)
+
+
+def test_a_curated_note_is_a_text_by_language(curated_gazetteer):
+    assert curated_gazetteer.translations == {"places.rajin.note": {
+        "en": "Estimated from place knowledge.", "fr": "Estimée d'après la connaissance des lieux."}}
+    rajin = curated_gazetteer.resolve("rajin").place
+    assert rajin.note == "Estimated from place knowledge."
+
+
+def test_a_scenario_shows_a_curated_note_in_the_outputs_language(curated_gazetteer):
+    s = _uses("en", curated_gazetteer)
+    assert next(p for p in s.places if p.id == "rajin").note == "Estimated from place knowledge."
+    fr = localize(s, "fr")
+    notes = {p.id: p.note for p in fr.places}
+    assert notes == {"rajin": "Estimée d'après la connaissance des lieux.", "khabarovsk": "City centre."}
+    assert [(p.name, p.note) for p in localize(fr, "en").places] == [(p.name, p.note) for p in s.places]
+    assert missing_translations(s, ["fr"])["fr"] == ["title", "transfers.t.label"]  # not the notes
+    assert builtin_notes_missing(s, ["fr", "de", "en"]) == {
+        "fr": ["khabarovsk"], "de": ["rajin", "khabarovsk"], "en": []}
+
+
+def test_a_french_scenario_writes_curated_names_and_notes_in_french(curated_gazetteer):
+    s = _uses("fr", curated_gazetteer)
+    rajin = next(p for p in s.places if p.id == "rajin")
+    assert (rajin.name, rajin.note) == ("Port de Rajin (Najin)", "Estimée d'après la connaissance des lieux.")
+    assert s.transfers[0].legs[0].origin == rajin
+    en = localize(s, "en")
+    english = next(p for p in en.places if p.id == "rajin")
+    assert (english.name, english.note) == ("Rajin (Najin) port", "Estimated from place knowledge.")
+
+
+def test_a_curated_note_without_english_is_an_error(tmp_path):
+    path = tmp_path / "places.yaml"
+    path.write_text(CURATED.replace("      en: Estimated from place knowledge.\n", ""), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        read_curated(path)
+    assert info.value.messages() == [
+        f"error: {path}:14: places[0].note: no text in the scenario's language 'en' "
+        "(give 'en:' or set language)"]
+
+
+def test_every_curated_note_the_bundled_scenario_uses_has_french():
+    from routemap.geo.scenario import bundled_scenario_path, load_scenario
+
+    bundled = load_scenario(bundled_scenario_path())
+    assert builtin_notes_missing(bundled, ["fr"]) == {"fr": []}
+    french = localize(bundled, "fr")
+    vostochny = next(p for p in french.places if p.id == "vostochny")
+    assert vostochny.note.startswith("Coordonnée estimée d'après la connaissance des lieux pour le "
+                                     "port de la baie de Vrangel")
