@@ -9,17 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
-from shapely.geometry import Point
 
 from routemap.geo.gazetteer import Gazetteer, load_gazetteer
 from routemap.geo.vessels import ObservationSpec, Vessel
 from routemap.routes.verdicts import ObservedLayer, leg_verdicts, vessel_positions
 
 if TYPE_CHECKING:
-    from routemap.geo.model import Place, Scenario
+    from routemap.geo.model import Scenario
     from routemap.routes.routeset import RouteSet
 
-__all__ = ["observe", "observed_layer", "port_frame"]
+__all__ = ["observe", "observed_layer"]
 
 log = logging.getLogger(__name__)
 
@@ -27,22 +26,11 @@ Reader = Callable[[Sequence[Any]], Any]
 Deriver = Callable[..., Any]
 
 
-def port_frame(places: Sequence[Place]) -> gpd.GeoDataFrame:
-    """Return the ports among places as a frame: ``port_id``, ``port_name``, Point geometry (EPSG:4326).
-
-    The same port may be given by several layers (a scenario's, the curated one, UN/LOCODE); the
-    first of each id is kept.
-    """
-    ports = list({p.id: p for p in places if p.kind == "port"}.values())
-    return gpd.GeoDataFrame({"port_id": [p.id for p in ports], "port_name": [p.name for p in ports]},
-                            geometry=[Point(p.lon, p.lat) for p in ports], crs="EPSG:4326")
-
-
 def _gazetteer_ports(scenario: Scenario, gazetteer: Gazetteer | None) -> gpd.GeoDataFrame:
-    """The scenario's ports, then the gazetteer's (curated, then UN/LOCODE)."""
-    base = gazetteer or load_gazetteer()
-    places = [*scenario.places, *(p for layer in base.layers if layer.name != "geonames" for p in layer.places)]
-    return port_frame(places)
+    """The ports tracks are held against: the scenario's own ports, then the gazetteer's."""
+    from routemap.routes.observed.ports import gazetteer_ports, port_frame
+
+    return port_frame(gazetteer_ports((gazetteer or load_gazetteer()).with_places(scenario.places)))
 
 
 def observed_layer(spec: ObservationSpec, positions: pd.DataFrame, observations: Any,
