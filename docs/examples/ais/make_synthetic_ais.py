@@ -68,7 +68,7 @@ def star(line: np.ndarray, km: np.ndarray, total: float, rng: np.random.Generato
     distance, stopped = 0.0, 0.0
     while distance < total:
         hours = STEP / pd.Timedelta(hours=1)
-        if MEET_AT_KM <= distance and stopped < MEET_HOURS:
+        if distance >= MEET_AT_KM and stopped < MEET_HOURS:
             stopped += hours  # alongside the Synthetic Moon
         else:
             distance = min(total, distance + SPEED_KMH * hours)
@@ -110,7 +110,7 @@ def main() -> None:
     frame["lat"], frame["lon"] = frame["lat"].round(5), frame["lon"].round(5)
     frame["source"] = "synthetic: routemap example, not real AIS"
     frame.sort_values(["mmsi", "time"]).to_csv(OUT, index=False, lineterminator="\n")
-    print(f"wrote {OUT} ({len(frame)} synthetic positions, route {total:.0f} km)")
+    print(f"wrote {OUT} ({len(frame)} synthetic positions, route {total:.0f} km)")  # noqa: T201 (a script)
 
 
 if __name__ == "__main__":
