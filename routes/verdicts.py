@@ -199,7 +199,8 @@ def _gap_text(gaps: pd.DataFrame) -> str:
     parts = []
     for gap in gaps.itertuples(index=False):
         reach = f", up to {_km(float(gap.reachable_km))} reachable" if pd.notna(gap.reachable_km) else ""
-        parts.append(f"transponder off {float(gap.duration_h):,.0f} h ({_time(gap.start)} to "
+        hours = float(gap.duration_h)
+        parts.append(f"transponder off {hours:,.{0 if hours >= 10 else 1}f} h ({_time(gap.start)} to "
                      f"{_time(gap.end)}){reach}")
     return "; ".join(parts)
 

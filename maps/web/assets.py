@@ -30,6 +30,7 @@ SCRIPT_PARTS: tuple[str, ...] = (
     "notelist.js",
     "panel.js",
     "timeline.js",
+    "observed.js",
     "furniture.js",
     "start.js",
 )

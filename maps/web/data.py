@@ -43,6 +43,7 @@ from routemap.maps.style import (
 )
 from routemap.maps.web.edges import basemap_in_frame, clip_to_band, frame_bounds, in_one_frame
 from routemap.maps.web.messages import position, script_messages
+from routemap.maps.web.observed import observed_data
 from routemap.maps.web.tiles import TILE_SOURCES, TileSource
 from routemap.maps.web.timeline import overlaps, timeline_steps
 from routemap.maps.web.vector_basemap import encode_line
@@ -141,6 +142,7 @@ def build_map_data(
         "attributions": _attributions(routeset.attributions),
         "language": language.code,
         "messages": script_messages(language),
+        "observed": observed_data(routeset, scale=LINE_SCALE, language=language),
     }
 
 

@@ -38,6 +38,7 @@
     }).forEach(function (pair) { this.drawLeg(pair[0], transferGroups[pair[0].transfer]); }, this);
     this.drawPlaces(placeGroups);
     this.drawAnnotations(notes);
+    this.drawObserved();
     this.fillNoteList();
     this.minimap();
     map.on('zoomend', function () {
