@@ -138,7 +138,7 @@ def test_plural_forms_by_the_languages_rules(code, counts, expected):
 @pytest.mark.parametrize(("code", "words"), [
     ("de", ("Bestätigt", "Gemeldet", "Behauptet", "Geschätzt")),
     ("ru", ("Подтверждено", "По сообщениям", "Заявлено", "Оценка")),
-    ("uk", ("Підтверджено", "За повідомленнями", "Заявлено", "Оцінка")),
+    ("uk", ("Підтверджено", "Повідомлено", "Заявлено", "Оцінка")),
     ("ko", ("확인", "보도", "주장", "추정")),
 ])
 def test_the_four_confidence_levels(code, words):
