@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 __all__ = ["DEFAULT_FORMATS", "FORMATS", "OUTPUT_NAMES", "RenderOptions", "parse_formats"]
 
-FORMATS: tuple[str, ...] = ("html", "png", "svg", "pdf", "pptx", "geojson", "gpkg", "kml", "kmz", "csv")
-DEFAULT_FORMATS: tuple[str, ...] = tuple(f for f in FORMATS if f != "kmz")
+FORMATS: tuple[str, ...] = ("html", "png", "svg", "pdf", "pptx", "geojson", "gpkg", "kml", "kmz", "csv",
+                            "mp4", "gif")
+#: Written on request only: the KMZ, and the animation (it takes the longest to render).
+DEFAULT_FORMATS: tuple[str, ...] = tuple(f for f in FORMATS if f not in {"kmz", "mp4", "gif"})
 OUTPUT_NAMES: dict[str, str] = {
     "html": "map.html", "png": "slide.png", "svg": "slide.svg", "pdf": "slide.pdf",
     "pptx": "briefing.pptx", "geojson": "routes.geojson", "gpkg": "routes.gpkg",
     "kml": "routes.kml", "kmz": "routes.kmz", "csv": "legs.csv",
+    "mp4": "animation.mp4", "gif": "animation.gif",
 }
 
 

@@ -79,6 +79,12 @@ def _render_csv(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str
             **({OBSERVATIONS_CSV: observed} if observed is not None else {})}
 
 
+def _render_video(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
+    from routemap.maps.video.render import render_video
+
+    return render_video(routeset, options)
+
+
 #: Format (or group of formats drawn together) -> renderer, in the order they run. Each
 #: renderer imports its product when it runs, so a build loads only what it writes.
 RENDERERS: dict[str, Renderer] = {
@@ -90,6 +96,7 @@ RENDERERS: dict[str, Renderer] = {
     "kml": _render_kml,
     "kmz": _render_kmz,
     "csv": _render_csv,
+    "video": _render_video,
 }
 
 
@@ -98,6 +105,8 @@ def _steps(formats: Sequence[str]) -> list[str]:
     wanted = set(formats)
     if wanted & {*_SLIDE_FORMATS, "pptx"}:
         wanted.add("slides")
+    if wanted & {"mp4", "gif"}:
+        wanted.add("video")
     return [step for step in RENDERERS if step in wanted]
 
 

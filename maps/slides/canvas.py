@@ -99,7 +99,9 @@ class Canvas:
         return self.texts.get(value, value)
 
 
-def setup_canvas(spec: SlideSpec, size: tuple[int, int], dpi: float, texts: dict[str, str]) -> Canvas:
+def setup_canvas(spec: SlideSpec, size: tuple[int, int], dpi: float, texts: dict[str, str], *,
+                 rect: tuple[float, float, float, float] = MAP_RECT,
+                 scale: float | None = None) -> Canvas:
     """Return a new figure with its map axes fitted to what ``spec`` shows.
 
     Parameters
@@ -112,6 +114,11 @@ def setup_canvas(spec: SlideSpec, size: tuple[int, int], dpi: float, texts: dict
         Dots per inch.
     texts : dict of str to str
         Text replacements from :func:`routemap.maps.slides.fonts.printable`.
+    rect : tuple of float
+        The map axes in figure fractions (left, bottom, width, height); the slide's by default.
+    scale : float, optional
+        The size of text and lines relative to a 1920-pixel slide (default: the figure's
+        width over 12.8 inches, as on the slides).
 
     Returns
     -------
@@ -119,9 +126,9 @@ def setup_canvas(spec: SlideSpec, size: tuple[int, int], dpi: float, texts: dict
     """
     fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)
-    scale = size[0] / dpi / _BASE_WIDTH_IN
-    ax = fig.add_axes(MAP_RECT, label="map")
-    w_px, h_px = size[0] * MAP_RECT[2], size[1] * MAP_RECT[3]
+    scale = size[0] / dpi / _BASE_WIDTH_IN if scale is None else scale
+    ax = fig.add_axes(rect, label="map")
+    w_px, h_px = size[0] * rect[2], size[1] * rect[3]
     lon, lat = spec.extent[:, 0], spec.extent[:, 1]
     frame = fit_frame(lon, lat, aspect=w_px / h_px, margin=0.09, min_span_m=spec.min_span_m)
     fit_axes(ax, frame, edgecolor="#8C8F93", linewidth=0.8 * scale)

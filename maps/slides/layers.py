@@ -158,7 +158,7 @@ def project_parts(route: RouteLine, frame: MapFrame) -> list[np.ndarray]:
 
 
 def draw_routes(ax: Axes, routes: Sequence[tuple[RouteLine, list[np.ndarray], bool]], *,
-                scale: float, units_per_point: float) -> None:
+                scale: float, units_per_point: float, arrows: bool = True) -> None:
     """Draw legs: context legs muted and thin underneath, focus legs in their style on top.
 
     Parameters
@@ -172,6 +172,9 @@ def draw_routes(ax: Axes, routes: Sequence[tuple[RouteLine, list[np.ndarray], bo
         Multiplier for widths.
     units_per_point : float
         Projected metres per typographic point on this slide (sizes the arrowheads).
+    arrows : bool
+        Draw the arrowheads along featured legs (the animation leaves them off a leg that
+        is still growing).
     """
     # Where routes share a track, the surer one is drawn last, on top.
     order = sorted(routes, key=lambda r: (r[2], _CONFIDENCE_RANK[r[0].confidence],
@@ -183,7 +186,8 @@ def draw_routes(ax: Axes, routes: Sequence[tuple[RouteLine, list[np.ndarray], bo
         _draw_band(ax, route, parts, scale, focus=focus)
         if focus:
             _draw_focus_route(ax, route, parts, scale)
-            for x, y, angle in arrow_points(parts, spacing=260.0 * units_per_point * scale):
+            for x, y, angle in arrow_points(parts if arrows else [],
+                                            spacing=260.0 * units_per_point * scale):
                 key = (round(x / (20 * units_per_point)), round(y / (20 * units_per_point)))
                 if key not in seen:
                     seen.add(key)

@@ -24,7 +24,7 @@ from routemap.maps.language import DEFAULT_LANGUAGE, available_languages, catalo
 MAPS = Path(style.__file__).parent
 CORE = Path(routemap.__file__).parent
 KEYWORDS = {**DEFAULT_KEYWORDS, "word": None}
-PRODUCTS = ("web", "slides", "gis")
+PRODUCTS = ("web", "slides", "gis", "video")
 LANGUAGES = [code for code in available_languages() if code != DEFAULT_LANGUAGE]
 
 

@@ -34,8 +34,9 @@ def test_parse_formats_rejects(text, message):
         parse_formats(text)
 
 
-def test_default_formats_are_all_but_kmz():
-    assert "kmz" not in DEFAULT_FORMATS and set(DEFAULT_FORMATS) | {"kmz"} == set(FORMATS)
+def test_default_formats_are_all_but_kmz_and_the_animation():
+    on_request = {"kmz", "mp4", "gif"}
+    assert not on_request & set(DEFAULT_FORMATS) and set(DEFAULT_FORMATS) | on_request == set(FORMATS)
 
 
 def test_write_files_replaces_and_leaves_no_temporaries(tmp_path):

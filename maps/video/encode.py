@@ -1,0 +1,184 @@
+"""Encoding the frames: H.264 MP4 through the ffmpeg that imageio-ffmpeg ships, GIF through
+Pillow; the same frames give the same bytes, and neither file carries a timestamp."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+from PIL import Image
+
+from routemap.errors import RenderError
+
+__all__ = ["GifWriter", "Mp4Writer", "ffmpeg_exe", "mp4_command"]
+
+_PRESET = "superfast"  # frames are mostly still: a slower preset saves little
+_CRF = "20"
+
+
+def ffmpeg_exe() -> str:
+    """Return the path of the ffmpeg binary imageio-ffmpeg ships.
+
+    Raises
+    ------
+    RenderError
+        If imageio-ffmpeg is not installed or has no binary for this platform.
+    """
+    try:
+        import imageio_ffmpeg
+
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except (ImportError, RuntimeError) as exc:
+        raise RenderError(f"cannot encode the animation: no ffmpeg from imageio-ffmpeg ({exc}); "
+                          f"reinstall routemap with its dependencies") from exc
+
+
+def mp4_command(exe: str, size: tuple[int, int], fps: int, out: Path) -> list[str]:
+    """Return the ffmpeg command reading RGBA frames on stdin and writing an MP4 to ``out``.
+
+    H.264 (libx264) in yuv420p at ``fps`` frames a second, the index at the front
+    (``+faststart``, so a browser plays it while it loads), bit-exact, with no metadata and
+    no creation time, on two encoder threads (the bytes do not depend on the machine's cores).
+
+    Parameters
+    ----------
+    exe : str
+        The ffmpeg binary.
+    size : tuple of int
+        Width and height in pixels (both even).
+    fps : int
+        Frames per second.
+    out : Path
+        The file to write.
+
+    Returns
+    -------
+    list of str
+    """
+    return [exe, "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+            "-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{size[0]}x{size[1]}",
+            "-r", str(fps), "-i", "-",
+            "-c:v", "libx264", "-preset", _PRESET, "-crf", _CRF, "-pix_fmt", "yuv420p",
+            "-profile:v", "high", "-threads", "2", "-r", str(fps),
+            "-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1",
+            "-metadata", "creation_time=", "-movflags", "+faststart", "-f", "mp4", str(out)]
+
+
+class Mp4Writer:
+    """Frames in, MP4 bytes out: an ffmpeg process fed RGBA frames on its stdin.
+
+    Parameters
+    ----------
+    size : tuple of int
+        Width and height in pixels.
+    fps : int
+        Frames per second.
+    """
+
+    def __init__(self, size: tuple[int, int], fps: int) -> None:
+        self.size = size
+        self._dir = tempfile.TemporaryDirectory(prefix="routemap-video-")
+        self._out = Path(self._dir.name) / "animation.mp4"
+        self._proc = subprocess.Popen(mp4_command(ffmpeg_exe(), size, fps, self._out),
+                                      stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.frames = 0
+
+    def write(self, rgba: np.ndarray) -> None:
+        """Append one (height, width, 4) uint8 frame."""
+        if rgba.shape != (self.size[1], self.size[0], 4):
+            raise ValueError(f"frame of shape {rgba.shape}, expected {self.size[1]}x{self.size[0]}x4")
+        assert self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(memoryview(np.ascontiguousarray(rgba)).cast("B"))
+        except BrokenPipeError:
+            self._fail()
+        self.frames += 1
+
+    def close(self) -> bytes:
+        """Finish the file and return its bytes."""
+        assert self._proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            self._proc.stdin.close()
+        if self._proc.wait() != 0:
+            self._fail()
+        data = self._out.read_bytes()
+        self._dir.cleanup()
+        return data
+
+    def _fail(self) -> None:
+        self._proc.kill()
+        self._proc.wait()
+        assert self._proc.stderr is not None
+        detail = self._proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
+        self._dir.cleanup()
+        raise RenderError("cannot encode the animation: ffmpeg stopped"
+                          + (f" ({detail[-1]})" if detail else ""))
+
+    def __enter__(self) -> Mp4Writer:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if kind is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+            self._dir.cleanup()
+
+
+class GifWriter:
+    """Frames in, GIF bytes out: each frame halved, consecutive equal frames merged, one
+    palette for the whole film taken from a sample of its frames, no dithering (so a still
+    part of the map is the same pixels from frame to frame and costs nothing).
+
+    Parameters
+    ----------
+    reduce : int
+        Each side is divided by this (2: a 1920x1080 film gives a 960x540 GIF).
+    """
+
+    def __init__(self, reduce: int = 2) -> None:
+        self.reduce = reduce
+        self._frames: list[Image.Image] = []
+        self._durations: list[int] = []
+        self._last: bytes | None = None
+
+    def write(self, rgba: np.ndarray, duration_ms: int) -> None:
+        """Append a frame shown ``duration_ms`` milliseconds."""
+        image = Image.fromarray(np.ascontiguousarray(rgba[:, :, :3]), "RGB")
+        if self.reduce > 1:
+            image = image.reduce(self.reduce)
+        data = image.tobytes()
+        if data == self._last:
+            self._durations[-1] += duration_ms
+            return
+        self._last = data
+        self._frames.append(image)
+        self._durations.append(duration_ms)
+
+    def close(self) -> bytes:
+        """Return the GIF's bytes (looping forever)."""
+        if not self._frames:
+            raise ValueError("a GIF needs at least one frame")
+        palette = _palette(self._frames)
+        frames = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in self._frames]
+        buf = io.BytesIO()
+        frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:],
+                       duration=self._durations, loop=0, optimize=False, disposal=1)
+        return buf.getvalue()
+
+
+def _palette(frames: Sequence[Image.Image], samples: int = 24) -> Image.Image:
+    """Return one 256-colour palette image from evenly spaced frames, side by side."""
+    step = max(1, len(frames) // samples)
+    picked = frames[::step]
+    w, h = picked[0].size
+    sheet = Image.new("RGB", (w, h * len(picked)))
+    for i, frame in enumerate(picked):
+        sheet.paste(frame, (0, i * h))
+    return sheet.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)

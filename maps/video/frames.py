@@ -1,0 +1,387 @@
+"""Drawing the animation's map frames: the static layers once, then only what moves.
+
+A :class:`Stage` draws the slides' cartography (basemap, places, labels, header, legend,
+sources line) once into a background image. What changes at an event (the legs drawn whole
+or as context, the callouts on screen) is drawn over it once per event and kept; what changes
+every frame (a leg growing along its path, the date counter) is drawn over that and read out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from routemap.maps.basemap import load_basemap, load_rail_context
+from routemap.maps.language import load_language
+from routemap.maps.slides.canvas import MAP_RECT, PANEL_RECT, setup_canvas
+from routemap.maps.slides.compose import draw_footer, draw_header
+from routemap.maps.slides.furniture import (
+    LegendContent,
+    draw_badge,
+    draw_callout_list,
+    draw_legend,
+)
+from routemap.maps.slides.labelling import draw_labels
+from routemap.maps.slides.labels import Box
+from routemap.maps.slides.layers import (
+    CONTEXT_ALPHA,
+    CONTEXT_WIDTH_PT,
+    MUTED_ROUTE,
+    Z,
+    draw_basemap,
+    draw_places,
+    draw_routes,
+    project_parts,
+)
+from routemap.maps.slides.spec import RouteLine
+from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES
+from routemap.maps.video.cards import SOURCES_AT_END, CardLayout, points_axes
+from routemap.maps.video.content import VideoContent
+from routemap.maps.video.pacing import Frame
+
+__all__ = ["LAYOUTS", "Layout", "Stage", "grown_parts"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a film's map, legend and callouts sit (figure fractions), and its size.
+
+    Attributes
+    ----------
+    name : str
+        ``wide`` (1920x1080) or ``square`` (1080x1080).
+    size : tuple of int
+        Width and height in pixels.
+    scale : float
+        Text and line sizes relative to a 1920-pixel slide.
+    map_rect, legend_rect, callout_rect : tuple of float
+        Left, bottom, width, height. When the callouts share the legend's rectangle they are
+        listed below it.
+    full_legend : bool
+        List the line widths too (the square film keeps the lines' key only; neither lists
+        the place symbols, so the callouts have room).
+    """
+
+    name: str
+    size: tuple[int, int]
+    scale: float
+    map_rect: tuple[float, float, float, float]
+    legend_rect: tuple[float, float, float, float]
+    callout_rect: tuple[float, float, float, float]
+    full_legend: bool = True
+
+    @property
+    def card(self) -> CardLayout:
+        """Return what the title and closing cards need of the layout."""
+        return CardLayout(self.size, self.scale, self.map_rect)
+
+    def scaled(self, size: tuple[int, int]) -> Layout:
+        """Return the layout at another size (the same proportions; tests draw small)."""
+        return replace(self, size=size, scale=self.scale * size[0] / self.size[0])
+
+
+LAYOUTS: dict[str, Layout] = {
+    "wide": Layout("wide", (1920, 1080), 1.0, MAP_RECT, PANEL_RECT, PANEL_RECT),
+    "square": Layout("square", (1080, 1080), 0.82, (0.018, 0.425, 0.964, 0.44),
+                     (0.018, 0.128, 0.40, 0.285), (0.45, 0.128, 0.532, 0.285),
+                     full_legend=False),
+}
+_DPI = 150.0
+
+
+def grown_parts(route: RouteLine, drawn: list[np.ndarray],
+                share: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Return the first ``share`` of a leg's length, in its order of travel, as (track parts,
+    connectors): a connector off the network where the leg starts comes first.
+
+    Parameters
+    ----------
+    route : RouteLine
+        The leg.
+    drawn : list of ndarray
+        Its projected parts, as :func:`routemap.maps.slides.layers.project_parts` gives them.
+    share : float
+        From 0 (nothing) to 1 (all of it).
+
+    Returns
+    -------
+    tuple of (list of ndarray, list of ndarray)
+    """
+    cut = len(drawn) - len(route.connectors)
+    track, joins = list(drawn[:cut]), list(drawn[cut:])
+    if not track:
+        pieces = [(j, True) for j in joins]
+    else:
+        head, tail = track[0][0], track[-1][-1]
+        before, after = [], []
+        for j in joins:
+            near_head = min(np.hypot(*(j[0] - head)), np.hypot(*(j[-1] - head)))
+            near_tail = min(np.hypot(*(j[0] - tail)), np.hypot(*(j[-1] - tail)))
+            if near_head <= near_tail:
+                ends_at_head = np.hypot(*(j[-1] - head)) <= np.hypot(*(j[0] - head))
+                before.append(j if ends_at_head else j[::-1])
+            else:
+                starts_at_tail = np.hypot(*(j[0] - tail)) <= np.hypot(*(j[-1] - tail))
+                after.append(j if starts_at_tail else j[::-1])
+        pieces = [(j, True) for j in before] + [(p, False) for p in track] + [
+            (j, True) for j in after]
+    lengths = [float(np.hypot(*np.diff(p, axis=0).T).sum()) if len(p) > 1 else 0.0
+               for p, _ in pieces]
+    left = max(0.0, min(1.0, share)) * sum(lengths)
+    kept_track, kept_joins = [], []
+    for (piece, is_join), length in zip(pieces, lengths, strict=True):
+        if left <= 0.0:
+            break
+        part = piece if length <= left else _head(piece, left)
+        left -= length
+        (kept_joins if is_join else kept_track).append(part)
+    return kept_track, kept_joins
+
+
+def _head(xy: np.ndarray, length: float) -> np.ndarray:
+    """Return the first ``length`` of a polyline."""
+    cum = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
+    i = int(np.searchsorted(cum, length, side="right"))
+    i = max(1, min(i, len(xy) - 1))
+    seg = cum[i] - cum[i - 1]
+    t = (length - cum[i - 1]) / seg if seg else 0.0
+    end = xy[i - 1] + t * (xy[i] - xy[i - 1])
+    return np.vstack([xy[:i], end])
+
+
+class Stage:
+    """One film's figure: the static layers drawn once, and each frame drawn over them.
+
+    Parameters
+    ----------
+    content : VideoContent
+        What the film shows.
+    layout : Layout
+        Its size and arrangement.
+    """
+
+    def __init__(self, content: VideoContent, layout: Layout) -> None:
+        self.content, self.layout = content, layout
+        self.lang = load_language(content.language)
+        spec = content.spec
+        self.canvas = setup_canvas(spec, layout.size, _DPI, content.texts, rect=layout.map_rect, scale=layout.scale)
+        c = self.canvas
+        self.routes = {r.feature_id: r for r in spec.routes}
+        self.parts = {r.feature_id: project_parts(r, c.frame) for r in spec.routes}
+        self.callouts = {co.number: co for co in content.callouts}
+        self._draw_static()
+        top = [a for a in c.ax.get_children() if a.get_zorder() >= Z["places"] and a.get_visible()]
+        self._overlay = self._draw_overlay(top)
+        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._stage_key: tuple | None = None
+        self._stage = self._background
+        self._date: tuple[object, object] | None = None
+
+    @property
+    def fig(self) -> Figure:
+        """Return the film's figure."""
+        return self.canvas.fig
+
+    # -- the static layers ------------------------------------------------------------------
+    def _draw_static(self) -> None:
+        c, spec = self.canvas, self.content.spec
+        px_m = c.frame.width / c.ax.bbox.width
+        basemap = load_basemap(c.frame, tolerance_m=px_m / 2.0)
+        rail = load_rail_context(c.frame, tolerance_m=px_m)
+        focus = frozenset()
+        draw_basemap(c.ax, basemap, focus=focus, scale=c.scale, rail=rail)
+        marks = []
+        for mark in spec.places:
+            x, y = c.frame.forward(np.array([mark.lon]), np.array([mark.lat]))
+            marks.append((mark, float(x[0]), float(y[0])))
+        draw_places(c.ax, marks, scale=c.scale)
+        self.date_box, self._date_xy = self._date_corner()
+        routes = [(r, self.parts[r.feature_id], True) for r in spec.routes]
+        extra = () if rail is None else (rail.attribution,)
+        draw_labels(c, spec, [basemap, routes, marks, extra], [self.date_box.padded(4.0)])
+        draw_header(c, replace(spec, as_of=""))
+        draw_footer(c, spec, more=SOURCES_AT_END)
+        self._draw_legend()
+
+    def _date_corner(self) -> tuple[Box, tuple[float, float, str, str]]:
+        """Return the map corner the date counter takes (the one hiding fewest route points)
+        and where its text is anchored (axes fractions and alignment)."""
+        c = self.canvas
+        bb = c.ax.bbox
+        w, h = 0.34 * bb.width, 44.0 * c.px_per_pt * c.scale
+        pad = 8.0 * c.px_per_pt * c.scale
+        corners = {
+            "top-left": (Box(bb.x0, bb.y1 - h - pad, bb.x0 + w + pad, bb.y1), (0.012, 0.985, "left", "top")),
+            "top-right": (Box(bb.x1 - w - pad, bb.y1 - h - pad, bb.x1, bb.y1), (0.988, 0.985, "right", "top")),
+            "bottom-left": (Box(bb.x0, bb.y0, bb.x0 + w + pad, bb.y0 + h + pad), (0.012, 0.015, "left", "bottom")),
+            "bottom-right": (Box(bb.x1 - w - pad, bb.y0, bb.x1, bb.y0 + h + pad), (0.988, 0.015, "right", "bottom")),
+        }
+        pts = [c.to_display(p[:, 0], p[:, 1]) for parts in self.parts.values() for p in parts]
+        xy = np.vstack(pts) if pts else np.zeros((0, 2))
+
+        def hidden(box: Box) -> int:
+            return int(np.count_nonzero((xy[:, 0] > box.x0) & (xy[:, 0] < box.x1)
+                                        & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)))
+
+        name = min(corners, key=lambda k: (hidden(corners[k][0]), list(corners).index(k)))
+        return corners[name]
+
+    def _draw_legend(self) -> None:
+        """Draw the lines' key: modes, certainties, path bands, connectors (and widths on the
+        wide film), then the muted line of a period that is over."""
+        spec, s, lang = self.content.spec, self.layout.scale, self.lang
+        full = self.layout.full_legend
+        content = LegendContent(
+            modes=tuple(m for m in MODE_STYLES if any(r.mode == m for r in spec.routes)),
+            confidences=tuple(c for c in CONFIDENCE_STYLES
+                              if any(r.confidence == c for r in spec.routes)),
+            kinds=(),
+            widths=spec.widths if full else type(spec.widths)(),
+            muted=False, paths=tuple(dict.fromkeys(r.path_confidence for r in spec.routes)),
+            connectors=any(r.connectors for r in spec.routes), language=lang.code)
+        pax, w_pt, h_pt = points_axes(self.fig, self.layout.legend_rect, "legend")
+        used = draw_legend(pax, content, width=w_pt, scale=s)
+        y = used + 8.0 * s
+        pax.add_line(Line2D([0, 26 * s], [y, y], color=MUTED_ROUTE, alpha=CONTEXT_ALPHA,
+                            linewidth=max(CONTEXT_WIDTH_PT, 1.1) * s, solid_capstyle="round"))
+        pax.text(32 * s, y, lang.gettext("Period over"), fontsize=9.0 * s,
+                 color=BASEMAP_STYLE.text, ha="left", va="center", gid="legend-period-over")
+        shared = self.layout.callout_rect == self.layout.legend_rect
+        if shared:
+            self.callout_ax, self.callout_top = pax, y + 14.0 * s
+        else:
+            self.callout_ax, _, _ = points_axes(self.fig, self.layout.callout_rect, "callouts")
+            self.callout_top = 0.0
+        self.callout_size = (w_pt, h_pt)
+
+    def _draw_overlay(self, top: list[Artist]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Draw the figure without the place markers and names, and those alone into an
+        overlay laid over the lines at each event (drawing them again each time is slow)."""
+        for artist in top:
+            artist.set_visible(False)
+        canvas = self.fig.canvas
+        canvas.draw()
+        empty = canvas.copy_from_bbox(self.fig.bbox)
+        canvas.get_renderer().clear()
+        for artist in top:
+            artist.set_visible(True)
+            artist.axes.draw_artist(artist)
+        layer = np.asarray(canvas.buffer_rgba()).reshape(-1, 4).copy()
+        canvas.restore_region(empty)
+        where = np.flatnonzero(layer[:, 3])
+        share = (layer[where, 3:4] / 255.0).astype(np.float32)
+        return where, layer[where, :3] * share, 1.0 - share
+
+    def _lay_overlay(self) -> None:
+        """Lay the place markers and names over what is drawn."""
+        where, colour, keep = self._overlay
+        pixels = np.asarray(self.fig.canvas.buffer_rgba()).reshape(-1, 4)
+        under = pixels[where, :3]
+        pixels[where, :3] = np.rint(colour + under * keep).astype(np.uint8)
+
+    # -- what changes at events -------------------------------------------------------------
+    def _draw_new(self, draw: Callable[[], object]) -> None:
+        """Run ``draw`` (which adds artists), draw what it added in order, then remove it."""
+        axes = [self.canvas.ax, self.callout_ax]
+        before = {id(a) for ax in axes for a in ax.get_children()}
+        draw()
+        new: list[Artist] = [a for ax in axes for a in ax.get_children() if id(a) not in before]
+        for artist in sorted(new, key=lambda a: a.get_zorder()):
+            artist.axes.draw_artist(artist)
+        for artist in new:
+            artist.remove()
+
+    def _legs(self, ids: tuple[str, ...], *, focus: bool) -> list:
+        return [(self.routes[f], self.parts[f], focus) for f in ids]
+
+    def _set_stage(self, frame: Frame) -> None:
+        """Draw the legs whole or as context and the callouts on screen, over the background."""
+        key = (frame.drawn, frame.context, frame.callouts)
+        if key == self._stage_key:
+            return
+        c, canvas = self.canvas, self.fig.canvas
+        canvas.restore_region(self._background)
+        legs = self._legs(frame.context, focus=False) + self._legs(frame.drawn, focus=True)
+        self._draw_new(lambda: draw_routes(c.ax, legs, scale=c.scale, units_per_point=c.upp))
+        self._lay_overlay()  # place markers and names stay above the lines
+        self._draw_new(lambda: self._draw_callouts(frame.callouts))
+        self._stage = canvas.copy_from_bbox(self.fig.bbox)
+        self._stage_key = key
+
+    def _draw_callouts(self, numbers: tuple[int, ...]) -> None:
+        c, s = self.canvas, self.layout.scale
+        seen: dict[tuple[float, float], int] = {}
+        items = []
+        for number in numbers:
+            co = self.callouts[number]
+            x, y = c.frame.forward(np.array([co.lon]), np.array([co.lat]))
+            at = (round(float(x[0])), round(float(y[0])))
+            shift = seen.get(at, 0)
+            seen[at] = shift + 1
+            draw_badge(c.ax, float(x[0]) + (8.0 + 16.0 * shift) * s * c.upp,
+                       float(y[0]) + 8.0 * s * c.upp, number, radius=7.5 * s * c.upp,
+                       fontsize=7.5 * s, zorder=Z["labels"] + 0.5, gid=f"callout:{number}")
+            text = c.printable(co.text)
+            items.append((number, f"{text} ({co.period})" if co.period else text, "annotation"))
+        w_pt, h_pt = self.callout_size
+        draw_callout_list(self.callout_ax, self.lang.gettext("On the timeline"), items,
+                          top=self.callout_top, bottom=h_pt - 4.0 * s, width=w_pt, scale=s,
+                          language=self.lang)
+
+    # -- every frame ------------------------------------------------------------------------
+    def render(self, frame: Frame) -> np.ndarray:
+        """Return a map frame as an (height, width, 4) uint8 RGBA array (a view of the
+        figure's buffer, valid until the next frame is drawn).
+
+        Parameters
+        ----------
+        frame : Frame
+            A frame of the ``map`` phase.
+
+        Returns
+        -------
+        numpy.ndarray
+        """
+        self._set_stage(frame)
+        self.fig.canvas.restore_region(self._stage)
+        c = self.canvas
+        grow = []
+        for fid, share in frame.growing:
+            route, drawn = self.routes[fid], self.parts[fid]
+            track, joins = grown_parts(route, drawn, share)
+            if track or joins:
+                # draw_routes tells a leg's connectors by their count, last in its parts
+                grow.append((replace(route, connectors=tuple(joins)), track + joins, True))
+        if grow:
+            self._draw_new(lambda: draw_routes(c.ax, grow, scale=c.scale,
+                                               units_per_point=c.upp, arrows=False))
+        self._draw_date(frame)
+        return np.asarray(self.fig.canvas.buffer_rgba())
+
+    def _draw_date(self, frame: Frame) -> None:
+        """Draw the date counter (kept from the frame before when the day is the same)."""
+        if frame.day is None:
+            return
+        canvas = self.fig.canvas
+        key = (frame.counter, self._stage_key, frame.growing)  # what lies under the plate too
+        if self._date is not None and self._date[0] == key:
+            canvas.restore_region(self._date[1])
+            return
+        c, s = self.canvas, self.layout.scale
+        fx, fy, ha, va = self._date_xy
+        words = self.lang.date(frame.day) if frame.stopped else self.lang.month(frame.day)
+        text = c.ax.text(fx, fy, words, transform=c.ax.transAxes,
+                         fontsize=17.0 * s, fontweight="bold", color=BASEMAP_STYLE.text,
+                         ha=ha, va=va, zorder=Z["furniture"], gid="date-counter",
+                         bbox={"boxstyle": f"round,pad={0.35}", "facecolor": "white",
+                               "edgecolor": "#B9BCBF", "linewidth": 0.6 * s, "alpha": 0.92})
+        c.ax.draw_artist(text)
+        box = text.get_bbox_patch().get_window_extent().padded(2.0)
+        text.remove()
+        self._date = (key, canvas.copy_from_bbox(box))
+

@@ -1,0 +1,173 @@
+"""Rendering the animation: the paced film drawn and encoded as MP4 (wide and square) and GIF.
+
+The wide film is drawn in this process and the square one in a worker process at the same
+time (``options.workers`` > 1); each film's frames are drawn in order, so the bytes are the
+same whatever the number of processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+import matplotlib
+import numpy as np
+
+from routemap.errors import RenderError, library_detail
+from routemap.maps.options import OUTPUT_NAMES, RenderOptions
+from routemap.maps.slides.canvas import slide_rc
+from routemap.maps.slides.fonts import ensure_families, font_chain
+from routemap.maps.video.cards import closing_card, title_card
+from routemap.maps.video.content import VideoContent, video_content
+from routemap.maps.video.encode import GifWriter, Mp4Writer
+from routemap.maps.video.frames import LAYOUTS, Layout, Stage
+from routemap.maps.video.pacing import PACE, Film, Pace, pace_film
+from routemap.routes.routeset import RouteSet
+
+__all__ = ["GIF_STEP", "SQUARE_NAME", "VIDEO_FORMATS", "film_for", "render_film", "render_video"]
+
+log = logging.getLogger(__name__)
+
+#: The formats this renderer writes.
+VIDEO_FORMATS: tuple[str, ...] = ("mp4", "gif")
+#: The square film's file name (``mp4`` writes it beside ``animation.mp4``).
+SQUARE_NAME = "animation-square.mp4"
+#: The GIF keeps one frame in this many (10 frames a second from 30).
+GIF_STEP = 3
+
+
+@dataclass(frozen=True)
+class _FilmJob:
+    """One film to draw and encode: everything a worker process needs, picklable."""
+
+    content: VideoContent
+    film: Film
+    layout: Layout
+    mp4: str | None  # the MP4's output name, if one is wanted
+    gif: str | None  # the GIF's output name, if one is wanted
+    fonts: tuple[str, ...]
+
+
+def film_for(content: VideoContent, *, pace: Pace = PACE) -> Film:
+    """Return the paced film of some content.
+
+    Parameters
+    ----------
+    content : VideoContent
+        What the film shows.
+    pace : Pace
+        How fast it runs.
+
+    Returns
+    -------
+    Film
+    """
+    return pace_film(content.legs, content.spans, pace=pace)
+
+
+def render_film(job: _FilmJob, *, report: bool = False) -> dict[str, bytes]:
+    """Draw a film's frames in order and encode them; return output name -> bytes."""
+    ensure_families(job.fonts)  # a spawned worker's font list may predate a font the parent found
+    with matplotlib.rc_context(slide_rc(job.fonts)):
+        stage = Stage(job.content, job.layout)
+        cards = {"title": title_card(job.content, job.layout.card),
+                 "closing": closing_card(job.content, job.layout.card)}
+        mp4 = Mp4Writer(job.layout.size, job.film.pace.fps) if job.mp4 else None
+        gif = GifWriter() if job.gif else None
+        step_ms = round(1000 * GIF_STEP / job.film.pace.fps)
+        count, told = len(job.film.frames), 0
+        previous = None
+        pixels: np.ndarray = cards["title"]
+        for frame in job.film.frames:
+            if frame.phase != "map":
+                pixels = cards[frame.phase]
+            elif previous is None or not frame.same_picture(previous):
+                pixels = stage.render(frame)
+            previous = frame if frame.phase == "map" else None
+            if mp4 is not None:
+                mp4.write(pixels)
+            if gif is not None and frame.index % GIF_STEP == 0:
+                gif.write(pixels, step_ms)
+            if report and (frame.index + 1) * 10 // count > told:
+                told = (frame.index + 1) * 10 // count
+                log.info("animation: %d%% of %d frames", told * 10, count)
+    out = {}
+    if mp4 is not None and job.mp4:
+        out[job.mp4] = mp4.close()
+    if gif is not None and job.gif:
+        out[job.gif] = gif.close()
+    return out
+
+
+def render_video(routeset: RouteSet, options: RenderOptions, *, shrink: int = 1,
+                 pace: Pace = PACE) -> dict[str, bytes]:
+    """Render the timeline as ``animation.mp4`` (1920x1080), ``animation-square.mp4``
+    (1080x1080) and ``animation.gif`` (960x540), as ``options.formats`` asks.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario, its texts in ``options.language``.
+    options : RenderOptions
+        ``mp4`` and ``gif`` among its formats (the others are for other renderers), the
+        language, and the processes (two films are drawn at once when ``workers`` > 1).
+    shrink : int
+        Divide every film's size by this (tests draw small films).
+    pace : Pace
+        How fast the film runs.
+
+    Returns
+    -------
+    dict of str to bytes
+        Output name -> bytes; empty when neither format is asked for.
+
+    Raises
+    ------
+    RenderError
+        If ffmpeg fails, or the worker process dies.
+    """
+    wanted = [f for f in VIDEO_FORMATS if f in options.formats]
+    if not wanted:
+        return {}
+    content = video_content(routeset, language=options.language)
+    film = film_for(content, pace=pace)
+    fonts = font_chain()
+    wide, square = (_shrunk(LAYOUTS[name], shrink) for name in ("wide", "square"))
+    main = _FilmJob(content, film, wide, OUTPUT_NAMES["mp4"] if "mp4" in wanted else None,
+                    OUTPUT_NAMES["gif"] if "gif" in wanted else None, fonts)
+    jobs = [main]
+    if "mp4" in wanted:
+        jobs.append(_FilmJob(content, film, square, SQUARE_NAME, None, fonts))
+    log.info("animation: %d frames, %.1f s at %d fps", len(film.frames), film.duration_s,
+             film.pace.fps)
+    if options.workers <= 1 or len(jobs) == 1:
+        results = [render_film(job, report=job is main) for job in jobs]
+    else:
+        results = _render_beside(main, jobs[1:])
+    return {name: data for result in results for name, data in sorted(result.items())}
+
+
+def _shrunk(layout: Layout, shrink: int) -> Layout:
+    if shrink <= 1:
+        return layout
+    w, h = layout.size
+    return layout.scaled((w // shrink // 2 * 2, h // shrink // 2 * 2))
+
+
+def _render_beside(main: _FilmJob, others: list[_FilmJob]) -> list[dict[str, bytes]]:
+    """Draw ``main`` here while one spawned process draws the others, in order."""
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            futures: list[Future[dict[str, bytes]]] = [pool.submit(render_film, job)
+                                                       for job in others]
+            here = render_film(main, report=True)
+            return [here, *(f.result() for f in futures)]
+    except BrokenProcessPool as exc:
+        raise RenderError(
+            "cannot draw the animation: the process drawing the square film stopped abruptly "
+            "(killed, or out of memory); draw it in one process (ROUTEMAP_WORKERS=1 for "
+            "routemap build)" + library_detail("concurrent.futures", exc)) from exc
