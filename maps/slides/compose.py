@@ -45,6 +45,7 @@ from routemap.maps.slides.furniture import (
 from routemap.maps.slides.labelling import draw_labels
 from routemap.maps.slides.labels import Box, Placement
 from routemap.maps.slides.layers import Z
+from routemap.maps.slides.observed import draw_observed, with_observed
 from routemap.maps.slides.spec import (
     CALLOUTS_TITLE,
     Callout,
@@ -246,7 +247,8 @@ def _legend_content(spec: SlideSpec) -> LegendContent:
     kinds = tuple(dict.fromkeys(p.kind for p in spec.places))
     paths = tuple(dict.fromkeys(r.path_confidence for r in spec.routes))
     return LegendContent(modes, confs, kinds, spec.widths, muted=bool(spec.focus), paths=paths,
-                         connectors=any(r.connectors for r in focus), language=spec.language)
+                         connectors=any(r.connectors for r in focus), language=spec.language,
+                         observed=spec.observed.kinds if spec.observed else ())
 
 
 def _panel_axes(fig: Figure, scale: float) -> tuple[Axes, float, float]:
@@ -380,6 +382,7 @@ def compose_slide(spec: SlideSpec, *, size: tuple[int, int] = (1920, 1080), dpi:
     draw_header(canvas, spec)
     focus_iso = _focus_countries(spec)
     layers = draw_map(canvas, spec, focus_iso)
+    draw_observed(canvas, spec)
     points = _data_points(canvas, layers)
     bar, north, furniture_box = _place_furniture(canvas, points)
     corner = _inset_corner(canvas, points, furniture_box)
@@ -450,7 +453,7 @@ def slide_specs(routeset: RouteSet, *, per_transfer: bool = True,
     specs = [_fitted(overview_spec(routeset, language=lang), size=size, dpi=dpi,
                      where=lang.gettext("transfers, each on its own slide"))]
     if per_transfer:
-        specs += _keyed_specs(routeset, size=size, dpi=dpi, language=lang)
+        specs += with_observed(_keyed_specs(routeset, size=size, dpi=dpi, language=lang), routeset, lang)
     extra = _context_attributions()
     return [_with_attributions(s, s.attributions + tuple(a for a in extra
                                                          if a not in s.attributions))

@@ -21,6 +21,7 @@ from routemap.maps import wording
 from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.projection import MapFrame, km_per_unit, north_angle
 from routemap.maps.slides.layers import SLIDE_WIDTH_PT, Z, lines_path, polygon_path
+from routemap.maps.slides.observed import observed_legend_rows
 from routemap.maps.style import (
     ANNOTATION_COLOR,
     BASEMAP_STYLE,
@@ -273,6 +274,8 @@ class LegendContent:
     then is the connector row listed."""
     language: str = DEFAULT_LANGUAGE
     """The code of the language the legend is written in."""
+    observed: tuple[str, ...] = ()
+    """The observed (AIS) kinds the slide draws (``track``, ``gap``, ``port_call``, ``encounter``)."""
 
 
 def _words(language: Language | None) -> Language:
@@ -367,7 +370,8 @@ def _legend_entries(content: LegendContent, scale: float) -> list[tuple[str, lis
                 (_(PATH_LEGEND["confidence"]), confs, 2),
                 (_(PATH_LEGEND["path"]), _path_rows(content.paths, scale, lang), 2),
                 (_(CONNECTOR_STYLE.label), _connector_rows(content.connectors, scale, lang), 1),
-                (_("Places"), kinds, 2), (width_title, samples, 2),
+                (_("Places"), kinds, 2), (_("Observed (AIS)"), observed_legend_rows(content.observed, scale, lang), 1),
+                (width_title, samples, 2),
                 ("" if samples else width_title, others, 1)]
     return [s for s in sections if s[1]]
 

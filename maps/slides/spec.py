@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,9 @@ from routemap.maps.style import (
     width_scale,
 )
 from routemap.routes.routeset import RouteSet
+
+if TYPE_CHECKING:
+    from routemap.maps.slides.observed_marks import ObservedMarks
 
 __all__ = [
     "CALLOUTS_TITLE",
@@ -150,6 +154,8 @@ class SlideSpec:
     more: int = 0
     more_where: str = ""
     language: str = DEFAULT_LANGUAGE
+    observed: ObservedMarks | None = None
+    """The observed layer (AIS) of a transfer slide whose leg has a verdict (slides/observed.py)."""
 
     def is_focus(self, route: RouteLine) -> bool:
         """Return True if the route is drawn in full colour on this slide."""

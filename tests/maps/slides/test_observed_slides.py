@@ -1,0 +1,50 @@
+"""The observed layer on slides: only on the transfer slide of the leg with a verdict, drawn and keyed."""
+
+from __future__ import annotations
+
+import matplotlib
+import pytest
+
+from routemap.maps.slides.canvas import slide_rc
+from routemap.maps.slides.compose import compose_slide, slide_specs
+from routemap.maps.slides.furniture import LegendContent, _legend_entries
+from routemap.maps.style import WidthLegend
+from tests.maps.observed_data import observed_routeset
+
+
+@pytest.fixture(scope="module")
+def specs():
+    """The slide specs of the sample route set with the fictitious Sea Star's synthetic observations."""
+    from tests.conftest import _sample_routeset
+
+    return {s.name: s for s in slide_specs(observed_routeset(_sample_routeset()), size=(960, 540), dpi=72)}
+
+
+def test_only_the_transfer_slide_with_a_verdict_gets_the_observed_layer(specs):
+    featured = specs["slides/najin-dunai-tikhoretsk"]
+    assert featured.observed is not None
+    assert featured.observed.kinds == ("track", "gap", "port_call", "encounter")
+    assert featured.subtitle.endswith("Observed (AIS), Sea Star: the track supports part of the leg "
+                                      "(synthetic positions, not real AIS data)")
+    assert specs["slide"].observed is None
+    assert specs["slides/air-estimate"].observed is None
+    assert featured.observed.gap_labels == ("Transponder off 20 h",)
+
+
+def test_the_slide_draws_it_and_the_legend_keys_it(specs):
+    spec = specs["slides/najin-dunai-tikhoretsk"]
+    with matplotlib.rc_context(slide_rc()):
+        slide = compose_slide(spec, size=(960, 540), dpi=72)
+    gids = {a.get_gid() for a in slide.figure.axes[0].get_children()}
+    assert {"observed:tracks", "observed:dots", "observed:gap", "observed:gap-label", "observed:port-call",
+            "observed:encounter"} <= gids
+    texts = [t.get_text() for ax in slide.figure.axes for t in ax.texts]
+    assert "Transponder off 20 h" in texts
+    assert {"Observed track (AIS)", "Transponder off", "Port call (AIS)", "Meeting at sea (AIS)"} <= set(texts)
+
+
+def test_a_legend_without_observations_has_no_observed_section():
+    plain = LegendContent(("sea",), ("reported",), ("port",), WidthLegend(), muted=False)
+    assert "Observed (AIS)" not in [title for title, _, _ in _legend_entries(plain, 1.0)]
+    keyed = LegendContent(("sea",), ("reported",), ("port",), WidthLegend(), muted=False, observed=("track",))
+    assert "Observed (AIS)" in [title for title, _, _ in _legend_entries(keyed, 1.0)]
