@@ -36,6 +36,7 @@ from routemap.routes.schema import (
     DERIVED_LEG_COLUMNS,
     LEG_COLUMNS,
     LIST_COLUMNS,
+    OBSERVED_LEG_COLUMNS,
     PLACE_COLUMNS,
     QUANTITY_COLUMNS,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "export_geometry",
     "feature_records",
     "geometry_members",
+    "leg_columns",
     "plain_value",
     "split_leg",
     "text_value",
@@ -400,7 +402,7 @@ def feature_records(routeset: RouteSet, *,
 def _leg_records(routeset: RouteSet, language: Language | None) -> list[FeatureRecord]:
     """Return the leg records, each with its quantity written as the sources claim it."""
     texts = _quantity_texts(routeset.scenario, language)
-    records = list(_frame_records(routeset.legs, LEG_COLUMNS, DERIVED_LEG_COLUMNS))
+    records = list(_frame_records(routeset.legs, leg_columns(routeset), DERIVED_LEG_COLUMNS))
     if "connectors" in routeset.legs.columns:
         records = [replace(r, connectors=split_leg(r.geometry, cell)[1])
                    for r, cell in zip(records, routeset.legs["connectors"].tolist(), strict=True)]
@@ -412,6 +414,12 @@ def _leg_records(routeset: RouteSet, language: Language | None) -> list[FeatureR
                                    basis=p["quantity_basis"], window_start=p["quantity_window_start"],
                                    window_end=p["quantity_window_end"], language=language))
     return records
+
+
+def leg_columns(routeset: RouteSet) -> tuple[str, ...]:
+    """Return the leg properties in order: ``LEG_COLUMNS``, then ``OBSERVED_LEG_COLUMNS`` when
+    the scenario has observations (a scenario without them exports exactly as before)."""
+    return (*LEG_COLUMNS, *OBSERVED_LEG_COLUMNS) if routeset.observed is not None else LEG_COLUMNS
 
 
 def _quantity_texts(scenario: Scenario, language: Language | None) -> dict[str, str | None]:

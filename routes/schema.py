@@ -24,6 +24,7 @@ __all__ = [
     "LEG_COLUMNS",
     "LEG_FRAME_COLUMNS",
     "LIST_COLUMNS",
+    "OBSERVED_LEG_COLUMNS",
     "OBSERVED_TRACK_COLUMNS",
     "PLACE_COLUMNS",
     "PORT_CALL_COLUMNS",
@@ -155,6 +156,11 @@ LIST_COLUMNS: frozenset[str] = frozenset({"sources", "citations", "via_ids", "mo
 # (``*_time``) are ISO 8601 UTC instants; ``synthetic`` is True for made-up positions.
 _OBSERVED_HEAD: tuple[str, ...] = ("feature_id", "feature_type", "geometry_kind", "vessel", "mmsi")
 _OBSERVED_TAIL: tuple[str, ...] = ("synthetic", "sources", "citations")
+
+#: Leg properties after ``LEG_COLUMNS`` when the scenario has observations (and only then): the
+#: verdict on a sea leg whose carrier is a vessel of interest (``supports``, ``partly``,
+#: ``contradicts``, ``no_data``) and its evidence in words; empty on every other leg.
+OBSERVED_LEG_COLUMNS: tuple[str, ...] = ("observed_verdict", "observed_evidence")
 
 #: A vessel's observed track: its positions joined in time order (``geometry_kind: observed``).
 OBSERVED_TRACK_COLUMNS: tuple[str, ...] = (

@@ -24,6 +24,7 @@ from routemap.maps.records import (
     WGS84,
     FeatureRecord,
     feature_records,
+    leg_columns,
     text_value,
     transfer_records,
 )
@@ -31,7 +32,6 @@ from routemap.routes.routeset import RouteSet
 from routemap.routes.schema import (
     ANNOTATION_COLUMNS,
     BOOL_COLUMNS,
-    LEG_COLUMNS,
     PLACE_COLUMNS,
     TRANSFER_COLUMNS,
 )
@@ -139,7 +139,7 @@ def gpkg_layers(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> dict
     observed = observed_records(routeset, language=load_language(language))
     return {
         "places": _layer(records["places"], PLACE_COLUMNS),
-        "legs": _layer(records["legs"], LEG_COLUMNS),
+        "legs": _layer(records["legs"], leg_columns(routeset)),
         "transfers": _layer(transfer_records(routeset.scenario, records["legs"]),
                             TRANSFER_COLUMNS),
         "annotations": _layer(records["annotations"], ANNOTATION_COLUMNS),

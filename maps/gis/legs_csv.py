@@ -10,9 +10,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from routemap.maps.language import DEFAULT_LANGUAGE, load_language
-from routemap.maps.records import COORD_DECIMALS, feature_records, text_value
+from routemap.maps.records import COORD_DECIMALS, feature_records, leg_columns, text_value
 from routemap.routes.routeset import RouteSet
-from routemap.routes.schema import LEG_COLUMNS
 
 __all__ = ["inert_text", "render_csv", "wkt"]
 
@@ -38,9 +37,10 @@ def render_csv(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> bytes
     """
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, dialect="excel", lineterminator="\r\n")
-    writer.writerow([*LEG_COLUMNS, "geometry"])
+    columns = leg_columns(routeset)
+    writer.writerow([*columns, "geometry"])
     for record in feature_records(routeset, language=load_language(language))["legs"]:
-        cells = [_csv_cell(c, record.properties[c]) for c in LEG_COLUMNS]
+        cells = [_csv_cell(c, record.properties[c]) for c in columns]
         writer.writerow([*cells, inert_text(wkt(record.geometry))])
     return buf.getvalue().encode("utf-8")
 
