@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from routemap.geo.model import Scenario
     from routemap.routes.routeset import RouteSet
 
-__all__ = ["observe", "observed_layer"]
+__all__ = ["legs_with_verdicts", "observe", "observed_layer"]
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,16 @@ def observe(routeset: RouteSet, *, read: Reader | None = None, derive: Deriver |
                            dropped=dict(read_result.dropped))
     log.info("observations: %d positions of %d vessel(s), %d gap(s), %d port call(s), %d encounter(s)",
              layer.positions, len(spec.vessels), len(layer.gaps), len(layer.port_calls), len(layer.encounters))
-    return replace(routeset, observed=layer)
+    return replace(routeset, observed=layer, legs=legs_with_verdicts(routeset.legs, layer))
+
+
+def legs_with_verdicts(legs: gpd.GeoDataFrame, layer: ObservedLayer) -> gpd.GeoDataFrame:
+    """Return the legs frame with ``OBSERVED_LEG_COLUMNS``: each leg's verdict and evidence, if any."""
+    found = [layer.verdict_for(t, int(i)) for t, i in zip(legs["transfer_id"], legs["leg_index"], strict=True)]
+    copy = legs.copy()
+    copy["observed_verdict"] = pd.Series([v.verdict if v else None for v in found], index=copy.index, dtype=object)
+    copy["observed_evidence"] = pd.Series([v.evidence if v else None for v in found], index=copy.index, dtype=object)
+    return copy
 
 
 def _sea_legs(routeset: RouteSet) -> list[tuple]:

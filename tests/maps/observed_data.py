@@ -18,7 +18,7 @@ import pandas as pd
 from shapely.geometry import LineString, Point
 
 from routemap.geo.vessels import ObservationSpec, Vessel
-from routemap.routes.evidence import observed_layer
+from routemap.routes.evidence import legs_with_verdicts, observed_layer
 from routemap.routes.routeset import RouteSet
 
 MMSI, OTHER = 273000001, 273000002
@@ -97,7 +97,7 @@ def observed_routeset(routeset: RouteSet) -> RouteSet:
     layer = observed_layer(spec, positions(), observations(),
                            [(sea.id, 0, "Sea Star", line, sea_leg.origin, sea_leg.destination,
                              scenario.leg_period(transfer, sea_leg))], dropped={"duplicate": 2})
-    return replace(routeset, scenario=scenario, legs=legs, observed=layer)
+    return replace(routeset, scenario=scenario, legs=legs_with_verdicts(legs, layer), observed=layer)
 
 
 DAY = dt.date(2023, 9, 8)

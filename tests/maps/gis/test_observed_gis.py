@@ -113,3 +113,18 @@ def test_kml_has_an_observed_folder_in_time(observed, sample_routeset):
     dunai = folder.findall("k:Folder[3]/k:Placemark", ns)[1]
     assert dunai.findtext("k:TimeStamp/k:when", namespaces=ns) == "2023-09-09T20:00:00Z"
     assert b"Observed track (AIS)" not in render_kml(sample_routeset)
+
+
+def test_legs_carry_their_verdict_only_with_observations(observed, sample_routeset):
+    legs = [f["properties"] for f in json.loads(render_geojson(observed))["features"]
+            if f["properties"]["feature_type"] == "leg"]
+    assert [(p["observed_verdict"], (p["observed_evidence"] or "")[:18]) for p in legs] == [
+        ("partly", "within 0.0 km of R"), (None, ""), (None, "")]
+    from routemap.maps.gis.legs_csv import render_csv
+    from routemap.routes.schema import LEG_COLUMNS
+
+    header = render_csv(observed).decode("utf-8").split("\r\n")[0].split(",")
+    assert header[-3:] == ["observed_verdict", "observed_evidence", "geometry"]
+    assert render_csv(sample_routeset).decode("utf-8").split("\r\n")[0].split(",") == [*LEG_COLUMNS, "geometry"]
+    plain = [f["properties"] for f in json.loads(render_geojson(sample_routeset))["features"]]
+    assert all("observed_verdict" not in p for p in plain)
