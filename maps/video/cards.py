@@ -20,8 +20,8 @@ from routemap.maps.slides.furniture import wrap_to_width
 from routemap.maps.style import BASEMAP_STYLE
 from routemap.maps.video.content import VideoContent, period_words
 
-__all__ = ["SOURCES_AT_END", "CardLayout", "closing_card", "points_axes", "source_columns",
-           "title_card"]
+__all__ = ["SOURCES_AT_END", "CardLayout", "closing_card", "draw_sources_line", "points_axes",
+           "source_columns", "title_card"]
 
 #: How the sources line ends when it is cut: the closing card lists every source.
 SOURCES_AT_END = ("; and {count} more, listed at the end.", "; and {count} more, listed at the end.")
@@ -64,12 +64,32 @@ def points_axes(fig: Figure, rect: tuple[float, float, float, float],
     return ax, w_pt, h_pt
 
 
+def draw_sources_line(canvas: Canvas, content: VideoContent) -> None:
+    """Draw the slides' footer (sources, data licences, projection) on a film's frame, raised
+    as one block when its licences line would run into the projection note (a narrow film
+    wraps it longer)."""
+    draw_footer(canvas, content.spec, more=SOURCES_AT_END)
+    fig = canvas.fig
+    texts = {t.get_gid(): t for t in fig.texts}
+    data, note = texts.get("footer-data"), texts.get("footer-projection")
+    if data is None or note is None:
+        return
+    renderer = fig.canvas.get_renderer()
+    low, high = data.get_window_extent(renderer), note.get_window_extent(renderer)
+    if low.overlaps(high):
+        lift = (high.y1 - low.y0 + 3.0 * canvas.px_per_pt * canvas.scale) / fig.bbox.height
+        for gid in ("footer-sources", "footer-data"):
+            if gid in texts:
+                x, y = texts[gid].get_position()
+                texts[gid].set_position((x, y + lift))
+
+
 def _card(content: VideoContent, layout: CardLayout) -> Canvas:
     """Return a blank card with the film's header and footer (the map axes hidden)."""
     canvas = setup_canvas(content.spec, layout.size, _DPI, content.texts, rect=layout.map_rect,
                           scale=layout.scale)
     canvas.ax.set_visible(False)
-    draw_footer(canvas, content.spec, more=SOURCES_AT_END)
+    draw_sources_line(canvas, content)
     return canvas
 
 

@@ -87,8 +87,10 @@ def short_text(text: str, *, limit: int = SHORT_CHARS) -> str:
         return text[:end + 1]
     if len(text) <= limit:
         return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-\u2013")
-    return cut + "\u2026"
+    cut = text[:limit].rsplit(" ", 1)[0]
+    if cut.count("(") > cut.count(")"):  # never leave a bracket open: cut before it
+        cut = cut[:cut.rfind("(")]
+    return cut.rstrip(" ,;:-\u2013") + "\u2026"
 
 
 def video_content(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> VideoContent:

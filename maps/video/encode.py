@@ -3,7 +3,6 @@ Pillow; the same frames give the same bytes, and neither file carries a timestam
 
 from __future__ import annotations
 
-import contextlib
 import io
 import subprocess
 import tempfile
@@ -102,20 +101,21 @@ class Mp4Writer:
 
     def close(self) -> bytes:
         """Finish the file and return its bytes."""
-        assert self._proc.stdin is not None
-        with contextlib.suppress(BrokenPipeError):
-            self._proc.stdin.close()
-        if self._proc.wait() != 0:
-            self._fail()
+        try:
+            _, err = self._proc.communicate()
+        except BrokenPipeError:
+            err = b""
+        if self._proc.returncode != 0:
+            self._fail(err)
         data = self._out.read_bytes()
         self._dir.cleanup()
         return data
 
-    def _fail(self) -> None:
-        self._proc.kill()
-        self._proc.wait()
-        assert self._proc.stderr is not None
-        detail = self._proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
+    def _fail(self, err: bytes | None = None) -> None:
+        if err is None:
+            self._proc.kill()
+            _, err = self._proc.communicate()
+        detail = err.decode("utf-8", "replace").strip().splitlines()
         self._dir.cleanup()
         raise RenderError("cannot encode the animation: ffmpeg stopped"
                           + (f" ({detail[-1]})" if detail else ""))
@@ -127,7 +127,7 @@ class Mp4Writer:
                  tb: TracebackType | None) -> None:
         if kind is not None and self._proc.poll() is None:
             self._proc.kill()
-            self._proc.wait()
+            self._proc.communicate()
             self._dir.cleanup()
 
 

@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from routemap.maps.basemap import load_basemap, load_rail_context
 from routemap.maps.language import load_language
 from routemap.maps.slides.canvas import MAP_RECT, PANEL_RECT, setup_canvas
-from routemap.maps.slides.compose import draw_footer, draw_header
+from routemap.maps.slides.compose import draw_header
 from routemap.maps.slides.furniture import (
     LegendContent,
     draw_badge,
@@ -40,7 +40,7 @@ from routemap.maps.slides.layers import (
 )
 from routemap.maps.slides.spec import RouteLine
 from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES
-from routemap.maps.video.cards import SOURCES_AT_END, CardLayout, points_axes
+from routemap.maps.video.cards import CardLayout, draw_sources_line, points_axes
 from routemap.maps.video.content import VideoContent
 from routemap.maps.video.pacing import Frame
 
@@ -87,7 +87,7 @@ class Layout:
 
 LAYOUTS: dict[str, Layout] = {
     "wide": Layout("wide", (1920, 1080), 1.0, MAP_RECT, PANEL_RECT, PANEL_RECT),
-    "square": Layout("square", (1080, 1080), 0.82, (0.018, 0.425, 0.964, 0.44),
+    "square": Layout("square", (1080, 1080), 0.82, (0.018, 0.425, 0.964, 0.425),
                      (0.018, 0.128, 0.40, 0.285), (0.45, 0.128, 0.532, 0.285),
                      full_legend=False),
 }
@@ -205,7 +205,7 @@ class Stage:
         extra = () if rail is None else (rail.attribution,)
         draw_labels(c, spec, [basemap, routes, marks, extra], [self.date_box.padded(4.0)])
         draw_header(c, replace(spec, as_of=""))
-        draw_footer(c, spec, more=SOURCES_AT_END)
+        draw_sources_line(c, self.content)
         self._draw_legend()
 
     def _date_corner(self) -> tuple[Box, tuple[float, float, str, str]]:

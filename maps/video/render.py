@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import matplotlib
@@ -75,31 +76,38 @@ def render_film(job: _FilmJob, *, report: bool = False) -> dict[str, bytes]:
         stage = Stage(job.content, job.layout)
         cards = {"title": title_card(job.content, job.layout.card),
                  "closing": closing_card(job.content, job.layout.card)}
-        mp4 = Mp4Writer(job.layout.size, job.film.pace.fps) if job.mp4 else None
-        gif = GifWriter() if job.gif else None
-        step_ms = round(1000 * GIF_STEP / job.film.pace.fps)
-        count, told = len(job.film.frames), 0
-        previous = None
-        pixels: np.ndarray = cards["title"]
-        for frame in job.film.frames:
-            if frame.phase != "map":
-                pixels = cards[frame.phase]
-            elif previous is None or not frame.same_picture(previous):
-                pixels = stage.render(frame)
-            previous = frame if frame.phase == "map" else None
-            if mp4 is not None:
-                mp4.write(pixels)
-            if gif is not None and frame.index % GIF_STEP == 0:
-                gif.write(pixels, step_ms)
-            if report and (frame.index + 1) * 10 // count > told:
-                told = (frame.index + 1) * 10 // count
-                log.info("animation: %d%% of %d frames", told * 10, count)
-    out = {}
-    if mp4 is not None and job.mp4:
-        out[job.mp4] = mp4.close()
-    if gif is not None and job.gif:
-        out[job.gif] = gif.close()
+        with ExitStack() as stack:
+            mp4 = stack.enter_context(Mp4Writer(job.layout.size, job.film.pace.fps)) if job.mp4 else None
+            gif = GifWriter() if job.gif else None
+            _play(job.film, stage, cards, mp4, gif, report=report)
+            out = {}
+            if mp4 is not None and job.mp4:
+                out[job.mp4] = mp4.close()
+            if gif is not None and job.gif:
+                out[job.gif] = gif.close()
     return out
+
+
+def _play(film: Film, stage: Stage, cards: dict[str, np.ndarray], mp4: Mp4Writer | None,
+          gif: GifWriter | None, *, report: bool) -> None:
+    """Draw each frame once (a frame like the one before is not drawn again) and hand it on."""
+    step_ms = round(1000 * GIF_STEP / film.pace.fps)
+    count, told = len(film.frames), 0
+    previous = None
+    pixels: np.ndarray = cards["title"]
+    for frame in film.frames:
+        if frame.phase != "map":
+            pixels = cards[frame.phase]
+        elif previous is None or not frame.same_picture(previous):
+            pixels = stage.render(frame)
+        previous = frame if frame.phase == "map" else None
+        if mp4 is not None:
+            mp4.write(pixels)
+        if gif is not None and frame.index % GIF_STEP == 0:
+            gif.write(pixels, step_ms)
+        if report and (frame.index + 1) * 10 // count > told:
+            told = (frame.index + 1) * 10 // count
+            log.info("animation: %d%% of %d frames", told * 10, count)
 
 
 def render_video(routeset: RouteSet, options: RenderOptions, *, shrink: int = 1,

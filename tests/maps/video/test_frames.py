@@ -1,0 +1,146 @@
+"""The animation's frames, drawn small: the legs active at a date and no others, in their
+mode's colour, others grey; the sources line on every frame; the cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgb
+
+from routemap.maps.slides.spec import RouteLine
+from routemap.maps.style import MODE_STYLES
+from routemap.maps.video.cards import closing_card, source_columns, title_card
+from routemap.maps.video.content import short_text
+from routemap.maps.video.frames import grown_parts
+from routemap.maps.video.pacing import Frame
+
+SEA, RAIL, AIR = "leg:najin-dunai-tikhoretsk:0", "leg:najin-dunai-tikhoretsk:1", "leg:air-estimate:0"
+
+
+def _map_pixels(stage, frame: Frame) -> np.ndarray:
+    """Return the map axes' RGB pixels of a frame (rows top down)."""
+    rgba = stage.render(frame).copy()
+    bb = stage.canvas.ax.bbox
+    height = rgba.shape[0]
+    return rgba[int(height - bb.y1) + 2:int(height - bb.y0) - 2, int(bb.x0) + 2:int(bb.x1) - 2, :3]
+
+
+def _mode_pixels(pixels: np.ndarray, mode: str) -> int:
+    """Count the pixels within a small distance of a mode's colour."""
+    target = np.array(to_rgb(MODE_STYLES[mode].color)) * 255
+    return int(np.count_nonzero(np.abs(pixels.astype(int) - target).max(axis=2) <= 12))
+
+
+def _near(stage, pixels: np.ndarray, lon: float, lat: float, mode: str, radius: int = 6) -> int:
+    """Count a mode's pixels around a point of the map."""
+    c = stage.canvas
+    x, y = c.to_display(*map(np.array, ([lon], [lat])))[0]
+    bb = c.ax.bbox
+    col, row = int(x - bb.x0) - 2, int(bb.y1 - y) - 2
+    return _mode_pixels(pixels[max(row - radius, 0):row + radius, max(col - radius, 0):col + radius], mode)
+
+
+@pytest.fixture(scope="module")
+def september(small_stage, sample_film) -> np.ndarray:
+    """The map on 7 Sep 2023, the sea and rail legs grown, the air leg not begun."""
+    return _map_pixels(small_stage, sample_film.frame_at(dt.date(2023, 9, 7)))
+
+
+@pytest.fixture(scope="module")
+def november(small_stage, sample_film) -> np.ndarray:
+    """The map on 1 Nov 2024: the air leg grown, the sea and rail legs over (grey)."""
+    return _map_pixels(small_stage, sample_film.frame_at(dt.date(2024, 11, 1)))
+
+
+def test_the_known_dates_hold_the_legs_the_timeline_says(sample_film):
+    sept, nov = (sample_film.frame_at(dt.date(*d)) for d in ((2023, 9, 7), (2024, 11, 1)))
+    assert set(sept.drawn) == {SEA, RAIL} and not sept.growing and not sept.context
+    assert nov.drawn == (AIR,) and set(nov.context) == {SEA, RAIL}
+
+
+def test_a_frame_shows_in_colour_exactly_the_legs_active_at_its_date(september, november):
+    """Rail colour along the rail leg and no air colour anywhere in September; in November
+    the air colour and neither the rail nor the sea colour (those legs are grey)."""
+    assert _mode_pixels(september, "rail") > 50 and _mode_pixels(september, "sea") > 0
+    assert _mode_pixels(september, "air") == 0
+    assert _mode_pixels(november, "air") > 5
+    assert _mode_pixels(november, "rail") == 0 and _mode_pixels(november, "sea") == 0
+
+
+def test_the_legs_are_where_their_paths_are(small_stage, september, november):
+    """The rail leg's colour lies on its path (a vertex mid-Siberia), and after its period
+    that spot is grey, not empty."""
+    assert _near(small_stage, september, 104.28, 52.29, "rail") > 0
+    assert _near(small_stage, november, 104.28, 52.29, "rail") == 0
+    grey = np.array([0xA7, 0xA3, 0x9A])
+    c = small_stage.canvas
+    x, y = c.to_display(np.array([104.28]), np.array([52.29]))[0]
+    col, row = int(x - c.ax.bbox.x0) - 2, int(c.ax.bbox.y1 - y) - 2
+    patch = november[row - 4:row + 4, col - 4:col + 4].astype(int)
+    assert (np.abs(patch - grey).max(axis=2) <= 40).any()
+
+
+def test_a_growing_leg_is_drawn_part_way(small_stage, sample_film):
+    growing = next(f for f in sample_film.frames if dict(f.growing).get(RAIL, 0) > 0.3)
+    share = dict(growing.growing)[RAIL]
+    pixels = _map_pixels(small_stage, growing)
+    full = _map_pixels(small_stage, sample_film.frame_at(dt.date(2023, 9, 7)))
+    assert 0 < _mode_pixels(pixels, "rail") < _mode_pixels(full, "rail")
+    assert share < 1.0
+
+
+def test_every_frame_carries_the_same_sources_line(small_stage, sample_film, sample_content):
+    """The footer band is the same pixels on the title card, every map frame drawn and the
+    closing card: the sources line is there and nothing lies over it."""
+    layout = small_stage.layout
+    fig = small_stage.fig
+    band = next(t for t in fig.texts if t.get_gid() == "footer-sources").get_window_extent()
+    rows = slice(int(fig.bbox.height - band.y1) - 1, int(fig.bbox.height - band.y0) + 1)
+    title = title_card(sample_content, layout.card)[rows, :, :3]
+    assert (title < 128).any(), "no dark text in the sources band"
+    assert np.array_equal(closing_card(sample_content, layout.card)[rows, :, :3], title)
+    for frame in sample_film.frames[::7]:
+        if frame.phase == "map":
+            assert np.array_equal(small_stage.render(frame)[rows, :, :3], title), frame.index
+
+
+def test_the_closing_card_lists_the_sources(sample_content, small_stage):
+    assert sample_content.spec.sources == ("The White House (13 Oct 2023)", "RUSI (3 Oct 2023)")
+    size, columns, left_out = source_columns(list(sample_content.spec.sources), width=600.0,
+                                             height=300.0, scale=1.0)
+    assert [line for column in columns for line in column] == list(sample_content.spec.sources)
+    assert left_out == 0 and size == 10.0
+    card = closing_card(sample_content, small_stage.layout.card)
+    assert card.shape == (540, 960, 4)
+
+
+def test_a_long_source_list_is_cut_and_counted():
+    texts = [f"Publisher number {i} (1 Jan 2024)" for i in range(400)]
+    size, columns, left_out = source_columns(texts, width=600.0, height=200.0, scale=1.0)
+    shown = sum(len(c) for c in columns)
+    assert left_out == 400 - shown and 0 < shown < 400 and size == 6.5
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("About 300 containers at the pier", "About 300 containers at the pier"),
+    ("First sentence. Second one.", "First sentence."),
+    ("word " * 40, ("word " * 24).strip() + "\u2026"),
+    ("A claim (as covered by the press, with a long aside that runs well past the limit of the "
+     "text shown on the screen in the panel) and more", "A claim\u2026"),
+])
+def test_a_callout_is_shortened_at_a_word_and_says_so(text, expected):
+    assert short_text(text) == expected
+
+
+def test_a_grown_share_follows_travel_order_from_the_start_connector():
+    """A leg whose connector joins its start: half its length keeps the connector and the
+    first half of the track."""
+    track = np.array([[0.0, 0.0], [10.0, 0.0]])
+    join = np.array([[-2.0, 0.0], [0.0, 0.0]])  # off the network, at the start
+    route = RouteLine("x", "t", "rail", "confirmed", 1.0, (track,), "reported", (join,))
+    kept_track, kept_joins = grown_parts(route, [track, join], 0.5)
+    assert len(kept_joins) == 1 and np.allclose(kept_joins[0], join)
+    assert np.allclose(kept_track[0][-1], [4.0, 0.0])
+    assert grown_parts(route, [track, join], 0.0) == ([], [])
