@@ -51,6 +51,11 @@ CHECK_EXAMPLE = """examples:
   routemap check                 # QA report for the bundled scenario
   routemap check my.yaml
 """
+OBSERVE_EXAMPLE = """examples:
+  routemap observe aisdk-2024-03-01.csv aisdk-2024-03-02.csv --out observed
+  routemap observe ais/*.parquet --out observed --scheduler tcp://10.0.0.5:8786
+  routemap observe day.nmea --out observed --scheduler synchronous --gap-hours 12
+"""
 PLACES_EXAMPLE = """examples:
   routemap places najin
   routemap places "Tikhoretsk"
@@ -114,6 +119,20 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", metavar="CODES",
                        help="also list what outputs in these languages lack (comma-separated, e.g. fr,ko)")
 
+    observe = sub.add_parser("observe", parents=[common], formatter_class=fmt, epilog=OBSERVE_EXAMPLE,
+                             help="summarise AIS files as trajectories, dark gaps, port calls and encounters")
+    observe.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                         help="AIS: DMA or MarineCadastre CSV, NMEA sentences, (Geo)Parquet")
+    observe.add_argument("--out", type=Path, required=True, help="folder of the four GeoParquet files")
+    observe.add_argument("--scheduler", metavar="ADDRESS",
+                         help="a running Dask scheduler (tcp://host:8786), or 'synchronous' for this process "
+                              "only (default: a local cluster of 2 worker processes)")
+    for flag, default, text in (("--gap-hours", 6.0, "silence that makes a gap"),
+                                ("--away-km", 10.0, "radius of a port"),
+                                ("--encounter-m", 500.0, "distance of two ships that meet"),
+                                ("--encounter-hours", 1.0, "shortest meeting")):
+        observe.add_argument(flag, type=float, default=default, help=f"{text} (default: {default:g})")
+
     places = sub.add_parser("places", parents=[common], formatter_class=fmt, epilog=PLACES_EXAMPLE,
                             help="search the gazetteer")
     places.add_argument("query")
@@ -125,7 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 bug, 2 bad input)."""
     args = make_parser().parse_args(argv)
     _configure_logging(quiet=args.quiet)
-    handler = {"build": _cmd_build, "route": _cmd_route, "check": _cmd_check, "places": _cmd_places}
+    handler = {"build": _cmd_build, "route": _cmd_route, "check": _cmd_check, "places": _cmd_places,
+               "observe": _cmd_observe}
     try:
         with _terminate_as_interrupt():
             return handler[args.command](args)
@@ -393,6 +413,25 @@ def _cmd_check(args: argparse.Namespace) -> int:
     report, errors = qa_report(routeset, label, languages=languages)
     print(report)
     return EXIT_INPUT if errors else EXIT_OK
+
+
+def _cmd_observe(args: argparse.Namespace) -> int:
+    from routemap.routes.observed import Rules, port_frame
+    from routemap.routes.observed.scale import observe, scheduler
+
+    values = {"gap_hours": args.gap_hours, "away_km": args.away_km, "encounter_m": args.encounter_m,
+              "encounter_hours": args.encounter_hours}
+    for key, value in values.items():
+        if not 0 < value < 1e6:
+            raise _UsageError(f"--{key.replace('_', '-')} {value:g} is not a positive number")
+    start = time.monotonic()
+    with scheduler(args.scheduler) as get:
+        done = observe(args.files, args.out, port_frame(), rules=Rules(**values), get=get)
+    dropped = ", ".join(f"{n} {reason.replace('_', ' ')}" for reason, n in done.dropped.items()) or "none"
+    _say(args, f"{done.positions} positions kept (dropped: {dropped}) in {time.monotonic() - start:.1f} s")
+    for name, path in done.files.items():
+        _say(args, f"  {path}: {done.rows[name]} rows")
+    return EXIT_OK
 
 
 def _cmd_places(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ with the closest layout and what it lacks.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,8 +148,23 @@ def _times(column: pd.Series, time_format: str | None) -> pd.Series:
     return pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
 
 
+def _on_distinct(column: pd.Series, parse: Callable[[pd.Series], pd.Series], dtype: str) -> pd.Series:
+    """Apply ``parse`` to the distinct values of a column only (AIS repeats a ship's name and IMO)."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=True)
+    parsed = parse(pd.Series(distinct, dtype=column.dtype if len(distinct) else "string")).astype(dtype)
+    out = parsed.take(np.where(codes < 0, 0, codes)).reset_index(drop=True) if len(distinct) else \
+        pd.Series(pd.NA, index=range(len(column)), dtype=dtype)
+    out[codes < 0] = pd.NA
+    out.index = column.index
+    return out
+
+
 def parse_imo(column: pd.Series) -> pd.Series:
     """Return IMO numbers (nullable integers) from text such as ``IMO9301213``, ``9301213`` or ``Unknown``."""
+    return _on_distinct(column, _parse_imo, "Int64")
+
+
+def _parse_imo(column: pd.Series) -> pd.Series:
     digits = column.astype("string").str.replace(r"(?i)^\s*imo\s*", "", regex=True).str.strip()
     digits = digits.str.replace(r"\.0$", "", regex=True)
     valid = digits.str.fullmatch(r"[1-9]\d{6}").fillna(False).astype(bool)
@@ -157,5 +173,9 @@ def parse_imo(column: pd.Series) -> pd.Series:
 
 
 def _names(column: pd.Series) -> pd.Series:
+    return _on_distinct(column, _parse_names, "string")
+
+
+def _parse_names(column: pd.Series) -> pd.Series:
     text = column.astype("string").str.strip().str.replace(r"\s+", " ", regex=True)
     return text.where(text.str.len() > 0).astype("string")

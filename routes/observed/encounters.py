@@ -35,8 +35,9 @@ def marks(fixes: Fixes, rules: Rules) -> pd.DataFrame:
     """Return each vessel's interpolated position at the time marks: ``mmsi, mark, lat, lon``.
 
     A mark ``g`` (a multiple of ``step_min`` since 1970, nanoseconds) falls between fixes i and i+1
-    when ``t_i <= g < t_(i+1)``; only links of one vessel, at most ``interpolate_hours`` long, with
-    both fixes away from ports, give positions. Longitude is interpolated the short way round.
+    when ``t_i <= g <= t_(i+1)`` (once, when it is the time of a fix); only links of one vessel, at
+    most ``interpolate_hours`` long, with both fixes away from ports, give positions. Longitude is
+    interpolated the short way round.
     """
     if len(fixes) < 2:
         return pd.DataFrame({"mmsi": np.array([], np.int64), "mark": np.array([], np.int64),
@@ -47,11 +48,14 @@ def marks(fixes: Fixes, rules: Rules) -> pd.DataFrame:
     link = np.flatnonzero(ok)
     t0, t1 = fixes.ns[link], fixes.ns[link + 1]
     first = -((-t0) // step)
-    count = -((-t1) // step) - first
+    count = np.maximum(t1 // step - first + 1, 0)
     idx = np.repeat(np.arange(len(link)), count)
     offset = np.arange(len(idx)) - np.repeat(np.cumsum(count) - count, count)
     mark = (first[idx] + offset) * step
     i = link[idx]
+    again = np.zeros(len(mark), dtype=bool)  # a mark on a fix ends one link and starts the next
+    again[1:] = (mark[1:] == mark[:-1]) & (fixes.mmsi[i[1:]] == fixes.mmsi[i[:-1]])
+    mark, i = mark[~again], i[~again]
     frac = (mark - fixes.ns[i]) / (fixes.ns[i + 1] - fixes.ns[i])
     lat = fixes.lat[i] + frac * (fixes.lat[i + 1] - fixes.lat[i])
     dlon = _wrap(fixes.lon[i + 1] - fixes.lon[i])

@@ -20,13 +20,14 @@ the partial results into the four GeoParquet files. The tasks run on a ``distrib
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import math
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from routemap.errors import RouteMapError, library_detail
 from routemap.geo.ais import check_files, clean_tracks, drop_invalid, iter_file
 from routemap.geo.ais.columns import EARTH_RADIUS_M
 from routemap.routes.observed.derive import Observations, sort_observations
@@ -46,7 +48,8 @@ from routemap.routes.observed.ports import PortIndex, unit_vectors
 from routemap.routes.observed.rules import Rules
 from routemap.routes.observed.vessels import Fixes, gaps, port_calls, trajectories
 
-__all__ = ["OUTPUTS", "Observed", "Partitioning", "local_cluster", "observe", "read_observed"]
+__all__ = ["OUTPUTS", "Observed", "Partitioning", "SchedulerError", "local_cluster", "observe", "read_observed",
+           "scheduler"]
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +101,13 @@ class Observed:
     dropped: dict[str, int] = field(default_factory=dict)
 
 
+class SchedulerError(RouteMapError, ConnectionError):
+    """The Dask scheduler named cannot be reached."""
+
+
+LOCAL_SCHEDULERS = ("synchronous", "threads")
+
+
 def local_cluster():  # -> distributed.Client
     """Start a local cluster of 2 worker processes (1 thread, 1.25 GiB each) and return its client."""
     from distributed import Client, LocalCluster
@@ -105,6 +115,39 @@ def local_cluster():  # -> distributed.Client
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="1.25GiB",
                            dashboard_address=None)
     return Client(cluster)
+
+
+@contextlib.contextmanager
+def scheduler(address: str | None) -> Iterator[Callable | str]:
+    """Yield the Dask scheduler ``observe`` takes for ``--scheduler``, and close what was started.
+
+    Parameters
+    ----------
+    address : str or None
+        ``None``: a local cluster (``local_cluster``); ``synchronous`` or ``threads``: this process
+        only; anything else: the address of a running ``distributed`` scheduler (``tcp://host:8786``).
+
+    Raises
+    ------
+    SchedulerError
+        If the address cannot be reached within 10 seconds.
+    """
+    if address in LOCAL_SCHEDULERS:
+        yield address
+        return
+    if address is None:
+        with local_cluster() as client:
+            yield client.get
+        return
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerError(f"--scheduler '{address}': cannot connect to a Dask scheduler there"
+                             + library_detail("distributed", exc)) from None
+    with client:
+        yield client.get
 
 
 def observe(paths: Sequence[str | Path], out_dir: str | Path, ports: gpd.GeoDataFrame, *, rules: Rules | None = None,
@@ -217,10 +260,11 @@ def _per_vessel(k: int, work: Path, n: int, ports: PortIndex, rules: Rules, cell
 
 
 def _write_cells(points: pd.DataFrame, work: Path, k: int, n: int, rules: Rules, cell: float) -> None:
+    reach = 2 * math.sin(rules.encounter_m / EARTH_RADIUS_M / 2) * 1.001
+    cell = max(cell, 2 * reach)  # the halo reaches the next cell only
     xyz = unit_vectors(points["lat"].to_numpy(float), points["lon"].to_numpy(float))
     base = np.floor(xyz / cell).astype(np.int64)
     low, high = xyz - base * cell, (base + 1) * cell - xyz
-    reach = 2 * math.sin(rules.encounter_m / EARTH_RADIUS_M / 2) * 1.001
     day = points["mark"].to_numpy(np.int64) // _DAY_NS
     frames = []
     for shift in itertools.product((-1, 0, 1), repeat=3):

@@ -107,7 +107,8 @@ class _Plan:
 
 
 def synthesize(*, vessels: int, days: float, seed: int, interval_s: float = 30.0,
-               start: str = "2024-01-01T00:00:00Z") -> tuple[pd.DataFrame, pd.DataFrame]:
+               start: str = "2024-01-01T00:00:00Z",
+               lanes: tuple[tuple[str, str], ...] = LANE_PORTS) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return synthetic positions (canonical columns, sorted) and the planted events.
 
     Parameters
@@ -121,6 +122,8 @@ def synthesize(*, vessels: int, days: float, seed: int, interval_s: float = 30.0
         Seconds between reports.
     start : str
         UTC start of the archive.
+    lanes : tuple of (str, str)
+        UN/LOCODE pairs; ships are spread over them in turn.
 
     Returns
     -------
@@ -129,7 +132,8 @@ def synthesize(*, vessels: int, days: float, seed: int, interval_s: float = 30.0
         (encounters), ``start``, ``end`` (UTC), ``port`` (UN/LOCODE, port calls).
     """
     frames, events = [], []
-    for frame, planted in vessel_tracks(vessels=vessels, days=days, seed=seed, interval_s=interval_s, start=start):
+    for frame, planted in vessel_tracks(vessels=vessels, days=days, seed=seed, interval_s=interval_s, start=start,
+                                        lanes=lanes):
         frames.append(frame)
         events.extend(planted)
     positions = pd.concat(frames, ignore_index=True).sort_values(["mmsi", "time"], kind="stable")
@@ -144,26 +148,27 @@ def _event_frame(events: list[dict]) -> pd.DataFrame:
 
 
 def vessel_tracks(*, vessels: int, days: float, seed: int, interval_s: float = 30.0,
-                  start: str = "2024-01-01T00:00:00Z") -> Iterator[tuple[pd.DataFrame, list[dict]]]:
+                  start: str = "2024-01-01T00:00:00Z",
+                  lanes: tuple[tuple[str, str], ...] = LANE_PORTS) -> Iterator[tuple[pd.DataFrame, list[dict]]]:
     """Yield each ship's positions with the events planted on it (``synthesize``, one ship at a time)."""
     rng = np.random.default_rng(seed)
-    lanes = load_lanes()
+    lines = load_lanes(lanes)
     index = PortIndex(port_frame())
     t0 = pd.Timestamp(start).timestamp()
     t1 = t0 + days * 86_400.0
     next_mmsi = 100_000_001
     for number in range(vessels):
-        plan, planted, partner = _voyages(rng, lanes, number % len(lanes), next_mmsi, t0, t1, index)
+        plan, planted, partner = _voyages(rng, lines, number % len(lines), next_mmsi, t0, t1, index)
         next_mmsi += 1
         planted = [{**event, "port": event.get("port", "")} for event in planted]
-        yield _positions(rng, plan, lanes[plan.lane], interval_s), planted
+        yield _positions(rng, plan, lines[plan.lane], interval_s), planted
         if partner is not None:
             partner.mmsi = next_mmsi
             next_mmsi += 1
             for event in planted:
                 if event["kind"] == "encounter" and event["mmsi_b"] == -1:
                     event["mmsi_b"] = partner.mmsi
-            yield _positions(rng, partner, lanes[partner.lane], interval_s), []
+            yield _positions(rng, partner, lines[partner.lane], interval_s), []
 
 
 def _clear(lane: Lane, s: float, offset: float, index: PortIndex) -> bool:
