@@ -59,8 +59,11 @@ def _marks(routeset: RouteSet, transfer_id: str, language: Language) -> Observed
     if not verdicts:
         return None
     vessels = {v.vessel for v in verdicts}
-    groups = {k: [r for r in recs if r.properties["vessel"] in vessels]
-              for k, recs in observed_records(routeset, language=language).items()}
+    found = observed_records(routeset, language=language)
+    groups = {k: [r for r in recs if r.properties["vessel"] in vessels] for k, recs in found.items()}
+    mmsis = {r.properties["mmsi"] for r in groups["observed_tracks"]}
+    groups["encounters"] += [r for r in found["encounters"]  # met by another vessel of interest
+                             if r.properties["vessel"] not in vessels and r.properties["mmsi_other"] in mmsis]
     tracks = [p for r in groups["observed_tracks"] for p in _parts(r)]
     gaps = [(p, r.properties["label"]) for r in groups["gaps"] for p in _parts(r)]
     word = language.gettext
