@@ -18,7 +18,14 @@
   var PICK_PX = 6;
   var NARROW_PX = 720;
   var NOTE_ZOOM = 6;
-  var LEG_POPUP = { maxWidth: 380, minWidth: 260, className: 'rm-popup', autoPanPaddingTopLeft: [20, 60] };
+  // Popups pan into view clear of the panel's edge (top left) and of the zoom, full-screen and
+  // measure buttons down the right edge (bottom right: their column's width).
+  // On a phone a popup is also kept narrower than the room between those paddings (less the
+  // popup's own 40 px of margins), or it could not pan clear of the buttons.
+  var POPUP_PAN = { autoPanPaddingTopLeft: [20, 60], autoPanPaddingBottomRight: [64, 20] };
+  var POPUP_ROOM = Math.max(180, (window.innerWidth || 1024) - 20 - 64 - 40);
+  var LEG_POPUP = L.extend({ maxWidth: Math.min(380, POPUP_ROOM), minWidth: Math.min(260, POPUP_ROOM),
+                             className: 'rm-popup' }, POPUP_PAN);
 
   // --- the map's words ------------------------------------------------------------------------
 

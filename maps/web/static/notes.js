@@ -15,7 +15,8 @@
   var NOTE_RINGS = 9;
   var NOTE_HOME = [14, -14];
   var NOTE_LABEL_REACH = 75;
-  var NOTE_POPUP = { maxWidth: 340, minWidth: 220, className: 'rm-popup' };
+  var NOTE_POPUP = L.extend({ maxWidth: Math.min(340, POPUP_ROOM), minWidth: Math.min(220, POPUP_ROOM),
+                              className: 'rm-popup' }, POPUP_PAN);
 
   function noteRank(note) {
     var rank = NOTE_RANK[note.confidence];

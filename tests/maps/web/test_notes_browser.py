@@ -16,7 +16,9 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
+from routemap.maps.language import available_languages, load_language
 from routemap.maps.web.html import render_html
+from routemap.maps.web.messages import script_messages
 from routemap.routes.routeset import RouteSet
 
 VIEWPORTS = {"desktop": {"width": 1600, "height": 900}, "phone": {"width": 412, "height": 915}}
@@ -145,6 +147,48 @@ def test_the_bundled_map_fits_the_window(bundled_page):
     else:
         assert layout["minimap"] is not None
         assert not layout["folded"] and layout["panelBody"] is not None
+
+
+CLEAR_OF_BUTTONS_JS = """() => {
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const pop = document.querySelector('.leaflet-popup-content-wrapper');
+  const buttons = document.querySelector('.leaflet-top.leaflet-right');
+  return { popup: pop ? box(pop) : null, buttons: box(buttons), width: window.innerWidth };
+}"""
+
+
+def test_the_note_filters_and_a_note_popup_fit_beside_the_map_buttons(bundled_page):
+    """The panel's note filters show their longest choice in every language whole; a note near
+    the top right (the Korean ports' fan) opens its popup inside the window and off the zoom,
+    full-screen and measure buttons, on a desktop and on a phone."""
+    page, errors, size = bundled_page
+    if size == "phone":
+        page.locator(".rm-panel-fold").click()
+    longest = [script_messages(load_language(code))[key] for code in available_languages()
+               for key in ("all_transfers", "all_confidences")]
+    fits = page.evaluate(FILTER_ROOM_JS, longest)
+    assert len(fits) == 2
+    for room, text in fits:
+        assert text + 24 <= room, f"{size}: a note filter cuts a choice ({text:.0f} px in {room} px)"
+    if size == "phone":
+        page.locator(".rm-panel-fold").click()
+    badges = page.locator(".rm-note-icon .rm-note-badge")
+    rightmost = max(range(badges.count()), key=lambda i: badges.nth(i).bounding_box()["x"])
+    badges.nth(rightmost).click(force=True)
+    page.wait_for_selector(".leaflet-popup-content-wrapper")
+    page.wait_for_timeout(600)  # the pan that brings the popup into view
+    found = page.evaluate(CLEAR_OF_BUTTONS_JS)
+    (left, top, right, _), (b_left, _, _, b_bottom) = found["popup"], found["buttons"]
+    assert left >= 0 and right <= found["width"], f"{size}: the popup runs out of the window"
+    assert right <= b_left or top >= b_bottom, f"{size}: the popup covers the map buttons"
+    assert errors == []
+
+
+FILTER_ROOM_JS = """(texts) => [...document.querySelectorAll('.rm-note-filter')].map((s) => {
+  const c = document.createElement('canvas').getContext('2d');
+  c.font = getComputedStyle(s).font;
+  return [s.clientWidth, Math.max(...texts.map((t) => c.measureText(t).width))];
+})"""
 
 
 # --- six notes at one place: the fan, the list, its filters ----------------------------------
