@@ -98,7 +98,9 @@ NO_TEXTS: FrozenMap[Any] = FrozenMap()
 
 @dataclass(frozen=True)
 class Source:
-    """A citation: who said it, where, when, and whether its link is the publisher's own page.
+    """A source: who said it, where, when, and whether its link is the publisher's own page.
+
+    How a source reads as a citation, in an output's language, is ``routemap.maps.citations``'s.
 
     ``site`` is the scenario's word on the link (``original`` or ``copy``) where the rule of
     :mod:`routemap.geo.sites` cannot tell; ``None`` leaves it to the rule.
@@ -123,23 +125,6 @@ class Source:
         if self.site is not None:
             return self.site == "copy" and self.link_site is not None
         return sites.site_matches(self.url, self.publisher) is False
-
-    def citation(self) -> str:
-        """Return a one-line human-readable citation.
-
-        When the link is a copy on another site, the citation names both:
-        ``Reuters, via a copy on example.org, \u201cTitle\u201d, 2024-04-15. https://example.org/x``.
-        """
-        publisher = f"{self.publisher}, via a copy on {self.link_site}" if self.is_copy else self.publisher
-        parts = [publisher, f"\u201c{self.title}\u201d"]
-        if self.date is not None:
-            parts.append(self.date.isoformat())
-        if self.note:
-            parts.append(self.note)
-        text = ", ".join(parts)
-        if not text.endswith((".", "!", "?")):
-            text += "."  # a note that ends a sentence already has its full stop
-        return f"{text} {self.url}" if self.url else text
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ import json
 from importlib import metadata
 
 from routemap.about import NAME, version
+from routemap.maps.citations import citation
+from routemap.maps.language import load_language
 from routemap.routes.routeset import RouteSet
 
 __all__ = ["MANIFEST", "build_manifest"]
@@ -64,7 +66,8 @@ def build_manifest(routeset: RouteSet, files: dict[str, bytes], *, scenario_labe
                    "places": len(routeset.places), "annotations": len(routeset.annotations)},
         "sources": [{"id": s.id, "title": s.title, "publisher": s.publisher,
                      "date": s.date.isoformat() if s.date else None, "url": s.url,
-                     "note": s.note, "citation": s.citation()} for s in scenario.sources],
+                     "note": s.note, "citation": citation(s, language=load_language(language))}
+                    for s in scenario.sources],
         "attributions": list(routeset.attributions),
         "data_packages": versions,
         "findings": [{"transfer_id": f.transfer_id, "leg_index": f.leg_index, "level": f.level,

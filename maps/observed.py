@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from routemap.maps.citations import citations
 from routemap.maps.language import Language
 from routemap.maps.records import FeatureRecord, export_geometry, plain_value
 from routemap.maps.style import gap_label
@@ -77,9 +78,8 @@ def observed_records(routeset: RouteSet, *, language: Language | None = None
     if layer is None:
         return {}
     scenario = routeset.scenario
-    known = {s.id: s for s in scenario.sources}
     common = {"synthetic": layer.spec.synthetic, "sources": list(layer.spec.sources),
-              "citations": [known[i].citation() for i in layer.spec.sources if i in known]}
+              "citations": citations(scenario, layer.spec.sources, language=language)}
     verdicts: dict[str, list[str]] = {}
     for v in layer.verdicts:
         verdicts.setdefault(v.vessel, []).append(f"{v.transfer_id} leg {v.leg_index + 1}: {v.verdict}")

@@ -28,11 +28,13 @@ from shapely.geometry.polygon import orient
 
 from routemap.geo.model import Scenario
 from routemap.maps import wording
+from routemap.maps.citations import citations
 from routemap.maps.language import Language
 from routemap.routes.geodesy import split_antimeridian
 from routemap.routes.routeset import RouteSet
 from routemap.routes.schema import (
     ANNOTATION_COLUMNS,
+    DERIVED_COLUMNS,
     DERIVED_LEG_COLUMNS,
     LEG_COLUMNS,
     LIST_COLUMNS,
@@ -376,8 +378,9 @@ def feature_records(routeset: RouteSet, *,
         The routed scenario; its frames are read, never modified. Its texts are written as
         they are: :meth:`RouteSet.in_language` puts them in an output's language first.
     language : Language, optional
-        The language of the text values the tool itself writes (``quantity_text``); None is
-        English. Codes (``confidence``, ``mode``...) and property names never change.
+        The language of the text values the tool itself writes (``quantity_text``,
+        ``citations``); None is English. Codes (``confidence``, ``mode``...) and property
+        names never change.
 
     Returns
     -------
@@ -392,9 +395,12 @@ def feature_records(routeset: RouteSet, *,
     """
     groups = {
         "legs": _leg_records(routeset, language),
-        "places": list(_frame_records(routeset.places, PLACE_COLUMNS)),
-        "annotations": list(_frame_records(routeset.annotations, ANNOTATION_COLUMNS)),
+        "places": list(_frame_records(routeset.places, PLACE_COLUMNS, DERIVED_COLUMNS)),
+        "annotations": list(_frame_records(routeset.annotations, ANNOTATION_COLUMNS, DERIVED_COLUMNS)),
     }
+    for record in (r for group in groups.values() for r in group):
+        record.properties["citations"] = citations(
+            routeset.scenario, record.properties["sources"] or [], language=language)
     _check_ids([r.properties["feature_id"] for recs in groups.values() for r in recs])
     return groups
 

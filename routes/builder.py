@@ -21,7 +21,7 @@ from routemap.routes.evidence import observe
 from routemap.routes.leg import LegRequest, RoutedLeg, Stop
 from routemap.routes.reported import route_reported
 from routemap.routes.routeset import LegFinding, RouteSet
-from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_FRAME_COLUMNS, PLACE_COLUMNS
+from routemap.routes.schema import ANNOTATION_FRAME_COLUMNS, LEG_FRAME_COLUMNS, PLACE_FRAME_COLUMNS
 
 __all__ = ["Router", "build", "default_routers", "leg_request", "quantity_columns"]
 
@@ -156,11 +156,6 @@ def _located(scenario: Scenario, transfer: Transfer, leg: Leg, index: int, messa
     return f"{where}: transfers[{t_index}].legs[{index}]: {message}"
 
 
-def _citations(scenario: Scenario, ids: tuple[str, ...]) -> list[str]:
-    known = {s.id: s for s in scenario.sources}
-    return [known[i].citation() for i in ids if i in known]
-
-
 def _legs_frame(scenario: Scenario, jobs: list, routed: list[RoutedLeg]) -> gpd.GeoDataFrame:
     rows = []
     for (transfer, i, leg), result in zip(jobs, routed, strict=False):
@@ -179,7 +174,6 @@ def _legs_frame(scenario: Scenario, jobs: list, routed: list[RoutedLeg]) -> gpd.
             "path_confidence": scenario.leg_path_confidence(transfer, leg),
             "corridor": leg.corridor.name if leg.corridor else None,
             "confidence": scenario.leg_confidence(transfer, leg), "sources": list(sources),
-            "citations": _citations(scenario, sources),
             "period_start": period.start.isoformat() if period else None,
             "period_end": period.end.isoformat() if period else None,
             "cargo": transfer.cargo, **quantity_columns(transfer.quantity_claims),
@@ -243,11 +237,11 @@ def _places_frame(scenario: Scenario) -> gpd.GeoDataFrame:
         "feature_id": f"place:{p.id}", "feature_type": "place", "place_id": p.id,
         "name": p.name, "kind": p.kind, "country": p.country, "lat": p.lat, "lon": p.lon,
         "uncertainty_km": p.uncertainty_km, "confidence": p.confidence,
-        "sources": list(p.sources), "citations": _citations(scenario, p.sources),
+        "sources": list(p.sources),
         "note": p.note, "origin": p.origin, "locode": p.locode,
         "attribution": _ORIGIN_ATTRIBUTION.get(p.origin, ""),
     } for p in scenario.places]
-    return gpd.GeoDataFrame(rows, columns=list(PLACE_COLUMNS),
+    return gpd.GeoDataFrame(rows, columns=list(PLACE_FRAME_COLUMNS),
                             geometry=[Point(p.lon, p.lat) for p in scenario.places], crs="EPSG:4326")
 
 
@@ -258,12 +252,11 @@ def _annotations_frame(scenario: Scenario) -> gpd.GeoDataFrame:
         "annotation_id": a.id, "text": a.text, "place_id": a.at.id, "transfer_id": a.transfer,
         "transfer_label": labels.get(a.transfer) if a.transfer else None,
         "confidence": a.confidence, "sources": list(a.sources),
-        "citations": _citations(scenario, a.sources),
         "period_start": a.period.start.isoformat() if a.period else None,
         "period_end": a.period.end.isoformat() if a.period else None,
         "attribution": "",
     } for a in scenario.annotations]
-    return gpd.GeoDataFrame(rows, columns=list(ANNOTATION_COLUMNS),
+    return gpd.GeoDataFrame(rows, columns=list(ANNOTATION_FRAME_COLUMNS),
                             geometry=[Point(a.at.lon, a.at.lat) for a in scenario.annotations],
                             crs="EPSG:4326")
 

@@ -7,16 +7,20 @@ False.
 
 A leg carries two certainties: ``confidence`` (did the movement happen?) and ``path_confidence``
 (is the line drawn the line taken: ``reported`` or ``estimated``), and its quantity as a claim
-(``quantity_*``). ``quantity_text`` is written by the record layer (``routemap.maps.records``),
-since how a quantity reads belongs to ``routemap.maps.wording``; the RouteSet frame holds every
-other column (``LEG_FRAME_COLUMNS``).
+(``quantity_*``). ``quantity_text`` and every feature's ``citations`` are written by the record
+layer (``routemap.maps.records``) in the output's language, since how a quantity and a citation
+read belongs to ``routemap.maps.wording`` and ``routemap.maps.citations``; the RouteSet frames
+hold every other column (``LEG_FRAME_COLUMNS``, ``PLACE_FRAME_COLUMNS``,
+``ANNOTATION_FRAME_COLUMNS``).
 """
 
 from __future__ import annotations
 
 __all__ = [
     "ANNOTATION_COLUMNS",
+    "ANNOTATION_FRAME_COLUMNS",
     "BOOL_COLUMNS",
+    "DERIVED_COLUMNS",
     "DERIVED_LEG_COLUMNS",
     "ENCOUNTER_COLUMNS",
     "FRAME_ONLY_LEG_COLUMNS",
@@ -27,6 +31,7 @@ __all__ = [
     "OBSERVED_LEG_COLUMNS",
     "OBSERVED_TRACK_COLUMNS",
     "PLACE_COLUMNS",
+    "PLACE_FRAME_COLUMNS",
     "PORT_CALL_COLUMNS",
     "QUANTITY_COLUMNS",
     "TRANSFER_COLUMNS",
@@ -135,8 +140,17 @@ TRANSFER_COLUMNS: tuple[str, ...] = (
     "attribution",
 )
 
+#: Properties of every feature the record layer writes from the scenario, in the output's
+#: language, rather than the RouteSet frame: ``citations`` (``routemap.maps.citations``).
+DERIVED_COLUMNS: frozenset[str] = frozenset({"citations"})
+
 #: Leg properties the record layer derives from the scenario rather than the RouteSet frame.
-DERIVED_LEG_COLUMNS: frozenset[str] = frozenset({"quantity_text"})
+DERIVED_LEG_COLUMNS: frozenset[str] = frozenset({"quantity_text", *DERIVED_COLUMNS})
+
+#: The columns of ``RouteSet.places`` and ``RouteSet.annotations`` (besides ``geometry``).
+PLACE_FRAME_COLUMNS: tuple[str, ...] = tuple(c for c in PLACE_COLUMNS if c not in DERIVED_COLUMNS)
+ANNOTATION_FRAME_COLUMNS: tuple[str, ...] = tuple(
+    c for c in ANNOTATION_COLUMNS if c not in DERIVED_COLUMNS)
 
 #: Columns of ``RouteSet.legs`` that are not exported as properties: ``connectors``, the leg's
 #: off-network stretches as lists of [lon, lat] coordinate lists, which renderers draw apart.

@@ -14,7 +14,7 @@ from shapely.geometry import LineString, MultiLineString, Point
 from routemap.geo.model import Annotation, Leg, Period, Place, Quantity, Scenario, Source, Transfer
 from routemap.routes.builder import quantity_columns
 from routemap.routes.routeset import LegFinding, RouteSet
-from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_FRAME_COLUMNS, PLACE_COLUMNS
+from routemap.routes.schema import ANNOTATION_FRAME_COLUMNS, LEG_FRAME_COLUMNS, PLACE_FRAME_COLUMNS
 
 matplotlib.use("Agg")
 
@@ -107,7 +107,6 @@ def _sample_scenario() -> Scenario:
 
 def _sample_routeset() -> RouteSet:
     scenario = _sample_scenario()
-    cites = {s.id: s.citation() for s in scenario.sources}
     geoms = [
         LineString([(130.295, 42.245), (131.2, 42.3), (132.338, 42.880)]),
         # starts with a 0.8 km connector: Dunai's straight join to the rail network
@@ -131,7 +130,6 @@ def _sample_routeset() -> RouteSet:
                 "connectors": [[], [[[132.338, 42.880], [132.3295, 42.8833]]], []][len(rows)],
                 "geometry_kind": "great_circle" if leg.mode == "air" else "routed",
                 "confidence": scenario.leg_confidence(t, leg), "sources": srcs,
-                "citations": [cites[s] for s in srcs],
                 "period_start": period.start.isoformat() if period else None,
                 "period_end": period.end.isoformat() if period else None,
                 "cargo": t.cargo, **quantity_columns(t.quantity_claims),
@@ -146,10 +144,10 @@ def _sample_routeset() -> RouteSet:
         "feature_id": f"place:{p.id}", "feature_type": "place", "place_id": p.id,
         "name": p.name, "kind": p.kind, "country": p.country, "lat": p.lat, "lon": p.lon,
         "uncertainty_km": p.uncertainty_km, "confidence": p.confidence,
-        "sources": list(p.sources), "citations": [cites[s] for s in p.sources],
+        "sources": list(p.sources),
         "note": p.note, "origin": p.origin, "locode": p.locode, "attribution": "",
     } for p in scenario.places]
-    places = gpd.GeoDataFrame(prow, columns=list(PLACE_COLUMNS),
+    places = gpd.GeoDataFrame(prow, columns=list(PLACE_FRAME_COLUMNS),
                               geometry=[Point(p.lon, p.lat) for p in scenario.places],
                               crs="EPSG:4326")
     a = scenario.annotations[0]
@@ -158,10 +156,10 @@ def _sample_routeset() -> RouteSet:
         "annotation_id": a.id, "text": a.text, "place_id": a.at.id, "transfer_id": a.transfer,
         "transfer_label": next(t.label for t in scenario.transfers if t.id == a.transfer),
         "confidence": a.confidence, "sources": list(a.sources),
-        "citations": [cites[s] for s in a.sources], "period_start": "2023-09-07",
+        "period_start": "2023-09-07",
         "period_end": "2023-09-08", "attribution": "",
     }]
-    ann = gpd.GeoDataFrame(arow, columns=list(ANNOTATION_COLUMNS),
+    ann = gpd.GeoDataFrame(arow, columns=list(ANNOTATION_FRAME_COLUMNS),
                            geometry=[Point(a.at.lon, a.at.lat)], crs="EPSG:4326")
     findings = (LegFinding("najin-dunai-tikhoretsk", 1, "info", "snap_distance",
                            "Dunai snapped 0.8 km to the rail network", 0.8),)

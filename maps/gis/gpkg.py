@@ -18,7 +18,8 @@ import pyogrio.raw
 import shapely
 
 from routemap.errors import RenderError, library_detail
-from routemap.maps.language import DEFAULT_LANGUAGE, load_language
+from routemap.maps.citations import citation
+from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.observed import OBSERVED_LAYERS, observed_records
 from routemap.maps.records import (
     WGS84,
@@ -106,11 +107,11 @@ def _layer(records: list[FeatureRecord], columns: Sequence[str]) -> gpd.GeoDataF
     return gpd.GeoDataFrame(table, geometry=[r.geometry for r in records], crs=WGS84)
 
 
-def _sources_table(routeset: RouteSet) -> pd.DataFrame:
+def _sources_table(routeset: RouteSet, language: Language) -> pd.DataFrame:
     rows = [{
         "source_id": s.id, "title": s.title, "publisher": s.publisher,
         "date": s.date.isoformat() if s.date else None, "url": s.url, "note": s.note,
-        "citation": s.citation(),
+        "citation": citation(s, language=language),
     } for s in routeset.scenario.sources]
     return _table(SOURCE_COLUMNS, rows)
 
@@ -144,7 +145,7 @@ def gpkg_layers(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> dict
                             TRANSFER_COLUMNS),
         "annotations": _layer(records["annotations"], ANNOTATION_COLUMNS),
         **{name: _layer(observed[name], OBSERVED_LAYERS[name][0]) for name in observed},
-        "sources": _sources_table(routeset),
+        "sources": _sources_table(routeset, load_language(language)),
         "attributions": _table(ATTRIBUTION_COLUMNS, attributions),
         "metadata": _table(METADATA_COLUMNS, [{"key": "name", "value": routeset.scenario.title},
                                               {"key": "language", "value": language}]),

@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from routemap.geo.model import Scenario
 from routemap.maps import wording
+from routemap.maps.citations import citation
 from routemap.maps.gis.icons import place_icons
 from routemap.maps.gis.kml_observed import observed_folder
 from routemap.maps.gis.kml_style import (
@@ -191,7 +192,7 @@ def _citation_item(citation: str, url: str | None) -> str:
 
 def _citations_html(w: _Writer, props: dict[str, Any]) -> str:
     """Return the Sources list; a citation gets a link if it is the citation of a source."""
-    urls = {s.citation(): s.url for s in w.scenario.sources}
+    urls = {citation(s, language=w.language): s.url for s in w.scenario.sources}
     items = "".join(_citation_item(str(c), urls.get(str(c)))
                     for c in props.get("citations") or [])
     return f"<p><b>{_esc(w.word('Sources'))}</b></p><ol>{items}</ol>" if items else ""

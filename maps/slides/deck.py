@@ -16,6 +16,7 @@ from pptx.util import Emu, Pt
 
 from routemap.errors import RenderError, library_detail
 from routemap.maps import wording
+from routemap.maps.citations import citation
 from routemap.maps.language import Language, load_language
 from routemap.maps.options import RenderOptions
 from routemap.maps.slides.compose import compose_slides, slide_specs
@@ -77,7 +78,7 @@ def _title_slide(prs: PresentationType, routeset: RouteSet, overview: SlideSpec,
     slide.placeholders[1].text = "\n".join(b for b in bits if b)
     heading = lang.gettext("{heading}:").format(heading=lang.gettext("Sources for this briefing"))
     _set_notes(slide, "\n".join([scenario.title, "", heading,
-                                 *(f"- {s.citation()}" for s in scenario.sources)]))
+                                 *(f"- {citation(s, language=lang)}" for s in scenario.sources)]))
 
 
 def _picture_slide(prs: PresentationType, png: bytes, spec: SlideSpec,
@@ -123,7 +124,7 @@ def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
 def _sources_slides(prs: PresentationType, routeset: RouteSet, attributions: Sequence[str],
                     lang: Language) -> None:
     _ = lang.gettext
-    citations = [s.citation() for s in routeset.scenario.sources]
+    citations = [citation(s, language=lang) for s in routeset.scenario.sources]
     chunks = _chunks(citations, SOURCES_PER_SLIDE)
     data = _("Data: ") + lang.series(attributions)
     for i, chunk in enumerate(chunks, start=1):

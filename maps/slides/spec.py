@@ -16,6 +16,7 @@ import shapely
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.model import Scenario, Source
 from routemap.maps import wording
+from routemap.maps.citations import citation
 from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.records import split_leg
 from routemap.maps.style import (
@@ -315,7 +316,7 @@ def _sources(scenario: Scenario, ids: Iterable[str], language: Language | None =
     known = {s.id: s for s in scenario.sources}
     found = [known[i] for i in ids if i in known]
     short = tuple(dict.fromkeys(short_citation(s, language=language) for s in found))
-    return short, tuple(s.citation() for s in found)
+    return short, tuple(citation(s, language=language) for s in found)
 
 
 def _attributions(lines: Iterable[object]) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.model import Scenario, Source
 from routemap.maps import wording
+from routemap.maps.citations import citation
 from routemap.maps.language import Language, load_language
 from routemap.maps.records import FeatureRecord, feature_records, plain_value, track_geometry
 from routemap.maps.style import (
@@ -351,7 +352,7 @@ def _sources(
 def _source(source: Source, language: Language) -> dict[str, Any]:
     return {
         "id": source.id,
-        "text": source.citation(),
+        "text": citation(source, language=language),
         "title": source.title,
         "publisher": source.publisher,
         "date": wording.day(source.date, language=language),

@@ -7,6 +7,7 @@ import pytest
 from routemap.errors import ScenarioError
 from routemap.geo.scenario import bundled_scenario_path, load_scenario, parse_scenario
 from routemap.geo.sites import link_domain, publisher_names, site_matches
+from routemap.maps.citations import citation
 
 
 @pytest.mark.parametrize(
@@ -169,11 +170,11 @@ def test_every_bundled_copy_says_where_its_link_goes():
     scenario = load_scenario(bundled_scenario_path())
     by_id = {s.id: s for s in scenario.sources}
     rusi = by_id["rusi-2023-10-16-orient-express"]
-    assert rusi.citation().startswith("RUSI, via a copy on wired-gov.net, \u201cThe Orient Express")
-    assert by_id["csis-2023-10-najin"].citation().startswith("CSIS Beyond Parallel, \u201c")
+    assert citation(rusi).startswith("RUSI, via a copy on wired-gov.net, \u201cThe Orient Express")
+    assert citation(by_id["csis-2023-10-najin"]).startswith("CSIS Beyond Parallel, \u201c")
     for source in scenario.sources:
         copy = site_matches(source.url, source.publisher) is False
-        assert (f", via a copy on {source.link_site}," in source.citation()) is (copy and source.site != "original")
+        assert (f", via a copy on {source.link_site}," in citation(source)) is (copy and source.site != "original")
 
 
 SCENARIO = """\
@@ -201,7 +202,7 @@ transfers:
 )
 def test_the_site_key_decides_where_the_rule_cannot(small_gazetteer, site, expected):
     scenario = parse_scenario(SCENARIO.format(site=site).encode(), "s.yaml", gazetteer=small_gazetteer)
-    assert scenario.sources[0].citation() == expected
+    assert citation(scenario.sources[0]) == expected
 
 
 def test_a_bad_site_value_is_one_located_error(small_gazetteer):

@@ -12,7 +12,13 @@ from routemap.errors import UnroutableLegError
 from routemap.geo.model import Corridor, Leg, Period, Place, Quantity, Scenario, Source, Transfer
 from routemap.routes.builder import build, leg_request, quantity_columns
 from routemap.routes.leg import Finding, LegRequest, RoutedLeg
-from routemap.routes.schema import ANNOTATION_COLUMNS, LEG_COLUMNS, LEG_FRAME_COLUMNS, PLACE_COLUMNS
+from routemap.routes.schema import (
+    ANNOTATION_FRAME_COLUMNS,
+    LEG_COLUMNS,
+    LEG_FRAME_COLUMNS,
+    PLACE_COLUMNS,
+    PLACE_FRAME_COLUMNS,
+)
 
 A = Place("a", "Alpha", "port", "RU", 43.0, 132.0, sources=("s",))
 B = Place("b", "Bravo", "depot", "RU", 45.0, 40.0, sources=("s",), origin="builtin")
@@ -65,14 +71,15 @@ def test_build_frames_follow_the_schema():
     scenario = _scenario(Leg("sea", A, C, carrier="Angara"), Leg("rail", C, B))
     rs = build(scenario, routers={"sea": router, "rail": router})
     assert list(rs.legs.columns) == [*LEG_FRAME_COLUMNS, "geometry"]
-    assert [c for c in LEG_COLUMNS if c not in LEG_FRAME_COLUMNS] == ["quantity_text"]
-    assert list(rs.places.columns) == [*PLACE_COLUMNS, "geometry"]
-    assert list(rs.annotations.columns) == [*ANNOTATION_COLUMNS, "geometry"]
+    assert [c for c in LEG_COLUMNS if c not in LEG_FRAME_COLUMNS] == ["citations", "quantity_text"]
+    assert list(rs.places.columns) == [*PLACE_FRAME_COLUMNS, "geometry"]
+    assert list(rs.annotations.columns) == [*ANNOTATION_FRAME_COLUMNS, "geometry"]
+    assert [c for c in PLACE_COLUMNS if c not in PLACE_FRAME_COLUMNS] == ["citations"]
     assert rs.legs.crs.to_epsg() == 4326
     first = rs.legs.iloc[0]
     assert first["feature_id"] == "leg:t:0"
     assert first["carrier"] == "Angara" and first["cargo"] == "shells"
-    assert first["citations"] == ["Publisher, \u201cReport\u201d. https://publisher.org"]
+    assert list(first["sources"]) == ["s"]  # citations are worded by the record layer, in a language
     assert list(rs.places["place_id"]) == ["a", "c", "b"]
     assert len(router.seen) == 2
 

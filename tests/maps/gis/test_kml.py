@@ -53,7 +53,6 @@ def hostile_routeset(sample_routeset: RouteSet) -> RouteSet:
     legs["transfer_label"] = [f"{SCRIPT} {CDATA_END}"] * 2 + ["air"]
     legs["note"] = [BREAKOUT, None, f"<![CDATA[{CDATA_END}"]
     legs["sources"] = [["evil"], ["wh-2023-10"], ["rusi-2023-08"]]
-    legs["citations"] = [[evil.citation()], *legs["citations"][1:]]
     places = sample_routeset.places.copy()
     places["name"] = [SCRIPT, BREAKOUT, CDATA_END]
     return dataclasses.replace(sample_routeset, scenario=scenario, legs=legs, places=places,

@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from pptx import Presentation
 
+from routemap.maps.citations import citation
+from routemap.maps.language import load_language
 from routemap.maps.options import RenderOptions
 from routemap.maps.slides.canvas import slide_rc
 from routemap.maps.slides.compose import compose_slide, slide_specs, slide_texts
@@ -93,7 +95,8 @@ def french_deck(shared_routeset):
 
 def test_french_deck_has_no_english_furniture(french_deck, shared_routeset):
     scenario = shared_routeset.scenario
-    own = {scenario.title, scenario.subtitle or "", *(s.citation() for s in scenario.sources)}
+    own = {scenario.title, scenario.subtitle or "", *(citation(s) for s in scenario.sources),
+           *(citation(s, language=load_language("fr")) for s in scenario.sources)}
     texts = []
     for slide in french_deck.slides:
         for shape in slide.shapes:

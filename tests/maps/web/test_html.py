@@ -281,7 +281,7 @@ def test_citations_are_structured_with_links(page):
         "url": "https://www.whitehouse.gov/briefing",
         "href": "https://www.whitehouse.gov/briefing",
         "text": "The White House, \u201cPress briefing with imagery of container transfers\u201d, "
-                "2023-10-13, images of 7-8 Sep 2023. https://www.whitehouse.gov/briefing",
+                "13 October 2023, images of 7-8 Sep 2023. https://www.whitehouse.gov/briefing",
     }
 
 

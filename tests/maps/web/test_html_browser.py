@@ -246,7 +246,6 @@ def _shared_track(routeset: RouteSet, label: str) -> RouteSet:
     rail["leg_index"] = 0
     rail["confidence"] = "reported"
     rail["sources"] = [[rusi.id]]
-    rail["citations"] = [[rusi.citation()]]
     return dataclasses.replace(
         routeset, legs=pd.concat([legs, rail], ignore_index=True),
         scenario=dataclasses.replace(scenario, transfers=(*scenario.transfers, twin)))

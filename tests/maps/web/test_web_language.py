@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from routemap.geo.countries import load_countries
+from routemap.maps.citations import citation
 from routemap.maps.language import load_language
 from routemap.maps.web import messages as web_messages
 from routemap.maps.web.data import build_map_data
@@ -176,7 +177,8 @@ def _scenario_texts(routeset) -> set[str]:
     scenario = routeset.scenario
     out.update(t for t in (scenario.title, scenario.subtitle) if t)
     for source in scenario.sources:
-        out.update(t for t in (source.title, source.publisher, source.note, source.citation()) if t)
+        out.update(t for t in (source.title, source.publisher, source.note, citation(source),
+                               citation(source, language=load_language("fr"))) if t)
     return out
 
 

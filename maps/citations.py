@@ -1,0 +1,75 @@
+"""How a source is cited in an output: the words of a citation, in the output's language.
+
+``routemap.geo`` keeps what a source is (publisher, title, date, note, link, and whether the link
+is a copy on another site); this module writes it as one line, with its words from the catalogs
+and its date by CLDR:
+
+    Reuters, via a copy on example.org, “Title”, 15 April 2024, p. 3. https://example.org/x
+    Reuters, via une copie sur example.org, « Title », 15 avril 2024, p. 3. https://example.org/x
+
+Every output that prints a citation (slides and deck, web map, KML balloons, GeoPackage, the
+``citations`` property of GeoJSON and CSV, the manifest) writes it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from routemap.geo.model import Scenario, Source
+from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
+
+__all__ = ["citation", "citations"]
+
+_SENTENCE_ENDS = (".", "!", "?", "\u2026")
+
+
+def citation(source: Source, *, language: Language | None = None) -> str:
+    """Return a source as a one-line citation in a language.
+
+    The publisher (and, when the link is a copy on another site, that site), the title in the
+    language's quotation marks, the date in full, the note, then a full stop and the link. A
+    note that ends a sentence keeps its own full stop.
+
+    Parameters
+    ----------
+    source : Source
+        The source.
+    language : Language, optional
+        The output's language; English when None.
+
+    Returns
+    -------
+    str
+        ``The White House, “Briefing”, 13 October 2023. https://...``
+    """
+    lang = load_language(DEFAULT_LANGUAGE) if language is None else language
+    publisher = source.publisher
+    if source.is_copy:
+        publisher = lang.gettext("{publisher}, via a copy on {site}").format(
+            publisher=publisher, site=source.link_site)
+    parts = [publisher, lang.gettext("\u201c{title}\u201d").format(title=source.title)]
+    if source.date is not None:
+        parts.append(lang.date(source.date))
+    if source.note:
+        parts.append(source.note)
+    text = ", ".join(parts)
+    if not text.endswith(_SENTENCE_ENDS):
+        text += "."
+    return f"{text} {source.url}" if source.url else text
+
+
+def citations(scenario: Scenario, ids: Iterable[str], *, language: Language | None = None) -> list[str]:
+    """Return the citations of the scenario's sources with these ids, in order (unknown ids
+    are left out).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario whose ``sources`` the ids name.
+    ids : iterable of str
+        Source ids, e.g. a leg's ``sources``.
+    language : Language, optional
+        The output's language; English when None.
+    """
+    known = {s.id: s for s in scenario.sources}
+    return [citation(known[i], language=language) for i in ids if i in known]
