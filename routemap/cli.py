@@ -112,6 +112,9 @@ def make_parser() -> argparse.ArgumentParser:
     route.add_argument("--avoid", action="append", default=[], metavar="X",
                        help="country (rail/road) or sea passage (sea) to avoid (repeatable)")
     route.add_argument("--out", type=Path, help="write the leg as a GeoJSON FeatureCollection")
+    route.add_argument("--lang", metavar="CODE",
+                       help="language of the text in --out: the leg's title, place names, "
+                            "quantity text (default: en)")
 
     check = sub.add_parser("check", parents=[common], formatter_class=fmt, epilog=CHECK_EXAMPLE,
                            help="validate a scenario, route it, and print a QA report")
@@ -356,15 +359,24 @@ def _cmd_route(args: argparse.Namespace) -> int:
             raise _UsageError(f"'{code}' is not a known {'sea passage' if args.mode == 'sea' else 'ISO2 country code'}")
     if within and args.mode not in ("rail", "road"):
         raise _UsageError("--within applies to rail and road legs")
+    from routemap.maps.language import DEFAULT_LANGUAGE
+
+    languages = _languages(args.lang) or [DEFAULT_LANGUAGE]
+    if len(languages) > 1:
+        raise _UsageError(f"route --lang '{args.lang}': one language, e.g. --lang fr")
+    if args.lang and args.out is None:
+        raise _UsageError("route --lang applies to the GeoJSON that --out writes")
     leg = Leg(args.mode, origin, destination, via=via, within=within, avoid=avoid)
     collapsed = collapsed_leg(leg, via_key="--via")
     if collapsed is not None:
         raise _UsageError(f"route {_route_arguments(args)}: {collapsed}")
     source = Source("routemap", "Route computed by routemap", "routemap")
-    transfer = Transfer("route", f"{origin.name} to {destination.name} by {args.mode}", "estimated",
-                        ("routemap",), (leg,))
+    titles = {code: _route_title(origin, destination, args.mode, code)
+              for code in dict.fromkeys((DEFAULT_LANGUAGE, *languages))}
+    transfer = Transfer("route", titles[DEFAULT_LANGUAGE], "estimated", ("routemap",), (leg,))
     places = tuple(dict.fromkeys((origin, *via, destination)))
-    scenario = Scenario(1, transfer.label, (source,), places, (transfer,), path="(command line)")
+    scenario = Scenario(1, transfer.label, (source,), places, (transfer,), path="(command line)",
+                        translations={"title": titles, "transfers.route.label": titles})
     with _findings_not_logged():
         routeset = build(scenario, routers=default_routers(_overrides(args)))
     row = routeset.legs.iloc[0]
@@ -375,9 +387,24 @@ def _cmd_route(args: argparse.Namespace) -> int:
     if args.out is not None:
         from routemap.maps.folder import write_files
 
-        write_files({args.out.name: render_geojson(routeset)}, args.out.parent)
+        code = languages[0]
+        write_files({args.out.name: render_geojson(routeset.in_language(code), language=code)},
+                    args.out.parent)
         _say(args, f"wrote {args.out}")
     return EXIT_OK
+
+
+def _route_title(origin: Place, destination: Place, mode: str, code: str) -> str:
+    """Return the title of a leg routed on the command line, in a language: ``Rajin → Vostochny
+    · sea``, ``Rajin → Vostotchny · mer`` (place names as :func:`localize` writes them)."""
+    from routemap.maps import wording
+    from routemap.maps.language import DEFAULT_LANGUAGE, load_language
+    from routemap.maps.style import MODE_STYLES
+
+    language = load_language(code)
+    names = [p.names.get(code, p.name) if code != DEFAULT_LANGUAGE else p.name for p in (origin, destination)]
+    chain = wording.leg_chain([(names[0], names[1], False, False)], language=language)
+    return f"{chain} · {language.gettext(MODE_STYLES[mode].label).lower()}"
 
 
 def _route_arguments(args: argparse.Namespace) -> str:

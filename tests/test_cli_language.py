@@ -133,3 +133,24 @@ def test_help_documents_lang(capsys):
     text = capsys.readouterr().out
     assert "--lang CODES" in text
     assert "routemap build --lang en,fr" in text
+
+
+def test_route_writes_its_geojson_in_the_language_asked(tmp_path, capsys):
+    out = tmp_path / "leg.geojson"
+    code, _ = _run(capsys, "route", "KPNJN", "RUVYP", "--mode", "sea", "--out", str(out), "--lang", "fr")
+    assert code == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    leg = document["features"][0]["properties"]
+    assert document["language"] == "fr"
+    assert leg["transfer_label"] == "Port de Rajin (Najin) → Port de Vostotchny (Vrangel, Nakhodka) · mer"
+    assert leg["to_name"] == "Port de Vostotchny (Vrangel, Nakhodka)"
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (("--lang", "fr"), "error: route --lang applies to the GeoJSON that --out writes"),
+    (("--lang", "en,fr", "--out", "leg.geojson"), "error: route --lang 'en,fr': one language, e.g. --lang fr"),
+])
+def test_route_lang_needs_one_language_and_an_out_file(tmp_path, capsys, argv, message):
+    code = main(["route", "KPNJN", "RUVYP", "--mode", "sea", *argv])
+    assert code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == message
