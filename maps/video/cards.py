@@ -75,7 +75,12 @@ def draw_sources_line(canvas: Canvas, content: VideoContent) -> None:
     if data is None or note is None:
         return
     renderer = fig.canvas.get_renderer()
-    low, high = data.get_window_extent(renderer), note.get_window_extent(renderer)
+    block, high = data.get_window_extent(renderer), note.get_window_extent(renderer)
+    last = fig.text(block.x0 / fig.bbox.width, block.y0 / fig.bbox.height,
+                    data.get_text().split("\n")[-1], fontsize=data.get_fontsize(),
+                    ha="left", va="bottom")
+    low = last.get_window_extent(renderer)  # the licences' last line, where the note sits
+    last.remove()
     if low.overlaps(high):
         lift = (high.y1 - low.y0 + 3.0 * canvas.px_per_pt * canvas.scale) / fig.bbox.height
         for gid in ("footer-sources", "footer-data"):

@@ -17,7 +17,7 @@ from routemap.errors import RenderError
 
 __all__ = ["GifWriter", "Mp4Writer", "ffmpeg_exe", "mp4_command"]
 
-_PRESET = "superfast"  # frames are mostly still: a slower preset saves little
+_PRESET = "ultrafast"  # frames are mostly still: a slower preset saves little but time
 _CRF = "20"
 
 

@@ -89,14 +89,14 @@ class Pace:
     """
 
     fps: int = 30
-    title_s: float = 3.0
-    closing_s: float = 5.0
+    title_s: float = 2.5
+    closing_s: float = 4.5
     lead_s: float = 0.6
-    tail_s: float = 1.5
+    tail_s: float = 1.0
     min_event_s: float = 2.0
-    callout_s: float = 3.0
-    step_s: float = 0.5
-    grow_s: float = 1.0
+    callout_s: float = 2.5
+    step_s: float = 0.35
+    grow_s: float = 0.8
     month_s: float = 0.35
     min_travel_s: float = 0.25
     max_travel_s: float = 1.6
