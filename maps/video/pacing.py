@@ -203,9 +203,9 @@ class _Clock:
     hold: list[float]
 
     def stopped(self, t: float) -> bool:
-        """Return True if the clock is stopped at second ``t``."""
+        """Return True if the clock is stopped at second ``t`` (it stays at its last stop)."""
         k = bisect.bisect_right(self.arrive, t) - 1
-        return k >= 0 and t <= self.arrive[k] + self.hold[k]
+        return k >= 0 and (t <= self.arrive[k] + self.hold[k] or k + 1 == len(self.days))
 
     def date_at(self, t: float) -> dt.date:
         """Return the day on the clock at second ``t`` of the map phase."""

@@ -109,6 +109,8 @@ def test_the_counter_shows_the_day_at_a_stop_and_the_month_while_running(film):
     assert stopped.stopped and stopped.counter == (2023, 9, 12)
     running = next(f for f in film.frames if f.phase == "map" and not f.stopped and f.day.year == 2024)
     assert running.counter == (2024, running.day.month)
+    last = [f for f in film.frames if f.phase == "map"][-1]
+    assert last.stopped and last.counter == (2024, 11, 1)  # the clock ends on a day, not a month
     with pytest.raises(KeyError, match="2030-01-01"):
         film.frame_at(D(2030, 1, 1))
 
