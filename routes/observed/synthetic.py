@@ -3,8 +3,10 @@
 Every identifier is fictitious (MMSI 100000001 upwards, a Maritime Identification Digit no country
 has; IMO numbers from 1000001 upwards, which fail the IMO check digit; names ``SYNTHETIC 0001``).
 Ships sail between real UN/LOCODE ports along searoute's lanes (the lanes routemap's sea legs use),
-at one of three speeds, each held off the lane's centre line by its own distance (up to
-``OFFSET_KM``), and stay in port between voyages. Known events are planted:
+at one of three speeds, and stay in port between voyages. Each ship on a lane keeps its own
+distance off the lane's centre line, at least ``SLOT_KM`` from every other ship of that lane (none
+within ``RAMP_KM`` of a port), so that no two ships sail together by chance: two ships of one lane
+meet only when planted. Known events are planted:
 
 - port calls: every stay in port (arrival and departure at the quay);
 - dark gaps: on some voyages the transponder is off for 8 to 20 hours, far from any port;
@@ -38,7 +40,8 @@ LANE_PORTS = (
 )
 """UN/LOCODE pairs of the lanes ships sail."""
 SPEEDS_KN = (10.0, 12.5, 15.0)
-OFFSET_KM = 4.0
+OFFSET_KM = 5.0
+SLOT_KM = 0.7
 RAMP_KM = 5.0
 NOISE_M = 10.0
 CLEAR_KM = 25.0
@@ -157,8 +160,10 @@ def vessel_tracks(*, vessels: int, days: float, seed: int, interval_s: float = 3
     t0 = pd.Timestamp(start).timestamp()
     t1 = t0 + days * 86_400.0
     next_mmsi = 100_000_001
+    offsets = _lane_offsets(rng, vessels, len(lines))
     for number in range(vessels):
-        plan, planted, partner = _voyages(rng, lines, number % len(lines), next_mmsi, t0, t1, index)
+        lane = number % len(lines)
+        plan, planted, partner = _voyages(rng, lines, lane, next_mmsi, t0, t1, index, offsets[lane].pop())
         next_mmsi += 1
         planted = [{**event, "port": event.get("port", "")} for event in planted]
         yield _positions(rng, plan, lines[plan.lane], interval_s), planted
@@ -171,16 +176,24 @@ def vessel_tracks(*, vessels: int, days: float, seed: int, interval_s: float = 3
             yield _positions(rng, partner, lines[partner.lane], interval_s), []
 
 
+def _lane_offsets(rng: np.random.Generator, vessels: int, lanes: int) -> list[list[float]]:
+    """Return each lane's ship offsets from its centre line, km: ``SLOT_KM`` apart at least, shuffled."""
+    per_lane = -(-vessels // lanes)
+    half = max(OFFSET_KM, SLOT_KM * per_lane / 2)
+    slots = np.linspace(-half, half, max(per_lane, 2))
+    return [list(rng.permutation(slots)) for _ in range(lanes)]
+
+
 def _clear(lane: Lane, s: float, offset: float, index: PortIndex) -> bool:
     lat, lon = lane.at(np.array([s]), offset)
     return bool((index.within(lat, lon, CLEAR_KM) < 0).all())
 
 
 def _voyages(rng: np.random.Generator, lanes: list[Lane], lane_no: int, mmsi: int, t0: float, t1: float,
-             index: PortIndex) -> tuple[_Plan, list[dict], _Plan | None]:
+             index: PortIndex, offset: float) -> tuple[_Plan, list[dict], _Plan | None]:
     lane = lanes[lane_no]
     speed = float(rng.choice(SPEEDS_KN)) * 1.852
-    plan = _Plan(mmsi, lane_no, float(rng.uniform(-OFFSET_KM, OFFSET_KM)), [], [], [], t0, t1)
+    plan = _Plan(mmsi, lane_no, float(offset), [], [], [], t0, t1)
     at_end = bool(rng.integers(2))
     t = t0
     events: list[dict] = []
