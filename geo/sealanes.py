@@ -66,7 +66,7 @@ CANAL_PASSAGES: frozenset[str] = frozenset({"suez", "panama"})
 DEFAULT_AVOID: tuple[str, ...] = ("northwest",)
 
 MARNET_ATTRIBUTION = (
-    "Sea lanes: Eurostat SeaRoute marnet (EUPL), via searoute-py by Gent Halili (Apache-2.0)"
+    "Sea lanes: Eurostat SeaRoute marnet (EUPL), via searoute-py (Gent Halili, Apache-2.0)"
 )
 
 #: The tag routemap gives the Russian Arctic's lanes (see :func:`tag_northern_sea_route`).

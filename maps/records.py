@@ -28,7 +28,7 @@ from shapely.geometry.polygon import orient
 
 from routemap.geo.model import Scenario
 from routemap.maps import wording
-from routemap.maps.citations import citations
+from routemap.maps.citations import citations, credit
 from routemap.maps.language import Language
 from routemap.routes.geodesy import split_antimeridian
 from routemap.routes.routeset import RouteSet
@@ -379,7 +379,7 @@ def feature_records(routeset: RouteSet, *,
         they are: :meth:`RouteSet.in_language` puts them in an output's language first.
     language : Language, optional
         The language of the text values the tool itself writes (``quantity_text``,
-        ``citations``); None is English. Codes (``confidence``, ``mode``...) and property
+        ``citations``, the labels of ``attribution``); None is English. Codes (``confidence``, ``mode``...) and property
         names never change.
 
     Returns
@@ -399,8 +399,10 @@ def feature_records(routeset: RouteSet, *,
         "annotations": list(_frame_records(routeset.annotations, ANNOTATION_COLUMNS, DERIVED_COLUMNS)),
     }
     for record in (r for group in groups.values() for r in group):
-        record.properties["citations"] = citations(
-            routeset.scenario, record.properties["sources"] or [], language=language)
+        props = record.properties
+        props["citations"] = citations(routeset.scenario, props["sources"] or [], language=language)
+        if props["attribution"]:
+            props["attribution"] = credit(props["attribution"], language=language)
     _check_ids([r.properties["feature_id"] for recs in groups.values() for r in recs])
     return groups
 

@@ -8,6 +8,7 @@ from typing import Any
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
+from routemap.maps.citations import credit
 from routemap.maps.language import DEFAULT_LANGUAGE, load_language
 from routemap.maps.observed import observed_records
 from routemap.maps.records import FeatureRecord, feature_records, geometry_members
@@ -80,7 +81,7 @@ def render_geojson(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> b
         "type": "FeatureCollection",
         "name": routeset.scenario.title,
         "language": language,
-        "attribution": list(routeset.attributions),
+        "attribution": [credit(a, language=load_language(language)) for a in routeset.attributions],
     })
     body = ",\n".join(features)
     text = head[:-1] + ',"features":[\n' + body + ("\n" if body else "") + "]}\n"

@@ -18,7 +18,7 @@ import pyogrio.raw
 import shapely
 
 from routemap.errors import RenderError, library_detail
-from routemap.maps.citations import citation
+from routemap.maps.citations import citation, credit
 from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.observed import OBSERVED_LAYERS, observed_records
 from routemap.maps.records import (
@@ -135,7 +135,7 @@ def gpkg_layers(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> dict
         attribute-only ``sources``, ``attributions`` and ``metadata`` tables.
     """
     records = feature_records(routeset, language=load_language(language))
-    attributions = [{"position": i + 1, "attribution": a}
+    attributions = [{"position": i + 1, "attribution": credit(a, language=load_language(language))}
                     for i, a in enumerate(routeset.attributions)]
     observed = observed_records(routeset, language=load_language(language))
     return {

@@ -18,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from routemap.geo.model import Scenario
 from routemap.maps import wording
-from routemap.maps.citations import citation
+from routemap.maps.citations import citation, credit
 from routemap.maps.gis.icons import place_icons
 from routemap.maps.gis.kml_observed import observed_folder
 from routemap.maps.gis.kml_style import (
@@ -203,9 +203,9 @@ def _balloon(w: _Writer, title: str, rows: list[tuple[str, Any]], props: dict[st
     cells = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>"
                     for k, v in rows if v not in (None, "", []))
     attribution = props.get("attribution")
-    credit = f"<p><small>{_esc(attribution)}</small></p>" if attribution else ""
+    credited = f"<p><small>{_esc(credit(attribution, language=w.language))}</small></p>" if attribution else ""
     return (f"<h3>{_esc(title)}</h3><table>{cells}</table>"
-            f"{_citations_html(w, props)}{credit}")
+            f"{_citations_html(w, props)}{credited}")
 
 
 def _period(w: _Writer, props: dict[str, Any]) -> str | None:
@@ -361,7 +361,7 @@ def _folder(parent: ET.Element, name: str, description: str | None = None) -> ET
 def _document_description(w: _Writer, routeset: RouteSet) -> str:
     scenario = routeset.scenario
     lines = [scenario.subtitle, wording.as_of(scenario.as_of, language=w.language)]
-    credits = "".join(f"<li>{_esc(a)}</li>" for a in routeset.attributions)
+    credits = "".join(f"<li>{_esc(credit(a, language=w.language))}</li>" for a in routeset.attributions)
     head = "".join(f"<p>{_esc(line)}</p>" for line in lines if line)
     title = _esc(w.word("Attribution"))
     return head + (f"<p><b>{title}</b></p><ul>{credits}</ul>" if credits else "")

@@ -15,6 +15,7 @@ from matplotlib.patches import FancyBboxPatch
 from pyproj import Geod
 
 from routemap.geo.countries import country_codes_at, load_countries
+from routemap.maps.citations import credit
 from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.projection import MapFrame
 from routemap.maps.slides.canvas import (
@@ -138,7 +139,7 @@ def draw_footer(canvas: Canvas, spec: SlideSpec, *,
     chars = int((right - left) * fig.get_figwidth() * 72.0 / (size * 0.55))
     sources = _fit_footer_line(lang.gettext("Sources: "), list(spec.sources), limit=2 * chars,
                                language=lang, ending=more)
-    data = lang.gettext("Data: ") + " \u00b7 ".join(spec.attributions)
+    data = lang.gettext("Data: ") + " \u00b7 ".join(credit(a, language=lang) for a in spec.attributions)
     fig.text(left, 0.095, wrap(sources, chars), fontsize=size, color=BASEMAP_STYLE.text,
              ha="left", va="top", linespacing=1.3, gid="footer-sources")
     fig.text(left, 0.044, wrap(data, chars), fontsize=size, color=BASEMAP_STYLE.muted_text,

@@ -16,7 +16,7 @@ from pptx.util import Emu, Pt
 
 from routemap.errors import RenderError, library_detail
 from routemap.maps import wording
-from routemap.maps.citations import citation
+from routemap.maps.citations import citation, credit
 from routemap.maps.language import Language, load_language
 from routemap.maps.options import RenderOptions
 from routemap.maps.slides.compose import compose_slides, slide_specs
@@ -57,7 +57,7 @@ def deck_notes(spec: SlideSpec, extra: Sequence[str] = ()) -> str:
                                                      where=spec.more_where))
     lines += list(extra)
     lines += ["", _("Sources:")] + [f"- {c}" for c in spec.citations]
-    lines += ["", _("Data: ") + lang.series(spec.attributions)]
+    lines += ["", _("Data: ") + lang.series([credit(a, language=lang) for a in spec.attributions])]
     return "\n".join(lines)
 
 
@@ -126,7 +126,7 @@ def _sources_slides(prs: PresentationType, routeset: RouteSet, attributions: Seq
     _ = lang.gettext
     citations = [citation(s, language=lang) for s in routeset.scenario.sources]
     chunks = _chunks(citations, SOURCES_PER_SLIDE)
-    data = _("Data: ") + lang.series(attributions)
+    data = _("Data: ") + lang.series([credit(a, language=lang) for a in attributions])
     for i, chunk in enumerate(chunks, start=1):
         slide = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE_ONLY])
         title = _("Sources")

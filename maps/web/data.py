@@ -23,7 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.model import Scenario, Source
 from routemap.maps import wording
-from routemap.maps.citations import citation
+from routemap.maps.citations import citation, credit
 from routemap.maps.language import Language, load_language
 from routemap.maps.records import FeatureRecord, feature_records, plain_value, track_geometry
 from routemap.maps.style import (
@@ -140,7 +140,7 @@ def build_map_data(
                                               focus=focus, close_to=close_to),
                              countries, world, language),
         "tiles": [_tile(t) for t in TILE_SOURCES],
-        "attributions": _attributions(routeset.attributions),
+        "attributions": _attributions(routeset.attributions, language),
         "language": language.code,
         "messages": script_messages(language),
         "observed": observed_data(routeset, scale=LINE_SCALE, language=language),
@@ -264,7 +264,7 @@ def _leg_rows(p: dict[str, Any], n_legs: int, language: Language) -> list[list[s
         ("Corridor", p["corridor"]),
         ("Note", p["note"]),
         ("Network", p["network"]),
-        ("Data", p["attribution"]),
+        ("Data", credit(p["attribution"], language=language) if p["attribution"] else None),
     ]
     return _rows(rows, language)
 
@@ -453,9 +453,10 @@ def _tile(tile: TileSource) -> dict[str, Any]:
             "max_zoom": tile.max_zoom, "subdomains": tile.subdomains}
 
 
-def _attributions(lines: Sequence[str]) -> list[str]:
-    """Return the route set's licence lines plus the basemap's, without repeats."""
-    return list(credit_natural_earth(lines))
+def _attributions(lines: Sequence[str], language: Language) -> list[str]:
+    """Return the route set's licence lines plus the basemap's, without repeats, in the map's
+    language."""
+    return [credit(line, language=language) for line in credit_natural_earth(lines)]
 
 
 # --- parsing and coordinates ---------------------------------------------------------------

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from routemap.geo.model import Scenario, Source
-from routemap.maps.citations import citation, citations
+from routemap.maps.citations import citation, citations, credit
 from routemap.maps.language import load_language
 
 FR = load_language("fr")
@@ -100,3 +101,41 @@ def test_the_geopackage_sources_table_and_the_manifest_cite_in_the_language(samp
     assert list(table["citation"]) == [citation(s, language=FR) for s in sample_routeset.scenario.sources]
     manifest = json.loads(build_manifest(sample_routeset, {}, scenario_label="s.yaml", language="fr"))
     assert manifest["sources"][0]["citation"] == citation(sample_routeset.scenario.sources[0], language=FR)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Rail network: (c) OpenStreetMap contributors, ODbL (via scgraph_data)",
+     "Réseau ferré\u202f: (c) OpenStreetMap contributors, ODbL (via scgraph_data)"),
+    ("Sea lanes: Eurostat SeaRoute marnet (EUPL), via searoute-py 1.6.0 (Gent Halili, Apache-2.0); "
+     "land: Made with Natural Earth (public domain), naturalearthdata.com",
+     "Voies maritimes\u202f: Eurostat SeaRoute marnet (EUPL), via searoute-py 1.6.0 (Gent Halili, "
+     "Apache-2.0)\u202f; terres\u202f: Made with Natural Earth (public domain), naturalearthdata.com"),
+    ("Made with Natural Earth (public domain), naturalearthdata.com",
+     "Made with Natural Earth (public domain), naturalearthdata.com"),
+    ("Nothing: a label routemap does not write", "Nothing: a label routemap does not write"),
+])
+def test_a_credit_names_what_it_credits_in_the_language(line, expected):
+    assert credit(line, language=FR) == expected
+    assert credit(line) == line
+
+
+def test_every_credit_routemap_writes_has_a_known_label():
+    """The credit lines geo writes start with a label :func:`credit` translates, and hold no
+    English connective word but the licensors' own wording."""
+    from routemap.geo.countries import NATURAL_EARTH_ATTRIBUTION
+    from routemap.geo.gazetteer import GEONAMES_ATTRIBUTION, SEAROUTE_ATTRIBUTION
+    from routemap.geo.network import RAIL_ATTRIBUTION, ROAD_ATTRIBUTION
+    from routemap.geo.sealanes import MARNET_ATTRIBUTION
+    from routemap.geo.waterways import read_waterways, waterways_path
+    from routemap.maps.citations import CREDIT_LABELS
+
+    lines = [GEONAMES_ATTRIBUTION, SEAROUTE_ATTRIBUTION, RAIL_ATTRIBUTION, ROAD_ATTRIBUTION,
+             f"{MARNET_ATTRIBUTION}; land: {NATURAL_EARTH_ATTRIBUTION}",
+             read_waterways(waterways_path()).attribution]
+    for line in lines:
+        for part in line.split("; "):
+            assert part.split(": ", 1)[0] in CREDIT_LABELS, part
+    english = re.compile(r"\b(by|from|shipped|with|list|and|courses|positions)\b")
+    credits = [part.split(": ", 1)[1].replace(NATURAL_EARTH_ATTRIBUTION, "")
+               for line in lines for part in line.split("; ")]
+    assert [c for c in credits if english.search(c)] == []
