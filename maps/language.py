@@ -147,6 +147,12 @@ class Language:
         separator = "\u202f; " if self.locale.language == "fr" else "; "
         return separator.join(items)
 
+    def noun(self, label: str) -> str:
+        """Return a label (a legend's "Sea", "Schiene") as a common noun inside a sentence:
+        lower-cased ("sea", "mer", "море"), except in German, which capitalises every noun
+        ("See", "Schiene")."""
+        return label if self.locale.language == "de" else label.lower()
+
     def country(self, code: str) -> str | None:
         """Return a country's name from its ISO 3166-1 alpha-2 code ("KP" -> "Corée du Nord"),
         or None if CLDR does not know the code."""

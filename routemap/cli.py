@@ -404,7 +404,7 @@ def _route_title(origin: Place, destination: Place, mode: str, code: str) -> str
     language = load_language(code)
     names = [p.names.get(code, p.name) if code != DEFAULT_LANGUAGE else p.name for p in (origin, destination)]
     chain = wording.leg_chain([(names[0], names[1], False, False)], language=language)
-    return f"{chain} · {language.gettext(MODE_STYLES[mode].label).lower()}"
+    return f"{chain} · {language.noun(language.gettext(MODE_STYLES[mode].label))}"
 
 
 def _route_arguments(args: argparse.Namespace) -> str:
@@ -443,6 +443,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_observe(args: argparse.Namespace) -> int:
+    if not args.debug:  # the Dask cluster's own start and stop lines, in this process and its workers
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
     from routemap.routes.observed import Rules, port_frame
     from routemap.routes.observed.scale import observe, scheduler
 

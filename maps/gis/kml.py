@@ -249,7 +249,7 @@ def _end(w: _Writer, p: dict[str, Any], which: str) -> str:
 
 def _leg_name(w: _Writer, p: dict[str, Any]) -> str:
     return w.word("Leg {number} ({mode}): {origin} to {destination}").format(
-        number=(p["leg_index"] or 0) + 1, mode=w.label(MODE_STYLES, p["mode"]).lower(),
+        number=(p["leg_index"] or 0) + 1, mode=w.language.noun(w.label(MODE_STYLES, p["mode"])),
         origin=_end(w, p, "from"), destination=_end(w, p, "to"))
 
 
@@ -257,7 +257,7 @@ def _leg_rows(w: _Writer, p: dict[str, Any]) -> list[tuple[str, Any]]:
     """Return a leg's balloon rows: the claim's and the line's certainties kept apart."""
     lang = w.language
     return [(w.word("Transfer"), p["transfer_label"]),
-            (w.word("Mode"), w.label(MODE_STYLES, p["mode"]).lower()),
+            (w.word("Mode"), w.language.noun(w.label(MODE_STYLES, p["mode"]))),
             (w.word("Confidence"), _confidence(w, p)),
             (w.word("Line"), wording.path_confidence(p["path_confidence"], explain=True,
                                                      language=lang)),

@@ -372,7 +372,7 @@ def _draw_detail_band(canvas: Canvas, dc: Canvas, detail: DetailInset) -> ScaleB
     pad = 5.0 * s * ppp
     right = band.x1 - pad - 16.0 * s * ppp  # room for the "km" of the last number
     bx, by = dc.to_data(right - bar_px, band.y0 + 12.0 * s * ppp)
-    draw_scale_bar(dc.ax, bar, x=bx, y=by, upp=dc.upp, scale=s, note="")
+    draw_scale_bar(dc.ax, bar, x=bx, y=by, upp=dc.upp, scale=s, note="", language=canvas.language)
     canvas.ax.text(*canvas.to_data(band.x1 - pad, band.y0 + pad * 0.7),
                    canvas.language.gettext("True at detail centre"),
                    fontsize=6.0 * s, color=BASEMAP_STYLE.muted_text, ha="right", va="bottom",

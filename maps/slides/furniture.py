@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -240,9 +241,43 @@ def _draw_frame_outline(ax: Axes, frame: MapFrame, inset: MapFrame, r_proj: floa
 
 
 def wrap_to_width(text: str, width_pt: float, fontsize: float) -> str:
-    """Wrap text to a width in points, estimating DejaVu Sans at 0.56 em per character."""
-    chars = max(int(width_pt / (fontsize * 0.56)), 8)
-    return "\n".join(textwrap.wrap(text, chars)) or text
+    """Wrap text at spaces to a width in points, estimating DejaVu Sans at 0.56 em per
+    character and a wide character (Hangul, CJK: East Asian width W or F) at 1 em.
+
+    A word wider than the line on its own is cut between characters.
+    """
+    if not any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in text):
+        return "\n".join(textwrap.wrap(text, max(int(width_pt / (fontsize * _NARROW_EM)), 8))) or text
+    room = max(width_pt / fontsize, 8 * _NARROW_EM)
+    lines: list[str] = []
+    line, used = "", 0.0
+    for word in text.split():
+        size = _ems(word)
+        gap = _NARROW_EM if line else 0.0
+        if line and used + gap + size > room:
+            lines.append(line)
+            line, used, gap = "", 0.0, 0.0
+        while size > room:  # a word longer than a line: as much as fits, then the rest
+            cut, width = 0, 0.0
+            while cut < len(word) and width + _ems(word[cut]) <= room - used - gap:
+                width += _ems(word[cut])
+                cut += 1
+            cut = max(cut, 1)
+            lines.append(line + (" " if gap else "") + word[:cut])
+            word, size, line, used, gap = word[cut:], _ems(word[cut:]), "", 0.0, 0.0
+        line += (" " if gap else "") + word
+        used += gap + size
+    if line:
+        lines.append(line)
+    return "\n".join(lines) or text
+
+
+_NARROW_EM = 0.56
+"""DejaVu Sans' mean advance per character, in em (Latin and Cyrillic)."""
+
+
+def _ems(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else _NARROW_EM for ch in text)
 
 
 def draw_badge(ax: Axes, x: float, y: float, number: int, *, radius: float,

@@ -15,7 +15,7 @@ from routemap.maps.slides.canvas import Canvas, in_view, measure, route_samples,
 from routemap.maps.slides.furniture import draw_badge, draw_haloed_text
 from routemap.maps.slides.labels import Box, LabelRequest, Placement, place_labels
 from routemap.maps.slides.layers import Z, marker_radius_points
-from routemap.maps.slides.spec import SlideSpec, short_name
+from routemap.maps.slides.spec import SlideSpec, key_name, short_name
 from routemap.maps.style import BASEMAP_STYLE
 
 __all__ = ["COUNTRY_SHORT", "draw_labels", "label_requests", "place_on_canvas", "symbol_points"]
@@ -110,10 +110,11 @@ def label_requests(canvas: Canvas, spec: SlideSpec, marks: list,
         first_name = _first_name(text)
         forms_named = {text: tuple(keys)}
         if len(ends) > 1:
-            joined = " / ".join(_first_word(canvas.printable(g[3].name)) for g in named[:len(ends)])
+            joined = " / ".join(key_name(canvas.printable(g[3].name), canvas.language)
+                                for g in named[:len(ends)])
             forms_named.setdefault(joined, tuple(ends))
         for form in (first_name, _two_lines(first_name), short_name(first_name),
-                     _two_lines(short_name(first_name)), _first_word(first_name)):
+                     _two_lines(short_name(first_name)), key_name(first_name, canvas.language)):
             forms_named.setdefault(form, (keys[0],))
         forms = tuple(forms_named)
         key = f"place:{first.place_id}"
@@ -280,11 +281,6 @@ def _two_lines(text: str) -> str:
     spaces = [i for i, ch in enumerate(text) if ch == " "]
     cut = min(spaces, key=lambda i: abs(2 * i - len(text)))
     return text[:cut] + "\n" + text[cut + 1:]
-
-
-def _first_word(text: str) -> str:
-    """Return a name's first word ('Mozdok ammunition depot' -> 'Mozdok'), the last resort."""
-    return text.split(" ")[0].rstrip(",") or text
 
 
 def _draw_label(canvas: Canvas, p: Placement, styled: tuple, clearance: float) -> None:

@@ -43,6 +43,7 @@ __all__ = [
     "RouteLine",
     "SlideSpec",
     "callouts_spec",
+    "key_name",
     "overview_spec",
     "route_summary",
     "short_citation",
@@ -223,6 +224,17 @@ def short_name(name: str) -> str:
     return re.sub(r"\s{2,}", " ", shorter) or name
 
 
+def key_name(name: str, language: Language | None = None) -> str:
+    """Return the shortest form of a place name a slide writes: in English its first word
+    ('Mozdok ammunition depot' -> 'Mozdok', as the curated English names put the place first);
+    in any other language its name without the bracketed detail ('Port de Rajin (Najin)' ->
+    'Port de Rajin'), as the generic word may come first ('Port', 'Порт')."""
+    shorter = short_name(name)
+    if language is not None and language.code != DEFAULT_LANGUAGE:
+        return shorter
+    return shorter.split(" ")[0].rstrip(",") or shorter
+
+
 def _place_marks(routeset: RouteSet, ids: Iterable[str] | None = None, *,
                  short: bool = False) -> tuple[PlaceMark, ...]:
     """Return the places to mark; waypoints named only by coordinates are left out."""
@@ -258,7 +270,7 @@ def route_summary(legs: pd.DataFrame, *, language: Language | None = None) -> st
     assumed end marked ('Vostochny (assumed)'); the modes are not bracketed, so a marked end
     never reads 'Tikhoretsk (assumed) (sea, rail)'."""
     def word(name: object) -> str:
-        return short_name(str(name)).split(" ")[0].rstrip(",")
+        return key_name(str(name), language)
 
     flags = [legs[c] if c in legs else [False] * len(legs) for c in ("origin_assumed", "destination_assumed")]
     lang = _english(language)
@@ -276,7 +288,7 @@ def _mode_word(mode: object, language: Language) -> str:
     """Return a mode as a lower-case word in the language ('sea', 'mer'), the mode key if
     the style table does not know it."""
     style = MODE_STYLES.get(str(mode))
-    return str(mode) if style is None else language.gettext(style.label).lower()
+    return str(mode) if style is None else language.noun(language.gettext(style.label))
 
 
 def _legs_period(legs: pd.DataFrame, language: Language | None = None) -> str:
