@@ -181,6 +181,7 @@ class Stage:
         self._stage_key: tuple | None = None
         self._stage = self._background
         self._date: tuple[object, object] | None = None
+        self._panel: tuple[tuple[int, ...], object] | None = None
 
     @property
     def fig(self) -> Figure:
@@ -309,14 +310,19 @@ class Stage:
         legs = self._legs(frame.context, focus=False) + self._legs(frame.drawn, focus=True)
         self._draw_new(lambda: draw_routes(c.ax, legs, scale=c.scale, units_per_point=c.upp))
         self._lay_overlay()  # place markers and names stay above the lines
-        self._draw_new(lambda: self._draw_callouts(frame.callouts))
+        self._draw_new(lambda: self._draw_badges(frame.callouts))
+        if self._panel is not None and self._panel[0] == frame.callouts:
+            canvas.restore_region(self._panel[1])  # the same list as at the last event
+        else:
+            self._draw_new(lambda: self._draw_list(frame.callouts))
+            self._panel = (frame.callouts, canvas.copy_from_bbox(self.callout_ax.bbox))
         self._stage = canvas.copy_from_bbox(self.fig.bbox)
         self._stage_key = key
 
-    def _draw_callouts(self, numbers: tuple[int, ...]) -> None:
+    def _draw_badges(self, numbers: tuple[int, ...]) -> None:
+        """Draw the numbered badges of the callouts on screen, beside their places."""
         c, s = self.canvas, self.layout.scale
         seen: dict[tuple[float, float], int] = {}
-        items = []
         for number in numbers:
             co = self.callouts[number]
             x, y = c.frame.forward(np.array([co.lon]), np.array([co.lat]))
@@ -326,6 +332,13 @@ class Stage:
             draw_badge(c.ax, float(x[0]) + (8.0 + 16.0 * shift) * s * c.upp,
                        float(y[0]) + 8.0 * s * c.upp, number, radius=7.5 * s * c.upp,
                        fontsize=7.5 * s, zorder=Z["labels"] + 0.5, gid=f"callout:{number}")
+
+    def _draw_list(self, numbers: tuple[int, ...]) -> None:
+        """Key the callouts on screen in the side panel, each with its short text and date."""
+        c, s = self.canvas, self.layout.scale
+        items = []
+        for number in numbers:
+            co = self.callouts[number]
             text = c.printable(co.text)
             items.append((number, f"{text} ({co.period})" if co.period else text, "annotation"))
         w_pt, h_pt = self.callout_size
@@ -368,7 +381,7 @@ class Stage:
         if frame.day is None:
             return
         canvas = self.fig.canvas
-        key = (frame.counter, self._stage_key, frame.growing)  # what lies under the plate too
+        key = (frame.counter, self._stage_key)  # the plate is opaque: a growing leg is under it
         if self._date is not None and self._date[0] == key:
             canvas.restore_region(self._date[1])
             return
@@ -379,9 +392,9 @@ class Stage:
                          fontsize=17.0 * s, fontweight="bold", color=BASEMAP_STYLE.text,
                          ha=ha, va=va, zorder=Z["furniture"], gid="date-counter",
                          bbox={"boxstyle": f"round,pad={0.35}", "facecolor": "white",
-                               "edgecolor": "#B9BCBF", "linewidth": 0.6 * s, "alpha": 0.92})
+                               "edgecolor": "#B9BCBF", "linewidth": 0.6 * s})
         c.ax.draw_artist(text)
-        box = text.get_bbox_patch().get_window_extent().padded(2.0)
+        box = text.get_bbox_patch().get_window_extent().padded(1.0)
         text.remove()
         self._date = (key, canvas.copy_from_bbox(box))
 
