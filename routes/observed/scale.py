@@ -108,13 +108,19 @@ class SchedulerError(RouteMapError, ConnectionError):
 LOCAL_SCHEDULERS = ("synchronous", "threads")
 
 
-def local_cluster():  # -> distributed.Client
-    """Start a local cluster of 2 worker processes (1 thread, 1.25 GiB each) and return its client."""
+@contextlib.contextmanager
+def local_cluster() -> Iterator:  # yields a distributed.Client
+    """Run a local cluster of 2 worker processes (1 thread, 1.25 GiB each); yield its client, then close both.
+
+    No dashboard is served (the scheduler's own HTTP endpoint takes a free port), and the cluster's
+    log lines are silenced in its workers: errors in the work reach the caller as exceptions.
+    """
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="1.25GiB",
-                           dashboard_address=None)
-    return Client(cluster)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="1.25GiB",
+                      dashboard_address=":0", scheduler_kwargs={"dashboard": False},
+                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
+        yield client
 
 
 @contextlib.contextmanager

@@ -227,6 +227,8 @@ def _voyages(rng: np.random.Generator, lanes: list[Lane], lane_no: int, mmsi: in
         plan.s.append(s_to)
         at_end = not at_end
     observed = [e for e in events if e["kind"] == "port_call" or e["end"] + _HOUR <= plan.end]
+    kept = {e["start"] for e in observed if e["kind"] == "gap"}
+    plan.silences = [s for s in plan.silences if s[0] in kept]  # a silence is planted only if recorded
     if partner is not None and not any(e["kind"] == "encounter" for e in observed):
         partner = None
     if partner is not None:

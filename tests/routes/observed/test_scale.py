@@ -20,7 +20,7 @@ LANES = (("BEANR", "ESALG"), ("SGSIN", "THLCH"), ("USNYC", "USSAV"))
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], pd.DataFrame]:
     """Four days of six synthetic ships (and their meeting partners), one Parquet file per day."""
-    positions, events = synthesize(vessels=6, days=4, seed=4, interval_s=120.0, lanes=LANES)
+    positions, events = synthesize(vessels=6, days=4, seed=3, interval_s=120.0, lanes=LANES)
     folder = tmp_path_factory.mktemp("ais")
     files = []
     for number, (_, rows) in enumerate(positions.groupby(positions["time"].dt.floor("D"), sort=True)):
