@@ -275,7 +275,9 @@ def place_labels(
     """Place labels greedily, most important first, so that no two boxes overlap.
 
     Each label tries eight positions around its anchor, then rings further out (drawn with a
-    leader line), up to ``max_distance``. A label without a leader is nearer its own symbol
+    leader line), up to ``max_distance``; where none has room, its shorter forms
+    (``alternatives``) are tried in turn at that distance, then at twice it. A label without
+    a leader is nearer its own symbol
     than any other (given ``symbols``). A position must lie inside ``bounds``, clear every
     obstacle, placed label and leader line; among those allowed it prefers near, then
     covering few ``avoid`` points (e.g. samples of route lines), then the classic order.
@@ -308,10 +310,15 @@ def place_labels(
     for req in sorted(requests, key=lambda r: (-r.priority, r.key)):
         result = _place_one(req, occ, bounds, gap=gap, step=step,
                             max_distance=max_distance * req.reach, pad=pad)
-        for variant, (w, h) in enumerate(req.alternatives, start=1):
+        # a shorter form near its symbol before any form far from it: every shorter form is
+        # tried at the label's own reach, then, still finding no room, at twice the distance
+        reaches = dict.fromkeys((req.reach, max(req.reach, 2.0)))
+        tries = [(variant, w, h, reach) for reach in reaches
+                 for variant, (w, h) in enumerate(req.alternatives, start=1)]
+        for variant, w, h, reach in tries:
             if result is not None:
                 break
-            alt = replace(req, width=w, height=h, reach=max(req.reach, 2.0))
+            alt = replace(req, width=w, height=h, reach=reach)
             result = _place_one(alt, occ, bounds, gap=gap, step=step,
                                 max_distance=max_distance * alt.reach, pad=pad)
             result = None if result is None else replace(result, variant=variant)
