@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from routemap.geo.model import Corridor, FrozenMap, Leg, Place, Quantity, Scenario, Transfer
+from routemap.geo.model import Corridor, FrozenMap, Leg, Place, Quantity, Scenario, Source, Transfer
 
 __all__ = ["builtin_notes_missing", "localize", "missing_names", "missing_translations", "text_keys"]
 
@@ -48,6 +48,7 @@ def localize(scenario: Scenario, code: str) -> Scenario:
         title=texts.get("title", scenario.title) or scenario.title,
         subtitle=texts.get("subtitle", scenario.subtitle),
         places=tuple(places.values()),
+        sources=tuple(_source(s, texts) for s in scenario.sources),
         transfers=tuple(_transfer(t, texts, places) for t in scenario.transfers),
         annotations=tuple(
             replace(a, text=texts.get(f"annotations.{a.id}.text", a.text) or a.text,
@@ -113,6 +114,8 @@ def text_keys(scenario: Scenario) -> Iterator[str]:
     """Yield the key of every text the scenario file writes (place names excepted), in file order.
 
     The notes of built-in places (the curated layer's, in English) are not the file's texts.
+    Nor are a source's publisher and note: a citation quotes them as the file writes them
+    unless the file gives them by language.
     """
     if scenario.title:
         yield "title"
@@ -170,6 +173,18 @@ def _place(place: Place, language: str, code: str, texts: _Texts) -> Place:
         return place
     names = place.names if language in place.names else FrozenMap({**place.names, language: place.name})
     return replace(place, name=name, note=note, names=names)
+
+
+def _source(source: Source, texts: _Texts) -> Source:
+    """A source's publisher and note in the language; where its link goes is decided on the
+    publisher as the file writes it in its own language (the rule reads English connectives)."""
+    key = f"sources.{source.id}"
+    publisher = texts.get(f"{key}.publisher", source.publisher) or source.publisher
+    note = texts.get(f"{key}.note", source.note)
+    if publisher == source.publisher and note == source.note:
+        return source
+    site = source.site or ("copy" if source.is_copy else "original")
+    return replace(source, publisher=publisher, note=note, site=site)
 
 
 def _transfer(transfer: Transfer, texts: _Texts, places: dict[str, Place]) -> Transfer:

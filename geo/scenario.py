@@ -239,10 +239,13 @@ class _Reader:
         return place
 
     def _curated_texts(self, used: tuple[Place, ...]) -> None:
-        """Add the curated layer's translations of the built-in places the file uses."""
-        for place in used:
-            key = f"places.{place.id}.note"
-            if place.origin == "builtin" and key in self.base.translations:
+        """Add the curated layer's translations of the built-in places the file uses, and of
+        the curated sources they cite (their publishers and notes)."""
+        keys = [f"places.{p.id}.note" for p in used if p.origin == "builtin"]
+        cited = {sid for p in used if p.origin == "builtin" for sid in p.sources}
+        keys += [f"sources.{sid}.{field}" for sid in sorted(cited) for field in ("publisher", "note")]
+        for key in keys:
+            if key in self.base.translations:
                 self.check.translations.setdefault(key, dict(self.base.translations[key]))
 
     def _all_sources(self, own: dict[str, Source], used: tuple[Place, ...]) -> tuple[Source, ...]:

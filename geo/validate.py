@@ -395,18 +395,21 @@ class Checker:
         return Quantity(**claim)
 
     def source(self, node: YNode, path: str) -> Source | None:
-        """Read one Source."""
+        """Read one Source (its ``publisher`` and ``note`` texts by language, kept under
+        ``sources.<id>.publisher`` and ``.note``; its ``title`` as published)."""
         before = len(self.problems)
         fields = self.mapping(node, path, SOURCE_KEYS)
         if fields is None:
             return None
+        ident = self.slug(fields.get("id"), f"{path}.id")
+        key = f"sources.{ident or path}"
         values = {
-            "id": self.slug(fields.get("id"), f"{path}.id"),
+            "id": ident,
             "title": self.text(fields.get("title"), f"{path}.title"),
-            "publisher": self.text(fields.get("publisher"), f"{path}.publisher"),
+            "publisher": self.texts(fields.get("publisher"), f"{path}.publisher", f"{key}.publisher"),
             "date": self.date(fields.get("date"), f"{path}.date"),
             "url": self.url(fields.get("url"), f"{path}.url"),
-            "note": self.text(fields.get("note"), f"{path}.note"),
+            "note": self.texts(fields.get("note"), f"{path}.note", f"{key}.note"),
             "site": self.enum(fields.get("site"), f"{path}.site", SOURCE_SITES),
         }
         if len(self.problems) > before:

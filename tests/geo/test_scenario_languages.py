@@ -483,3 +483,23 @@ def test_every_curated_note_the_bundled_scenario_uses_has_french():
     vostochny = next(p for p in french.places if p.id == "vostochny")
     assert vostochny.note.startswith("Coordonnée estimée d'après la connaissance des lieux pour le "
                                      "port de la baie de Vrangel")
+
+
+def test_a_sources_publisher_and_note_may_be_given_by_language(small_gazetteer):
+    text = MULTI.replace("""    publisher: The White House""", """    publisher: {en: NK News (reporting the White House), fr: NK News (d'après la Maison-Blanche)}
+    url: https://www.whitehouse.gov/x
+    note: {en: Page 2, fr: Page 2 du document}""")
+    s = _load(text, small_gazetteer)
+    assert (s.sources[0].publisher, s.sources[0].note) == ("NK News (reporting the White House)", "Page 2")
+    fr = localize(s, "fr").sources[0]
+    assert (fr.publisher, fr.note) == ("NK News (d'après la Maison-Blanche)", "Page 2 du document")
+    assert fr.is_copy is s.sources[0].is_copy is False  # decided on the file's own words
+    assert "sources.wh.publisher" not in missing_translations(s, ["ko"])["ko"]  # quoted as given
+
+
+def test_the_bundled_publishers_read_in_french():
+    from routemap.geo.scenario import bundled_scenario_path, load_scenario
+
+    french = {s.id: s for s in localize(load_scenario(bundled_scenario_path()), "fr").sources}
+    assert french["yonhap-wh-2023-10-14"].publisher == "Yonhap News Agency (d'après la Maison-Blanche)"
+    assert not [s.id for s in french.values() if "reporting" in s.publisher]
