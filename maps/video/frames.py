@@ -210,8 +210,8 @@ class Stage:
         self._draw_legend()
 
     def _date_corner(self) -> tuple[Box, tuple[float, float, str, str]]:
-        """Return the map corner the date counter takes (the one hiding fewest route points)
-        and where its text is anchored (axes fractions and alignment)."""
+        """Return the map corner the date counter takes (the one hiding fewest route points,
+        a place counting as 40) and where its text is anchored (axes fractions and alignment)."""
         c = self.canvas
         bb = c.ax.bbox
         w, h = 0.34 * bb.width, 44.0 * c.px_per_pt * c.scale
@@ -223,6 +223,8 @@ class Stage:
             "bottom-right": (Box(bb.x1 - w - pad, bb.y0, bb.x1, bb.y0 + h + pad), (0.988, 0.015, "right", "bottom")),
         }
         pts = [c.to_display(p[:, 0], p[:, 1]) for parts in self.parts.values() for p in parts]
+        places = self.content.spec.places  # a place's symbol under the plate is hidden too
+        pts += [c.to_display(np.array([p.lon] * 40), np.array([p.lat] * 40)) for p in places]
         xy = np.vstack(pts) if pts else np.zeros((0, 2))
 
         def hidden(box: Box) -> int:
