@@ -224,7 +224,9 @@ class Stage:
         }
         pts = [c.to_display(p[:, 0], p[:, 1]) for parts in self.parts.values() for p in parts]
         places = self.content.spec.places  # a place's symbol under the plate is hidden too
-        pts += [c.to_display(np.array([p.lon] * 40), np.array([p.lat] * 40)) for p in places]
+        for place in places:
+            x, y = c.frame.forward(np.array([place.lon] * 40), np.array([place.lat] * 40))
+            pts.append(c.to_display(x, y))
         xy = np.vstack(pts) if pts else np.zeros((0, 2))
 
         def hidden(box: Box) -> int:
