@@ -470,6 +470,19 @@ class CalloutListFit:
 _LIST_SIZES = (8.5, 8.0, 7.5, 7.0, 6.5)
 
 
+_BADGE_RADIUS = 7.0
+"""A keyed badge's radius, points (at scale 1)."""
+
+_BADGE_ROW = 2 * _BADGE_RADIUS + 1.5
+"""The lowest row of a badge key, points: the badge and a gap to the next."""
+
+
+def _badge_centre(size: float) -> float:
+    """Return how far below a key row's top its badge's centre lies, points (scale 1): level
+    with the middle of the first line of text, or lower when the text is smaller than the badge."""
+    return max(size * 0.62, _BADGE_RADIUS)
+
+
 def fit_callout_list(texts: Sequence[str], *, top: float, bottom: float, width: float,
                      scale: float, more: int = 0, more_where: str = "",
                      language: Language | None = None) -> CalloutListFit:
@@ -482,7 +495,11 @@ def fit_callout_list(texts: Sequence[str], *, top: float, bottom: float, width: 
     start = top + 20.0 * scale
     for size in _LIST_SIZES:
         blocks = [wrap_to_width(text, width - 22 * scale, size * scale) for text in texts]
-        heights = [(b.count("\n") + 1) * size * scale * 1.2 + 2.5 * scale for b in blocks]
+        # the first line is centred on its badge, and a row is never lower than the badge,
+        # however small the text: badges never touch
+        drop = _badge_centre(size) - size * 0.62
+        heights = [max((b.count("\n") + 1) * size * 1.2 + 2.5 + drop, _BADGE_ROW) * scale
+                   for b in blocks]
         line = _more_text(more + len(texts), more_where, width, size * scale,
                           language).count("\n")
         line = (line + 1) * size * scale * 1.2 + 4.0 * scale
@@ -529,9 +546,11 @@ def draw_callout_list(ax: Axes, title: str, items: Sequence[tuple[int, str, str]
     size, y = fit.size, top + 20.0 * scale
     for (number, _, kind), block, height in zip(items[:fit.shown], fit.blocks, fit.heights,
                                                 strict=False):
-        draw_badge(ax, 8 * scale, y + size * scale * 0.62, number, radius=7.0 * scale,
+        centre = _badge_centre(size)
+        draw_badge(ax, 8 * scale, y + centre * scale, number, radius=_BADGE_RADIUS * scale,
                    fontsize=7.0 * scale, zorder=5, gid=f"callout-key:{number}", kind=kind)
-        ax.text(22 * scale, y, block, fontsize=size * scale, color=BASEMAP_STYLE.text,
+        ax.text(22 * scale, y + (centre - size * 0.62) * scale, block, fontsize=size * scale,
+                color=BASEMAP_STYLE.text,
                 ha="left", va="top", linespacing=1.15, gid="callout-text")
         y += height
     rest = more + len(items) - fit.shown

@@ -41,3 +41,13 @@ def test_wide_characters_wrap_at_their_width():
 def test_latin_text_wraps_as_before():
     assert wrap_to_width("Rajin → Dunai → Tikhoretsk · sea, rail · Aug 2023", 150.0, 10.0) == (
         "Rajin → Dunai → Tikhoretsk\n· sea, rail · Aug 2023")
+
+
+def test_key_rows_are_never_lower_than_their_badges():
+    """Short texts shrunk to the smallest size once let numbered badges overlap (Korean key)."""
+    from routemap.maps.slides.furniture import fit_callout_list
+
+    fit = fit_callout_list(["두만강역 → 하산역 · 철도 · 2022년 11월"] * 12, top=0.0, bottom=150.0, width=200.0,
+                           scale=1.0, more=0)
+    assert fit.size == 6.5 and 0 < fit.shown < 12
+    assert min(fit.heights) >= 14.0  # a badge is 14 points across
