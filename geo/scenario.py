@@ -10,13 +10,13 @@ from importlib import resources
 from pathlib import Path
 
 from routemap.errors import PlaceError, Problem, ScenarioError
-from routemap.geo.additions import AdditionNetworks, join_problem
+from routemap.geo.additions import AdditionNetworks
+from routemap.geo.additions_section import AdditionsSection
 from routemap.geo.coincidence import collapsed_leg
 from routemap.geo.countries import country_at
 from routemap.geo.gazetteer import SUGGEST_BUDGET, Gazetteer, load_gazetteer, point_place
 from routemap.geo.languages import localize, missing_names, missing_translations
 from routemap.geo.model import (
-    ADDITION_MODES,
     CONFIDENCES,
     ENDPOINTS,
     MODES,
@@ -25,7 +25,6 @@ from routemap.geo.model import (
     Corridor,
     FrozenMap,
     Leg,
-    NetworkAddition,
     Period,
     Place,
     Quantity,
@@ -58,10 +57,6 @@ LEG_KEYS = {"mode": True, "from": True, "to": True, "via": False, "within": Fals
             "sources": False, "note": False, "path_confidence": False, "corridor": False,
             "assumed": False}
 CORRIDOR_KEYS = {"name": True, "sources": True}
-MAX_ADDITIONS = 100  # each joins the network by one rebuild of it (about a second on the world's)
-MAX_ADDITION_POINTS = 10_000  # each point is looked up on the network (a few ms on the world's)
-ADDITION_KEYS = {"id": True, "mode": True, "name": True, "path": False, "stations": False,
-                 "sources": True, "note": False}
 ANNOTATION_KEYS = {"id": True, "text": True, "at": True, "date": False, "period": False,
                    "transfer": False, "confidence": True, "sources": True}
 _ROUTED_CONSTRAINTS = ("rail", "road")
@@ -147,7 +142,7 @@ class _Refs:
     used: dict[str, Place]
 
 
-class _Reader:
+class _Reader(AdditionsSection):
     """Reads one scenario document with a Checker, resolving references as it goes."""
 
     def __init__(self, check: Checker, gazetteer: Gazetteer,
@@ -529,73 +524,3 @@ class _Reader:
             return None
         span = period or (Period(day, day) if day else None)
         return Annotation(period=span, transfer=transfer, **values)
-
-    # -- network additions -----------------------------------------------------------------
-
-    def _additions(self, node: YNode | None) -> list[NetworkAddition]:
-        """Read ``network_additions``; stations resolve like leg stops but are not map places."""
-        if node is None:
-            return []
-        if node.is_seq and len(node.value) > MAX_ADDITIONS:
-            self.check.error(node, "network_additions", f"at most {MAX_ADDITIONS} lines, found "
-                             f"{len(node.value)}; join lines that meet into one, or route on your own "
-                             "network extract (--rail-network)")
-            return []
-        self.check.unique_ids(node.value if node.is_seq else None, "network_additions")
-        shown = dict(self.refs.used)
-        additions = self.check.items(node, "network_additions", self._addition)
-        self.refs.used = shown
-        points = sum(len(a.points) for a in additions)
-        if points > MAX_ADDITION_POINTS:
-            self.check.error(node, "network_additions", f"at most {MAX_ADDITION_POINTS:,} points in all, "
-                             f"found {points:,}; keep the points a source gives (stations, bends), "
-                             "or route on your own network extract (--rail-network)")
-            return []
-        for i, addition in enumerate(additions):
-            message = join_problem(addition, self.networks)
-            if message is not None:
-                self.check.error(addition.line, f"network_additions[{i}]", message)
-        return additions
-
-    def _addition(self, node: YNode, path: str) -> NetworkAddition | None:
-        c = self.check
-        before = len(c.problems)
-        fields = c.mapping(node, path, ADDITION_KEYS)
-        if fields is None:
-            return None
-        values = {
-            "id": c.slug(fields.get("id"), f"{path}.id"),
-            "mode": c.enum(fields.get("mode"), f"{path}.mode", ADDITION_MODES),
-            "name": c.text(fields.get("name"), f"{path}.name"),
-            "sources": self._cite(fields.get("sources"), f"{path}.sources", min_items=1),
-            "note": c.text(fields.get("note"), f"{path}.note"),
-        }
-        points, stations = self._addition_line(fields, node, path)
-        if len(c.problems) > before or points is None:
-            return None
-        return NetworkAddition(points=points, stations=stations, line=node.line, **values)
-
-    def _addition_line(self, fields: dict[str, YNode], node: YNode, path: str
-                       ) -> tuple[tuple[tuple[float, float], ...] | None, tuple[Place, ...]]:
-        """Read the line: its ``path`` points, or its ``stations`` (and their positions)."""
-        given = [key for key in ("path", "stations") if key in fields]
-        if len(given) != 1:
-            problem = ("give 'path' or 'stations', not both" if given else
-                       "missing the line: give 'path' (a list of {lat, lon} points) or 'stations' "
-                       "(a list of places in order along the line)")
-            self.check.error(fields[given[1]] if given else node, f"{path}.{given[1]}" if given else path,
-                             problem)
-            return None, ()
-        key = given[0]
-        if key == "path":
-            stations: tuple[Place, ...] = ()
-            points = tuple(self.check.items(fields[key], f"{path}.path", self._lat_lon))
-        else:
-            stations = tuple(self.check.items(fields[key], f"{path}.stations", self._place_ref))
-            points = tuple((p.lat, p.lon) for p in stations)
-        count = len(fields[key].value) if fields[key].is_seq else None
-        if count is not None and count < 2:
-            self.check.error(fields[key], f"{path}.{key}",
-                             f"a line needs at least two points, found {count}")
-            return None, ()
-        return (points if count == len(points) else None), stations
