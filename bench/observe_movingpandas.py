@@ -54,7 +54,7 @@ def movingpandas_pipeline(files: list[Path], out: Path) -> dict:
     collection = mpd.TrajectoryCollection(points, traj_id_col="mmsi", t="time")
     pieces = mpd.ObservationGapSplitter(collection).split(gap=dt.timedelta(hours=6))
     out.mkdir(parents=True, exist_ok=True)
-    tracks = pd.DataFrame([{"mmsi": int(t.df["mmsi"].iloc[0]), "start": t.get_start_time(), "end": t.get_end_time(),
+    tracks = pd.DataFrame([{"mmsi": _mmsi(t), "start": t.get_start_time(), "end": t.get_end_time(),
                             "n_positions": len(t.df), "length_km": t.get_length() / 1000.0,
                             "geometry": t.to_linestring()} for t in pieces.trajectories])
     gpd.GeoDataFrame(tracks, geometry="geometry", crs=4326).to_parquet(out / "trajectories.parquet")
@@ -62,6 +62,11 @@ def movingpandas_pipeline(files: list[Path], out: Path) -> dict:
     _calls(mpd, pieces, ports).to_parquet(out / "port_calls.parquet")
     _encounters(pieces, ports).to_parquet(out / "encounters.parquet")
     return {"positions": len(frame)}
+
+
+def _mmsi(piece) -> int:
+    """Return a split piece's MMSI: the splitter names pieces ``MMSI_n`` (and int() would read the ``_``)."""
+    return int(str(piece.id).split("_")[0])
 
 
 def _utc(values: pd.Series) -> pd.DatetimeIndex:
@@ -72,7 +77,7 @@ def _gaps(tracks: pd.DataFrame, pieces, ports: gpd.GeoDataFrame) -> gpd.GeoDataF
     rows = []
     by_vessel: dict[int, list] = {}
     for t in pieces.trajectories:
-        by_vessel.setdefault(int(t.df["mmsi"].iloc[0]), []).append(t)
+        by_vessel.setdefault(_mmsi(t), []).append(t)
     for mmsi, items in by_vessel.items():
         items.sort(key=lambda t: t.get_start_time())
         for before, after in itertools.pairwise(items):
@@ -94,7 +99,7 @@ def _calls(mpd, pieces, ports: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     stops = stops.reset_index(drop=True)
     if not len(stops):
         return gpd.GeoDataFrame({"mmsi": [], "arrival": [], "departure": []}, geometry=[], crs=4326)
-    mmsi = [int(str(i).split("_")[0]) for i in stops["traj_id"]]
+    mmsi = [int(str(i).split("_")[0]) for i in stops["traj_id"]]  # pieces are named MMSI_n
     at = _near_port(stops.geometry, ports)
     return gpd.GeoDataFrame({"mmsi": np.asarray(mmsi)[at], "arrival": _utc(stops["start_time"])[at],
                              "departure": _utc(stops["end_time"])[at]},
@@ -108,7 +113,7 @@ def _encounters(pieces, ports: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         xy = pd.DataFrame({"x": t.df.geometry.x, "y": t.df.geometry.y}, index=t.df.index)
         xy = xy[~xy.index.duplicated()]
         at = xy.reindex(xy.index.union(when)).interpolate(method="time").loc[when]
-        frames.append(pd.DataFrame({"mmsi": int(t.df["mmsi"].iloc[0]), "mark": when, "x": at["x"].to_numpy(),
+        frames.append(pd.DataFrame({"mmsi": _mmsi(t), "mark": when, "x": at["x"].to_numpy(),
                                     "y": at["y"].to_numpy()}))
     table = pd.concat(frames, ignore_index=True)
     marks = gpd.GeoDataFrame(table[["mmsi", "mark"]], geometry=gpd.points_from_xy(table["x"], table["y"]), crs=4326)
