@@ -142,8 +142,8 @@ def test_every_source_has_title_publisher_url_and_a_date_or_note(name):
         if "url" in source:
             assert re.match(r"https?://\S+\Z", source["url"]), source["id"]
         else:
-            assert "no url" in source.get("note", "").lower(), source["id"]
-        assert isinstance(source.get("date"), dt.date) or source.get("note", "").strip(), source["id"]
+            assert "no url" in _english(source.get("note", "")).lower(), source["id"]
+        assert isinstance(source.get("date"), dt.date) or _english(source.get("note", "")).strip(), source["id"]
 
 
 @pytest.mark.parametrize("name", sorted(ALL_FILES))

@@ -3,10 +3,12 @@ place `names`, and the localized views of a scenario."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from routemap.errors import ScenarioError
-from routemap.geo.gazetteer import Gazetteer, Layer, load_gazetteer, read_curated
+from routemap.geo.gazetteer import Gazetteer, Layer, curated_path, load_gazetteer, read_curated
 from routemap.geo.languages import (
     builtin_notes_missing,
     localize,
@@ -503,3 +505,26 @@ def test_the_bundled_publishers_read_in_french():
     french = {s.id: s for s in localize(load_scenario(bundled_scenario_path()), "fr").sources}
     assert french["yonhap-wh-2023-10-14"].publisher == "Yonhap News Agency (d'après la Maison-Blanche)"
     assert not [s.id for s in french.values() if "reporting" in s.publisher]
+
+
+def test_every_bundled_and_curated_source_note_reads_in_french():
+    """Each source note of the bundled scenario and of the curated layer gives French, set with
+    French spacing (a narrow no-break space before ; : » and after «, and in thousands)."""
+    from routemap.geo.scenario import bundled_scenario_path, load_scenario
+
+    bundled = load_scenario(bundled_scenario_path())
+    english = {s.id: s.note for s in bundled.sources}
+    french = {s.id: s.note for s in localize(bundled, "fr").sources}
+    _, curated, texts = read_curated(curated_path())
+    french.update({sid: texts[f"sources.{sid}.note"]["fr"] for sid, s in curated.items()
+                   if s.note and "fr" in texts.get(f"sources.{sid}.note", {})})
+    noted = {s.id for s in bundled.sources if s.note} | {sid for sid, s in curated.items() if s.note}
+    assert [sid for sid in sorted(noted) if french.get(sid) in (None, english.get(sid))] == []
+    assert [sid for sid in sorted(noted) if re.search(r" [;:»]|« |\d \d{3}\b", french[sid])] == []
+    assert english["yonhap-wh-2023-10-14"] == ("White House briefing (John Kirby) of 13 Oct 2023 with "
+                                               "imagery of Najin, Dunay and the Tikhoretsk depot.")
+    assert french["yonhap-wh-2023-10-14"] == ("Point de presse de la Maison-Blanche (John Kirby) du "
+                                              "13 oct. 2023, avec des images de Najin, de Dounaï et du "
+                                              "dépôt de Tikhoretsk.")
+    assert french["seanews-2022-12-21"] == ("Nakhodka-Vostotchnaïa, la gare qui dessert le port de "
+                                            "Vostotchny, a chargé 1\u202f399 EVP le 17 déc. 2022.")
