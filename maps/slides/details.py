@@ -26,7 +26,7 @@ from routemap.maps.slides.labelling import (
     symbol_points,
 )
 from routemap.maps.slides.labels import Box, Placement
-from routemap.maps.slides.layers import Z
+from routemap.maps.slides.layers import Z, project_parts
 from routemap.maps.slides.spec import SlideSpec
 from routemap.maps.style import BASEMAP_STYLE
 
@@ -396,7 +396,8 @@ def _draw_detail_band(canvas: Canvas, dc: Canvas, detail: DetailInset) -> ScaleB
 
 
 def draw_detail(canvas: Canvas, spec: SlideSpec, detail: DetailInset, number: int,
-                 focus_iso: frozenset[str]) -> DetailInset:
+                 focus_iso: frozenset[str], *, routes: bool = True,
+                 max_leader_pt: float | None = None) -> DetailInset:
     """Draw a detail panel with the map's own layers, title, scale bar and labels.
 
     Parameters
@@ -411,6 +412,11 @@ def draw_detail(canvas: Canvas, spec: SlideSpec, detail: DetailInset, number: in
         The detail's number on the slide, from 1 (its axes are labelled ``detail:<number>``).
     focus_iso : frozenset of str
         ISO codes of the countries drawn as the focus.
+    routes : bool
+        Draw the routes too (False: the caller draws them, as the films do frame by frame;
+        the labels still keep off them).
+    max_leader_pt : float, optional
+        The longest leader of a label (see :func:`.labelling.draw_labels`).
 
     Returns
     -------
@@ -421,8 +427,10 @@ def draw_detail(canvas: Canvas, spec: SlideSpec, detail: DetailInset, number: in
     keys = detail.keys
     dspec = replace(spec, places=tuple(p for p in spec.places if f"place:{p.place_id}" in keys),
                     callouts=tuple(c for c in spec.callouts if f"{c.kind}:{c.number}" in keys))
-    layers = draw_map(dc, dspec, focus_iso)
+    layers = draw_map(dc, dspec if routes else replace(dspec, routes=()), focus_iso)
+    if not routes:
+        layers[1] = [(r, project_parts(r, dc.frame), dspec.is_focus(r)) for r in dspec.routes]
     bar = _draw_detail_band(canvas, dc, detail)
     placed, dropped = draw_labels(dc, replace(dspec, name=f"{spec.name} detail"), layers,
-                                   [], country_size=9.5)
+                                   [], country_size=9.5, max_leader_pt=max_leader_pt)
     return replace(detail, scale_bar=bar, labels=tuple(placed), dropped=tuple(dropped))

@@ -199,8 +199,8 @@ def symbol_points(canvas: Canvas, marks: list) -> dict[str, tuple[float, float]]
 
 
 def place_on_canvas(canvas: Canvas, requests: list[LabelRequest], obstacles: list[Box],
-                    routes: list, symbols: dict[str, tuple[float, float]] | None = None
-                    ) -> tuple[list[Placement], list[str]]:
+                    routes: list, symbols: dict[str, tuple[float, float]] | None = None,
+                    *, max_leader_pt: float | None = None) -> tuple[list[Placement], list[str]]:
     """Place labels inside the canvas's axes, clear of obstacles, shunning focus routes.
 
     Parameters
@@ -216,6 +216,9 @@ def place_on_canvas(canvas: Canvas, requests: list[LabelRequest], obstacles: lis
     symbols : dict, optional
         The place markers' display points (:func:`symbol_points`): a label with no leader
         stays nearer its own than any other.
+    max_leader_pt : float, optional
+        The longest leader, points at the canvas's scale 1 (:func:`place_labels`'
+        ``max_leader``): a label with a leader also stays nearer its own symbol.
 
     Returns
     -------
@@ -227,12 +230,13 @@ def place_on_canvas(canvas: Canvas, requests: list[LabelRequest], obstacles: lis
     return place_labels(
         requests, obstacles=obstacles, bounds=Box(bb.x0 + 4, bb.y0 + 4, bb.x1 - 4, bb.y1 - 4),
         avoid=route_samples(canvas, [r for r in routes if r[2]]),
-        gap=2.5 * pt, step=11.0 * pt, max_distance=70.0 * pt, symbols=symbols)
+        gap=2.5 * pt, step=11.0 * pt, max_distance=70.0 * pt, symbols=symbols,
+        max_leader=None if max_leader_pt is None else max_leader_pt * pt)
 
 
 def draw_labels(canvas: Canvas, spec: SlideSpec, layers: list, blocked: list[Box],
-                skip: frozenset[str] = frozenset(), *, country_size: float = 15.0
-                ) -> tuple[list[Placement], list[str]]:
+                skip: frozenset[str] = frozenset(), *, country_size: float = 15.0,
+                max_leader_pt: float | None = None) -> tuple[list[Placement], list[str]]:
     """Place and draw a map's place names, callout badges and country names.
 
     Parameters
@@ -249,6 +253,8 @@ def draw_labels(canvas: Canvas, spec: SlideSpec, layers: list, blocked: list[Box
         Keys that get no label here (a detail panel shows them).
     country_size : float
         The largest country name, points.
+    max_leader_pt : float, optional
+        As :func:`place_on_canvas` (the films bound their leaders; the slides do not).
 
     Returns
     -------
@@ -259,7 +265,8 @@ def draw_labels(canvas: Canvas, spec: SlideSpec, layers: list, blocked: list[Box
     requests, obstacles, styles = label_requests(canvas, spec, marks, skip)
     requests += _country_requests(canvas, basemap, styles, country_size)
     symbols = symbol_points(canvas, marks)
-    placed, dropped = place_on_canvas(canvas, requests, [*obstacles, *blocked], routes, symbols)
+    placed, dropped = place_on_canvas(canvas, requests, [*obstacles, *blocked], routes, symbols,
+                                      max_leader_pt=max_leader_pt)
     clearance = {r.key: r.clearance for r in requests}
     for p in placed:
         _draw_label(canvas, p, styles[p.key], clearance[p.key])

@@ -134,6 +134,11 @@ class Placement:
         dist = math.hypot(bx - ax, by - ay) or 1.0
         return (ax + (bx - ax) * clearance / dist, ay + (by - ay) * clearance / dist), (bx, by)
 
+    def leader_length(self) -> float:
+        """Return the distance from the anchor to the box's nearest point (0 inside it)."""
+        bx, by = self.box.nearest_point(*self.anchor)
+        return math.hypot(bx - self.anchor[0], by - self.anchor[1])
+
 
 def boxes_overlap(boxes: Sequence[Box]) -> list[tuple[int, int]]:
     """Return every pair of indices of boxes that share area (for tests and checks)."""
@@ -235,7 +240,8 @@ def _place_centred(req: LabelRequest, occ: _Occupancy, bounds: Box, pad: float
 
 
 def _place_one(req: LabelRequest, occ: _Occupancy, bounds: Box, *, gap: float, step: float,
-               max_distance: float, pad: float) -> Placement | None:
+               max_distance: float, pad: float, max_leader: float | None = None
+               ) -> Placement | None:
     if req.centred:
         return _place_centred(req, occ, bounds, pad)
     best: tuple[float, Box, int] | None = None
@@ -252,6 +258,9 @@ def _place_one(req: LabelRequest, occ: _Occupancy, bounds: Box, *, gap: float, s
             placement = Placement(req.key, box, (req.x, req.y), ring > 0)
             if ring and not occ.line_free(*placement.leader_line(req.clearance)):
                 continue
+            if ring and max_leader is not None and not (
+                    placement.leader_length() <= max_leader and occ.nearest_is_own(req, box)):
+                continue  # a short leader, and the label still nearer its own symbol
             score = ring + 0.2 * min(occ.cost(box), 25) + 0.001 * order
             if best is None or score < best[0]:
                 best = (score, box, ring)
@@ -271,6 +280,7 @@ def place_labels(
     max_distance: float = 160.0,
     pad: float = 1.5,
     symbols: Mapping[str, tuple[float, float]] | None = None,
+    max_leader: float | None = None,
 ) -> tuple[list[Placement], list[str]]:
     """Place labels greedily, most important first, so that no two boxes overlap.
 
@@ -298,6 +308,10 @@ def place_labels(
         The map's symbols by key (``place:<id>``). A label next to its anchor (no leader)
         must be no farther from its own symbols (its key and ``members``) than from any
         other; else it moves out and gets a leader.
+    max_leader : float, optional
+        If given, a label with a leader is placed only where the leader (anchor to the box's
+        nearest point) is at most this long and the box is nearer its own symbols than any
+        other (given ``symbols``): a label that finds no such place is dropped.
 
     Returns
     -------
@@ -309,7 +323,8 @@ def place_labels(
     dropped: list[str] = []
     for req in sorted(requests, key=lambda r: (-r.priority, r.key)):
         result = _place_one(req, occ, bounds, gap=gap, step=step,
-                            max_distance=max_distance * req.reach, pad=pad)
+                            max_distance=max_distance * req.reach, pad=pad,
+                            max_leader=max_leader)
         # a shorter form near its symbol before any form far from it: every shorter form is
         # tried at the label's own reach, then, still finding no room, at twice the distance
         reaches = dict.fromkeys((req.reach, max(req.reach, 2.0)))
@@ -320,7 +335,8 @@ def place_labels(
                 break
             alt = replace(req, width=w, height=h, reach=reach)
             result = _place_one(alt, occ, bounds, gap=gap, step=step,
-                                max_distance=max_distance * alt.reach, pad=pad)
+                                max_distance=max_distance * alt.reach, pad=pad,
+                                max_leader=max_leader)
             result = None if result is None else replace(result, variant=variant)
         if result is None:
             dropped.append(req.key)

@@ -8,6 +8,7 @@ every frame (a leg growing along its path, the date counter) is drawn over that 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -26,7 +27,6 @@ from routemap.maps.slides.furniture import (
     draw_callout_list,
     draw_legend,
 )
-from routemap.maps.slides.labelling import draw_labels
 from routemap.maps.slides.labels import Box
 from routemap.maps.slides.layers import (
     CONTEXT_ALPHA,
@@ -42,9 +42,12 @@ from routemap.maps.slides.spec import RouteLine
 from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES
 from routemap.maps.video.cards import CardLayout, draw_sources_line, points_axes
 from routemap.maps.video.content import VideoContent
+from routemap.maps.video.details import draw_labels_and_details
 from routemap.maps.video.pacing import Frame
 
 __all__ = ["LAYOUTS", "Layout", "Stage", "grown_parts"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class Layout:
     full_legend : bool
         List the line widths too (the square film keeps the lines' key only; neither lists
         the place symbols, so the callouts have room).
+    details : bool
+        Draw the overview slide's detail insets where the map has room for them.
     """
 
     name: str
@@ -74,6 +79,7 @@ class Layout:
     legend_rect: tuple[float, float, float, float]
     callout_rect: tuple[float, float, float, float]
     full_legend: bool = True
+    details: bool = True
 
     @property
     def card(self) -> CardLayout:
@@ -175,9 +181,14 @@ class Stage:
         self.parts = {r.feature_id: project_parts(r, c.frame) for r in spec.routes}
         self.callouts = {co.number: co for co in content.callouts}
         self._draw_static()
-        top = [a for a in c.ax.get_children() if a.get_zorder() >= Z["places"] and a.get_visible()]
+        top = [a for ax in (c.ax, *(d.ax for d in self.details)) for a in ax.get_children()
+               if a.get_visible() and (a.get_zorder() >= Z["places"]
+                                       or a.get_gid() == "detail-outline")]
         self._overlay = self._draw_overlay(top)
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        # each detail panel without lines, laid back over the main map's lines
+        self._clean = [self.fig.canvas.copy_from_bbox(d.region) for d in self.details]
+        self._staged = list(self._clean)
         self._stage_key: tuple | None = None
         self._stage = self._background
         self._date: tuple[object, object] | None = None
@@ -204,7 +215,14 @@ class Stage:
         self.date_box, self._date_xy = self._date_corner()
         routes = [(r, self.parts[r.feature_id], True) for r in spec.routes]
         extra = () if rail is None else (rail.attribution,)
-        draw_labels(c, spec, [basemap, routes, marks, extra], [self.date_box.padded(4.0)])
+        self.labels = draw_labels_and_details(c, spec, [basemap, routes, marks, extra],
+                                              [self.date_box.padded(4.0)],
+                                              details=self.layout.details)
+        self.details = self.labels.details
+        lost = [k for k in self.labels.dropped if k.removeprefix("place:") in spec.endpoints]
+        if lost:
+            log.info("%s film: leg ends named nowhere on the map (no room under the leader "
+                     "rule): %s", self.layout.name, ", ".join(lost))
         draw_header(c, replace(spec, as_of=""))
         draw_sources_line(c, self.content)
         self._draw_legend()
@@ -292,7 +310,7 @@ class Stage:
     # -- what changes at events -------------------------------------------------------------
     def _draw_new(self, draw: Callable[[], object]) -> None:
         """Run ``draw`` (which adds artists), draw what it added in order, then remove it."""
-        axes = [self.canvas.ax, self.callout_ax]
+        axes = [self.canvas.ax, self.callout_ax, *(d.ax for d in self.details)]
         before = {id(a) for ax in axes for a in ax.get_children()}
         draw()
         new: list[Artist] = [a for ax in axes for a in ax.get_children() if id(a) not in before]
@@ -313,8 +331,15 @@ class Stage:
         canvas.restore_region(self._background)
         legs = self._legs(frame.context, focus=False) + self._legs(frame.drawn, focus=True)
         self._draw_new(lambda: draw_routes(c.ax, legs, scale=c.scale, units_per_point=c.upp))
+        for detail, clean in zip(self.details, self._clean, strict=True):
+            canvas.restore_region(clean)  # the main map's lines stop at the panel
+            inside = [(r, detail.parts[r.feature_id], f) for r, _, f in legs
+                      if r.feature_id in detail.parts]
+            self._draw_new(lambda d=detail, legs=inside: draw_routes(
+                d.ax, legs, scale=c.scale, units_per_point=d.canvas.upp))
         self._lay_overlay()  # place markers and names stay above the lines
         self._draw_new(lambda: self._draw_badges(frame.callouts))
+        self._staged = [canvas.copy_from_bbox(d.region) for d in self.details]
         if self._panel is not None and self._panel[0] == frame.callouts:
             canvas.restore_region(self._panel[1])  # the same list as at the last event
         else:
@@ -325,12 +350,16 @@ class Stage:
 
     def _draw_badges(self, numbers: tuple[int, ...]) -> None:
         """Draw the numbered badges of the callouts on screen, beside their places."""
-        c, s = self.canvas, self.layout.scale
-        seen: dict[tuple[float, float], int] = {}
+        s = self.layout.scale
+        seen: dict[tuple[int, float, float], int] = {}
         for number in numbers:
             co = self.callouts[number]
+            # a place a detail enlarges has its badge there (the main map is crowded there)
+            where = [(n, d.canvas) for n, d in enumerate(self.details, 1)
+                     if f"place:{co.place_id}" in d.inset.keys] or [(0, self.canvas)]
+            n, c = where[0]
             x, y = c.frame.forward(np.array([co.lon]), np.array([co.lat]))
-            at = (round(float(x[0])), round(float(y[0])))
+            at = (n, round(float(x[0])), round(float(y[0])))
             shift = seen.get(at, 0)
             seen[at] = shift + 1
             draw_badge(c.ax, float(x[0]) + (8.0 + 16.0 * shift) * s * c.upp,
@@ -367,18 +396,32 @@ class Stage:
         self._set_stage(frame)
         self.fig.canvas.restore_region(self._stage)
         c = self.canvas
-        grow = []
-        for fid, share in frame.growing:
-            route, drawn = self.routes[fid], self.parts[fid]
-            track, joins = grown_parts(route, drawn, share)
-            if track or joins:
-                # draw_routes tells a leg's connectors by their count, last in its parts
-                grow.append((replace(route, connectors=tuple(joins)), track + joins, True))
+        grow = self._grown(frame, self.parts)
         if grow:
             self._draw_new(lambda: draw_routes(c.ax, grow, scale=c.scale,
                                                units_per_point=c.upp, arrows=False))
+            for detail, staged in zip(self.details, self._staged, strict=True):
+                inside = self._grown(frame, detail.parts)
+                if inside:
+                    self.fig.canvas.restore_region(staged)
+                    self._draw_new(lambda d=detail, legs=inside: draw_routes(
+                        d.ax, legs, scale=c.scale, units_per_point=d.canvas.upp, arrows=False))
         self._draw_date(frame)
         return np.asarray(self.fig.canvas.buffer_rgba())
+
+    def _grown(self, frame: Frame, parts: dict[str, list[np.ndarray]]) -> list:
+        """Return the growing legs' drawn share, as draw_routes takes them, of those in
+        ``parts`` (the main map's or a detail's projected parts)."""
+        grow = []
+        for fid, share in frame.growing:
+            if fid not in parts:
+                continue
+            track, joins = grown_parts(self.routes[fid], parts[fid], share)
+            if track or joins:
+                # draw_routes tells a leg's connectors by their count, last in its parts
+                grow.append((replace(self.routes[fid], connectors=tuple(joins)),
+                             track + joins, True))
+        return grow
 
     def _draw_date(self, frame: Frame) -> None:
         """Draw the date counter (kept from the frame before when the day is the same)."""
