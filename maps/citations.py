@@ -42,8 +42,10 @@ def citation(source: Source, *, language: Language | None = None) -> str:
     """Return a source as a one-line citation in a language.
 
     The publisher (and, when the link is a copy on another site, that site), the title in the
-    language's quotation marks, the date in full, the note, then a full stop and the link. A
-    note that ends a sentence keeps its own full stop.
+    language's quotation marks, the date in full, and the note: a note that begins with a
+    capital is sentences of its own ("…, 13 October 2023. Stored copy."), one that does not is
+    a detail of the reference ("…, 13 October 2023, p. 3."). Each sentence ends with one full
+    stop (its own, or one added); then the link.
 
     Parameters
     ----------
@@ -65,12 +67,19 @@ def citation(source: Source, *, language: Language | None = None) -> str:
     parts = [publisher, lang.gettext("\u201c{title}\u201d").format(title=source.title)]
     if source.date is not None:
         parts.append(lang.date(source.date))
-    if source.note:
-        parts.append(source.note)
-    text = ", ".join(parts)
-    if not text.endswith(_SENTENCE_ENDS):
-        text += "."
+    note = source.note or ""
+    if note and not note[:1].isupper():
+        parts.append(note)
+        note = ""
+    text = _sentence(", ".join(parts))
+    if note:
+        text += " " + _sentence(note)
     return f"{text} {source.url}" if source.url else text
+
+
+def _sentence(text: str) -> str:
+    """Return text ending as a sentence does: with its own full stop, or one added."""
+    return text if text.endswith(_SENTENCE_ENDS) else text + "."
 
 
 def citations(scenario: Scenario, ids: Iterable[str], *, language: Language | None = None) -> list[str]:

@@ -73,6 +73,8 @@ SCRIPT_MESSAGES: dict[str, str] = {
     "nothing_moving": _("Nothing reported moving in this period."),
     "more": _("+{count} more"),
     "label_meaning": _("{label}: {meaning}"),
+    "quoted": _("\u201c{title}\u201d"),
+    "not_link": _("{url} (not a web link)"),
 }
 
 #: The script's words with a count, by key: (singular, plural) message ids.

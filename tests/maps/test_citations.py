@@ -20,10 +20,11 @@ FR = load_language("fr")
         (None, None, "RUSI, \u201cOrient Express\u201d, 16 October 2023."),
         (None, "https://rusi.org/x", "RUSI, \u201cOrient Express\u201d, 16 October 2023. https://rusi.org/x"),
         ("Stored copy", "https://rusi.org/x",
-         "RUSI, \u201cOrient Express\u201d, 16 October 2023, Stored copy. https://rusi.org/x"),
+         "RUSI, \u201cOrient Express\u201d, 16 October 2023. Stored copy. https://rusi.org/x"),
         ("Stored copy, 17 Oct 2023.", "https://rusi.org/x",
-         "RUSI, \u201cOrient Express\u201d, 16 October 2023, Stored copy, 17 Oct 2023. https://rusi.org/x"),
-        ("Is the date right?", None, "RUSI, \u201cOrient Express\u201d, 16 October 2023, Is the date right?"),
+         "RUSI, \u201cOrient Express\u201d, 16 October 2023. Stored copy, 17 Oct 2023. https://rusi.org/x"),
+        ("Is the date right?", None, "RUSI, \u201cOrient Express\u201d, 16 October 2023. Is the date right?"),
+        ("p. 3", None, "RUSI, \u201cOrient Express\u201d, 16 October 2023, p. 3."),  # a detail, not a sentence
     ],
 )
 def test_citation_ends_each_sentence_with_one_full_stop(note, url, expected):

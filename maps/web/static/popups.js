@@ -5,23 +5,37 @@
 
   // --- popups --------------------------------------------------------------------------------
 
+  function sentence(text) {
+    // Text ending as a sentence does: its own full stop kept, else one added.
+    return /[.!?\u2026]$/.test(text) ? text : text + '.';
+  }
+
+  function isSentences(note) {
+    // As maps/citations.py: a note that begins with a capital is sentences of its own; one
+    // that does not ('p. 3') is a detail of the reference.
+    var first = note.charAt(0);
+    return first !== first.toLowerCase();
+  }
+
   function sourceItem(src) {
     var item = el('li', 'rm-source');
     if (src.publisher) { item.appendChild(el('span', 'rm-source-publisher', src.publisher)); item.appendChild(document.createTextNode(', ')); }
     var href = src.href && safeHref(src.href);
-    var title = el(href ? 'a' : 'span', 'rm-source-title', '\u201c' + (src.title || src.text) + '\u201d');
+    var title = el(href ? 'a' : 'span', 'rm-source-title', t('quoted', { title: src.title || src.text }));
     if (href) {
       title.href = href;
       title.target = '_blank';
       title.rel = 'noopener noreferrer';
     }
     item.appendChild(title);
-    if (src.date) { item.appendChild(document.createTextNode(', ' + src.date)); }
-    if (src.note) { item.appendChild(document.createTextNode(' (' + src.note + ')')); }
-    item.appendChild(document.createTextNode('.'));
+    var tail = src.date ? ', ' + src.date : '';
+    var note = src.note || '';
+    if (note && !isSentences(note)) { tail += ', ' + note; note = ''; }
+    item.appendChild(document.createTextNode(tail ? sentence(tail) : '.'));
+    if (note) { item.appendChild(document.createTextNode(' ' + sentence(note))); }
     if (src.url) {
       item.appendChild(el('div', href ? 'rm-source-url' : 'rm-source-url rm-not-linked',
-        href ? src.url : src.url + ' (not a web link)'));
+        href ? src.url : t('not_link', { url: src.url })));
     }
     return item;
   }
