@@ -9,6 +9,7 @@ every frame (a leg growing along its path, the date counter) is drawn over that 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -19,7 +20,7 @@ from matplotlib.lines import Line2D
 
 from routemap.maps.basemap import load_basemap, load_rail_context
 from routemap.maps.language import load_language
-from routemap.maps.slides.canvas import MAP_RECT, PANEL_RECT, setup_canvas
+from routemap.maps.slides.canvas import MAP_RECT, PANEL_RECT, Canvas, setup_canvas
 from routemap.maps.slides.compose import draw_header
 from routemap.maps.slides.furniture import (
     LegendContent,
@@ -98,6 +99,18 @@ LAYOUTS: dict[str, Layout] = {
                      full_legend=False),
 }
 _DPI = 150.0
+#: Where a callout's badge may go, points from its place at scale 1, in order of preference
+#: (touching the marker's upper right first, then around it, then a ring further out).
+_BADGE_SPOTS: tuple[tuple[float, float], ...] = (
+    (8.0, 8.0), (-8.0, 8.0), (8.0, -8.0), (-8.0, -8.0), (11.0, 0.0), (-11.0, 0.0),
+    (0.0, 11.0), (0.0, -11.0), (16.0, 16.0), (-16.0, 16.0), (16.0, -16.0), (-16.0, -16.0),
+    (22.0, 0.0), (-22.0, 0.0), (0.0, 22.0), (0.0, -22.0))
+
+
+def _shared_area(a: Box, b: Box) -> float:
+    """Return the area two boxes share."""
+    return (max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0))
+            * max(0.0, min(a.y1, b.y1) - max(a.y0, b.y0)))
 
 
 def grown_parts(route: RouteLine, drawn: list[np.ndarray],
@@ -349,22 +362,70 @@ class Stage:
         self._stage_key = key
 
     def _draw_badges(self, numbers: tuple[int, ...]) -> None:
-        """Draw the numbered badges of the callouts on screen, beside their places."""
+        """Draw the numbered badges of the callouts on screen beside their places, each in
+        the first spot around its place that covers no name and no other badge."""
         s = self.layout.scale
-        seen: dict[tuple[int, float, float], int] = {}
+        taken: dict[int, tuple[list[Box], list[Box]]] = {}
         for number in numbers:
             co = self.callouts[number]
             # a place a detail enlarges has its badge there (the main map is crowded there)
             where = [(n, d.canvas) for n, d in enumerate(self.details, 1)
                      if f"place:{co.place_id}" in d.inset.keys] or [(0, self.canvas)]
             n, c = where[0]
+            if n not in taken:  # the names and the place markers there
+                labels = self.labels.placed if n == 0 else self.details[n - 1].inset.labels
+                taken[n] = ([p.box for p in labels], [])
             x, y = c.frame.forward(np.array([co.lon]), np.array([co.lat]))
-            at = (n, round(float(x[0])), round(float(y[0])))
-            shift = seen.get(at, 0)
-            seen[at] = shift + 1
-            draw_badge(c.ax, float(x[0]) + (8.0 + 16.0 * shift) * s * c.upp,
-                       float(y[0]) + 8.0 * s * c.upp, number, radius=7.5 * s * c.upp,
+            (px, py), = c.to_display(x, y)
+            spot = self._badge_spot(c, (float(px), float(py)), *taken[n])
+            taken[n][1].append(spot)
+            bx, by = c.to_data((spot.x0 + spot.x1) / 2, (spot.y0 + spot.y1) / 2)
+            draw_badge(c.ax, bx, by, number, radius=7.5 * s * c.upp,
                        fontsize=7.5 * s, zorder=Z["labels"] + 0.5, gid=f"callout:{number}")
+
+    def _badge_spot(self, c: Canvas, at: tuple[float, float], names: list[Box],
+                    badges: list[Box]) -> Box:
+        """Return where a badge goes around its place ``at``: among the spots inside the map
+        nearer its place than any other marker, the first that covers no name, badge or
+        marker; else one covering a marker; else the one hiding least of the names (never
+        another badge, never nearer another place); else at its upper right, in a row."""
+        s = self.layout.scale
+        ppt, bb = c.px_per_pt * s, c.ax.bbox
+        r, mark = 7.5 * ppt, 4.5 * ppt
+        points = np.array(self._symbols(c)).reshape(-1, 2)
+        others = points[np.hypot(points[:, 0] - at[0], points[:, 1] - at[1]) > 1.0]
+        markers = [Box(mx - mark, my - mark, mx + mark, my + mark) for mx, my in others]
+        spots = []
+        for dx, dy in _BADGE_SPOTS:
+            cx, cy = at[0] + dx * ppt, at[1] + dy * ppt
+            box = Box(cx - r, cy - r, cx + r, cy + r)
+            own = math.hypot(cx - at[0], cy - at[1])
+            if not (bb.x0 <= box.x0 and box.x1 <= bb.x1 and bb.y0 <= box.y0 and box.y1 <= bb.y1):
+                continue
+            if len(others) and (np.hypot(others[:, 0] - cx, others[:, 1] - cy) < own).any():
+                continue  # read as a neighbour's badge
+            spots.append(box)
+        for blocked in ([*names, *badges, *markers], [*names, *badges]):
+            free = next((b for b in spots if not any(b.overlaps(t) for t in blocked)), None)
+            if free is not None:
+                return free
+        apart = [b for b in spots if not any(b.overlaps(t) for t in badges)]
+        if apart:  # the one hiding least of the names
+            return min(apart, key=lambda b: sum(_shared_area(b, t) for t in names))
+        for k in range(len(badges) + 1):  # in a row to the right of the badges there
+            cx, cy = at[0] + (8.0 + 16.0 * k) * ppt, at[1] + 8.0 * ppt
+            box = Box(cx - r, cy - r, cx + r, cy + r)
+            if not any(box.overlaps(t) for t in badges):
+                break
+        return box
+
+    def _symbols(self, c: Canvas) -> list[tuple[float, float]]:
+        """Return the display points of the place markers inside a map or detail canvas."""
+        places = self.content.spec.places
+        x, y = c.frame.forward(np.array([p.lon for p in places]), np.array([p.lat for p in places]))
+        bb = c.ax.bbox
+        return [(float(px), float(py)) for px, py in c.to_display(x, y)
+                if bb.x0 <= px <= bb.x1 and bb.y0 <= py <= bb.y1]
 
     def _draw_list(self, numbers: tuple[int, ...]) -> None:
         """Key the callouts on screen in the side panel, each with its short text and date."""
