@@ -13,7 +13,7 @@ from routemap.maps.language import DEFAULT_LANGUAGE, load_language
 from routemap.maps.records import COORD_DECIMALS, feature_records, leg_columns, text_value
 from routemap.routes.routeset import RouteSet
 
-__all__ = ["inert_text", "render_csv", "wkt"]
+__all__ = ["csv_cell", "inert_text", "render_csv", "wkt"]
 
 
 def render_csv(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> bytes:
@@ -40,12 +40,14 @@ def render_csv(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> bytes
     columns = leg_columns(routeset)
     writer.writerow([*columns, "geometry"])
     for record in feature_records(routeset, language=load_language(language))["legs"]:
-        cells = [_csv_cell(c, record.properties[c]) for c in columns]
+        cells = [csv_cell(c, record.properties[c]) for c in columns]
         writer.writerow([*cells, inert_text(wkt(record.geometry))])
     return buf.getvalue().encode("utf-8")
 
 
-def _csv_cell(name: str, value: Any) -> str:
+def csv_cell(name: str, value: Any) -> str:
+    """Return a record's value as a CSV cell: empty for none, ``true``/``false``, text made inert
+    (never read as a formula), numbers as written."""
     value = text_value(name, value)
     if value is None:
         return ""

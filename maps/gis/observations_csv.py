@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
-from routemap.maps.gis.legs_csv import inert_text, wkt
+from routemap.maps.gis.legs_csv import csv_cell, inert_text, wkt
 from routemap.maps.language import DEFAULT_LANGUAGE, load_language
 from routemap.maps.observed import OBSERVED_GROUPS, OBSERVED_LAYERS, observed_records
-from routemap.maps.records import text_value
 from routemap.routes.routeset import RouteSet
 
 __all__ = ["OBSERVATIONS_CSV", "OBSERVATION_CSV_COLUMNS", "render_observations_csv"]
@@ -50,15 +48,7 @@ def render_observations_csv(routeset: RouteSet, *, language: str = DEFAULT_LANGU
     writer.writerow([*OBSERVATION_CSV_COLUMNS, "geometry"])
     for group in OBSERVED_GROUPS:
         for record in groups[group]:
-            cells = [_cell(c, record.properties.get(c)) for c in OBSERVATION_CSV_COLUMNS]
+            cells = [csv_cell(c, record.properties.get(c)) for c in OBSERVATION_CSV_COLUMNS]
             writer.writerow([*cells, inert_text(wkt(record.geometry))])
     return buf.getvalue().encode("utf-8")
 
-
-def _cell(name: str, value: Any) -> str:
-    value = text_value(name, value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return inert_text(value) if isinstance(value, str) else str(value)
