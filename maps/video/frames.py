@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Circle
 
 from routemap.maps.basemap import load_basemap, load_rail_context
 from routemap.maps.language import load_language
@@ -99,12 +100,24 @@ LAYOUTS: dict[str, Layout] = {
                      full_legend=False),
 }
 _DPI = 150.0
+#: A leg whose drawing spans less than this, points at scale 1, is hidden under its places'
+#: marker: it is shown by a ring around them in its mode's colour.
+_SHORT_PT = 8.0
 #: Where a callout's badge may go, points from its place at scale 1, in order of preference
 #: (touching the marker's upper right first, then around it, then a ring further out).
 _BADGE_SPOTS: tuple[tuple[float, float], ...] = (
     (8.0, 8.0), (-8.0, 8.0), (8.0, -8.0), (-8.0, -8.0), (11.0, 0.0), (-11.0, 0.0),
     (0.0, 11.0), (0.0, -11.0), (16.0, 16.0), (-16.0, 16.0), (16.0, -16.0), (-16.0, -16.0),
     (22.0, 0.0), (-22.0, 0.0), (0.0, 22.0), (0.0, -22.0))
+
+
+def _two_lines(text: str) -> str:
+    """Return a text broken into two lines at the space nearest its middle."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(2 * i - len(text)))
+    return text[:cut] + "\n" + text[cut + 1:]
 
 
 def _shared_area(a: Box, b: Box) -> float:
@@ -232,6 +245,7 @@ class Stage:
                                               [self.date_box.padded(4.0)],
                                               details=self.layout.details)
         self.details = self.labels.details
+        self._short = self._short_legs()
         lost = [k for k in self.labels.dropped if k.removeprefix("place:") in spec.endpoints]
         if lost:
             log.info("%s film: leg ends named nowhere on the map (no room under the leader "
@@ -287,6 +301,19 @@ class Stage:
                             linewidth=max(CONTEXT_WIDTH_PT, 1.1) * s, solid_capstyle="round"))
         pax.text(32 * s, y, lang.gettext("Period over"), fontsize=9.0 * s,
                  color=BASEMAP_STYLE.text, ha="left", va="center", gid="legend-period-over")
+        if any(self._short):
+            # a row of its own on the wide film; beside 'Period over' in the square one's
+            # second column, on two lines (its legend has no room below)
+            words = lang.gettext("Leg too short to see at this scale")
+            x = 0.0 if full else w_pt / 2.0
+            if full:
+                y += 18.0 * s
+            else:
+                words = _two_lines(words)
+            pax.add_patch(Circle((x + 13 * s, y), 5.5 * s, facecolor="none",
+                                 edgecolor=BASEMAP_STYLE.text, linewidth=1.4 * s))
+            pax.text(x + 32 * s, y, words, fontsize=9.0 * s, color=BASEMAP_STYLE.text,
+                     ha="left", va="center", linespacing=1.0, gid="legend-short-leg")
         shared = self.layout.callout_rect == self.layout.legend_rect
         if shared:
             self.callout_ax, self.callout_top = pax, y + 14.0 * s
@@ -351,6 +378,8 @@ class Stage:
             self._draw_new(lambda d=detail, legs=inside: draw_routes(
                 d.ax, legs, scale=c.scale, units_per_point=d.canvas.upp))
         self._lay_overlay()  # place markers and names stay above the lines
+        rings = [(f, False) for f in frame.context] + [(f, True) for f in frame.drawn]
+        self._draw_new(lambda: self._draw_rings(rings))
         self._draw_new(lambda: self._draw_badges(frame.callouts))
         self._staged = [canvas.copy_from_bbox(d.region) for d in self.details]
         if self._panel is not None and self._panel[0] == frame.callouts:
@@ -419,6 +448,46 @@ class Stage:
                 break
         return box
 
+    def _canvases(self) -> list[Canvas]:
+        """Return the main map's canvas, then each detail's."""
+        return [self.canvas, *(d.canvas for d in self.details)]
+
+    def _short_legs(self) -> list[dict[str, tuple[float, float]]]:
+        """Return, for the main map and each detail, the legs drawn there shorter than
+        :data:`_SHORT_PT` (a hop across a border river, hidden under its places' marker), by
+        feature id -> their middle in data units. The main map leaves out the legs a detail
+        draws."""
+        out: list[dict[str, tuple[float, float]]] = []
+        every = [self.parts, *(d.parts for d in self.details)]
+        for c, parts in zip(self._canvases(), every, strict=True):
+            short = {}
+            for fid, drawn in parts.items():
+                if not drawn:
+                    continue
+                xy = np.vstack(drawn)
+                d = c.to_display(xy[:, 0], xy[:, 1])
+                if float(np.ptp(d, axis=0).max()) < _SHORT_PT * c.px_per_pt * c.scale:
+                    short[fid] = (float(xy[:, 0].mean()), float(xy[:, 1].mean()))
+            out.append(short)
+        shown = {fid for d in self.details for fid in d.parts}
+        out[0] = {fid: at for fid, at in out[0].items() if fid not in shown}
+        return out
+
+    def _draw_rings(self, legs: list[tuple[str, bool]]) -> None:
+        """Ring the place of each short leg among ``legs`` (feature id, in colour), in its
+        mode's colour, or muted when its period is over."""
+        s = self.layout.scale
+        for c, short in zip(self._canvases(), self._short, strict=True):
+            for fid, focus in legs:
+                if fid not in short:
+                    continue
+                route = self.routes[fid]
+                colour = MODE_STYLES[route.mode].color if focus else MUTED_ROUTE
+                c.ax.add_patch(Circle(short[fid], 11.0 * s * c.upp, facecolor="none",
+                                      edgecolor=colour, alpha=1.0 if focus else CONTEXT_ALPHA,
+                                      linewidth=(2.0 if focus else 1.2) * s,
+                                      zorder=Z["labels"] + 0.2, gid=f"short-leg:{fid}"))
+
     def _symbols(self, c: Canvas) -> list[tuple[float, float]]:
         """Return the display points of the place markers inside a map or detail canvas."""
         places = self.content.spec.places
@@ -467,6 +536,9 @@ class Stage:
                     self.fig.canvas.restore_region(staged)
                     self._draw_new(lambda d=detail, legs=inside: draw_routes(
                         d.ax, legs, scale=c.scale, units_per_point=d.canvas.upp, arrows=False))
+        growing = [(fid, True) for fid, share in frame.growing if share > 0.0]
+        if growing and any(fid in short for short in self._short for fid, _ in growing):
+            self._draw_new(lambda: self._draw_rings(growing))
         self._draw_date(frame)
         return np.asarray(self.fig.canvas.buffer_rgba())
 

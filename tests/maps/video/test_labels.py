@@ -132,3 +132,31 @@ def test_a_label_that_finds_no_room_within_the_leader_bound_is_left_off():
     unbounded, _ = place_labels([req], obstacles=[], bounds=bounds, step=10.0,
                                 max_distance=120.0, symbols=others)
     assert unbounded
+
+
+def test_the_tumangang_khasan_hop_is_ringed_in_its_mode_colour_at_its_date(stages,
+                                                                           bundled_content):
+    # the hop across the Tumen is ~3 pixels long even in the detail, under its places'
+    # marker: a ring in the rail colour shows it while its period runs
+    from matplotlib.colors import to_rgb
+
+    from routemap.maps.style import MODE_STYLES
+    from routemap.maps.video.render import film_for
+
+    stage = stages["wide"]
+    fid = "leg:tumangang-khasan-surge-2023:0"
+    n = next(i for i, d in enumerate(stage.details, 1) if fid in d.parts)
+    assert fid in stage._short[n] and fid not in stage._short[0]
+    frame = next(f for f in film_for(bundled_content).frames
+                 if f.phase == "map" and fid in f.drawn)
+    pixels = np.asarray(stage.render(frame))[:, :, :3].astype(float)
+    dc = stage.details[n - 1].canvas
+    (cx, cy), = dc.to_display(np.array([stage._short[n][fid][0]]),
+                              np.array([stage._short[n][fid][1]]))
+    radius = 11.0 * dc.scale * dc.px_per_pt
+    angles = np.linspace(0.0, 2.0 * np.pi, 72, endpoint=False)
+    rows = np.rint(pixels.shape[0] - (cy + radius * np.sin(angles))).astype(int)
+    cols = np.rint(cx + radius * np.cos(angles)).astype(int)
+    rail = np.array(to_rgb(MODE_STYLES["rail"].color)) * 255.0
+    near = np.hypot.reduce(pixels[rows, cols] - rail, axis=1) < 40.0
+    assert near.mean() > 0.3
