@@ -531,11 +531,12 @@ class Stage:
             self._draw_new(lambda: draw_routes(c.ax, grow, scale=c.scale,
                                                units_per_point=c.upp, arrows=False))
             for detail, staged in zip(self.details, self._staged, strict=True):
+                self.fig.canvas.restore_region(staged)  # the main map's lines stop at it
                 inside = self._grown(frame, detail.parts)
                 if inside:
-                    self.fig.canvas.restore_region(staged)
                     self._draw_new(lambda d=detail, legs=inside: draw_routes(
                         d.ax, legs, scale=c.scale, units_per_point=d.canvas.upp, arrows=False))
+            self._lay_overlay()  # the names stay readable over a growing leg
         growing = [(fid, True) for fid, share in frame.growing if share > 0.0]
         if growing and any(fid in short for short in self._short for fid, _ in growing):
             self._draw_new(lambda: self._draw_rings(growing))
