@@ -536,7 +536,6 @@ class Stage:
                 if inside:
                     self._draw_new(lambda d=detail, legs=inside: draw_routes(
                         d.ax, legs, scale=c.scale, units_per_point=d.canvas.upp, arrows=False))
-            self._lay_overlay()  # the names stay readable over a growing leg
         growing = [(fid, True) for fid, share in frame.growing if share > 0.0]
         if growing and any(fid in short for short in self._short for fid, _ in growing):
             self._draw_new(lambda: self._draw_rings(growing))
