@@ -139,3 +139,23 @@ def test_a_missing_message_is_named_with_its_catalog(tmp_path):
     assert asked == Asked(("No such words anywhere",), "maps/web/panel.py:2", "web")
     assert asked.home == "web.po or routemap.po"
     assert "No such words anywhere" not in {i for c in _catalogs("fr").values() for i in c}
+
+
+def test_french_punctuation_is_spaced_as_french_prints_it():
+    """A no-break space before ':' and a narrow one before ';', '!' and '?', so that none of
+    them starts a line (Imprimerie nationale, Lexique des règles typographiques)."""
+    wrong = []
+    for path in catalog_files("fr"):
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                if not message.id:  # the header
+                    continue
+                forms = message.string if isinstance(message.string, tuple) else (message.string,)
+                for text in forms:
+                    for i, mark in enumerate(text):
+                        before = text[i - 1] if i else ""
+                        if mark == ":" and before not in ("\u00a0", "\u202f"):
+                            wrong.append((path.name, text))
+                        elif mark in ";!?" and before != "\u202f" and not (i == 0 and mark == ";"):
+                            wrong.append((path.name, text))
+    assert wrong == []

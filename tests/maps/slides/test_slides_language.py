@@ -65,7 +65,7 @@ def test_french_overview_and_transfer_slide_have_no_english_furniture(french_spe
     assert _english_words(texts) == []
     joined = "\n".join(texts)
     assert "Fiabilité" in joined or "Confirmé" in joined or "Signalé" in joined
-    assert "Sources :" in joined and "Données :" in joined
+    assert "Sources\u00a0:" in joined and "Données\u00a0:" in joined
     assert "méridien central" in joined
 
 
@@ -104,11 +104,11 @@ def test_french_deck_has_no_english_furniture(french_deck, shared_routeset):
                 texts += [p.text for p in shape.text_frame.paragraphs]
         texts += slide.notes_slide.notes_text_frame.text.split("\n")
     texts = [t for t in texts if t and t not in own and t.lstrip("- ") not in own
-             and not t.startswith("Données :")]
+             and not t.startswith("Données\u00a0:")]
     assert _english_words(texts) == []
     joined = "\n".join(texts)
-    assert "Sources de ce" in joined or "Sources :" in joined
-    assert "Comment lire la fiabilité :" in joined
+    assert "Sources de ce" in joined or "Sources\u00a0:" in joined
+    assert "Comment lire la fiabilité\u00a0:" in joined
     assert french_deck.core_properties.language == "fr"
 
 
