@@ -19,7 +19,6 @@ most 60 s on the reference machine).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import logging
 import os
@@ -28,21 +27,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from routesets import bench_routeset
 
 log = logging.getLogger("bench.animation")
-
-
-def _routeset(sample: bool):
-    if sample:
-        path = Path(__file__).resolve().parents[1] / "tests" / "conftest.py"
-        spec = importlib.util.spec_from_file_location("_bench_conftest", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module._sample_routeset()
-    from routemap.geo.scenario import bundled_scenario_path, load_scenario
-    from routemap.routes.builder import build
-
-    return build(load_scenario(bundled_scenario_path()))
 
 
 def _ours(stage, frames) -> float:
@@ -128,7 +115,7 @@ def main() -> None:
     from routemap.maps.video.frames import LAYOUTS, Stage
     from routemap.maps.video.render import film_for, render_video
 
-    routeset = _routeset(args.sample)
+    routeset = bench_routeset(args.sample)
     content = video_content(routeset)
     film = film_for(content)
     maps = [f for f in film.frames if f.phase == "map"]

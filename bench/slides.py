@@ -7,25 +7,12 @@ Run ``python bench/slides.py`` for the bundled scenario (routed first, not timed
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import logging
 import time
-from pathlib import Path
+
+from routesets import bench_routeset
 
 log = logging.getLogger("bench.slides")
-
-
-def _routeset(sample: bool):
-    if sample:
-        path = Path(__file__).resolve().parents[1] / "tests" / "conftest.py"
-        spec = importlib.util.spec_from_file_location("_bench_conftest", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module._sample_routeset()
-    from routemap.geo.scenario import bundled_scenario_path, load_scenario
-    from routemap.routes.builder import build
-
-    return build(load_scenario(bundled_scenario_path()))
 
 
 def _timed(label: str, func, results: dict[str, float]):
@@ -44,7 +31,7 @@ def main() -> None:
     from routemap.maps.slides.deck import render_deck
     from routemap.maps.slides.render import render_slides
 
-    routeset = _routeset(args.sample)
+    routeset = bench_routeset(args.sample)
     png = RenderOptions(formats=("png",))
     every = RenderOptions(formats=("png", "svg", "pdf"))
     times: dict[str, float] = {}
