@@ -10,6 +10,12 @@ fragment count, sequence id and channel, and take the time of their first senten
 Positions come from message types 1, 2, 3 (class A), 18 and 19 (class B), 27 (long range); names
 and IMO numbers from types 5, 19 and 24 (part A), applied to every position of the same MMSI in the
 file (the last value reported wins).
+
+A file is decoded as a stream, in chunks of at most ``chunk_rows`` positions, so memory stays bounded
+whatever its size (a day of a national feed is about 0.6 GB): a first pass reads the names and IMO
+numbers only (the message type is the first character of a message's payload, so no other message is
+decoded), the second decodes the positions chunk by chunk with those names. A multi-sentence message
+waits for its last sentence across a chunk's end, so it is decoded whole.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,12 +33,13 @@ from pyais.exceptions import AISBaseException
 
 from routemap.geo.ais.columns import canonical_frame
 
-__all__ = ["decode_lines", "looks_like_nmea"]
+__all__ = ["Statics", "decode_chunks", "decode_lines", "looks_like_nmea", "read_statics"]
 
 _SENTENCE = re.compile(r"[!$][A-Z]{2}VD[MO],")
 _TAG_TIME = re.compile(r"(?:^|,)c:(\d{9,13})")
 POSITION_TYPES = frozenset({1, 2, 3, 18, 19, 27})
 STATIC_TYPES = frozenset({5, 19, 24})
+_STATIC_LEADS = frozenset("5CH")  # a payload's first character: message type 5, 19 or 24
 _NO_SPEED = 102.3
 _NO_COURSE = 360.0
 
@@ -42,44 +49,110 @@ def looks_like_nmea(head: str) -> bool:
     return any(_SENTENCE.search(line) for line in head.splitlines()[:20])
 
 
+Statics = dict[int, tuple[int | None, str | None]]
+"""MMSI -> (IMO number, name) as a file's static messages report them (the last value wins)."""
+
+
 @dataclass
 class _Collector:
+    statics: Statics = field(default_factory=dict)
+    statics_only: bool = False
+    """The first pass: only messages of a static type are decoded, and only their data is kept."""
     rows: list[tuple] = field(default_factory=list)
-    statics: dict[int, tuple[int | None, str | None]] = field(default_factory=dict)
     dropped: Counter[str] = field(default_factory=Counter)
     pending: dict[tuple[str, str, str], tuple[float | None, list[bytes]]] = field(default_factory=dict)
 
 
-def decode_lines(lines: Iterable[str], source: str) -> tuple[pd.DataFrame, Counter[str]]:
-    """Decode AIS sentences into canonical positions; count what cannot be used.
+def read_statics(lines: Iterable[str]) -> Statics:
+    """Return the names and IMO numbers a file's static messages (types 5, 19, 24) report.
 
     Parameters
     ----------
     lines : iterable of str
-        The file's lines.
+        The file's lines, streamed.
+
+    Returns
+    -------
+    dict
+        MMSI -> (IMO number or None, name or None); the last value reported wins.
+    """
+    state = _Collector(statics_only=True)
+    for line in lines:
+        _take_line(line.strip(), state)
+    return state.statics
+
+
+def decode_chunks(lines: Iterable[str], source: str, statics: Statics, *,
+                  chunk_rows: int) -> Iterator[tuple[pd.DataFrame, Counter[str]]]:
+    """Decode AIS sentences into canonical positions, a chunk at a time; count what cannot be used.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        The file's lines, streamed (never held whole).
+    source : str
+        The file name, written to the ``source`` column.
+    statics : dict
+        :func:`read_statics` of the same file: the names and IMO numbers its positions are given.
+    chunk_rows : int, keyword-only
+        Positions per chunk (at least 1). A multi-sentence message split across two chunks is
+        decoded whole when its last sentence comes.
+
+    Yields
+    ------
+    tuple
+        Positions (canonical columns, in file order) and counts by reason: ``unparsable`` (a
+        damaged sentence, a bad checksum, a multi-sentence message with a part missing),
+        ``no_time`` (a position with no time on its line), ``other_message`` (AIS messages that are
+        not vessel positions or static data: base stations, aids to navigation, ...). At least one
+        chunk, maybe empty.
+    """
+    state = _Collector(statics=dict(statics))
+    yielded = False
+    for line in lines:
+        _take_line(line.strip(), state)
+        if len(state.rows) >= max(chunk_rows, 1):
+            yield _chunk(state, source)
+            yielded = True
+    state.dropped["unparsable"] += sum(len(parts) for _, parts in state.pending.values())
+    if state.rows or state.dropped or not yielded:
+        yield _chunk(state, source)
+
+
+def decode_lines(lines: Iterable[str], source: str) -> tuple[pd.DataFrame, Counter[str]]:
+    """Decode AIS sentences held in memory into one table (:func:`decode_chunks` in one chunk).
+
+    Parameters
+    ----------
+    lines : iterable of str
+        The lines (read twice: for the names, then for the positions).
     source : str
         The file name, written to the ``source`` column.
 
     Returns
     -------
     tuple
-        The positions (canonical columns, in file order) and counts by reason: ``unparsable``
-        (a damaged sentence, a bad checksum, a multi-sentence message with a part missing),
-        ``no_time`` (a position with no time on its line), ``other_message`` (AIS messages that are
-        not vessel positions or static data: base stations, aids to navigation, ...).
+        The positions and counts by reason, as :func:`decode_chunks` yields them.
     """
-    state = _Collector()
-    for line in lines:
-        _take_line(line.strip(), state)
-    state.dropped["unparsable"] += sum(len(parts) for _, parts in state.pending.values())
+    held = list(lines)
+    frames, dropped = [], Counter[str]()
+    for frame, counts in decode_chunks(held, source, read_statics(held), chunk_rows=len(held) + 1):
+        frames.append(frame)
+        dropped.update(counts)
+    return frames[0], dropped
+
+
+def _chunk(state: _Collector, source: str) -> tuple[pd.DataFrame, Counter[str]]:
+    """Return the positions and counts gathered since the last chunk, and start the next one."""
     frame = pd.DataFrame(state.rows, columns=["mmsi", "time", "lat", "lon", "sog_kn", "cog_deg"])
     frame["time"] = pd.to_datetime(frame["time"].astype("float64"), unit="s", utc=True)
-    imo = {m: s[0] for m, s in state.statics.items()}
-    names = {m: s[1] for m, s in state.statics.items()}
-    frame["imo"] = pd.array([imo.get(m) for m in frame["mmsi"]], dtype="Int64")
-    frame["name"] = pd.array([names.get(m) for m in frame["mmsi"]], dtype="string")
+    known = [state.statics.get(int(m), (None, None)) for m in frame["mmsi"]]
+    frame["imo"] = pd.array([k[0] for k in known], dtype="Int64")
+    frame["name"] = pd.array([k[1] for k in known], dtype="string")
     frame["source"] = source
-    return canonical_frame(frame), Counter({k: v for k, v in state.dropped.items() if v})
+    counts = Counter({k: v for k, v in state.dropped.items() if v})
+    state.rows, state.dropped = [], Counter()
+    return canonical_frame(frame), counts
 
 
 def _take_line(line: str, state: _Collector) -> None:
@@ -94,12 +167,14 @@ def _take_line(line: str, state: _Collector) -> None:
     star = sentence.find("*")
     extra = sentence[star + 3:] if star >= 0 else ""
     sentence = sentence[:star + 3] if star >= 0 else sentence
-    seconds = _line_time(prefix, extra.strip(",") or trailer)
     fields = sentence.split(",")
     if len(fields) < 7 or not fields[1].isdigit() or not fields[2].isdigit():
         state.dropped["unparsable"] += 1
         return
     count, number = int(fields[1]), int(fields[2])
+    if state.statics_only and number == 1 and fields[5][:1] not in _STATIC_LEADS:
+        return  # the first pass decodes static messages only
+    seconds = None if state.statics_only else _line_time(prefix, extra.strip(",") or trailer)
     if count == 1:
         _decode([sentence.encode()], seconds, state)
         return
@@ -149,8 +224,10 @@ def _decode(parts: list[bytes], seconds: float | None, state: _Collector) -> Non
         state.dropped["unparsable"] += len(parts)
         return
     kind = int(data.get("msg_type", 0))
-    if kind in STATIC_TYPES:
-        _take_static(data, state)
+    if state.statics_only:
+        if kind in STATIC_TYPES:
+            _take_static(data, state)
+        return
     if kind not in POSITION_TYPES:
         if kind not in STATIC_TYPES:
             state.dropped["other_message"] += 1

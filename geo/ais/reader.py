@@ -21,7 +21,7 @@ from routemap.errors import Problem, ScenarioError
 from routemap.geo.ais.clean import MAX_SPEED_KN, clean_tracks, drop_invalid
 from routemap.geo.ais.columns import empty_positions
 from routemap.geo.ais.layouts import Layout, closest_layout, match_layout, parse_table
-from routemap.geo.ais.nmea import decode_lines, looks_like_nmea
+from routemap.geo.ais.nmea import decode_chunks, looks_like_nmea, read_statics
 
 __all__ = ["CHUNK_ROWS", "AisFormatError", "AisPositions", "check_files", "iter_file", "read_ais"]
 
@@ -149,13 +149,17 @@ def _parquet_headers(names: list[str]) -> list[str]:
 def iter_file(path: str | Path, *, chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[pd.DataFrame, Counter[str]]]:
     """Yield a file's positions in canonical chunks (parsed, not cleaned) with the rows dropped.
 
-    The file must have passed ``check_files``.
+    Every form streams: CSV and Parquet by ``chunk_rows`` rows, NMEA by ``chunk_rows`` positions
+    (read twice: its names first, then its positions; :mod:`routemap.geo.ais.nmea`). The file must
+    have passed ``check_files``.
     """
     path = Path(path)
     kind, head = _sniff(path)
     if kind == "nmea":
         with path.open(encoding="utf-8", errors="replace") as handle:
-            yield decode_lines(handle, path.name)
+            statics = read_statics(handle)
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            yield from decode_chunks(handle, path.name, statics, chunk_rows=chunk_rows)
         return
     if kind == "parquet":
         yield from _parquet_chunks(path, chunk_rows)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from routemap.geo.ais import CANONICAL, AisFormatError, read_ais
+from routemap.geo.ais import CANONICAL, AisFormatError, iter_file, read_ais
 from routemap.geo.ais.layouts import parse_imo
+from routemap.geo.ais.nmea import decode_lines
 
 DATA = Path(__file__).parent / "data"
 
@@ -101,3 +103,24 @@ def test_unknown_header_names_the_closest_layout_and_what_it_lacks(tmp_path: Pat
 def test_imo_numbers_are_read_from_their_digits(text: str, expected: int | None) -> None:
     value = parse_imo(pd.Series([text], dtype="string")).iloc[0]
     assert (pd.isna(value) if expected is None else value == expected)
+
+
+def test_nmea_streams_in_chunks_as_small_as_one_position_with_split_messages_kept_whole(tmp_path: Path) -> None:
+    """A position sentence between the two sentences of a type 5 message, and chunks of one position:
+    the message is still decoded whole (ship 1 is named, nothing more is unparsable), every chunk
+    holds at most one position, and the chunks together are the whole-file table."""
+    lines = (DATA / "nmea.txt").read_text().splitlines()
+    lines.insert(1, "\\c:1709251210*00\\!AIVDO,1,1,,B,144FV@OP1E29E40Igth3Q001P000,0*66")
+    path = tmp_path / "split.nmea"
+    path.write_text("\n".join(lines) + "\n")
+    chunks = list(iter_file(path, chunk_rows=1))
+    assert len(chunks) > 5 and all(len(frame) <= 1 for frame, _ in chunks)
+    streamed = pd.concat([frame for frame, _ in chunks], ignore_index=True)
+    whole, whole_dropped = decode_lines(lines, "split.nmea")
+    pd.testing.assert_frame_equal(streamed, whole)
+    dropped = sum((counts for _, counts in chunks), Counter())
+    assert dropped == whole_dropped == Counter({"no_time": 1, "other_message": 1, "unparsable": 2})
+    first = streamed[streamed["mmsi"] == 273000001]
+    assert len(first) == 4 and set(first["name"]) == {"EXAMPLE STAR"}
+    assert first["time"].iloc[0] == pd.Timestamp("2024-03-01T00:00:10Z")
+    assert set(streamed.loc[streamed["mmsi"] == 273000002, "name"]) == {"EXAMPLE SKIFF"}
