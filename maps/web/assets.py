@@ -25,6 +25,7 @@ SCRIPT_PARTS: tuple[str, ...] = (
     "base.js",
     "popups.js",
     "layers.js",
+    "marks.js",
     "picking.js",
     "notes.js",
     "notelist.js",

@@ -1,6 +1,6 @@
 /* routemap's script: what is drawn on the map. The RouteMap object, its panes and the offline
  * basemap; each leg (corridor band if its line is modelled, casing, line, hover highlight,
- * direction arrows, its connectors off the network, shown or hidden); places
+ * its connectors off the network, its marks of marks.js, shown or hidden); places
  * with their uncertainty circles; and hiding place names that would overlap (numbered notes are
  * drawn by notes.js).
  * Runs inside the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
@@ -32,6 +32,7 @@
     map.getPane('rmBands').style.pointerEvents = 'none';
     map.getPane('rmNoteLeaders').style.pointerEvents = 'none';
     this.leaderRenderer = L.svg({ pane: 'rmNoteLeaders', padding: 0.5 });
+    this.marksRenderer = L.canvas({ pane: 'rmArrows', padding: 0.3 });
     map.getPane('rmBasemapLabels').style.pointerEvents = 'none';
   };
 
@@ -94,7 +95,8 @@
       color: leg.color, weight: leg.band.weight, opacity: leg.band.opacity, lineCap: 'round',
       lineJoin: 'round', className: 'rm-leg-band rm-mode-' + leg.mode }) : null;
     var entry = { leg: leg, order: this.data.legs.indexOf(leg), parts: parts, joins: joins, casing: casing,
-      line: line, band: band, layer: layer, arrows: L.layerGroup(), group: group, shown: false, popup: null };
+      line: line, band: band, layer: layer, marks: this.legMarks(leg, parts, joins), group: group,
+      shown: false, popup: null };
     // Not bindPopup: a click first looks for other legs under the pointer (shared tracks).
     layer.on('click', function (e) { this.pick(entry, e.latlng, e.layerPoint); }, this);
     layer.on('remove', function () { this.closePopupsOf(entry); }, this);
@@ -117,12 +119,11 @@
     if (visible) {
       if (entry.band) { entry.group.addLayer(entry.band); }
       entry.group.addLayer(entry.layer);
-      entry.group.addLayer(entry.arrows);
-      this.drawArrows(entry);
+      entry.group.addLayer(entry.marks);
     } else {
       if (entry.band) { entry.group.removeLayer(entry.band); }
       entry.group.removeLayer(entry.layer);
-      entry.group.removeLayer(entry.arrows);
+      entry.group.removeLayer(entry.marks);
     }
   };
 
@@ -137,77 +138,6 @@
       if (path) { path.classList.toggle('rm-highlight', on && mine); }
     });
   };
-
-  RouteMap.prototype.drawArrows = function (entry) {
-    entry.arrows.clearLayers();
-    var map = this.map;
-    var zoom = map.getZoom();
-    var color = entry.leg.color;
-    entry.parts.forEach(function (latlngs) {
-      var pts = latlngs.map(function (ll) { return map.project(ll, zoom); });
-      var lengths = [];
-      var total = 0;
-      for (var i = 1; i < pts.length; i++) {
-        var d = pts[i].distanceTo(pts[i - 1]);
-        lengths.push(d);
-        total += d;
-      }
-      if (total < 30) { return; }
-      var count = Math.max(1, Math.floor(total / ARROW_SPACING_PX));
-      var seg = 0;
-      var walked = 0;
-      for (var k = 0; k < count; k++) {
-        var target = (k + 0.5) * total / count;
-        while (seg < lengths.length - 1 && walked + lengths[seg] < target) { walked += lengths[seg]; seg++; }
-        var a = pts[seg];
-        var b = pts[seg + 1];
-        var t = lengths[seg] > 0 ? (target - walked) / lengths[seg] : 0;
-        var at = map.unproject(L.point(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t), zoom);
-        var angle = Math.atan2(b.y - a.y, b.x - a.x) * 180 / Math.PI;
-        entry.arrows.addLayer(arrowMarker(at, angle, color, entry.leg.weight));
-      }
-    });
-    this.drawTicks(entry);
-  };
-
-  RouteMap.prototype.drawTicks = function (entry) {
-    // A tick across each end of each connector, at the angle the join has on screen.
-    var map = this.map;
-    var zoom = map.getZoom();
-    var cs = this.data.styles.connector;
-    entry.joins.forEach(function (latlngs) {
-      var n = latlngs.length;
-      if (n < 2) { return; }
-      [[latlngs[0], latlngs[1]], [latlngs[n - 1], latlngs[n - 2]]].forEach(function (pair) {
-        var a = map.project(pair[0], zoom);
-        var b = map.project(pair[1], zoom);
-        if (a.distanceTo(b) < 1) { return; }
-        var angle = Math.atan2(b.y - a.y, b.x - a.x) * 180 / Math.PI;
-        entry.arrows.addLayer(tickMarker(pair[0], angle, entry.leg.color, cs));
-      });
-    });
-  };
-
-  function tickMarker(latlng, angle, color, cs) {
-    var px = Math.ceil(cs.tick + 2);
-    var mid = px / 2;
-    var node = svg('svg', { viewBox: '0 0 ' + px + ' ' + px, width: px, height: px, 'class': 'rm-connector-tick' });
-    node.appendChild(svg('line', { x1: mid, y1: mid - cs.tick / 2, x2: mid, y2: mid + cs.tick / 2,
-      stroke: color, 'stroke-width': cs.width, 'stroke-opacity': cs.opacity }));
-    node.style.transform = 'rotate(' + angle.toFixed(1) + 'deg)';
-    return L.marker(latlng, { icon: L.divIcon({ className: 'rm-arrow-icon', html: node, iconSize: [px, px] }),
-      pane: 'rmArrows', interactive: false, keyboard: false });
-  }
-
-  function arrowMarker(latlng, angle, color, weight) {
-    var px = Math.round(Math.max(14, weight * 2.2 + 8));
-    var node = svg('svg', { viewBox: '0 0 16 16', width: px, height: px, 'class': 'rm-arrow' });
-    node.appendChild(svg('path', { d: 'M2.5,2.5 L14.5,8 L2.5,13.5 L5.5,8 Z', fill: color, stroke: '#ffffff',
-      'stroke-width': '1.3', 'stroke-linejoin': 'round' }));
-    node.style.transform = 'rotate(' + angle.toFixed(1) + 'deg)';
-    return L.marker(latlng, { icon: L.divIcon({ className: 'rm-arrow-icon', html: node, iconSize: [px, px] }),
-      pane: 'rmArrows', interactive: false, keyboard: false });
-  }
 
   // --- places and annotations -----------------------------------------------------------------
 

@@ -42,7 +42,6 @@
     this.fillNoteList();
     this.minimap();
     map.on('zoomend', function () {
-      self.legs.forEach(function (entry) { if (entry.shown) { self.drawArrows(entry); } });
       map.getContainer().setAttribute('data-zoom', String(Math.round(map.getZoom())));
     });
     map.on('moveend overlayadd overlayremove', this.scheduleDeclutter, this);

@@ -34,6 +34,17 @@ MIDPOINT_JS = """(selector) => {
   return [p.x * m.a + p.y * m.c + m.e, p.x * m.b + p.y * m.d + m.f];
 }"""
 
+# How many direction arrows the shown legs have in view (drawn on the marks canvas).
+ARROWS_JS = "() => window.routemap.app.marksInView('arrows')"
+# How many pixels of a canvas are painted (not fully transparent).
+PAINTED_JS = """(selector) => {
+  const canvas = document.querySelector(selector);
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0;
+  for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] > 0) { painted++; } }
+  return painted;
+}"""
+
 
 @dataclass
 class OpenedMap:
@@ -100,7 +111,8 @@ def test_map_draws_offline_without_errors(opened, sample_routeset, tmp_path):
     assert all(url.startswith(LOCAL) for url in opened.requests)
     assert _leg_count(page) == len(sample_routeset.legs)
     assert page.locator(".rm-place-icon").count() == len(sample_routeset.places)
-    assert page.locator(".rm-arrow").count() >= len(sample_routeset.legs) - 1
+    assert page.evaluate(ARROWS_JS) >= len(sample_routeset.legs) - 1
+    assert page.evaluate(PAINTED_JS, ".leaflet-rmArrows-pane canvas") > 200
     shot = tmp_path / "map.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 20_000
