@@ -5,8 +5,11 @@ trees, refusing what a scenario file never needs and an attacker might send: fil
 size cap (read with a bound, so ``/dev/zero`` is refused too), invalid UTF-8, control
 characters, nesting beyond a depth (checked on libyaml's event stream before anything is
 composed: libyaml's own composer recurses and would overflow the C stack on a deep enough
-file), more values than a budget, recursive aliases, alias expansion beyond the budget,
-duplicate keys and non-string keys.
+file), recursive aliases, alias expansion beyond a budget, duplicate keys and non-string keys.
+
+The budget bounds what aliases add, not what the file writes out: a plain file is already
+bounded by the size cap, and a scenario of thousands of transfers holds hundreds of thousands of
+values honestly, whereas ten lines of aliases can stand for billions.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ __all__ = [
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 200_000
+"""How many values aliases may add to a document (each value an alias repeats counts once more)."""
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -61,7 +65,7 @@ def _escape(char: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class YNode:
     """A YAML value with its 1-based line.
 
@@ -92,8 +96,11 @@ class YNode:
 
 
 class _Budget:
+    """The values aliases have added so far, and the nodes already converted once."""
+
     def __init__(self) -> None:
         self.nodes = 0
+        self.seen: set[int] = set()
 
 
 def read_bytes(path: Path, *, display: str | None = None) -> tuple[bytes | None, list[Problem]]:
@@ -203,22 +210,19 @@ def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
 
 
 def _prescan(text: str, name: str) -> Problem | None:
-    """Walk libyaml's event stream (iterative, bounded memory) checking depth and size."""
-    depth = values = 0
+    """Walk libyaml's event stream (iterative, bounded memory) checking the depth again.
+
+    The text scan of :mod:`routemap.geo.yamldepth` answers first; this check on the parser's
+    own events holds the limit even where the text scan could misread a layout.
+    """
+    depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-            continue
-        if not isinstance(event, yaml.NodeEvent):
-            continue
-        values += 1
-        line = event.start_mark.line + 1
-        if values > MAX_NODES:
-            return Problem(name, line, "", f"document has more than {MAX_NODES:,} values")
-        if isinstance(event, yaml.CollectionStartEvent):
+        elif isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                return _too_deep(name, line)
+                return _too_deep(name, event.start_mark.line + 1)
     return None
 
 
@@ -328,9 +332,12 @@ class _TooBigError(Exception):
 def _convert(node: yaml.Node, name: str, depth: int, budget: _Budget, problems: list[Problem],
              open_nodes: set[int]) -> YNode:
     line = node.start_mark.line + 1
-    budget.nodes += 1
-    if budget.nodes > MAX_NODES:
-        raise _TooBigError(f"document expands to more than {MAX_NODES:,} values (YAML aliases?)", line)
+    if id(node) in budget.seen:  # reached again through an alias: a value the file does not write
+        budget.nodes += 1
+        if budget.nodes > MAX_NODES:
+            raise _TooBigError(f"document expands to more than {MAX_NODES:,} values (YAML aliases?)", line)
+    else:
+        budget.seen.add(id(node))
     if depth > MAX_DEPTH:
         raise _TooBigError(f"YAML nesting deeper than {MAX_DEPTH} levels", line)
     if node.tag not in _PLAIN_TAGS:
@@ -370,10 +377,13 @@ def _convert_map(node: yaml.MappingNode, name: str, depth: int, budget: _Budget,
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")
+_STR_TAG = _YAML_TAG + "str"
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     """Construct a scalar with YAML's safe rules; an impossible timestamp stays text."""
+    if node.tag == _STR_TAG:  # most values: the text as written, nothing to construct
+        return node.value
     try:
         value = _CONSTRUCTOR.construct_object(node, deep=True)
     except (ValueError, yaml.constructor.ConstructorError, OverflowError):

@@ -147,7 +147,10 @@ GENERATED = [
     ("deep-10000.yaml", _nested(10_000), ["error: deep-10000.yaml:2: YAML nesting deeper than 64 levels"]),
     ("deep-1000000.yaml", _nested(1_000_000), ["error: deep-1000000.yaml:2: YAML nesting deeper than 64 levels"]),
     ("deep-blocks.yaml", _nested_blocks, ["error: deep-blocks.yaml:65: YAML nesting deeper than 64 levels"]),
-    ("many-values.yaml", _many_values, ["error: many-values.yaml:2: document has more than 200,000 values"]),
+    # 300,000 values written out are no expansion: read in full, the scenario's own problems reported
+    ("many-values.yaml", _many_values, ["error: many-values.yaml:1: sources: missing required key",
+                                        "error: many-values.yaml:1: transfers: missing required key",
+                                        "error: many-values.yaml:2: title: expected text, found a list"]),
     ("a-folder.yaml", _folder, ["error: a-folder.yaml: is a directory, expected a YAML file"]),
     ("missing.yaml", _nothing, ["error: missing.yaml: cannot read file: No such file or directory"]),
 ]
