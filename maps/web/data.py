@@ -9,6 +9,7 @@ when it is ``http`` or ``https``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
@@ -25,6 +26,7 @@ from routemap.geo.model import Scenario, Source
 from routemap.maps import wording
 from routemap.maps.citations import citation, credit
 from routemap.maps.language import Language, load_language
+from routemap.maps.observed import observed_records
 from routemap.maps.records import FeatureRecord, feature_records, plain_value, track_geometry
 from routemap.maps.style import (
     ANNOTATION_COLOR,
@@ -44,7 +46,7 @@ from routemap.maps.style import (
 )
 from routemap.maps.web.edges import basemap_in_frame, clip_to_band, frame_bounds, in_one_frame
 from routemap.maps.web.messages import position, script_messages
-from routemap.maps.web.observed import observed_data
+from routemap.maps.web.observed import leg_verdict_rows, observed_data
 from routemap.maps.web.tiles import TILE_SOURCES, TileSource
 from routemap.maps.web.timeline import overlaps, timeline_steps
 from routemap.maps.web.vector_basemap import encode_line
@@ -98,7 +100,8 @@ def build_map_data(
     -------
     dict
         Keys ``title``, ``subtitle``, ``as_of``, ``bounds`` (``[[s, w], [n, e]]``),
-        ``transfers``, ``legs``, ``places``, ``annotations``, ``timeline``, ``legend``,
+        ``transfers``, ``legs``, ``places``, ``annotations``, ``sources`` (every cited source
+        once; a leg's, place's or note's ``sources`` are indexes into it), ``timeline``, ``legend``,
         ``styles``, ``basemap``, ``tiles``, ``attributions``, ``scale``, ``language`` (its
         code, the page's ``lang``) and ``messages`` (the script's words,
         ``routemap.maps.web.messages.script_messages``). Coordinates of
@@ -111,7 +114,8 @@ def build_map_data(
     language = language or load_language("en")
     records = feature_records(routeset, language=language)
     scenario = routeset.scenario
-    frame = in_one_frame(_drawn(records))
+    observed = observed_records(routeset, language=language)
+    frame = in_one_frame(_drawn({**records, **observed}))
     amounts = _leg_quantities(records["legs"])
     scale = width_scale(amounts)
     legs = _legs(records["legs"], scenario, scale, frame, language)
@@ -123,6 +127,7 @@ def build_map_data(
     west, south, east, north = _bounds(frame)
     focus = {str(r.properties["country"]) for r in records["places"]}
     close_to = [(r.geometry.x, r.geometry.y) for r in records["places"]]
+    sources = _share_sources([*legs, *places, *annotations])
     return {
         "title": scenario.title,
         "subtitle": scenario.subtitle,
@@ -133,6 +138,7 @@ def build_map_data(
         "legs": legs,
         "places": places,
         "annotations": annotations,
+        "sources": sources,
         "timeline": _timeline(legs, annotations, language),
         "legend": _legend(legs, places, width_legend(scale, amounts, language=language), language),
         "styles": _styles(language),
@@ -143,7 +149,7 @@ def build_map_data(
         "attributions": _attributions(routeset.attributions, language),
         "language": language.code,
         "messages": script_messages(language),
-        "observed": observed_data(routeset, scale=LINE_SCALE, language=language),
+        "observed": observed_data(routeset, observed, frame, scale=LINE_SCALE, language=language),
     }
 
 
@@ -265,6 +271,7 @@ def _leg_rows(p: dict[str, Any], n_legs: int, language: Language) -> list[list[s
         ("Note", p["note"]),
         ("Network", p["network"]),
         ("Data", credit(p["attribution"], language=language) if p["attribution"] else None),
+        *leg_verdict_rows(p, language),
     ]
     return _rows(rows, language)
 
@@ -347,6 +354,26 @@ def _sources(
             out.append({"id": source_id, "text": text, "title": text, "publisher": None,
                         "date": None, "note": None, "url": None, "href": None})
     return out
+
+
+def _share_sources(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the distinct cited sources, in order of first citation, and make each item's
+    ``sources`` the indexes of its own in that list (in place: the items are this module's own).
+
+    A source cited by a thousand legs is written once; the page joins them again.
+    """
+    table: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    for item in items:
+        refs = []
+        for source in item["sources"]:
+            key = json.dumps(source, sort_keys=True, ensure_ascii=False)
+            if key not in index:
+                index[key] = len(table)
+                table.append(source)
+            refs.append(index[key])
+        item["sources"] = refs
+    return table
 
 
 def _source(source: Source, language: Language) -> dict[str, Any]:
