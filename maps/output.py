@@ -11,6 +11,7 @@ from pathlib import Path
 from routemap.maps.folder import check_out_dir, write_files
 from routemap.maps.manifest import MANIFEST, build_manifest
 from routemap.maps.options import FORMATS, OUTPUT_NAMES, RenderOptions
+from routemap.maps.progress import Progress
 from routemap.routes.routeset import RouteSet
 
 __all__ = ["RENDERERS", "Renderer", "default_language", "output_names", "render_build",
@@ -18,19 +19,22 @@ __all__ = ["RENDERERS", "Renderer", "default_language", "output_names", "render_
 
 log = logging.getLogger(__name__)
 
-#: A renderer takes the route set, the options, and the files rendered before it (the deck
-#: reuses the slide images); it returns output name -> bytes.
-Renderer = Callable[[RouteSet, RenderOptions, Mapping[str, bytes]], dict[str, bytes]]
+#: A renderer takes the route set, the options, the files rendered before it (the deck
+#: reuses the slide images) and the build's progress callback (a renderer counting its work
+#: tells it); it returns output name -> bytes.
+Renderer = Callable[[RouteSet, RenderOptions, Mapping[str, bytes], Progress | None], dict[str, bytes]]
 _SLIDE_FORMATS = ("png", "svg", "pdf")
 
 
-def _render_html(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
+def _render_html(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
+                 progress: Progress | None) -> dict[str, bytes]:
     from routemap.maps.web.html import render_html
 
     return {OUTPUT_NAMES["html"]: render_html(routeset, language=options.language)}
 
 
-def _render_slides(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
+def _render_slides(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
+                   progress: Progress | None) -> dict[str, bytes]:
     from routemap.maps.slides.render import render_slides
 
     if "pptx" in options.formats and "png" not in options.formats:
@@ -39,38 +43,44 @@ def _render_slides(routeset: RouteSet, options: RenderOptions, earlier: Mapping[
     return render_slides(routeset, options)
 
 
-def _render_deck(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
+def _render_deck(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
+                 progress: Progress | None) -> dict[str, bytes]:
     from routemap.maps.slides.deck import render_deck
 
     images = {name: data for name, data in earlier.items() if name.endswith(".png")}
     return {OUTPUT_NAMES["pptx"]: render_deck(routeset, options, images)}
 
 
-def _render_geojson(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
+def _render_geojson(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
+                    progress: Progress | None) -> dict[str, bytes]:
     from routemap.maps.gis.geojson import render_geojson
 
     return {OUTPUT_NAMES["geojson"]: render_geojson(routeset, language=options.language)}
 
 
-def _render_gpkg(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
+def _render_gpkg(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
+                 progress: Progress | None) -> dict[str, bytes]:
     from routemap.maps.gis.gpkg import render_gpkg
 
     return {OUTPUT_NAMES["gpkg"]: render_gpkg(routeset, language=options.language)}
 
 
-def _render_kml(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
+def _render_kml(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
+                progress: Progress | None) -> dict[str, bytes]:
     from routemap.maps.gis.kml import render_kml
 
     return {OUTPUT_NAMES["kml"]: render_kml(routeset, language=options.language)}
 
 
-def _render_kmz(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
+def _render_kmz(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
+                progress: Progress | None) -> dict[str, bytes]:
     from routemap.maps.gis.kml import render_kmz
 
     return {OUTPUT_NAMES["kmz"]: render_kmz(routeset, language=options.language)}
 
 
-def _render_csv(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
+def _render_csv(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
+                progress: Progress | None) -> dict[str, bytes]:
     from routemap.maps.gis.legs_csv import render_csv
     from routemap.maps.gis.observations_csv import OBSERVATIONS_CSV, render_observations_csv
 
@@ -79,10 +89,11 @@ def _render_csv(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str
             **({OBSERVATIONS_CSV: observed} if observed is not None else {})}
 
 
-def _render_video(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes]) -> dict[str, bytes]:
+def _render_video(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
+                  progress: Progress | None) -> dict[str, bytes]:
     from routemap.maps.video.render import render_video
 
-    return render_video(routeset, options)
+    return render_video(routeset, options, progress=progress)
 
 
 #: Format (or group of formats drawn together) -> renderer, in the order they run. Each
@@ -111,7 +122,7 @@ def _steps(formats: Sequence[str]) -> list[str]:
 
 
 def render_outputs(routeset: RouteSet, options: RenderOptions,
-                   progress: Callable[[str], None] | None = None) -> dict[str, bytes]:
+                   progress: Progress | None = None) -> dict[str, bytes]:
     """Render every requested format in memory, in the options' language.
 
     Parameters
@@ -122,7 +133,8 @@ def render_outputs(routeset: RouteSet, options: RenderOptions,
     options : RenderOptions
         Formats, slide size, workers and language.
     progress : callable, optional
-        Called with the name of each output before it is rendered.
+        Called with the name of each output before it is rendered, and by a renderer
+        counting its work (the films' frames) with how much of it is done.
 
     Returns
     -------
@@ -135,7 +147,7 @@ def render_outputs(routeset: RouteSet, options: RenderOptions,
     for step in _steps(options.formats):
         if progress is not None:
             progress(OUTPUT_NAMES.get(step, step))
-        files.update(RENDERERS[step](routeset, options, files))
+        files.update(RENDERERS[step](routeset, options, files, progress))
     asked = set(options.formats)
     return dict(sorted((name, data) for name, data in files.items()
                        if name.rsplit(".", 1)[-1] not in _SLIDE_FORMATS or name.rsplit(".", 1)[-1] in asked))
@@ -155,7 +167,7 @@ def default_language(routeset: RouteSet) -> str:
 
 
 def render_build(routeset: RouteSet, options: RenderOptions, *, scenario_label: str,
-                 progress: Callable[[str], None] | None = None) -> dict[str, bytes]:
+                 progress: Progress | None = None) -> dict[str, bytes]:
     """Render one build in memory: every requested output, then ``manifest.json``.
 
     Parameters
@@ -183,7 +195,7 @@ def render_build(routeset: RouteSet, options: RenderOptions, *, scenario_label: 
 
 def write(routeset: RouteSet, out_dir: str | Path, *, options: RenderOptions | None = None,
           language: str | None = None, scenario_label: str | None = None,
-          progress: Callable[[str], None] | None = None) -> list[Path]:
+          progress: Progress | None = None) -> list[Path]:
     """Render the requested formats and write them, with ``manifest.json``, into ``out_dir``.
 
     Parameters
@@ -224,7 +236,7 @@ def write(routeset: RouteSet, out_dir: str | Path, *, options: RenderOptions | N
 
 def write_languages(routeset: RouteSet, out_dir: str | Path, languages: Sequence[str], *,
                     options: RenderOptions | None = None, scenario_label: str | None = None,
-                    progress: Callable[[str], None] | None = None) -> list[Path]:
+                    progress: Progress | None = None) -> list[Path]:
     """Write one complete build per language into its own subfolder (``out/en/``, ``out/fr/``).
 
     Every build is rendered in memory first and all are written together, each file staged
@@ -263,7 +275,8 @@ def write_languages(routeset: RouteSet, out_dir: str | Path, languages: Sequence
     label = scenario_label or routeset.scenario.path or ""
     files: dict[str, bytes] = {}
     for code, build_options in zip(codes, builds, strict=True):
-        told = None if progress is None else (lambda step, code=code: progress(f"{code}/{step}"))
+        told = None if progress is None else (
+            lambda step, done=None, total=None, code=code: progress(f"{code}/{step}", done, total))
         build = render_build(routeset, build_options, scenario_label=label, progress=told)
         files.update((f"{code}/{name}", data) for name, data in build.items())
     return write_files(files, out_dir)

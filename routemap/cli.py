@@ -309,9 +309,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     scenario, label = _scenario(args)
     routeset = _route_all(args, scenario)
 
-    def progress(step: str) -> None:
-        _say(args, f"rendering {step}")
+    from routemap.maps.progress import StreamProgress
 
+    progress = None if args.quiet else StreamProgress(sys.stderr)  # a bar for the film's frames
     if len(languages) > 1:
         written = write_languages(routeset, args.out, languages, options=options,
                                   scenario_label=label, progress=progress)

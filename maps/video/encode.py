@@ -15,7 +15,7 @@ from PIL import Image
 
 from routemap.errors import RenderError
 
-__all__ = ["GifWriter", "Mp4Writer", "ffmpeg_exe", "mp4_command"]
+__all__ = ["GifWriter", "Mp4Writer", "ffmpeg_exe", "hold_filters", "mp4_command"]
 
 _PRESET = "ultrafast"  # frames are mostly still: a slower preset saves little but time
 _CRF = "20"
@@ -38,7 +38,8 @@ def ffmpeg_exe() -> str:
                           f"reinstall routemap with its dependencies") from exc
 
 
-def mp4_command(exe: str, size: tuple[int, int], fps: int, out: Path) -> list[str]:
+def mp4_command(exe: str, size: tuple[int, int], fps: int, out: Path,
+                filters: Path | None = None, frames: int | None = None) -> list[str]:
     """Return the ffmpeg command reading RGBA frames on stdin and writing an MP4 to ``out``.
 
     H.264 (libx264) in yuv420p at ``fps`` frames a second, the index at the front
@@ -55,22 +56,61 @@ def mp4_command(exe: str, size: tuple[int, int], fps: int, out: Path) -> list[st
         Frames per second.
     out : Path
         The file to write.
+    filters : Path, optional
+        A file holding the video filters applied to the frames read (as
+        :func:`hold_filters` writes them: each picture held until the next).
+    frames : int, optional
+        Stop after this many frames.
 
     Returns
     -------
     list of str
     """
+    held = [] if filters is None else ["-/filter:v", str(filters)]
+    count = [] if frames is None else ["-frames:v", str(frames)]
     return [exe, "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
             "-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{size[0]}x{size[1]}",
-            "-r", str(fps), "-i", "-",
+            "-r", str(fps), "-i", "-", *held,
             "-c:v", "libx264", "-preset", _PRESET, "-crf", _CRF, "-pix_fmt", "yuv420p",
             "-profile:v", "high", "-threads", "2", "-r", str(fps),
             "-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1",
-            "-metadata", "creation_time=", "-movflags", "+faststart", "-f", "mp4", str(out)]
+            "-metadata", "creation_time=", "-movflags", "+faststart", *count, "-f", "mp4", str(out)]
+
+
+def hold_filters(runs: Sequence[int], fps: int) -> str:
+    """Return the video filters that show the n-th picture read for ``runs[n]`` frames.
+
+    Each distinct picture is read once; ``setpts`` gives the n-th the index of the first
+    frame it fills (a sum of steps over the picture's number ``N``), and ``fps`` repeats
+    each until the next one's time, so the encoder receives every frame of a constant-rate
+    film. A last copy of the last picture, one frame past the end, closes its run (the
+    command stops after ``sum(runs)`` frames).
+
+    Parameters
+    ----------
+    runs : sequence of int
+        How many frames each picture fills, in order (each at least 1).
+    fps : int
+        Frames per second.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(hold_filters([3, 1, 2], 30))
+    setpts=0+gte(N\\,1)*3+gte(N\\,2)*1+gte(N\\,3)*2,fps=30
+    """
+    if not runs or min(runs) < 1:
+        raise ValueError(f"every picture fills at least one frame, not {list(runs)}")
+    steps = "".join(f"+gte(N\\,{n})*{length}" for n, length in enumerate(runs, 1))
+    return f"setpts=0{steps},fps={fps}"
 
 
 class Mp4Writer:
-    """Frames in, MP4 bytes out: an ffmpeg process fed RGBA frames on its stdin.
+    """Pictures in, MP4 bytes out: an ffmpeg process fed each distinct RGBA picture once on
+    its stdin, with how many frames it fills; the film keeps its constant rate.
 
     Parameters
     ----------
@@ -78,29 +118,48 @@ class Mp4Writer:
         Width and height in pixels.
     fps : int
         Frames per second.
+    runs : sequence of int
+        How many frames each picture written fills, in order.
     """
 
-    def __init__(self, size: tuple[int, int], fps: int) -> None:
+    def __init__(self, size: tuple[int, int], fps: int, runs: Sequence[int]) -> None:
         self.size = size
+        self.runs = tuple(runs)
+        self.frames = sum(self.runs)
         self._dir = tempfile.TemporaryDirectory(prefix="routemap-video-")
         self._out = Path(self._dir.name) / "animation.mp4"
-        self._proc = subprocess.Popen(mp4_command(ffmpeg_exe(), size, fps, self._out),
-                                      stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.frames = 0
+        script = Path(self._dir.name) / "hold.txt"
+        script.write_text(hold_filters(self.runs, fps), encoding="ascii")
+        command = mp4_command(ffmpeg_exe(), size, fps, self._out, script, self.frames)
+        self._proc = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.pictures = 0
+        self._last: np.ndarray | None = None
 
     def write(self, rgba: np.ndarray) -> None:
-        """Append one (height, width, 4) uint8 frame."""
+        """Append the next picture, a (height, width, 4) uint8 array."""
         if rgba.shape != (self.size[1], self.size[0], 4):
             raise ValueError(f"frame of shape {rgba.shape}, expected {self.size[1]}x{self.size[0]}x4")
+        if self.pictures >= len(self.runs):
+            raise ValueError(f"more pictures than the {len(self.runs)} planned")
+        self._send(rgba)
+        self.pictures += 1
+        if self.pictures == len(self.runs):
+            self._send(rgba)  # the last run's closing copy
+
+    def _send(self, rgba: np.ndarray) -> None:
         assert self._proc.stdin is not None
         try:
             self._proc.stdin.write(memoryview(np.ascontiguousarray(rgba)).cast("B"))
         except BrokenPipeError:
             self._fail()
-        self.frames += 1
 
     def close(self) -> bytes:
         """Finish the file and return its bytes."""
+        if self.pictures != len(self.runs):
+            self._proc.kill()
+            self._proc.communicate()
+            self._dir.cleanup()
+            raise ValueError(f"{self.pictures} pictures written of the {len(self.runs)} planned")
         try:
             _, err = self._proc.communicate()
         except BrokenPipeError:

@@ -214,7 +214,6 @@ class Stage:
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         # each detail panel without lines, laid back over the main map's lines
         self._clean = [self.fig.canvas.copy_from_bbox(d.region) for d in self.details]
-        self._staged = list(self._clean)
         self._stage_key: tuple | None = None
         self._stage = self._background
         self._date: tuple[object, object] | None = None
@@ -324,25 +323,32 @@ class Stage:
 
     def _draw_overlay(self, top: list[Artist]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Draw the figure without the place markers and names, and those alone into an
-        overlay laid over the lines at each event (drawing them again each time is slow)."""
+        overlay laid over the lines at each event and over a growing leg (drawing them again
+        each time is slow)."""
         for artist in top:
             artist.set_visible(False)
         canvas = self.fig.canvas
         canvas.draw()
-        empty = canvas.copy_from_bbox(self.fig.bbox)
-        canvas.get_renderer().clear()
         for artist in top:
             artist.set_visible(True)
-            artist.axes.draw_artist(artist)
+        return self._layer(lambda: [a.axes.draw_artist(a) for a in top])
+
+    def _layer(self, draw: Callable[[], object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return what ``draw`` draws on a clear figure as a sparse layer (where, colour times
+        cover, share kept of what is under), leaving the figure's pixels as they were."""
+        canvas = self.fig.canvas
+        kept = canvas.copy_from_bbox(self.fig.bbox)
+        canvas.get_renderer().clear()
+        draw()
         layer = np.asarray(canvas.buffer_rgba()).reshape(-1, 4).copy()
-        canvas.restore_region(empty)
+        canvas.restore_region(kept)
         where = np.flatnonzero(layer[:, 3])
         share = (layer[where, 3:4] / 255.0).astype(np.float32)
         return where, layer[where, :3] * share, 1.0 - share
 
-    def _lay_overlay(self) -> None:
-        """Lay the place markers and names over what is drawn."""
-        where, colour, keep = self._overlay
+    def _lay(self, layer: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        """Lay a sparse layer over what is drawn."""
+        where, colour, keep = layer
         pixels = np.asarray(self.fig.canvas.buffer_rgba()).reshape(-1, 4)
         under = pixels[where, :3]
         pixels[where, :3] = np.rint(colour + under * keep).astype(np.uint8)
@@ -377,17 +383,21 @@ class Stage:
                       if r.feature_id in detail.parts]
             self._draw_new(lambda d=detail, legs=inside: draw_routes(
                 d.ax, legs, scale=c.scale, units_per_point=d.canvas.upp))
-        self._lay_overlay()  # place markers and names stay above the lines
+        # the lines alone, kept for a growing leg drawn over them and under the names
+        self._lines = canvas.copy_from_bbox(self.fig.bbox)
+        self._lines_in = [canvas.copy_from_bbox(d.region) for d in self.details]
+        self._lay(self._overlay)  # place markers and names stay above the lines
         rings = [(f, False) for f in frame.context] + [(f, True) for f in frame.drawn]
-        self._draw_new(lambda: self._draw_rings(rings))
-        self._draw_new(lambda: self._draw_badges(frame.callouts))
-        self._staged = [canvas.copy_from_bbox(d.region) for d in self.details]
+        self._top = self._layer(lambda: (self._draw_new(lambda: self._draw_rings(rings)),
+                                         self._draw_new(lambda: self._draw_badges(frame.callouts))))
+        self._lay(self._top)
         if self._panel is not None and self._panel[0] == frame.callouts:
             canvas.restore_region(self._panel[1])  # the same list as at the last event
         else:
             self._draw_new(lambda: self._draw_list(frame.callouts))
             self._panel = (frame.callouts, canvas.copy_from_bbox(self.callout_ax.bbox))
         self._stage = canvas.copy_from_bbox(self.fig.bbox)
+        self._panel_now = self._panel[1]
         self._stage_key = key
 
     def _draw_badges(self, numbers: tuple[int, ...]) -> None:
@@ -524,18 +534,25 @@ class Stage:
         numpy.ndarray
         """
         self._set_stage(frame)
-        self.fig.canvas.restore_region(self._stage)
-        c = self.canvas
+        canvas, c = self.fig.canvas, self.canvas
         grow = self._grown(frame, self.parts)
-        if grow:
-            self._draw_new(lambda: draw_routes(c.ax, grow, scale=c.scale,
-                                               units_per_point=c.upp, arrows=False))
-            for detail, staged in zip(self.details, self._staged, strict=True):
-                self.fig.canvas.restore_region(staged)  # the main map's lines stop at it
-                inside = self._grown(frame, detail.parts)
-                if inside:
-                    self._draw_new(lambda d=detail, legs=inside: draw_routes(
+        inside = [self._grown(frame, d.parts) for d in self.details]
+        if grow or any(inside):
+            # static lines, the growing legs, then the names and badges over them
+            canvas.restore_region(self._lines)
+            if grow:
+                self._draw_new(lambda: draw_routes(c.ax, grow, scale=c.scale,
+                                                   units_per_point=c.upp, arrows=False))
+            for detail, lines, legs in zip(self.details, self._lines_in, inside, strict=True):
+                canvas.restore_region(lines)  # the main map's lines stop at the panel
+                if legs:
+                    self._draw_new(lambda d=detail, legs=legs: draw_routes(
                         d.ax, legs, scale=c.scale, units_per_point=d.canvas.upp, arrows=False))
+            self._lay(self._overlay)
+            self._lay(self._top)
+            canvas.restore_region(self._panel_now)
+        else:
+            canvas.restore_region(self._stage)
         growing = [(fid, True) for fid, share in frame.growing if share > 0.0]
         if growing and any(fid in short for short in self._short for fid, _ in growing):
             self._draw_new(lambda: self._draw_rings(growing))

@@ -19,16 +19,18 @@ import numpy as np
 
 from routemap.errors import RenderError, library_detail
 from routemap.maps.options import OUTPUT_NAMES, RenderOptions
+from routemap.maps.progress import Progress
 from routemap.maps.slides.canvas import slide_rc
 from routemap.maps.slides.fonts import ensure_families, font_chain
 from routemap.maps.video.cards import closing_card, title_card
 from routemap.maps.video.content import VideoContent, video_content
 from routemap.maps.video.encode import GifWriter, Mp4Writer
 from routemap.maps.video.frames import LAYOUTS, Layout, Stage
-from routemap.maps.video.pacing import PACE, Film, Pace, pace_film
+from routemap.maps.video.pacing import PACE, Film, Frame, Pace, pace_film
 from routemap.routes.routeset import RouteSet
 
-__all__ = ["GIF_STEP", "SQUARE_NAME", "VIDEO_FORMATS", "film_for", "render_film", "render_video"]
+__all__ = ["GIF_STEP", "PROGRESS_STEP", "SQUARE_NAME", "VIDEO_FORMATS", "film_for", "pictures",
+           "render_film", "render_video"]
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ VIDEO_FORMATS: tuple[str, ...] = ("mp4", "gif")
 SQUARE_NAME = "animation-square.mp4"
 #: The GIF keeps one frame in this many (10 frames a second from 30).
 GIF_STEP = 3
+#: What the progress callback is told it counts: the films' frames.
+PROGRESS_STEP = "animation frames"
 
 
 @dataclass(frozen=True)
@@ -69,17 +73,35 @@ def film_for(content: VideoContent, *, pace: Pace = PACE) -> Film:
     return pace_film(content.legs, content.spans, pace=pace)
 
 
-def render_film(job: _FilmJob, *, report: bool = False) -> dict[str, bytes]:
-    """Draw a film's frames in order and encode them; return output name -> bytes."""
+def pictures(film: Film) -> list[tuple[Frame, int]]:
+    """Return the film's distinct pictures in order, each as its first frame and how many
+    frames it fills (a card, or a map frame like the one before, is not drawn again)."""
+    runs: list[tuple[Frame, int]] = []
+    previous: Frame | None = None
+    for frame in film.frames:
+        if previous is not None and frame.phase == previous.phase and (
+                frame.phase != "map" or frame.same_picture(previous)):
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((frame, 1))
+        previous = frame
+    return runs
+
+
+def render_film(job: _FilmJob, *, progress: _Counter | None = None) -> dict[str, bytes]:
+    """Draw a film's pictures in order and encode them; return output name -> bytes."""
     ensure_families(job.fonts)  # a spawned worker's font list may predate a font the parent found
+    runs = pictures(job.film)
     with matplotlib.rc_context(slide_rc(job.fonts)):
         stage = Stage(job.content, job.layout)
         cards = {"title": title_card(job.content, job.layout.card),
                  "closing": closing_card(job.content, job.layout.card)}
         with ExitStack() as stack:
-            mp4 = stack.enter_context(Mp4Writer(job.layout.size, job.film.pace.fps)) if job.mp4 else None
+            mp4 = (stack.enter_context(Mp4Writer(job.layout.size, job.film.pace.fps,
+                                                 [n for _, n in runs]))
+                   if job.mp4 else None)
             gif = GifWriter() if job.gif else None
-            _play(job.film, stage, cards, mp4, gif, report=report)
+            _play(runs, job.film.pace.fps, stage, cards, mp4, gif, progress)
             out = {}
             if mp4 is not None and job.mp4:
                 out[job.mp4] = mp4.close()
@@ -88,30 +110,35 @@ def render_film(job: _FilmJob, *, report: bool = False) -> dict[str, bytes]:
     return out
 
 
-def _play(film: Film, stage: Stage, cards: dict[str, np.ndarray], mp4: Mp4Writer | None,
-          gif: GifWriter | None, *, report: bool) -> None:
-    """Draw each frame once (a frame like the one before is not drawn again) and hand it on."""
-    step_ms = round(1000 * GIF_STEP / film.pace.fps)
-    count, told = len(film.frames), 0
-    previous = None
-    pixels: np.ndarray = cards["title"]
-    for frame in film.frames:
-        if frame.phase != "map":
-            pixels = cards[frame.phase]
-        elif previous is None or not frame.same_picture(previous):
-            pixels = stage.render(frame)
-        previous = frame if frame.phase == "map" else None
+class _Counter:
+    """Counts the frames drawn across the films drawn in this process, for the progress."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def add(self, frames: int) -> None:
+        self.done += frames
+        self.progress(PROGRESS_STEP, self.done, self.total)
+
+
+def _play(runs: list[tuple[Frame, int]], fps: int, stage: Stage, cards: dict[str, np.ndarray],
+          mp4: Mp4Writer | None, gif: GifWriter | None, progress: _Counter | None) -> None:
+    """Draw each picture once and hand it on with how long it stays."""
+    step_ms = round(1000 * GIF_STEP / fps)
+    for frame, length in runs:
+        pixels = cards[frame.phase] if frame.phase != "map" else stage.render(frame)
         if mp4 is not None:
             mp4.write(pixels)
-        if gif is not None and frame.index % GIF_STEP == 0:
-            gif.write(pixels, step_ms)
-        if report and (frame.index + 1) * 10 // count > told:
-            told = (frame.index + 1) * 10 // count
-            log.info("animation: %d%% of %d frames", told * 10, count)
+        # the GIF keeps the frames whose index is a multiple of GIF_STEP
+        ticks = len(range(-(-frame.index // GIF_STEP) * GIF_STEP, frame.index + length, GIF_STEP))
+        if gif is not None and ticks:
+            gif.write(pixels, step_ms * ticks)
+        if progress is not None:
+            progress.add(length)
 
 
 def render_video(routeset: RouteSet, options: RenderOptions, *, shrink: int = 1,
-                 pace: Pace = PACE) -> dict[str, bytes]:
+                 pace: Pace = PACE, progress: Progress | None = None) -> dict[str, bytes]:
     """Render the timeline as ``animation.mp4`` (1920x1080), ``animation-square.mp4``
     (1080x1080) and ``animation.gif`` (960x540), as ``options.formats`` asks.
 
@@ -126,6 +153,9 @@ def render_video(routeset: RouteSet, options: RenderOptions, *, shrink: int = 1,
         Divide every film's size by this (tests draw small films).
     pace : Pace
         How fast the film runs.
+    progress : Progress, optional
+        Told the frames drawn (step :data:`PROGRESS_STEP`) of the films drawn in this
+        process: both when one process draws them, else the wide one's.
 
     Returns
     -------
@@ -152,9 +182,11 @@ def render_video(routeset: RouteSet, options: RenderOptions, *, shrink: int = 1,
     log.info("animation: %d frames, %.1f s at %d fps", len(film.frames), film.duration_s,
              film.pace.fps)
     if options.workers <= 1 or len(jobs) == 1:
-        results = [render_film(job, report=job is main) for job in jobs]
+        counter = None if progress is None else _Counter(progress, len(film.frames) * len(jobs))
+        results = [render_film(job, progress=counter) for job in jobs]
     else:
-        results = _render_beside(main, jobs[1:])
+        counter = None if progress is None else _Counter(progress, len(film.frames))
+        results = _render_beside(main, jobs[1:], counter)
     return {name: data for result in results for name, data in sorted(result.items())}
 
 
@@ -165,14 +197,16 @@ def _shrunk(layout: Layout, shrink: int) -> Layout:
     return layout.scaled((w // shrink // 2 * 2, h // shrink // 2 * 2))
 
 
-def _render_beside(main: _FilmJob, others: list[_FilmJob]) -> list[dict[str, bytes]]:
-    """Draw ``main`` here while one spawned process draws the others, in order."""
+def _render_beside(main: _FilmJob, others: list[_FilmJob],
+                   progress: _Counter | None) -> list[dict[str, bytes]]:
+    """Draw ``main`` here (counting its frames) while one spawned process draws the others,
+    in order."""
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             futures: list[Future[dict[str, bytes]]] = [pool.submit(render_film, job)
                                                        for job in others]
-            here = render_film(main, report=True)
+            here = render_film(main, progress=progress)
             return [here, *(f.result() for f in futures)]
     except BrokenProcessPool as exc:
         raise RenderError(

@@ -20,9 +20,9 @@ import pytest
 from PIL import Image
 
 from routemap.maps.options import RenderOptions
-from routemap.maps.video.encode import GifWriter
+from routemap.maps.video.encode import GifWriter, Mp4Writer, hold_filters
 from routemap.maps.video.pacing import Pace
-from routemap.maps.video.render import SQUARE_NAME, film_for, render_video
+from routemap.maps.video.render import PROGRESS_STEP, SQUARE_NAME, film_for, pictures, render_video
 
 SIZES = {"animation.mp4": (240, 134), SQUARE_NAME: (134, 134)}
 #: A quicker pace than the real one (the cards and the map's ends are shorter): the files'
@@ -47,10 +47,16 @@ if __name__ == "__main__":
 
 
 @pytest.fixture(scope="module")
-def files(shared_routeset) -> dict[str, bytes]:
+def told() -> list[tuple]:
+    """What the renderer told its progress callback while drawing ``files``."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def files(shared_routeset, told) -> dict[str, bytes]:
     """The sample's three files, an eighth of their size at a quick pace, drawn in this process."""
     return render_video(shared_routeset, RenderOptions(formats=("mp4", "gif"), workers=1), shrink=8,
-                        pace=QUICK)
+                        pace=QUICK, progress=lambda *args: told.append(args))
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +181,47 @@ def test_the_gif_writer_merges_equal_frames_and_keeps_one_palette():
     assert durations == [200, 100]
     with pytest.raises(ValueError, match="at least one frame"):
         GifWriter().close()
+
+
+def test_the_progress_counts_both_films_frames_drawn_in_one_process(files, told, quick_film):
+    total = 2 * len(quick_film.frames)
+    assert told and {step for step, _, _ in told} == {PROGRESS_STEP}
+    assert {t for _, _, t in told} == {total}
+    done = [d for _, d, _ in told]
+    assert done == sorted(done) and done[-1] == total and done[0] > 0
+    # one call per picture drawn, not per frame: the held frames are counted at once
+    assert len(told) == 2 * len(pictures(quick_film)) < total
+
+
+def test_each_picture_is_sent_once_and_held_for_its_frames(tmp_path):
+    """Seven flat pictures filling 5, 1, 1, 3, 10, 1 and 7 frames: the MP4 holds 28 frames
+    at 30 fps, each the grey of its picture."""
+    runs = [5, 1, 1, 3, 10, 1, 7]
+    greys = [30 * i for i in range(len(runs))]
+    with Mp4Writer((64, 48), 30, runs) as writer:
+        for grey in greys:
+            writer.write(np.full((48, 64, 4), grey, dtype=np.uint8))
+        data = writer.close()
+    meta, frames = _decode(data, tmp_path, "held.mp4")
+    assert meta["fps"] == 30 and len(frames) == sum(runs)
+    seen = [float(np.frombuffer(f, dtype=np.uint8).mean()) for f in frames]
+    expected = [g for g, n in zip(greys, runs, strict=True) for _ in range(n)]
+    assert np.abs(np.array(seen) - np.array(expected)).max() <= 2
+
+
+def test_a_writer_refuses_pictures_other_than_planned():
+    with pytest.raises(ValueError, match="at least one frame"):
+        hold_filters([2, 0], 30)
+    writer = Mp4Writer((16, 16), 30, [2, 3])
+    writer.write(np.zeros((16, 16, 4), dtype=np.uint8))
+    with pytest.raises(ValueError, match="1 pictures written of the 2 planned"):
+        writer.close()
+
+
+def test_the_pictures_of_a_film_fill_its_frames(quick_film):
+    runs = pictures(quick_film)
+    assert sum(n for _, n in runs) == len(quick_film.frames)
+    starts = np.cumsum([0] + [n for _, n in runs[:-1]])
+    assert [f.index for f, _ in runs] == starts.tolist()
+    assert len(runs) < len(quick_film.frames) / 2  # a still map is drawn once
+    assert runs[0][0].phase == "title" and runs[-1][0].phase == "closing"

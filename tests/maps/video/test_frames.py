@@ -83,13 +83,83 @@ def test_the_legs_are_where_their_paths_are(small_stage, september, november):
     assert (np.abs(patch - grey).max(axis=2) <= 40).any()
 
 
+def _leg_points(stage, fid: str, share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return display points along a leg's track, every 3 pixels: those of its first
+    ``share`` and those past it, leaving out points under a label, the date plate, a badge
+    or near the cut (so the pixels looked at are the line's own)."""
+    c = stage.canvas
+    route, parts = stage.routes[fid], stage.parts[fid]
+    track = [p for p in parts[:len(parts) - len(route.connectors)] if len(p) > 1]
+    xy = np.vstack([c.to_display(p[:, 0], p[:, 1]) for p in track])
+    steps = np.hypot(*np.diff(xy, axis=0).T)
+    run = np.concatenate([[0.0], np.cumsum(steps)])
+    at = np.arange(0.0, run[-1], 3.0)
+    pts = np.column_stack([np.interp(at, run, xy[:, 0]), np.interp(at, run, xy[:, 1])])
+    boxes = [p.box.padded(6.0) for p in stage.labels.placed] + [stage.date_box]
+    free = np.array([not any(b.x0 <= x <= b.x1 and b.y0 <= y <= b.y1 for b in boxes)
+                     for x, y in pts])
+    symbols = np.array(stage._symbols(c)).reshape(-1, 2)
+    far = np.array([np.hypot(*(symbols - q).T).min() > 14.0 for q in pts])
+    cut = share * run[-1]
+    keep = free & far & (np.abs(at - cut) > 12.0)
+    return pts[keep & (at < cut)], pts[keep & (at > cut)]
+
+
+def _rail_near(stage, rgba: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Return, for each display point, whether the rail colour (a line drawn at 95 %
+    opacity) is within 2 pixels of it."""
+    target = np.array(to_rgb(MODE_STYLES["rail"].color)) * 255
+    height = rgba.shape[0]
+    out = []
+    for x, y in points:
+        row, col = int(np.rint(height - y)), int(np.rint(x))
+        window = rgba[row - 2:row + 3, col - 2:col + 3, :3].astype(int)
+        out.append(bool((np.abs(window - target).max(axis=2) <= 30).any()))
+    return np.array(out)
+
+
 def test_a_growing_leg_is_drawn_part_way(small_stage, sample_film):
+    """Along the rail leg's track, away from labels and markers: the rail colour on the
+    share grown, none past it; the whole track once grown."""
     growing = next(f for f in sample_film.frames if dict(f.growing).get(RAIL, 0) > 0.3)
     share = dict(growing.growing)[RAIL]
-    pixels = _map_pixels(small_stage, growing)
-    full = _map_pixels(small_stage, sample_film.frame_at(dt.date(2023, 9, 7)))
-    assert 0 < _mode_pixels(pixels, "rail") < _mode_pixels(full, "rail")
     assert share < 1.0
+    grown, ahead = _leg_points(small_stage, RAIL, share)
+    assert len(grown) > 20 and len(ahead) > 20
+    rgba = small_stage.render(growing).copy()
+    assert _rail_near(small_stage, rgba, grown).all()
+    assert not _rail_near(small_stage, rgba, ahead).any()
+    full = small_stage.render(sample_film.frame_at(dt.date(2023, 9, 7))).copy()
+    assert _rail_near(small_stage, full, np.vstack([grown, ahead])).all()
+
+
+def test_a_growing_leg_passes_under_the_names(small_stage, sample_film):
+    """A name over which a leg grows keeps its pixels: where the names' layer is opaque, a
+    frame with the leg growing beneath is the same as the frame with the leg drawn, and
+    as the names' layer itself; and the leg does reach under the name."""
+    stage = small_stage
+    width, height = stage.fig.canvas.get_width_height()
+    where, colour, keep = stage._overlay
+    opaque = keep[:, 0] == 0.0
+    date = stage.date_box
+    x, y = where % width, height - where // width
+    opaque &= ~((x >= date.x0 - 2) & (x <= date.x1 + 2) & (y >= date.y0 - 2) & (y <= date.y1 + 2))
+    late = [f for f in sample_film.frames if dict(f.growing).get(RAIL, 0) > 0.0][-1]
+    growing = stage.render(late).copy()
+    badges = stage._top[0]  # the callout badges and rings, laid over the names
+    drawn = stage.render(sample_film.frame_at(dt.date(2023, 9, 7))).copy()
+    opaque &= ~np.isin(where, np.concatenate([badges, stage._top[0]]))
+    solid = where[opaque]
+    assert len(solid) > 100
+    names = np.rint(colour[opaque]).astype(np.uint8)
+    assert np.array_equal(growing.reshape(-1, 4)[solid, :3], names)
+    assert np.array_equal(drawn.reshape(-1, 4)[solid, :3], names)
+    # the growing leg does run under a name: its colour inside the name's box
+    boxes = [p.box for p in stage.labels.placed if p.key.startswith("place:")]
+    inside = sum(_mode_pixels(growing[int(height - b.y1):int(height - b.y0),
+                                      int(b.x0):int(b.x1), :3], "rail", tolerance=30)
+                 for b in boxes)
+    assert inside > 5
 
 
 def test_every_frame_carries_the_same_sources_line(small_stage, sample_film, sample_content):
