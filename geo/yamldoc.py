@@ -95,14 +95,6 @@ class YNode:
         return not (self.is_map or self.is_seq)
 
 
-class _Budget:
-    """The values aliases have added so far, and the nodes already converted once."""
-
-    def __init__(self) -> None:
-        self.nodes = 0
-        self.seen: set[int] = set()
-
-
 def read_bytes(path: Path, *, display: str | None = None) -> tuple[bytes | None, list[Problem]]:
     """Read a file of at most :data:`MAX_BYTES`, never more (a pipe or a device included).
 
@@ -167,23 +159,16 @@ def parse_yaml(data: bytes, name: str) -> tuple[YNode | None, list[Problem]]:
     deep_line = first_too_deep_line(text, MAX_DEPTH)
     if deep_line is not None:
         return None, [_too_deep(name, deep_line)]
+    composer = _Composer(name)
     try:
-        problem = _prescan(text, name)
-        root = None if problem else yaml.compose(text, Loader=_Loader)
+        root = composer.compose(text)
     except yaml.YAMLError as exc:
         return None, [_syntax_problem(exc, text, name)]
-    except RecursionError:
-        return None, [_too_deep(name, None)]
-    if problem is not None:
-        return None, [problem]
-    if root is None:
-        return None, [Problem(name, None, "", "empty document, expected a scenario mapping")]
-    problems: list[Problem] = []
-    try:
-        node = _convert(root, name, 0, _Budget(), problems, set())
     except _TooBigError as exc:
         return None, [Problem(name, exc.line, "", str(exc))]
-    return node, problems
+    if root is None:
+        return None, [Problem(name, None, "", "empty document, expected a scenario mapping")]
+    return root, composer.problems
 
 
 def _too_deep(name: str, line: int | None) -> Problem:
@@ -207,23 +192,6 @@ def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
         line = text[: text.index("\x00")].count("\n") + 1
         return None, Problem(name, line, "", "binary data (NUL byte), expected YAML text")
     return text, None
-
-
-def _prescan(text: str, name: str) -> Problem | None:
-    """Walk libyaml's event stream (iterative, bounded memory) checking the depth again.
-
-    The text scan of :mod:`routemap.geo.yamldepth` answers first; this check on the parser's
-    own events holds the limit even where the text scan could misread a layout.
-    """
-    depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-        elif isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                return _too_deep(name, event.start_mark.line + 1)
-    return None
 
 
 # The parser's problems, by the words libyaml and PyYAML open them with, as this tool says them.
@@ -329,65 +297,213 @@ class _TooBigError(Exception):
         self.line = line
 
 
-def _convert(node: yaml.Node, name: str, depth: int, budget: _Budget, problems: list[Problem],
-             open_nodes: set[int]) -> YNode:
-    line = node.start_mark.line + 1
-    if id(node) in budget.seen:  # reached again through an alias: a value the file does not write
-        budget.nodes += 1
-        if budget.nodes > MAX_NODES:
-            raise _TooBigError(f"document expands to more than {MAX_NODES:,} values (YAML aliases?)", line)
-    else:
-        budget.seen.add(id(node))
-    if depth > MAX_DEPTH:
-        raise _TooBigError(f"YAML nesting deeper than {MAX_DEPTH} levels", line)
-    if node.tag not in _PLAIN_TAGS:
-        shown = shorten(node.tag.replace(_YAML_TAG, "!!", 1))
-        problems.append(Problem(name, line, "", f"YAML tag '{shown}' is not supported; scenario files "
-                                                "hold plain values"))
-    if isinstance(node, yaml.ScalarNode):
-        return YNode(_scalar(node), line, raw=node.value, plain=not node.style)
-    if id(node) in open_nodes:
-        raise _TooBigError("a YAML alias refers to a collection that contains it (recursive alias)", line)
-    open_nodes.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        value = _convert_map(node, name, depth, budget, problems, open_nodes)
-    else:
-        value = [_convert(n, name, depth + 1, budget, problems, open_nodes) for n in node.value]
-    open_nodes.discard(id(node))
-    return YNode(value, line)
+@dataclass
+class _Anchor:
+    """An anchored value: its node, how many values it stands for, where those values start."""
+
+    node: YNode
+    size: int
+    origin: int
+    mark: yaml.Mark
 
 
-def _convert_map(node: yaml.MappingNode, name: str, depth: int, budget: _Budget,
-                 problems: list[Problem], open_nodes: set[int]) -> dict[str, YNode]:
-    out: dict[str, YNode] = {}
-    for key_node, value_node in node.value:
-        kline = key_node.start_mark.line + 1
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            problems.append(Problem(name, kline, "", "YAML merge keys ('<<') are not supported"))
-            continue
-        if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Problem(name, kline, "", "mapping key must be a plain string"))
-            continue
-        key = key_node.value
-        if key in out:
-            problems.append(Problem(name, kline, "", f"duplicate key '{shorten(key)}' (first at line {out[key].line})"))
-            continue
-        out[key] = _convert(value_node, name, depth + 1, budget, problems, open_nodes)
-    return out
+@dataclass
+class _Open:
+    """A collection being read: its items so far and what an alias to it would repeat.
+
+    A mapping alternates between waiting for a key (``key_line`` 0) and for that key's
+    value; ``key`` None while a value is awaited means the value is dropped (its key was
+    refused), and nothing inside it is reported.
+    """
+
+    items: list[YNode] | dict[str, YNode]
+    line: int
+    anchor: str | None
+    mark: yaml.Mark
+    skipped: bool
+    is_key: bool = False
+    size: int = 1
+    origin: int = 0
+    key: str | None = None
+    key_line: int = 0
+
+
+class _Composer:
+    """Build a YNode tree from libyaml's event stream, iteratively, in one pass.
+
+    No PyYAML node tree is made: a value is a YNode as soon as it is read, an anchored one is
+    shared by its aliases, and each alias adds the values it repeats to the budget.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+        self.stack: list[_Open] = []
+        self.anchors: dict[str, _Anchor] = {}
+        self.added = 0
+        self.root: YNode | None = None
+        self.root_mark: yaml.Mark | None = None
+
+    def compose(self, text: str) -> YNode | None:
+        """Read every event of ``text``; return the root (None for an empty document).
+
+        Raises
+        ------
+        yaml.YAMLError
+            The parser's errors, and the composer's (undefined alias, duplicate anchor, a
+            second document) in PyYAML's own terms.
+        _TooBigError
+            When aliases add more than :data:`MAX_NODES` values, an alias repeats the
+            collection that holds it, or the nesting passes :data:`MAX_DEPTH`.
+        """
+        for event in yaml.parse(text, Loader=_Loader):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                self._scalar(event)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                self._start(event, {} if kind is yaml.MappingStartEvent else [])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                self._end()
+            elif kind is yaml.AliasEvent:
+                self._alias(event)
+            elif kind is yaml.DocumentStartEvent:
+                if self.root_mark is not None:
+                    raise yaml.composer.ComposerError("expected a single document in the stream",
+                                                      self.root_mark, "but found another document",
+                                                      event.start_mark)
+                self.root_mark = event.start_mark
+        return self.root
+
+    def _skipping(self) -> bool:
+        """Whether the value being read is dropped: inside a refused key or its value."""
+        if not self.stack:
+            return False
+        top = self.stack[-1]
+        return top.skipped or (top.key_line > 0 and top.key is None)
+
+    def _problem(self, line: int, message: str) -> None:
+        if not self._skipping():
+            self.problems.append(Problem(self.name, line, "", message))
+
+    def _check_tag(self, tag: str, line: int) -> None:
+        if tag not in _PLAIN_TAGS:
+            shown = shorten(tag.replace(_YAML_TAG, "!!", 1))
+            self._problem(line, f"YAML tag '{shown}' is not supported; scenario files hold plain values")
+
+    def _anchor(self, name: str | None, mark: yaml.Mark) -> None:
+        if name is not None and name in self.anchors:
+            raise yaml.composer.ComposerError("found duplicate anchor; first occurrence",
+                                              self.anchors[name].mark, "second occurrence", mark)
+
+    def _is_key(self) -> bool:
+        top = self.stack[-1] if self.stack else None
+        return top is not None and isinstance(top.items, dict) and top.key_line == 0
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        line = event.start_mark.line + 1
+        self._anchor(event.anchor, event.start_mark)
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _CONSTRUCTOR.resolve(yaml.ScalarNode, event.value, event.implicit)
+        node = YNode(_scalar(tag, event.value, event.start_mark), line, raw=event.value,
+                     plain=not event.style)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = _Anchor(node, 1, line, event.start_mark)
+        if self._is_key():
+            self._key(event.value, line, merge=tag == _MERGE_TAG)
+            return
+        self._check_tag(tag, line)
+        self._add(node, 1, line)
+
+    def _start(self, event: yaml.CollectionStartEvent, items: list[YNode] | dict[str, YNode]) -> None:
+        line = event.start_mark.line + 1
+        self._anchor(event.anchor, event.start_mark)
+        if len(self.stack) >= MAX_DEPTH:
+            raise _TooBigError(f"YAML nesting deeper than {MAX_DEPTH} levels", line)
+        is_key = self._is_key()
+        if is_key:
+            self._problem(line, "mapping key must be a plain string")
+        else:
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = _MAP_TAG if isinstance(items, dict) else _SEQ_TAG
+            self._check_tag(tag, line)
+        self.stack.append(_Open(items, line, event.anchor, event.start_mark,
+                                is_key or self._skipping(), is_key, origin=line))
+
+    def _end(self) -> None:
+        done = self.stack.pop()
+        node = YNode(done.items, done.line)
+        if done.anchor is not None:
+            self.anchors[done.anchor] = _Anchor(node, done.size, done.origin, done.mark)
+        if done.is_key:  # refused: its value is dropped
+            self.stack[-1].key, self.stack[-1].key_line = None, done.line
+            return
+        self._add(node, done.size, done.origin)
+
+    def _alias(self, event: yaml.AliasEvent) -> None:
+        line = event.start_mark.line + 1
+        anchor = self.anchors.get(event.anchor)
+        if anchor is None:
+            held = next((o for o in self.stack if o.anchor == event.anchor), None)
+            if held is not None:
+                raise _TooBigError("a YAML alias refers to a collection that contains it "
+                                   "(recursive alias)", held.line)
+            raise yaml.composer.ComposerError(None, None, "found undefined alias", event.start_mark)
+        if self._is_key():
+            if anchor.node.is_scalar:
+                self._key(anchor.node.raw or "", line, merge=False)
+            else:
+                self._problem(line, "mapping key must be a plain string")
+                self.stack[-1].key, self.stack[-1].key_line = None, line
+            return
+        if not self._skipping():
+            self.added += anchor.size
+            if self.added > MAX_NODES:
+                raise _TooBigError(f"document expands to more than {MAX_NODES:,} values (YAML aliases?)",
+                                   anchor.origin)
+        self._add(anchor.node, anchor.size, anchor.origin)
+
+    def _key(self, key: str, line: int, *, merge: bool) -> None:
+        """Take a mapping's key; a merge key or a repeated one is reported and its value dropped."""
+        top = self.stack[-1]
+        assert isinstance(top.items, dict)
+        first = top.items.get(key)
+        if merge:
+            self._problem(line, "YAML merge keys ('<<') are not supported")
+        elif first is not None:
+            self._problem(line, f"duplicate key '{shorten(key)}' (first at line {first.line})")
+        top.key = None if merge or first is not None else key
+        top.key_line = line
+
+    def _add(self, node: YNode, size: int, origin: int) -> None:
+        """Put a finished value in the collection that holds it (or make it the root)."""
+        if not self.stack:
+            self.root = node
+            return
+        top = self.stack[-1]
+        top.size += size
+        top.origin = min(top.origin, origin)
+        if isinstance(top.items, list):
+            top.items.append(node)
+            return
+        if top.key is not None:
+            top.items[top.key] = node
+        top.key, top.key_line = None, 0
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")
-_STR_TAG = _YAML_TAG + "str"
+_STR_TAG, _MAP_TAG, _SEQ_TAG, _MERGE_TAG = (_YAML_TAG + t for t in ("str", "map", "seq", "merge"))
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
+def _scalar(tag: str, text: str, mark: yaml.Mark) -> Any:
     """Construct a scalar with YAML's safe rules; an impossible timestamp stays text."""
-    if node.tag == _STR_TAG:  # most values: the text as written, nothing to construct
-        return node.value
+    if tag == _STR_TAG:  # most values: the text as written, nothing to construct
+        return text
     try:
-        value = _CONSTRUCTOR.construct_object(node, deep=True)
+        value = _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, text, mark, mark), deep=True)
     except (ValueError, yaml.constructor.ConstructorError, OverflowError):
-        return node.value
+        return text
     if isinstance(value, (str, int, float, bool, dt.date, type(None))):
         return value
-    return node.value
+    return text

@@ -64,9 +64,9 @@ def test_deep_documents_are_refused_in_our_words_before_any_parser_runs(text, li
 def test_the_scan_finds_the_line_the_parsers_events_find(make):
     """Where libyaml can still read the document (under 1,000 levels), both agree on the line."""
     text = make(100)
-    [problem] = [yamldoc._prescan(text, "e.yaml")]
-    assert problem is not None
-    assert first_too_deep_line(text, MAX_DEPTH) == problem.line
+    with pytest.raises(yamldoc._TooBigError) as info:
+        yamldoc._Composer("e.yaml").compose(text)
+    assert first_too_deep_line(text, MAX_DEPTH) == info.value.line
 
 
 @pytest.mark.parametrize("depth", [1, 2, MAX_DEPTH - 1, MAX_DEPTH])

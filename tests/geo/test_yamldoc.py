@@ -61,3 +61,15 @@ def test_text_values_keep_what_was_written_and_other_scalars_are_constructed():
     assert values["b"] == ("07", "07", False)
     assert str(values["c"][0]) == "2023-09-07" and values["d"][0] == 1000 and values["e"][0] is None
     assert values["f"][0] == 0.5 and values["a"][1] == "NO" and values["g"][1] == "yes"
+
+
+def test_a_generated_scenario_of_5000_transfers_loads():
+    """About 2 MB and 220,000 values of honest YAML (it was refused as an expansion)."""
+    from routemap.geo.scenario import parse_scenario
+    from routemap.geo.synthetic import synthetic_scenario
+
+    text = synthetic_scenario(5_000).encode()
+    assert len(text) > 2_000_000
+    scenario = parse_scenario(text, "synthetic-5000.yaml")
+    assert len(scenario.transfers) == 5_000
+    assert scenario.transfers[-1].legs and all(t.sources for t in scenario.transfers)
