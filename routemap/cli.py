@@ -12,12 +12,12 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from routemap.about import version
-from routemap.errors import PlaceError, RouteMapError
+from routemap.errors import PlaceError, RouteMapError, out_of_memory
 from routemap.geo.model import MODES, Leg, Place, Scenario, Source, Transfer
 from routemap.maps.options import DEFAULT_FORMATS, FORMATS, RenderOptions, parse_formats
 
@@ -159,6 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; outputs already in place were left as they were", file=sys.stderr)
         return 130
+    except MemoryError:  # outside the steps that name their output (see _memory_for)
+        print(f"error: not enough memory to run routemap {args.command}; close other programs, "
+              "or try a smaller scenario", file=sys.stderr)
+        return EXIT_INPUT
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
@@ -217,7 +221,9 @@ def _scenario(args: argparse.Namespace) -> tuple[Scenario, str]:
     if args.scenario is None:
         path = bundled_scenario_path()
         return load_scenario(path), f"(bundled) {path.name}"
-    return load_scenario(args.scenario), str(args.scenario)
+    with _memory_for(lambda: f"read {args.scenario}",
+                     lambda: "close other programs, or split the scenario into smaller files"):
+        return load_scenario(args.scenario), str(args.scenario)
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -242,7 +248,8 @@ def _route_all(args: argparse.Namespace, scenario: Scenario) -> RouteSet:
             print(f"\r  [{done + 1}/{count}] {label[:90]:<90}", end="", file=sys.stderr, flush=True)
 
     routers = default_routers(_overrides(args), additions=scenario.network_additions)
-    routeset = build(scenario, routers=routers, progress=progress)
+    with _memory_for(lambda: f"route {_scale(scenario)}", lambda: "try fewer transfers"):
+        routeset = build(scenario, routers=routers, progress=progress)
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)
     _say(args, f"routed in {time.monotonic() - start:.1f} s")
@@ -311,18 +318,66 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     from routemap.maps.progress import StreamProgress
 
-    progress = None if args.quiet else StreamProgress(sys.stderr)  # a bar for the film's frames
-    if len(languages) > 1:
-        written = write_languages(routeset, args.out, languages, options=options,
-                                  scenario_label=label, progress=progress)
-        folders = ", ".join(f"{args.out}/{code}/" for code in languages)
-        _say(args, f"wrote {len(written)} files to {folders}")
-        return EXIT_OK
-    language = languages[0] if languages else default_language(routeset)
-    written = write(routeset, args.out, options=options, language=language,
-                    scenario_label=label, progress=progress)
+    shown = None if args.quiet else StreamProgress(sys.stderr)  # a bar for the film's frames
+    current = ["the outputs"]  # the output being rendered, named if memory runs out
+
+    def progress(step: str, done: int | None = None, total: int | None = None) -> None:
+        if done is None:
+            current[0] = step
+        if shown is not None:
+            shown(step, done, total)
+
+    with _memory_for(lambda: f"write {current[0]} for {_scale(scenario)}",
+                     lambda: _leave_out(current[0], formats)):
+        if len(languages) > 1:
+            written = write_languages(routeset, args.out, languages, options=options,
+                                      scenario_label=label, progress=progress)
+            folders = ", ".join(f"{args.out}/{code}/" for code in languages)
+            _say(args, f"wrote {len(written)} files to {folders}")
+            return EXIT_OK
+        language = languages[0] if languages else default_language(routeset)
+        written = write(routeset, args.out, options=options, language=language,
+                        scenario_label=label, progress=progress)
     _say(args, f"wrote {len(written)} files to {args.out}/ ({language})")
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _memory_for(what: Callable[[], str], instead: Callable[[], str]) -> Iterator[None]:
+    """Turn running out of memory in the block into one line naming what needed the memory.
+
+    The new error is raised once the block's frames, and what they held, are let go; nothing
+    is half-written, since outputs are staged and renamed into place only when all are made.
+    """
+    failed = False
+    try:
+        yield
+    except MemoryError as exc:
+        if isinstance(exc, RouteMapError):
+            raise
+        failed = True
+    if failed:
+        raise out_of_memory(what(), instead=instead())
+
+
+def _scale(scenario: Scenario) -> str:
+    """Return a scenario's size as a message gives it: ``1,000 transfers (2,004 legs)``."""
+    transfers, legs = len(scenario.transfers), sum(len(t.legs) for t in scenario.transfers)
+    return (f"{transfers:,} transfer{'s' * (transfers != 1)} "
+            f"({legs:,} leg{'s' * (legs != 1)})")
+
+
+def _leave_out(step: str, formats: Sequence[str]) -> str:
+    """Return what to try when rendering ``step`` (an output's name) runs out of memory."""
+    from routemap.maps.options import OUTPUT_NAMES
+
+    name = step.rsplit("/", 1)[-1]  # "fr/briefing.pptx" in a build of several languages
+    groups = {"slides": ("png", "svg", "pdf"), "video": ("mp4", "gif"), "legs.csv": ("csv",)}
+    by_name = {output: (fmt,) for fmt, output in OUTPUT_NAMES.items()}
+    dropped = [f for f in groups.get(name, by_name.get(name, ())) if f in formats]
+    if not dropped:
+        return "try fewer --formats, or fewer transfers"
+    return f"try --formats without {' and '.join(dropped)}, or fewer transfers"
 
 
 def _resolve(ref: str) -> Place:

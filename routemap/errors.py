@@ -10,10 +10,12 @@ __all__ = [
     "PlaceError",
     "Problem",
     "RenderError",
+    "ResourceError",
     "RouteMapError",
     "ScenarioError",
     "UnroutableLegError",
     "library_detail",
+    "out_of_memory",
 ]
 
 
@@ -88,6 +90,33 @@ class OutputError(RouteMapError, OSError):
 class RenderError(RouteMapError):
     """An output cannot be made because a library it relies on failed (a damaged install, an
     unreadable font, a full temporary folder); the message names the output and what to do."""
+
+
+class ResourceError(RouteMapError, MemoryError):
+    """The machine lacks the memory a step of the work needs.
+
+    The message names what needed it (the output being written, the scenario being read) and
+    what to leave out; nothing of that step has been written.
+    """
+
+
+def out_of_memory(what: str, *, instead: str) -> ResourceError:
+    """Return the error for a step that ran out of memory.
+
+    Parameters
+    ----------
+    what : str
+        The step, as a verb phrase naming its output and its size: ``write briefing.pptx for
+        1,000 transfers (2,004 legs)``.
+    instead : str
+        What the user can do: ``try --formats without pptx, or fewer transfers``.
+
+    Returns
+    -------
+    ResourceError
+        ``not enough memory to <what>; <instead>``, to raise ``from`` the MemoryError.
+    """
+    return ResourceError(f"not enough memory to {what}; {instead}")
 
 
 def library_detail(source: str, exc: BaseException) -> str:
