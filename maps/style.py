@@ -386,6 +386,9 @@ class WidthLegend:
 
     samples: tuple[tuple[float, str], ...] = ()
     others: tuple[tuple[float, str], ...] = ()
+    title: str = ""
+    """What the width measures, already in the legend's language, when it is not the quantity
+    moved (an aggregated overview's count of transfers); empty: the quantity moved."""
 
     @property
     def rows(self) -> tuple[tuple[float, str], ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import matplotlib
@@ -15,9 +15,10 @@ from matplotlib.patches import FancyBboxPatch
 from pyproj import Geod
 
 from routemap.geo.countries import country_codes_at, load_countries
-from routemap.maps.citations import credit
 from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.projection import MapFrame
+from routemap.maps.slides import footer
+from routemap.maps.slides.aggregate import cut_key, overview
 from routemap.maps.slides.canvas import (
     MAP_RECT,
     PANEL_RECT,
@@ -28,10 +29,10 @@ from routemap.maps.slides.canvas import (
     route_samples,
     setup_canvas,
     slide_rc,
-    wrap,
 )
 from routemap.maps.slides.details import DetailInset, draw_detail, draw_detail_outline, plan_details
 from routemap.maps.slides.fonts import printable
+from routemap.maps.slides.footer import DECK_NOTES
 from routemap.maps.slides.furniture import (
     LegendContent,
     NorthArrow,
@@ -52,7 +53,6 @@ from routemap.maps.slides.spec import (
     Callout,
     SlideSpec,
     callouts_spec,
-    overview_spec,
     transfer_specs,
 )
 from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES
@@ -102,73 +102,21 @@ def draw_header(canvas: Canvas, spec: SlideSpec) -> None:
     del as_of_px
 
 
-_DECK_NOTES = ("; and {count} more (full citations in the deck notes).",
-               "; and {count} more (full citations in the deck notes).")
-
-
-def _fit_footer_line(prefix: str, items: Sequence[str], *, limit: int,
-                     language: Language | None = None,
-                     ending: tuple[str, str] = _DECK_NOTES) -> str:
-    lang = load_language(DEFAULT_LANGUAGE) if language is None else language
-    text = prefix + lang.series(items) + "."
-    if len(text) <= limit:
-        return text
-
-    def tail(count: int) -> str:
-        return lang.ngettext(*ending, count).format(count=lang.number(count))
-
-    kept: list[str] = []
-    for item in items:
-        more = len(items) - len(kept) - 1
-        if len(prefix + lang.series([*kept, item]) + tail(more)) > limit:
-            break
-        kept.append(item)
-    return prefix + lang.series(kept) + tail(len(items) - len(kept))
-
-
 def draw_footer(canvas: Canvas, spec: SlideSpec, *,
-                more: tuple[str, str] = _DECK_NOTES) -> None:
-    """Draw a slide's sources line, its data licences and its projection, below its map.
+                more: tuple[str, str] = DECK_NOTES) -> None:
+    """Draw a slide's sources line, its data licences and its projection, below its map,
+    fitted to the band (:func:`routemap.maps.slides.footer.draw_footer`).
 
-    ``more`` is the message (singular and plural, ``{count}``) ending a sources line cut
-    short: where the other sources are listed (the deck notes, for a slide).
+    ``more`` is the message (singular and plural, ``{count}``) ending a line cut short: where
+    the other sources are listed (the deck notes, for a slide).
     """
-    fig, s, lang = canvas.fig, canvas.scale, canvas.language
-    left, right = MAP_RECT[0], PANEL_RECT[0] + PANEL_RECT[2]
-    size = 7.6 * s
-    chars = int((right - left) * fig.get_figwidth() * 72.0 / (size * 0.55))
-    sources = _fit_footer_line(lang.gettext("Sources: "), list(spec.sources), limit=2 * chars,
-                               language=lang, ending=more)
-    data = lang.gettext("Data: ") + " \u00b7 ".join(credit(a, language=lang) for a in spec.attributions)
-    fig.text(left, 0.095, wrap(sources, chars), fontsize=size, color=BASEMAP_STYLE.text,
-             ha="left", va="top", linespacing=1.3, gid="footer-sources")
-    fig.text(left, 0.044, wrap(data, chars), fontsize=size, color=BASEMAP_STYLE.muted_text,
-             ha="left", va="top", linespacing=1.3, gid="footer-data")
-    fig.text(right, 0.012, _projection_note(canvas.frame, lang), fontsize=6.5 * s,
-             color=BASEMAP_STYLE.muted_text, ha="right", va="bottom", gid="footer-projection")
+    footer.draw_footer(canvas.fig, left=MAP_RECT[0], right=PANEL_RECT[0] + PANEL_RECT[2],
+                       frame=canvas.frame, sources=spec.sources,
+                       attributions=spec.attributions, scale=canvas.scale,
+                       language=canvas.language, ending=more)
 
 
-_NORTH_SOUTH = ("{value}\u00b0N", "{value}\u00b0S")
-_EAST_WEST = ("{value}\u00b0E", "{value}\u00b0W")
-
-
-def _projection_note(frame: MapFrame, language: Language) -> str:
-    """Return the footer's projection line in ``language`` ('Mercator projection, central
-    meridian 40.0°E; WGS 84'); compass letters too (French writes west 'O')."""
-    params = dict(p[1:].split("=", 1) for p in frame.proj.split() if "=" in p)
-    _ = language.gettext
-
-    def deg(v: str, pos: str, neg: str) -> str:
-        x = float(v)
-        return _(pos if x >= 0 else neg).format(value=language.number(abs(x), decimals=1))
-
-    if params.get("proj") == "lcc":
-        return _("Lambert conformal conic projection, standard parallels {first} and {second}, "
-                 "central meridian {meridian}; WGS 84").format(
-            first=deg(params["lat_1"], *_NORTH_SOUTH), second=deg(params["lat_2"], *_NORTH_SOUTH),
-            meridian=deg(params["lon_0"], *_EAST_WEST))
-    return _("Mercator projection, central meridian {meridian}; WGS 84").format(
-        meridian=deg(params.get("lon_0", "0"), *_EAST_WEST))
+_projection_note = footer.projection_note
 
 
 def _focus_countries(spec: SlideSpec) -> frozenset[str]:
@@ -269,7 +217,8 @@ def _key_callouts(pax: Axes, spec: SlideSpec, texts: dict[str, str], *, top: flo
     items = [(c.number, _callout_text(texts, c), c.kind) for c in spec.callouts]
     return draw_callout_list(pax, spec.callout_title, items, top=top, bottom=bottom,
                              width=width, scale=scale, more=spec.more,
-                             more_where=spec.more_where, language=load_language(spec.language))
+                             more_where=spec.more_where, language=load_language(spec.language),
+                             more_text=spec.more_text)
 
 
 def panel_capacity(spec: SlideSpec, *, size: tuple[int, int], dpi: float,
@@ -422,7 +371,8 @@ def slide_texts(specs: Iterable[SlideSpec]) -> dict[str, str]:
 
 def slide_specs(routeset: RouteSet, *, per_transfer: bool = True,
                 size: tuple[int, int] = (1920, 1080), dpi: float = 150,
-                language: str = DEFAULT_LANGUAGE) -> list[SlideSpec]:
+                language: str = DEFAULT_LANGUAGE, aggregate: bool | None = None
+                ) -> list[SlideSpec]:
     """Return what each slide shows, in deck order, without drawing anything.
 
     The overview comes first, then (if ``per_transfer``) one spec per transfer and, if some
@@ -445,13 +395,16 @@ def slide_specs(routeset: RouteSet, *, per_transfer: bool = True,
     language : str
         The code of the language the slides' furniture is written in (the routeset's texts
         are already in it: :meth:`RouteSet.in_language`).
+    aggregate : bool, optional
+        Bundle the overview's transfers by corridor (True), never (False), or beyond
+        :data:`routemap.maps.slides.aggregate.AGGREGATE_ABOVE` of them (None).
 
     Returns
     -------
     list of SlideSpec
     """
     lang = load_language(language)
-    specs = [_fitted(overview_spec(routeset, language=lang), size=size, dpi=dpi,
+    specs = [_fitted(overview(routeset, language=lang, aggregate=aggregate), size=size, dpi=dpi,
                      where=lang.gettext("transfers, each on its own slide"))]
     if per_transfer:
         specs += with_observed(_keyed_specs(routeset, size=size, dpi=dpi, language=lang), routeset, lang)
@@ -465,10 +418,7 @@ def _fitted(spec: SlideSpec, *, size: tuple[int, int], dpi: float, where: str) -
     """Return a slide keying the callouts its panel has room for; the rest counted as more."""
     with matplotlib.rc_context(slide_rc()):
         fits = panel_capacity(spec, size=size, dpi=dpi, texts=slide_texts([spec]))
-    if fits >= len(spec.callouts):
-        return spec
-    return replace(spec, callouts=spec.callouts[:fits], more=len(spec.callouts) - fits,
-                   more_where=where)
+    return cut_key(spec, fits, where)
 
 
 def _keyed_specs(routeset: RouteSet, *, size: tuple[int, int], dpi: float,

@@ -400,7 +400,7 @@ def _legend_entries(content: LegendContent, scale: float) -> list[tuple[str, lis
              for k in content.kinds]
     samples, others = (_width_rows(rows, scale) for rows in (content.widths.samples,
                                                               content.widths.others))
-    width_title = _(_WIDTH_TITLE)
+    width_title = content.widths.title or _(_WIDTH_TITLE)
     sections = [(_("Route (arrow shows direction)"), modes, 2),
                 (_(PATH_LEGEND["confidence"]), confs, 2),
                 (_(PATH_LEGEND["path"]), _path_rows(content.paths, scale, lang), 2),
@@ -446,7 +446,7 @@ def _width_rows(rows: Sequence[tuple[float, str]], scale: float) -> list[tuple[t
 def draw_legend(ax: Axes, content: LegendContent, *, width: float, scale: float) -> float:
     """Draw the legend top-down in a panel axes measured in points; return its height."""
     col = _Column(ax, width, scale)
-    wrapped = {load_language(content.language).gettext(t) for t in _WRAPPED}
+    wrapped = {load_language(content.language).gettext(t) for t in _WRAPPED} | {content.widths.title}
     for title, entries, columns in _legend_entries(content, scale):
         if title:
             col.header(title)
@@ -485,12 +485,12 @@ def _badge_centre(size: float) -> float:
 
 def fit_callout_list(texts: Sequence[str], *, top: float, bottom: float, width: float,
                      scale: float, more: int = 0, more_where: str = "",
-                     language: Language | None = None) -> CalloutListFit:
+                     language: Language | None = None, more_text: str = "") -> CalloutListFit:
     """Return how keyed callouts fit between ``top`` and ``bottom`` (points).
 
     The text size shrinks (down to 6.5 points) until every text fits, with a "+N more" line
-    when ``more`` callouts are continued elsewhere; past that, the list is cut where the room
-    ends, keeping room for the "+N more" line.
+    when ``more`` callouts are continued elsewhere (or ``more_text``, a line of its own);
+    past that, the list is cut where the room ends, keeping room for that line.
     """
     start = top + 20.0 * scale
     for size in _LIST_SIZES:
@@ -500,10 +500,11 @@ def fit_callout_list(texts: Sequence[str], *, top: float, bottom: float, width: 
         drop = _badge_centre(size) - size * 0.62
         heights = [max((b.count("\n") + 1) * size * 1.2 + 2.5 + drop, _BADGE_ROW) * scale
                    for b in blocks]
-        line = _more_text(more + len(texts), more_where, width, size * scale,
-                          language).count("\n")
+        line = (wrap_to_width(more_text, width, size * scale) if more_text else
+                _more_text(more + len(texts), more_where, width, size * scale, language)
+                ).count("\n")
         line = (line + 1) * size * scale * 1.2 + 4.0 * scale
-        if start + sum(heights) + (line if more else 0.0) <= bottom:
+        if start + sum(heights) + (line if more or more_text else 0.0) <= bottom:
             return CalloutListFit(size, tuple(blocks), tuple(heights), len(texts), line)
     room = bottom - start - line
     ends = np.cumsum(heights)
@@ -523,26 +524,28 @@ def _more_text(count: int, where: str, width: float, fontsize: float,
 
 def draw_callout_list(ax: Axes, title: str, items: Sequence[tuple[int, str, str]], *,
                       top: float, bottom: float, width: float, scale: float, more: int = 0,
-                      more_where: str = "", language: Language | None = None
-                      ) -> tuple[int, float]:
+                      more_where: str = "", language: Language | None = None,
+                      more_text: str = "") -> tuple[int, float]:
     """Key numbered badges between ``top`` and ``bottom`` (points).
 
     ``items`` holds (number, text, badge kind); ``more`` counts callouts continued
     ``more_where`` (e.g. "on the slide 'Other reported events'"). What does not fit is never
     dropped silently: the list ends with "+N more" naming where they are, in ``language``
-    (None: English).
+    (None: English), or with ``more_text`` when given (a line counting what the key leaves
+    out in words of its own; the "+N more" line still ends a list cut shorter than that).
 
     Returns
     -------
     tuple
         How many items are keyed, and the list's bottom edge (points from the panel's top).
     """
-    if not items and not more:
+    if not items and not more and not more_text:
         return 0, top
     ax.text(0, top + 4.0 * scale, title.upper(), fontsize=8.0 * scale, fontweight="bold",
             color=BASEMAP_STYLE.muted_text, ha="left", va="top", gid="legend-header")
     fit = fit_callout_list([t for _, t, _ in items], top=top, bottom=bottom, width=width,
-                           scale=scale, more=more, more_where=more_where, language=language)
+                           scale=scale, more=more, more_where=more_where, language=language,
+                           more_text=more_text)
     size, y = fit.size, top + 20.0 * scale
     for (number, _, kind), block, height in zip(items[:fit.shown], fit.blocks, fit.heights,
                                                 strict=False):
@@ -554,8 +557,10 @@ def draw_callout_list(ax: Axes, title: str, items: Sequence[tuple[int, str, str]
                 ha="left", va="top", linespacing=1.15, gid="callout-text")
         y += height
     rest = more + len(items) - fit.shown
-    if rest:
-        ax.text(0, y + 2.0 * scale, _more_text(rest, more_where, width, size * scale, language),
+    if rest or more_text:
+        text = (wrap_to_width(more_text, width, size * scale) if more_text and not rest - more
+                else _more_text(rest, more_where, width, size * scale, language))
+        ax.text(0, y + 2.0 * scale, text,
                 fontsize=size * scale, fontweight="bold", color=BASEMAP_STYLE.accent,
                 ha="left", va="top", linespacing=1.15, gid="callout-more")
         y += fit.more_height

@@ -301,7 +301,7 @@ def _draw_label(canvas: Canvas, p: Placement, styled: tuple, clearance: float) -
         a, b = canvas.to_data(ax_, ay_), canvas.to_data(bx, by)
         canvas.ax.add_line(Line2D([a[0], b[0]], [a[1], b[1]], color="#4A4F55",
                                   linewidth=0.7 * s, zorder=Z["leaders"], gid="leader"))
-    if style in ("annotation", "transfer"):
+    if isinstance(style, str):  # a badge: its kind (annotation, transfer, corridor)
         radius = (p.box.x1 - p.box.x0) / 2 / canvas.px_per_pt * canvas.upp * 0.92
         draw_badge(canvas.ax, cx, cy, int(text), radius=radius, fontsize=7.5 * s,
                    zorder=Z["labels"], gid=p.key, kind=style)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -14,18 +13,28 @@ import pandas as pd
 import shapely
 
 from routemap.geo.countries import credit_natural_earth
-from routemap.geo.model import Scenario, Source
+from routemap.geo.model import Scenario, Transfer
 from routemap.maps import wording
 from routemap.maps.citations import citation
-from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
+from routemap.maps.language import DEFAULT_LANGUAGE, Language
 from routemap.maps.records import split_leg
+from routemap.maps.slides.summary import (
+    in_language,
+    key_name,
+    legs_period,
+    missing,
+    period_words,
+    route_summary,
+    short_citation,
+    short_name,
+)
 from routemap.maps.style import (
     CONFIDENCE_STYLES,
-    MODE_STYLES,
     PATH_STYLES,
     PLACE_STYLES,
     LegQuantity,
     WidthLegend,
+    WidthScale,
     width_legend,
     width_scale,
 )
@@ -44,6 +53,7 @@ __all__ = [
     "SlideSpec",
     "callouts_spec",
     "key_name",
+    "overview_frame",
     "overview_spec",
     "route_summary",
     "short_citation",
@@ -158,47 +168,43 @@ class SlideSpec:
     language: str = DEFAULT_LANGUAGE
     observed: ObservedMarks | None = None
     """The observed layer (AIS) of a transfer slide whose leg has a verdict (slides/observed.py)."""
+    more_text: str = ""
+    """The line ending the key in place of "+N more", already in the slide's language (an
+    aggregated overview's: 'and 41 more corridors, with legs of 312 transfers')."""
+    corridors: tuple[tuple[str, ...], ...] = ()
+    """An aggregated overview's corridors, busiest first: the transfers with a leg on each (so
+    a key cut shorter still counts what it leaves out; see slides/aggregate.py)."""
 
     def is_focus(self, route: RouteLine) -> bool:
         """Return True if the route is drawn in full colour on this slide."""
         return not self.focus or route.transfer_id in self.focus
 
 
-def _missing(value: object) -> bool:
-    return value is None or (not isinstance(value, (list, tuple)) and bool(pd.isna(value)))
-
-
 def _as_list(value: object) -> list:
-    if _missing(value):
+    if missing(value):
         return []
     return list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value]
 
 
-def _english(language: Language | None) -> Language:
-    return load_language(DEFAULT_LANGUAGE) if language is None else language
-
-
-def _period(start: object, end: object, language: Language | None = None) -> str:
-    """Return a period in words ('7 Sep – 1 Oct 2023'), '' when both ends are missing."""
-    return wording.period(*(None if _missing(v) else v for v in (start, end)),
-                          language=language) or ""
-
-
-def short_citation(source: Source, *, language: Language | None = None) -> str:
-    """Return 'Publisher (13 Oct 2023)', the footer form of a source, its date in ``language``."""
-    if source.date is None:
-        return source.publisher
-    return f"{source.publisher} ({wording.day(source.date, language=language)})"
+_QUANTITY_CELLS = ("transfer_id", "mode", "quantity_value", "quantity_max", "quantity_unit",
+                   "quantity_basis", "quantity_window_start", "quantity_window_end",
+                   "quantities_disagree")
 
 
 def _leg_quantities(legs: pd.DataFrame) -> list[LegQuantity]:
     """Return what the width rule needs from each leg (missing cells become None)."""
-    return [LegQuantity.from_properties(row) for row in legs.to_dict("records")]
+    cells = [c for c in _QUANTITY_CELLS if c in legs]
+    rows = zip(*(legs[c] for c in cells), strict=True)
+    return [LegQuantity.from_properties(dict(zip(cells, row, strict=True))) for row in rows]
 
 
-def _width_legend(legs: pd.DataFrame, all_legs: pd.DataFrame, lang: Language) -> WidthLegend:
-    """Return the line-width legend for ``legs``, on the scale of ``all_legs``, in ``lang``."""
-    return width_legend(width_scale(_leg_quantities(all_legs)), _leg_quantities(legs), language=lang)
+def _width_legend(legs: pd.DataFrame, all_legs: pd.DataFrame, lang: Language, *,
+                  scale: WidthScale | None = None) -> WidthLegend:
+    """Return the line-width legend for ``legs``, on the scale of ``all_legs`` (``scale``
+    when already known), in ``lang``."""
+    if scale is None:
+        scale = width_scale(_leg_quantities(all_legs))
+    return width_legend(scale, _leg_quantities(legs), language=lang)
 
 
 def _route_lines(routeset: RouteSet) -> tuple[RouteLine, ...]:
@@ -216,23 +222,6 @@ def _route_lines(routeset: RouteSet) -> tuple[RouteLine, ...]:
                              scale.width(amount.mode, amount.value, amount.unit), parts, path,
                              tuple(np.asarray(j.coords, dtype=float) for j in joins)))
     return tuple(out)
-
-
-def short_name(name: str) -> str:
-    """Return a place name without its parenthesised detail: 'Rajin (Najin) port' -> 'Rajin port'."""
-    shorter = re.sub(r"\s*\([^)]*\)", "", name).strip()
-    return re.sub(r"\s{2,}", " ", shorter) or name
-
-
-def key_name(name: str, language: Language | None = None) -> str:
-    """Return the shortest form of a place name a slide writes: in English its first word
-    ('Mozdok ammunition depot' -> 'Mozdok', as the curated English names put the place first);
-    in any other language its name without the bracketed detail ('Port de Rajin (Najin)' ->
-    'Port de Rajin'), as the generic word may come first ('Port', 'Порт')."""
-    shorter = short_name(name)
-    if language is not None and language.code != DEFAULT_LANGUAGE:
-        return shorter
-    return shorter.split(" ")[0].rstrip(",") or shorter
 
 
 def _place_marks(routeset: RouteSet, ids: Iterable[str] | None = None, *,
@@ -258,61 +247,33 @@ def _place_marks(routeset: RouteSet, ids: Iterable[str] | None = None, *,
 def _callouts(routeset: RouteSet, language: Language | None = None) -> tuple[Callout, ...]:
     out = []
     for number, row in enumerate(routeset.annotations.itertuples(index=False), start=1):
-        transfer = None if _missing(row.transfer_id) else str(row.transfer_id)
+        transfer = None if missing(row.transfer_id) else str(row.transfer_id)
         out.append(Callout(number, str(row.text), str(row.place_id),
                            float(row.geometry.x), float(row.geometry.y), transfer,
-                           _period(row.period_start, row.period_end, language)))
+                           period_words(row.period_start, row.period_end, language)))
     return tuple(out)
-
-
-def route_summary(legs: pd.DataFrame, *, language: Language | None = None) -> str:
-    """Return 'Rajin → Dunai → Tikhoretsk · sea, rail · Sep 2023' for a transfer's legs, each
-    assumed end marked ('Vostochny (assumed)'); the modes are not bracketed, so a marked end
-    never reads 'Tikhoretsk (assumed) (sea, rail)'."""
-    def word(name: object) -> str:
-        return key_name(str(name), language)
-
-    flags = [legs[c] if c in legs else [False] * len(legs) for c in ("origin_assumed", "destination_assumed")]
-    lang = _english(language)
-    modes = ", ".join(dict.fromkeys(_mode_word(m, lang) for m in legs["mode"]))
-    text = wording.leg_chain(zip(map(word, legs["from_name"]), map(word, legs["to_name"]), *flags,
-                                 strict=True), language=language) + f" · {modes}"
-    starts = sorted(str(v)[:10] for v in legs["period_start"] if not _missing(v))
-    if starts:
-        first = dt.date.fromisoformat(starts[0])
-        text += f" · {wording.month(first, language=language)}"
-    return text
-
-
-def _mode_word(mode: object, language: Language) -> str:
-    """Return a mode as a lower-case word in the language ('sea', 'mer'), the mode key if
-    the style table does not know it."""
-    style = MODE_STYLES.get(str(mode))
-    return str(mode) if style is None else language.noun(language.gettext(style.label))
-
-
-def _legs_period(legs: pd.DataFrame, language: Language | None = None) -> str:
-    """Return the period spanning some legs ('' when none has one)."""
-    starts = [v for v in legs["period_start"] if not _missing(v)]
-    ends = [v for v in legs["period_end"] if not _missing(v)]
-    return _period(min(starts) if starts else None, max(ends) if ends else None, language)
 
 
 def _transfer_badges(routeset: RouteSet, language: Language | None = None) -> tuple[Callout, ...]:
     """Return one badge per transfer, at the middle of its longest leg."""
     out = []
-    legs = routeset.legs
+    groups = _legs_by_transfer(routeset.legs)
     for number, transfer in enumerate(routeset.scenario.transfers, start=1):
-        mine = legs[legs["transfer_id"] == transfer.id]
-        if mine.empty:
+        mine = groups.get(transfer.id)
+        if mine is None:
             continue
         longest = max(mine.geometry, key=lambda g: g.length)
         parts = sorted(shapely.get_parts(longest), key=lambda g: -g.length)
         mid = parts[0].interpolate(0.5, normalized=True)
         out.append(Callout(number, route_summary(mine, language=language), "", float(mid.x),
-                           float(mid.y), transfer.id, _legs_period(mine, language),
+                           float(mid.y), transfer.id, legs_period(mine, language),
                            kind="transfer"))
     return tuple(out)
+
+
+def _legs_by_transfer(legs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Return each transfer's legs, in their order (one pass over the frame, not one per transfer)."""
+    return {str(k): v for k, v in legs.groupby("transfer_id", sort=False)}
 
 
 def _source_ids(frames: Iterable[pd.DataFrame]) -> list[str]:
@@ -332,7 +293,7 @@ def _sources(scenario: Scenario, ids: Iterable[str], language: Language | None =
 
 
 def _attributions(lines: Iterable[object]) -> tuple[str, ...]:
-    return credit_natural_earth(str(v) for v in lines if not _missing(v) and str(v))
+    return credit_natural_earth(str(v) for v in lines if not missing(v) and str(v))
 
 
 def _extent(routes: Iterable[RouteLine], places: Iterable[PlaceMark]) -> np.ndarray:
@@ -359,32 +320,60 @@ def overview_spec(routeset: RouteSet, *, language: Language | None = None) -> Sl
     -------
     SlideSpec
     """
-    scenario = routeset.scenario
-    lang = _english(language)
+    lang = in_language(language)
     routes = _route_lines(routeset)
     places = _place_marks(routeset, short=True)
-    short, full = _sources(scenario, _source_ids(
-        [routeset.legs, routeset.places, routeset.annotations]), language)
-    return SlideSpec(
-        name="slide", title=scenario.title, subtitle=scenario.subtitle or "",
-        as_of=_as_of(scenario, language), kicker=_overview_kicker(routeset, lang),
-        routes=routes, focus=frozenset(), places=places,
+    return replace(
+        overview_frame(routeset, routes, places, language=lang),
         callouts=_transfer_badges(routeset, language),
         callout_title=lang.gettext("Transfers (one slide each)"),
+        widths=_width_legend(routeset.legs, routeset.legs, lang),
+        endpoints=_transfer_ends(routeset),
+    )
+
+
+def overview_frame(routeset: RouteSet, routes: tuple[RouteLine, ...],
+                   places: tuple[PlaceMark, ...], *, language: Language | None = None
+                   ) -> SlideSpec:
+    """Return an overview of ``routes`` and ``places``: the scenario's title, date, sources
+    and credits, the map fitted to them, nothing keyed yet (every overview starts here).
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario, its texts already in the slide's language.
+    routes : tuple of RouteLine
+        The lines the overview draws (every leg, or bundles of them).
+    places : tuple of PlaceMark
+        The places it marks.
+    language : Language, optional
+        The language of the slide's furniture (None: English).
+
+    Returns
+    -------
+    SlideSpec
+    """
+    scenario = routeset.scenario
+    lang = in_language(language)
+    short, full = _sources(scenario, _source_ids(
+        [routeset.legs, routeset.places, routeset.annotations]), lang)
+    return SlideSpec(
+        name="slide", title=scenario.title, subtitle=scenario.subtitle or "",
+        as_of=_as_of(scenario, lang), kicker=_overview_kicker(routeset, lang),
+        routes=routes, focus=frozenset(), places=places, callouts=(), callout_title="",
         extent=_extent(routes, places), sources=short, citations=full,
         attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
-        widths=_width_legend(routeset.legs, routeset.legs, lang),
-        endpoints=_transfer_ends(routeset), language=lang.code,
+        language=lang.code,
     )
 
 
 def _transfer_ends(routeset: RouteSet) -> tuple[str, ...]:
     """Return where each transfer starts and ends (its first leg's origin, last leg's end)."""
-    legs = routeset.legs
+    groups = _legs_by_transfer(routeset.legs)
     ends: list[str] = []
     for transfer in routeset.scenario.transfers:
-        mine = legs[legs["transfer_id"] == transfer.id]
-        if len(mine):
+        mine = groups.get(transfer.id)
+        if mine is not None and len(mine):
             ends += [str(mine["from_id"].iloc[0]), str(mine["to_id"].iloc[-1])]
     return tuple(dict.fromkeys(ends))
 
@@ -412,24 +401,37 @@ def transfer_specs(routeset: RouteSet, *, language: Language | None = None) -> l
     list of SlideSpec
     """
     scenario = routeset.scenario
-    routes = _route_lines(routeset)
-    callouts = _callouts(routeset, language)
-    lang = _english(language)
-    specs = []
-    for number, transfer in enumerate(scenario.transfers, start=1):
-        specs.append(_transfer_spec(routeset, routes, callouts, transfer.id, number, lang))
-    return specs
+    lang = in_language(language)
+    shared = _Shared(_route_lines(routeset), _callouts(routeset, language),
+                     width_scale(_leg_quantities(routeset.legs)),
+                     _attributions([*routeset.attributions, *routeset.legs["attribution"]]),
+                     _legs_by_transfer(routeset.legs), _place_marks(routeset))
+    return [_transfer_spec(routeset, shared, transfer, number, lang)
+            for number, transfer in enumerate(scenario.transfers, start=1)]
 
 
-def _transfer_spec(routeset: RouteSet, routes: tuple[RouteLine, ...],
-                   callouts: tuple[Callout, ...], transfer_id: str, number: int,
+@dataclass(frozen=True)
+class _Shared:
+    """What every transfer slide of a scenario shares, computed once for all of them."""
+
+    routes: tuple[RouteLine, ...]
+    callouts: tuple[Callout, ...]
+    scale: WidthScale
+    attributions: tuple[str, ...]
+    legs: dict[str, pd.DataFrame]
+    places: tuple[PlaceMark, ...]
+
+
+def _transfer_spec(routeset: RouteSet, shared: _Shared, transfer: Transfer, number: int,
                    lang: Language) -> SlideSpec:
     scenario = routeset.scenario
-    transfer = next(t for t in scenario.transfers if t.id == transfer_id)
-    legs = routeset.legs[routeset.legs["transfer_id"] == transfer_id]
+    transfer_id = transfer.id
+    routes, callouts = shared.routes, shared.callouts
+    legs = shared.legs.get(transfer_id, routeset.legs.iloc[:0])
     ids = list(dict.fromkeys([*legs["from_id"], *legs["to_id"],
                               *(v for vs in legs["via_ids"] for v in _as_list(vs))]))
-    places = _place_marks(routeset, ids)
+    wanted = set(ids)
+    places = tuple(p for p in shared.places if p.place_id in wanted)
     own = tuple(c for c in callouts if c.transfer_id == transfer_id
                 or (c.transfer_id is None and c.place_id in ids))
     notes = routeset.annotations[routeset.annotations["annotation_id"].isin(
@@ -445,8 +447,9 @@ def _transfer_spec(routeset: RouteSet, routes: tuple[RouteLine, ...],
         routes=routes, focus=frozenset({transfer_id}), places=places, callouts=own,
         callout_title=lang.gettext("Callouts"),
         extent=_extent(mine, places), sources=short, citations=full,
-        attributions=_attributions([*routeset.attributions, *routeset.legs["attribution"]]),
-        widths=_width_legend(legs, routeset.legs, lang), min_span_m=_span_for(mine),
+        attributions=shared.attributions,
+        widths=_width_legend(legs, routeset.legs, lang, scale=shared.scale),
+        min_span_m=_span_for(mine),
         endpoints=tuple(dict.fromkeys(str(v) for v in [*legs["from_id"], *legs["to_id"]])),
         language=lang.code,
     )
@@ -470,7 +473,7 @@ def _transfer_subtitle(legs: pd.DataFrame, cargo: str | None, language: Language
     bits = [cargo or ""]
     if first is not None:
         bits.append(wording.quantity_summary(first, language=language) or "")
-        bits.append(_legs_period(legs, language))
+        bits.append(legs_period(legs, language))
         confs = list(dict.fromkeys(legs["confidence"]))
         levels = ", ".join(wording.confidence(c, language=language) or c
                            for c in confs if c in CONFIDENCE_STYLES)
@@ -510,7 +513,7 @@ def callouts_spec(routeset: RouteSet, shown: Iterable[SlideSpec], *,
         Named ``slides/callouts``, ``slides/callouts-2``...
     """
     seen = {c.number for spec in shown for c in spec.callouts}
-    lang = _english(language)
+    lang = in_language(language)
     rest = [c for c in _callouts(routeset, language) if c.number not in seen]
     names = {t.id for t in routeset.scenario.transfers}
     base = next(n for n in ("callouts", "callouts-other", "callouts-more") if n not in names)

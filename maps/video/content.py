@@ -107,7 +107,8 @@ def video_content(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> Vi
     -------
     VideoContent
     """
-    overview = slide_specs(routeset, per_transfer=False, language=language)[0]
+    # the film grows every leg in its period: its overview is never bundled by corridor
+    overview = slide_specs(routeset, per_transfer=False, language=language, aggregate=False)[0]
     spec = replace(overview, callouts=(), more=0, name="animation")
     legs = tuple(LegSpan(str(row.feature_id), _day(row.period_start), _day(row.period_end))
                  for row in routeset.legs.itertuples(index=False))
