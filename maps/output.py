@@ -12,6 +12,7 @@ from routemap.maps.folder import check_out_dir, write_files
 from routemap.maps.manifest import MANIFEST, build_manifest
 from routemap.maps.options import FORMATS, OUTPUT_NAMES, RenderOptions
 from routemap.maps.progress import Progress
+from routemap.maps.spool import Outputs, Spool
 from routemap.routes.routeset import RouteSet
 
 __all__ = ["RENDERERS", "Renderer", "default_language", "output_names", "render_build",
@@ -22,19 +23,19 @@ log = logging.getLogger(__name__)
 #: A renderer takes the route set, the options, the files rendered before it (the deck
 #: reuses the slide images) and the build's progress callback (a renderer counting its work
 #: tells it); it returns output name -> bytes.
-Renderer = Callable[[RouteSet, RenderOptions, Mapping[str, bytes], Progress | None], dict[str, bytes]]
+Renderer = Callable[[RouteSet, RenderOptions, Mapping[str, bytes], Progress | None], Mapping[str, bytes]]
 _SLIDE_FORMATS = ("png", "svg", "pdf")
 
 
 def _render_html(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
-                 progress: Progress | None) -> dict[str, bytes]:
+                 progress: Progress | None) -> Mapping[str, bytes]:
     from routemap.maps.web.html import render_html
 
     return {OUTPUT_NAMES["html"]: render_html(routeset, language=options.language)}
 
 
 def _render_slides(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
-                   progress: Progress | None) -> dict[str, bytes]:
+                   progress: Progress | None) -> Mapping[str, bytes]:
     from routemap.maps.slides.render import render_slides
 
     if "pptx" in options.formats and "png" not in options.formats:
@@ -44,43 +45,48 @@ def _render_slides(routeset: RouteSet, options: RenderOptions, earlier: Mapping[
 
 
 def _render_deck(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
-                 progress: Progress | None) -> dict[str, bytes]:
-    from routemap.maps.slides.deck import render_deck
+                 progress: Progress | None) -> Mapping[str, bytes]:
+    from routemap.maps.slides.deck import write_deck
 
-    images = {name: data for name, data in earlier.items() if name.endswith(".png")}
-    return {OUTPUT_NAMES["pptx"]: render_deck(routeset, options, images)}
+    pngs = [name for name in earlier if name.endswith(".png")]
+    images = earlier.select(pngs) if isinstance(earlier, Outputs) else {n: earlier[n] for n in pngs}
+    spool = Spool(prefix="routemap-deck-")
+    path = spool.new_path(".pptx")
+    write_deck(routeset, options, images, path)  # the images read one at a time
+    spool.add_file(OUTPUT_NAMES["pptx"], path)
+    return spool
 
 
 def _render_geojson(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
-                    progress: Progress | None) -> dict[str, bytes]:
+                    progress: Progress | None) -> Mapping[str, bytes]:
     from routemap.maps.gis.geojson import render_geojson
 
     return {OUTPUT_NAMES["geojson"]: render_geojson(routeset, language=options.language)}
 
 
 def _render_gpkg(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
-                 progress: Progress | None) -> dict[str, bytes]:
+                 progress: Progress | None) -> Mapping[str, bytes]:
     from routemap.maps.gis.gpkg import render_gpkg
 
     return {OUTPUT_NAMES["gpkg"]: render_gpkg(routeset, language=options.language)}
 
 
 def _render_kml(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
-                progress: Progress | None) -> dict[str, bytes]:
+                progress: Progress | None) -> Mapping[str, bytes]:
     from routemap.maps.gis.kml import render_kml
 
     return {OUTPUT_NAMES["kml"]: render_kml(routeset, language=options.language)}
 
 
 def _render_kmz(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
-                progress: Progress | None) -> dict[str, bytes]:
+                progress: Progress | None) -> Mapping[str, bytes]:
     from routemap.maps.gis.kml import render_kmz
 
     return {OUTPUT_NAMES["kmz"]: render_kmz(routeset, language=options.language)}
 
 
 def _render_csv(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
-                progress: Progress | None) -> dict[str, bytes]:
+                progress: Progress | None) -> Mapping[str, bytes]:
     from routemap.maps.gis.legs_csv import render_csv
     from routemap.maps.gis.observations_csv import OBSERVATIONS_CSV, render_observations_csv
 
@@ -90,7 +96,7 @@ def _render_csv(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str
 
 
 def _render_video(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],
-                  progress: Progress | None) -> dict[str, bytes]:
+                  progress: Progress | None) -> Mapping[str, bytes]:
     from routemap.maps.video.render import render_video
 
     return render_video(routeset, options, progress=progress)
@@ -122,8 +128,8 @@ def _steps(formats: Sequence[str]) -> list[str]:
 
 
 def render_outputs(routeset: RouteSet, options: RenderOptions,
-                   progress: Progress | None = None) -> dict[str, bytes]:
-    """Render every requested format in memory, in the options' language.
+                   progress: Progress | None = None) -> Outputs:
+    """Render every requested format, in the options' language (slides and deck spooled on disk).
 
     Parameters
     ----------
@@ -138,19 +144,20 @@ def render_outputs(routeset: RouteSet, options: RenderOptions,
 
     Returns
     -------
-    dict
+    Outputs
         Relative output name (``map.html``, ``slides/<id>.png``...) to file bytes, sorted;
         only the formats asked for (slide images drawn for the deck alone are left out).
+        The slides and the deck stay in temporary files, read one at a time when asked for.
     """
     routeset = routeset.in_language(options.language)
-    files: dict[str, bytes] = {}
+    files = Outputs()
     for step in _steps(options.formats):
         if progress is not None:
             progress(OUTPUT_NAMES.get(step, step))
-        files.update(RENDERERS[step](routeset, options, files, progress))
+        files.merge(RENDERERS[step](routeset, options, files, progress))
     asked = set(options.formats)
-    return dict(sorted((name, data) for name, data in files.items()
-                       if name.rsplit(".", 1)[-1] not in _SLIDE_FORMATS or name.rsplit(".", 1)[-1] in asked))
+    return files.select(sorted(name for name in files if name.rsplit(".", 1)[-1] not in _SLIDE_FORMATS
+                               or name.rsplit(".", 1)[-1] in asked))
 
 
 def default_language(routeset: RouteSet) -> str:
@@ -167,8 +174,8 @@ def default_language(routeset: RouteSet) -> str:
 
 
 def render_build(routeset: RouteSet, options: RenderOptions, *, scenario_label: str,
-                 progress: Progress | None = None) -> dict[str, bytes]:
-    """Render one build in memory: every requested output, then ``manifest.json``.
+                 progress: Progress | None = None) -> Outputs:
+    """Render one build: every requested output, then ``manifest.json``.
 
     Parameters
     ----------
@@ -183,7 +190,7 @@ def render_build(routeset: RouteSet, options: RenderOptions, *, scenario_label: 
 
     Returns
     -------
-    dict
+    Outputs
         Relative output name to bytes, ``manifest.json`` last.
     """
     routeset = routeset.in_language(options.language)
@@ -239,7 +246,8 @@ def write_languages(routeset: RouteSet, out_dir: str | Path, languages: Sequence
                     progress: Progress | None = None) -> list[Path]:
     """Write one complete build per language into its own subfolder (``out/en/``, ``out/fr/``).
 
-    Every build is rendered in memory first and all are written together, each file staged
+    Every build is rendered first (slides and decks into temporary files) and all are
+    written together, each file staged
     and renamed into place (``routemap.maps.folder``): an interrupted run leaves every
     subfolder as it was. Each subfolder has its own ``manifest.json``.
 
@@ -273,12 +281,12 @@ def write_languages(routeset: RouteSet, out_dir: str | Path, languages: Sequence
     codes = list(dict.fromkeys(languages))
     builds = [_with_language(routeset, options, code) for code in codes]  # all checked first
     label = scenario_label or routeset.scenario.path or ""
-    files: dict[str, bytes] = {}
+    files = Outputs()
     for code, build_options in zip(codes, builds, strict=True):
         told = None if progress is None else (
             lambda step, done=None, total=None, code=code: progress(f"{code}/{step}", done, total))
         build = render_build(routeset, build_options, scenario_label=label, progress=told)
-        files.update((f"{code}/{name}", data) for name, data in build.items())
+        files.merge(build, prefix=f"{code}/")
     return write_files(files, out_dir)
 
 

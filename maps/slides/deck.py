@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import struct
+import tempfile
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import IO
 
 from pptx import Presentation
 from pptx.exc import PythonPptxError
@@ -19,13 +25,13 @@ from routemap.maps import wording
 from routemap.maps.citations import citation, credit
 from routemap.maps.language import Language, load_language
 from routemap.maps.options import RenderOptions
-from routemap.maps.slides.compose import compose_slides, slide_specs
-from routemap.maps.slides.render import figure_bytes
+from routemap.maps.slides.compose import slide_specs
+from routemap.maps.slides.render import render_slides
 from routemap.maps.slides.spec import SlideSpec
 from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES
 from routemap.routes.routeset import RouteSet
 
-__all__ = ["SOURCES_PER_SLIDE", "deck_notes", "render_deck"]
+__all__ = ["SOURCES_PER_SLIDE", "deck_notes", "render_deck", "write_deck"]
 
 SOURCES_PER_SLIDE = 12
 _SLIDE_WIDTH = Emu(12192000)  # 13.333 in, PowerPoint's 16:9 width
@@ -82,7 +88,7 @@ def _title_slide(prs: PresentationType, routeset: RouteSet, overview: SlideSpec,
 
 
 def _picture_slide(prs: PresentationType, png: bytes, spec: SlideSpec,
-                   extra: Sequence[str] = ()) -> None:
+                   extra: Sequence[str] = ()) -> str:
     """Add a map slide: its title in the title placeholder, then the map over the whole slide.
 
     The title comes first in the shape tree, so screen readers read it first and the outline
@@ -103,6 +109,7 @@ def _picture_slide(prs: PresentationType, png: bytes, spec: SlideSpec,
         title=spec.title, subtitle=spec.subtitle)
     pic._element.nvPicPr.cNvPr.set("descr", descr.strip())
     _set_notes(slide, deck_notes(spec, extra))
+    return str(slide.part.related_part(pic._element.blipFill.blip.rEmbed).partname)
 
 
 def _unshown_callouts(routeset: RouteSet, transfer_specs: Sequence[SlideSpec],
@@ -178,17 +185,18 @@ def _fix_properties(prs: PresentationType, routeset: RouteSet, lang: Language) -
     props.language = lang.code
 
 
-def _normalised_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed timestamps so the same deck gives the same bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
+def _write_normalised(src: IO[bytes], path: Path, images: _DeckImages) -> None:
+    """Rewrite the deck's zip into ``path`` with fixed timestamps, so the same deck gives the
+    same bytes, each placeholder picture replaced by the map image it stands for (read then,
+    one at a time)."""
+    with zipfile.ZipFile(src) as source, \
+            zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+            real = images.media.get("/" + info.filename)
+            dst.writestr(fixed, source.read(info.filename) if real is None else images.read(real))
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -199,21 +207,68 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def _slide_pngs(routeset: RouteSet, specs: Sequence[SlideSpec], *, size: tuple[int, int],
-                dpi: float, slides: Mapping[str, bytes], language: str) -> dict[str, bytes]:
-    """Return each map slide's PNG: reused from ``slides`` where given, else drawn now."""
-    given = {s.name: slides.get(f"{s.name}.png") for s in specs}
-    pngs = {name: png for name, png in given.items() if png is not None}
-    for name, png in pngs.items():
-        if _png_size(png) != tuple(size):
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _placeholder_png(number: int) -> bytes:
+    """Return a one-pixel PNG told apart from the others by its ``number``: what the deck is
+    built with before each is replaced by its map image in the written file."""
+    return b"".join([b"\x89PNG\r\n\x1a\n",
+                     _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)),
+                     _png_chunk(b"tEXt", b"Comment\x00routemap placeholder %d" % number),
+                     _png_chunk(b"IDAT", zlib.compress(b"\x00\x00")),
+                     _png_chunk(b"IEND", b"")])
+
+
+class _DeckImages:
+    """The deck's map images, never all in memory: each is read to check it and to tell it
+    apart (identical images share one picture, as python-pptx shares them), and a small
+    placeholder goes into the deck instead; each is read again only to be written."""
+
+    def __init__(self, images: Mapping[str, bytes], size: tuple[int, int]) -> None:
+        self.images = images
+        self.size = tuple(size)
+        self.placeholders: dict[str, bytes] = {}  # image digest -> its placeholder
+        self.media: dict[str, str] = {}  # the deck's media part -> the image it stands for
+
+    def placeholder(self, name: str) -> bytes:
+        """Return the placeholder for the image ``name`` (``slides/<id>``), checking it."""
+        png = self.images[f"{name}.png"]
+        if _png_size(png) != self.size:
             raise ValueError(f"slide image {name}.png is {_png_size(png)} pixels; the deck "
-                             f"was asked for {tuple(size)}")
-    if len(pngs) < len(specs):
-        drawn = compose_slides(routeset, size=size, dpi=dpi, per_transfer=True,
-                               language=language)
-        pngs.update({name: figure_bytes(slide.figure, "png") for name, slide in drawn.items()
-                     if name not in pngs})
-    return {s.name: pngs[s.name] for s in specs}
+                             f"was asked for {self.size}")
+        digest = hashlib.sha256(png).hexdigest()
+        return self.placeholders.setdefault(digest, _placeholder_png(len(self.placeholders)))
+
+    def read(self, name: str) -> bytes:
+        return self.images[f"{name}.png"]
+
+
+class _Either(Mapping[str, bytes]):
+    """The images given, then the ones drawn for the deck where some were missing."""
+
+    def __init__(self, given: Mapping[str, bytes], drawn: Mapping[str, bytes]) -> None:
+        self.given, self.drawn = given, drawn
+
+    def __getitem__(self, name: str) -> bytes:
+        return self.given[name] if name in self.given else self.drawn[name]
+
+    def __iter__(self):
+        return iter(dict.fromkeys([*self.given, *self.drawn]))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys([*self.given, *self.drawn]))
+
+
+def _slide_images(routeset: RouteSet, specs: Sequence[SlideSpec], options: RenderOptions,
+                  slides: Mapping[str, bytes]) -> _DeckImages:
+    """Return each map slide's PNG: the ones given where given, else drawn now (to a spool)."""
+    images: Mapping[str, bytes] = slides
+    if any(f"{s.name}.png" not in slides for s in specs):
+        drawn = render_slides(routeset, replace(options, formats=("png",)), per_transfer=True)
+        images = _Either(slides, drawn)
+    return _DeckImages(images, options.size)
 
 
 def _resize(prs: PresentationType, width: Emu, height: Emu) -> None:
@@ -254,10 +309,8 @@ def _new_presentation() -> PresentationType:
 
 
 def render_deck(routeset: RouteSet, options: RenderOptions, slide_images: Mapping[str, bytes]) -> bytes:
-    """Return the briefing deck as .pptx bytes.
-
-    Slides: a title slide, the overview map, one map per transfer, then the sources (as many
-    slides as the list needs). Every slide's speaker notes carry its full citations.
+    """Return the briefing deck as .pptx bytes (see :func:`write_deck`, which streams it to
+    a file without holding its images in memory).
 
     Parameters
     ----------
@@ -284,20 +337,59 @@ def render_deck(routeset: RouteSet, options: RenderOptions, slide_images: Mappin
     RenderError
         If python-pptx cannot open its built-in template (a damaged install).
     """
+    with tempfile.TemporaryDirectory(prefix="routemap-deck-") as folder:
+        path = Path(folder) / "briefing.pptx"
+        write_deck(routeset, options, slide_images, path)
+        return path.read_bytes()
+
+
+def write_deck(routeset: RouteSet, options: RenderOptions, slide_images: Mapping[str, bytes],
+               path: Path) -> None:
+    """Write the briefing deck as a .pptx file, holding one map image in memory at a time.
+
+    Slides: a title slide, the overview map, one map per transfer, then the sources (as many
+    slides as the list needs). Every slide's speaker notes carry its full citations. The deck
+    is built with small placeholder pictures, each replaced by its map image as the file is
+    written, so a deck of a thousand slides needs no more memory than one of ten.
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario, its texts already in ``options.language``.
+    options : RenderOptions
+        Image size, dpi, language, and the workers that draw any map image not given.
+    slide_images : mapping of str to bytes
+        Map images by output name, read when needed (see :func:`render_deck`).
+    path : Path
+        The file to write (replaced if it exists).
+
+    Raises
+    ------
+    ValueError
+        If a given image is not a PNG of ``options.size`` pixels.
+    RenderError
+        If python-pptx cannot open its built-in template (a damaged install).
+    """
     lang = load_language(options.language)
     specs = slide_specs(routeset, per_transfer=True, size=options.size, dpi=options.dpi,
                         language=lang.code)
     prs = _new_presentation()
     size = options.size
-    pngs = _slide_pngs(routeset, specs, size=size, dpi=options.dpi, slides=slide_images,
-                       language=lang.code)
+    images = _slide_images(routeset, specs, options, slide_images)
     _resize(prs, _SLIDE_WIDTH, Emu(int(_SLIDE_WIDTH * size[1] / size[0])))
     _title_slide(prs, routeset, specs[0], lang)
     unshown = _unshown_callouts(routeset, specs[1:], lang)
-    for i, spec in enumerate(specs):
-        _picture_slide(prs, pngs[spec.name], spec, unshown if i == 0 else ())
+
+    def picture(spec: SlideSpec, extra: Sequence[str] = ()) -> None:
+        media = _picture_slide(prs, images.placeholder(spec.name), spec, extra)
+        images.media.setdefault(media, spec.name)
+
+    picture(specs[0], unshown)
+    for spec in specs[1:]:
+        picture(spec)
     _sources_slides(prs, routeset, specs[0].attributions, lang)
     _fix_properties(prs, routeset, lang)
-    buf = io.BytesIO()
-    prs.save(buf)
-    return _normalised_zip(buf.getvalue())
+    with tempfile.TemporaryFile() as raw:
+        prs.save(raw)
+        raw.seek(0)
+        _write_normalised(raw, Path(path), images)

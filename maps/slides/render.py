@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import os
 import re
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -18,7 +20,8 @@ from routemap.maps.options import FORMATS, RenderOptions
 from routemap.maps.slides.canvas import slide_rc
 from routemap.maps.slides.compose import compose_slide, slide_specs, slide_texts
 from routemap.maps.slides.fonts import ensure_families, font_chain
-from routemap.maps.slides.spec import SlideSpec
+from routemap.maps.slides.spec import RouteLine, SlideSpec
+from routemap.maps.spool import Spool
 from routemap.routes.routeset import RouteSet
 
 __all__ = ["SLIDE_FORMATS", "figure_bytes", "render_slides"]
@@ -72,8 +75,8 @@ def _round_svg_paths(svg: bytes) -> bytes:
 
 
 def render_slides(routeset: RouteSet, options: RenderOptions, *,
-                  per_transfer: bool = True) -> dict[str, bytes]:
-    """Render the briefing slides to bytes, one entry per output file.
+                  per_transfer: bool = True) -> Spool:
+    """Render the briefing slides, one file per output, into a spool on disk.
 
     Parameters
     ----------
@@ -90,10 +93,12 @@ def render_slides(routeset: RouteSet, options: RenderOptions, *,
 
     Returns
     -------
-    dict of str to bytes
+    Spool
         ``slide.png``, ``slide.svg``, ``slide.pdf``, ``slides/<transfer-id>.png``... (and
         ``slides/callouts.<fmt>`` when some callouts are on no transfer slide) in a stable
-        order. Nothing is written to disk; nothing is drawn if no slide format is asked for.
+        order, each read from its temporary file when asked for: memory holds one slide at a
+        time, whatever their number. Nothing is written to the output folder; nothing is
+        drawn if no slide format is asked for.
 
     Raises
     ------
@@ -101,30 +106,67 @@ def render_slides(routeset: RouteSet, options: RenderOptions, *,
         If a format is unknown.
     RenderError
         If a font cannot be read, or a worker process dies (killed, or out of memory).
+    MemoryError
+        If drawing a slide runs out of memory; the message names the slide.
     """
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown format(s) {unknown}; expected some of {FORMATS}")
+    spool = Spool(prefix="routemap-slides-")
     formats = tuple(f for f in SLIDE_FORMATS if f in options.formats)
     if not formats:
-        return {}
+        return spool
     specs = slide_specs(routeset, per_transfer=per_transfer, size=options.size,
                         dpi=options.dpi, language=options.language)
     texts = slide_texts(specs)
-    jobs = [_SlideJob(spec, options.size, options.dpi, texts, formats, font_chain()) for spec in specs]
+    context = _shared_routes(specs)
+    fonts = font_chain()
+    jobs = [_SlideJob(replace(spec, routes=()) if spec.routes is context else spec,
+                      options.size, options.dpi, _texts_of(spec, texts), formats, fonts,
+                      str(spool.folder), i, shared_routes=spec.routes is context)
+            for i, spec in enumerate(specs)]
     workers = min(options.workers, len(jobs))
     if workers <= 1:
-        results = [_render_job(job) for job in jobs]
+        _set_context(context)
+        try:
+            results = [_render_job(job) for job in jobs]
+        finally:
+            _set_context(())
     else:
-        results = _render_in_workers(jobs, workers)
-    return {name: data for result in results for name, data in result.items()}
+        results = _render_in_workers(jobs, workers, context)
+    for result in results:
+        for name, path in result:
+            spool.add_file(name, Path(path))
+    return spool
 
 
-def _render_in_workers(jobs: list[_SlideJob], workers: int) -> list[dict[str, bytes]]:
-    """Draw the slides in ``workers`` spawned processes, in job order."""
-    context = multiprocessing.get_context("spawn")
+def _shared_routes(specs: Sequence[SlideSpec]) -> tuple[RouteLine, ...]:
+    """Return the route set most slides draw (every leg, the others' in grey): the one a
+    worker process is handed once, instead of once per slide."""
+    counts: dict[int, int] = {}
+    for spec in specs:
+        counts[id(spec.routes)] = counts.get(id(spec.routes), 0) + 1
+    if not counts:
+        return ()
+    most = max(counts, key=lambda key: counts[key])
+    return next(spec.routes for spec in specs if id(spec.routes) == most)
+
+
+def _texts_of(spec: SlideSpec, texts: dict[str, str]) -> dict[str, str]:
+    """Return the printable forms of the texts one slide draws (see :func:`slide_texts`)."""
+    wanted = {spec.title, spec.subtitle, *(p.name for p in spec.places),
+              *(c.text for c in spec.callouts)}
+    return {k: v for k, v in texts.items() if k in wanted}
+
+
+def _render_in_workers(jobs: list[_SlideJob], workers: int,
+                       context: tuple[RouteLine, ...]) -> list[list[tuple[str, str]]]:
+    """Draw the slides in ``workers`` spawned processes, in job order; each process is
+    handed the shared route set once."""
+    mp_context = multiprocessing.get_context("spawn")
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp_context,
+                                 initializer=_set_context, initargs=(context,)) as pool:
             return list(pool.map(_render_job, jobs))
     except BrokenProcessPool as exc:
         raise RenderError(
@@ -134,9 +176,18 @@ def _render_in_workers(jobs: list[_SlideJob], workers: int) -> list[dict[str, by
         ) from exc
 
 
+#: The route set the slides of this process share (set by :func:`_set_context`).
+_CONTEXT: list[tuple[RouteLine, ...]] = [()]
+
+
+def _set_context(routes: tuple[RouteLine, ...]) -> None:
+    _CONTEXT[0] = routes
+
+
 @dataclass(frozen=True)
 class _SlideJob:
-    """One slide to draw and save: everything a worker process needs, picklable."""
+    """One slide to draw and save into ``folder``: everything a worker process needs,
+    picklable and small (the shared route set is the worker's own, see ``_set_context``)."""
 
     spec: SlideSpec
     size: tuple[int, int]
@@ -144,11 +195,27 @@ class _SlideJob:
     texts: dict[str, str]
     formats: tuple[str, ...]
     fonts: tuple[str, ...]
+    folder: str
+    index: int
+    shared_routes: bool = False
+    """The spec's routes are the shared route set, left out of the job."""
 
 
-def _render_job(job: _SlideJob) -> dict[str, bytes]:
-    ensure_families(job.fonts)  # a spawned worker's font list may predate a font the parent found
-    with matplotlib.rc_context(slide_rc(job.fonts)):
-        slide = compose_slide(job.spec, size=job.size, dpi=job.dpi, texts=job.texts)
-    return {f"{job.spec.name}.{fmt}": figure_bytes(slide.figure, fmt, fonts=job.fonts)
-            for fmt in job.formats}
+def _render_job(job: _SlideJob) -> list[tuple[str, str]]:
+    """Draw one slide, save it in each format into the job's folder; return (name, path)s."""
+    spec = job.spec
+    if job.shared_routes:
+        spec = replace(spec, routes=_CONTEXT[0])
+    try:
+        ensure_families(job.fonts)  # a spawned worker's font list may predate a font the parent found
+        with matplotlib.rc_context(slide_rc(job.fonts)):
+            slide = compose_slide(spec, size=job.size, dpi=job.dpi, texts=job.texts)
+        out = []
+        for fmt in job.formats:
+            path = os.path.join(job.folder, f"{job.index:06d}.{fmt}")
+            with open(path, "wb") as fh:
+                fh.write(figure_bytes(slide.figure, fmt, fonts=job.fonts))
+            out.append((f"{spec.name}.{fmt}", path))
+        return out
+    except MemoryError as exc:
+        raise MemoryError(f"not enough memory to draw {spec.name}") from exc

@@ -148,7 +148,7 @@ def test_deck_reuses_slide_images_without_drawing_again(routeset, deck_bytes, mo
     def no_drawing(*args, **kwargs):
         raise AssertionError("the deck drew a slide it was given")
 
-    monkeypatch.setattr(deck_module, "compose_slides", no_drawing)
+    monkeypatch.setattr(deck_module, "render_slides", no_drawing)
     assert render_deck(routeset, RenderOptions(), pngs) == deck_bytes
 
 
