@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from routemap.maps.citations import citations
+from routemap.maps.evidence import verdict_line
 from routemap.maps.language import Language
 from routemap.maps.records import FeatureRecord, export_geometry, plain_value
 from routemap.maps.style import gap_label
@@ -66,7 +67,8 @@ def observed_records(routeset: RouteSet, *, language: Language | None = None
     routeset : RouteSet
         The routed scenario; its observed layer is read, never modified.
     language : Language, optional
-        The language of the text values the tool writes (a gap's ``label``); None is English.
+        The language of the text values the tool writes (a gap's ``label``, a track's ``verdicts``);
+        None is English.
 
     Returns
     -------
@@ -82,7 +84,7 @@ def observed_records(routeset: RouteSet, *, language: Language | None = None
               "citations": citations(scenario, layer.spec.sources, language=language)}
     verdicts: dict[str, list[str]] = {}
     for v in layer.verdicts:
-        verdicts.setdefault(v.vessel, []).append(f"{v.transfer_id} leg {v.leg_index + 1}: {v.verdict}")
+        verdicts.setdefault(v.vessel, []).append(verdict_line(v, language=language))
     return {
         "observed_tracks": list(_records(layer.trajectories, OBSERVED_TRACK_COLUMNS, lambda r: {
             "feature_id": f"observed:{int(r['mmsi'])}:{_key(r['start'])}", "feature_type": "observed_track",
@@ -105,10 +107,11 @@ def observed_records(routeset: RouteSet, *, language: Language | None = None
 
 
 def _encounter(row: dict[str, Any]) -> dict[str, Any]:
-    """The vessel of interest's MMSI first, the other vessel's in ``mmsi_other``."""
+    """The vessel of interest's MMSI first, the other vessel's in ``mmsi_other`` (a meeting of two vessels
+    of interest is a record under each, ``encounter:<its MMSI>:<the other's>:<start>``)."""
     a, b = int(row["mmsi_a"]), int(row["mmsi_b"])
     mine, other = (a, b) if row.get("vessel_mmsi", a) == a else (b, a)
-    return {"feature_id": f"encounter:{a}:{b}:{_key(row['start'])}", "feature_type": "encounter",
+    return {"feature_id": f"encounter:{mine}:{other}:{_key(row['start'])}", "feature_type": "encounter",
             "mmsi": mine, "mmsi_other": other, "start_time": utc_text(row["start"]),
             "end_time": utc_text(row["end"]), "duration_h": row.get("duration_h"),
             "min_distance_m": row.get("min_distance_m")}

@@ -29,6 +29,7 @@ from shapely.geometry.polygon import orient
 from routemap.geo.model import Scenario
 from routemap.maps import wording
 from routemap.maps.citations import citations, credit
+from routemap.maps.evidence import evidence_text
 from routemap.maps.language import Language
 from routemap.routes.geodesy import split_antimeridian
 from routemap.routes.routeset import RouteSet
@@ -421,6 +422,9 @@ def _leg_records(routeset: RouteSet, language: Language | None) -> list[FeatureR
                                    qualifier=p["quantity_qualifier"], high=p["quantity_max"],
                                    basis=p["quantity_basis"], window_start=p["quantity_window_start"],
                                    window_end=p["quantity_window_end"], language=language))
+        if routeset.observed is not None:
+            found = routeset.observed.verdict_for(p["transfer_id"], int(p["leg_index"]))
+            p["observed_evidence"] = evidence_text(found.evidence, found.verdict, language=language) if found else None
     return records
 
 

@@ -13,6 +13,7 @@ from routemap.geo.languages import builtin_notes_missing, missing_names, missing
 from routemap.geo.model import NetworkAddition, Scenario, Source
 from routemap.geo.scenario import CURATED_LANGUAGE
 from routemap.maps import wording
+from routemap.maps.evidence import evidence_text
 from routemap.routes.routeset import RouteSet
 
 __all__ = ["addition_lines", "copied_links", "observed_lines", "qa_report", "translation_lines"]
@@ -203,7 +204,8 @@ def _language_name(code: str) -> str:
 def observed_lines(routeset: RouteSet) -> list[str]:
     """Return the observed layer's summary, then one line per verdict on a sea leg.
 
-    ``observed: <transfer> leg <n>: <vessel>: <verdict>: <evidence>``; a sea leg whose carrier
+    ``observed: <transfer> leg <n>: <vessel>: <verdict>: <evidence>`` (the evidence in English, by
+    ``routemap.maps.evidence``, the writer of every output); a sea leg whose carrier
     names no vessel of interest has none.
     """
     layer = routeset.observed
@@ -214,8 +216,9 @@ def observed_lines(routeset: RouteSet) -> list[str]:
     lines = [f"{layer.positions:,} positions of {len(spec.vessels)} vessel(s) from {len(spec.files)} file(s)"
              + (" (synthetic)" if spec.synthetic else "") + (f"; dropped: {dropped}" if dropped else ""),
              f"{len(layer.trajectories)} track(s), {len(layer.gaps)} dark gap(s), "
-             f"{len(layer.port_calls)} port call(s), {len(layer.encounters)} encounter(s)"]
-    lines += [f"observed: {v}" for v in layer.verdicts]
+             f"{len(layer.port_calls)} port call(s), {layer.meetings} encounter(s)"]
+    lines += [f"observed: {v.transfer_id} leg {v.leg_index + 1}: {v.vessel}: {v.verdict}: "
+              f"{evidence_text(v.evidence, v.verdict)}" for v in layer.verdicts]
     if not layer.verdicts:
         lines.append("no sea leg names a vessel of interest as its carrier")
     return lines

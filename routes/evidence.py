@@ -58,9 +58,7 @@ def observed_layer(spec: ObservationSpec, positions: pd.DataFrame, observations:
     trajectories = _tagged(observations.trajectories, observations.trajectories["mmsi"].map(label))
     gaps = _tagged(observations.gaps, observations.gaps["mmsi"].map(label))
     calls = _tagged(observations.port_calls, observations.port_calls["mmsi"].map(label))
-    meets = observations.encounters.copy()
-    mine = meets["mmsi_a"].isin(owner)
-    meets["vessel_mmsi"] = meets["mmsi_a"].where(mine, meets["mmsi_b"])
+    meets = _filed_under_each(observations.encounters, owner)
     meets = _tagged(meets, meets["vessel_mmsi"].map(label))
     verdicts = leg_verdicts(legs, positions, observations.gaps, spec.vessels, thresholds=spec.thresholds)
     return ObservedLayer(spec=spec, trajectories=trajectories, gaps=gaps, port_calls=calls, encounters=meets,
@@ -75,6 +73,18 @@ def _owners(positions: pd.DataFrame, vessels: Sequence[Vessel]) -> dict[int, str
         for mmsi in vessel_positions(positions, vessel)["mmsi"].unique():
             owner.setdefault(int(mmsi), vessel.label)
     return owner
+
+
+def _filed_under_each(encounters: gpd.GeoDataFrame, owner: dict[int, str]) -> gpd.GeoDataFrame:
+    """Return each meeting once per vessel of interest in it, with that vessel's MMSI in ``vessel_mmsi``
+    (a meeting of two vessels of interest is filed under both), in the meetings' order."""
+    filed = []
+    for side in ("mmsi_a", "mmsi_b"):
+        mine = encounters.loc[encounters[side].isin(owner)].copy()
+        mine["vessel_mmsi"] = mine[side]
+        filed.append(mine)
+    both = pd.concat(filed).sort_index(kind="stable")
+    return gpd.GeoDataFrame(both, geometry=encounters.geometry.name, crs=encounters.crs)
 
 
 def _tagged(frame: gpd.GeoDataFrame, vessel: pd.Series) -> gpd.GeoDataFrame:
@@ -119,16 +129,16 @@ def observe(routeset: RouteSet, *, read: Reader | None = None, derive: Deriver |
     layer = observed_layer(spec, read_result.positions, observations, _sea_legs(routeset),
                            dropped=dict(read_result.dropped))
     log.info("observations: %d positions of %d vessel(s), %d gap(s), %d port call(s), %d encounter(s)",
-             layer.positions, len(spec.vessels), len(layer.gaps), len(layer.port_calls), len(layer.encounters))
+             layer.positions, len(spec.vessels), len(layer.gaps), len(layer.port_calls), layer.meetings)
     return replace(routeset, observed=layer, legs=legs_with_verdicts(routeset.legs, layer))
 
 
 def legs_with_verdicts(legs: gpd.GeoDataFrame, layer: ObservedLayer) -> gpd.GeoDataFrame:
-    """Return the legs frame with ``OBSERVED_LEG_COLUMNS``: each leg's verdict and evidence, if any."""
+    """Return the legs frame with each leg's ``observed_verdict``, if any (its evidence is data of the
+    layer's verdicts, written in each output's language by ``routemap.maps.evidence``)."""
     found = [layer.verdict_for(t, int(i)) for t, i in zip(legs["transfer_id"], legs["leg_index"], strict=True)]
     copy = legs.copy()
     copy["observed_verdict"] = pd.Series([v.verdict if v else None for v in found], index=copy.index, dtype=object)
-    copy["observed_evidence"] = pd.Series([v.evidence if v else None for v in found], index=copy.index, dtype=object)
     return copy
 
 

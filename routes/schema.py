@@ -144,8 +144,9 @@ TRANSFER_COLUMNS: tuple[str, ...] = (
 #: language, rather than the RouteSet frame: ``citations`` (``routemap.maps.citations``).
 DERIVED_COLUMNS: frozenset[str] = frozenset({"citations"})
 
-#: Leg properties the record layer derives from the scenario rather than the RouteSet frame.
-DERIVED_LEG_COLUMNS: frozenset[str] = frozenset({"quantity_text", *DERIVED_COLUMNS})
+#: Leg properties the record layer derives from the scenario rather than the RouteSet frame
+#: (``observed_evidence``: from the verdict's evidence, ``routemap.maps.evidence``).
+DERIVED_LEG_COLUMNS: frozenset[str] = frozenset({"quantity_text", "observed_evidence", *DERIVED_COLUMNS})
 
 #: The columns of ``RouteSet.places`` and ``RouteSet.annotations`` (besides ``geometry``).
 PLACE_FRAME_COLUMNS: tuple[str, ...] = tuple(c for c in PLACE_COLUMNS if c not in DERIVED_COLUMNS)

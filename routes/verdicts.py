@@ -18,8 +18,10 @@ thresholds of :class:`routemap.geo.vessels.Thresholds`:
     the leg has no period, or the vessel has no position in it (a gap spanning the period is
     named).
 
-The evidence says it in numbers: distances (km, to the ends and to the line), times (UTC), a
-gap's length and how far the ship could have gone meanwhile. The verdicts are pure functions of
+The evidence says it in numbers, as data (:class:`Evidence`): the distances to the ends (km) and
+when the track came nearest, the positions counted in the period and against the leg's line, each
+dark stretch's bounds (UTC), length and how far the ship could have gone meanwhile. It is written in
+words by ``routemap.maps.evidence``, in each output's language. The verdicts are pure functions of
 their inputs: positions and gaps are plain frames (the columns of :mod:`routemap.geo.ais` and
 :mod:`routemap.routes.observed`), so a test can feed them directly.
 """
@@ -46,7 +48,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "VERDICTS",
+    "DarkStretch",
+    "EndCheck",
+    "Evidence",
     "LegVerdict",
+    "LineCheck",
     "ObservedLayer",
     "distances_km",
     "leg_verdict",
@@ -63,6 +69,93 @@ _BLOCK = 2048  # positions per block when measuring to the line (memory: block x
 
 
 @dataclass(frozen=True)
+class EndCheck:
+    """How near a vessel's track came to one end of a leg.
+
+    Attributes
+    ----------
+    place : Place
+        The leg's end (its names by language write it).
+    distance_km : float
+        The track's closest distance to it (haversine, mean radius).
+    time : pandas.Timestamp
+        When the track was closest (UTC).
+    near : bool
+        Whether that is within the ``away_km`` threshold.
+    """
+
+    place: Place
+    distance_km: float
+    time: pd.Timestamp
+    near: bool
+
+
+@dataclass(frozen=True)
+class LineCheck:
+    """Where a track's positions lie against a leg's line.
+
+    Attributes
+    ----------
+    threshold_km : float
+        ``off_route_km``: a position farther than this from the line is off it.
+    off : int
+        Positions in the period farther than the threshold.
+    nearest_km, farthest_km : float
+        The nearest and farthest position's distance to the line.
+    """
+
+    threshold_km: float
+    off: int
+    nearest_km: float
+    farthest_km: float
+
+
+@dataclass(frozen=True)
+class DarkStretch:
+    """A dark gap (transponder off) named in a verdict's evidence.
+
+    Attributes
+    ----------
+    start, end : pandas.Timestamp
+        The last position before the silence and the first after it (UTC).
+    duration_h : float
+    reachable_km : float or None
+        How far the ship could have gone meanwhile (:mod:`routemap.routes.observed`).
+    """
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    duration_h: float
+    reachable_km: float | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The numbers behind a verdict, as data; ``routemap.maps.evidence`` writes them in words.
+
+    Attributes
+    ----------
+    period : tuple of datetime.date, or None
+        The leg's period (first and last day); None when the leg has none (nothing was held).
+    positions : int
+        The vessel's positions in the period.
+    ends : tuple of EndCheck
+        The origin's check, then the destination's; empty without positions.
+    line : LineCheck or None
+        The positions against the leg's line, when neither end settles the verdict alone (the
+        track reaches neither end) or the verdict is ``contradicts``.
+    gaps : tuple of DarkStretch
+        The dark gaps overlapping the period, in time order.
+    """
+
+    period: tuple[dt.date, dt.date] | None
+    positions: int = 0
+    ends: tuple[EndCheck, ...] = ()
+    line: LineCheck | None = None
+    gaps: tuple[DarkStretch, ...] = ()
+
+
+@dataclass(frozen=True)
 class LegVerdict:
     """What one vessel's positions say about one sea leg.
 
@@ -75,21 +168,20 @@ class LegVerdict:
         The vessel as written (its name, else ``IMO n``, else ``MMSI n``).
     verdict : str
         One of :data:`VERDICTS`.
-    evidence : str
-        The numbers behind it, one line.
-    gap_starts : tuple of pandas.Timestamp
-        The start of each dark gap named in the evidence (to tie the verdict to the gaps drawn).
+    evidence : Evidence
+        The numbers behind it.
     """
 
     transfer_id: str
     leg_index: int
     vessel: str
     verdict: str
-    evidence: str
-    gap_starts: tuple[pd.Timestamp, ...] = ()
+    evidence: Evidence
 
-    def __str__(self) -> str:
-        return f"{self.transfer_id} leg {self.leg_index + 1}: {self.vessel}: {self.verdict}: {self.evidence}"
+    @property
+    def gap_starts(self) -> tuple[pd.Timestamp, ...]:
+        """The start of each dark gap named in the evidence (to tie the verdict to the gaps drawn)."""
+        return tuple(g.start for g in self.evidence.gaps)
 
 
 @dataclass(frozen=True)
@@ -103,8 +195,8 @@ class ObservedLayer:
     trajectories, gaps, port_calls, encounters : geopandas.GeoDataFrame
         The derivations of :mod:`routemap.routes.observed` for the vessels of interest (an
         encounter is kept when either vessel is one), EPSG:4326, each with a ``vessel`` column
-        (the vessel of interest as written; for an encounter, the first of the pair that is
-        one, whose MMSI is in ``vessel_mmsi``).
+        (the vessel of interest as written). An encounter is filed under each vessel of interest
+        in it (twice when both are), that vessel's MMSI in ``vessel_mmsi``.
     verdicts : tuple of LegVerdict
         One per sea leg whose carrier names a vessel of interest.
     positions : int
@@ -121,6 +213,13 @@ class ObservedLayer:
     verdicts: tuple[LegVerdict, ...] = ()
     positions: int = 0
     dropped: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def meetings(self) -> int:
+        """How many meetings at sea there are (an encounter filed under two vessels counts once)."""
+        if self.encounters.empty:
+            return 0
+        return len(self.encounters.drop_duplicates(["mmsi_a", "mmsi_b", "start"]))
 
     def verdict_for(self, transfer_id: str, leg_index: int) -> LegVerdict | None:
         """Return the verdict on one leg, if its carrier names a vessel of interest."""
@@ -180,34 +279,22 @@ def _to_line_km(lats: np.ndarray, lons: np.ndarray, line: BaseGeometry) -> np.nd
     return out
 
 
-def _time(value: pd.Timestamp) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _km(value: float) -> str:
-    return f"{value:,.1f} km" if value < 100 else f"{value:,.0f} km"
-
-
-def _nearest(track: pd.DataFrame, place: Place) -> tuple[float, pd.Timestamp]:
-    """Return the track's closest distance to a place, and when."""
+def _nearest(track: pd.DataFrame, place: Place, away_km: float) -> EndCheck:
+    """Return how near the track came to a place, and when."""
     d = distances_km(track["lat"].to_numpy(float), track["lon"].to_numpy(float), place.lat, place.lon)
     i = int(np.argmin(d))
-    return float(d[i]), track["time"].iloc[i]
+    return EndCheck(place, float(d[i]), track["time"].iloc[i], bool(d[i] <= away_km))
 
 
-def _gap_text(gaps: pd.DataFrame) -> str:
-    parts = []
-    for gap in gaps.itertuples(index=False):
-        reach = f", up to {_km(float(gap.reachable_km))} reachable" if pd.notna(gap.reachable_km) else ""
-        hours = float(gap.duration_h)
-        parts.append(f"transponder off {hours:,.{0 if hours >= 10 else 1}f} h ({_time(gap.start)} to "
-                     f"{_time(gap.end)}){reach}")
-    return "; ".join(parts)
+def _stretches(gaps: pd.DataFrame) -> tuple[DarkStretch, ...]:
+    return tuple(DarkStretch(g.start, g.end, float(g.duration_h),
+                             float(g.reachable_km) if pd.notna(g.reachable_km) else None)
+                 for g in gaps.itertuples(index=False))
 
 
 def leg_verdict(track: pd.DataFrame, gaps: pd.DataFrame, *, line: BaseGeometry, origin: Place,
                 destination: Place, period: Period | None,
-                thresholds: Thresholds = DEFAULT_THRESHOLDS) -> tuple[str, str, tuple[pd.Timestamp, ...]]:
+                thresholds: Thresholds = DEFAULT_THRESHOLDS) -> tuple[str, Evidence]:
     """Hold one sea leg against one vessel's positions and dark gaps.
 
     Parameters
@@ -228,37 +315,27 @@ def leg_verdict(track: pd.DataFrame, gaps: pd.DataFrame, *, line: BaseGeometry, 
     Returns
     -------
     tuple
-        ``(verdict, evidence, gap starts named)``; the verdict is one of :data:`VERDICTS`.
+        ``(verdict, evidence)``; the verdict is one of :data:`VERDICTS`.
     """
     if period is None:
-        return "no_data", "the leg has no period to hold the positions against", ()
+        return "no_data", Evidence(None)
     start, end = utc_window(period)
     track = track.loc[(track["time"] >= start) & (track["time"] < end)].sort_values("time", kind="stable")
-    dark = gaps.loc[(gaps["start"] < end) & (gaps["end"] > start)].sort_values("start", kind="stable")
-    named = tuple(dark["start"])
+    dark = _stretches(gaps.loc[(gaps["start"] < end) & (gaps["end"] > start)].sort_values("start", kind="stable"))
+    days = (period.start, period.end)
     if track.empty:
-        text = f"no position from {period.start} to {period.end}"
-        return "no_data", text + (f"; {_gap_text(dark)}" if len(dark) else ""), named
-    lats, lons = track["lat"].to_numpy(float), track["lon"].to_numpy(float)
-    (d_from, t_from), (d_to, t_to) = _nearest(track, origin), _nearest(track, destination)
-    near_from, near_to = d_from <= thresholds.away_km, d_to <= thresholds.away_km
-    ends = (f"within {_km(d_from)} of {origin.name} ({_time(t_from)})" if near_from else
-            f"{_km(d_from)} from {origin.name} at nearest")
-    ends += " and " + (f"within {_km(d_to)} of {destination.name} ({_time(t_to)})" if near_to else
-                       f"{_km(d_to)} from {destination.name} at nearest")
-    count = f"{len(track):,} position{'s' if len(track) != 1 else ''} in the period"
-    if near_from and near_to and dark.empty:
-        return "supports", f"{ends}; {count}", ()
-    if near_from or near_to:
-        return "partly", f"{ends}" + (f"; {_gap_text(dark)}" if len(dark) else f"; {count}"), named
-    off = _to_line_km(lats, lons, line)
-    far = int((off > thresholds.off_route_km).sum())
-    if far * 2 > len(track):
-        return "contradicts", (f"{ends}; {far:,} of {count} lie more than {_km(thresholds.off_route_km)} "
-                               f"from the leg's line (nearest {_km(float(off.min()))}, farthest "
-                               f"{_km(float(off.max()))})"), named
-    along = f"{len(track) - far:,} of {count} within {_km(thresholds.off_route_km)} of the line"
-    return "partly", f"{ends}; {along}" + (f"; {_gap_text(dark)}" if len(dark) else ""), named
+        return "no_data", Evidence(days, gaps=dark)
+    ends = (_nearest(track, origin, thresholds.away_km), _nearest(track, destination, thresholds.away_km))
+    near = sum(e.near for e in ends)
+    if near == 2 and not dark:
+        return "supports", Evidence(days, len(track), ends)
+    if near:
+        return "partly", Evidence(days, len(track), ends, gaps=dark)
+    off = _to_line_km(track["lat"].to_numpy(float), track["lon"].to_numpy(float), line)
+    check = LineCheck(thresholds.off_route_km, int((off > thresholds.off_route_km).sum()), float(off.min()),
+                      float(off.max()))
+    verdict = "contradicts" if check.off * 2 > len(track) else "partly"
+    return verdict, Evidence(days, len(track), ends, check, dark)
 
 
 def leg_verdicts(legs: Sequence[tuple[str, int, str | None, BaseGeometry, Place, Place, Period | None]],
@@ -291,8 +368,7 @@ def leg_verdicts(legs: Sequence[tuple[str, int, str | None, BaseGeometry, Place,
             continue
         track = vessel_positions(positions, vessel)
         own_gaps = gaps.loc[gaps["mmsi"].isin(set(track["mmsi"]))]
-        verdict, evidence, named = leg_verdict(track, own_gaps, line=line, origin=origin,
-                                               destination=destination, period=period,
-                                               thresholds=thresholds)
-        found.append(LegVerdict(transfer_id, index, vessel.label, verdict, evidence, named))
+        verdict, evidence = leg_verdict(track, own_gaps, line=line, origin=origin, destination=destination,
+                                        period=period, thresholds=thresholds)
+        found.append(LegVerdict(transfer_id, index, vessel.label, verdict, evidence))
     return tuple(found)

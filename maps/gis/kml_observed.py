@@ -15,6 +15,7 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from routemap.maps import wording
+from routemap.maps.evidence import span
 from routemap.maps.gis.kml_style import clean_text, kml_color, sub_element
 from routemap.maps.language import Language
 from routemap.maps.observed import OBSERVED_GROUPS, observed_records
@@ -95,7 +96,7 @@ def _name(group: str, p: dict[str, Any]) -> str:
 def _rows(group: str, p: dict[str, Any], language: Language) -> list[tuple[str, Any]]:
     word = language.gettext
     begin, end = _SPAN[group]
-    rows: list[tuple[str, Any]] = [("MMSI", p["mmsi"]), (word("Period"), f"{p[begin] or ''} – {p[end] or ''} UTC")]
+    rows: list[tuple[str, Any]] = [("MMSI", p["mmsi"]), (word("Period"), span(p[begin], p[end], language=language))]
     if group == "gaps":
         rows.append((word("Transponder off"), p["label"]))
     if group == "encounters":

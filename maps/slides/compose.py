@@ -197,7 +197,8 @@ def _legend_content(spec: SlideSpec) -> LegendContent:
     paths = tuple(dict.fromkeys(r.path_confidence for r in spec.routes))
     return LegendContent(modes, confs, kinds, spec.widths, muted=bool(spec.focus), paths=paths,
                          connectors=any(r.connectors for r in focus), language=spec.language,
-                         observed=spec.observed.kinds if spec.observed else ())
+                         observed=spec.observed.kinds if spec.observed else (),
+                         verdicts=spec.observed.verdicts if spec.observed else ())
 
 
 def _panel_axes(fig: Figure, scale: float) -> tuple[Axes, float, float]:

@@ -311,6 +311,8 @@ class LegendContent:
     """The code of the language the legend is written in."""
     observed: tuple[str, ...] = ()
     """The observed (AIS) kinds the slide draws (``track``, ``gap``, ``port_call``, ``encounter``)."""
+    verdicts: tuple[str, ...] = ()
+    """The verdicts on the slide's legs and their evidence, in words, listed under the observed kinds."""
 
 
 def _words(language: Language | None) -> Language:
@@ -405,7 +407,8 @@ def _legend_entries(content: LegendContent, scale: float) -> list[tuple[str, lis
                 (_(PATH_LEGEND["confidence"]), confs, 2),
                 (_(PATH_LEGEND["path"]), _path_rows(content.paths, scale, lang), 2),
                 (_(CONNECTOR_STYLE.label), _connector_rows(content.connectors, scale, lang), 1),
-                (_("Places"), kinds, 2), (_("Observed (AIS)"), observed_legend_rows(content.observed, scale, lang), 1),
+                (_("Places"), kinds, 2),
+                (_("Observed (AIS)"), observed_legend_rows(content.observed, scale, lang, content.verdicts), 1),
                 (width_title, samples, 2),
                 ("" if samples else width_title, others, 1)]
     return [s for s in sections if s[1]]

@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 
+from routemap.maps.evidence import evidence_text, verdict_word
 from routemap.maps.language import Language
 from routemap.maps.observed import observed_records
 from routemap.maps.records import FeatureRecord
@@ -22,18 +23,11 @@ from routemap.maps.slides.canvas import Canvas
 from routemap.maps.slides.layers import SLIDE_WIDTH_PT, Z, lines_path
 from routemap.maps.slides.observed_marks import ObservedMarks
 from routemap.maps.slides.spec import SlideSpec
-from routemap.maps.style import N_, OBSERVED_STYLE
+from routemap.maps.style import OBSERVED_STYLE
 from routemap.routes.routeset import RouteSet
 
-__all__ = ["VERDICT_WORDS", "draw_observed", "observed_legend_rows", "with_observed"]
+__all__ = ["draw_observed", "observed_legend_rows", "with_observed"]
 
-VERDICT_WORDS: dict[str, str] = {
-    "supports": N_("the track supports the leg"),
-    "partly": N_("the track supports part of the leg"),
-    "contradicts": N_("the track contradicts the leg: the ship was elsewhere"),
-    "no_data": N_("no position in the leg's period"),
-}
-"""How each verdict (``routemap.routes.verdicts.VERDICTS``) reads on a slide."""
 _Z_TRACK = Z["routes"] + 0.2  # over the legs, under their arrows and the places
 _Z_POINTS = Z["places"] + 0.2  # a port call marks its port: over the port symbol, under the labels
 
@@ -61,38 +55,37 @@ def _marks(routeset: RouteSet, transfer_id: str, language: Language) -> Observed
     vessels = {v.vessel for v in verdicts}
     found = observed_records(routeset, language=language)
     groups = {k: [r for r in recs if r.properties["vessel"] in vessels] for k, recs in found.items()}
-    mmsis = {r.properties["mmsi"] for r in groups["observed_tracks"]}
-    groups["encounters"] += [r for r in found["encounters"]  # met by another vessel of interest
-                             if r.properties["vessel"] not in vessels and r.properties["mmsi_other"] in mmsis]
     tracks = [p for r in groups["observed_tracks"] for p in _parts(r)]
     gaps = [(p, r.properties["label"]) for r in groups["gaps"] for p in _parts(r)]
-    word = language.gettext
-    note = f" ({word(OBSERVED_STYLE.synthetic_label)})" if layer is not None and layer.spec.synthetic else ""
-    said = word("Observed (AIS), {vessel}: {verdict}")
-    lines = tuple(said.format(vessel=v.vessel, verdict=word(VERDICT_WORDS[v.verdict])) + note for v in verdicts)
+    said = language.gettext("{label}: {meaning}")
+    lines = [text for v in verdicts for text in (
+        said.format(label=v.vessel, meaning=verdict_word(v.verdict, language=language)),
+        evidence_text(v.evidence, v.verdict, language=language))]
+    if layer is not None and layer.spec.synthetic:
+        lines.append(language.gettext(OBSERVED_STYLE.synthetic_label))
     kinds = tuple(k for k, present in (("track", tracks), ("gap", gaps), ("port_call", groups["port_calls"]),
                                        ("encounter", groups["encounters"])) if present)
     return ObservedMarks(tuple(tracks), _thinned(tracks) if tracks else np.zeros((0, 2)),
                          tuple(p for p, _ in gaps), tuple(label for _, label in gaps),
-                         _points(groups["port_calls"]), _points(groups["encounters"]), kinds, lines)
+                         _points(groups["port_calls"]), _points(groups["encounters"]), kinds, tuple(lines))
 
 
 def with_observed(specs: Sequence[SlideSpec], routeset: RouteSet, language: Language) -> list[SlideSpec]:
     """Return the slide specs with the observed layer on each transfer slide that has a verdict.
 
-    The verdict lines are added to the slide's subtitle, so the slide says what the positions
-    show about its leg in words as well as in lines, and the map's extent takes in the observed
-    features, so a track that contradicts the leg (the ship was elsewhere) is on the slide.
+    The verdicts and their evidence are listed in the legend's observed section (their own lines,
+    wrapped to the panel: the subtitle keeps the transfer's own words whole), so the slide says
+    what the positions show about its leg in words as well as in lines; the map's extent takes in
+    the observed features, so a track that contradicts the leg (the ship was elsewhere) is on it.
     """
     out = []
     for spec in specs:
         transfer_id = spec.name.removeprefix("slides/") if spec.name.startswith("slides/") else None
         marks = _marks(routeset, transfer_id, language) if transfer_id else None
         if marks is not None:
-            subtitle = " · ".join(part for part in (spec.subtitle, *marks.verdicts) if part)
             seen = [marks.dots, *marks.gaps, marks.port_calls, marks.encounters]
             extent = np.vstack([np.asarray(spec.extent, dtype=float).reshape(-1, 2), *seen])
-            spec = replace(spec, observed=marks, subtitle=subtitle, extent=extent)
+            spec = replace(spec, observed=marks, extent=extent)
         out.append(spec)
     return out
 
@@ -135,8 +128,10 @@ def draw_observed(canvas: Canvas, spec: SlideSpec) -> None:
                                zorder=_Z_POINTS, gid=gid))
 
 
-def observed_legend_rows(kinds: Sequence[str], scale: float, language: Language) -> list[tuple[tuple, str]]:
-    """Return the legend rows for the observed kinds a slide draws, as the legend's rows are made."""
+def observed_legend_rows(kinds: Sequence[str], scale: float, language: Language,
+                         verdicts: Sequence[str] = ()) -> list[tuple[tuple, str]]:
+    """Return the legend rows for the observed kinds a slide draws, as the legend's rows are made,
+    then one row per verdict line (no symbol: the verdict, its evidence, the synthetic warning)."""
     s, word = OBSERVED_STYLE, language.gettext
     rows = {
         "track": (("line", {"color": s.color, "linewidth": s.width * SLIDE_WIDTH_PT * scale, "marker": "o",
@@ -150,4 +145,4 @@ def observed_legend_rows(kinds: Sequence[str], scale: float, language: Language)
                                   "markerfacecolor": s.gap_color, "markeredgecolor": "white",
                                   "markeredgewidth": 0.9 * scale}), word(s.encounter_label)),
     }
-    return [rows[k] for k in kinds]
+    return [rows[k] for k in kinds] + [(("marker", {"marker": "none"}), line) for line in verdicts]

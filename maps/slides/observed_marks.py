@@ -28,7 +28,8 @@ class ObservedMarks:
     kinds : tuple of str
         The legend rows the slide needs: ``track``, ``gap``, ``port_call``, ``encounter``.
     verdicts : tuple of str
-        One line per leg with a verdict, in the slide's language.
+        Per leg with a verdict, two lines in the slide's language: the vessel and the verdict,
+        then its evidence; last, for synthetic positions, the warning.
     """
 
     tracks: tuple[np.ndarray, ...]

@@ -11,7 +11,15 @@ from shapely.geometry import LineString, MultiLineString
 
 from routemap.geo.model import Period, Place
 from routemap.geo.vessels import Thresholds, Vessel
-from routemap.routes.verdicts import distances_km, leg_verdict, leg_verdicts, utc_window, vessel_positions
+from routemap.routes.verdicts import (
+    DarkStretch,
+    Evidence,
+    distances_km,
+    leg_verdict,
+    leg_verdicts,
+    utc_window,
+    vessel_positions,
+)
 
 RAJIN = Place("rajin", "Rajin", "port", "KP", 42.245, 130.295)
 VOSTOCHNY = Place("vostochny", "Vostochny", "port", "RU", 42.7333, 133.05)
@@ -49,22 +57,25 @@ def _verdict(track, gaps=NO_GAPS, period=PERIOD, line=LINE):
 
 
 def test_a_track_through_both_ends_supports_the_leg():
-    verdict, evidence, gaps = _verdict(_track("2024-03-02 06:00", 36, R, V))
+    verdict, evidence = _verdict(_track("2024-03-02 06:00", 36, R, V))
     assert verdict == "supports"
-    assert evidence == ("within 0.0 km of Rajin (2024-03-02 06:00 UTC) and within 0.0 km of Vostochny "
-                        "(2024-03-03 18:00 UTC); 25 positions in the period")
-    assert gaps == ()
+    assert evidence.period == (PERIOD.start, PERIOD.end) and evidence.positions == 25
+    assert [(e.place.id, e.near, e.time) for e in evidence.ends] == [
+        ("rajin", True, pd.Timestamp("2024-03-02 06:00", tz="UTC")),
+        ("vostochny", True, pd.Timestamp("2024-03-03 18:00", tz="UTC"))]
+    assert [e.distance_km for e in evidence.ends] == pytest.approx([0.0, 0.0], abs=1e-6)
+    assert evidence.line is None and evidence.gaps == ()
 
 
 def test_a_dark_gap_between_the_ends_makes_it_partly_and_is_named():
     before = _track("2024-03-02 06:00", 12, R, MIDDLE, n=13)
     after = _track("2024-03-03 14:00", 12, (42.6, 132.2), V, n=13)
     gap = _gap("2024-03-02 18:00", "2024-03-03 14:00")
-    verdict, evidence, named = _verdict(pd.concat([before, after]), gap)
+    verdict, evidence = _verdict(pd.concat([before, after]), gap)
     assert verdict == "partly"
-    assert evidence.endswith("; transponder off 20 h (2024-03-02 18:00 UTC to 2024-03-03 14:00 UTC), "
-                             "up to 260 km reachable")
-    assert named == (pd.Timestamp("2024-03-02 18:00", tz="UTC"),)
+    assert evidence.gaps == (DarkStretch(pd.Timestamp("2024-03-02 18:00", tz="UTC"),
+                                         pd.Timestamp("2024-03-03 14:00", tz="UTC"), 20.0, 260.0),)
+    assert [e.near for e in evidence.ends] == [True, True]
 
 
 def test_a_gap_outside_the_period_is_not_named():
@@ -73,37 +84,38 @@ def test_a_gap_outside_the_period_is_not_named():
 
 
 def test_near_one_end_only_is_partly():
-    verdict, evidence, _ = _verdict(_track("2024-03-02 06:00", 12, R, MIDDLE))
+    verdict, evidence = _verdict(_track("2024-03-02 06:00", 12, R, MIDDLE))
     assert verdict == "partly"
-    assert evidence.startswith("within 0.0 km of Rajin (2024-03-02 06:00 UTC) and ")
-    assert " from Vostochny at nearest" in evidence
+    assert [e.near for e in evidence.ends] == [True, False]
+    assert 100 < evidence.ends[1].distance_km < 150 and evidence.line is None
 
 
 def test_a_vessel_elsewhere_contradicts_the_leg():
-    verdict, evidence, _ = _verdict(_track("2024-03-02 00:00", 48, BUSAN, (35.3, 129.5)))
+    verdict, evidence = _verdict(_track("2024-03-02 00:00", 48, BUSAN, (35.3, 129.5)))
     assert verdict == "contradicts"
-    assert "25 of 25 positions in the period lie more than 100 km from the leg's line" in evidence
-    nearest = float(evidence.split("(nearest ")[1].split(" km")[0].replace(",", ""))
-    assert 700 < nearest < 850  # Busan is about 780 km from the Rajin-Vostochny line
+    assert evidence.line is not None and (evidence.line.off, evidence.positions) == (25, 25)
+    assert evidence.line.threshold_km == 100.0
+    assert 700 < evidence.line.nearest_km < 850  # Busan is about 780 km from the Rajin-Vostochny line
+    assert evidence.line.nearest_km < evidence.line.farthest_km
 
 
 def test_along_the_line_without_either_end_is_partly():
-    verdict, evidence, _ = _verdict(_track("2024-03-02 00:00", 10, (42.45, 131.0), (42.6, 132.2)))
+    verdict, evidence = _verdict(_track("2024-03-02 00:00", 10, (42.45, 131.0), (42.6, 132.2)))
     assert verdict == "partly"
-    assert "25 of 25 positions in the period within 100 km of the line" in evidence
+    assert evidence.line is not None and (evidence.line.off, evidence.positions) == (0, 25)
 
 
 def test_no_position_in_the_period_is_no_data_and_names_a_spanning_gap():
     track = _track("2024-02-20 00:00", 24, R, MIDDLE)
     gap = _gap("2024-02-21 00:00", "2024-03-10 00:00", reach=9000.0)
-    verdict, evidence, named = _verdict(track, gap)
+    verdict, evidence = _verdict(track, gap)
     assert verdict == "no_data"
-    assert evidence.startswith("no position from 2024-03-02 to 2024-03-05; transponder off 432 h")
-    assert len(named) == 1
+    assert (evidence.positions, evidence.ends, evidence.period) == (0, (), (PERIOD.start, PERIOD.end))
+    assert [g.duration_h for g in evidence.gaps] == [432.0]
 
 
 def test_a_leg_without_period_has_no_data():
-    assert _verdict(_track("2024-03-02 06:00", 36, R, V), period=None)[0] == "no_data"
+    assert _verdict(_track("2024-03-02 06:00", 36, R, V), period=None) == ("no_data", Evidence(None))
 
 
 def test_the_period_covers_whole_utc_days():
@@ -117,10 +129,10 @@ def test_a_line_split_at_the_antimeridian_is_measured_in_both_parts():
     line = MultiLineString([[(179.0, 60.0), (180.0, 60.0)], [(-180.0, 60.0), (-179.0, 60.0)]])
     ends = (Place("a", "A", "port", "RU", 60.0, 179.0), Place("b", "B", "port", "US", 60.0, -179.0))
     track = _track("2024-03-02 00:00", 10, (60.3, -179.6), (60.3, -179.4))
-    verdict, evidence, _ = leg_verdict(track, NO_GAPS, line=line, origin=ends[0], destination=ends[1],
-                                       period=PERIOD)
+    verdict, evidence = leg_verdict(track, NO_GAPS, line=line, origin=ends[0], destination=ends[1],
+                                    period=PERIOD)
     assert verdict == "partly"
-    assert "within 100 km of the line" in evidence
+    assert evidence.line is not None and evidence.line.off == 0 and evidence.line.farthest_km < 100
 
 
 def test_a_wider_off_route_threshold_turns_a_contradiction_into_partly():
@@ -146,7 +158,7 @@ def test_leg_verdicts_only_for_legs_naming_a_vessel():
             ("u", 0, None, LINE, RAJIN, VOSTOCHNY, PERIOD)]
     found = leg_verdicts(legs, positions, NO_GAPS, [Vessel(name="Sea Star", mmsi=273456789)])
     assert [(v.transfer_id, v.leg_index, v.vessel, v.verdict) for v in found] == [("t", 0, "Sea Star", "supports")]
-    assert str(found[0]).startswith("t leg 1: Sea Star: supports: within 0.0 km of Rajin")
+    assert found[0].evidence.ends[0].place is RAJIN and found[0].gap_starts == ()
 
 
 def test_distances_km_matches_a_known_distance():

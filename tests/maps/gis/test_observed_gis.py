@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sqlite3
+from dataclasses import replace
 
 import pyogrio
 import pytest
@@ -33,7 +34,7 @@ def test_records_carry_the_contract_properties(observed):
     assert [len(g) for g in groups.values()] == [1, 1, 2, 1]
     track = groups["observed_tracks"][0].properties
     assert track["geometry_kind"] == "observed"
-    assert track["verdicts"] == ["najin-dunai-tikhoretsk leg 1: partly"]
+    assert track["verdicts"] == ["najin-dunai-tikhoretsk, leg 1: the track supports part of the leg"]
     assert (track["start_time"], track["end_time"]) == ("2023-09-08T06:00:00Z", "2023-09-09T20:00:00Z")
     gap = groups["gaps"][0].properties
     assert gap["label"] == "Transponder off 20 h"
@@ -119,7 +120,7 @@ def test_legs_carry_their_verdict_only_with_observations(observed, sample_routes
     legs = [f["properties"] for f in json.loads(render_geojson(observed))["features"]
             if f["properties"]["feature_type"] == "leg"]
     assert [(p["observed_verdict"], (p["observed_evidence"] or "")[:18]) for p in legs] == [
-        ("partly", "within 0.0 km of R"), (None, ""), (None, "")]
+        ("partly", "within 0 km of Raj"), (None, ""), (None, "")]
     from routemap.maps.gis.legs_csv import render_csv
     from routemap.routes.schema import LEG_COLUMNS
 
@@ -128,3 +129,19 @@ def test_legs_carry_their_verdict_only_with_observations(observed, sample_routes
     assert render_csv(sample_routeset).decode("utf-8").split("\r\n")[0].split(",") == [*LEG_COLUMNS, "geometry"]
     plain = [f["properties"] for f in json.loads(render_geojson(sample_routeset))["features"]]
     assert all("observed_verdict" not in p for p in plain)
+
+
+def test_a_meeting_of_two_vessels_of_interest_is_filed_under_both(observed):
+    """The Other Star made a vessel of interest too: the one meeting is a record under each vessel,
+    each with its own MMSI first, and it still counts as one meeting."""
+    from routemap.geo.vessels import Vessel
+    from routemap.routes.evidence import observed_layer
+    from tests.maps.observed_data import SEA_STAR, observations, positions
+
+    spec = replace(observed.observed.spec, vessels=(SEA_STAR, Vessel(name="Other Star", mmsi=OTHER)))
+    layer = observed_layer(spec, positions(), observations(), [])
+    assert layer.meetings == 1 and observed.observed.meetings == 1
+    meets = observed_records(replace(observed, observed=layer))["encounters"]
+    assert [(r.feature_id, r.properties["vessel"], r.properties["mmsi_other"]) for r in meets] == [
+        (f"encounter:{OTHER}:{MMSI}:20230908T120000Z", "Other Star", MMSI),
+        (f"encounter:{MMSI}:{OTHER}:20230908T120000Z", "Sea Star", OTHER)]

@@ -1,0 +1,183 @@
+"""How a verdict on a sea leg and its evidence are written, in an output's language.
+
+A verdict (:class:`routemap.routes.verdicts.LegVerdict`) carries its evidence as data: the ends'
+distances and times, the positions counted, the line check, the dark stretches. This module is the
+one writer of it in words, through the catalogs (``routemap.po``) and CLDR's dates and numbers, for
+every output: the legs' ``observed_evidence`` (GeoJSON, GeoPackage, KML, CSV), the web map's
+popups, the slides, and ``routemap check`` (in English, through the same functions).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from routemap.maps import dates, wording
+from routemap.maps.language import Language
+from routemap.maps.style import N_
+
+if TYPE_CHECKING:
+    from routemap.routes.verdicts import DarkStretch, EndCheck, Evidence, LegVerdict
+
+__all__ = ["VERDICT_WORDS", "evidence_text", "instant", "span", "verdict_line", "verdict_word"]
+
+VERDICT_WORDS: dict[str, str] = {
+    "supports": N_("the track supports the leg"),
+    "partly": N_("the track supports part of the leg"),
+    "contradicts": N_("the track contradicts the leg: the ship was elsewhere"),
+    "no_data": N_("no position in the leg's period"),
+}
+"""How each verdict (``routemap.routes.verdicts.VERDICTS``) reads."""
+
+
+def verdict_word(code: str, *, language: Language | None = None) -> str:
+    """Return a verdict code (``partly``) in words: ``the track supports part of the leg``.
+
+    Parameters
+    ----------
+    code : str
+        One of ``routemap.routes.verdicts.VERDICTS``.
+    language : Language, optional
+        The language (default English).
+
+    Returns
+    -------
+    str
+    """
+    return dates.in_language(language).gettext(VERDICT_WORDS[code])
+
+
+def verdict_line(verdict: LegVerdict, *, language: Language | None = None) -> str:
+    """Return which leg a verdict is on and what it says: ``star-voyage, leg 1: the track supports…``.
+
+    Parameters
+    ----------
+    verdict : LegVerdict
+    language : Language, optional
+        The language (default English).
+
+    Returns
+    -------
+    str
+    """
+    words = dates.in_language(language)
+    return words.gettext("{transfer}, leg {number}: {verdict}").format(
+        transfer=verdict.transfer_id, number=words.number(verdict.leg_index + 1),
+        verdict=verdict_word(verdict.verdict, language=language))
+
+
+def instant(value: pd.Timestamp, *, language: Language | None = None) -> str:
+    """Return an instant to the minute, in UTC: ``3 Mar 2025, 03:50 UTC``, ``3 mars 2025, 03:50 UTC``.
+
+    Parameters
+    ----------
+    value : pandas.Timestamp
+        A time (naive times are taken as UTC).
+    language : Language, optional
+        The language of the date (default English).
+
+    Returns
+    -------
+    str
+    """
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return dates.in_language(language).gettext("{date}, {time} UTC").format(
+        date=dates.day(stamp, language=language), time=stamp.strftime("%H:%M"))
+
+
+def span(start: object, end: object, *, language: Language | None = None) -> str:
+    """Return a time span to the minute, in UTC: ``2 Mar 2025, 06:00 UTC – 3 Mar 2025, 23:00 UTC``.
+
+    Parameters
+    ----------
+    start, end : object
+        Instants (Timestamps or ISO text); a missing or equal end gives the start alone.
+    language : Language, optional
+        The language of the dates (default English).
+
+    Returns
+    -------
+    str
+        Empty when both are missing.
+    """
+    first = instant(pd.Timestamp(start), language=language) if start else ""
+    last = instant(pd.Timestamp(end), language=language) if end else ""
+    return f"{first} \u2013 {last}" if first and last and last != first else first or last
+
+
+def _km(value: float, language: Language | None) -> str:
+    """A distance to a tenth of a kilometre below 100 km, whole above."""
+    return wording.distance(value, decimals=1 if value < 100 else 0, language=language) or ""
+
+
+def _end(end: EndCheck, language: Language | None) -> str:
+    words = dates.in_language(language)
+    message = "within {distance} of {place} ({time})" if end.near else "{distance} from {place} at nearest ({time})"
+    return words.gettext(message).format(distance=_km(end.distance_km, language),
+                                         place=end.place.name_in(words.code),
+                                         time=instant(end.time, language=language))
+
+
+def _gap(gap: DarkStretch, language: Language | None) -> str:
+    words = dates.in_language(language)
+    values = {"hours": words.number(gap.duration_h, 0 if gap.duration_h >= 10 else 1),
+              "start": instant(gap.start, language=language), "end": instant(gap.end, language=language)}
+    if gap.reachable_km is None:
+        return words.gettext("transponder off {hours} h, from {start} to {end}").format(**values)
+    return words.gettext("transponder off {hours} h, from {start} to {end}, up to {distance} reachable").format(
+        distance=_km(gap.reachable_km, language), **values)
+
+
+def _line(evidence: Evidence, verdict: str, language: Language | None) -> str:
+    words = dates.in_language(language)
+    line, count = evidence.line, evidence.positions
+    assert line is not None
+    if verdict == "contradicts":
+        return words.ngettext(
+            "{off} of {count} position in the period lies more than {threshold} from the leg's line "
+            "(nearest {nearest}, farthest {farthest})",
+            "{off} of {count} positions in the period lie more than {threshold} from the leg's line "
+            "(nearest {nearest}, farthest {farthest})", count).format(
+            off=words.number(line.off), count=words.number(count), threshold=_km(line.threshold_km, language),
+            nearest=_km(line.nearest_km, language), farthest=_km(line.farthest_km, language))
+    return words.ngettext(
+        "{within} of {count} position in the period lies within {threshold} of the leg's line",
+        "{within} of {count} positions in the period lie within {threshold} of the leg's line", count).format(
+        within=words.number(count - line.off), count=words.number(count),
+        threshold=_km(line.threshold_km, language))
+
+
+def evidence_text(evidence: Evidence, verdict: str, *, language: Language | None = None) -> str:
+    """Write the numbers behind a verdict, as one line of clauses.
+
+    Parameters
+    ----------
+    evidence : Evidence
+        The verdict's evidence.
+    verdict : str
+        The verdict it backs (``contradicts`` reads the line check as positions off the line,
+        any other as positions along it).
+    language : Language, optional
+        The language (default English): its words, dates, numbers and separators.
+
+    Returns
+    -------
+    str
+        ``within 0.0 km of Gdansk (2 Mar 2025, 00:00 UTC); …; transponder off 9.2 h, from …``.
+    """
+    words = dates.in_language(language)
+    if evidence.period is None:
+        return words.gettext("the leg has no period to hold the positions against")
+    clauses = [_end(end, language) for end in evidence.ends]
+    if not evidence.ends:
+        clauses.append(words.gettext("no position in the period {period}").format(
+            period=dates.period(*evidence.period, language=language)))
+    elif evidence.line is not None:
+        clauses.append(_line(evidence, verdict, language))
+    else:
+        clauses.append(words.ngettext("{count} position in the period", "{count} positions in the period",
+                                      evidence.positions).format(count=words.number(evidence.positions)))
+    clauses += [_gap(gap, language) for gap in evidence.gaps]
+    return words.series(clauses)
