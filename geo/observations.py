@@ -59,11 +59,11 @@ def read_observations(node: YNode | None, check: Checker, known_sources: set[str
     if fields is None:
         return None
     files = _files(fields.get("files"), check, base)
+    synthetic = _boolean(fields.get("synthetic"), "observations.synthetic", check)
     vessels = tuple(check.items(fields.get("vessels"), "observations.vessels",
-                                lambda n, p: _vessel(n, p, check), min_items=1))
+                                lambda n, p: _vessel(n, p, check, made_up=bool(synthetic)), min_items=1))
     sources = _sources(fields.get("sources"), check, known_sources)
     thresholds = _thresholds(fields.get("thresholds"), check)
-    synthetic = _boolean(fields.get("synthetic"), "observations.synthetic", check)
     note = check.text(fields.get("note"), "observations.note")
     if len(check.problems) > before:
         return None
@@ -93,14 +93,16 @@ def _files(node: YNode | None, check: Checker, base: Path) -> list[tuple[str, Pa
     return found
 
 
-def _vessel(node: YNode, path: str, check: Checker) -> Vessel | None:
+def _vessel(node: YNode, path: str, check: Checker, *, made_up: bool = False) -> Vessel | None:
+    """Read one vessel of interest. A real IMO number passes the IMO check digit; synthetic
+    observations (``made_up``) may give one that fails it, which no real ship can have."""
     fields = check.mapping(node, path, VESSEL_KEYS)
     if fields is None:
         return None
     before = len(check.problems)
     name = check.text(fields.get("name"), f"{path}.name")
     imo = _number_id(fields.get("imo"), f"{path}.imo", check, _IMO, "an IMO number (seven digits, e.g. 9179842)")
-    if imo is not None and not imo_check_digit_ok(imo):
+    if imo is not None and not made_up and not imo_check_digit_ok(imo):
         check.error(fields["imo"], f"{path}.imo", f"IMO {imo:07d} fails the IMO check digit (a typo?)")
     mmsi = _number_id(fields.get("mmsi"), f"{path}.mmsi", check, _MMSI, "an MMSI (nine digits, e.g. 273456789)")
     if not fields.keys() & VESSEL_KEYS.keys():

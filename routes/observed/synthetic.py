@@ -1,7 +1,10 @@
 """Synthetic AIS for tests, benchmarks and tutorials: ships on real sea lanes, with planted events.
 
-Every identifier is fictitious (MMSI 100000001 upwards, a Maritime Identification Digit no country
-has; IMO numbers from 1000001 upwards, which fail the IMO check digit; names ``SYNTHETIC 0001``).
+Every identifier is fictitious and can never be a real ship's: MMSI 100000001 upwards (ITU-R M.585
+gives a ship station an MMSI that begins with its Maritime Identification Digit, 201 to 775, and no
+station identity begins with 1 but a SAR aircraft's 111MIDxxx: :func:`synthetic_mmsi`); IMO numbers
+``100000c`` upwards whose last digit is never the IMO check digit (:func:`synthetic_imo`: every real
+IMO number passes it; a scenario marked ``synthetic: true`` accepts them); names ``SYNTHETIC 0001``.
 Ships sail between real UN/LOCODE ports along searoute's lanes (the lanes routemap's sea legs use),
 at one of three speeds, and stay in port between voyages. Each ship on a lane keeps its own
 distance off the lane's centre line, at least ``SLOT_KM`` from every other ship of that lane (none
@@ -29,7 +32,7 @@ from routemap.geo.ais import canonical_frame, haversine_m
 from routemap.geo.ais.columns import EARTH_RADIUS_M
 from routemap.routes.observed.ports import PortIndex, port_frame
 
-__all__ = ["LANE_PORTS", "Lane", "load_lanes", "synthesize", "vessel_tracks"]
+__all__ = ["LANE_PORTS", "Lane", "load_lanes", "synthesize", "synthetic_imo", "synthetic_mmsi", "vessel_tracks"]
 
 LANE_PORTS = (
     ("NLRTM", "GBFXT"), ("NLRTM", "DEHAM"), ("BEANR", "ESALG"), ("DEHAM", "SEGOT"), ("PLGDN", "DKAAR"),
@@ -74,6 +77,38 @@ class Lane:
         ramp = np.clip(np.minimum(s, self.length_km - s) / RAMP_KM, 0.0, 1.0)
         shift = np.degrees(offset_km * ramp * 1000.0 / EARTH_RADIUS_M)
         return lat - dx / norm * shift, lon + dy / norm * shift / np.cos(np.radians(lat))
+
+
+_FIRST_MMSI = 100_000_000
+_MMSI_ROOM = 10_999_999  # 100000001 to 110999999: below 111000000, the SAR aircraft's 111MIDxxx
+
+
+def synthetic_mmsi(number: int) -> int:
+    """Return the fictitious MMSI of synthetic ship ``number`` (1 upwards): ``100000000 + number``.
+
+    No station has an MMSI that begins with 1 but a SAR aircraft (``111MIDxxx``, ITU-R M.585), and
+    a ship station's begins with its Maritime Identification Digit (201 to 775), so none of these is
+    a real ship's.
+
+    Raises
+    ------
+    ValueError
+        If ``number`` is outside 1 to 10,999,999 (the MMSI would reach ``111000000``).
+    """
+    if not 1 <= number <= _MMSI_ROOM:
+        raise ValueError(f"synthetic ship number {number} outside 1 to {_MMSI_ROOM:,}")
+    return _FIRST_MMSI + number
+
+
+def synthetic_imo(number: int) -> int:
+    """Return the fictitious IMO number of synthetic ship ``number`` (1 to 899,999): six digits
+    ``100000 + number``, then a last digit that is never the IMO check digit (the right one plus 1),
+    so that no real ship can have it (every real IMO number passes the check)."""
+    if not 1 <= number <= 899_999:
+        raise ValueError(f"synthetic ship number {number} outside 1 to 899,999")
+    stem = 100_000 + number
+    check = sum(int(d) * w for d, w in zip(f"{stem:06d}", range(7, 1, -1), strict=True)) % 10
+    return stem * 10 + (check + 1) % 10
 
 
 def load_lanes(pairs: tuple[tuple[str, str], ...] = LANE_PORTS) -> list[Lane]:
@@ -159,7 +194,8 @@ def vessel_tracks(*, vessels: int, days: float, seed: int, interval_s: float = 3
     index = PortIndex(port_frame())
     t0 = pd.Timestamp(start).timestamp()
     t1 = t0 + days * 86_400.0
-    next_mmsi = 100_000_001
+    next_mmsi = synthetic_mmsi(1)
+    synthetic_mmsi(2 * vessels)  # a partner each at most: refuse early what would leave the range
     offsets = _lane_offsets(rng, vessels, len(lines))
     for number in range(vessels):
         lane = number % len(lines)
@@ -294,8 +330,8 @@ def _positions(rng: np.random.Generator, plan: _Plan, lane: Lane, interval_s: fl
     lat = lat + rng.normal(0.0, noise, len(times))
     lon = lon + rng.normal(0.0, noise, len(times)) / np.cos(np.radians(lat))
     speed = np.abs(np.gradient(s, times)) / 1.852 * _HOUR if len(times) > 1 else np.zeros(len(times))
-    number = plan.mmsi - 100_000_000
+    number = plan.mmsi - _FIRST_MMSI
     return canonical_frame(pd.DataFrame({
-        "mmsi": np.full(len(times), plan.mmsi, dtype=np.int64), "imo": 1_000_000 + number,
+        "mmsi": np.full(len(times), plan.mmsi, dtype=np.int64), "imo": synthetic_imo(number),
         "name": f"SYNTHETIC {number:04d}", "time": pd.to_datetime(times, unit="s", utc=True),
         "lat": lat, "lon": lon, "sog_kn": np.round(speed, 1), "source": "synthetic"}))

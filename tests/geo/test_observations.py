@@ -111,6 +111,16 @@ def test_broken_sections_give_exact_messages(tmp_path, small_gazetteer, old, new
     assert _messages(tmp_path, text.replace(old, new, 1), small_gazetteer) == expected
 
 
+def test_synthetic_observations_accept_an_imo_number_no_real_ship_can_have(tmp_path, small_gazetteer):
+    """``synthetic: true`` accepts an IMO number that fails the check digit (the synthetic generator's
+    kind, routemap.routes.observed.synthetic.synthetic_imo); real observations refuse it."""
+    text = (BASE + SECTION).replace("imo: 1234567", "imo: 1000010") + "  synthetic: true\n"
+    scenario = load_scenario(_write(tmp_path, text), gazetteer=small_gazetteer)
+    assert scenario.observations is not None and scenario.observations.vessels[0].imo == 1000010
+    assert _messages(tmp_path, text.replace("  synthetic: true\n", ""), small_gazetteer) == [
+        "error: s.yaml:16: observations.vessels[0].imo: IMO 1000010 fails the IMO check digit (a typo?)"]
+
+
 @pytest.mark.parametrize("number, valid", [(9179842, True), (9179843, False), (9074729, True), (1234567, True),
                                            (1234568, False)])
 def test_imo_check_digit(number, valid):
