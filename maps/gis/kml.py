@@ -56,6 +56,7 @@ __all__ = [
     "CONNECTOR_FOLDER",
     "KML_NAMESPACE",
     "KMZ_DATE_TIME",
+    "LEGS_FOLDER",
     "band_style_id",
     "connector_style_id",
     "kml_color",
@@ -280,16 +281,22 @@ def _route_kind(w: _Writer, kind: Any) -> Any:
     return w.word(_ROUTE_KINDS[kind]) if kind in _ROUTE_KINDS else kind
 
 
+def _transfer_leg_name(w: _Writer, p: dict[str, Any]) -> str:
+    """Name a leg after its transfer and itself: ``Containers by sea: Leg 1 (sea): Rajin to
+    Dunai``, so that the flat folder of legs reads transfer by transfer."""
+    return w.word("{transfer}: {leg}").format(transfer=p["transfer_label"] or p["transfer_id"],
+                                              leg=_leg_name(w, p))
+
+
 def _leg_mark(parent: ET.Element, w: _Writer, record: FeatureRecord) -> None:
     """Append a leg: its line on the network in its mode's and certainties' style; a leg wholly
     off the network is its connectors, in the connector style."""
     p = record.properties
-    name = _leg_name(w, p)
     track = _track(record)
     style_id = (leg_style_id(p["mode"], p["confidence"], _path(p)) if track is not None
                 else connector_style_id(p["mode"]))
-    _placemark(parent, record, name=name, style_id=style_id,
-               description=_balloon(w, name, _leg_rows(w, p), p),
+    _placemark(parent, record, name=_transfer_leg_name(w, p), style_id=style_id,
+               description=_balloon(w, _leg_name(w, p), _leg_rows(w, p), p),
                geometry=record.geometry if track is None else track)
 
 
@@ -297,7 +304,7 @@ def _connector_mark(parent: ET.Element, w: _Writer, record: FeatureRecord) -> No
     """Append a leg's stretches off the network as one placemark in the connector style, named
     after the leg and carrying its properties (a MultiGeometry when there are several)."""
     p = record.properties
-    name = w.word("{leg}: off the network").format(leg=_leg_name(w, p))
+    name = w.word("{leg}: off the network").format(leg=_transfer_leg_name(w, p))
     rows = [(w.word("Transfer"), p["transfer_label"]),
             *((w.word("Join {number}").format(number=i + 1), _join_text(w, c, record))
               for i, c in enumerate(record.connectors)),
@@ -367,14 +374,13 @@ def _document_description(w: _Writer, routeset: RouteSet) -> str:
     return head + (f"<p><b>{title}</b></p><ul>{credits}</ul>" if credits else "")
 
 
-def _transfer_folders(doc: ET.Element, w: _Writer, legs: list[FeatureRecord]) -> None:
-    folders: dict[str, ET.Element] = {}
+def _legs_folder(doc: ET.Element, w: _Writer, legs: list[FeatureRecord]) -> None:
+    """Append every leg to one flat folder, transfer by transfer, each placemark named after
+    its transfer (and carrying it as ``transfer_id``): a folder per transfer would be a layer
+    per transfer in GDAL and QGIS."""
+    folder = _folder(doc, w.word(LEGS_FOLDER))
     for record in legs:
-        p = record.properties
-        if p["transfer_id"] not in folders:
-            label = p["transfer_label"] or p["transfer_id"]
-            folders[p["transfer_id"]] = _folder(doc, label)
-        _leg_mark(folders[p["transfer_id"]], w, record)
+        _leg_mark(folder, w, record)
 
 
 def _path(props: dict[str, Any]) -> str:
@@ -406,6 +412,8 @@ def _band_folder(doc: ET.Element, w: _Writer, legs: list[FeatureRecord]) -> None
         _geometry(mark, _track(record))
 
 
+LEGS_FOLDER = "Legs"
+"""The folder of every leg, one placemark each (the English name)."""
 CONNECTOR_FOLDER = "Off the network (connectors)"
 """The folder of the stretches drawn off the network, one placemark per leg that has any (the
 English name; the folder is named in the output's language)."""
@@ -448,8 +456,10 @@ def _key_description(w: _Writer) -> str:
 
 def kml_document(routeset: RouteSet, *, icons: bool = False,
                  language: str = DEFAULT_LANGUAGE) -> ET.Element:
-    """Build the KML tree: styles, a folder per transfer, Places, Annotations, then bands and
-    connectors (a leg's stretches off the network; its own line is the rest).
+    """Build the KML tree: styles, then a few flat folders whatever the number of transfers
+    (GDAL and QGIS read each folder as a layer): Legs (named after their transfers), Places,
+    Annotations, then bands and connectors (a leg's stretches off the network; its own line
+    is the rest), then the observed layer's.
 
     Parameters
     ----------
@@ -476,7 +486,7 @@ def kml_document(routeset: RouteSet, *, icons: bool = False,
     _sub(doc, "name", routeset.scenario.title)
     _sub(doc, "description", _document_description(w, routeset) + _key_description(w))
     doc.extend(kml_styles(icons=icons))
-    _transfer_folders(doc, w, records["legs"])
+    _legs_folder(doc, w, records["legs"])
     places = _folder(doc, w.word("Places"))
     for record in records["places"]:
         _place_mark(places, w, record)
@@ -493,8 +503,8 @@ def render_kml(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> bytes
     """Render a route set as KML 2.2 for Google Earth.
 
     Line styles per mode and confidence (colours and opacity from ``routemap.maps.style``; KML has no
-    dashes, so confidence shows as opacity and width, and in the balloon), a folder per
-    transfer, ``Places`` and ``Annotations`` folders, ``TimeSpan`` from the periods, balloons
+    dashes, so confidence shows as opacity and width, and in the balloon), a ``Legs`` folder
+    (each leg named after its transfer), ``Places`` and ``Annotations`` folders, ``TimeSpan`` from the periods, balloons
     with the citations (HTML-escaped, then XML-escaped; only http(s) URLs become links) and
     the attribution lines in the Document description. Properties as ``ExtendedData``.
 

@@ -120,13 +120,15 @@ def test_a_place_balloon_names_kind_and_country_in_the_language(
 def test_french_leg_names_dates_and_folders(sample_routeset: RouteSet) -> None:
     data = render_kml(sample_routeset, language="fr")
     texts = _kml_texts(data)
-    assert "Étape 1 (mer)\u00a0: de Rajin (Najin) port à Dunai naval port" in texts
-    assert "Lieux" in texts and "Itinéraires modélisés (bandes)" in texts
+    assert ("Containers by sea to Dunai, then rail\u00a0: Étape 1 (mer)\u00a0: de Rajin (Najin) port à "
+            "Dunai naval port") in texts
+    assert "Étapes" in texts and "Lieux" in texts and "Itinéraires modélisés (bandes)" in texts
     assert "Hors réseau (raccords)" in texts
     document = ET.fromstring(data).find(f"{NS}Document")
     assert document is not None
     assert "Au 1er juin 2025" in html.unescape(document.findtext(f"{NS}description") or "")
-    leg = _balloon(data, "Étape 2 (rail)\u00a0: de Dunai naval port à Tikhoretsk ammunition depot")
+    leg = _balloon(data, "Containers by sea to Dunai, then rail\u00a0: Étape 2 (rail)\u00a0: de Dunai "
+                         "naval port à Tikhoretsk ammunition depot")
     assert f"<th>Distance</th><td>9{NNBSP}800 km (5{NNBSP}292 milles marins)</td>" in leg
     assert "<th>Période</th><td>7 sept.\u2009–\u20091er oct. 2023</td>" in leg
 
@@ -203,15 +205,15 @@ def test_the_geopackage_names_its_language(thousand_routeset: RouteSet, tmp_path
 
 
 def test_the_data_text_comes_from_the_route_set_in_the_language(sample_routeset: RouteSet) -> None:
-    """A transfer label given in French reaches the KML folder and the GeoJSON in French."""
+    """A transfer label given in French reaches the KML's leg names and the GeoJSON in French."""
     scenario = dataclasses.replace(sample_routeset.scenario, translations=FrozenMap({
         "transfers.najin-dunai-tikhoretsk.label": FrozenMap({
             "en": "Containers by sea to Dunai, then rail",
             "fr": "Conteneurs par mer jusqu'à Dunaï, puis par rail"}),
     }))
     french = dataclasses.replace(sample_routeset, scenario=scenario).in_language("fr")
-    assert "Conteneurs par mer jusqu'à Dunaï, puis par rail" in _kml_texts(
-        render_kml(french, language="fr"))
+    assert ("Conteneurs par mer jusqu'à Dunaï, puis par rail\u00a0: Étape 1 (mer)\u00a0: de Rajin (Najin) "
+            "port à Dunai naval port") in _kml_texts(render_kml(french, language="fr"))
     labels = {f["properties"].get("transfer_label") for f in _geojson(french, "fr")["features"]}
     assert "Conteneurs par mer jusqu'à Dunaï, puis par rail" in labels
 

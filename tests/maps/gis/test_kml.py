@@ -96,17 +96,24 @@ def test_kml_is_well_formed_kml_22(sample_routeset: RouteSet) -> None:
     assert root.find(f"{K}Document/{K}name").text == "Sample transfers"
 
 
-def test_kml_has_a_folder_per_transfer_then_places_and_annotations(
+def test_kml_has_one_folder_of_legs_named_by_transfer_then_places_and_annotations(
     sample_routeset: RouteSet,
 ) -> None:
     folders = _folders(_root(sample_routeset))
     names = [f.find(f"{K}name").text for f in folders]
-    assert names == ["Containers by sea to Dunai, then rail",
-                     "Air-defence systems (route not reported)", "Places", "Annotations",
-                     "Modelled routes (bands)", "Off the network (connectors)"]
+    assert names == ["Legs", "Places", "Annotations", "Modelled routes (bands)",
+                     "Off the network (connectors)"]
     # the sample's legs give no path certainty, so each is taken as modelled and gets a band;
     # its rail leg has one connector
-    assert [len(f.findall(f"{K}Placemark")) for f in folders] == [2, 1, 3, 1, 3, 1]
+    assert [len(f.findall(f"{K}Placemark")) for f in folders] == [3, 3, 1, 3, 1]
+    assert [m.find(f"{K}name").text for m in folders[0].findall(f"{K}Placemark")] == [
+        "Containers by sea to Dunai, then rail: Leg 1 (sea): Rajin (Najin) port to Dunai naval port",
+        "Containers by sea to Dunai, then rail: Leg 2 (rail): Dunai naval port to Tikhoretsk "
+        "ammunition depot",
+        "Air-defence systems (route not reported): Leg 1 (air): Dunai naval port to Rajin (Najin) "
+        "port"]
+    balloon = folders[0].find(f"{K}Placemark").find(f"{K}description").text
+    assert "<th>Transfer</th><td>Containers by sea to Dunai, then rail</td>" in balloon
 
 
 @pytest.mark.parametrize(("hex_color", "opacity", "expected"), [
@@ -156,7 +163,7 @@ def test_kml_legs_use_the_style_of_their_mode_and_both_certainties(
 ) -> None:
     routeset = _with_paths(sample_routeset, ["reported", "estimated", "estimated"])
     folders = _folders(_root(routeset))
-    urls = [m.find(f"{K}styleUrl").text for f in folders[:2] for m in f.findall(f"{K}Placemark")]
+    urls = [m.find(f"{K}styleUrl").text for m in folders[0].findall(f"{K}Placemark")]
     assert urls == ["#leg-sea-confirmed-reported", "#leg-rail-confirmed-estimated",
                     "#leg-air-estimated-estimated"]
 
@@ -211,10 +218,10 @@ def test_bare_kml_places_use_the_built_in_pin_tinted_per_kind(sample_routeset: R
 def test_kml_time_spans_follow_the_periods(sample_routeset: RouteSet) -> None:
     folders = _folders(_root(sample_routeset))
     spans = [(m.find(f"{K}TimeSpan/{K}begin").text, m.find(f"{K}TimeSpan/{K}end").text)
-             for f in (folders[0], folders[1], folders[3]) for m in f.findall(f"{K}Placemark")]
+             for f in (folders[0], folders[2]) for m in f.findall(f"{K}Placemark")]
     assert spans == [("2023-09-07", "2023-10-01"), ("2023-09-07", "2023-10-01"),
                      ("2024-11-01", "2024-12-31"), ("2023-09-07", "2023-09-08")]
-    assert all(m.find(f"{K}TimeSpan") is None for m in folders[2].findall(f"{K}Placemark"))
+    assert all(m.find(f"{K}TimeSpan") is None for m in folders[1].findall(f"{K}Placemark"))
 
 
 def test_kml_document_description_carries_attributions(sample_routeset: RouteSet) -> None:
@@ -232,7 +239,7 @@ def test_kml_balloons_write_values_in_words(sample_routeset: RouteSet) -> None:
                 "<th>Distance</th><td>190 km (103 nmi)</td>",
                 "<th>Confidence</th><td>Confirmed: two or more independent sources, or imagery</td>"):
         assert row in leg
-    place = folders[2].findall(f"{K}Placemark")[2].find(f"{K}description").text
+    place = folders[1].findall(f"{K}Placemark")[2].find(f"{K}description").text
     assert "<th>Uncertainty</th><td>\u00b1 10 km</td>" in place
     document = _root(sample_routeset).find(f"{K}Document/{K}description").text
     assert "As of 1 June 2025" in document
@@ -273,7 +280,7 @@ def test_kml_hostile_strings_stay_text(hostile_routeset: RouteSet) -> None:
     assert CDATA_END.encode() not in data and b"<![CDATA[" not in data
     assert b"<script" not in data and b"<img" not in data
     root = ET.fromstring(data)  # well-formed despite ]]>, quotes and control characters
-    places = _folders(root)[2].findall(f"{K}Placemark")
+    places = _folders(root)[1].findall(f"{K}Placemark")
     assert [p.find(f"{K}name").text for p in places] == [SCRIPT, BREAKOUT, CDATA_END]
 
 
@@ -339,13 +346,13 @@ def test_kml_reads_back_with_gdal(sample_routeset: RouteSet, tmp_path: Path, nam
     path = tmp_path / name
     path.write_bytes(render(sample_routeset))
     layers = [layer for layer, _ in pyogrio.list_layers(path)]
-    assert layers == ["Containers by sea to Dunai, then rail",
-                      "Air-defence systems (route not reported)", "Places", "Annotations",
-                      "Modelled routes (bands)", "Off the network (connectors)"]
-    legs = pyogrio.read_dataframe(path, layer=layers[0])
+    assert layers == ["Legs", "Places", "Annotations", "Modelled routes (bands)",
+                      "Off the network (connectors)"]
+    legs = pyogrio.read_dataframe(path, layer="Legs")
     assert list(legs["feature_id"]) == ["leg:najin-dunai-tikhoretsk:0",
-                                        "leg:najin-dunai-tikhoretsk:1"]
-    assert list(legs.geometry.geom_type) == ["LineString", "LineString"]
+                                        "leg:najin-dunai-tikhoretsk:1", "leg:air-estimate:0"]
+    assert list(legs["transfer_id"]) == ["najin-dunai-tikhoretsk"] * 2 + ["air-estimate"]
+    assert list(legs.geometry.geom_type) == ["LineString", "LineString", "MultiLineString"]
     places = pyogrio.read_dataframe(path, layer="Places")
     assert list(places["Name"]) == list(sample_routeset.places["name"])
     assert "name2" not in places.columns
@@ -355,6 +362,39 @@ def test_kml_reads_back_with_gdal(sample_routeset: RouteSet, tmp_path: Path, nam
     assert list(joins["feature_id"]) == ["leg:najin-dunai-tikhoretsk:1"]
     assert float(joins["off_network_km"][0]) == pytest.approx(0.8)
     assert float(joins["detour_ratio"][0]) == pytest.approx(1.53)
+
+
+def _many_transfers(routeset: RouteSet, copies: int) -> RouteSet:
+    """The sample's legs again under ``copies`` transfer ids each: many transfers, few rows."""
+    import geopandas as gpd
+    import pandas as pd
+
+    parts = []
+    for i in range(copies):
+        legs = routeset.legs.copy()
+        legs["transfer_id"] = legs["transfer_id"] + f"-{i}"
+        legs["transfer_label"] = legs["transfer_label"] + f" ({i + 1})"
+        legs["feature_id"] = "leg:" + legs["transfer_id"] + ":" + legs["leg_index"].astype(str)
+        parts.append(legs)
+    legs = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=routeset.legs.crs)
+    return dataclasses.replace(routeset, legs=legs)
+
+
+def test_gdal_reads_as_many_layers_whatever_the_number_of_transfers(sample_routeset: RouteSet,
+                                                                     tmp_path: Path) -> None:
+    """One transfer or thirty: the same five layers (a folder per transfer made 1,002 at 1,000)."""
+    counts = {}
+    for copies in (1, 30):
+        path = tmp_path / f"routes-{copies}.kml"
+        path.write_bytes(render_kml(_many_transfers(sample_routeset, copies)))
+        counts[copies] = [layer for layer, _ in pyogrio.list_layers(path)]
+        legs = pyogrio.read_dataframe(path, layer="Legs")
+        assert len(legs) == 3 * copies and legs["transfer_id"].nunique() == 2 * copies
+        assert legs["Name"].iloc[-1] == (f"Air-defence systems (route not reported) ({copies}): Leg 1 (air): "
+                                         "Dunai naval port to Rajin (Najin) port")
+        assert str(legs["begin"].iloc[-1].date()) == "2024-11-01"  # time spans kept
+    assert counts[1] == counts[30] == ["Legs", "Places", "Annotations", "Modelled routes (bands)",
+                                       "Off the network (connectors)"]
 
 
 def test_kml_does_not_mutate_the_routeset(sample_routeset: RouteSet) -> None:
@@ -392,7 +432,8 @@ def test_a_connector_is_its_own_placemark_named_after_its_leg(sample_routeset: R
     (mark,) = _connector_folder(root).findall(f"{K}Placemark")
     assert mark.find(f"{K}styleUrl").text == "#connector-rail"
     assert mark.find(f"{K}name").text == (
-        "Leg 2 (rail): Dunai naval port to Tikhoretsk ammunition depot: off the network")
+        "Containers by sea to Dunai, then rail: Leg 2 (rail): Dunai naval port to Tikhoretsk "
+        "ammunition depot: off the network")
     assert _coords(mark) == [(132.338, 42.88), (132.3295, 42.8833)]
     balloon = mark.find(f"{K}description").text
     assert "Dunai naval port to the network: 0.8 km in a straight line" in balloon
@@ -424,7 +465,8 @@ def test_a_leg_wholly_off_the_network_is_drawn_in_the_connector_style(
     assert len(_coords(sea)) == 3
     # not again among the connectors, and no band under it
     names = [m.find(f"{K}name").text for m in _connector_folder(root).findall(f"{K}Placemark")]
-    assert names == ["Leg 2 (rail): Dunai naval port to Tikhoretsk ammunition depot: off the network"]
+    assert names == ["Containers by sea to Dunai, then rail: Leg 2 (rail): Dunai naval port to "
+                     "Tikhoretsk ammunition depot: off the network"]
     bands = next(f for f in _folders(root) if f.find(f"{K}name").text == "Modelled routes (bands)")
     assert [m.find(f"{K}styleUrl").text for m in bands.findall(f"{K}Placemark")] == [
         "#band-rail", "#band-air"]
