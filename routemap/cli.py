@@ -77,6 +77,9 @@ def make_parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     common.add_argument("--rail-network", metavar="FILE", type=Path,
                         help="route rail legs on this OpenStreetMap .osm extract instead of the bundled network")
+    common.add_argument("--no-cache", action="store_true",
+                        help="route every leg afresh, neither reading nor writing the route cache "
+                             "(also ROUTEMAP_ROUTE_CACHE=off)")
     parser = argparse.ArgumentParser(
         prog="routemap",
         description="Turn publicly reported logistics into cited maps: HTML, slides, GIS files.")
@@ -249,7 +252,7 @@ def _route_all(args: argparse.Namespace, scenario: Scenario) -> RouteSet:
 
     routers = default_routers(_overrides(args), additions=scenario.network_additions)
     with _memory_for(lambda: f"route {_scale(scenario)}", lambda: "try fewer transfers"):
-        routeset = build(scenario, routers=routers, progress=progress)
+        routeset = build(scenario, routers=routers, progress=progress, cache=not args.no_cache)
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)
     _say(args, f"routed in {time.monotonic() - start:.1f} s")

@@ -10,16 +10,17 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from routemap.errors import UnroutableLegError
-from routemap.geo.additions import augment
 from routemap.geo.countries import credit_natural_earth
 from routemap.geo.gazetteer import GEONAMES_ATTRIBUTION, SEAROUTE_ATTRIBUTION
 from routemap.geo.model import Leg, NetworkAddition, Place, Quantity, Scenario, Transfer
 from routemap.geo.network import load_rail_network, load_road_network
 from routemap.geo.sealanes import load_sea_network
 from routemap.routes import air, overland, qa, sea
+from routemap.routes.batch import ModeRouter, Progress, route_requests
 from routemap.routes.evidence import observe
 from routemap.routes.leg import LegRequest, RoutedLeg, Stop
 from routemap.routes.reported import route_reported
+from routemap.routes.routecache import RouteCache
 from routemap.routes.routeset import LegFinding, RouteSet
 from routemap.routes.schema import ANNOTATION_FRAME_COLUMNS, LEG_FRAME_COLUMNS, PLACE_FRAME_COLUMNS
 
@@ -28,14 +29,15 @@ __all__ = ["Router", "build", "default_routers", "leg_request", "quantity_column
 log = logging.getLogger(__name__)
 
 Router = Callable[[LegRequest], RoutedLeg]
-Progress = Callable[[int, int, str], None]
 
-# Each mode's router and the loader of its bundled network (None: the mode needs no network).
-_MODES: dict[str, tuple[Callable[[LegRequest, Any], RoutedLeg], Callable[[], Any] | None]] = {
-    "sea": (sea.route_leg, load_sea_network),
-    "rail": (overland.route_leg, load_rail_network),
-    "road": (overland.route_leg, load_road_network),
-    "air": (air.route_leg, None),
+# Each mode's router, the loader of its bundled network (None: the mode needs no network) and
+# its cheap pass (None: nothing to check before routing).
+_MODES: dict[str, tuple[Callable[[LegRequest, Any], RoutedLeg], Callable[[], Any] | None,
+                        Callable[[LegRequest, Any], None] | None]] = {
+    "sea": (sea.route_leg, load_sea_network, sea.check_leg),
+    "rail": (overland.route_leg, load_rail_network, overland.check_leg),
+    "road": (overland.route_leg, load_road_network, overland.check_leg),
+    "air": (air.route_leg, None, None),
 }
 _ORIGIN_ATTRIBUTION = {"unlocode": SEAROUTE_ATTRIBUTION, "geonames": GEONAMES_ATTRIBUTION}
 
@@ -56,28 +58,13 @@ def default_routers(overrides: Mapping[str, Any] | None = None, *,
     Returns
     -------
     dict
-        ``mode -> callable(LegRequest) -> RoutedLeg``.
+        ``mode -> ModeRouter``: callable as ``router(LegRequest) -> RoutedLeg``, with the cheap
+        pass and the data version that batch routing and the route cache use.
     """
     overrides = dict(overrides or {})
-    return {mode: _lazy_router(mode, overrides.get(mode), tuple(a for a in additions if a.mode == mode))
+    return {mode: ModeRouter(mode, *_MODES[mode][:2], check_leg=_MODES[mode][2],
+                             network=overrides.get(mode), additions=tuple(a for a in additions if a.mode == mode))
             for mode in ("sea", "rail", "road", "air")}
-
-
-def _lazy_router(mode: str, network: Any, additions: tuple[NetworkAddition, ...] = ()) -> Router:
-    state: dict[str, Any] = {"network": network, "added": not additions}
-
-    route_leg, load_network = _MODES[mode]
-
-    def route(request: LegRequest) -> RoutedLeg:
-        if state["network"] is None and load_network is not None:
-            log.info("loading the %s network", mode)
-            state["network"] = load_network()
-        if not state["added"]:
-            log.info("adding %d scenario line(s) to the %s network", len(additions), mode)
-            state["network"], state["added"] = augment(state["network"], additions), True
-        return route_leg(request, state["network"])
-
-    return route
 
 
 def leg_request(transfer: Transfer, leg: Leg, index: int) -> LegRequest:
@@ -100,8 +87,12 @@ def _stop(place: Place) -> Stop:
 
 
 def build(scenario: Scenario, *, routers: Mapping[str, Router] | None = None,
-          progress: Progress | None = None) -> RouteSet:
+          progress: Progress | None = None, cache: RouteCache | bool | None = True) -> RouteSet:
     """Route every leg of a scenario.
+
+    Legs are routed together (:func:`routemap.routes.batch.route_requests`): each distinct leg
+    once, from the route cache when it holds it, the legs that cannot be routed found by a
+    cheap pass before the long work starts.
 
     Parameters
     ----------
@@ -110,7 +101,10 @@ def build(scenario: Scenario, *, routers: Mapping[str, Router] | None = None,
     routers : mapping, optional
         A router per mode (default: :func:`default_routers`).
     progress : callable, optional
-        Called as ``progress(done, total, label)`` before each leg.
+        Called as ``progress(done, total, label)`` before each leg routed.
+    cache : RouteCache, bool or None
+        Where routed legs are kept between builds: True (default) for routemap's cache folder
+        unless ``ROUTEMAP_ROUTE_CACHE=off``, False or None for none.
 
     Returns
     -------
@@ -119,31 +113,35 @@ def build(scenario: Scenario, *, routers: Mapping[str, Router] | None = None,
     Raises
     ------
     UnroutableLegError
-        If a leg's network cannot connect its ends; the message names the transfer and leg.
+        If legs cannot be routed: one line per leg, naming the file, line, transfer and leg.
     """
     routers = dict(routers) if routers is not None else default_routers(
         additions=scenario.network_additions)
+    store = RouteCache.default() if cache is True else (cache or None)
     jobs = [(t, i, leg) for t in scenario.transfers for i, leg in enumerate(t.legs)]
-    routed: list[RoutedLeg] = []
+    requests = [leg_request(t, leg, i) for t, i, leg in jobs]
+    routable = [n for n, (_, _, leg) in enumerate(jobs) if not leg.path]
+    outcome = route_requests([requests[n] for n in routable], routers, cache=store, progress=progress)
+    routed: list[RoutedLeg | None] = [
+        route_reported(requests[n], leg.path) if leg.path else None for n, (_, _, leg) in enumerate(jobs)]
     failures: list[str] = []
-    for n, (transfer, i, leg) in enumerate(jobs):
-        request = leg_request(transfer, leg, i)
-        if progress is not None:
-            progress(n, len(jobs), request.label)
-        try:
-            routed.append(route_reported(request, leg.path) if leg.path else routers[leg.mode](request))
-        except UnroutableLegError as exc:
-            failures.append(_located(scenario, transfer, leg, i, str(exc)))
+    for n, result, failure in zip(routable, outcome.routed, outcome.failures, strict=True):
+        routed[n] = result
+        if failure is not None:
+            transfer, i, leg = jobs[n]
+            failures.append(_located(scenario, transfer, leg, i, failure))
     if failures:
         raise UnroutableLegError("\n".join(failures))
-    findings = _findings(scenario, jobs, routed)
+    log.debug("%d legs routed, %d from the route cache", outcome.routed_now, outcome.from_cache)
+    done = [r for r in routed if r is not None]
+    findings = _findings(scenario, jobs, done)
     return observe(RouteSet(
         scenario=scenario,
-        legs=_legs_frame(scenario, jobs, routed),
+        legs=_legs_frame(scenario, jobs, done),
         places=_places_frame(scenario),
         annotations=_annotations_frame(scenario),
         findings=findings,
-        attributions=_attributions(scenario, routed),
+        attributions=_attributions(scenario, done),
     ))
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +26,17 @@ __all__ = [
     "snap",
     "snap_to_edge",
 ]
+
+
+#: How many constrained junction graphs, and search trees on them, each index keeps: legs under
+#: the same ``within``/``avoid`` share a graph, and legs from the same junctions their tree.
+_MASKED_KEPT = 8
+_TREES_KEPT = 4
+
+#: Per routing index: the masked graphs by constraint, and the search trees by (constraint,
+#: start junctions). Dropped with the index.
+_MASKED: weakref.WeakKeyDictionary[RoutingIndex, dict[bytes, tuple]] = weakref.WeakKeyDictionary()
+_TREES: weakref.WeakKeyDictionary[RoutingIndex, dict[tuple, tuple]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -251,7 +264,29 @@ def _expand(index: RoutingIndex, edges: np.ndarray, forward: np.ndarray) -> np.n
     return np.append(nodes, index.junction_node[end]).astype(np.int64)
 
 
+def _remember(store: dict, key: object, make: object, kept: int) -> tuple:
+    """Return ``store[key]``, made by ``make()`` and kept (oldest dropped past ``kept``) if new."""
+    found = store.get(key)
+    if found is None:
+        found = make()  # type: ignore[operator]
+        if len(store) >= kept:
+            store.pop(next(iter(store)))
+        store[key] = found
+    return found
+
+
+def _mask_key(ok: np.ndarray) -> bytes:
+    """Return a short digest naming a junction mask."""
+    return hashlib.blake2b(np.packbits(ok).tobytes(), digest_size=16).digest()
+
+
 def _masked_graph(index: RoutingIndex, ok: np.ndarray) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
+    """Return the junction graph on allowed junctions, built once per mask (see :func:`_build_masked`)."""
+    return _remember(_MASKED.setdefault(index, {}), _mask_key(ok),
+                     lambda: _build_masked(index, ok), _MASKED_KEPT)
+
+
+def _build_masked(index: RoutingIndex, ok: np.ndarray) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
     """Return the junction graph on allowed junctions (shortest parallel edge kept)."""
     keep = ok[index.edge_u] & ok[index.edge_v] & (index.edge_u != index.edge_v)
     e = np.flatnonzero(keep)
@@ -270,6 +305,15 @@ def _masked_graph(index: RoutingIndex, ok: np.ndarray) -> tuple[csr_matrix, np.n
     return graph, key, ids
 
 
+def _masked_tree(index: RoutingIndex, ok: np.ndarray, starts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distances and predecessors of a masked search from some junctions, once."""
+    graph = _masked_graph(index, ok)[0]
+    return _remember(
+        _TREES.setdefault(index, {}), (_mask_key(ok), tuple(starts)),
+        lambda: dijkstra(graph, directed=True, indices=starts, return_predecessors=True),
+        _TREES_KEPT)
+
+
 def _masked_search(
     index: RoutingIndex, src: list[_Entry], dst: list[_Entry], ok: np.ndarray
 ) -> Path | None:
@@ -277,10 +321,10 @@ def _masked_search(
     dst = [e for e in dst if ok[e.junction]]
     if not src or not dst:
         return None
-    graph, key, ids = _masked_graph(index, ok)
+    _, key, ids = _masked_graph(index, ok)
     starts = sorted({e.junction for e in src})
     rows = {j: i for i, j in enumerate(starts)}
-    dist, pred = dijkstra(graph, directed=True, indices=starts, return_predecessors=True)
+    dist, pred = _masked_tree(index, ok, starts)
     ends = np.array([e.junction for e in dst])
     ds, which = _best_meeting(rows, dist, src, ends)
     finish = ds + np.array([e.km for e in dst])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,7 @@ from routemap.routes.graph import EdgeSnap, Path, allowed_nodes, path_between, s
 from routemap.routes.hierarchy import load_index
 from routemap.routes.leg import LegRequest, RoutedLeg
 
-__all__ = ["ON_NETWORK_KM", "LegOptions", "route_leg"]
+__all__ = ["ON_NETWORK_KM", "LegOptions", "check_leg", "route_leg"]
 
 #: A stop nearer the network than this (km) is on it: no connector is drawn or counted.
 ON_NETWORK_KM = 0.001
@@ -31,7 +32,60 @@ class LegOptions:
     draw_step_km: float = 25.0
 
 
+#: Per network, the stops' snaps by their coordinates, constraints and threshold: the cheap
+#: pass (:func:`check_leg`) snaps a leg's stops and routing takes them from here.
+_SNAPS: weakref.WeakKeyDictionary[Network, dict[tuple, list[EdgeSnap]]] = weakref.WeakKeyDictionary()
+_SNAPS_KEPT = 4096
+
+
 def _snap_stops(
+    network: Network, request: LegRequest, allowed: np.ndarray | None, options: LegOptions
+) -> list[EdgeSnap]:
+    """Return :func:`_snap_stops_now`'s snaps, computed once per network, stops and constraints."""
+    memo = _SNAPS.setdefault(network, {})
+    key = (tuple((s.lon, s.lat) for s in request.stops), request.within, request.avoid,
+           options.snap_warn_km)
+    found = memo.get(key)
+    if found is None:
+        found = _snap_stops_now(network, request, allowed, options)
+        if len(memo) >= _SNAPS_KEPT:
+            memo.pop(next(iter(memo)))
+        memo[key] = found
+    return list(found)
+
+
+def check_leg(request: LegRequest, network: Network, *, options: LegOptions = LegOptions()) -> None:
+    """Find cheaply whether a rail or road leg cannot be routed: its stops cannot join the network.
+
+    The stops are snapped as :func:`route_leg` snaps them (and kept for it): a stop in a country
+    the leg may not use, or stops on parts of the network that do not connect, fail here with
+    the message routing would give. A leg that passes may still find no path under its
+    constraints.
+
+    Parameters
+    ----------
+    request : LegRequest
+        The leg.
+    network : Network
+        The network it is routed on.
+    options : LegOptions
+        Snap thresholds, as routing uses them.
+
+    Raises
+    ------
+    UnroutableLegError
+        If the leg cannot be routed; the message starts with ``request.label``.
+    """
+    if len(request.stops) < 2:
+        raise UnroutableLegError(f"{request.label}: a leg needs at least two stops")
+    allowed = allowed_nodes(network, within=request.within, avoid=request.avoid)
+    try:
+        _snap_stops(network, request, allowed, options)
+    except UnroutableLegError as exc:
+        raise UnroutableLegError(f"{request.label}: {_explain(request)}: {exc}") from exc
+
+
+def _snap_stops_now(
     network: Network, request: LegRequest, allowed: np.ndarray | None, options: LegOptions
 ) -> list[EdgeSnap]:
     """Snap every stop to its nearest point on an edge, all on one connected component (the

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import itertools
 import logging
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, replace
 
 import numpy as np
 import shapely
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
-from scipy.spatial import cKDTree
 
 from routemap.errors import UnroutableLegError
 from routemap.geo.sealanes import (
@@ -22,13 +20,13 @@ from routemap.geo.sealanes import (
 )
 from routemap.routes import qa
 from routemap.routes.geodesy import (
-    GEOD,
     densify_linear,
     geodesic_length_km,
     segment_lengths_km,
     to_lonlat_geometry,
     unwrap,
 )
+from routemap.routes.lanegraph import Lanes, lane_graph, nearest_node, nearest_nodes, shortest_lane_nodes
 from routemap.routes.leg import LegRequest, RoutedLeg, Stop
 from routemap.routes.watergrid import (
     build_grid,
@@ -45,6 +43,7 @@ __all__ = [
     "END_ZONE_KM",
     "MAX_LAND_KM",
     "MAX_SNAP_KM",
+    "check_leg",
     "route_leg",
 ]
 
@@ -85,15 +84,8 @@ _EXEMPT = (_CANAL, _INLAND, _RIVER)
 
 Point = tuple[float, float]
 
-
-@dataclass(frozen=True)
-class _Lanes:
-    """The lane graph with one leg's passages removed."""
-
-    weights: csr_matrix
-    edge_ids: csr_matrix
-    usable: np.ndarray
-    tree: cKDTree
+#: Where each stop joins the water, per lane graph (the graph decides which lane nodes count).
+_ENDS: weakref.WeakKeyDictionary[Lanes, dict[Point, _End]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -142,20 +134,52 @@ def route_leg(request: LegRequest, network: SeaNetwork) -> RoutedLeg:
         For an unknown passage name, a stop far from the sea, or ends the sea cannot join
         (e.g. when an avoided passage was the only way).
     """
+    lanes, ends, chose = _ends(request, network)
+    paths = [
+        _with_snaps(a, b, _route_pair(network, lanes, a, b, request=request, chose=chose))
+        for a, b in itertools.pairwise(ends)
+    ]
+    return _assemble(network, ends, paths)
+
+
+def check_leg(request: LegRequest, network: SeaNetwork) -> None:
+    """Find cheaply whether a sea leg cannot be routed: a passage unknown, a stop far from water.
+
+    The stops are joined to the water as :func:`route_leg` joins them (and kept for it). A leg
+    that passes may still find no way between its ends.
+
+    Parameters
+    ----------
+    request : LegRequest
+        The leg.
+    network : SeaNetwork
+        The sea network.
+
+    Raises
+    ------
+    UnroutableLegError
+        With the message routing would give, starting with ``request.label``.
+    """
+    _ends(request, network)
+
+
+def _ends(request: LegRequest, network: SeaNetwork) -> tuple[Lanes, list[_End], bool]:
+    """Return a leg's lane graph, where each stop joins the water, and whether it avoids passages.
+
+    Raises
+    ------
+    UnroutableLegError
+        For fewer than two stops, an unknown passage name or a stop far from the sea.
+    """
     if len(request.stops) < 2:
         raise UnroutableLegError(f"{request.label}: a leg needs at least two stops")
     try:
         tags = passage_tags(request.avoid)
     except UnroutableLegError as exc:
         raise UnroutableLegError(f"{request.label}: {exc}") from None
-    chose = bool(tags - passage_tags(()))
-    lanes = _lane_graph(network, tags | _arctic_default(request))
+    lanes = lane_graph(network, tags | _arctic_default(request))
     ends = [_snap(network, lanes, stop, request.label) for stop in request.stops]
-    paths = [
-        _with_snaps(a, b, _route_pair(network, lanes, a, b, request=request, chose=chose))
-        for a, b in itertools.pairwise(ends)
-    ]
-    return _assemble(network, ends, paths)
+    return lanes, ends, bool(tags - passage_tags(()))
 
 
 def _arctic_default(request: LegRequest) -> frozenset[str]:
@@ -170,48 +194,20 @@ def _arctic_default(request: LegRequest) -> frozenset[str]:
     return frozenset() if in_northern_sea_route(lon, lat).any() else frozenset({NORTHERN_SEA_ROUTE})
 
 
-def _lane_graph(network: SeaNetwork, tags: frozenset[str]) -> _Lanes:
-    lanes = network.lanes
-    keep = np.nonzero(~np.isin(lanes.passage, list(tags)))[0]
-    u, v = lanes.edges[keep, 0], lanes.edges[keep, 1]
-    size = (len(lanes.nodes),) * 2
-    # A tiny floor keeps the zero-length links across the antimeridian as stored edges.
-    weights = csr_matrix((np.maximum(lanes.weight_km[keep], 1e-9), (u, v)), shape=size)
-    ids = csr_matrix((np.concatenate([keep, keep]) + 1, (np.r_[u, v], np.r_[v, u])), shape=size)
-    usable = np.zeros(size[0], dtype=bool)
-    usable[u] = usable[v] = True
-    return _Lanes(weights=weights, edge_ids=ids, usable=usable, tree=cKDTree(_xyz(lanes.nodes)))
+def _snap(network: SeaNetwork, lanes: Lanes, stop: Stop, label: str) -> _End:
+    """Return :func:`_snap_now`'s end, computed once per lane graph and position."""
+    memo = _ENDS.setdefault(lanes, {})
+    found = memo.get((stop.lon, stop.lat))
+    if found is None:
+        found = memo[(stop.lon, stop.lat)] = _snap_now(network, lanes, stop, label)
+    return replace(found, stop=stop)
 
 
-def _xyz(lonlat: np.ndarray) -> np.ndarray:
-    lon, lat = np.radians(np.asarray(lonlat, dtype=float).reshape(-1, 2)).T
-    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
-
-
-def _nearest_node(network: SeaNetwork, lanes: _Lanes, point: Point) -> tuple[int, float]:
-    """Return the nearest lane node still usable under the leg's restrictions, and its km."""
-    (node, km), *_ = _nearest_nodes(network, lanes, point, count=1)
-    return node, km
-
-
-def _nearest_nodes(
-    network: SeaNetwork, lanes: _Lanes, point: Point, *, count: int
-) -> list[tuple[int, float]]:
-    """Return up to ``count`` nearest usable lane nodes with their geodesic km, nearest first."""
-    _, found = lanes.tree.query(_xyz(np.array([point]))[0], k=min(8 * count, lanes.tree.n))
-    nodes = [int(i) for i in np.atleast_1d(found) if lanes.usable[i]][:count]
-    if not nodes:
-        nodes = [int(np.argmax(lanes.usable))]
-    lon, lat = network.lanes.nodes[nodes].T
-    _, _, metres = GEOD.inv(np.full(len(nodes), point[0]), np.full(len(nodes), point[1]), lon, lat)
-    return list(zip(nodes, (np.asarray(metres) / 1000.0).tolist(), strict=False))
-
-
-def _snap(network: SeaNetwork, lanes: _Lanes, stop: Stop, label: str) -> _End:
+def _snap_now(network: SeaNetwork, lanes: Lanes, stop: Stop, label: str) -> _End:
     """Join a stop to open water, or straight to the lanes when they are nearer (rivers)."""
     here = (stop.lon, stop.lat)
     water = snap_to_water(network.tiles, network.land, here, max_km=MAX_SNAP_KM)
-    node, node_km = _nearest_node(network, lanes, here)
+    node, node_km = nearest_node(network, lanes, here)
     if water is not None and water[1] <= node_km + _COAST_KM:
         return _End(stop=stop, point=water[0], snap_km=water[1], node=None)
     if node_km <= MAX_SNAP_KM:
@@ -230,7 +226,7 @@ def _near_lon(point: np.ndarray, lon: float) -> Point:
 
 
 def _route_pair(
-    network: SeaNetwork, lanes: _Lanes, a: _End, b: _End, *, request: LegRequest, chose: bool
+    network: SeaNetwork, lanes: Lanes, a: _End, b: _End, *, request: LegRequest, chose: bool
 ) -> _Path:
     """Route between two ends: lanes then repair, or a water grid where lanes do not serve.
 
@@ -305,14 +301,14 @@ def _still_on_land(network: SeaNetwork, path: _Path) -> bool:
     return bool((bad & ~np.isin(path.kinds, _EXEMPT)).any())
 
 
-def _lane_path(network: SeaNetwork, lanes: _Lanes, a: _End, b: _End) -> _Path | None:
+def _lane_path(network: SeaNetwork, lanes: Lanes, a: _End, b: _End) -> _Path | None:
     """Return the shortest lane path between two ends (with connectors), or ``None``.
 
     A water end may join the lanes at any of its few nearest nodes: the straight connector
     counts in the path length, so the route does not run past the port and back.
     """
     starts, stops = _entries(network, lanes, a), _entries(network, lanes, b)
-    nodes = _shortest_lane_nodes(lanes, starts, stops)
+    nodes = shortest_lane_nodes(lanes, starts, stops)
     if nodes is None:
         return None
     tags = [network.lanes.passage[lanes.edge_ids[u, v] - 1] for u, v in itertools.pairwise(nodes)]
@@ -332,7 +328,7 @@ def _edge_kind(network: SeaNetwork, tag: str) -> str:
     return _CANAL if tag in CANAL_PASSAGES else _LANE
 
 
-def _entries(network: SeaNetwork, lanes: _Lanes, end: _End) -> list[tuple[int, float]]:
+def _entries(network: SeaNetwork, lanes: Lanes, end: _End) -> list[tuple[int, float]]:
     """Return the lane nodes an end may join, with the cost of the straight connector.
 
     Connectors cost more than their length, so that the lanes win wherever they serve, and
@@ -340,7 +336,7 @@ def _entries(network: SeaNetwork, lanes: _Lanes, end: _End) -> list[tuple[int, f
     """
     if end.node is not None:
         return [(end.node, 0.0)]
-    found = _nearest_nodes(network, lanes, end.point, count=_ENTRY_NODES)
+    found = nearest_nodes(network, lanes, end.point, count=_ENTRY_NODES)
     reach = found[0][1] + _ENTRY_SLACK_KM
     return [
         (node, km * _CONNECTOR_COST + _connector_land_km(network, end.point, node) * _LAND_COST)
@@ -356,29 +352,6 @@ def _connector_land_km(network: SeaNetwork, point: Point, node: int) -> float:
     """
     target = _near_lon(network.lanes.nodes[node], point[0])
     return float(land_km_of_segments(np.array([[point, target]], dtype=float), network.land)[0])
-
-
-def _shortest_lane_nodes(
-    lanes: _Lanes, starts: list[tuple[int, float]], stops: list[tuple[int, float]]
-) -> list[int] | None:
-    """Return lane nodes of the shortest path from any start to any stop (with their costs)."""
-    size = lanes.weights.shape[0]
-    source, target = size, size + 1
-    extra_u = [source] * len(starts) + [node for node, _ in stops]
-    extra_v = [node for node, _ in starts] + [target] * len(stops)
-    extra_w = [km + 1e-9 for _, km in starts] + [km + 1e-9 for _, km in stops]
-    base = lanes.weights.tocoo()
-    graph = csr_matrix(
-        (np.r_[base.data, extra_w], (np.r_[base.row, extra_u], np.r_[base.col, extra_v])),
-        shape=(size + 2, size + 2),
-    )
-    dist, pred = dijkstra(graph, directed=False, indices=source, return_predecessors=True)
-    if not np.isfinite(dist[target]):
-        return None
-    nodes = [int(pred[target])]
-    while pred[nodes[-1]] != source:
-        nodes.append(int(pred[nodes[-1]]))
-    return nodes[::-1]
 
 
 def _repaired(network: SeaNetwork, path: _Path, *, passes: int = 5) -> _Path:
@@ -480,7 +453,7 @@ def _grid_path(
         return None
     grid = build_grid(network.tiles, bbox, grid_resolution(bbox))
     path = water_path(grid, stretch[0], stretch[-1], limit_km=limit_km)
-    return None if path is None else smooth(path, local_land(network.land, bbox))
+    return None if path is None else smooth(path, local_land(network.land, bbox, tiles=network.tiles))
 
 
 def _with_snaps(a: _End, b: _End, path: _Path) -> _Path:

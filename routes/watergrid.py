@@ -256,7 +256,8 @@ def _grid_graph(grid: WaterGrid) -> csr_matrix:
     return coo_matrix((km, (src, dst)), shape=(rows * cols,) * 2).tocsr()
 
 
-def local_land(land: BaseGeometry, bbox: Sequence[float]) -> BaseGeometry:
+def local_land(land: BaseGeometry, bbox: Sequence[float], *,
+               tiles: LandTiles | None = None) -> BaseGeometry:
     """Return land inside ``bbox`` (prepared), in the bbox's possibly unwrapped longitudes.
 
     Parameters
@@ -265,6 +266,9 @@ def local_land(land: BaseGeometry, bbox: Sequence[float]) -> BaseGeometry:
         Land in [-180, 180].
     bbox : sequence of float
         (west, south, east, north); west/east may leave [-180, 180].
+    tiles : LandTiles, optional
+        The land's tiles: only the polygons their index finds near the box are clipped (the
+        same land, without clipping the whole world's).
     """
     west, south, east, north = (float(v) for v in bbox)
     parts: list[BaseGeometry] = []
@@ -272,7 +276,8 @@ def local_land(land: BaseGeometry, bbox: Sequence[float]) -> BaseGeometry:
         x0, x1 = max(west + shift, -180.0), min(east + shift, 180.0)
         if x1 <= x0 or north <= south:
             continue
-        clipped = shapely.clip_by_rect(land, x0, south, x1, north)
+        source = land if tiles is None else tiles.parts_near(x0, south, x1, north)
+        clipped = shapely.clip_by_rect(source, x0, south, x1, north)
         moved = shapely.transform(clipped, lambda xy, s=shift: xy - [s, 0.0])
         parts.extend(p for p in shapely.get_parts(moved) if p.geom_type == "Polygon")
     result = shapely.multipolygons(parts) if parts else shapely.MultiPolygon()
