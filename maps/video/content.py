@@ -43,6 +43,8 @@ class VideoContent:
     texts : dict of str to str
         Every scenario text drawn -> its printable form
         (:func:`routemap.maps.slides.fonts.printable`, which warns once of missing glyphs).
+    ends : dict of str to (str, str)
+        Each leg's end places (ids), by feature id.
     """
 
     spec: SlideSpec
@@ -53,6 +55,7 @@ class VideoContent:
     first: dt.date | None
     last: dt.date | None
     texts: dict[str, str] = field(default_factory=dict)
+    ends: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def language(self) -> str:
@@ -125,7 +128,14 @@ def video_content(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> Vi
     return VideoContent(spec, legs, callouts,
                         tuple(CalloutSpan(c.number, starts[c.number]) for c in callouts),
                         len(every) - len(dated), min(days, default=None), max(days, default=None),
-                        texts)
+                        texts, _leg_ends(routeset))
+
+
+def _leg_ends(routeset: RouteSet) -> dict[str, tuple[str, str]]:
+    """Return each leg's end places (ids), by feature id."""
+    legs = routeset.legs
+    return {str(f): (str(a), str(b)) for f, a, b in zip(legs["feature_id"], legs["from_id"],
+                                                         legs["to_id"], strict=True)}
 
 
 def period_words(content: VideoContent) -> str:

@@ -40,11 +40,22 @@ from routemap.maps.slides.layers import (
     draw_routes,
     project_parts,
 )
-from routemap.maps.slides.spec import RouteLine
 from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES
 from routemap.maps.video.cards import CardLayout, draw_sources_line, points_axes
 from routemap.maps.video.content import VideoContent
 from routemap.maps.video.details import draw_labels_and_details
+from routemap.maps.video.growth import grown_parts
+from routemap.maps.video.marks import (
+    BADGE_RADIUS_PT,
+    BADGE_SPOTS,
+    KEY_SPOTS,
+    MEET_PT,
+    badge_spot,
+    draw_key_list,
+    draw_key_tag,
+    key_letter,
+    symbol_points,
+)
 from routemap.maps.video.pacing import Frame
 
 __all__ = ["LAYOUTS", "Layout", "Stage", "grown_parts"]
@@ -103,14 +114,6 @@ _DPI = 150.0
 #: A leg whose drawing spans less than this, points at scale 1, is hidden under its places'
 #: marker: it is shown by a ring around them in its mode's colour.
 _SHORT_PT = 8.0
-#: Where a callout's badge may go, points from its place at scale 1, in order of preference
-#: (touching the marker's upper right first, then around it, then a ring further out).
-_BADGE_SPOTS: tuple[tuple[float, float], ...] = (
-    (8.0, 8.0), (-8.0, 8.0), (8.0, -8.0), (-8.0, -8.0), (11.0, 0.0), (-11.0, 0.0),
-    (0.0, 11.0), (0.0, -11.0), (16.0, 16.0), (-16.0, 16.0), (16.0, -16.0), (-16.0, -16.0),
-    (22.0, 0.0), (-22.0, 0.0), (0.0, 22.0), (0.0, -22.0))
-
-
 def _two_lines(text: str) -> str:
     """Return a text broken into two lines at the space nearest its middle."""
     spaces = [i for i, ch in enumerate(text) if ch == " "]
@@ -118,72 +121,6 @@ def _two_lines(text: str) -> str:
         return text
     cut = min(spaces, key=lambda i: abs(2 * i - len(text)))
     return text[:cut] + "\n" + text[cut + 1:]
-
-
-def _shared_area(a: Box, b: Box) -> float:
-    """Return the area two boxes share."""
-    return (max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0))
-            * max(0.0, min(a.y1, b.y1) - max(a.y0, b.y0)))
-
-
-def grown_parts(route: RouteLine, drawn: list[np.ndarray],
-                share: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Return the first ``share`` of a leg's length, in its order of travel, as (track parts,
-    connectors): a connector off the network where the leg starts comes first.
-
-    Parameters
-    ----------
-    route : RouteLine
-        The leg.
-    drawn : list of ndarray
-        Its projected parts, as :func:`routemap.maps.slides.layers.project_parts` gives them.
-    share : float
-        From 0 (nothing) to 1 (all of it).
-
-    Returns
-    -------
-    tuple of (list of ndarray, list of ndarray)
-    """
-    cut = len(drawn) - len(route.connectors)
-    track, joins = list(drawn[:cut]), list(drawn[cut:])
-    if not track:
-        pieces = [(j, True) for j in joins]
-    else:
-        head, tail = track[0][0], track[-1][-1]
-        before, after = [], []
-        for j in joins:
-            near_head = min(np.hypot(*(j[0] - head)), np.hypot(*(j[-1] - head)))
-            near_tail = min(np.hypot(*(j[0] - tail)), np.hypot(*(j[-1] - tail)))
-            if near_head <= near_tail:
-                ends_at_head = np.hypot(*(j[-1] - head)) <= np.hypot(*(j[0] - head))
-                before.append(j if ends_at_head else j[::-1])
-            else:
-                starts_at_tail = np.hypot(*(j[0] - tail)) <= np.hypot(*(j[-1] - tail))
-                after.append(j if starts_at_tail else j[::-1])
-        pieces = [(j, True) for j in before] + [(p, False) for p in track] + [
-            (j, True) for j in after]
-    lengths = [float(np.hypot(*np.diff(p, axis=0).T).sum()) if len(p) > 1 else 0.0
-               for p, _ in pieces]
-    left = max(0.0, min(1.0, share)) * sum(lengths)
-    kept_track, kept_joins = [], []
-    for (piece, is_join), length in zip(pieces, lengths, strict=True):
-        if left <= 0.0:
-            break
-        part = piece if length <= left else _head(piece, left)
-        left -= length
-        (kept_joins if is_join else kept_track).append(part)
-    return kept_track, kept_joins
-
-
-def _head(xy: np.ndarray, length: float) -> np.ndarray:
-    """Return the first ``length`` of a polyline."""
-    cum = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
-    i = int(np.searchsorted(cum, length, side="right"))
-    i = max(1, min(i, len(xy) - 1))
-    seg = cum[i] - cum[i - 1]
-    t = (length - cum[i - 1]) / seg if seg else 0.0
-    end = xy[i - 1] + t * (xy[i] - xy[i - 1])
-    return np.vstack([xy[:i], end])
 
 
 class Stage:
@@ -244,11 +181,17 @@ class Stage:
                                               [self.date_box.padded(4.0)],
                                               details=self.layout.details)
         self.details = self.labels.details
+        #: the places a name on the map or in a detail gives
+        self.named = frozenset(k for p in (*self.labels.placed,
+                                           *(q for d in self.details for q in d.inset.labels))
+                               for k in (p.named or (p.key,)))
+        #: the keys drawn at the last event: (places, letter, 0 or detail number, box)
+        self.key_tags: list[tuple[tuple[str, ...], str, int, Box]] = []
         self._short = self._short_legs()
-        lost = [k for k in self.labels.dropped if k.removeprefix("place:") in spec.endpoints]
+        lost = [k for k in spec.endpoints if f"place:{k}" not in self.named]
         if lost:
-            log.info("%s film: leg ends named nowhere on the map (no room under the leader "
-                     "rule): %s", self.layout.name, ", ".join(lost))
+            log.info("%s film: leg ends with no room for their names (under the leader rule), "
+                     "lettered while their legs are shown: %s", self.layout.name, ", ".join(lost))
         draw_header(c, replace(spec, as_of=""))
         draw_sources_line(c, self.content)
         self._draw_legend()
@@ -370,7 +313,8 @@ class Stage:
 
     def _set_stage(self, frame: Frame) -> None:
         """Draw the legs whole or as context and the callouts on screen, over the background."""
-        key = (frame.drawn, frame.context, frame.callouts)
+        keyed = self.keyed(frame)
+        key = (frame.drawn, frame.context, frame.callouts, keyed)
         if key == self._stage_key:
             return
         c, canvas = self.canvas, self.fig.canvas
@@ -389,74 +333,97 @@ class Stage:
         self._lay(self._overlay)  # place markers and names stay above the lines
         rings = [(f, False) for f in frame.context] + [(f, True) for f in frame.drawn]
         self._top = self._layer(lambda: (self._draw_new(lambda: self._draw_rings(rings)),
-                                         self._draw_new(lambda: self._draw_badges(frame.callouts))))
+                                         self._draw_new(lambda: self._draw_badges(frame.callouts,
+                                                                                  keyed))))
         self._lay(self._top)
-        if self._panel is not None and self._panel[0] == frame.callouts:
+        if self._panel is not None and self._panel[0] == (frame.callouts, keyed):
             canvas.restore_region(self._panel[1])  # the same list as at the last event
         else:
-            self._draw_new(lambda: self._draw_list(frame.callouts))
-            self._panel = (frame.callouts, canvas.copy_from_bbox(self.callout_ax.bbox))
+            self._draw_new(lambda: self._draw_list(frame.callouts, keyed))
+            self._panel = ((frame.callouts, keyed), canvas.copy_from_bbox(self.callout_ax.bbox))
         self._stage = canvas.copy_from_bbox(self.fig.bbox)
         self._panel_now = self._panel[1]
         self._stage_key = key
 
-    def _draw_badges(self, numbers: tuple[int, ...]) -> None:
-        """Draw the numbered badges of the callouts on screen beside their places, each in
-        the first spot around its place that covers no name and no other badge."""
+    def keyed(self, frame: Frame) -> tuple[tuple[str, ...], ...]:
+        """Return the places a frame keys with a letter: the ends of the legs it shows in
+        colour (drawn or growing) that no name on the map or in a detail gives, in the
+        order of the places; places whose markers meet share a letter."""
+        shown = {*frame.drawn, *(fid for fid, _ in frame.growing)}
+        ends = {p for fid in shown for p in self.content.ends.get(fid, ())}
+        wanted = [p.place_id for p in self.content.spec.places
+                  if p.place_id in ends and f"place:{p.place_id}" not in self.named]
+        groups: list[list[str]] = []
+        for pid in wanted:
+            home = next((g for g in groups if self._meet(g[0], pid)), None)
+            if home is None:
+                groups.append([pid])
+            else:
+                home.append(pid)
+        return tuple(tuple(g) for g in groups)
+
+    def _meet(self, a: str, b: str) -> bool:
+        """Return True if two places' markers overlap where they are drawn (the main map,
+        or a detail enlarging both)."""
+        (n, c), = self._where(a)[:1]
+        if self._where(b)[0][0] != n:
+            return False
+        places = {p.place_id: p for p in self.content.spec.places}
+        x, y = c.frame.forward(np.array([places[a].lon, places[b].lon]),
+                               np.array([places[a].lat, places[b].lat]))
+        (ax_, ay), (bx, by) = c.to_display(x, y)
+        return math.hypot(ax_ - bx, ay - by) < MEET_PT * c.px_per_pt * self.layout.scale
+
+    def _where(self, place_id: str) -> list[tuple[int, Canvas]]:
+        """Return where a place's badge goes: the first detail enlarging it (the main map
+        is crowded there), else the main map (0)."""
+        return [(n, d.canvas) for n, d in enumerate(self.details, 1)
+                if f"place:{place_id}" in d.inset.keys] or [(0, self.canvas)]
+
+    def _draw_badges(self, numbers: tuple[int, ...], keyed: tuple[tuple[str, ...], ...]) -> None:
+        """Draw the numbered badges of the callouts on screen beside their places, then the
+        lettered keys of the places ``keyed``, each in the first spot around its place
+        that covers no name and no other badge (:func:`badge_spot`)."""
         s = self.layout.scale
         taken: dict[int, tuple[list[Box], list[Box]]] = {}
-        for number in numbers:
-            co = self.callouts[number]
-            # a place a detail enlarges has its badge there (the main map is crowded there)
-            where = [(n, d.canvas) for n, d in enumerate(self.details, 1)
-                     if f"place:{co.place_id}" in d.inset.keys] or [(0, self.canvas)]
-            n, c = where[0]
+        places = {p.place_id: p for p in self.content.spec.places}
+        # the keys first: a name with no room is wanted more than a badge in its best spot
+        marks = [(group, places[group[0]].lon, places[group[0]].lat, key_letter(i))
+                 for i, group in enumerate(keyed)]
+        marks += [((self.callouts[n].place_id,), self.callouts[n].lon, self.callouts[n].lat, str(n))
+                  for n in numbers]
+        self.key_tags = []
+        for group, lon, lat, mark in marks:
+            n, c = self._where(group[0])[0]
             if n not in taken:  # the names and the place markers there
                 labels = self.labels.placed if n == 0 else self.details[n - 1].inset.labels
                 taken[n] = ([p.box for p in labels], [])
-            x, y = c.frame.forward(np.array([co.lon]), np.array([co.lat]))
+            x, y = c.frame.forward(np.array([lon]), np.array([lat]))
             (px, py), = c.to_display(x, y)
-            spot = self._badge_spot(c, (float(px), float(py)), *taken[n])
+            symbols = self._symbols(c)
+            keyed_mark = not mark.isdigit()
+            if keyed_mark:  # the group's markers, and those they meet, are one dot: its own
+                own = np.vstack([[px, py], symbol_points(c, [places[p] for p in group[1:]])])
+                gap = np.hypot(symbols[:, None, 0] - own[None, :, 0],
+                               symbols[:, None, 1] - own[None, :, 1]).min(axis=1)
+                symbols = symbols[gap >= MEET_PT * c.px_per_pt * s]
+            spot = badge_spot(c, (float(px), float(py)), *taken[n], symbols, s,
+                              KEY_SPOTS if keyed_mark else BADGE_SPOTS)
             taken[n][1].append(spot)
             bx, by = c.to_data((spot.x0 + spot.x1) / 2, (spot.y0 + spot.y1) / 2)
-            draw_badge(c.ax, bx, by, number, radius=7.5 * s * c.upp,
-                       fontsize=7.5 * s, zorder=Z["labels"] + 0.5, gid=f"callout:{number}")
-
-    def _badge_spot(self, c: Canvas, at: tuple[float, float], names: list[Box],
-                    badges: list[Box]) -> Box:
-        """Return where a badge goes around its place ``at``: among the spots inside the map
-        nearer its place than any other marker, the first that covers no name, badge or
-        marker; else one covering a marker; else the one hiding least of the names (never
-        another badge, never nearer another place); else at its upper right, in a row."""
-        s = self.layout.scale
-        ppt, bb = c.px_per_pt * s, c.ax.bbox
-        r, mark = 7.5 * ppt, 4.5 * ppt
-        points = np.array(self._symbols(c)).reshape(-1, 2)
-        others = points[np.hypot(points[:, 0] - at[0], points[:, 1] - at[1]) > 1.0]
-        markers = [Box(mx - mark, my - mark, mx + mark, my + mark) for mx, my in others]
-        spots = []
-        for dx, dy in _BADGE_SPOTS:
-            cx, cy = at[0] + dx * ppt, at[1] + dy * ppt
-            box = Box(cx - r, cy - r, cx + r, cy + r)
-            own = math.hypot(cx - at[0], cy - at[1])
-            if not (bb.x0 <= box.x0 and box.x1 <= bb.x1 and bb.y0 <= box.y0 and box.y1 <= bb.y1):
+            if not keyed_mark:
+                draw_badge(c.ax, bx, by, int(mark), radius=BADGE_RADIUS_PT * s * c.upp,
+                           fontsize=7.5 * s, zorder=Z["labels"] + 0.5, gid=f"callout:{mark}")
                 continue
-            if len(others) and (np.hypot(others[:, 0] - cx, others[:, 1] - cy) < own).any():
-                continue  # read as a neighbour's badge
-            spots.append(box)
-        for blocked in ([*names, *badges, *markers], [*names, *badges]):
-            free = next((b for b in spots if not any(b.overlaps(t) for t in blocked)), None)
-            if free is not None:
-                return free
-        apart = [b for b in spots if not any(b.overlaps(t) for t in badges)]
-        if apart:  # the one hiding least of the names
-            return min(apart, key=lambda b: sum(_shared_area(b, t) for t in names))
-        for k in range(len(badges) + 1):  # in a row to the right of the badges there
-            cx, cy = at[0] + (8.0 + 16.0 * k) * ppt, at[1] + 8.0 * ppt
-            box = Box(cx - r, cy - r, cx + r, cy + r)
-            if not any(box.overlaps(t) for t in badges):
-                break
-        return box
+            cx, cy = (spot.x0 + spot.x1) / 2, (spot.y0 + spot.y1) / 2
+            if math.hypot(cx - px, cy - py) > 14.0 * c.px_per_pt * s:  # a leader to its place
+                lx, ly = c.to_data(px + 0.35 * (cx - px), py + 0.35 * (cy - py))
+                c.ax.add_line(Line2D([lx, bx], [ly, by], color=BASEMAP_STYLE.text,
+                                     linewidth=0.8 * s, zorder=Z["labels"] + 0.4,
+                                     gid=f"place-key-leader:{group[0]}"))
+            draw_key_tag(c.ax, bx, by, mark, fontsize=7.5 * s, zorder=Z["labels"] + 0.5,
+                         gid=f"place-key:{group[0]}")
+            self.key_tags.append((group, mark, n, spot))
 
     def _canvases(self) -> list[Canvas]:
         """Return the main map's canvas, then each detail's."""
@@ -498,25 +465,27 @@ class Stage:
                                       linewidth=(2.0 if focus else 1.2) * s,
                                       zorder=Z["labels"] + 0.2, gid=f"short-leg:{fid}"))
 
-    def _symbols(self, c: Canvas) -> list[tuple[float, float]]:
-        """Return the display points of the place markers inside a map or detail canvas."""
-        places = self.content.spec.places
-        x, y = c.frame.forward(np.array([p.lon for p in places]), np.array([p.lat for p in places]))
-        bb = c.ax.bbox
-        return [(float(px), float(py)) for px, py in c.to_display(x, y)
-                if bb.x0 <= px <= bb.x1 and bb.y0 <= py <= bb.y1]
+    def _symbols(self, c: Canvas) -> np.ndarray:
+        """Return the display points (n, 2) of the place markers inside a map or detail."""
+        return symbol_points(c, self.content.spec.places)
 
-    def _draw_list(self, numbers: tuple[int, ...]) -> None:
-        """Key the callouts on screen in the side panel, each with its short text and date."""
+    def _draw_list(self, numbers: tuple[int, ...], keyed: tuple[tuple[str, ...], ...]) -> None:
+        """Key, in the side panel, the places lettered on the map by their names, then the
+        callouts on screen, each with its short text and date."""
         c, s = self.canvas, self.layout.scale
+        names = {p.place_id: p.name for p in self.content.spec.places}
+        w_pt, h_pt = self.callout_size
+        top = draw_key_list(self.callout_ax, self.lang.gettext("Places lettered on the map"),
+                            [(key_letter(i), " / ".join(c.printable(names[p]) for p in group))
+                             for i, group in enumerate(keyed)],
+                            top=self.callout_top, width=w_pt, scale=s)
         items = []
         for number in numbers:
             co = self.callouts[number]
             text = c.printable(co.text)
             items.append((number, f"{text} ({co.period})" if co.period else text, "annotation"))
-        w_pt, h_pt = self.callout_size
         draw_callout_list(self.callout_ax, self.lang.gettext("On the timeline"), items,
-                          top=self.callout_top, bottom=h_pt - 4.0 * s, width=w_pt, scale=s,
+                          top=top, bottom=h_pt - 4.0 * s, width=w_pt, scale=s,
                           language=self.lang)
 
     # -- every frame ------------------------------------------------------------------------
