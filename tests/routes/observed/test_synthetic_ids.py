@@ -10,7 +10,7 @@ from routemap.routes.observed.synthetic import synthetic_imo, synthetic_mmsi
 
 
 def test_every_synthetic_imo_number_fails_the_check_digit():
-    numbers = [synthetic_imo(n) for n in range(1, 899_999, 7)] + [synthetic_imo(899_999)]
+    numbers = [synthetic_imo(n) for n in (*range(1, 2_000), *range(2_000, 899_999, 997), 899_999)]
     assert len(set(numbers)) == len(numbers) and all(1_000_000 <= n <= 9_999_999 for n in numbers)
     assert not any(imo_check_digit_ok(n) for n in numbers)
     assert synthetic_imo(1) == 1000010  # 1*7 + 1*2 = 9: the check digit would be 9; 0 is written
