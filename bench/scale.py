@@ -255,7 +255,7 @@ def _ratio(ours: float | None, theirs: float | None) -> float | None:
 
 
 def table(results: list[dict]) -> str:
-    """Return the results as a readable table, one column per N."""
+    """Return results (as :func:`_summary` keeps them) as a readable table, one column per N."""
     ns = [r["n"] for r in results]
     rows: list[tuple[str, list[str]]] = []
 
@@ -283,14 +283,14 @@ def table(results: list[dict]) -> str:
     add(f"build {COMBINED}", lambda r: (f"{r['combined']['wall_s']:,.1f} s "
                                         f"{r['combined']['peak_rss_mb']:,.0f} MB "
                                         f"@{r['combined']['load']}"))
-    add("map.html", lambda r: f"{r['combined']['files'].get('map.html', 0) / 1e6:,.2f} MB")
-    add("searoute alone / ours (sea legs)", lambda r: _pair(r, "searoute", "route_s",
+    add("map.html", lambda r: f"{(r['combined']['map_html_bytes'] or 0) / 1e6:,.2f} MB")
+    add("sea legs: searoute / routemap (x)", lambda r: _pair(r, "searoute", "route_s",
                                                              "routemap_route_s", "ratio"))
-    add("gpd.to_file geojson / ours render", lambda r: _pair(r, "geopandas", "geojson_s", None,
+    add("gpd.to_file geojson (routemap render x)", lambda r: _pair(r, "geopandas", "geojson_s", None,
                                                               "ratio_geojson_render"))
-    add("gpd.to_file gpkg / ours render", lambda r: _pair(r, "geopandas", "gpkg_s", None,
+    add("gpd.to_file gpkg (routemap render x)", lambda r: _pair(r, "geopandas", "gpkg_s", None,
                                                            "ratio_gpkg_render"))
-    add("folium save / ours (bytes ratio)", lambda r: _pair(r, "folium", "write_s", None,
+    add("folium map saved (map.html bytes x)", lambda r: _pair(r, "folium", "write_s", None,
                                                             "ratio_bytes"))
     width = max(len(label) for label, _ in rows)
     cols = [max(len(f"N={n:,}"), *(len(cells[i]) for _, cells in rows)) for i, n in enumerate(ns)]
@@ -342,7 +342,16 @@ def main() -> None:
                         help="skip the warm-up build (where routes are not cached, it only repeats "
                              "the first check's routing)")
     parser.add_argument("--verbose", "-v", action="store_true", help="say what runs")
+    parser.add_argument("--report", type=Path, nargs="+", metavar="RESULT_JSON",
+                        help="run nothing: print the table and JSON of saved results "
+                             "(OUT/n<N>/result.json of earlier runs, merged)")
     args = parser.parse_args()
+    if args.report:
+        summaries = sorted((json.loads(p.read_text(encoding="utf-8")) for p in args.report),
+                           key=lambda r: r["n"])
+        print(table(summaries))
+        print(json.dumps({"targets": TARGETS, "results": {str(r["n"]): r for r in summaries}}))
+        return
     args.n = [int(x.replace("_", "")) for x in args.n.split(",") if x.strip()]
     args.formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     args.base_cache = args.base_cache or cache_dir()
@@ -353,9 +362,10 @@ def main() -> None:
         results[n] = bench_n(n, args, results)
     uptime["end"] = _uptime()
     print(f"load: start {uptime['start']}; end {uptime['end']}")
-    print(table(list(results.values())))
+    summaries = [_summary(r) for r in results.values()]
+    print(table(summaries))
     print(json.dumps({"uptime": uptime, "targets": TARGETS, "seed": args.seed,
-                      "results": {str(n): _summary(r) for n, r in results.items()}}))
+                      "results": {str(r["n"]): r for r in summaries}}))
 
 
 def _uptime() -> str:
