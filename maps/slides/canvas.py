@@ -245,6 +245,28 @@ def route_samples(canvas: Canvas, routes: list, step_px: float = 5.0) -> np.ndar
     return np.concatenate(pts)
 
 
+#: How far a muted leg's stroke can reach beyond its line, points (its band included), with room.
+_CONTEXT_REACH_PT = 24.0
+
+
+def _in_view(parts: Sequence[np.ndarray], frame: MapFrame, margin: float) -> bool:
+    """Return whether any of a leg's projected parts comes within ``margin`` of the frame.
+
+    A leg whose every vertex lies off one side of the frame (by more than its stroke reaches)
+    draws no pixel of it, so leaving it out of a slide changes nothing anyone sees: a
+    thousand other transfers in grey cost a transfer slide only those near its own.
+    """
+    for xy in parts:
+        if not len(xy):
+            continue
+        with np.errstate(invalid="ignore"):
+            (x0, y0), (x1, y1) = np.nanmin(xy, axis=0), np.nanmax(xy, axis=0)
+        if (x1 >= frame.xmin - margin and x0 <= frame.xmax + margin
+                and y1 >= frame.ymin - margin and y0 <= frame.ymax + margin):
+            return True
+    return False
+
+
 def draw_map(canvas: Canvas, spec: SlideSpec, focus_iso: frozenset[str]) -> list:
     """Draw the basemap, the routes and the places of ``spec`` on the canvas's map axes.
 
@@ -268,7 +290,9 @@ def draw_map(canvas: Canvas, spec: SlideSpec, focus_iso: frozenset[str]) -> list
     basemap = load_basemap(frame, tolerance_m=px_m / 2.0)
     rail = load_rail_context(frame, tolerance_m=px_m)
     draw_basemap(canvas.ax, basemap, focus=focus_iso, scale=s, rail=rail)
-    routes = [(r, project_parts(r, frame), spec.is_focus(r)) for r in spec.routes]
+    routes = [(r, parts, focus) for r in spec.routes
+              for parts, focus in [(project_parts(r, frame), spec.is_focus(r))]
+              if focus or _in_view(parts, frame, _CONTEXT_REACH_PT * s * canvas.upp)]
     draw_routes(canvas.ax, routes, scale=s, units_per_point=canvas.upp)
     marks = []
     for mark in spec.places:
