@@ -169,7 +169,7 @@ def _rail_leg(rng: random.Random, start: str) -> _Leg:
     """Return a rail leg along the trunk line from ``start`` (a junction or a port)."""
     if start in TRUNK:
         i = TRUNK.index(start)
-        j = rng.choice([k for k in range(len(TRUNK)) if abs(k - i) >= 1])
+        j = rng.choice([k for k in range(len(TRUNK)) if k != i])
     else:
         i = -1
         east = start in RAIL_PORTS["east-asia"]
@@ -209,7 +209,7 @@ def _chain(rng: random.Random) -> list[_Leg]:
         legs.append(_rail_leg(rng, rng.choice(TRUNK)))
     elif kind == "road":
         start = rng.choice(sorted(_road_pairs()))
-        legs.append(_road_leg(rng, start) or _rail_leg(rng, TRUNK[0]))
+        legs.append(_Leg("road", start, rng.choice(_road_pairs()[start])))
     else:
         start = rng.choice(_AIRFIELDS)
         legs.append(_Leg("air", start, rng.choice([a for a in _AIRFIELDS if a != start])))
