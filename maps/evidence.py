@@ -9,6 +9,7 @@ popups, the slides, and ``routemap check`` (in English, through the same functio
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -107,32 +108,46 @@ def span(start: object, end: object, *, language: Language | None = None) -> str
     return f"{first} \u2013 {last}" if first and last and last != first else first or last
 
 
-def _km(value: float, language: Language | None) -> str:
-    """A distance to a tenth of a kilometre below 100 km, whole above."""
-    return wording.distance(value, decimals=1 if value < 100 else 0, language=language) or ""
+@dataclass(frozen=True)
+class _Writer:
+    """How one evidence text is written: its language, and whether a quantity or an instant is kept
+    on one line (``tied``: its spaces no-break, for text wrapped to a width, as on a slide)."""
+
+    language: Language | None
+    tied: bool
+
+    @property
+    def words(self) -> Language:
+        return dates.in_language(self.language)
+
+    def tie(self, text: str) -> str:
+        return text.replace(" ", "\u00a0") if self.tied else text
+
+    def km(self, value: float) -> str:
+        """A distance to a tenth of a kilometre below 100 km, whole above."""
+        return self.tie(wording.distance(value, decimals=1 if value < 100 else 0, language=self.language) or "")
+
+    def at(self, value: pd.Timestamp) -> str:
+        return self.tie(instant(value, language=self.language))
 
 
-def _end(end: EndCheck, language: Language | None) -> str:
-    words = dates.in_language(language)
+def _end(end: EndCheck, w: _Writer) -> str:
     message = "within {distance} of {place} ({time})" if end.near else "{distance} from {place} at nearest ({time})"
-    return words.gettext(message).format(distance=_km(end.distance_km, language),
-                                         place=end.place.name_in(words.code),
-                                         time=instant(end.time, language=language))
+    return w.words.gettext(message).format(distance=w.km(end.distance_km), place=end.place.name_in(w.words.code),
+                                           time=w.at(end.time))
 
 
-def _gap(gap: DarkStretch, language: Language | None) -> str:
-    words = dates.in_language(language)
-    values = {"hours": words.number(gap.duration_h, 0 if gap.duration_h >= 10 else 1),
-              "start": instant(gap.start, language=language), "end": instant(gap.end, language=language)}
+def _gap(gap: DarkStretch, w: _Writer) -> str:
+    values = {"hours": w.words.number(gap.duration_h, 0 if gap.duration_h >= 10 else 1),
+              "start": w.at(gap.start), "end": w.at(gap.end)}
     if gap.reachable_km is None:
-        return words.gettext("transponder off {hours} h, from {start} to {end}").format(**values)
-    return words.gettext("transponder off {hours} h, from {start} to {end}, up to {distance} reachable").format(
-        distance=_km(gap.reachable_km, language), **values)
+        return w.words.gettext("transponder off {hours} h, from {start} to {end}").format(**values)
+    return w.words.gettext("transponder off {hours} h, from {start} to {end}, up to {distance} reachable").format(
+        distance=w.km(gap.reachable_km), **values)
 
 
-def _line(evidence: Evidence, verdict: str, language: Language | None) -> str:
-    words = dates.in_language(language)
-    line, count = evidence.line, evidence.positions
+def _line(evidence: Evidence, verdict: str, w: _Writer) -> str:
+    words, line, count = w.words, evidence.line, evidence.positions
     assert line is not None
     if verdict == "contradicts":
         return words.ngettext(
@@ -140,16 +155,15 @@ def _line(evidence: Evidence, verdict: str, language: Language | None) -> str:
             "(nearest {nearest}, farthest {farthest})",
             "{off} of {count} positions in the period lie more than {threshold} from the leg's line "
             "(nearest {nearest}, farthest {farthest})", count).format(
-            off=words.number(line.off), count=words.number(count), threshold=_km(line.threshold_km, language),
-            nearest=_km(line.nearest_km, language), farthest=_km(line.farthest_km, language))
+            off=words.number(line.off), count=words.number(count), threshold=w.km(line.threshold_km),
+            nearest=w.km(line.nearest_km), farthest=w.km(line.farthest_km))
     return words.ngettext(
         "{within} of {count} position in the period lies within {threshold} of the leg's line",
         "{within} of {count} positions in the period lie within {threshold} of the leg's line", count).format(
-        within=words.number(count - line.off), count=words.number(count),
-        threshold=_km(line.threshold_km, language))
+        within=words.number(count - line.off), count=words.number(count), threshold=w.km(line.threshold_km))
 
 
-def evidence_text(evidence: Evidence, verdict: str, *, language: Language | None = None) -> str:
+def evidence_text(evidence: Evidence, verdict: str, *, language: Language | None = None, tied: bool = False) -> str:
     """Write the numbers behind a verdict, as one line of clauses.
 
     Parameters
@@ -161,23 +175,27 @@ def evidence_text(evidence: Evidence, verdict: str, *, language: Language | None
         any other as positions along it).
     language : Language, optional
         The language (default English): its words, dates, numbers and separators.
+    tied : bool, keyword-only
+        Keep each distance and instant on one line (no-break spaces within them), for text wrapped
+        to a width (a slide's legend); the words are the same.
 
     Returns
     -------
     str
         ``within 0.0 km of Gdansk (2 Mar 2025, 00:00 UTC); …; transponder off 9.2 h, from …``.
     """
-    words = dates.in_language(language)
+    w = _Writer(language, tied)
+    words = w.words
     if evidence.period is None:
         return words.gettext("the leg has no period to hold the positions against")
-    clauses = [_end(end, language) for end in evidence.ends]
+    clauses = [_end(end, w) for end in evidence.ends]
     if not evidence.ends:
         clauses.append(words.gettext("no position in the period {period}").format(
-            period=dates.period(*evidence.period, language=language)))
+            period=w.tie(dates.period(*evidence.period, language=language) or "")))
     elif evidence.line is not None:
-        clauses.append(_line(evidence, verdict, language))
+        clauses.append(_line(evidence, verdict, w))
     else:
         clauses.append(words.ngettext("{count} position in the period", "{count} positions in the period",
                                       evidence.positions).format(count=words.number(evidence.positions)))
-    clauses += [_gap(gap, language) for gap in evidence.gaps]
+    clauses += [_gap(gap, w) for gap in evidence.gaps]
     return words.series(clauses)

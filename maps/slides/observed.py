@@ -60,7 +60,7 @@ def _marks(routeset: RouteSet, transfer_id: str, language: Language) -> Observed
     said = language.gettext("{label}: {meaning}")
     lines = [text for v in verdicts for text in (
         said.format(label=v.vessel, meaning=verdict_word(v.verdict, language=language)),
-        evidence_text(v.evidence, v.verdict, language=language))]
+        evidence_text(v.evidence, v.verdict, language=language, tied=True))]
     if layer is not None and layer.spec.synthetic:
         lines.append(language.gettext(OBSERVED_STYLE.synthetic_label))
     kinds = tuple(k for k, present in (("track", tracks), ("gap", gaps), ("port_call", groups["port_calls"]),

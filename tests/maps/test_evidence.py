@@ -149,7 +149,11 @@ def test_the_french_slide_lists_verdict_and_evidence_apart_from_its_subtitle(fre
     _, texts, routeset = french_build
     specs = {s.name: s for s in slide_specs(routeset.in_language("fr"), size=(960, 540), dpi=72, language="fr")}
     star = specs["slides/star-voyage"]
-    assert star.observed is not None and star.observed.verdicts == (
-        "Synthetic Star\u00a0: le trajet confirme une partie de l’étape", texts[0],
-        "positions synthétiques, pas de vraies données AIS")
+    assert star.observed is not None and len(star.observed.verdicts) == 3
+    verdict, evidence, warning = star.observed.verdicts
+    assert verdict == "Synthetic Star\u00a0: le trajet confirme une partie de l’étape"
+    assert evidence.replace("\u00a0", " ") == texts[0].replace("\u00a0", " ")  # the same words...
+    assert "(2\u00a0mars\u00a02025,\u00a000:00\u00a0UTC)" in evidence  # ...each instant kept on one line
+    assert "soit jusqu’à 204\u00a0km parcourables" in evidence
+    assert warning == "positions synthétiques, pas de vraies données AIS"
     assert "Synthetic Star" not in star.subtitle and star.subtitle.startswith("unspecified cargo (fictitious)")
