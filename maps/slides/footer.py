@@ -1,16 +1,15 @@
 """A slide's footer: its sources line, data credits and projection note, fitted below the map.
 
-The footer band runs from the map's bottom edge to the slide's. Its three items are laid out
-as the slide has room for them: as they always were when they fit (sources from the top of the
-band, credits at a fixed line, the projection note in the bottom-right corner); otherwise
-stacked, each wrapped at its measured width, the text shrinking down to a legible least size
-and then the series cut with "and N more" naming where the rest are listed. Whatever their
-length and script, they stay inside the slide and never overlap one another.
+The footer band runs from the map's bottom edge to the slide's. Its three items are stacked
+from the band's top: the sources, the credits, and the projection note beside the credits where
+their block leaves room, else below them; each wrapped at its width as the slide's fonts measure
+it, the text shrinking down to a legible least size and then the series cut with "and N more"
+naming where the rest are listed. Whatever their length and script, they stay inside the slide
+and never overlap one another.
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -37,14 +36,16 @@ FOOTER_SIZES = (7.6, 7.2, 6.8, 6.4, 6.0)
 """The footer's text sizes, points at the slides' base width, largest first; 6 pt (12.5
 pixels on a 1920-pixel slide) is the least it shrinks to, the size a projected slide can
 still be read at."""
-_NOTE_RATIO = 6.5 / 7.6
-"""The projection note's size relative to the other footer lines."""
+_NOTE_RATIO = 6.5 / FOOTER_SIZES[0]
+"""The projection note's size relative to the other footer lines (6.5 points beside 7.6), never
+under the least size."""
 _SPACING = 1.3
-_LINE_EM = 1.17 * _SPACING
-"""A wrapped line's height in em: matplotlib spaces lines by the font's 'lp' height (1.17 em in
-DejaVu Sans) times the line spacing."""
-_TOP, _DATA_TOP, _BOTTOM = 0.095, 0.044, 0.012
-"""The band's top, the credits' fixed line and its bottom, figure fractions from the bottom."""
+"""The footer blocks' line spacing: a row of a block is this many em high (matplotlib rows are
+the line spacing times the font chain's 'lp' height, 1 em)."""
+_NOTE_SPACING = 1.2
+"""The projection note's height in em (one line, matplotlib's default spacing)."""
+_TOP, _BOTTOM = 0.095, 0.012
+"""The band's top and bottom, figure fractions from the slide's bottom."""
 _SAFETY = 1.03
 """Widths are measured word by word; a line is given 3% to spare for kerning."""
 
@@ -56,9 +57,9 @@ Measure = Callable[[str, float], float]
 class FooterLayout:
     """Where a footer's lines go: its size (points), the lines of each item, and their tops.
 
-    ``*_top`` are figure fractions from the bottom (``va="top"``), ``note_y`` the note's
-    (aligned by ``note_va``); ``cut`` counts the sources and credits left off the slide
-    (named by the "and N more" ending).
+    ``*_top`` and ``note_y`` are figure fractions from the bottom, where each item's top
+    lies; ``cut`` counts the sources and credits left off the slide (named by the "and N
+    more" ending).
     """
 
     size: float
@@ -69,12 +70,8 @@ class FooterLayout:
     data_top: float
     note_y: float
     cut: int = 0
-    note_va: str = "top"
-
-    @property
-    def note_size(self) -> float:
-        """Return the projection note's size, points."""
-        return self.size * _NOTE_RATIO
+    note_size: float = 0.0
+    """The projection note's size, points."""
 
 
 def _wrap(text: str, width: float, size: float, measure: Measure) -> list[str]:
@@ -151,11 +148,9 @@ def lay_out_footer(sources: Sequence[str], credits: Sequence[str], note: str, *,
         Heights are in figure fractions of ``height / (_TOP - _BOTTOM)`` points each.
     """
     lang = load_language(DEFAULT_LANGUAGE) if language is None else language
-    fit = _Fit(list(sources), list(credits), note, width / _SAFETY, measure, lang, ending)
+    fit = _Fit(list(sources), list(credits), note, width / _SAFETY, measure, lang, ending,
+               FOOTER_SIZES[-1] * scale)
     per_point = (_TOP - _BOTTOM) / height
-    roomy = fit.as_before(FOOTER_SIZES[0] * scale, per_point)
-    if roomy is not None:
-        return roomy
     for size in FOOTER_SIZES:
         stacked = fit.stacked(size * scale, height, per_point, cut=size == FOOTER_SIZES[-1])
         if stacked is not None:
@@ -174,6 +169,8 @@ class _Fit:
     measure: Measure
     language: Language
     ending: tuple[str, str]
+    least: float
+    """The least text size, points (the slide's scale applied)."""
 
     def _tail(self, count: int) -> str:
         return self.language.ngettext(*self.ending, count).format(
@@ -196,77 +193,58 @@ class _Fit:
         return _series_lines(prefix, self.credits, " \u00b7 ".join, self._tail,
                              width=self.width, size=size, lines=lines, measure=self.measure)
 
+    def note_size(self, size: float) -> float:
+        """Return the projection note's size beside footer lines of ``size`` points."""
+        return max(size * _NOTE_RATIO, self.least)
+
     def _note_beside(self, lines: Sequence[str], size: float) -> bool:
         """Return whether the note fits right-aligned beside a block of ``lines`` (its widest:
         the block is one box, which the note must not enter)."""
         gap = 2.0 * self.measure(" ", size)
         widest = max((self.measure(t, size) for t in lines), default=0.0)
-        return widest + gap + self.measure(self.note, size * _NOTE_RATIO) <= self.width
-
-    def as_before(self, size: float, per_point: float) -> FooterLayout | None:
-        """Return the footer as slides always laid it out, if everything fits that way: the
-        sources from the band's top in at most two lines (wrapped and cut by an estimate of
-        characters a line), the credits from a fixed line, the note in the bottom-right
-        corner; None when, measured, a line would run off the band or into another item."""
-        chars = int(self.width * _SAFETY / (size * 0.55))
-        src = textwrap.wrap(_legacy_series(self.language.gettext("Sources: "), self.sources,
-                                           limit=2 * chars, language=self.language,
-                                           tail=self._tail), chars) if self.sources else []
-        data = textwrap.wrap(self.language.gettext("Data: ") + " \u00b7 ".join(self.credits),
-                             chars) if self.credits else []
-        line = size * _LINE_EM * per_point
-        note_top = _BOTTOM + size * _NOTE_RATIO * 1.17 * per_point
-        if any(self.measure(t, size) > self.width for t in (*src, *data)):
-            return None
-        if _TOP - len(src) * line < _DATA_TOP + 0.25 * line:
-            return None
-        bottom = _DATA_TOP - len(data) * line
-        if bottom < _BOTTOM or (bottom < note_top and data
-                                and not self._note_beside(data, size)):
-            return None
-        return FooterLayout(size, tuple(src), tuple(data), self.note, _TOP, _DATA_TOP,
-                            _BOTTOM, note_va="bottom")
+        return widest + gap + self.measure(self.note, self.note_size(size)) <= self.width
 
     def stacked(self, size: float, height: float, per_point: float, *,
                 cut: bool) -> FooterLayout | None:
-        """Return the items stacked from the band's top at ``size``: sources (at most two
-        lines), credits, the note beside the credits' last line or below it; None when they
-        do not fit and ``cut`` is False, else the series cut to fit."""
-        line_pt = size * _LINE_EM
-        gap_pt = 0.45 * size
-        rows = max(2, int((height - gap_pt) / line_pt))
-        src, left_off = self._sources(size, 2 if not cut else max(1, min(2, rows - 2)))
-        data, more = self._credits(size, 99 if not cut else max(1, rows - len(src)))
-        beside = bool(data) and self._note_beside(data, size)
-        if cut and not beside and len(src) + len(data) + 1 > rows:
-            data, more = self._credits(size, max(1, rows - len(src) - 1))
+        """Return the items stacked from the band's top at ``size``: the sources (at most two
+        lines), the credits, the note beside the credits' block or below it; None when they do
+        not fit and ``cut`` is False, else the series cut to the room."""
+        line = size * _SPACING  # one row of a block, points (matplotlib: linespacing x 1 em)
+        note_h = self.note_size(size) * _NOTE_SPACING
+        gap = 0.35 * size
+
+        def used(src: list[str], data: list[str]) -> tuple[float, bool]:
             beside = bool(data) and self._note_beside(data, size)
-        used = (len(src) + len(data) + (0 if beside else 1)) * line_pt + (gap_pt if src else 0.0)
-        if used > height and not cut:
-            return None
-        per = per_point
-        data_top = _TOP - (len(src) * line_pt + (gap_pt if src else 0.0)) * per
-        last_top = data_top - max(len(data) - 1, 0) * line_pt * per
-        note_top = last_top if beside else last_top - (line_pt if data else 0.0) * per
-        if beside:  # the note's smaller text sits on the credits' last baseline
-            note_top -= size * (1.0 - _NOTE_RATIO) * 0.93 * per
-        return FooterLayout(size, tuple(src), tuple(data), self.note, _TOP, data_top, note_top,
-                            cut=left_off + more)
+            blocks = (len(src) + len(data)) * line + (gap if src and data else 0.0)
+            return blocks + (0.0 if beside else gap + note_h), beside
 
+        src, left_off = self._sources(size, 2)
+        data, more = self._credits(size, 99)
+        if used(src, data)[0] > height:
+            if not cut:
+                return None
+            src, data, left_off, more = self._cut(size, height, used)
+        beside = used(src, data)[1]
+        data_top = _TOP - (len(src) * line + (gap if src and data else 0.0)) * per_point
+        bottom = data_top - len(data) * line * per_point
+        note_y = (bottom + (line + note_h) / 2.0 * per_point if beside
+                  else bottom - gap * per_point)
+        return FooterLayout(size, tuple(src), tuple(data), self.note, _TOP, data_top, note_y,
+                            cut=left_off + more, note_size=self.note_size(size))
 
-def _legacy_series(prefix: str, items: Sequence[str], *, limit: int, language: Language,
-                   tail: Callable[[int], str]) -> str:
-    """Return a series cut to ``limit`` characters, ended by ``tail`` counting the rest (the
-    footer's sources line as slides always wrote it)."""
-    text = prefix + language.series(items) + "."
-    if len(text) <= limit:
-        return text
-    kept: list[str] = []
-    for item in items:
-        if len(prefix + language.series([*kept, item]) + tail(len(items) - len(kept) - 1)) > limit:
-            break
-        kept.append(item)
-    return prefix + language.series(kept) + tail(len(items) - len(kept))
+    def _cut(self, size: float, height: float, used: Callable) -> tuple[list, list, int, int]:
+        """Return the sources and credits cut to fit ``height``: the sources in two lines or
+        one, the credits in as many lines as are left (at least one)."""
+        best: tuple[list, list, int, int] | None = None
+        for src_lines in (2, 1):
+            src, left_off = self._sources(size, src_lines)
+            for data_lines in range(8, 0, -1):
+                data, more = self._credits(size, data_lines)
+                best = (src, data, left_off, more)
+                if used(src, data)[0] <= height:
+                    return best
+        assert best is not None
+        return best
 
 
 def projection_note(frame: MapFrame, language: Language) -> str:
@@ -356,5 +334,5 @@ def draw_footer(fig: object, *, left: float, right: float, frame: MapFrame, sour
              color=BASEMAP_STYLE.muted_text, ha="left", va="top", linespacing=_SPACING,
              gid="footer-data")
     text(right, layout.note_y, layout.note, fontsize=layout.note_size,
-         color=BASEMAP_STYLE.muted_text, ha="right", va=layout.note_va, gid="footer-projection")
+         color=BASEMAP_STYLE.muted_text, ha="right", va="top", gid="footer-projection")
     return layout
