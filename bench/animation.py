@@ -27,7 +27,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from routesets import bench_routeset
+
+
+def _bench_routeset(sample: bool):
+    """Return the route set bench/routesets.py gives, loaded from beside this file
+    (``python -P`` leaves this folder off the import path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_bench_routesets",
+                                                  Path(__file__).with_name("routesets.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.bench_routeset(sample)
 
 log = logging.getLogger("bench.animation")
 
@@ -115,7 +126,7 @@ def main() -> None:
     from routemap.maps.video.frames import LAYOUTS, Stage
     from routemap.maps.video.render import film_for, render_video
 
-    routeset = bench_routeset(args.sample)
+    routeset = _bench_routeset(args.sample)
     content = video_content(routeset)
     film = film_for(content)
     maps = [f for f in film.frames if f.phase == "map"]

@@ -81,10 +81,11 @@ def hold_filters(runs: Sequence[int], fps: int) -> str:
     """Return the video filters that show the n-th picture read for ``runs[n]`` frames.
 
     Each distinct picture is read once; ``setpts`` gives the n-th the index of the first
-    frame it fills (a sum of steps over the picture's number ``N``), and ``fps`` repeats
-    each until the next one's time, so the encoder receives every frame of a constant-rate
-    film. A last copy of the last picture, one frame past the end, closes its run (the
-    command stops after ``sum(runs)`` frames).
+    frame it fills, looked up by the picture's number ``N`` in a balanced tree of ``if``
+    (ffmpeg's expressions nest about a hundred deep at most, so a flat sum of steps fails
+    past that), and ``fps`` repeats each until the next one's time, so the encoder receives
+    every frame of a constant-rate film. A last copy of the last picture, one frame past the
+    end, closes its run (the command stops after ``sum(runs)`` frames).
 
     Parameters
     ----------
@@ -100,12 +101,22 @@ def hold_filters(runs: Sequence[int], fps: int) -> str:
     Examples
     --------
     >>> print(hold_filters([3, 1, 2], 30))
-    setpts=0+gte(N\\,1)*3+gte(N\\,2)*1+gte(N\\,3)*2,fps=30
+    setpts=if(lt(N\\,2)\\,if(lt(N\\,1)\\,0\\,3)\\,if(lt(N\\,3)\\,4\\,6)),fps=30
     """
     if not runs or min(runs) < 1:
         raise ValueError(f"every picture fills at least one frame, not {list(runs)}")
-    steps = "".join(f"+gte(N\\,{n})*{length}" for n, length in enumerate(runs, 1))
-    return f"setpts=0{steps},fps={fps}"
+    starts = [0]
+    for length in runs:
+        starts.append(starts[-1] + length)  # the closing copy's, last
+
+    def lookup(lo: int, hi: int) -> str:
+        """The start of picture N, for N from lo to hi - 1."""
+        if hi - lo == 1:
+            return str(starts[lo])
+        mid = (lo + hi) // 2
+        return f"if(lt(N\\,{mid})\\,{lookup(lo, mid)}\\,{lookup(mid, hi)})"
+
+    return f"setpts={lookup(0, len(starts))},fps={fps}"
 
 
 class Mp4Writer:

@@ -193,11 +193,13 @@ def test_the_progress_counts_both_films_frames_drawn_in_one_process(files, told,
     assert len(told) == 2 * len(pictures(quick_film)) < total
 
 
-def test_each_picture_is_sent_once_and_held_for_its_frames(tmp_path):
-    """Seven flat pictures filling 5, 1, 1, 3, 10, 1 and 7 frames: the MP4 holds 28 frames
-    at 30 fps, each the grey of its picture."""
-    runs = [5, 1, 1, 3, 10, 1, 7]
-    greys = [30 * i for i in range(len(runs))]
+@pytest.mark.parametrize("runs", [[5, 1, 1, 3, 10, 1, 7], [1 + i % 3 for i in range(400)]],
+                         ids=["seven", "four-hundred"])
+def test_each_picture_is_sent_once_and_held_for_its_frames(tmp_path, runs):
+    """Flat pictures filling 5, 1, 1, 3, 10, 1 and 7 frames: the MP4 holds 28 frames at
+    30 fps, each the grey of its picture; and as many pictures as a real film sends (a
+    flat expression of steps failed past a hundred)."""
+    greys = [(30 * i) % 250 for i in range(len(runs))]
     with Mp4Writer((64, 48), 30, runs) as writer:
         for grey in greys:
             writer.write(np.full((48, 64, 4), grey, dtype=np.uint8))
