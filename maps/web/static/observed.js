@@ -2,7 +2,7 @@
  * Each vessel's track is a thin solid dark line with a dot at its positions; a dark gap is a
  * dashed stretch labelled with its duration ("Transponder off 9 h"); port calls and meetings at
  * sea are symbols. A small key says what they are (and, for made-up positions, that they are
- * synthetic), with a switch to hide them. The timeline shows each feature at the steps its
+ * synthetic), with a switch to hide them; on a narrow screen its rows start folded. The timeline shows each feature at the steps its
  * dates overlap. Styles come from maps.style.OBSERVED_STYLE through data.observed.style.
  * Runs inside the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
  */
@@ -88,12 +88,36 @@
     });
     head.appendChild(toggle);
     head.appendChild(el('span', null, o.title));
-    box.appendChild(head);
+    var top = el('div', 'rm-observed-top');
+    top.style.display = 'flex';
+    top.style.alignItems = 'center';
+    top.style.gap = '6px';
+    top.appendChild(head);
+    box.appendChild(top);
+    // The key's rows; on a narrow screen they start folded (a button shows them), so the key
+    // does not cover the map; the synthetic warning is always shown.
+    var rows = el('div', 'rm-observed-rows');
+    box.appendChild(rows);
+    if (map.getSize().x < NARROW_PX) {
+      var more = el('button', 'rm-observed-more', '\u25BE');
+      more.type = 'button';
+      more.setAttribute('aria-label', o.title);
+      more.setAttribute('aria-expanded', 'false');
+      more.style.cssText = 'border:none;background:none;cursor:pointer;font-size:14px;padding:0 2px;';
+      rows.style.display = 'none';
+      more.addEventListener('click', function () {
+        var open = rows.style.display === 'none';
+        rows.style.display = open ? '' : 'none';
+        more.textContent = open ? '\u25B4' : '\u25BE';
+        more.setAttribute('aria-expanded', open ? 'true' : 'false');
+      });
+      top.appendChild(more);
+    }
     var row = function (sample, text) {
       var line = el('div', 'rm-observed-row');
       line.appendChild(sample);
       line.appendChild(el('span', null, text));
-      box.appendChild(line);
+      rows.appendChild(line);
     };
     row(lineSample(s.color, s.width, null, s.opacity), o.labels.track);
     if (o.gaps.length) { row(lineSample(s.gap_color, s.gap_width, s.gap_dash, 1), o.labels.gap); }
@@ -102,6 +126,20 @@
     if (o.synthetic) { box.appendChild(el('div', 'rm-observed-synthetic', o.synthetic)); }
     L.DomEvent.disableClickPropagation(box);
     control(box, 'topright').addTo(map);
+    // Controls stand above popups: the key steps aside while an open popup would be under it
+    // (checked again once the map has panned to show the popup).
+    var open = null;
+    var aside = function () {
+      var node = open && open.getElement();
+      if (!node) { box.style.visibility = ''; return; }
+      var a = node.getBoundingClientRect();
+      var b = box.getBoundingClientRect();
+      var under = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      box.style.visibility = under ? 'hidden' : '';
+    };
+    map.on('popupopen', function (e) { open = e.popup; aside(); });
+    map.on('moveend', aside);
+    map.on('popupclose', function (e) { if (e.popup === open) { open = null; } aside(); });
   };
 
   RouteMap.prototype.showObserved = function (index) {

@@ -136,3 +136,30 @@ def test_the_first_view_holds_a_far_track_across_the_date_line_and_the_leg_popup
         assert errors == []
     finally:
         page.context.close()
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_key_starts_folded_and_steps_aside_for_a_popup(observed, open_map, tmp_path):
+    path = tmp_path / "phone.html"
+    path.write_bytes(render_html(observed))
+    page, errors = open_map(path, {"width": 412, "height": 915})
+    try:
+        key = page.locator(".rm-observed-key")
+        assert not page.locator(".rm-observed-rows").is_visible()
+        assert page.locator(".rm-observed-synthetic").is_visible()  # the warning is never folded
+        page.locator(".rm-observed-more").click()
+        assert page.locator(".rm-observed-rows").is_visible() and "Transponder off" in key.inner_text()
+        page.locator(".rm-observed-more").click()
+        page.evaluate("(() => { const app = window.routemap.app; const entry = app.legs[0];"
+                      " app.openLeg(entry, app.map.containerPointToLatLng([206, 160])); })()")
+        page.locator(".leaflet-popup .rm-pop").wait_for()
+        popup = page.locator(".leaflet-popup").bounding_box()
+        box = key.bounding_box()
+        overlaps = (popup["x"] < box["x"] + box["width"] and box["x"] < popup["x"] + popup["width"]
+                    and popup["y"] < box["y"] + box["height"] and box["y"] < popup["y"] + popup["height"])
+        assert overlaps and key.evaluate("k => getComputedStyle(k).visibility") == "hidden"
+        page.evaluate("window.routemap.app.map.closePopup()")
+        assert key.evaluate("k => getComputedStyle(k).visibility") == "visible"
+        assert errors == []
+    finally:
+        page.context.close()
