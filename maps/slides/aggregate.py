@@ -197,20 +197,23 @@ def _width_legend(bundles: Sequence[Corridor], lang: Language) -> WidthLegend:
         "Line width: transfers using the corridor (a count, not a quantity)"))
 
 
-def _key_text(corridor: Corridor, lang: Language) -> str:
-    """Return a corridor's key row: 'Rajin → Vostochny · sea · 42 transfers: 30 confirmed,
-    12 reported' (how many legs at each confidence, as the line is drawn at the least sure)."""
+def _key_text(corridor: Corridor, lang: Language, *, mix: bool = True) -> str:
+    """Return a corridor's row: 'Rajin → Vostochny · sea · 42 transfers', and with ``mix``
+    how many legs at each confidence (': confirmed: 30, reported: 12'), the line being drawn
+    at the least sure of them."""
     chain = wording.leg_chain([(key_name(corridor.from_name, lang), key_name(corridor.to_name, lang),
                                 corridor.origin_assumed, corridor.destination_assumed)],
                               language=lang)
     style = MODE_STYLES.get(corridor.mode)
     mode = corridor.mode if style is None else lang.noun(lang.gettext(style.label))
+    route = f"{chain} \u00b7 {mode} \u00b7 {_transfers_word(corridor.count, lang)}"
+    if not mix:
+        return route
     levels = ", ".join(
         lang.gettext("{level}: {count}").format(
             count=lang.number(n), level=(wording.confidence(c, language=lang) or c).lower())
         for c, n in corridor.confidences)
-    return lang.gettext("{route} \u00b7 {mode} \u00b7 {transfers}: {levels}").format(
-        route=chain, mode=mode, transfers=_transfers_word(corridor.count, lang), levels=levels)
+    return lang.gettext("{route}: {levels}").format(route=route, levels=levels)
 
 
 def _badge(corridor: Corridor, number: int, lang: Language) -> Callout:
@@ -218,7 +221,10 @@ def _badge(corridor: Corridor, number: int, lang: Language) -> Callout:
     part = max(corridor.parts, key=len) if corridor.parts else np.zeros((1, 2))
     line = shapely.LineString(part) if len(part) > 1 else shapely.Point(part[0])
     mid = line.interpolate(0.5, normalized=True) if len(part) > 1 else line
-    return Callout(number, _key_text(corridor, lang), "", float(mid.x), float(mid.y), None, "",
+    # the panel's row is one line (the route, its mode, its count), so that the busiest
+    # several are keyed beside the legend; the year dividers of the deck give the mix
+    return Callout(number, _key_text(corridor, lang, mix=False), "", float(mid.x), float(mid.y),
+                   None, "",
                    kind="corridor")
 
 
