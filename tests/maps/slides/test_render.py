@@ -46,6 +46,17 @@ def test_outputs_are_named_per_slide_and_format(rendered):
     assert set(rendered) == expected
 
 
+def test_slides_are_spooled_to_disk_in_deck_order(rendered, routeset):
+    """Each slide is a file in the spool's folder, read when asked for, in deck order."""
+    from routemap.maps.slides.compose import slide_specs
+    from routemap.maps.spool import Spool
+
+    assert isinstance(rendered, Spool)
+    stems = [s.name for s in slide_specs(routeset)]
+    assert list(rendered) == [f"{stem}.{fmt}" for stem in stems for fmt in ("png", "svg", "pdf")]
+    assert all(rendered.path(name).parent == rendered.folder for name in rendered)
+
+
 def test_png_has_the_requested_pixels(rendered):
     image = Image.open(io.BytesIO(rendered["slide.png"]))
     assert image.size == (1920, 1080)
