@@ -436,7 +436,8 @@ def _keyed_specs(routeset: RouteSet, *, size: tuple[int, int], dpi: float,
             title=language.gettext(CALLOUTS_TITLE))
         kept = []
         for spec in transfers:
-            fits = capacity(spec)
+            # a panel with nothing to key needs no measuring (most slides of a big scenario)
+            fits = capacity(spec) if spec.callouts else 0
             if fits < len(spec.callouts):
                 spec = replace(spec, callouts=spec.callouts[:fits],
                                more=len(spec.callouts) - fits, more_where=where)
