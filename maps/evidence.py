@@ -4,13 +4,15 @@ A verdict (:class:`routemap.routes.verdicts.LegVerdict`) carries its evidence as
 distances and times, the positions counted, the line check, the dark stretches. This module is the
 one writer of it in words, through the catalogs (``routemap.po``) and CLDR's dates and numbers, for
 every output: the legs' ``observed_evidence`` (GeoJSON, GeoPackage, KML, CSV), the web map's
-popups, the slides, and ``routemap check`` (in English, through the same functions).
+popups and the KML balloons (:func:`verdict_rows`), the slides, and ``routemap check`` (in
+English, through the same functions).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -21,7 +23,7 @@ from routemap.maps.style import N_
 if TYPE_CHECKING:
     from routemap.routes.verdicts import DarkStretch, EndCheck, Evidence, LegVerdict
 
-__all__ = ["VERDICT_WORDS", "evidence_text", "instant", "span", "verdict_line", "verdict_word"]
+__all__ = ["VERDICT_WORDS", "evidence_text", "instant", "span", "verdict_line", "verdict_rows", "verdict_word"]
 
 VERDICT_WORDS: dict[str, str] = {
     "supports": N_("the track supports the leg"),
@@ -66,6 +68,30 @@ def verdict_line(verdict: LegVerdict, *, language: Language | None = None) -> st
     return words.gettext("{transfer}, leg {number}: {verdict}").format(
         transfer=verdict.transfer_id, number=words.number(verdict.leg_index + 1),
         verdict=verdict_word(verdict.verdict, language=language))
+
+
+def verdict_rows(props: Mapping[str, Any], *, language: Language | None = None) -> list[tuple[str, str | None]]:
+    """Return a leg's rows for the verdict of its carrier's AIS track and its evidence (popups, balloons).
+
+    Parameters
+    ----------
+    props : mapping
+        The leg record's properties (``observed_verdict``, ``observed_evidence``: present only
+        when the scenario has observations; the evidence already in the output's language).
+    language : Language, optional
+        The language of the verdict's words (default English).
+
+    Returns
+    -------
+    list of (str, str or None)
+        ``(label, text)``, the labels as message ids for the caller to translate; none without a
+        verdict.
+    """
+    verdict = props.get("observed_verdict")
+    if not verdict:
+        return []
+    return [(N_("Observed verdict"), verdict_word(str(verdict), language=language)),
+            (N_("Observed evidence"), props.get("observed_evidence"))]
 
 
 def instant(value: pd.Timestamp, *, language: Language | None = None) -> str:

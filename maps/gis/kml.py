@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from routemap.geo.model import Scenario
 from routemap.maps import wording
 from routemap.maps.citations import citation, credit
+from routemap.maps.evidence import verdict_rows
 from routemap.maps.gis.icons import place_icons
 from routemap.maps.gis.kml_observed import observed_folder
 from routemap.maps.gis.kml_style import (
@@ -269,7 +270,8 @@ def _leg_rows(w: _Writer, p: dict[str, Any]) -> list[tuple[str, Any]]:
             (w.word("Quantity"), p["quantity_text"]), (w.word("Carrier"), p["carrier"]),
             (w.word("Distance"), wording.distance(p["distance_km"], nautical=True, language=lang)),
             (w.word("Off the network"), wording.off_network(p["off_network_km"], language=lang)),
-            (w.word("Route"), _route_kind(w, p["geometry_kind"])), (w.word("Note"), p["note"])]
+            (w.word("Route"), _route_kind(w, p["geometry_kind"])), (w.word("Note"), p["note"]),
+            *((w.word(label), text) for label, text in verdict_rows(p, language=lang))]
 
 
 _ROUTE_KINDS = {"routed": "routed", "reported": "reported", "great_circle": "great_circle"}

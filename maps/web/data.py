@@ -25,6 +25,7 @@ from routemap.geo.countries import credit_natural_earth
 from routemap.geo.model import Scenario, Source
 from routemap.maps import wording
 from routemap.maps.citations import citation, credit
+from routemap.maps.evidence import verdict_rows
 from routemap.maps.language import Language, load_language
 from routemap.maps.observed import observed_records
 from routemap.maps.records import FeatureRecord, feature_records, plain_value, track_geometry
@@ -46,7 +47,7 @@ from routemap.maps.style import (
 )
 from routemap.maps.web.edges import basemap_in_frame, clip_to_band, frame_bounds, in_one_frame
 from routemap.maps.web.messages import position, script_messages
-from routemap.maps.web.observed import leg_verdict_rows, observed_data
+from routemap.maps.web.observed import observed_data
 from routemap.maps.web.tiles import TILE_SOURCES, TileSource
 from routemap.maps.web.timeline import overlaps, timeline_steps
 from routemap.maps.web.vector_basemap import encode_line
@@ -271,7 +272,7 @@ def _leg_rows(p: dict[str, Any], n_legs: int, language: Language) -> list[list[s
         ("Note", p["note"]),
         ("Network", p["network"]),
         ("Data", credit(p["attribution"], language=language) if p["attribution"] else None),
-        *leg_verdict_rows(p, language),
+        *verdict_rows(p, language=language),
     ]
     return _rows(rows, language)
 

@@ -7,7 +7,7 @@ rows. The features are drawn in the map's one longitude frame with the legs
 (``routemap.maps.web.edges.in_one_frame``, the legs' own rule): a track across 180° is one
 continuous line, and the first view's bounds hold the tracks. Coordinates are coded like the
 legs' (``encode_line``, ``1/LINE_SCALE`` degrees). A leg's popup gives the verdict on it and its
-evidence (:func:`leg_verdict_rows`).
+evidence (``routemap.maps.evidence.verdict_rows``).
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from typing import Any
 import numpy as np
 
 from routemap.maps import wording
-from routemap.maps.evidence import span, verdict_word
+from routemap.maps.evidence import span
 from routemap.maps.language import Language
 from routemap.maps.records import FeatureRecord
-from routemap.maps.style import N_, OBSERVED_STYLE
+from routemap.maps.style import OBSERVED_STYLE
 from routemap.maps.web.vector_basemap import encode_line
 from routemap.routes.routeset import RouteSet
 
-__all__ = ["leg_verdict_rows", "observed_data"]
+__all__ = ["observed_data"]
 
 Frame = Mapping[Hashable, Sequence[np.ndarray]]
 """Each drawn feature's continuous lon/lat parts in the map's longitude frame, by feature id."""
@@ -46,29 +46,6 @@ def _dots(parts: Sequence[np.ndarray], scale: int) -> list[int]:
 
 def _day(text: Any) -> str | None:
     return str(text)[:10] if text else None
-
-
-def leg_verdict_rows(props: Mapping[str, Any], language: Language) -> list[tuple[str, str | None]]:
-    """Return a leg popup's rows for the verdict of its carrier's AIS track, and its evidence.
-
-    Parameters
-    ----------
-    props : mapping
-        The leg record's properties (``observed_verdict``, ``observed_evidence``: present only
-        when the scenario has observations).
-    language : Language
-        The language of the verdict's words.
-
-    Returns
-    -------
-    list of (str, str or None)
-        ``(label, text)``, the labels in English (the popup translates them); none without a verdict.
-    """
-    verdict = props.get("observed_verdict")
-    if not verdict:
-        return []
-    return [(N_("Observed verdict"), verdict_word(str(verdict), language=language)),
-            (N_("Observed evidence"), props.get("observed_evidence"))]
 
 
 def observed_data(routeset: RouteSet, groups: Mapping[str, list[FeatureRecord]], frame: Frame, *, scale: int,

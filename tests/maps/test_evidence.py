@@ -17,10 +17,9 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 
 from routemap.geo.model import Place
 from routemap.maps import evidence as writer
-from routemap.maps.evidence import evidence_text, instant, span, verdict_line
+from routemap.maps.evidence import evidence_text, instant, span, verdict_line, verdict_rows
 from routemap.maps.language import available_languages, load_language
 from routemap.maps.records import feature_records
-from routemap.maps.web.observed import leg_verdict_rows
 from routemap.routes.routeset import RouteSet
 from routemap.routes.verdicts import DarkStretch, EndCheck, Evidence, LegVerdict, LineCheck
 
@@ -135,9 +134,10 @@ def test_the_french_tutorial_writes_the_french_evidence_everywhere(french_build)
     assert ["moon-voyage, étape 1\u00a0: le trajet contredit l’étape\u00a0: le navire était ailleurs"] in verdicts
     fr = load_language("fr")
     records = feature_records(routeset.in_language("fr"), language=fr)["legs"]
-    popups = [leg_verdict_rows(r.properties, fr) for r in records]  # the web map's leg popups
+    popups = [verdict_rows(r.properties, language=fr) for r in records]  # web popups and KML balloons
     assert [rows[1][1] for rows in popups] == texts
     assert popups[1][0][1] == "le trajet contredit l’étape\u00a0: le navire était ailleurs"
+    assert kml.count("&lt;th&gt;Éléments à l’appui&lt;/th&gt;") == 2  # the legs' balloons say it too
     fragments = _english_fragments()
     for text in (kml, *texts):
         assert [f for f in fragments if f in text] == []

@@ -8,13 +8,14 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, MultiLineString
 
+from routemap.maps.evidence import verdict_rows
 from routemap.maps.language import load_language
 from routemap.maps.observed import observed_records
 from routemap.maps.records import feature_records
 from routemap.maps.web.data import LINE_SCALE
 from routemap.maps.web.edges import in_one_frame
 from routemap.maps.web.html import render_html
-from routemap.maps.web.observed import leg_verdict_rows, observed_data
+from routemap.maps.web.observed import observed_data
 from tests.maps.observed_data import observed_routeset
 
 
@@ -73,11 +74,11 @@ def test_a_track_across_the_date_line_is_one_continuous_line(observed):
 
 def test_a_leg_popup_gives_the_verdict_and_its_evidence(observed):
     record = next(r for r in feature_records(observed)["legs"] if r.properties["observed_verdict"])
-    rows = leg_verdict_rows(record.properties, load_language("fr"))
+    rows = verdict_rows(record.properties, language=load_language("fr"))
     assert rows[0] == ("Observed verdict", "le trajet confirme une partie de l’étape")
     assert rows[1][0] == "Observed evidence" and rows[1][1].startswith("within 0 km of ")  # the records' language
     plain = next(r for r in feature_records(observed)["legs"] if not r.properties["observed_verdict"])
-    assert leg_verdict_rows(plain.properties, load_language("en")) == []
+    assert verdict_rows(plain.properties) == []
 
 
 @pytest.mark.browser
