@@ -25,6 +25,7 @@ from routemap.maps import wording
 from routemap.maps.citations import citation, credit
 from routemap.maps.language import Language, load_language
 from routemap.maps.options import RenderOptions
+from routemap.maps.slides.aggregate import deck_sections
 from routemap.maps.slides.compose import slide_specs
 from routemap.maps.slides.render import render_slides
 from routemap.maps.slides.spec import SlideSpec
@@ -61,6 +62,8 @@ def deck_notes(spec: SlideSpec, extra: Sequence[str] = ()) -> str:
                                    "+{count} more callouts {where} (no room on this slide)",
                                    spec.more).format(count=lang.number(spec.more),
                                                      where=spec.more_where))
+    if spec.more_text:
+        lines.append(spec.more_text)
     lines += list(extra)
     lines += ["", _("Sources:")] + [f"- {c}" for c in spec.citations]
     lines += ["", _("Data: ") + lang.series([credit(a, language=lang) for a in spec.attributions])]
@@ -385,8 +388,14 @@ def write_deck(routeset: RouteSet, options: RenderOptions, slide_images: Mapping
         images.media.setdefault(media, spec.name)
 
     picture(specs[0], unshown)
-    for spec in specs[1:]:
-        picture(spec)
+    for section in deck_sections(routeset, specs, language=lang):
+        if section.title:  # a divider (beyond a few dozen transfers: the slides by year)
+            divider = prs.slides.add_slide(prs.slide_layouts[_LAYOUT_TITLE_ONLY])
+            divider.shapes.title.text = section.title
+            _text_box(prs, divider, section.lines)
+            _set_notes(divider, "\n".join([section.title, *section.lines]))
+        for spec in section.specs:
+            picture(spec)
     _sources_slides(prs, routeset, specs[0].attributions, lang)
     _fix_properties(prs, routeset, lang)
     with tempfile.TemporaryFile() as raw:
