@@ -9,12 +9,12 @@ import logging
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from shapely.geometry import (
     LineString,
     MultiLineString,
@@ -142,36 +142,49 @@ def text_value(name: str, value: Any) -> Any:
 
 def _round(coords: Sequence[Sequence[float]]) -> list[tuple[float, float]]:
     """Round lon/lat pairs to COORD_DECIMALS and drop the repeats rounding creates."""
-    out: list[tuple[float, float]] = []
-    for x, y, *_ in coords:
-        pt = (_clean_float(x), _clean_float(y))
-        if not out or out[-1] != pt:
-            out.append(pt)
-    return out
+    return [(x, y) for x, y in _round_xy(np.asarray(coords, dtype=float)).tolist()]
 
 
-def _clean_float(value: float) -> float:
-    rounded = round(float(value), COORD_DECIMALS)
-    return 0.0 if rounded == 0 else rounded  # no "-0.0"
+def _round_xy(xy: np.ndarray) -> np.ndarray:
+    """Return lon/lat rows rounded to COORD_DECIMALS, without the repeats rounding creates.
+
+    Rounded as Python's ``round`` does (to the double nearest the decimal), in bulk: numpy's
+    scaled rounding agrees with it except within a hair of a half, where ``round`` decides.
+    """
+    if xy.size == 0:
+        return np.empty((0, 2))
+    xy = xy.reshape(len(xy), -1)[:, :2]
+    rounded = np.round(xy, COORD_DECIMALS)
+    scaled = xy * 10.0**COORD_DECIMALS
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    for i, j in zip(*np.nonzero(near_half), strict=True):
+        rounded[i, j] = round(float(xy[i, j]), COORD_DECIMALS)
+    rounded += 0.0  # no "-0.0"
+    keep = np.ones(len(rounded), dtype=bool)
+    keep[1:] = np.any(rounded[1:] != rounded[:-1], axis=1)
+    return rounded[keep]
 
 
-def _wraps(coords: Sequence[Sequence[float]]) -> bool:
-    """Return True if a lon/lat line leaves [-180, 180] or jumps more than 180 degrees."""
-    lons = [c[0] for c in coords]
-    if any(not -180.0 <= lon <= 180.0 for lon in lons):
-        return True
-    return any(abs(b - a) > 180.0 for a, b in pairwise(lons))
+def _wraps(lons: np.ndarray) -> bool:
+    """Return True if a line's longitudes leave [-180, 180] or jump more than 180 degrees."""
+    return bool(np.any((lons < -180.0) | (lons > 180.0)) or np.any(np.abs(np.diff(lons)) > 180.0))
+
+
+def _line_arrays(geom: LineString | MultiLineString) -> list[np.ndarray]:
+    """Return the rounded parts of a line as arrays, split at the antimeridian where it wraps."""
+    lines = geom.geoms if isinstance(geom, MultiLineString) else [geom]
+    parts: list[np.ndarray] = []
+    for line in lines:
+        xy = shapely.get_coordinates(line)
+        pieces = split_antimeridian(xy.tolist()) if _wraps(xy[:, 0]) else [xy]
+        parts.extend(p for p in (_round_xy(np.asarray(piece, dtype=float)) for piece in pieces)
+                     if len(p) >= 2)
+    return parts
 
 
 def _line_parts(geom: LineString | MultiLineString) -> list[list[tuple[float, float]]]:
     """Return the rounded parts of a line, split at the antimeridian where it wraps."""
-    lines = geom.geoms if isinstance(geom, MultiLineString) else [geom]
-    parts: list[list[tuple[float, float]]] = []
-    for line in lines:
-        coords = [(c[0], c[1]) for c in line.coords]
-        pieces = split_antimeridian(coords) if _wraps(coords) else [coords]
-        parts.extend(p for p in (_round(piece) for piece in pieces) if len(p) >= 2)
-    return parts
+    return [[(x, y) for x, y in part.tolist()] for part in _line_arrays(geom)]
 
 
 def _polygon(poly: Polygon) -> Polygon:
@@ -208,12 +221,13 @@ def export_geometry(geom: BaseGeometry) -> BaseGeometry:
     if isinstance(geom, MultiPoint):
         return MultiPoint([_round([p.coords[0]])[0] for p in geom.geoms])
     if isinstance(geom, (LineString, MultiLineString)):
-        parts = _line_parts(geom)
+        parts = _line_arrays(geom)
         if not parts:
             raise ValueError("line has fewer than two distinct points after rounding")
-        if isinstance(geom, LineString) and len(parts) == 1:
-            return LineString(parts[0])
-        return MultiLineString(parts)
+        lines = [LineString(part) for part in parts]
+        if isinstance(geom, LineString) and len(lines) == 1:
+            return lines[0]
+        return MultiLineString(lines)
     if isinstance(geom, Polygon):
         return _polygon(geom)
     if isinstance(geom, MultiPolygon):
@@ -248,7 +262,7 @@ def connector_lines(cell: Any) -> tuple[LineString, ...]:
         points = [(float(c[0]), float(c[1])) for c in coords or [] if c is not None and len(c) >= 2]
         if len(points) < 2:
             continue
-        out.extend(LineString(part) for part in _line_parts(LineString(points)))
+        out.extend(LineString(part) for part in _line_arrays(LineString(np.array(points))))
     return tuple(out)
 
 
@@ -290,7 +304,7 @@ def split_leg(geom: BaseGeometry, cell: Any) -> tuple[BaseGeometry | None, tuple
         return None, tuple(found)
     if len(parts) == 1 and isinstance(geom, LineString):
         return LineString(parts[0]), tuple(found)
-    return MultiLineString([p.tolist() for p in parts]), tuple(found)
+    return MultiLineString([LineString(p) for p in parts]), tuple(found)
 
 
 def track_geometry(geom: BaseGeometry, connectors: Sequence[LineString]) -> BaseGeometry | None:
