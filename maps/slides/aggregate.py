@@ -229,7 +229,8 @@ def _badge(corridor: Corridor, number: int, lang: Language) -> Callout:
 
 
 def _places(routeset: RouteSet, bundles: Sequence[Corridor]) -> tuple[PlaceMark, ...]:
-    """Return the places at the corridors' ends, the busiest labelled first."""
+    """Return the places at the corridors' ends, the busiest labelled first (after the badges:
+    their priority stays under :data:`routemap.maps.slides.canvas`'s badge priority)."""
     through: Counter[str] = Counter()
     for c in bundles:
         through[c.from_id] += c.count
@@ -239,7 +240,9 @@ def _places(routeset: RouteSet, bundles: Sequence[Corridor]) -> tuple[PlaceMark,
         if row.place_id not in through:
             continue
         kind = row.kind if row.kind in PLACE_STYLES else "other"
-        priority = KIND_PRIORITY.get(kind, 1) + 2.0 * float(np.log2(1 + through[row.place_id]))
+        # busier places first, but all after the keyed corridors' badges (a badge the key
+        # lists must find its place on the map before names do)
+        priority = KIND_PRIORITY.get(kind, 1) + min(float(np.log2(1 + through[row.place_id])), 5.0)
         out.append(PlaceMark(str(row.place_id), short_name(str(row.name)), kind,
                              float(row.geometry.x), float(row.geometry.y), priority))
     return tuple(out)

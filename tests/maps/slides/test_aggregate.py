@@ -142,3 +142,13 @@ def test_a_small_deck_keeps_its_order_without_dividers():
     assert deck_sections(small, specs) == [deck_sections(small, specs)[0]]
     assert deck_sections(small, specs)[0].title == ""
     assert deck_sections(small, specs)[0].specs == tuple(specs[1:])
+
+
+def test_corridor_badges_are_placed_before_place_names(routeset):
+    """A badge the key lists must find room on the map before the names of busy places."""
+    from routemap.maps.slides.canvas import Canvas
+
+    spec = overview(routeset)
+    assert spec.places and max(p.priority for p in spec.places) < Canvas.badge_priority
+    busiest = max(spec.places, key=lambda p: p.priority)
+    assert busiest.place_id in {"rajin", "vostochny", "tikhoretsk"}
