@@ -11,7 +11,7 @@ from pathlib import Path
 from routemap.maps.folder import check_out_dir, write_files
 from routemap.maps.manifest import MANIFEST, build_manifest
 from routemap.maps.options import FORMATS, OUTPUT_NAMES, RenderOptions
-from routemap.maps.progress import Progress
+from routemap.maps.progress import Progress, counting
 from routemap.maps.spool import Outputs, Spool
 from routemap.routes.routeset import RouteSet
 
@@ -150,6 +150,7 @@ def render_outputs(routeset: RouteSet, options: RenderOptions,
         The slides and the deck stay in temporary files, read one at a time when asked for.
     """
     routeset = routeset.in_language(options.language)
+    progress = None if progress is None else counting(progress)  # steps-only callbacks too
     files = Outputs()
     for step in _steps(options.formats):
         if progress is not None:

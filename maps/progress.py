@@ -4,12 +4,13 @@ elsewhere, so logs and CI stay readable)."""
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import time
 from collections.abc import Callable
 from typing import Protocol, TextIO
 
-__all__ = ["Progress", "ProgressBar", "StreamProgress"]
+__all__ = ["Progress", "ProgressBar", "StreamProgress", "counting"]
 
 
 class Progress(Protocol):
@@ -21,6 +22,33 @@ class Progress(Protocol):
 
     def __call__(self, step: str, done: int | None = None, total: int | None = None) -> None:
         """Tell that ``step`` starts, or that ``done`` of its ``total`` units are done."""
+
+
+def counting(progress: Callable[..., None]) -> Progress:
+    """Return a progress callback taking counts: ``progress`` itself when it takes them, else
+    one passing it the steps alone (a callback written for steps only, as ``write`` first
+    took them, keeps working; the counts are left out).
+
+    Parameters
+    ----------
+    progress : callable
+        Called with a step's name, and maybe with ``done`` and ``total``.
+
+    Returns
+    -------
+    Progress
+    """
+    try:
+        inspect.signature(progress).bind("step", 0, 1)
+    except TypeError:
+        def steps_only(step: str, done: int | None = None, total: int | None = None) -> None:
+            if done is None:
+                progress(step)
+
+        return steps_only
+    except ValueError:  # no signature to read (a builtin): it is called as it was
+        pass
+    return progress
 
 
 def _clock_text(seconds: float) -> str:

@@ -102,6 +102,20 @@ def test_render_outputs_hands_its_callback_to_the_renderers(monkeypatch, shared_
     assert told == [("video",), ("animation frames", 1, 2), ("animation frames", 2, 2)]
 
 
+def test_a_callback_for_steps_only_keeps_working(monkeypatch, shared_routeset):
+    told = []
+
+    def counting(routeset, options, earlier, progress):
+        progress("animation frames", 1, 1)
+        return {"animation.gif": b"GIF89a"}
+
+    monkeypatch.setitem(output.RENDERERS, "video", counting)
+    output.render_outputs(shared_routeset, RenderOptions(formats=("gif",)), progress=told.append)
+    output.render_outputs(shared_routeset, RenderOptions(formats=("gif",)),
+                          progress=lambda step: told.append(step))
+    assert told == ["video", "video"]
+
+
 @pytest.mark.parametrize("seconds, text", [(5, "0:05"), (61, "1:01"), (3725, "1:02:05")])
 def test_times_are_minutes_and_seconds(seconds, text):
     stream, clock = io.StringIO(), _Clock()
