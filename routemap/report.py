@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import shapely
@@ -37,9 +38,7 @@ def qa_report(routeset: RouteSet, label: str, *, languages: Sequence[str] = ()) 
              f"{len(scenario.transfers)} transfers, {len(routeset.legs)} legs, "
              f"{len(routeset.places)} places, {len(routeset.annotations)} annotations, "
              f"{len(scenario.sources)} sources", "", "legs:"]
-    by_leg: dict[tuple[str, int], list] = {}
-    for f in routeset.findings:
-        by_leg.setdefault((f.transfer_id, f.leg_index), []).append(f)
+    findings = _leg_finding_lines(routeset)
     for row in routeset.legs.itertuples(index=False):
         origin = wording.place_name(row.from_name, getattr(row, "origin_assumed", False))
         destination = wording.place_name(row.to_name, getattr(row, "destination_assumed", False))
@@ -48,24 +47,92 @@ def qa_report(routeset: RouteSet, label: str, *, languages: Sequence[str] = ()) 
                      f"{destination}: {wording.distance(row.distance_km, decimals=1)} "
                      f"({row.geometry_kind}, {row.confidence}"
                      + (f", path {path})" if isinstance(path, str) else ")"))
-        for f in by_leg.get((row.transfer_id, row.leg_index), []):
-            lines.append(f"    {f.level}: {f.code}: {f.message}")
+        lines += [f"    {line}" for line in findings.get((row.transfer_id, row.leg_index), [])]
     if scenario.network_additions:
         lines += ["", "network additions:"] + [f"  {a}" for a in addition_lines(routeset)]
     if routeset.observed is not None:
         lines += ["", "observed (AIS):"] + [f"  {o}" for o in observed_lines(routeset)]
     hygiene = _hygiene(routeset)
-    lines += ["", "scenario hygiene:"] + ([f"  {h}" for h in hygiene] or ["  nothing to report"])
+    lines += ["", "scenario hygiene:"] + ([f"  {h}" for h in _grouped(hygiene)] or ["  nothing to report"])
     lines += ["", f"translations ({_language_name(scenario.language)} is the scenario's language):"]
     lines += [f"  {t}" for t in translation_lines(scenario, languages)]
     counts = Counter(f.level for f in routeset.findings)
     errors = counts.get("error", 0)
-    warnings = counts.get("warning", 0) + sum(1 for h in hygiene if h.startswith("warning"))
+    warnings = counts.get("warning", 0) + sum(1 for h in hygiene if h.line.startswith("warning"))
     lines += ["", f"{errors} error(s), {warnings} warning(s)"]
     return "\n".join(lines), errors
 
 
-def _hygiene(routeset: RouteSet) -> list[str]:
+SHOWN = 5
+"""How many further occurrences a grouped note or warning names (errors name every one)."""
+LISTED = 12
+"""How many items a note's list names before ``and N more``."""
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A report line that may stand for others like it.
+
+    Lines with the same ``kind`` say the same thing of different ``subject``s: the first is
+    printed, the others counted after it and named (all of them for an error).
+    """
+
+    line: str
+    kind: str
+    subject: str
+
+
+def _grouped(lines: Sequence[_Line]) -> list[str]:
+    """Return the lines with those of one kind folded into the first: ``... (and 312 more like
+    this: a, b, c, d, e, ...)``, in the order their first one comes."""
+    groups: dict[str, list[_Line]] = {}
+    for item in lines:
+        groups.setdefault(item.kind, []).append(item)
+    return [group[0].line + _more(group[0].line, [g.subject for g in group[1:]]) for group in groups.values()]
+
+
+def _more(line: str, others: Sequence[str]) -> str:
+    """Return the tail that counts and names the occurrences a line stands for (none: empty)."""
+    if not others:
+        return ""
+    named = others if line.startswith("error") else others[:SHOWN]
+    etc = ", ..." if len(named) < len(others) else ""
+    return f" (and {len(others):,} more like this: {', '.join(named)}{etc})"
+
+
+def _leg_finding_lines(routeset: RouteSet) -> dict[tuple[str, int], list[str]]:
+    """Return each leg's findings as report lines, a finding said again word for word on a
+    later leg printed once, under the first leg, with the others counted and named.
+
+    An error is never left out: identical ones are one line naming every leg, and each still
+    counts in the report's total.
+    """
+    order = {(row.transfer_id, row.leg_index): i
+             for i, row in enumerate(routeset.legs[["transfer_id", "leg_index"]].itertuples(index=False))}
+    findings = sorted(enumerate(routeset.findings),
+                      key=lambda pair: (order.get((pair[1].transfer_id, pair[1].leg_index), len(order)), pair[0]))
+    items = [(f, _Line(f"{f.level}: {f.code}: {f.message}", f"{f.level}\n{f.code}\n{f.message}",
+                       f"{f.transfer_id} leg {f.leg_index + 1}")) for _, f in findings]
+    others: dict[str, list[str]] = {}
+    for _, item in items:
+        others.setdefault(item.kind, []).append(item.subject)
+    out: dict[tuple[str, int], list[str]] = {}
+    for f, item in items:
+        subjects = others[item.kind]
+        if subjects[0] == item.subject:  # its first leg: the line, and the legs that say it again
+            rest = [s for s in subjects[1:] if s != item.subject]
+            out.setdefault((f.transfer_id, f.leg_index), []).append(item.line + _more(item.line, rest))
+            subjects[0] = ""  # said
+    return out
+
+
+def _listed(items: Sequence[str]) -> str:
+    """Return a list for a note: the first :data:`LISTED` items, then ``and N more``."""
+    shown = ", ".join(items[:LISTED])
+    return shown + (f", and {len(items) - LISTED:,} more" if len(items) > LISTED else "")
+
+
+def _hygiene(routeset: RouteSet) -> list[_Line]:
     scenario = routeset.scenario
     cited: set[str] = set()
     for t in scenario.transfers:
@@ -79,12 +146,21 @@ def _hygiene(routeset: RouteSet) -> list[str]:
     for p in scenario.places:
         cited.update(p.sources)
     cited.update(scenario.observations.sources if scenario.observations else ())
-    out = [f"warning: source '{s.id}' is never cited" for s in scenario.sources if s.id not in cited]
-    out += [f"warning: place '{p.id}' ({p.name}) cites no source" for p in scenario.places
-            if not p.sources and p.origin in ("scenario", "builtin")]
-    out += [f"note: {text}" for text in scenario.passed_over]
-    out += [f"note: {text}" for text in copied_links(scenario.sources)]
+    out = [_Line(f"warning: source '{s.id}' is never cited", "uncited", f"'{s.id}'")
+           for s in scenario.sources if s.id not in cited]
+    out += [_Line(f"warning: place '{p.id}' ({p.name}) cites no source", "unsourced", f"'{p.id}'")
+            for p in scenario.places if not p.sources and p.origin in ("scenario", "builtin")]
+    for text in scenario.passed_over:  # "<key path>: '<name>' -> <place> (...); passed over: ..."
+        path, _, said = text.partition(": ")
+        out.append(_Line(f"note: {text}", f"passed over: {said}", path))
+    for source, text in zip(_copied(scenario.sources), copied_links(scenario.sources), strict=True):
+        out.append(_Line(f"note: {text}", "copy: " + text.partition(": ")[2], f"'{source.id}'"))
     return out
+
+
+def _copied(sources: Iterable[Source]) -> list[Source]:
+    """Return the sources :func:`copied_links` writes a line for, in its order."""
+    return [s for s in sources if s.site is None and s.is_copy]
 
 
 def copied_links(sources: Iterable[Source]) -> list[str]:
@@ -103,7 +179,7 @@ def copied_links(sources: Iterable[Source]) -> list[str]:
     """
     return [f"source '{s.id}': link on {s.link_site} is not a site of '{s.publisher}'; cited as "
             f"\"via a copy on {s.link_site}\" (site: copy confirms it; site: original if it is the publisher's own)"
-            for s in sources if s.site is None and s.is_copy]
+            for s in _copied(sources)]
 
 
 def addition_lines(routeset: RouteSet) -> list[str]:
@@ -175,10 +251,10 @@ def translation_lines(scenario: Scenario, languages: Sequence[str] = ()) -> list
             out.append(f"note: {who}: no text given in it; all {total} fall back to {fallback}")
         elif texts[code]:
             out.append(f"note: {who}: {len(texts[code])} of {total} texts fall back to {fallback}: "
-                       + ", ".join(texts[code]))
+                       + _listed(texts[code]))
         if names[code]:
             out.append(f"note: {who}: {len(names[code])} of {places} place names keep their "
-                       "written form: " + ", ".join(names[code]))
+                       "written form: " + _listed(names[code]))
         if not texts[code] and not names[code]:
             out.append(f"{who}: every text and place name translated")
     for code, ids in builtin_notes_missing(scenario, codes).items():
@@ -187,7 +263,7 @@ def translation_lines(scenario: Scenario, languages: Sequence[str] = ()) -> list
                 f"the notes of {len(ids)} built-in places are"
             out.append(f"note: {code} ({_language_name(code)}): {what} in "
                        f"{_language_name(CURATED_LANGUAGE)} (the curated layer gives no "
-                       "translation): " + ", ".join(ids))
+                       "translation): " + _listed(ids))
     return out
 
 
