@@ -6,6 +6,12 @@ the cached ``world_railways`` network (healed gaps included), handed to osmnx as
 and to scgraph as its list-of-dicts graph. Path lengths must agree within 0.1 %. Loading time,
 peak memory and the 10,000-pair run are measured in a fresh child process, so the osmnx and
 scgraph graphs do not count against routemap. The last line printed is a JSON object.
+
+``python bench/routing.py --transfers 1000`` times instead a whole scenario routed in batch
+(``routemap.routes.build``): a generated scenario (``routemap.geo.synthetic``) of N transfers,
+routed in a fresh process with the networks' caches warm and an empty route cache, then again
+in another process from the route cache it filled. Wall and CPU seconds, peak memory and the
+machine's load are printed for both; the issue's target is 15 s for 1,000 transfers.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -186,14 +193,60 @@ def time_osmnx(network, pairs, ours: np.ndarray) -> tuple[float, int]:
     return median, compare("osmnx", ours, lengths)
 
 
+def batch_child(scenario: str, cache: str) -> dict:
+    """Route a scenario file in this process with a route cache folder; wall, CPU and memory."""
+    from routemap.geo.scenario import load_scenario
+    from routemap.routes.builder import build
+    from routemap.routes.routecache import RouteCache
+
+    loaded = load_scenario(scenario)
+    wall, cpu = time.perf_counter(), time.process_time()
+    routeset = build(loaded, cache=RouteCache(Path(cache)))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return {"route_s": round(time.perf_counter() - wall, 2), "route_cpu_s": round(time.process_time() - cpu, 2),
+            "legs": len(routeset.legs), "peak_rss_mb": round(peak, 1)}
+
+
+def batch(transfers: int, seed: int) -> dict:
+    """Route a generated scenario twice in fresh processes: an empty route cache, then a full one."""
+    import os
+    import tempfile
+
+    from routemap.geo.synthetic import write_synthetic_scenario
+
+    with tempfile.TemporaryDirectory() as folder:
+        scenario = write_synthetic_scenario(f"{folder}/scenario.yaml", transfers, seed=seed)
+        out: dict = {"transfers": transfers}
+        for run in ("first", "cached"):
+            load = os.getloadavg()[0]
+            done = subprocess.run([sys.executable, __file__, "--batch-child", str(scenario), f"{folder}/routes"],
+                                  check=True, capture_output=True, text=True)
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            result["load_1min"] = round((load + os.getloadavg()[0]) / 2, 1)
+            out[run] = result
+            print(f"{run:>6}: {result['legs']} legs routed in {result['route_s']} s wall, "
+                  f"{result['route_cpu_s']} s CPU, peak {result['peak_rss_mb']} MB, load {result['load_1min']}")
+    out["target_s"] = 15.0 if transfers >= 1000 else None
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=120)
     parser.add_argument("--osmnx-pairs", type=int, default=120)
+    parser.add_argument("--transfers", type=int, help="route a generated scenario of N transfers in batch")
+    parser.add_argument("--seed", type=int, default=0, help="the generated scenario's seed (default 0)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--batch-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.pairs)))
+        return
+    if args.batch_child:
+        print(json.dumps(batch_child(*args.batch_child)))
+        return
+    if args.transfers:
+        print(json.dumps(batch(args.transfers, args.seed)))
         return
 
     from routemap.geo.network import load_rail_network

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 import shapely
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
+from routemap.cache import cache_dir, read_arrays, write_arrays
 from routemap.errors import NetworkDataError, UnroutableLegError, library_detail
 from routemap.geo.countries import NATURAL_EARTH_ATTRIBUTION, load_land
+from routemap.geo.landtiles import LandTiles
 from routemap.geo.waterways import Waterway, WaterwayData, load_waterways
 
 __all__ = [
@@ -86,9 +90,8 @@ _MOUTH_LINKS, _MOUTH_SLACK_KM = 4, 150.0
 _MOUTH_LAND_KM = 2.0
 #: Nodes closer than this (degrees) once longitudes are wrapped are one node.
 _SAME_NODE_DEG = 1e-6
-#: A land tile is rasterised against the land clipped to its box grown by this (degrees), so
-#: that no cell centre lies near a cut.
-_TILE_MARGIN_DEG = 0.5
+#: The layout of the cached lane file; bump when it changes.
+_LANES_FORMAT = 1
 
 _MARNET_MODULE = "searoute.data.marnet_dict"
 _NO_PASSAGE = ""
@@ -117,75 +120,6 @@ class LaneData:
     edges: np.ndarray
     weight_km: np.ndarray
     passage: np.ndarray
-
-
-class LandTiles:
-    """Land rasterised on demand in 1-degree tiles, cached per (tile, resolution).
-
-    A cell is land when its centre lies in the land geometry. Cell centres sit at
-    ``k + (i + 0.5) / cells_per_degree`` so every grid built from the tiles agrees. A tile is
-    tested against the land clipped to a box a little larger than itself (the polygons near it,
-    found in a spatial index): the same cells as testing the whole land, several times faster.
-    """
-
-    def __init__(self, land: BaseGeometry, *, max_tiles: int = 1024) -> None:
-        self._land = land
-        self._max_tiles = max_tiles
-        self._cache: dict[tuple[int, int, int], np.ndarray] = {}
-        self._parts: np.ndarray | None = None
-        self._tree: shapely.STRtree | None = None
-
-    def tile(self, ix: int, iy: int, cells_per_degree: int) -> np.ndarray:
-        """Return the ``(n, n)`` bool land mask of the tile whose south-west corner is (ix, iy).
-
-        Rows run south to north, columns west to east; ``ix`` may leave [-180, 180) and is
-        wrapped onto the land.
-        """
-        key = (ix, iy, cells_per_degree)
-        mask = self._cache.get(key)
-        if mask is None:
-            mask = self._rasterise(ix, iy, cells_per_degree)
-            if len(self._cache) >= self._max_tiles:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = mask
-        return mask
-
-    def parts_near(self, west: float, south: float, east: float, north: float) -> np.ndarray:
-        """Return the land polygons whose bounds meet a lon/lat box, in the land's own order.
-
-        Parameters
-        ----------
-        west, south, east, north : float
-            The box, longitudes in [-180, 180].
-
-        Returns
-        -------
-        numpy.ndarray
-            Shapely polygons (an empty array when no land is near).
-        """
-        if self._tree is None:
-            self._parts = shapely.get_parts(self._land)
-            self._tree = shapely.STRtree(self._parts)
-        assert self._parts is not None
-        found = np.sort(self._tree.query(shapely.box(west, south, east, north)))
-        return self._parts[found]
-
-    def _rasterise(self, ix: int, iy: int, n: int) -> np.ndarray:
-        centres = (np.arange(n) + 0.5) / n
-        lon0 = ((ix + 180) % 360) - 180
-        xs, ys = np.meshgrid(lon0 + centres, iy + centres)
-        box = (lon0 - _TILE_MARGIN_DEG, iy - _TILE_MARGIN_DEG,
-               lon0 + 1 + _TILE_MARGIN_DEG, iy + 1 + _TILE_MARGIN_DEG)
-        near = self.parts_near(*box)
-        if near.size:
-            clipped = shapely.get_parts(shapely.clip_by_rect(near, *box))
-            local = shapely.multipolygons(clipped[shapely.get_type_id(clipped) == 3])
-            shapely.prepare(local)
-            mask = shapely.contains_xy(local, xs.ravel(), ys.ravel()).reshape(n, n)
-        else:
-            mask = np.zeros((n, n), dtype=bool)
-        mask |= np.abs(ys) > 89.0
-        return mask
 
 
 @dataclass(frozen=True, eq=False)
@@ -551,20 +485,66 @@ def build_sea_network(
 
 @functools.lru_cache(maxsize=1)
 def load_sea_network() -> SeaNetwork:
-    """Return the shipped sea network: searoute's marnet and Natural Earth 10m land (cached)."""
-    nodes, adjacency = read_marnet()
+    """Return the shipped sea network: searoute's marnet and Natural Earth 10m land (cached).
+
+    The lane graph with the waterways joined to it is kept in the cache folder, keyed by
+    searoute's version, the waterways file, the Natural Earth file and this module's code, so a
+    later process reads it instead of building it again.
+    """
     version = _searoute_version()
-    network = build_sea_network(
-        nodes,
-        adjacency,
-        load_land(),
-        waterways=load_waterways(),
-        name=f"searoute marnet (searoute {version}) + Natural Earth 10m water grid",
-        attribution=(
-            f"{MARNET_ATTRIBUTION.replace('searoute-py', f'searoute-py {version}')}; "
-            f"land: {NATURAL_EARTH_ATTRIBUTION}"
-        ),
-    )
+    land, waterways = load_land(), load_waterways()
+    name = f"searoute marnet (searoute {version}) + Natural Earth 10m water grid"
+    attribution = (f"{MARNET_ATTRIBUTION.replace('searoute-py', f'searoute-py {version}')}; "
+                   f"land: {NATURAL_EARTH_ATTRIBUTION}")
+    path = _lanes_cache_path(version)
+    lanes = _read_lanes(path)
+    if lanes is None:
+        nodes, adjacency = read_marnet()
+        network = build_sea_network(nodes, adjacency, land, waterways=waterways, name=name,
+                                    attribution=attribution)
+        _write_lanes(path, network.lanes)
+    else:
+        shapely.prepare(land)
+        courses = waterways.waterways
+        network = SeaNetwork(lanes=lanes, land=land, tiles=LandTiles(land), name=name,
+                             attribution=attribution,
+                             inland_tags=frozenset(waterway_tag(w) for w in courses),
+                             waterway_attribution=waterways.attribution)
     logger.debug("sea network: %d lane nodes, %d edges", len(network.lanes.nodes),
                  len(network.lanes.edges))
     return network
+
+
+def _lanes_cache_path(version: str) -> Path:
+    """Return the lane cache's file: its name hashes everything the lanes are built from."""
+    from routemap.geo.countries import natural_earth_path
+    from routemap.geo.waterways import waterways_path
+
+    digest = hashlib.sha256(f"searoute {version}".encode())
+    for source in (natural_earth_path(), waterways_path(), Path(__file__),
+                   Path(__file__).with_name("waterways.py")):
+        digest.update(Path(source).read_bytes())
+    return cache_dir() / f"sealanes-{digest.hexdigest()[:16]}-v{_LANES_FORMAT}.npz"
+
+
+def _read_lanes(path: Path) -> LaneData | None:
+    """Return the cached lanes, or None when missing or damaged (then rebuilt)."""
+    if not path.exists():
+        return None
+    try:
+        arrays, _ = read_arrays(path)
+        return LaneData(nodes=arrays["nodes"], edges=arrays["edges"],
+                        weight_km=arrays["weight_km"], passage=arrays["passage"].astype(object))
+    except (NetworkDataError, KeyError) as exc:
+        logger.warning("%s; rebuilding the sea lanes", exc)
+        return None
+
+
+def _write_lanes(path: Path, lanes: LaneData) -> None:
+    """Cache the lanes; a cache that cannot be written costs a rebuild next time, not the run."""
+    arrays = {"nodes": lanes.nodes, "edges": lanes.edges, "weight_km": lanes.weight_km,
+              "passage": np.asarray(lanes.passage).astype(str)}
+    try:
+        write_arrays(path, arrays, {"format": _LANES_FORMAT})
+    except OSError as exc:
+        logger.warning("cannot write the sea lane cache %s: %s", path, exc.strerror or exc)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 
@@ -54,9 +53,19 @@ def densify(coords: Coords, *, step_km: float = 25.0) -> list[tuple[float, float
     """Insert geodesic points so that no segment of a lon/lat polyline is longer than ``step_km``."""
     if len(coords) < 2:
         return [tuple(c) for c in coords]
+    arr = np.asarray(coords, dtype=float)
+    _, _, dist_m = GEOD.inv(arr[:-1, 0], arr[:-1, 1], arr[1:, 0], arr[1:, 1])
+    # Each segment's far end as great_circle unwraps it against the near end.
+    delta = arr[1:, 0] - arr[:-1, 0]
+    ends = arr[1:, 0] + np.where(delta > 180.0, -360.0, np.where(delta < -180.0, 360.0, 0.0))
+    long = np.flatnonzero(np.ceil(np.asarray(dist_m) / 1000.0 / step_km) - 1 > 0).tolist()
     out: list[tuple[float, float]] = [tuple(coords[0])]
-    for a, b in itertools.pairwise(coords):
-        out.extend(great_circle(tuple(a), tuple(b), step_km=step_km)[1:])
+    done = 0
+    for i in long:
+        out.extend(zip(ends[done:i].tolist(), arr[done + 1:i + 1, 1].tolist(), strict=True))
+        out.extend(great_circle(tuple(coords[i]), tuple(coords[i + 1]), step_km=step_km)[1:])
+        done = i + 1
+    out.extend(zip(ends[done:].tolist(), arr[done + 1:, 1].tolist(), strict=True))
     return _unwrap(out)
 
 

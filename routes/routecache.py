@@ -42,8 +42,9 @@ ENV = "ROUTEMAP_ROUTE_CACHE"
 #: build the networks and shapes it routes on).
 _ROUTING_MODULES = {
     "routemap.routes": ("leg.py", "hierarchy.py", "snapping.py", "graph.py", "overland.py", "sea.py",
-                        "watergrid.py", "air.py", "qa.py", "geodesy.py"),
-    "routemap.geo": ("network.py", "sealanes.py", "waterways.py", "countries.py", "additions.py"),
+                        "lanegraph.py", "watergrid.py", "air.py", "qa.py", "geodesy.py"),
+    "routemap.geo": ("network.py", "sealanes.py", "landtiles.py", "waterways.py", "countries.py",
+                     "additions.py"),
 }
 
 

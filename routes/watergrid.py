@@ -14,7 +14,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry.base import BaseGeometry
 
-from routemap.geo.sealanes import LandTiles
+from routemap.geo.landtiles import LandTiles
 from routemap.routes.geodesy import GEOD
 
 __all__ = [

@@ -75,7 +75,8 @@ def test_land_tiles_rasterise_cell_centres(square_land):
     mask = tiles.tile(1, 0, 4)
     assert mask.shape == (4, 4) and mask.all()
     assert not tiles.tile(0, 0, 4).any()
-    assert tiles.tile(1, 0, 4) is mask  # cached
+    tiles._rasterise = lambda *args: pytest.fail("rasterised again")  # cached
+    assert np.array_equal(tiles.tile(1, 0, 4), mask) and tiles.tile(1, 0, 4).dtype == bool
 
 
 def test_land_tiles_wrap_longitude(square_land):
@@ -85,11 +86,14 @@ def test_land_tiles_wrap_longitude(square_land):
 
 
 def test_land_tiles_cache_is_bounded(square_land):
+    """Past ``max_tiles`` the least recently used tile is dropped (and made again if asked)."""
     tiles = LandTiles(square_land, max_tiles=2)
     first = tiles.tile(1, 0, 2)
     tiles.tile(2, 0, 2)
+    tiles.tile(1, 0, 2)  # used again: (2, 0) is now the oldest
     tiles.tile(3, 0, 2)
-    assert tiles.tile(1, 0, 2) is not first
+    assert set(tiles._cache) == {(1, 0, 2), (3, 0, 2)}
+    assert np.array_equal(tiles.tile(2, 0, 2), tiles._rasterise(2, 0, 2))
     assert np.array_equal(tiles.tile(1, 0, 2), first)
 
 
@@ -159,3 +163,39 @@ def test_searoute_without_metadata_is_our_error(monkeypatch):
         sealanes._searoute_version()
     assert str(caught.value) == SEAROUTE_ADVICE.format(
         what="its package metadata is missing", detail=metadata.PackageNotFoundError("searoute"))
+
+
+def test_land_tiles_match_the_whole_land_cell_for_cell(square_land):
+    """A tile tested against the land clipped near it has the cells the whole land gives."""
+    import shapely
+
+    land = shapely.union_all([square_land, box(3.3, 0.2, 3.7, 0.6), box(-2.0, -1.0, 0.4, 0.45)])
+    shapely.prepare(land)
+    tiles = LandTiles(land)
+    for ix, iy in ((0, 0), (1, 0), (3, 0), (-1, -1), (5, 5)):
+        centres = (np.arange(40) + 0.5) / 40
+        xs, ys = np.meshgrid(ix + centres, iy + centres)
+        whole = shapely.contains_xy(land, xs.ravel(), ys.ravel()).reshape(40, 40)
+        assert np.array_equal(tiles.tile(ix, iy, 40), whole), (ix, iy)
+
+
+def test_the_sea_lanes_are_read_from_the_cache_as_they_were_built(tmp_path, monkeypatch):
+    """A second process reads the lanes the first one built, exactly (damaged files: test_cache)."""
+    from routemap.geo import sealanes
+
+    monkeypatch.setenv("ROUTEMAP_CACHE_DIR", str(tmp_path))
+    sealanes.load_sea_network.cache_clear()
+    try:
+        built = sealanes.load_sea_network()
+        (path,) = tmp_path.glob("sealanes-*.npz")
+        sealanes.load_sea_network.cache_clear()
+        monkeypatch.setattr(sealanes, "read_marnet", lambda: pytest.fail("lanes built again"))
+        read = sealanes.load_sea_network()
+        for name in ("nodes", "edges", "weight_km"):
+            assert np.array_equal(getattr(read.lanes, name), getattr(built.lanes, name))
+        assert list(read.lanes.passage) == list(built.lanes.passage)
+        assert all(type(tag) is str for tag in read.lanes.passage)
+        assert (read.name, read.inland_tags) == (built.name, built.inland_tags)
+        assert path.name.startswith("sealanes-")
+    finally:
+        sealanes.load_sea_network.cache_clear()
