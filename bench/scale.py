@@ -200,7 +200,17 @@ def bench_n(n: int, args: argparse.Namespace, earlier: dict) -> dict:
         "check_lines": second["stdout_lines"], "check_rss_mb": second["peak_rss_mb"],
         "check_load": second["load"], "warmup_s": warmup["wall_s"], "formats": {},
     }
-    for fmt in args.formats:
+    save = root / "result.json"  # after each step: a run stopped early keeps what it measured
+    save.write_text(json.dumps(_summary(result)), encoding="utf-8")
+    log(f"N={n}: build --formats {COMBINED} (no route cache)")
+    result["combined"] = time_build(scenario, COMBINED, root / "combined",
+                                    routeless_cache(args.base_cache, root / "cache-combined"))
+    try:
+        result["baselines"] = _baselines(loaded, root, args, result)
+    except (RuntimeError, OSError, ValueError, KeyError) as exc:
+        result["baselines"] = {"error": str(exc)[-500:]}
+    save.write_text(json.dumps(_summary(result)), encoding="utf-8")
+    for fmt in sorted(args.formats, key=lambda f: f in SLIDE_FORMATS):  # slides last: longest
         if fmt in SLIDE_FORMATS and n >= 1000 and not args.slides_at_1000:
             small = earlier.get(100, {}).get("formats", {}).get(fmt)
             if small is not None:
@@ -209,14 +219,7 @@ def bench_n(n: int, args: argparse.Namespace, earlier: dict) -> dict:
             continue
         log(f"N={n}: build --formats {fmt}")
         result["formats"][fmt] = time_build(scenario, fmt, root / fmt, cache)
-    log(f"N={n}: build --formats {COMBINED} (no route cache)")
-    result["combined"] = time_build(scenario, COMBINED, root / "combined",
-                                    routeless_cache(args.base_cache, root / "cache-combined"))
-    try:
-        result["baselines"] = _baselines(loaded, root, args, result)
-    except (RuntimeError, OSError, ValueError, KeyError) as exc:
-        result["baselines"] = {"error": str(exc)[-500:]}
-    (root / "result.json").write_text(json.dumps(_summary(result)), encoding="utf-8")
+        save.write_text(json.dumps(_summary(result)), encoding="utf-8")
     return result
 
 
@@ -237,13 +240,13 @@ def _baselines(loaded: Scenario, root: Path, args: argparse.Namespace, result: d
     geojson = root / "combined" / "routes.geojson"
     if geojson.exists():
         gpd = baseline("gpd", geojson, root / "baselines")
-        stages = {fmt: result["formats"].get(fmt, {}).get("stages", {}) for fmt in ("geojson", "gpkg")}
+        stages = result["combined"]["stages"]
         out["geopandas"] = {**gpd, **{
-            f"ratio_{fmt}_render": _ratio(stages[fmt].get(f"render {_product(fmt)}"), gpd[f"{fmt}_s"])
+            f"ratio_{fmt}_render": _ratio(stages.get(f"render {_product(fmt)}"), gpd[f"{fmt}_s"])
             for fmt in ("geojson", "gpkg")}}
         fol = baseline("folium", geojson, root / "baselines")
         html = result["combined"]["files"].get("map.html")
-        html_stage = result["formats"].get("html", {}).get("stages", {}).get("render map.html")
+        html_stage = stages.get("render map.html")
         out["folium"] = {**fol, "routemap_bytes": html, "ratio_bytes": _ratio(html, fol["bytes"]),
                          "ratio_render": _ratio(html_stage, fol["write_s"])}
     return out
@@ -286,9 +289,9 @@ def table(results: list[dict]) -> str:
             return (f"{one['wall_s']:,.1f} s {one['peak_rss_mb']:,.0f} MB "
                     f"{one['bytes'] / 1e6:,.1f} MB @{one['load']}")
         add(f"build {fmt}", cell)
-    add(f"build {COMBINED} (routes uncached)", lambda r: (f"{r['combined']['wall_s']:,.1f} s "
-                                        f"{r['combined']['peak_rss_mb']:,.0f} MB "
-                                        f"@{r['combined']['load']}"))
+    add(f"build {COMBINED} (routes uncached)", lambda r: "-" if r["combined"]["wall_s"] is None
+        else (f"{r['combined']['wall_s']:,.1f} s {r['combined']['peak_rss_mb']:,.0f} MB "
+              f"@{r['combined']['load']}"))
     add("map.html", lambda r: f"{(r['combined']['map_html_bytes'] or 0) / 1e6:,.2f} MB")
     add("sea legs: searoute / routemap (x)", lambda r: _pair(r, "searoute", "route_s",
                                                              "routemap_route_s", "ratio"))
@@ -322,15 +325,17 @@ def _summary(r: dict) -> dict:
     for fmt, one in r["formats"].items():
         formats[fmt] = {k: one[k] for k in ("wall_s", "peak_rss_mb", "bytes", "load",
                                              "extrapolated", "stages") if k in one}
-    combined = {k: r["combined"][k] for k in ("wall_s", "peak_rss_mb", "bytes", "load", "stages")}
-    combined["map_html_bytes"] = r["combined"]["files"].get("map.html")
+    combined: dict = {"wall_s": None, "peak_rss_mb": 0.0, "load": None, "map_html_bytes": None}
+    if "combined" in r:
+        combined = {k: r["combined"][k] for k in ("wall_s", "peak_rss_mb", "bytes", "load", "stages")}
+        combined["map_html_bytes"] = r["combined"]["files"].get("map.html")
     keep = ("n", "legs", "scenario_bytes", "route_s", "check_first_s", "check_s", "check_route_s",
             "check_warm_measured",
             "check_lines", "check_rss_mb", "check_load", "warmup_s")
     return {**{k: r[k] for k in keep}, "formats": formats, "combined": combined,
             "peak_rss_mb": max([combined["peak_rss_mb"], r["check_rss_mb"],
                                 *(f["peak_rss_mb"] for f in formats.values() if "peak_rss_mb" in f)]),
-            "baselines": r["baselines"]}
+            "baselines": r.get("baselines", {})}
 
 
 def main() -> None:
