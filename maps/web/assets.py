@@ -23,9 +23,10 @@ __all__ = ["SCRIPT_PARTS", "WebAssets", "inline_css_images", "load_web_assets", 
 #: bytes never depend on how a file system orders a folder.
 SCRIPT_PARTS: tuple[str, ...] = (
     "base.js",
+    "packing.js",
     "popups.js",
     "layers.js",
-    "marks.js",
+    "legpaths.js",
     "picking.js",
     "notes.js",
     "notelist.js",

@@ -25,6 +25,7 @@ from routemap.geo.countries import load_countries
 from routemap.maps.language import DEFAULT_LANGUAGE, load_language
 from routemap.maps.web.assets import WebAssets, load_web_assets
 from routemap.maps.web.data import build_map_data
+from routemap.maps.web.packing import pack_map_data
 from routemap.maps.web.tiles import TILE_HOSTS
 from routemap.maps.web.vector_basemap import load_world_backdrop
 from routemap.routes.routeset import RouteSet
@@ -49,7 +50,40 @@ class _OfflineMap(folium.Map):
     default_css: ClassVar[list[tuple[str, str]]] = []
 
 
-class _InlineAssets(MacroElement):
+class _Verbatim(Element):
+    """Text that goes into the page exactly as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Verbatim"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _VerbatimMacro(MacroElement):
+    """A macro element whose rendered header, body and script go into the page as they are.
+
+    branca reads what a macro renders as a new Jinja template: a ``{{``, ``{%`` or ``{#`` in a
+    scenario's text (or in a packed line) would be evaluated or break the page. Here the
+    rendered parts are never read again.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise RenderError("cannot make map.html: a map element is outside its page")
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if part in macros:
+                getattr(figure, part).add_child(_Verbatim(macros[part](self, kwargs)),
+                                                name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _InlineAssets(_VerbatimMacro):
     """The viewport declaration, page title, stylesheets and scripts, written into the head."""
 
     _template = Template(
@@ -72,8 +106,9 @@ class _InlineAssets(MacroElement):
         self.title = html.escape(title)
 
 
-class _RouteLayers(MacroElement):
-    """The map's data as an inert JSON island, and the call that draws it."""
+class _RouteLayers(_VerbatimMacro):
+    """The map's data (packed, ``routemap.maps.web.packing``) as an inert JSON island, and the
+    call that draws it."""
 
     _template = Template(
         """
@@ -130,8 +165,8 @@ def build_folium_map(data: dict[str, Any], assets: WebAssets) -> folium.Map:
         zoom_snap=0.25,
     )
     _InlineAssets(assets, data["title"]).add_to(fmap)
-    _RouteLayers(data).add_to(fmap)
-    seed = hashlib.sha256(data_island_json(data).encode("utf-8")).hexdigest()[:10]
+    layers = _RouteLayers(pack_map_data(data)).add_to(fmap)
+    seed = hashlib.sha256(layers.json.encode("utf-8")).hexdigest()[:10]
     _set_ids(fmap.get_root(), seed)
     return fmap
 

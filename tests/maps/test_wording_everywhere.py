@@ -75,10 +75,11 @@ def test_kml_balloons(routeset):
 
 def test_html_map_popups(routeset):
     from routemap.maps.web.html import render_html
+    from routemap.maps.web.packing import unpack_map_data
 
     (island,) = DATA_ISLAND.findall(render_html(routeset).decode("utf-8"))
     texts: dict[str, str] = {}
-    for leg in json.loads(island)["legs"]:
+    for leg in unpack_map_data(json.loads(island))["legs"]:
         rows = dict(leg["rows"])
         texts[leg["transfer"]] = texts.get(leg["transfer"], "") + " " + rows["Quantity"]
     _assert_written(texts)

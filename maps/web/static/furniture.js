@@ -25,9 +25,15 @@
     var renderer = L.canvas({ padding: 0.2 });
     L.polygon(this.land, { renderer: renderer, stroke: false, fillColor: s.land, fillOpacity: 1,
       interactive: false }).addTo(mini);
+    // Each line once, however many legs follow it, simplified for a small map.
+    var drawn = new Set();
     this.legs.forEach(function (entry) {
-      L.polyline(entry.parts, { renderer: renderer, color: entry.leg.color, weight: 1.2,
-        interactive: false }).addTo(mini);
+      var lines = entry.parts.filter(function (line) { return !drawn.has(line); });
+      lines.forEach(function (line) { drawn.add(line); });
+      if (!lines.length) { return; }
+      L.polyline(lines.map(function (line) {
+        return atLevel(baseOf(line, main), 5).map(function (p) { return main.unproject(p, 0); });
+      }), { renderer: renderer, color: entry.leg.color, weight: 1.2, interactive: false }).addTo(mini);
     });
     view.addTo(mini);
     main.on('moveend', sync);

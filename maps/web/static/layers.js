@@ -1,6 +1,6 @@
 /* routemap's script: what is drawn on the map. The RouteMap object, its panes and the offline
- * basemap; each leg (corridor band if its line is modelled, casing, line, hover highlight,
- * its connectors off the network, its marks of marks.js, shown or hidden); places
+ * basemap; each leg (painted by legpaths.js: corridor band if its line is modelled, casing,
+ * line, arrows, its connectors off the network; hover highlight; shown or hidden); places
  * with their uncertainty circles; and hiding place names that would overlap (numbered notes are
  * drawn by notes.js).
  * Runs inside the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
@@ -21,18 +21,16 @@
 
   RouteMap.prototype.panes = function () {
     var map = this.map;
-    [['rmBasemap', 150], ['rmBasemapLabels', 170], ['rmUncertainty', 390], ['rmBands', 395],
-      ['rmArrows', 450],
+    [['rmBasemap', 150], ['rmBasemapLabels', 170], ['rmUncertainty', 390],
       ['rmNoteLeaders', 655], ['rmAnnotations', 660]].forEach(function (pair) {
       var pane = map.createPane(pair[0]);
       pane.style.zIndex = String(pair[1]);
     });
-    map.getPane('rmArrows').style.pointerEvents = 'none';
-    // Corridor bands lie under every route line (overlayPane, 400) and never take the pointer.
-    map.getPane('rmBands').style.pointerEvents = 'none';
     map.getPane('rmNoteLeaders').style.pointerEvents = 'none';
     this.leaderRenderer = L.svg({ pane: 'rmNoteLeaders', padding: 0.5 });
-    this.marksRenderer = L.canvas({ pane: 'rmArrows', padding: 0.3 });
+    // Every leg on one canvas in the overlay pane (400), over the uncertainty circles; a click
+    // within 3 px of a line's edge is on it, as on the white casing around it.
+    this.legRenderer = new LegCanvas({ padding: 0.2, tolerance: CASING_PX });
     map.getPane('rmBasemapLabels').style.pointerEvents = 'none';
   };
 
@@ -64,39 +62,34 @@
     return group;
   };
 
-  // --- legs, arrows and hover -----------------------------------------------------------------
+  // --- legs and hover -----------------------------------------------------------------
+
+  RouteMap.prototype.latlngs = function (codes) {
+    // A coded line's points, decoded once: legs that follow one line share its points.
+    this.decoded = this.decoded || new Map();
+    var points = this.decoded.get(codes);
+    if (!points) {
+      points = decode(codes, this.data.scale).map(function (p) { return L.latLng(p[0], p[1]); });
+      this.decoded.set(codes, points);
+    }
+    return points;
+  };
 
   RouteMap.prototype.drawLeg = function (leg, group) {
-    var parts = leg.parts.map(function (p) { return decode(p, this.data.scale); }, this);
-    var casing = L.polyline(parts, { color: '#ffffff', weight: leg.weight + 3, opacity: 0.85,
-      lineCap: 'round', lineJoin: 'round', className: 'rm-leg-casing' });
-    var line = L.polyline(parts, { color: leg.color, weight: leg.weight, opacity: leg.opacity,
-      dashArray: leg.dash, lineCap: leg.dash ? 'butt' : 'round', lineJoin: 'round',
-      className: 'rm-leg rm-mode-' + leg.mode });
+    var parts = leg.parts.map(this.latlngs, this);
     // Stretches off the network (a stop's straight join to it) are drawn apart from the track:
     // a ticked hairline in the mode's colour (maps.style.CONNECTOR_STYLE), no band, no arrow.
     // leg.connectors: per connector, its coded parts; joins: every part, decoded.
     var joins = [];
     (leg.connectors || []).forEach(function (c) {
-      c.forEach(function (p) { joins.push(decode(p, this.data.scale)); }, this);
+      c.forEach(function (p) { joins.push(this.latlngs(p)); }, this);
     }, this);
-    var cs = this.data.styles.connector;
-    var joinPaths = [];
-    joins.forEach(function (latlngs) {
-      joinPaths.push(L.polyline(latlngs, { color: '#ffffff', weight: cs.width + cs.casing,
-        opacity: 0.85, lineCap: 'butt', className: 'rm-connector-casing' }));
-      joinPaths.push(L.polyline(latlngs, { color: leg.color, weight: cs.width, opacity: cs.opacity,
-        lineCap: 'butt', className: 'rm-connector rm-mode-' + leg.mode }));
-    });
-    var layer = L.featureGroup([casing, line].concat(joinPaths));
-    // A modelled line (path "estimated") lies over a wide translucent band in its mode's colour,
-    // so it never looks like a reported path; it comes and goes with the leg.
-    var band = leg.band ? L.polyline(parts, { pane: 'rmBands', interactive: false,
-      color: leg.color, weight: leg.band.weight, opacity: leg.band.opacity, lineCap: 'round',
-      lineJoin: 'round', className: 'rm-leg-band rm-mode-' + leg.mode }) : null;
-    var entry = { leg: leg, order: this.data.legs.indexOf(leg), parts: parts, joins: joins, casing: casing,
-      line: line, band: band, layer: layer, marks: this.legMarks(leg, parts, joins), group: group,
-      shown: false, popup: null };
+    // Painted on the leg canvas (legpaths.js); a modelled line (path "estimated") lies over a
+    // wide translucent band in its mode's colour, so it never looks like a reported path.
+    var paths = this.legPaths(leg, parts, joins);
+    var layer = L.featureGroup([paths.track].concat(paths.joins));
+    var entry = { leg: leg, order: this.data.legs.indexOf(leg), parts: parts, joins: joins,
+      path: paths.track, joinPaths: paths.joins, layer: layer, group: group, shown: false, popup: null };
     // Not bindPopup: a click first looks for other legs under the pointer (shared tracks).
     layer.on('click', function (e) { this.pick(entry, e.latlng, e.layerPoint); }, this);
     layer.on('remove', function () { this.closePopupsOf(entry); }, this);
@@ -104,10 +97,6 @@
       offset: [0, -8], className: 'rm-tooltip', opacity: 1 });
     layer.on('mouseover', function () { this.highlight(leg.transfer, true); }, this);
     layer.on('mouseout', function () { this.highlight(leg.transfer, false); }, this);
-    // Each drawn path says which leg it belongs to (set again whenever Leaflet redraws it).
-    [casing, line, band].concat(joinPaths).forEach(function (path) {
-      if (path) { path.on('add', function () { path._path.setAttribute('data-leg', leg.id); }); }
-    });
     this.legs.push(entry);
     this.legById[leg.id] = entry;
     this.show(entry, true);
@@ -116,26 +105,13 @@
   RouteMap.prototype.show = function (entry, visible) {
     if (visible === entry.shown) { return; }
     entry.shown = visible;
-    if (visible) {
-      if (entry.band) { entry.group.addLayer(entry.band); }
-      entry.group.addLayer(entry.layer);
-      entry.group.addLayer(entry.marks);
-    } else {
-      if (entry.band) { entry.group.removeLayer(entry.band); }
-      entry.group.removeLayer(entry.layer);
-      entry.group.removeLayer(entry.marks);
-    }
+    if (visible) { entry.group.addLayer(entry.layer); } else { entry.group.removeLayer(entry.layer); }
   };
 
   RouteMap.prototype.highlight = function (transferId, on) {
-    // Style only: reordering paths under the pointer (bringToFront) would swallow the click.
+    // The hovered transfer's legs wider and opaque, the others faded (one repaint).
     this.legs.forEach(function (entry) {
-      var mine = entry.leg.transfer === transferId;
-      var w = entry.leg.weight + (on && mine ? 2.5 : 0);
-      entry.casing.setStyle({ weight: w + 3, opacity: on && !mine ? 0.35 : 0.85 });
-      entry.line.setStyle({ weight: w, opacity: on ? (mine ? 1 : 0.3) : entry.leg.opacity });
-      var path = entry.line._path;
-      if (path) { path.classList.toggle('rm-highlight', on && mine); }
+      entry.path.setHighlight(on ? (entry.leg.transfer === transferId ? 'on' : 'dim') : null);
     });
   };
 

@@ -1,18 +1,27 @@
-/* routemap's script: the marks drawn along a leg: direction arrows on its track and a tick
- * across each end of each connector. They are painted on one shared canvas (Leaflet's canvas
- * renderer, in the rmArrows pane), in the same redraw as the map moves: a leg's marks are placed
- * once per zoom level from its projected line, and only those in view are painted. No mark is a
- * DOM node, so a map of thousands of legs zooms and pans as fast as one of ten.
+/* routemap's script: every leg painted on one canvas (Leaflet's canvas renderer, extended). A
+ * leg is one layer, its track, plus one per connector off the network; each is projected once
+ * per zoom and painted in three passes over all legs: the corridor bands of modelled lines
+ * first, under every line; then each leg's white casing and line (or a connector's ticked
+ * hairline); then the direction arrows and connector ticks, over every line. No leg, arrow or
+ * tick is a DOM node, so a map of thousands of legs zooms and pans as fast as one of ten, and
+ * Leaflet simplifies each line to the zoom (smoothFactor) as it draws.
  * Runs inside the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
  */
 
-  // --- marks along legs: arrows and connector ticks --------------------------------------------
+  // --- painting legs: bands, casings and lines, arrows and ticks ------------------------------
 
-  // The arrow glyph in a 16-unit box, pointing along +x: the path the legend describes.
+  var PASSES = ['band', 'line', 'marks'];
+  // The arrow glyph in a 16-unit box, pointing along +x: the mark the legend describes.
   var ARROW_GLYPH = [[2.5, 2.5], [14.5, 8], [2.5, 13.5], [5.5, 8]];
+  var CASING_PX = 3;
+  var HIGHLIGHT_PX = 2.5;
 
   function arrowPx(weight) {
     return Math.round(Math.max(14, weight * 2.2 + 8));
+  }
+
+  function dashes(dash) {
+    return dash ? String(dash).split(/[ ,]+/).map(Number) : [];
   }
 
   function arrowSpots(ring) {
@@ -54,6 +63,25 @@
     });
   }
 
+  function trace(ctx, parts) {
+    ctx.beginPath();
+    for (var i = 0; i < parts.length; i++) {
+      for (var j = 0; j < parts[i].length; j++) {
+        ctx[j ? 'lineTo' : 'moveTo'](parts[i][j].x, parts[i][j].y);
+      }
+    }
+  }
+
+  function stroke(ctx, color, width, opacity, dash, cap) {
+    ctx.setLineDash(dash);
+    ctx.globalAlpha = opacity;
+    ctx.lineWidth = width;
+    ctx.strokeStyle = color;
+    ctx.lineCap = cap;
+    ctx.lineJoin = 'round';
+    ctx.stroke();
+  }
+
   function paintArrow(ctx, spot, px, color) {
     ctx.save();
     ctx.translate(spot.x, spot.y);
@@ -66,78 +94,221 @@
     ctx.globalAlpha = 1;
     ctx.fillStyle = color;
     ctx.fill();
-    ctx.setLineDash([]);
-    ctx.lineWidth = 1.3;
-    ctx.lineJoin = 'round';
-    ctx.strokeStyle = '#ffffff';
-    ctx.stroke();
+    stroke(ctx, '#ffffff', 1.3, 1, [], 'butt');
     ctx.restore();
   }
 
   function paintTick(ctx, spot, cs, color) {
-    var half = cs.tick / 2;
-    var dx = -Math.sin(spot.angle) * half;
-    var dy = Math.cos(spot.angle) * half;
+    var dx = -Math.sin(spot.angle) * cs.tick / 2;
+    var dy = Math.cos(spot.angle) * cs.tick / 2;
     ctx.beginPath();
     ctx.moveTo(spot.x - dx, spot.y - dy);
     ctx.lineTo(spot.x + dx, spot.y + dy);
-    ctx.setLineDash([]);
-    ctx.globalAlpha = cs.opacity;
-    ctx.lineWidth = cs.width;
-    ctx.lineCap = 'butt';
-    ctx.strokeStyle = color;
-    ctx.stroke();
+    stroke(ctx, color, cs.width, cs.opacity, [], 'butt');
   }
 
-  // A leg's marks: a polyline that Leaflet projects, bounds and redraws like any other, but
-  // whose drawing is its marks, not its line. options.marks is 'arrows' or 'ticks'.
-  var LegMarks = L.Polyline.extend({
-    options: { interactive: false, smoothFactor: 0 },
+  // --- lines projected once per zoom, simplified to it, shared by the legs that follow them --
+
+  var BASE = new WeakMap();
+
+  function baseOf(ring, map) {
+    // A line's points projected at zoom 0 (Web Mercator in 256 px), once; each zoom's points are
+    // these scaled, less the pixel origin. Kept with each level's simplified points.
+    var base = BASE.get(ring);
+    if (!base) {
+      base = { points: ring.map(function (ll) { return map.project(ll, 0); }), levels: {} };
+      BASE.set(ring, base);
+    }
+    return base;
+  }
+
+  function atLevel(base, level) {
+    // The line simplified for a zoom level: no point the level would draw within half a pixel
+    // of the line through the others (Leaflet's simplify: radial, then Douglas-Peucker).
+    if (!base.levels[level]) {
+      base.levels[level] = base.points.length > 2
+        ? L.LineUtil.simplify(base.points, 0.5 / Math.pow(2, level)) : base.points;
+    }
+    return base.levels[level];
+  }
+
+  // The canvas every leg is painted on: Leaflet's, drawing its layers in three passes.
+  var LegCanvas = L.Canvas.extend({
+    projected: function (ring, kind) {
+      // A line's points (and marks of a kind) in layer pixels at the map's zoom and origin:
+      // projected once however many legs follow it, then kept until the zoom or origin moves.
+      var map = this._map;
+      var zoom = map.getZoom();
+      var origin = map.getPixelOrigin();
+      var key = zoom + ':' + origin.x + ':' + origin.y;
+      if (this._projectedKey !== key) {
+        this._projectedKey = key;
+        this._projected = new Map();
+      }
+      var hit = this._projected.get(ring);
+      if (!hit) {
+        var scale = Math.pow(2, zoom);
+        var bounds = new L.Bounds();
+        var points = atLevel(baseOf(ring, map), Math.floor(zoom)).map(function (p) {
+          var q = L.point(p.x * scale - origin.x, p.y * scale - origin.y);
+          bounds.extend(q);
+          return q;
+        });
+        hit = { points: points, bounds: bounds, marks: {} };
+        this._projected.set(ring, hit);
+      }
+      if (!hit.marks[kind]) { hit.marks[kind] = kind === 'join' ? tickSpots(hit.points) : arrowSpots(hit.points); }
+      return hit;
+    },
+
+    _draw: function () {
+      var bounds = this._redrawBounds;
+      var ctx = this._ctx;
+      ctx.save();
+      if (bounds) {
+        var size = bounds.getSize();
+        ctx.beginPath();
+        ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
+        ctx.clip();
+      }
+      this._drawing = true;
+      PASSES.forEach(function (pass) {
+        for (var order = this._drawFirst; order; order = order.next) {
+          var layer = order.layer;
+          var reach = layer._paintBounds || layer._pxBounds;
+          if (!bounds || (reach && reach.intersects(bounds))) {
+            if (layer.paint) { layer.paint(pass, ctx); } else if (pass === 'line') { layer._updatePath(); }
+          }
+        }
+      }, this);
+      this._drawing = false;
+      ctx.restore();
+    },
+
+    _extendRedrawBounds: function (layer) {
+      // A leg's band and arrows reach past its line: clear and repaint all of them.
+      var reach = layer._paintBounds || layer._pxBounds;
+      if (reach) {
+        this._redrawBounds = this._redrawBounds || new L.Bounds();
+        this._redrawBounds.extend(reach.min.subtract([1, 1]));
+        this._redrawBounds.extend(reach.max.add([1, 1]));
+      }
+    }
+  });
+
+  // One leg's track (kind 'track': band, casing, line, arrows) or one of its connectors (kind
+  // 'join': casing, hairline, ticks), as a polyline Leaflet projects, clips, simplifies and
+  // hit-tests like any other; only its painting is its own.
+  var LegPath = L.Polyline.extend({
+    initialize: function (latlngs, leg, kind, cs, renderer) {
+      var join = kind === 'join';
+      this._lines = latlngs;
+      L.Polyline.prototype.initialize.call(this, latlngs, { renderer: renderer,
+        color: leg.color, weight: join ? cs.width : leg.weight, opacity: join ? cs.opacity : leg.opacity,
+        smoothFactor: 1, lineJoin: 'round', lineCap: join || leg.dash ? 'butt' : 'round' });
+      this.leg = leg;
+      this.kind = kind;
+      this.cs = cs;
+      this.casingOpacity = 0.85;
+      this.highlighted = false;
+      this._dash = join ? [] : dashes(leg.dash);
+      var half = (join ? cs.tick + cs.width + cs.casing : Math.max(arrowPx(leg.weight),
+        leg.band ? leg.band.weight : 0, leg.weight + CASING_PX + HIGHLIGHT_PX)) / 2;
+      this._reach = Math.ceil(half) + 1;
+    },
 
     _project: function () {
-      // Leaflet projects the line (this._rings, in layer pixels); the marks are placed on it.
-      L.Polyline.prototype._project.call(this);
-      var place = this.options.marks === 'ticks' ? tickSpots : arrowSpots;
+      // The legs' lines, projected and simplified for the zoom by the renderer (shared by every
+      // leg on one line), with their marks; the bounds to repaint take in the band and marks.
+      var pxBounds = new L.Bounds();
+      this._rings = [];
       this._spots = [];
-      (this._rings || []).forEach(function (ring) {
-        this._spots = this._spots.concat(place(ring));
+      this._lines.forEach(function (line) {
+        var hit = this._renderer.projected(line, this.kind);
+        this._rings.push(hit.points);
+        this._spots = this._spots.concat(hit.marks[this.kind]);
+        if (hit.bounds.isValid()) { pxBounds.extend(hit.bounds.min); pxBounds.extend(hit.bounds.max); }
       }, this);
+      this._paintBounds = null;
+      if (this._bounds.isValid() && pxBounds.isValid()) {
+        this._rawPxBounds = pxBounds;
+        this._updateBounds();
+        var b = this._pxBounds;
+        this._paintBounds = L.bounds(b.min.subtract([this._reach, this._reach]),
+          b.max.add([this._reach, this._reach]));
+      }
     },
 
     _updatePath: function () {
-      var renderer = this._renderer;
-      if (!renderer._drawing || !this._spots) { return; }
-      var ctx = renderer._ctx;
-      var color = this.options.color;
-      var ticks = this.options.marks === 'ticks';
-      var px = arrowPx(this.options.legWeight);
-      var cs = this.options.connector;
+      // Painted only in the renderer's passes (paint).
+    },
+
+    setHighlight: function (state) {
+      // 'on' (the hovered transfer: wider, opaque), 'dim' (the others) or null (as drawn).
+      if (this.kind === 'join') { return; }
+      var leg = this.leg;
+      this.highlighted = state === 'on';
+      this.options.weight = leg.weight + (this.highlighted ? HIGHLIGHT_PX : 0);
+      this.options.opacity = state === 'on' ? 1 : state === 'dim' ? 0.3 : leg.opacity;
+      this.casingOpacity = state === 'dim' ? 0.35 : 0.85;
+      if (this._map) { this._renderer._requestRedraw(this); }
+    },
+
+    paint: function (pass, ctx) {
+      var parts = this._parts;
+      var o = this.options;
+      if (pass === 'marks') { this.paintMarks(ctx); return; }
+      if (!parts || !parts.length) { return; }
+      if (pass === 'band') {
+        if (this.kind === 'track' && this.leg.band) {
+          trace(ctx, parts);
+          stroke(ctx, o.color, this.leg.band.weight, this.leg.band.opacity, [], 'round');
+        }
+        return;
+      }
+      trace(ctx, parts);
+      if (this.kind === 'join') {
+        stroke(ctx, '#ffffff', this.cs.width + this.cs.casing, 0.85, [], 'butt');
+      } else {
+        stroke(ctx, '#ffffff', o.weight + CASING_PX, this.casingOpacity, [], 'round');
+      }
+      if (this.highlighted) {
+        // A soft shadow lifts the hovered transfer's lines off the others.
+        ctx.shadowColor = 'rgba(0, 0, 0, 0.45)';
+        ctx.shadowBlur = 3;
+      }
+      stroke(ctx, o.color, o.weight, o.opacity, this._dash, o.lineCap);
+      ctx.shadowColor = 'transparent';
+      ctx.shadowBlur = 0;
+    },
+
+    paintMarks: function (ctx) {
       // Only the marks on the canvas (the view and its padding), with room for their size.
-      var box = renderer._bounds.pad(0).extend(renderer._bounds.min.subtract([px, px]))
-        .extend(renderer._bounds.max.add([px, px]));
-      this._spots.forEach(function (spot) {
-        if (!box.contains([spot.x, spot.y])) { return; }
-        if (ticks) { paintTick(ctx, spot, cs, color); } else { paintArrow(ctx, spot, px, color); }
+      var px = arrowPx(this.leg.weight);
+      var box = this._renderer._bounds;
+      var min = box.min.subtract([px, px]);
+      var max = box.max.add([px, px]);
+      var color = this.options.color;
+      var join = this.kind === 'join';
+      var cs = this.cs;
+      (this._spots || []).forEach(function (s) {
+        if (s.x < min.x || s.x > max.x || s.y < min.y || s.y > max.y) { return; }
+        if (join) { paintTick(ctx, s, cs, color); } else { paintArrow(ctx, s, px, color); }
       });
     },
 
-    spotsIn: function (bounds) {
-      // How many marks lie inside pixel bounds (layer points).
+    marksIn: function (bounds) {
+      // How many of its marks lie inside pixel bounds (layer points).
       return (this._spots || []).filter(function (s) { return bounds.contains([s.x, s.y]); }).length;
     }
   });
 
-  RouteMap.prototype.legMarks = function (leg, parts, joins) {
-    // The layer of a leg's arrows and connector ticks, drawn by the shared marks renderer.
-    // A mark's weight is its size, so a redraw clears and repaints all of it.
+  RouteMap.prototype.legPaths = function (leg, parts, joins) {
+    // A leg's track and its connectors, painted on the shared leg canvas.
     var cs = this.data.styles.connector;
-    var common = { renderer: this.marksRenderer, pane: 'rmArrows', color: leg.color,
-      legWeight: leg.weight, connector: cs };
-    var layers = [new LegMarks(parts, L.extend({ marks: 'arrows', weight: arrowPx(leg.weight) }, common))];
-    if (joins.length) {
-      layers.push(new LegMarks(joins, L.extend({ marks: 'ticks', weight: cs.tick + cs.width }, common)));
-    }
-    return L.layerGroup(layers);
+    var renderer = this.legRenderer;
+    return { track: new LegPath(parts, leg, 'track', cs, renderer),
+      joins: joins.map(function (latlngs) { return new LegPath([latlngs], leg, 'join', cs, renderer); }) };
   };
 
   RouteMap.prototype.marksInView = function (kind) {
@@ -146,10 +317,30 @@
     var view = L.bounds(map.containerPointToLayerPoint([0, 0]), map.containerPointToLayerPoint(map.getSize()));
     var count = 0;
     this.legs.forEach(function (entry) {
-      if (!entry.shown || !map.hasLayer(entry.marks)) { return; }
-      entry.marks.eachLayer(function (layer) {
-        if (layer.options.marks === kind) { count += layer.spotsIn(view); }
+      if (!entry.shown || !map.hasLayer(entry.layer)) { return; }
+      (kind === 'ticks' ? entry.joinPaths : [entry.path]).forEach(function (path) {
+        count += path.marksIn(view);
       });
     });
     return count;
+  };
+
+  RouteMap.prototype.drawnLegs = function () {
+    // What is painted of each shown leg: its id, transfer, mode, line and band widths, whether
+    // it is highlighted, and its track's pieces as stroked, in window pixels.
+    var map = this.map;
+    var frame = map.getContainer().getBoundingClientRect();
+    var page = function (p) {
+      var c = map.layerPointToContainerPoint(p);
+      return [c.x + frame.left, c.y + frame.top];
+    };
+    return this.legs.filter(function (entry) {
+      return entry.shown && map.hasLayer(entry.layer);
+    }).map(function (entry) {
+      var path = entry.path;
+      return { id: entry.leg.id, transfer: entry.leg.transfer, mode: entry.leg.mode,
+        weight: path.options.weight, band: entry.leg.band ? entry.leg.band.weight : 0,
+        highlighted: path.highlighted,
+        pieces: (path._parts || []).map(function (piece) { return piece.map(page); }) };
+    });
   };

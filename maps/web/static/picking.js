@@ -8,17 +8,22 @@
   RouteMap.prototype.legsNear = function (layerPoint) {
     // Every leg on the map whose drawn line (its connectors too) passes within PICK_PX of the
     // point, in scenario order.
+    // Their lines as projected for the zoom (legpaths.js), not projected again here.
     var map = this.map;
     return this.legs.filter(function (entry) {
       if (!map.hasLayer(entry.layer)) { return false; }
       var reach = PICK_PX + entry.leg.weight / 2;
-      return entry.parts.concat(entry.joins || []).some(function (latlngs) {
-        var pts = latlngs.map(function (ll) { return map.latLngToLayerPoint(ll); });
-        if (pts.length === 1) { return pts[0].distanceTo(layerPoint) <= reach; }
-        for (var i = 1; i < pts.length; i++) {
-          if (L.LineUtil.pointToSegmentDistance(layerPoint, pts[i - 1], pts[i]) <= reach) { return true; }
-        }
-        return false;
+      return [entry.path].concat(entry.joinPaths).some(function (path) {
+        var b = path._pxBounds;
+        if (b && (layerPoint.x < b.min.x - reach || layerPoint.x > b.max.x + reach ||
+                  layerPoint.y < b.min.y - reach || layerPoint.y > b.max.y + reach)) { return false; }
+        return (path._rings || []).some(function (pts) {
+          if (pts.length === 1) { return pts[0].distanceTo(layerPoint) <= reach; }
+          for (var i = 1; i < pts.length; i++) {
+            if (L.LineUtil.pointToSegmentDistance(layerPoint, pts[i - 1], pts[i]) <= reach) { return true; }
+          }
+          return false;
+        });
       });
     }).sort(function (a, b) { return a.order - b.order; });
   };

@@ -90,15 +90,8 @@
 
   window.routemap = {
     draw: function (map, dataId) {
-      var data = JSON.parse(document.getElementById(dataId).textContent);
+      var data = unpack(JSON.parse(document.getElementById(dataId).textContent));
       MESSAGES = data.messages;
-      // Each cited source is written once (data.sources); legs, places and notes name theirs
-      // by index, and share the one object.
-      [data.legs, data.places, data.annotations].forEach(function (items) {
-        items.forEach(function (item) {
-          item.sources = item.sources.map(function (i) { return data.sources[i]; });
-        });
-      });
       var app = new RouteMap(map, data);
       app.draw();
       window.routemap.app = app;

@@ -29,12 +29,15 @@ pytestmark = pytest.mark.browser
 SEEN_JS = """() => {
   const centre = (node) => { const r = node.getBoundingClientRect();
     return [r.left + r.width / 2, r.top + r.height / 2]; };
-  const lines = Array.from(document.querySelectorAll('path.rm-leg'));
-  const box = (n) => { const r = n.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const lines = window.routemap.app.drawnLegs();
+  const box = (leg) => { const xs = leg.pieces.flat().map((p) => p[0]);
+    const ys = leg.pieces.flat().map((p) => p[1]);
+    return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)]; };
   return {
     width: innerWidth, height: innerHeight,
     ends: Array.from(document.querySelectorAll('.rm-place-icon')).map(centre),
-    lines: lines.map((n) => ({ box: box(n), moves: (n.getAttribute('d').match(/M/g) || []).length })),
+    // each leg's painted pieces: one stroke per piece
+    lines: lines.map((leg) => ({ box: box(leg), moves: leg.pieces.length })),
     // metres on the ground per window pixel at the flight's latitude, from the zoom alone
     metresPerPixel: 40075016.686 * Math.cos(65.5 * Math.PI / 180) / (256 * Math.pow(2, window.routemap.app.map.getZoom())),
   };

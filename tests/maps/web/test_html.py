@@ -35,6 +35,7 @@ from routemap.maps.style import (
 from routemap.maps.web import html as web
 from routemap.maps.web.assets import inline_css_images, load_web_assets, strip_source_map
 from routemap.maps.web.data import LINE_SCALE, safe_link
+from routemap.maps.web.packing import unpack_map_data
 from routemap.maps.web.tiles import TILE_HOSTS, TILE_SOURCES
 from routemap.maps.web.timeline import timeline_steps
 from routemap.maps.web.vector_basemap import Region, basemap_region, build_basemap, encode_line
@@ -63,8 +64,9 @@ def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
 
 
 def _data(page: str) -> dict:
+    """Return the map document a page carries, unpacked (``routemap.maps.web.packing``)."""
     (island,) = DATA_ISLAND.findall(page)
-    return json.loads(island)
+    return unpack_map_data(json.loads(island))
 
 
 def _decode(codes: list[int], scale: int) -> np.ndarray:
@@ -345,6 +347,23 @@ def test_scenario_text_never_appears_as_markup(hostile_routeset):
     data = json.loads(island)
     assert (data["title"], data["subtitle"]) == (scenario.title, scenario.subtitle)
     assert "<title>Map &lt;script&gt;" in page
+
+
+TEMPLATE_TEXT = "{{ 7 * 7 }} {% if true %}yes{% endif %} {# hidden #} {{"
+
+
+def test_template_syntax_in_scenario_text_is_written_as_it_is(sample_routeset):
+    """folium's renderer reads what an element renders as a Jinja template again; the map's
+    title and data never go through it (a title of '{{ 7 * 7 }}' was evaluated to 49)."""
+    scenario = dataclasses.replace(sample_routeset.scenario, title=TEMPLATE_TEXT,
+                                   subtitle=TEMPLATE_TEXT)
+    legs = sample_routeset.legs.copy()
+    legs["cargo"] = TEMPLATE_TEXT
+    page = web.render_html(dataclasses.replace(sample_routeset, scenario=scenario, legs=legs))
+    data = _data(page.decode("utf-8"))
+    assert (data["title"], data["subtitle"]) == (TEMPLATE_TEXT, TEMPLATE_TEXT)
+    assert all(dict(leg["rows"])["Cargo"] == TEMPLATE_TEXT for leg in data["legs"])
+    assert f"<title>{TEMPLATE_TEXT}</title>" in page.decode("utf-8")
 
 
 def test_only_http_urls_become_link_targets(hostile_routeset):

@@ -151,11 +151,20 @@ VISIBLE_JS = """() => {
   return document.body.innerText + '\\n' + attrs.join('\\n');
 }"""
 
-MIDPOINT_JS = """(selector) => {
-  const path = document.querySelector(selector);
-  const p = path.getPointAtLength(path.getTotalLength() / 2);
-  const m = path.getScreenCTM();
-  return [p.x * m.a + p.y * m.c + m.e, p.x * m.b + p.y * m.d + m.f];
+# The point halfway along the first leg drawn (its track as painted), in page pixels.
+MIDPOINT_JS = """() => {
+  const points = window.routemap.app.drawnLegs()[0].pieces.flat();
+  const steps = points.slice(1).map((p, i) => Math.hypot(p[0] - points[i][0], p[1] - points[i][1]));
+  let left = steps.reduce((a, b) => a + b, 0) / 2;
+  for (let i = 0; i < steps.length; i++) {
+    if (left <= steps[i]) {
+      const f = steps[i] ? left / steps[i] : 0;
+      return [points[i][0] + (points[i + 1][0] - points[i][0]) * f,
+              points[i][1] + (points[i + 1][1] - points[i][1]) * f];
+    }
+    left -= steps[i];
+  }
+  return points[points.length - 1];
 }"""
 
 
@@ -197,7 +206,7 @@ def test_a_french_map_shows_no_english_furniture(browser, shared_routeset, tmp_p
         page.goto(path.as_uri())
         page.wait_for_selector("html[data-routemap=ready]", timeout=30_000)
         seen = [page.evaluate(VISIBLE_JS)]
-        x, y = page.evaluate(MIDPOINT_JS, "path.rm-leg")
+        x, y = page.evaluate(MIDPOINT_JS)
         page.mouse.click(x, y)
         page.locator(".leaflet-popup").first.wait_for()
         if page.locator(".rm-chooser-item").count():
