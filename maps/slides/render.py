@@ -213,9 +213,27 @@ def _render_job(job: _SlideJob) -> list[tuple[str, str]]:
         out = []
         for fmt in job.formats:
             path = os.path.join(job.folder, f"{job.index:06d}.{fmt}")
-            with open(path, "wb") as fh:
-                fh.write(figure_bytes(slide.figure, fmt, fonts=job.fonts))
+            data = figure_bytes(slide.figure, fmt, fonts=job.fonts)
+            _write_temporary(path, data, f"{spec.name}.{fmt}")
             out.append((f"{spec.name}.{fmt}", path))
         return out
     except MemoryError as exc:
         raise MemoryError(f"not enough memory to draw {spec.name}") from exc
+
+
+def _write_temporary(path: str, data: bytes, name: str) -> None:
+    """Write a drawn slide into the spool's folder.
+
+    Raises
+    ------
+    RenderError
+        If the temporary folder cannot take it (full, or not writable).
+    """
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise RenderError(
+            f"cannot draw {name}: the temporary folder {os.path.dirname(path)} cannot take it "
+            f"({exc.strerror or exc}); free some room there, or set TMPDIR to a folder with "
+            f"more room") from exc

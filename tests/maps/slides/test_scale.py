@@ -158,3 +158,12 @@ def test_a_slide_or_deck_out_of_memory_is_one_line_and_nothing_is_left(
     assert (code, captured.out, captured.err.splitlines()) == (2, "", [f"error: not enough memory to {expected}"])
     assert _snapshot(out) == before
     assert list(spool_root.iterdir()) == []
+
+
+def test_a_temporary_folder_that_cannot_take_a_slide_is_our_error(tmp_path):
+    from routemap.errors import RenderError
+    from routemap.maps.slides.render import _write_temporary
+
+    with pytest.raises(RenderError, match=r"cannot draw slides/x\.png: the temporary folder .*missing "
+                                          r"cannot take it \(No such file or directory\); free some room"):
+        _write_temporary(str(tmp_path / "missing" / "000001.png"), b"png", "slides/x.png")
