@@ -28,6 +28,7 @@ from routemap.maps.slides.furniture import (
     draw_badge,
     draw_callout_list,
     draw_legend,
+    wrap_to_width,
 )
 from routemap.maps.slides.labels import Box
 from routemap.maps.slides.layers import (
@@ -239,8 +240,10 @@ class Stage:
         pax, w_pt, h_pt = points_axes(self.fig, self.layout.legend_rect, "legend")
         used = draw_legend(pax, content, width=w_pt, scale=s)
         y = used + 8.0 * s
+        # clip_on=False: a long legend (French) puts this last row at the panel's edge
         pax.add_line(Line2D([0, 26 * s], [y, y], color=MUTED_ROUTE, alpha=CONTEXT_ALPHA,
-                            linewidth=max(CONTEXT_WIDTH_PT, 1.1) * s, solid_capstyle="round"))
+                            linewidth=max(CONTEXT_WIDTH_PT, 1.1) * s, solid_capstyle="round",
+                            clip_on=False))
         pax.text(32 * s, y, lang.gettext("Period over"), fontsize=9.0 * s,
                  color=BASEMAP_STYLE.text, ha="left", va="center", gid="legend-period-over")
         if any(self._short):
@@ -248,14 +251,17 @@ class Stage:
             # second column, on two lines (its legend has no room below)
             words = lang.gettext("Leg too short to see at this scale")
             x = 0.0 if full else w_pt / 2.0
-            if full:
+            if full:  # wrapped to the panel's width (French runs past a line)
                 y += 18.0 * s
+                words = wrap_to_width(words, w_pt - 32 * s, 9.0 * s)
+                y += 5.0 * s * words.count("\n")
             else:
                 words = _two_lines(words)
             pax.add_patch(Circle((x + 13 * s, y), 5.5 * s, facecolor="none",
-                                 edgecolor=BASEMAP_STYLE.text, linewidth=1.4 * s))
+                                 edgecolor=BASEMAP_STYLE.text, linewidth=1.4 * s, clip_on=False))
             pax.text(x + 32 * s, y, words, fontsize=9.0 * s, color=BASEMAP_STYLE.text,
                      ha="left", va="center", linespacing=1.0, gid="legend-short-leg")
+            y += 5.0 * s * words.count("\n") if full else 0.0
         shared = self.layout.callout_rect == self.layout.legend_rect
         if shared:
             self.callout_ax, self.callout_top = pax, y + 14.0 * s
