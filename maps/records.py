@@ -100,6 +100,8 @@ def plain_value(value: Any) -> Any:
     object
         None, bool, int, float (finite), str or a list of those.
     """
+    if type(value) is str:  # most cells: nothing to convert
+        return value
     if isinstance(value, (list, tuple, np.ndarray)):
         return [plain_value(v) for v in value]
     if value is None or pd.isna(value):
@@ -145,6 +147,10 @@ def _round(coords: Sequence[Sequence[float]]) -> list[tuple[float, float]]:
     return [(x, y) for x, y in _round_xy(np.asarray(coords, dtype=float)).tolist()]
 
 
+_FEW_POINTS = 8
+"""Up to this many points, a line is rounded point by point."""
+
+
 def _round_xy(xy: np.ndarray) -> np.ndarray:
     """Return lon/lat rows rounded to COORD_DECIMALS, without the repeats rounding creates.
 
@@ -154,6 +160,13 @@ def _round_xy(xy: np.ndarray) -> np.ndarray:
     if xy.size == 0:
         return np.empty((0, 2))
     xy = xy.reshape(len(xy), -1)[:, :2]
+    if len(xy) <= _FEW_POINTS:  # a connector, a point: numpy's set-up would cost more than the sum
+        out: list[tuple[float, float]] = []
+        for x, y in xy.tolist():
+            point = (round(x, COORD_DECIMALS) + 0.0, round(y, COORD_DECIMALS) + 0.0)
+            if not out or out[-1] != point:
+                out.append(point)
+        return np.array(out)
     rounded = np.round(xy, COORD_DECIMALS)
     scaled = xy * 10.0**COORD_DECIMALS
     near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
@@ -413,11 +426,18 @@ def feature_records(routeset: RouteSet, *,
         "places": list(_frame_records(routeset.places, PLACE_COLUMNS, DERIVED_COLUMNS)),
         "annotations": list(_frame_records(routeset.annotations, ANNOTATION_COLUMNS, DERIVED_COLUMNS)),
     }
+    cited: dict[tuple[str, ...], list[str]] = {}  # each list of sources written once
+    credited: dict[str, str] = {}
     for record in (r for group in groups.values() for r in group):
         props = record.properties
-        props["citations"] = citations(routeset.scenario, props["sources"] or [], language=language)
+        ids = tuple(props["sources"] or ())
+        if ids not in cited:
+            cited[ids] = citations(routeset.scenario, ids, language=language)
+        props["citations"] = list(cited[ids])
         if props["attribution"]:
-            props["attribution"] = credit(props["attribution"], language=language)
+            line = props["attribution"]
+            credited[line] = credited.get(line) or credit(line, language=language)
+            props["attribution"] = credited[line]
     _check_ids([r.properties["feature_id"] for recs in groups.values() for r in recs])
     return groups
 
