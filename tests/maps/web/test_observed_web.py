@@ -108,18 +108,24 @@ def test_the_map_shows_the_observed_layer_and_the_timeline_filters_it(observed, 
         page.context.close()
 
 
-@pytest.mark.browser
-def test_the_first_view_holds_a_far_track_across_the_date_line_and_the_leg_popup_gives_the_verdict(
-        observed, open_map, tmp_path):
-    """The Sea Star's track moved to the Bering Sea, across 180°, far east of every leg: the first view
-    takes it in, it is drawn as one short continuous line (not a line around the world), and the
-    sea leg's popup says the verdict on it and its evidence."""
+@pytest.fixture(scope="module")
+def far_map(observed, tmp_path_factory):
+    """The map of the sample with the Sea Star's track moved to the Bering Sea, across 180°, far east
+    of every leg (rendered once for the tests of this module that open it)."""
     layer = observed.observed
     far = LineString([(170.0, 55.0), (179.5, 56.0), (-175.0, 57.0)])
     moved = replace(observed, observed=replace(layer, trajectories=layer.trajectories.assign(geometry=[far])))
-    path = tmp_path / "far.html"
+    path = tmp_path_factory.mktemp("far") / "far.html"
     path.write_bytes(render_html(moved))
-    page, errors = open_map(path, {"width": 1400, "height": 850})
+    return path
+
+
+@pytest.mark.browser
+def test_the_first_view_holds_a_far_track_across_the_date_line_and_the_leg_popup_gives_the_verdict(
+        far_map, open_map):
+    """The first view takes the far track in, it is drawn as one short continuous line (not a line
+    around the world), and the sea leg's popup says the verdict on it and its evidence."""
+    page, errors = open_map(far_map, {"width": 1400, "height": 850})
     try:
         held = page.evaluate("(() => { const app = window.routemap.app;"
                              " return app.map.getBounds().contains(app.observedGroup.getBounds()); })()")
@@ -140,10 +146,8 @@ def test_the_first_view_holds_a_far_track_across_the_date_line_and_the_leg_popup
 
 
 @pytest.mark.browser
-def test_on_a_phone_the_key_starts_folded_and_steps_aside_for_a_popup(observed, open_map, tmp_path):
-    path = tmp_path / "phone.html"
-    path.write_bytes(render_html(observed))
-    page, errors = open_map(path, {"width": 412, "height": 915})
+def test_on_a_phone_the_key_starts_folded_and_steps_aside_for_a_popup(far_map, open_map):
+    page, errors = open_map(far_map, {"width": 412, "height": 915})
     try:
         key = page.locator(".rm-observed-key")
         assert not page.locator(".rm-observed-rows").is_visible()
