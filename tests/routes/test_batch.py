@@ -55,3 +55,43 @@ def test_bundled_scenario_routes_as_leg_by_leg():
         assert {k: record[k] for k in _ROUTED} == {k: before[k] for k in _ROUTED}, request_key(record)
         compared += 1
     assert compared >= 0.8 * len(recorded)
+
+
+def test_unroutable_legs_of_a_scenario_are_reported_before_routing(tmp_path):
+    """A sea leg from a landlocked city and a rail leg into a country it may not use are both
+    reported, one line each with their file lines, and no leg of the scenario is routed."""
+    from routemap.errors import UnroutableLegError
+    from routemap.geo.network import load_rail_network
+    from routemap.geo.sealanes import load_sea_network
+    from routemap.routes import overland, sea
+    from routemap.routes.batch import ModeRouter
+
+    text = (DATA / "synthetic-30.yaml").read_text(encoding="utf-8")
+    bad = """  - id: bad-legs
+    label: "Two legs no network can carry"
+    confidence: claimed
+    sources: [syn-0001]
+    legs:
+      - {mode: sea, from: "Ulaanbaatar", to: "RUVYP"}
+      - {mode: rail, from: "RUVYP", to: "khabarovsk", via: ["Harbin"], within: [RU]}
+"""
+    path = tmp_path / "bad.yaml"
+    path.write_text(text.replace("transfers:\n", "transfers:\n" + bad, 1), encoding="utf-8")
+    routed: list[str] = []
+
+    def counted(route_leg):
+        return lambda request, network: routed.append(request.label) or route_leg(request, network)
+
+    routers = {"sea": ModeRouter("sea", counted(sea.route_leg), load_sea_network, check_leg=sea.check_leg),
+               "rail": ModeRouter("rail", counted(overland.route_leg), load_rail_network,
+                                  check_leg=overland.check_leg)}
+    routers.update({m: ModeRouter(m, counted(lambda r, n: pytest.fail("routed")), None) for m in ("road", "air")})
+    with pytest.raises(UnroutableLegError) as info:
+        build(load_scenario(path), routers=routers, cache=False)
+    lines = info.value.messages()
+    assert routed == []
+    assert len(lines) == 2
+    assert lines[0].startswith(f"error: {path}:") and "transfers[0].legs[0]: transfer 'bad-legs' leg 1 (sea" in lines[0]
+    assert "Ulan Bator" in lines[0] and "more than 100 km from the sea" in lines[0]
+    assert "transfers[0].legs[1]: transfer 'bad-legs' leg 2 (rail" in lines[1]
+    assert "Harbin lies in a country the leg may not use" in lines[1]
