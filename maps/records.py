@@ -396,8 +396,8 @@ def _frame_records(frame: gpd.GeoDataFrame, columns: Sequence[str],
         yield FeatureRecord(str(values["feature_id"]), export_geometry(geom), values)
 
 
-def feature_records(routeset: RouteSet, *,
-                    language: Language | None = None) -> dict[str, list[FeatureRecord]]:
+def feature_records(routeset: RouteSet, *, language: Language | None = None,
+                    connectors: bool = True) -> dict[str, list[FeatureRecord]]:
     """Return the exportable features of a route set: legs, places, annotations.
 
     Parameters
@@ -409,6 +409,10 @@ def feature_records(routeset: RouteSet, *,
         The language of the text values the tool itself writes (``quantity_text``,
         ``citations``, the labels of ``attribution``); None is English. Codes (``confidence``, ``mode``...) and property
         names never change.
+    connectors : bool
+        Find each leg's connectors in its line (:attr:`FeatureRecord.connectors`), for the
+        outputs that draw them apart; the files that keep each leg's whole line (GeoJSON,
+        GeoPackage, CSV) leave it out, and their records' ``connectors`` are empty.
 
     Returns
     -------
@@ -422,7 +426,7 @@ def feature_records(routeset: RouteSet, *,
         If a feature id is missing or repeated.
     """
     groups = {
-        "legs": _leg_records(routeset, language),
+        "legs": _leg_records(routeset, language, connectors=connectors),
         "places": list(_frame_records(routeset.places, PLACE_COLUMNS, DERIVED_COLUMNS)),
         "annotations": list(_frame_records(routeset.annotations, ANNOTATION_COLUMNS, DERIVED_COLUMNS)),
     }
@@ -442,11 +446,12 @@ def feature_records(routeset: RouteSet, *,
     return groups
 
 
-def _leg_records(routeset: RouteSet, language: Language | None) -> list[FeatureRecord]:
+def _leg_records(routeset: RouteSet, language: Language | None, *,
+                 connectors: bool = True) -> list[FeatureRecord]:
     """Return the leg records, each with its quantity written as the sources claim it."""
     texts = _quantity_texts(routeset.scenario, language)
     records = list(_frame_records(routeset.legs, leg_columns(routeset), DERIVED_LEG_COLUMNS))
-    if "connectors" in routeset.legs.columns:
+    if connectors and "connectors" in routeset.legs.columns:
         records = [replace(r, connectors=split_leg(r.geometry, cell)[1])
                    for r, cell in zip(records, routeset.legs["connectors"].tolist(), strict=True)]
     for record in records:

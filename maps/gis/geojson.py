@@ -74,7 +74,7 @@ def render_geojson(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> b
     bytes
         UTF-8 JSON ending in a newline, identical for identical input.
     """
-    groups = feature_records(routeset, language=load_language(language))
+    groups = feature_records(routeset, language=load_language(language), connectors=False)
     groups.update(observed_records(routeset, language=load_language(language)))
     features = [_geojson_feature(r) for recs in groups.values() for r in recs]
     head = _json({

@@ -39,7 +39,7 @@ def render_csv(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> bytes
     writer = csv.writer(buf, dialect="excel", lineterminator="\r\n")
     columns = leg_columns(routeset)
     writer.writerow([*columns, "geometry"])
-    for record in feature_records(routeset, language=load_language(language))["legs"]:
+    for record in feature_records(routeset, language=load_language(language), connectors=False)["legs"]:
         cells = [csv_cell(c, record.properties[c]) for c in columns]
         writer.writerow([*cells, inert_text(wkt(record.geometry))])
     return buf.getvalue().encode("utf-8")
