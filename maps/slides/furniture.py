@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import textwrap
 import unicodedata
 from collections.abc import Sequence
@@ -251,7 +252,7 @@ def wrap_to_width(text: str, width_pt: float, fontsize: float) -> str:
     room = max(width_pt / fontsize, 8 * _NARROW_EM)
     lines: list[str] = []
     line, used = "", 0.0
-    for word in text.split():
+    for word in _BREAKABLE.split(text.strip()):  # a no-break space keeps its words together
         size = _ems(word)
         gap = _NARROW_EM if line else 0.0
         if line and used + gap + size > room:
@@ -271,6 +272,10 @@ def wrap_to_width(text: str, width_pt: float, fontsize: float) -> str:
         lines.append(line)
     return "\n".join(lines) or text
 
+
+_BREAKABLE = re.compile(r"[ \t\n\r\f\v]+")
+"""Where a line of wide characters may break: at ASCII white space, as textwrap breaks (never at a
+no-break space, U+00A0 or U+202F)."""
 
 _NARROW_EM = 0.56
 """DejaVu Sans' mean advance per character, in em (Latin and Cyrillic)."""

@@ -7,7 +7,7 @@ import pytest
 
 from routemap.maps.slides.canvas import slide_rc
 from routemap.maps.slides.compose import compose_slide, slide_specs
-from routemap.maps.slides.furniture import LegendContent, _legend_entries
+from routemap.maps.slides.furniture import LegendContent, _legend_entries, wrap_to_width
 from routemap.maps.style import WidthLegend
 from tests.maps.observed_data import observed_routeset
 
@@ -52,3 +52,16 @@ def test_a_legend_without_observations_has_no_observed_section():
     assert "Observed (AIS)" not in [title for title, _, _ in _legend_entries(plain, 1.0)]
     keyed = LegendContent(("sea",), ("reported",), ("port",), WidthLegend(), muted=False, observed=("track",))
     assert "Observed (AIS)" in [title for title, _, _ in _legend_entries(keyed, 1.0)]
+
+
+@pytest.mark.parametrize("text", [
+    "Gdansk: 0km 이내 접근 (2025년\u00a03월\u00a02일,\u00a000:00\u00a0UTC); Aarhus: 0km 이내 접근",
+    "Gdansk : passé à 0\u00a0km (2\u00a0mars\u00a02025,\u00a000:00\u00a0UTC)\u202f; Aarhus : passé à 0\u00a0km",
+])
+def test_a_wrapped_legend_line_never_breaks_an_instant_in_hangul_or_latin(text):
+    """The evidence ties each instant with no-break spaces (evidence_text tied=True): the legend's
+    wrap keeps it on one line in every script (Hangul is wrapped by its own rule)."""
+    wrapped = wrap_to_width(text, 160, 8.5)  # room for an instant, not for the whole line
+    assert "\n" in wrapped
+    assert all("UTC" in line for line in wrapped.splitlines() if "00:00" in line)
+    assert any("2025" in line and "00:00" in line for line in wrapped.splitlines())
