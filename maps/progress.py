@@ -129,7 +129,9 @@ class ProgressBar:
         """Return the terminal line at ``now``: label, bar, counts, rate and time left."""
         width = shutil.get_terminal_size((80, 24)).columns
         counts = self._counts(now)
-        room = max(10, min(40, width - len(self.label) - len(counts) - 8))
+        # the bar's length is kept while the counts' text changes length
+        widest = f"{self.total}/{self.total} {self.unit}, 9999.9/s, 0:00:00 left"
+        room = max(10, min(40, width - len(self.label) - len(widest) - 6))
         full = room * self.done // self.total
         bar = self._fill * full + self._empty * (room - full)
         return f"  {self.label} {bar} {counts}"[:max(20, width - 1)]

@@ -155,7 +155,15 @@ class Stage:
         self._stage_key: tuple | None = None
         self._stage = self._background
         self._date: tuple[object, object] | None = None
-        self._panel: tuple[tuple[int, ...], object] | None = None
+        self._panel: tuple[tuple, object] | None = None  # the side panel's list and pixels
+        # set at each event (_set_stage): the lines alone (the whole figure, each detail),
+        # the badges and keys laid over the names, and the side panel as drawn
+        self._lines: object = self._background
+        self._lines_in: list[object] = list(self._clean)
+        self._top: tuple[np.ndarray, np.ndarray, np.ndarray] = (
+            np.zeros(0, dtype=np.intp), np.zeros((0, 3), dtype=np.float32),
+            np.zeros((0, 1), dtype=np.float32))
+        self._panel_now: object = None
 
     @property
     def fig(self) -> Figure:

@@ -115,6 +115,7 @@ class _Counter:
 
     def __init__(self, progress: Progress, total: int) -> None:
         self.progress, self.total, self.done = progress, total, 0
+        progress(PROGRESS_STEP, 0, total)  # the count, and its clock, start before drawing
 
     def add(self, frames: int) -> None:
         self.done += frames
