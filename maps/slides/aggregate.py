@@ -24,6 +24,8 @@ from routemap.geo.model import CONFIDENCES
 from routemap.maps import wording
 from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.records import split_leg
+from routemap.maps.slides.canvas import setup_canvas
+from routemap.maps.slides.corridor_badges import BadgeLayout, display_lines, marker_boxes
 from routemap.maps.slides.spec import (
     KIND_PRIORITY,
     Callout,
@@ -65,6 +67,12 @@ lines, and a key of thirty rows holds only its first dozen at a legible size (th
 scenario's twelve fit, with the legend); past this, the overview bundles by corridor."""
 KEYED_CORRIDORS = 20
 """The most corridors the overview numbers (as many as its key has room for are keyed)."""
+_TRIED_CORRIDORS = 3 * KEYED_CORRIDORS
+"""The busiest corridors tried for a badge: one that finds no place under the badges' rule
+(:mod:`routemap.maps.slides.corridor_badges`) gives its rank to the next busiest that does."""
+_LAYOUT_SIZE, _LAYOUT_DPI = (1920, 1080), 150.0
+"""The slide the badges are laid out on to choose the keyed corridors (the layout is in points,
+so it holds at any width of the same shape)."""
 _PATH_ORDER = ("reported", "estimated")
 
 
@@ -170,12 +178,38 @@ def _width(corridor: Corridor, top: int) -> float:
     return line_width(mode, float(corridor.count), float(top))
 
 
-def _route_lines(bundles: Sequence[Corridor]) -> tuple[RouteLine, ...]:
+def _route_lines(bundles: Sequence[Corridor], numbers: Sequence[int] | None = None
+                 ) -> tuple[RouteLine, ...]:
+    """Return one line per corridor, in the given (drawing) order; ``numbers`` are their ids
+    (``corridor:<n>``, by default their rank: the keyed ones share their badge's number)."""
     top = max((c.count for c in bundles), default=1)
+    ids = range(1, len(bundles) + 1) if numbers is None else numbers
     return tuple(RouteLine(f"corridor:{n}", "", c.mode if c.mode in MODE_STYLES else "road",
                            c.confidence, _width(c, top), c.parts, c.path_confidence,
                            c.connectors)
-                 for n, c in enumerate(bundles, start=1))
+                 for n, c in zip(ids, bundles, strict=True))
+
+
+def _placeable(base: SlideSpec, bundles: Sequence[Corridor]
+               ) -> list[tuple[int, tuple[float, float]]]:
+    """Return the corridors keyed (index in ``bundles``, busiest first) with their badge's
+    anchor (lon, lat): the busiest whose badge can be placed by the badges' rule, at most
+    :data:`KEYED_CORRIDORS`, among the :data:`_TRIED_CORRIDORS` busiest."""
+    canvas = setup_canvas(base, _LAYOUT_SIZE, _LAYOUT_DPI, {})
+    tried = range(min(len(bundles), _TRIED_CORRIDORS))
+    lines = display_lines(canvas, {i: bundles[i].parts for i in tried})
+    layout = BadgeLayout(canvas, marker_boxes(canvas, base))
+    out = []
+    for i in tried:
+        p = layout.place(f"corridor:{i}", lines[i])
+        if p is None:
+            continue
+        x, y = canvas.to_data(*p.anchor)
+        lon, lat = canvas.frame.inverse(np.array([x]), np.array([y]))
+        out.append((i, (float(lon[0]), float(lat[0]))))
+        if len(out) == KEYED_CORRIDORS:
+            break
+    return out
 
 
 def _transfers_word(count: int, lang: Language) -> str:
@@ -216,16 +250,13 @@ def _key_text(corridor: Corridor, lang: Language, *, mix: bool = True) -> str:
     return lang.gettext("{route}: {levels}").format(route=route, levels=levels)
 
 
-def _badge(corridor: Corridor, number: int, lang: Language) -> Callout:
-    """Return a corridor's numbered badge, at the middle of its longest part."""
-    part = max(corridor.parts, key=len) if corridor.parts else np.zeros((1, 2))
-    line = shapely.LineString(part) if len(part) > 1 else shapely.Point(part[0])
-    mid = line.interpolate(0.5, normalized=True) if len(part) > 1 else line
+def _badge(corridor: Corridor, number: int, anchor: tuple[float, float],
+           lang: Language) -> Callout:
+    """Return a corridor's numbered badge, anchored at ``anchor`` (lon, lat) on its line."""
     # the panel's row is one line (the route, its mode, its count), so that the busiest
     # several are keyed beside the legend; the year dividers of the deck give the mix
-    return Callout(number, _key_text(corridor, lang, mix=False), "", float(mid.x), float(mid.y),
-                   None, "",
-                   kind="corridor")
+    return Callout(number, _key_text(corridor, lang, mix=False), "", anchor[0], anchor[1],
+                   None, "", kind="corridor")
 
 
 def _places(routeset: RouteSet, bundles: Sequence[Corridor]) -> tuple[PlaceMark, ...]:
@@ -262,18 +293,27 @@ def aggregated_overview(routeset: RouteSet, *, language: Language | None = None)
     -------
     SlideSpec
         One route per corridor (busiest drawn first, under the others), the busiest
-        :data:`KEYED_CORRIDORS` as numbered callouts of kind ``corridor``; ``more_text``
-        counts the rest.
+        :data:`KEYED_CORRIDORS` whose badge can sit on or beside its own line
+        (:mod:`routemap.maps.slides.corridor_badges`) as numbered callouts of kind
+        ``corridor`` (callout n keys route ``corridor:n``); ``corridors`` lists the keyed
+        ones first, then the others busiest first; ``more_text`` counts the rest.
     """
     lang = load_language(DEFAULT_LANGUAGE) if language is None else language
     bundles = corridors(routeset.legs)
-    routes = _route_lines(bundles)
-    base = overview_frame(routeset, routes, _places(routeset, bundles), language=lang)
-    keyed = tuple(_badge(c, n, lang) for n, c in enumerate(bundles[:KEYED_CORRIDORS], start=1))
+    base = overview_frame(routeset, _route_lines(bundles), _places(routeset, bundles),
+                          language=lang)
+    chosen = _placeable(base, bundles)
+    order = [i for i, _ in chosen] + [i for i in range(len(bundles))
+                                      if i not in {j for j, _ in chosen}]
+    number = {i: n for n, i in enumerate(order, start=1)}
+    routes = _route_lines(bundles, [number[i] for i in range(len(bundles))])
+    keyed = tuple(_badge(bundles[i], n, anchor, lang)
+                  for n, (i, anchor) in enumerate(chosen, start=1))
+    bundles = [bundles[i] for i in order]
     n = len(routeset.scenario.transfers)
     note = lang.gettext("one line per corridor, drawn as sure as its least sure leg")
     return replace(
-        base, kicker=lang.ngettext("{count} transfer, bundled by corridor",
+        base, routes=routes, kicker=lang.ngettext("{count} transfer, bundled by corridor",
                                    "{count} transfers, bundled by corridor", n).format(
             count=lang.number(n)),
         subtitle=" \u00b7 ".join(t for t in (base.subtitle, note) if t),

@@ -12,6 +12,7 @@ from routemap.maps.basemap import Basemap, country_label_points
 from routemap.maps.dates import is_english
 from routemap.maps.language import Language
 from routemap.maps.slides.canvas import Canvas, in_view, measure, route_samples, wrap
+from routemap.maps.slides.corridor_badges import corridor_placements, taken_boxes
 from routemap.maps.slides.furniture import draw_badge, draw_haloed_text
 from routemap.maps.slides.labels import Box, LabelRequest, Placement, place_labels
 from routemap.maps.slides.layers import Z, marker_radius_points
@@ -263,11 +264,17 @@ def draw_labels(canvas: Canvas, spec: SlideSpec, layers: list, blocked: list[Box
     """
     basemap, routes, marks, _ = layers
     requests, obstacles, styles = label_requests(canvas, spec, marks, skip)
-    requests += _country_requests(canvas, basemap, styles, country_size)
-    symbols = symbol_points(canvas, marks)
-    placed, dropped = place_on_canvas(canvas, requests, [*obstacles, *blocked], routes, symbols,
-                                      max_leader_pt=max_leader_pt)
     clearance = {r.key: r.clearance for r in requests}
+    # a bundled overview's corridor badges: by their own rule (on or near their own line)
+    badges, lost = corridor_placements(canvas, spec, [*obstacles, *blocked], skip)
+    requests = [r for r in requests if not r.key.startswith("corridor:")]
+    requests += _country_requests(canvas, basemap, styles, country_size)
+    clearance |= {r.key: r.clearance for r in requests}
+    symbols = symbol_points(canvas, marks)
+    placed, dropped = place_on_canvas(canvas, requests, [*obstacles, *blocked,
+                                                         *taken_boxes(badges)],
+                                      routes, symbols, max_leader_pt=max_leader_pt)
+    placed, dropped = [*badges, *placed], [*lost, *dropped]
     for p in placed:
         _draw_label(canvas, p, styles[p.key], clearance[p.key])
     lost = [k for k in dropped if not k.startswith("country:")]

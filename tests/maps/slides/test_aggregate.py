@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 
 from routemap.maps.language import load_language
@@ -20,6 +21,11 @@ from routemap.maps.slides.spec import transfer_specs
 from routemap.maps.style import CONFIDENCE_STYLES, MODE_STYLES
 
 from .scale_routeset import many_transfers
+
+
+def _route_of(spec, bundle):
+    """Return the overview's line of a corridor (its id follows the key, not the rank)."""
+    return next(r for r in spec.routes if np.array_equal(r.parts[0], bundle.parts[0]))
 
 
 @pytest.fixture(scope="module")
@@ -66,12 +72,12 @@ def test_aggregation_can_be_forced_or_refused(routeset):
 def test_widths_count_transfers_and_the_legend_says_so(routeset):
     spec = overview(routeset)
     bundles = corridors(routeset.legs)
-    by_id = {r.feature_id: r for r in spec.routes}
-    for (i, a), (j, b) in itertools.combinations(enumerate(bundles, start=1), 2):
+    width = [_route_of(spec, b).width for b in bundles]
+    for (i, a), (j, b) in itertools.combinations(enumerate(bundles), 2):
         if a.mode == b.mode and a.count > b.count:
-            assert by_id[f"corridor:{i}"].width > by_id[f"corridor:{j}"].width
+            assert width[i] > width[j]
     top = bundles[0]
-    assert by_id["corridor:1"].width == pytest.approx(3 * MODE_STYLES[top.mode].base_width)
+    assert width[0] == pytest.approx(3 * MODE_STYLES[top.mode].base_width)
     assert spec.widths.title == "Line width: transfers using the corridor (a count, not a quantity)"
     assert spec.widths.samples[0][1] == f"{top.count} transfers"
     assert spec.widths.samples[-1][1] == f"{bundles[-1].count} transfer" + (
@@ -81,7 +87,8 @@ def test_widths_count_transfers_and_the_legend_says_so(routeset):
 def test_the_busiest_corridors_are_keyed_with_their_counts(routeset):
     spec = overview(routeset)
     bundles = corridors(routeset.legs)
-    assert len(spec.callouts) == min(KEYED_CORRIDORS, len(bundles))
+    # as many as can be placed on their own lines (issue 18), at most KEYED_CORRIDORS
+    assert 0 < len(spec.callouts) <= min(KEYED_CORRIDORS, len(bundles))
     first = spec.callouts[0]
     assert first.text == f"Rajin \u2192 Vostochny \u00b7 sea \u00b7 {bundles[0].count} transfers"
     assert spec.kicker == "60 transfers, bundled by corridor"
@@ -93,7 +100,7 @@ def test_a_cut_key_counts_the_corridors_and_transfers_it_leaves_out(routeset):
     bundles = corridors(routeset.legs)
     cut = cut_key(spec, 4, "unused")
     assert [c.number for c in cut.callouts] == [1, 2, 3, 4]
-    left = {t for c in bundles[4:] for t in c.transfers}
+    left = {t for ids in spec.corridors[4:] for t in ids}
     assert cut.more_text == (f"and {len(bundles) - 4} more corridors, with legs of "
                              f"{len(left)} transfers")
     assert cut.more == 0
@@ -152,3 +159,90 @@ def test_corridor_badges_are_placed_before_place_names(routeset):
     assert spec.places and max(p.priority for p in spec.places) < Canvas.badge_priority
     busiest = max(spec.places, key=lambda p: p.priority)
     assert busiest.place_id in {"rajin", "vostochny", "tikhoretsk"}
+
+
+@pytest.fixture(scope="module")
+def thousand():
+    """A generated 1,000-transfer scenario's aggregated overview, drawn once (at scale 1 on a
+    third-size slide: the layout is in points, so it is the full slide's)."""
+    import matplotlib
+
+    from routemap.maps.slides.canvas import slide_rc
+    from routemap.maps.slides.compose import compose_slide, slide_specs, slide_texts
+
+    routeset = many_transfers(1000, seed=0)
+    with matplotlib.rc_context(slide_rc()):
+        spec = slide_specs(routeset, per_transfer=False, size=(640, 360), dpi=50)[0]
+        slide = compose_slide(spec, size=(640, 360), dpi=50, texts=slide_texts([spec]))
+    yield routeset, slide
+    slide.figure.clear()
+
+
+def _badge_faults(placed, canvas_lines, bound):
+    """Return what breaks the badges' rule: a leader over ``bound``, or a badge as near
+    another keyed corridor's line as its own."""
+    from routemap.maps.slides.labels import box_distances
+
+    out = []
+    for p in placed:
+        n = int(p.key.split(":")[1])
+        if p.leader_length() > bound + 1e-6:
+            out.append(f"{p.key}: leader {p.leader_length():.0f} px > {bound:.0f}")
+        mine = float(box_distances(p.box, canvas_lines[n]).min())
+        for m, line in canvas_lines.items():
+            if m != n and len(line) and float(box_distances(p.box, line).min()) < mine + 0.5:
+                out.append(f"{p.key}: as near corridor {m} as its own")
+    return out
+
+
+def test_every_keyed_badge_sits_on_its_own_corridor(thousand):
+    """Issue 18: badges of short Far East corridors landed far off (1 near Nagoya, 3 in China)."""
+    from routemap.maps.slides.canvas import setup_canvas
+    from routemap.maps.slides.corridor_badges import MAX_BADGE_LEADER_PT, display_lines
+
+    _, slide = thousand
+    spec = slide.spec
+    assert spec.callouts, "the overview keys some corridors"
+    numbers = [c.number for c in spec.callouts]
+    assert numbers == list(range(1, len(numbers) + 1))
+    badges = [p for p in slide.labels if p.key.startswith("corridor:")]
+    in_details = {k for d in slide.details for k in d.keys}
+    # every keyed badge is drawn: on the map, or in a detail panel that enlarges its part
+    assert {p.key for p in badges} | in_details >= {f"corridor:{n}" for n in numbers}
+    assert not [k for k in slide.dropped if k.startswith("corridor:")]
+    canvas = setup_canvas(spec, (640, 360), 50, {})
+    assert canvas.frame == slide.frame
+    routes = {int(r.feature_id.split(":")[1]): r.parts for r in spec.routes}
+    lines = display_lines(canvas, {n: routes[n] for n in numbers})
+    bound = MAX_BADGE_LEADER_PT * canvas.px_per_pt * canvas.scale
+    assert _badge_faults(badges, lines, bound) == []
+    # laid out again on the full slide, as the overview chose its keyed corridors
+    full = setup_canvas(spec, (1920, 1080), 150, {})
+    from routemap.maps.slides.corridor_badges import corridor_placements, marker_boxes
+
+    placed, lost = corridor_placements(full, spec, marker_boxes(full, spec))
+    assert lost == [] and len(placed) == len(numbers)
+    full_lines = display_lines(full, {n: routes[n] for n in numbers})
+    assert _badge_faults(placed, full_lines, MAX_BADGE_LEADER_PT * full.px_per_pt) == []
+
+
+def test_a_corridor_whose_badge_finds_no_place_gives_its_rank_to_the_next(thousand):
+    routeset, slide = thousand
+    spec = slide.spec
+    bundles = corridors(routeset.legs)
+    lines = {r.feature_id: r.parts[0] for r in spec.routes}
+    keyed = [next((b.from_id, b.to_id, b.mode) for b in bundles
+                  if np.array_equal(b.parts[0], lines[f"corridor:{c.number}"]))
+             for c in spec.callouts]
+    # the second busiest corridor, Rajin to Dunai by sea, is a short line among the Far
+    # East's: its badge cannot be nearer it than its neighbours', so it is not keyed
+    assert ("rajin", "dunai", "sea") not in keyed
+    assert len(keyed) == len(spec.callouts)
+    # the keyed are the busiest that could be placed, in order; the rest counted exactly
+    ranks = [next(i for i, b in enumerate(bundles) if (b.from_id, b.to_id, b.mode) == k)
+             for k in keyed]
+    assert ranks == sorted(ranks)
+    left = {t for ids in spec.corridors[len(spec.callouts):] for t in ids}
+    assert spec.more_text == (f"and {len(bundles) - len(keyed)} more corridors, with legs of "
+                              f"{len(left)} transfers")
+    assert sorted(map(len, spec.corridors)) == sorted(b.count for b in bundles)
