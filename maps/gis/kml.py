@@ -3,9 +3,11 @@ output's language."""
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import logging
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Sequence
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import shapely
 from shapely.geometry import MultiLineString
 from shapely.geometry.base import BaseGeometry
 
@@ -117,8 +120,14 @@ def _num(value: float) -> str:
     return f"{value:.{COORD_DECIMALS}f}".rstrip("0").rstrip(".")
 
 
+_TRAILING_ZEROS = re.compile(r"\.?0+(?=[, ]|$)")
+"""The zeros :func:`_num` strips, found in a whole coordinates string at once."""
+
+
 def _coords(coords: Sequence[Sequence[float]]) -> str:
-    return " ".join(f"{_num(x)},{_num(y)}" for x, y, *_ in coords)
+    """Write ``lon,lat`` pairs as :func:`_num` writes each number, in one pass."""
+    text = " ".join(f"{x:.{COORD_DECIMALS}f},{y:.{COORD_DECIMALS}f}" for x, y, *_ in coords)
+    return _TRAILING_ZEROS.sub("", text)
 
 
 def _geometry(parent: ET.Element, geom: BaseGeometry) -> None:
@@ -129,11 +138,11 @@ def _geometry(parent: ET.Element, geom: BaseGeometry) -> None:
         for member in geom.geoms:
             _geometry(multi, member)
     elif gtype == "Point":
-        _sub(_sub(parent, "Point"), "coordinates", _coords(geom.coords))
+        _sub(_sub(parent, "Point"), "coordinates", _coords(shapely.get_coordinates(geom).tolist()))
     elif gtype == "LineString":
         line = _sub(parent, "LineString")
         _sub(line, "tessellate", "1")
-        _sub(line, "coordinates", _coords(geom.coords))
+        _sub(line, "coordinates", _coords(shapely.get_coordinates(geom).tolist()))
     else:
         raise ValueError(f"KML export has no {gtype} geometry")
 
@@ -177,6 +186,11 @@ class _Writer:
         """Return one of the tool's words in the output's language."""
         return self.language.gettext(message)
 
+    @functools.cached_property
+    def urls(self) -> dict[str, str | None]:
+        """The URL of each source by its citation, written once for the whole document."""
+        return {citation(s, language=self.language): s.url for s in self.scenario.sources}
+
     def label(self, table: dict[str, Any], key: Any) -> Any:
         """Return a style table entry's label (a mode, a kind of place) in the output's
         language; an unknown key as it is."""
@@ -194,8 +208,7 @@ def _citation_item(citation: str, url: str | None) -> str:
 
 def _citations_html(w: _Writer, props: dict[str, Any]) -> str:
     """Return the Sources list; a citation gets a link if it is the citation of a source."""
-    urls = {citation(s, language=w.language): s.url for s in w.scenario.sources}
-    items = "".join(_citation_item(str(c), urls.get(str(c)))
+    items = "".join(_citation_item(str(c), w.urls.get(str(c)))
                     for c in props.get("citations") or [])
     return f"<p><b>{_esc(w.word('Sources'))}</b></p><ol>{items}</ol>" if items else ""
 
