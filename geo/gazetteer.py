@@ -118,13 +118,17 @@ class Layer:
     """One source of places, indexed by id, UN/LOCODE and folded name on first use.
 
     ``index``, if given, returns the layer's name index (the cities' is read from the cache
-    folder); it must equal :func:`name_positions` of the places.
+    folder); it must equal :func:`name_positions` of the places. ``id_prefix``, if given, is
+    the start of every place's id, and ``locodes`` False says no place has a UN/LOCODE: a
+    reference that cannot be such an id or code then leaves a lazily loaded layer unloaded.
     """
 
     name: str
     places: Sequence[Place]
     ranked: bool = False
     index: Callable[[Sequence[Place]], PositionIndex] | None = field(default=None, repr=False)
+    id_prefix: str = ""
+    locodes: bool = True
     _names: PositionIndex | None = field(default=None, repr=False)
     _ids: dict[str, Place] | None = field(default=None, repr=False)
     _locodes: dict[str, Place] | None = field(default=None, repr=False)
@@ -222,11 +226,11 @@ class Gazetteer:
         """
         ref = ref.strip()
         for layer in self.layers:
-            if ref in layer.by_id():
+            if ref.startswith(layer.id_prefix) and ref in layer.by_id():
                 return Resolution(layer.by_id()[ref], "id")
         if _LOCODE.match(ref):
             for layer in self.layers:
-                if ref in layer.by_locode():
+                if layer.locodes and ref in layer.by_locode():
                     return Resolution(layer.by_locode()[ref], "locode")
         key = normalize(ref)
         for layer in self.layers:
@@ -485,7 +489,8 @@ def load_gazetteer() -> Gazetteer:
     curated, sources, translations = read_curated(curated_path())
     layers = [
         Layer("builtin", tuple(curated)),
-        Layer("unlocode", _LazyPlaces(_load_ports)),
-        Layer("geonames", _LazyPlaces(_load_cities), ranked=True, index=_cities_index),
+        Layer("unlocode", _LazyPlaces(_load_ports), id_prefix="port-"),
+        Layer("geonames", _LazyPlaces(_load_cities), ranked=True, index=_cities_index,
+              id_prefix="geonames-", locodes=False),
     ]
     return Gazetteer(layers, sources, translations)

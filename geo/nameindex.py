@@ -123,7 +123,7 @@ def _path(name: str, key: str, folder: Path | None) -> Path:
     return root / f"{name}-{key[:40]}.npz"
 
 
-def _read(path: Path, key: str, count: int, places: Sequence[Place]) -> PositionIndex | None:
+def _read(path: Path, key: str, places: Sequence[Place]) -> PositionIndex | None:
     """Return the index stored at ``path``, or None if it is missing, damaged or not this key's."""
     if not path.is_file():
         return None
@@ -134,7 +134,8 @@ def _read(path: Path, key: str, count: int, places: Sequence[Place]) -> Position
         log.info("name index %s is rebuilt: %s", path, exc)
         return None
     keys = names.tobytes().decode("utf-8", errors="replace").split("\n") if names.size else []
-    if (meta.get("key") != key or meta.get("places") != count or len(starts) != len(keys) + 1
+    count = meta.get("places")
+    if (meta.get("key") != key or not isinstance(count, int) or len(starts) != len(keys) + 1
             or (members.size and (members.min() < 0 or members.max() >= count))
             or (starts.size and (starts[0] != 0 or starts[-1] != members.size or np.any(np.diff(starts) < 1)))
             or len(set(keys)) != len(keys)):
@@ -168,7 +169,8 @@ def cached_index(name: str, key: str, places: Sequence[Place],
     key : str
         The :func:`index_key` of what the index depends on.
     places : sequence of Place
-        The layer's places; their count is read only on a miss or to check a stored index.
+        The layer's places; read only on a miss, or when a looked-up name matches (the key
+        covers the data they are read from, so a stored index holds for them).
     build : callable
         Returns the positions of the places by folded name (used on a miss).
     folder : Path, optional
@@ -180,7 +182,7 @@ def cached_index(name: str, key: str, places: Sequence[Place],
         The same index ``build`` gives, read from disk when it was stored for this key.
     """
     path = _path(name, key, folder)
-    found = _read(path, key, len(places), places)
+    found = _read(path, key, places)
     if found is not None:
         return found
     index = PositionIndex.from_positions(build(places), places)

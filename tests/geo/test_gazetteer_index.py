@@ -77,7 +77,7 @@ def test_a_changed_key_rebuilds_and_removes_the_earlier_file(tmp_path):
         f"cities-{'b' * 40}.npz", other.name, "unrelated.npz"]
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "other key", "other places", "bad positions"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "other key", "fewer places", "bad positions"])
 def test_a_damaged_or_mismatched_file_is_a_miss_and_rebuilt(tmp_path, damage):
     build = _CountingBuild()
     fresh = cached_index("cities", "a" * 64, PLACES, build, folder=tmp_path)
@@ -91,8 +91,8 @@ def test_a_damaged_or_mismatched_file_is_a_miss_and_rebuilt(tmp_path, damage):
         path.write_bytes(path.read_bytes()[:200])
     elif damage == "other key":
         write_arrays(path, arrays, {**meta, "key": "z" * 64})
-    elif damage == "other places":
-        write_arrays(path, arrays, {**meta, "places": len(PLACES) + 1})
+    elif damage == "fewer places":
+        write_arrays(path, arrays, {**meta, "places": 1})
     else:
         write_arrays(path, {**arrays, "members": np.asarray(fresh.members) + len(PLACES)}, meta)
     again = cached_index("cities", "a" * 64, PLACES, build, folder=tmp_path)
@@ -144,3 +144,30 @@ def test_the_cities_index_read_from_the_cache_equals_a_fresh_build(cities_cache,
     assert _same(read, built)
     assert read["moscow"][0].id == "geonames-524901"
     assert [p.id for p in read["москва"]] == [p.id for p in built["москва"]]
+
+
+def test_ids_and_locodes_leave_a_layer_that_cannot_hold_them_unloaded():
+    loads: list[str] = []
+
+    class Lazy(Sequence[Place]):
+        def __init__(self, places: Sequence[Place], name: str) -> None:
+            self.items, self.name = places, name
+
+        def __getitem__(self, index):  # type: ignore[override]
+            loads.append(self.name)
+            return self.items[index]
+
+        def __len__(self) -> int:
+            loads.append(self.name)
+            return len(self.items)
+
+    port = Place("port-rukhs", "Khasan", "port", "RU", 42.4, 130.6, locode="RUKHS", origin="unlocode")
+    gaz = gazetteer.Gazetteer([
+        Layer("builtin", (_place("rajin", "Rajin"),)),
+        Layer("unlocode", Lazy((port,), "ports"), id_prefix="port-"),
+        Layer("geonames", Lazy(PLACES, "cities"), ranked=True, id_prefix="geonames-", locodes=False),
+    ])
+    assert gaz.resolve("rajin").rule == "id" and gaz.resolve("RUKHS").place == port
+    assert set(loads) == {"ports"}  # the cities were not read for an id or a UN/LOCODE
+    assert gaz.resolve("geonames-3").place == PLACES[2] and "cities" in loads
+    assert gaz.resolve("Moskva").place == PLACES[0]
