@@ -1,12 +1,15 @@
 """Routed legs kept between builds: keyed by the leg, the data it was routed on and the code.
 
 A routed leg is stored as one small JSON file (geometry as WKB, every figure as written by
-``repr``, so nothing is rounded) under ``<cache folder>/routes-v1/``. Its name is the SHA-256
+``repr``, so nothing is rounded) under ``<cache folder>/routes-v1-<code>/``. Its name is the SHA-256
 of everything the result depends on: the leg's mode, stops (ids, names, coordinates), ``within``
 and ``avoid``; the version of the data its mode routes on (package versions and file hashes of
 the shipped networks, the checksum of a user's network, the scenario's network additions, the
 Natural Earth file the QA reads); and routemap's version with a hash of the routing code. A
-change to any of them names another file, so a stale entry is never read. Files are written
+change to any of them names another file, so a stale entry is never read. The folder's name
+also carries the code's hash (``routes-v1-<16 hex digits>``): when a new code version first
+creates its folder, the folders of other code versions (and of the older ``routes-v1``) are
+removed, so entries no build can read again do not pile up. Files are written
 under a temporary name and renamed, so concurrent builds never read half a file.
 Set ``ROUTEMAP_ROUTE_CACHE=off`` (or pass ``--no-cache``) to route everything afresh.
 """
@@ -18,6 +21,8 @@ import hashlib
 import json
 import logging
 import os
+import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from importlib import metadata, resources
@@ -46,6 +51,10 @@ _ROUTING_MODULES = {
     "routemap.geo": ("network.py", "sealanes.py", "landtiles.py", "waterways.py", "countries.py",
                      "additions.py"),
 }
+
+
+#: The names of this cache's folders, of every format and code version.
+_FOLDER = re.compile(r"routes-v\d+(-[0-9a-f]{16})?\Z")
 
 
 def cache_enabled() -> bool:
@@ -130,7 +139,7 @@ class RouteCache:
     Attributes
     ----------
     folder : Path
-        Where the entries live (default: ``routes-v1`` in :func:`routemap.cache.cache_dir`).
+        Where the entries live (default: ``routes-v1-<code>`` in :func:`routemap.cache.cache_dir`).
     """
 
     folder: Path
@@ -141,10 +150,18 @@ class RouteCache:
         if not cache_enabled():
             return None
         try:
-            return cls(cache_dir() / f"routes-v{FORMAT}")
+            root = cache_dir()
         except NetworkDataError as exc:
             log.warning("routes are not cached: %s", exc)
             return None
+        folder = root / f"routes-v{FORMAT}-{code_version()[:16]}"
+        if not folder.is_dir():
+            try:
+                folder.mkdir()
+            except OSError as exc:
+                log.debug("cannot create the route cache folder %s: %s", folder, exc)
+            _remove_other_versions(root, folder.name)
+        return cls(folder)
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
@@ -180,6 +197,21 @@ class RouteCache:
         except OSError as exc:
             Path(tmp).unlink(missing_ok=True)
             log.debug("cannot write the route cache entry %s: %s", path, exc)
+
+
+def _remove_other_versions(root: Path, keep: str) -> None:
+    """Remove the route cache folders of other formats and code versions under ``root``.
+
+    Only folders named as this cache names them (``routes-v<format>`` with an optional
+    ``-<16 hex digits>``) are removed; anything else in the cache folder is left alone.
+    """
+    try:
+        others = [p for p in root.iterdir() if p.name != keep and _FOLDER.match(p.name) and p.is_dir()]
+    except OSError as exc:
+        log.debug("cannot list the cache folder %s: %s", root, exc)
+        return
+    for other in others:
+        shutil.rmtree(other, ignore_errors=True)
 
 
 def _to_json(leg: RoutedLeg) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from routemap.geo.model import Leg, NetworkAddition, Place, Scenario, Source, Tr
 from routemap.routes.batch import ModeRouter, route_requests
 from routemap.routes.builder import build
 from routemap.routes.leg import Finding, LegRequest, RoutedLeg, Stop
-from routemap.routes.routecache import RouteCache, request_digest
+from routemap.routes.routecache import RouteCache, code_version, request_digest
 
 A = Place("a", "Alpha", "port", "RU", 43.0, 132.0, sources=("s",))
 B = Place("b", "Bravo", "depot", "RU", 45.0, 40.0, sources=("s",))
@@ -136,7 +136,26 @@ def test_the_environment_turns_the_cache_off(monkeypatch, tmp_path):
     monkeypatch.setenv("ROUTEMAP_ROUTE_CACHE", "off")
     assert RouteCache.default() is None
     monkeypatch.delenv("ROUTEMAP_ROUTE_CACHE")
-    assert RouteCache.default() == RouteCache(tmp_path / "routes-v1")
+    assert RouteCache.default() == RouteCache(tmp_path / f"routes-v1-{code_version()[:16]}")
+
+
+def test_a_new_code_version_removes_the_other_versions_folders(monkeypatch, tmp_path):
+    monkeypatch.setenv("ROUTEMAP_CACHE_DIR", str(tmp_path))
+    older = [tmp_path / "routes-v1", tmp_path / "routes-v1-0123456789abcdef", tmp_path / "routes-v2-fedcba9876543210"]
+    kept = [tmp_path / "routes-v1-notours", tmp_path / "routes-backup", tmp_path / "gazetteer-v1"]
+    for folder in (*older, *kept):
+        (folder / "ab").mkdir(parents=True)
+        (folder / "ab" / "entry.json").write_text("{}")
+    (tmp_path / "routes-v3").write_text("a file, not a cache folder")
+    cache = RouteCache.default()
+    assert cache is not None and cache.folder.name == f"routes-v1-{code_version()[:16]}"
+    assert cache.folder.is_dir()
+    assert not any(folder.exists() for folder in older)
+    assert all((folder / "ab" / "entry.json").is_file() for folder in kept)
+    assert (tmp_path / "routes-v3").is_file()
+    # The folder of this version is kept, with its entries, by the next build.
+    (cache.folder / "cd").mkdir()
+    assert RouteCache.default() == cache and (cache.folder / "cd").is_dir()
 
 
 def test_unroutable_legs_are_found_before_any_leg_is_routed(tmp_path):
