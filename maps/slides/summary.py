@@ -47,15 +47,34 @@ def short_name(name: str) -> str:
     return re.sub(r"\s{2,}", " ", shorter) or name
 
 
+# Words that say what kind of place an English curated name is, after the place itself
+# ('Mozdok ammunition depot', 'Karachev 67th GRAU arsenal'); an ordinal ('67th') starts that part too
+_KIND_WORDS = frozenset({
+    "port", "naval", "commercial", "station", "junction", "depot", "ammunition", "arsenal", "grau",
+    "airport", "airfield", "airbase", "air", "base", "area", "bridge", "terminal", "yard", "facility",
+    "storage", "site", "plant", "refinery", "harbour", "harbor", "anchorage", "crossing",
+})
+_ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.IGNORECASE)
+
+
 def key_name(name: str, language: Language | None = None) -> str:
-    """Return the shortest form of a place name a slide writes: in English its first word
-    ('Mozdok ammunition depot' -> 'Mozdok', as the curated English names put the place first);
-    in any other language its name without the bracketed detail ('Port de Rajin (Najin)' ->
-    'Port de Rajin'), as the generic word may come first ('Port', 'Порт')."""
+    """Return the shortest form of a place name a slide writes.
+
+    In English, the words before the first word saying what kind of place it is ('Mozdok
+    ammunition depot' -> 'Mozdok', 'Pyongyang Sunan airport' -> 'Pyongyang Sunan', as the
+    curated English names put the place first); a name with no such word is whole ('Saint
+    Petersburg', 'Mineralnye Vody': a first word alone may name nothing). In any other language,
+    the name without its bracketed detail ('Port de Rajin (Najin)' -> 'Port de Rajin'), as the
+    generic word may come first ('Port', 'Порт')."""
     shorter = short_name(name)
     if language is not None and language.code != DEFAULT_LANGUAGE:
         return shorter
-    return shorter.split(" ")[0].rstrip(",") or shorter
+    words = shorter.split(" ")
+    for i, word in enumerate(words[1:], start=1):
+        bare = word.strip(",").lower()
+        if bare in _KIND_WORDS or _ORDINAL.match(bare):
+            return " ".join(words[:i]).rstrip(",")
+    return shorter
 
 
 def route_summary(legs: pd.DataFrame, *, language: Language | None = None) -> str:

@@ -13,6 +13,10 @@ from routemap.maps.slides.spec import key_name
 @pytest.mark.parametrize(("code", "name", "expected"), [
     ("en", "Rajin (Najin) port", "Rajin"),
     ("en", "Mozdok ammunition depot", "Mozdok"),
+    ("en", "Karachev 67th GRAU arsenal", "Karachev"),
+    ("en", "Pyongyang Sunan airport", "Pyongyang Sunan"),  # not the city, 'Pyongyang'
+    ("en", "Saint Petersburg", "Saint Petersburg"),  # never 'Saint'
+    ("en", "Mineralnye Vody", "Mineralnye Vody"),
     ("fr", "Port de Rajin (Najin)", "Port de Rajin"),  # never 'Port'
     ("ru", "Порт Восточный (Врангель, Находка)", "Порт Восточный"),
     ("de", "Hafen Wostotschny (Wrangel, Nachodka)", "Hafen Wostotschny"),
