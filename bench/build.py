@@ -33,6 +33,29 @@ def _read_lines(stream, start: float, lines: list[tuple[float, str]]) -> None:
         lines.append((time.perf_counter() - start, line.rstrip("\n")))
 
 
+def run_measured(command: list[str], env: dict[str, str], stdout=subprocess.DEVNULL,
+                 cwd: Path | None = None) -> tuple[float, int, float, list[tuple[float, str]]]:
+    """Run ``command`` to its end, reading its stderr as it comes.
+
+    Returns
+    -------
+    tuple
+        Wall seconds, exit status, peak resident set size in MiB (``wait4``), and the stderr
+        lines, each with the seconds since the start at which it arrived.
+    """
+    lines: list[tuple[float, str]] = []
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.PIPE, text=True,
+                               cwd=cwd)
+    reader = threading.Thread(target=_read_lines, args=(process.stderr, start, lines))
+    reader.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    reader.join()
+    process.stderr.close()
+    return wall, os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024.0, lines
+
+
 def run_build(scenario: str | None, out: Path, cache: Path, formats: str) -> dict:
     """Run one build in a child process; return its wall time, peak RSS and stage times.
 
@@ -45,21 +68,11 @@ def run_build(scenario: str | None, out: Path, cache: Path, formats: str) -> dic
     if scenario:
         command.insert(4, scenario)
     env = {**os.environ, "ROUTEMAP_CACHE_DIR": str(cache)}
-    lines: list[tuple[float, str]] = []
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True, cwd=out.parent)
-    reader = threading.Thread(target=_read_lines, args=(process.stderr, start, lines))
-    reader.start()
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    reader.join()
-    process.stderr.close()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+    wall, status, peak_mb, lines = run_measured(command, env, cwd=out.parent)
+    if status != 0:
         tail = "\n".join(text for _, text in lines[-20:])
-        raise RuntimeError(f"build failed with status {process.returncode}:\n{tail}")
-    return {"wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024.0, "stages": _stages(lines, wall),
+        raise RuntimeError(f"build failed with status {status}:\n{tail}")
+    return {"wall_s": wall, "peak_rss_mb": peak_mb, "stages": _stages(lines, wall),
             "files": sum(1 for p in out.rglob("*") if p.is_file())}
 
 

@@ -33,7 +33,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -58,13 +57,11 @@ def _build_bench():
     return module
 
 
+_BUILD_BENCH = _build_bench()
 #: Progress lines to per-stage seconds, as bench/build.py reads them.
-_stages = _build_bench()._stages
-
-
-def _read(stream, start: float, lines: list[tuple[float, str]]) -> None:
-    for line in stream:
-        lines.append((time.perf_counter() - start, line.rstrip("\n")))
+_stages = _BUILD_BENCH._stages
+#: One child process run to its end: wall seconds, status, peak MiB and timed stderr lines.
+_run_measured = _BUILD_BENCH.run_measured
 
 
 def run(command: list[str], cache: Path, stdout: Path) -> dict:
@@ -77,23 +74,13 @@ def run(command: list[str], cache: Path, stdout: Path) -> dict:
         ``stderr`` (timestamped lines) and ``stdout_lines``.
     """
     env = {**os.environ, "ROUTEMAP_CACHE_DIR": str(cache)}
-    lines: list[tuple[float, str]] = []
     load = os.getloadavg()[0]
     with stdout.open("w", encoding="utf-8") as out:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.PIPE,
-                                   text=True)
-        reader = threading.Thread(target=_read, args=(process.stderr, start, lines))
-        reader.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        reader.join()
-        process.stderr.close()
+        wall, status, peak_mb, lines = _run_measured(command, env, stdout=out)
     with stdout.open(encoding="utf-8", errors="replace") as out:
         count = sum(1 for _ in out)
-    return {"wall_s": round(wall, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024.0, 1),
-            "status": os.waitstatus_to_exitcode(status), "load": round(load, 2),
-            "stderr": lines, "stdout_lines": count}
+    return {"wall_s": round(wall, 2), "peak_rss_mb": round(peak_mb, 1), "status": status,
+            "load": round(load, 2), "stderr": lines, "stdout_lines": count}
 
 
 def routed_in(result: dict) -> float | None:

@@ -18,6 +18,7 @@ import pytest
 
 from routemap.maps.web.html import render_html
 from routemap.routes.routeset import RouteSet
+from tests.maps.web.painted import MIDPOINT_JS
 
 pytestmark = pytest.mark.browser
 
@@ -26,22 +27,6 @@ SHOWCASE = Path("/tmp/routemap-map.png")
 CHOOSER_SHOT = Path("/tmp/routemap-chooser.png")
 LOCAL = ("file:", "data:", "blob:")
 
-# The point halfway along the first drawn leg of a mode (its track as painted), in page pixels.
-MIDPOINT_JS = """(mode) => {
-  const leg = window.routemap.app.drawnLegs().find((l) => l.mode === mode);
-  const points = leg.pieces.flat();
-  const steps = points.slice(1).map((p, i) => Math.hypot(p[0] - points[i][0], p[1] - points[i][1]));
-  let left = steps.reduce((a, b) => a + b, 0) / 2;
-  for (let i = 0; i < steps.length; i++) {
-    if (left <= steps[i]) {
-      const f = steps[i] ? left / steps[i] : 0;
-      return [points[i][0] + (points[i + 1][0] - points[i][0]) * f,
-              points[i][1] + (points[i + 1][1] - points[i][1]) * f];
-    }
-    left -= steps[i];
-  }
-  return points[points.length - 1];
-}"""
 # The legs painted on the map (legpaths.js), as the page reports them.
 DRAWN_JS = "() => window.routemap.app.drawnLegs()"
 # How many legs are highlighted (the hovered transfer's).

@@ -16,6 +16,7 @@ from routemap.maps.web.data import build_map_data
 from routemap.maps.web.html import render_html
 from routemap.maps.web.messages import plural_forms, position, script_messages
 from routemap.maps.web.timeline import timeline_steps
+from tests.maps.web.painted import MIDPOINT_JS
 
 STATIC = Path(web_messages.__file__).parent / "static"
 
@@ -151,23 +152,6 @@ VISIBLE_JS = """() => {
   return document.body.innerText + '\\n' + attrs.join('\\n');
 }"""
 
-# The point halfway along the first leg drawn (its track as painted), in page pixels.
-MIDPOINT_JS = """() => {
-  const points = window.routemap.app.drawnLegs()[0].pieces.flat();
-  const steps = points.slice(1).map((p, i) => Math.hypot(p[0] - points[i][0], p[1] - points[i][1]));
-  let left = steps.reduce((a, b) => a + b, 0) / 2;
-  for (let i = 0; i < steps.length; i++) {
-    if (left <= steps[i]) {
-      const f = steps[i] ? left / steps[i] : 0;
-      return [points[i][0] + (points[i + 1][0] - points[i][0]) * f,
-              points[i][1] + (points[i + 1][1] - points[i][1]) * f];
-    }
-    left -= steps[i];
-  }
-  return points[points.length - 1];
-}"""
-
-
 def _english_words(text: str, scenario_texts: set[str]) -> list[str]:
     """Return the furniture words found in ``text`` outside the scenario's own texts."""
     for own in sorted(scenario_texts, key=len, reverse=True):
@@ -206,7 +190,7 @@ def test_a_french_map_shows_no_english_furniture(browser, shared_routeset, tmp_p
         page.goto(path.as_uri())
         page.wait_for_selector("html[data-routemap=ready]", timeout=30_000)
         seen = [page.evaluate(VISIBLE_JS)]
-        x, y = page.evaluate(MIDPOINT_JS)
+        x, y = page.evaluate(MIDPOINT_JS, None)
         page.mouse.click(x, y)
         page.locator(".leaflet-popup").first.wait_for()
         if page.locator(".rm-chooser-item").count():
