@@ -299,7 +299,11 @@ def test_clicking_a_shared_track_offers_every_leg_on_it(browser, sample_routeset
         assert "Reported" in popup.inner_text()
         page.mouse.move(5, 420)
         x, y = page.evaluate(MIDPOINT_JS, "rail")
+        # Leaflet's canvas reads hovering at most every 32 ms; a pointer that comes to rest on
+        # the line within that time of its last move is seen by its next move, as a hand makes
         page.mouse.move(x, y)
+        page.wait_for_timeout(50)
+        page.mouse.move(x + 1, y)
         page.wait_for_function(HIGHLIGHTED_JS)
         assert opened.errors == [] and opened.blocked == []
     finally:
