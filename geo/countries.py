@@ -11,8 +11,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -23,7 +21,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
-from routemap.cache import cache_dir
+from routemap.cache import atomic_file, cache_dir
 from routemap.errors import NetworkDataError, library_detail
 
 __all__ = [
@@ -146,13 +144,10 @@ def _read_land(path: Path) -> BaseGeometry | None:
 
 def _write_land(path: Path, land: BaseGeometry) -> None:
     wkb = shapely.to_wkb(land)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with atomic_file(path) as fh:
             fh.write(hashlib.sha256(wkb).hexdigest().encode() + b"\n" + wkb)
-        os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         log.warning("could not cache land in %s: %s", path.parent, exc)
 
 

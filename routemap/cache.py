@@ -7,16 +7,17 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import platformdirs
 
 from routemap.errors import NetworkDataError
 
-__all__ = ["cache_dir", "checksum", "read_arrays", "write_arrays"]
+__all__ = ["atomic_file", "cache_dir", "checksum", "read_arrays", "write_arrays"]
 
 
 def cache_dir() -> Path:
@@ -76,10 +77,31 @@ def write_arrays(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
     """
     meta = {**meta, "sha256": checksum(arrays)}
     payload: dict[str, Any] = {**arrays, "__meta__": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with atomic_file(path) as handle:
+        np.savez(handle, **payload)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """Open a binary handle whose bytes replace ``path`` whole, or not at all.
+
+    The bytes go to a temporary file in the same folder, renamed over ``path`` when the block
+    ends without error; on any error the temporary file is removed and the error raised.
+
+    Parameters
+    ----------
+    path : Path
+        The file to write; its folder must exist.
+
+    Raises
+    ------
+    OSError
+        If the folder cannot take the file.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **payload)
+            yield handle
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shared cache must stay readable
         os.replace(tmp, path)
     except BaseException:

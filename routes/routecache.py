@@ -23,14 +23,13 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
 from routemap.about import version
-from routemap.cache import cache_dir
+from routemap.cache import atomic_file, cache_dir
 from routemap.errors import NetworkDataError
 from routemap.routes.leg import Finding, LegRequest, RoutedLeg
 
@@ -185,17 +184,9 @@ class RouteCache:
         text = json.dumps({"key": key, **_to_json(leg)}, ensure_ascii=False)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            with atomic_file(path) as handle:
+                handle.write(text.encode("utf-8"))
         except OSError as exc:
-            log.debug("cannot write the route cache in %s: %s", self.folder, exc)
-            return
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shared cache must stay readable
-            os.replace(tmp, path)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
             log.debug("cannot write the route cache entry %s: %s", path, exc)
 
 
