@@ -157,7 +157,14 @@ class _Writer:
         return self.tie(instant(value, language=self.language))
 
 
+#: Below this the nearest position is written as at the place (km; "within 0 km of" said it badly).
+AT_PLACE_KM = 0.05
+
+
 def _end(end: EndCheck, w: _Writer) -> str:
+    if end.distance_km < AT_PLACE_KM:
+        return w.words.gettext("at {place} ({time})").format(place=end.place.name_in(w.words.code),
+                                                            time=w.at(end.time))
     message = "within {distance} of {place} ({time})" if end.near else "{distance} from {place} at nearest ({time})"
     return w.words.gettext(message).format(distance=w.km(end.distance_km), place=end.place.name_in(w.words.code),
                                            time=w.at(end.time))

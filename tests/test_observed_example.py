@@ -28,8 +28,8 @@ def report() -> list[str]:
 def test_the_verdicts_are_printed_one_line_per_leg(report):
     lines = [line.strip() for line in report if line.strip().startswith("observed:")]
     assert lines == [
-        "observed: star-voyage leg 1: Synthetic Star: partly: within 0 km of Gdansk (2 Mar 2025, 00:00 UTC); "
-        "within 0 km of Aarhus (3 Mar 2025, 23:00 UTC); 288 positions in the period; transponder off 9.2 h, "
+        "observed: star-voyage leg 1: Synthetic Star: partly: at Gdansk (2 Mar 2025, 00:00 UTC); "
+        "at Aarhus (3 Mar 2025, 23:00 UTC); 288 positions in the period; transponder off 9.2 h, "
         "from 3 Mar 2025, 03:50 UTC to 3 Mar 2025, 13:00 UTC, up to 204 km reachable",
         "observed: moon-voyage leg 1: Synthetic Moon: contradicts: 394 km from Aarhus at nearest "
         "(2 Mar 2025, 14:30 UTC); 405 km from Gotthenburg at nearest (2 Mar 2025, 14:30 UTC); 43 of 43 positions "

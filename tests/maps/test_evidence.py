@@ -46,7 +46,7 @@ LANGUAGES = [code for code in available_languages() if code != "en"]
 
 def test_english_evidence_reads_in_numbers_dates_and_places():
     assert evidence_text(*EVERY_CLAUSE[0]) == (
-        "within 0 km of Gdansk (2 Mar 2025, 00:00 UTC); within 3.2 km of Aarhus (3 Mar 2025, 23:00 UTC); "
+        "at Gdansk (2 Mar 2025, 00:00 UTC); within 3.2 km of Aarhus (3 Mar 2025, 23:00 UTC); "
         "288 positions in the period; transponder off 9.2 h, from 3 Mar 2025, 03:50 UTC to 3 Mar 2025, "
         "13:00 UTC, up to 204 km reachable")
     assert evidence_text(*EVERY_CLAUSE[1]).endswith(
@@ -59,7 +59,7 @@ def test_english_evidence_reads_in_numbers_dates_and_places():
 def test_french_evidence_uses_cldr_dates_numbers_place_names_and_french_spacing():
     fr = load_language("fr")
     assert evidence_text(*EVERY_CLAUSE[0], language=fr) == (
-        "Gdańsk\u00a0: passé à 0 km (2 mars 2025, 00:00 UTC)\u202f; Aarhus\u00a0: passé à 3,2 km "
+        "Gdańsk\u00a0: atteint (2 mars 2025, 00:00 UTC)\u202f; Aarhus\u00a0: passé à 3,2 km "
         "(3 mars 2025, 23:00 UTC)\u202f; 288 positions dans la période\u202f; transpondeur coupé 9,2 h, "
         "du 3 mars 2025, 03:50 UTC au 3 mars 2025, 13:00 UTC, soit jusqu’à 204 km parcourables")
     assert evidence_text(*EVERY_CLAUSE[1], language=fr).endswith(
@@ -120,7 +120,7 @@ def french_build(tmp_path_factory) -> tuple[Path, list[str], RouteSet]:
 
 def test_the_french_tutorial_writes_the_french_evidence_everywhere(french_build):
     out, texts, routeset = french_build
-    assert len(texts) == 2 and texts[0].startswith("Gdansk\u00a0: passé à 0 km (2 mars 2025, 00:00 UTC)\u202f; ")
+    assert len(texts) == 2 and texts[0].startswith("Gdansk\u00a0: atteint (2 mars 2025, 00:00 UTC)\u202f; ")
     assert "transpondeur coupé 9,2 h, du 3 mars 2025, 03:50 UTC au 3 mars 2025, 13:00 UTC" in texts[0]
     legs = [f["properties"] for f in json.loads((out / "routes.geojson").read_text(encoding="utf-8"))["features"]
             if f["properties"].get("feature_type") == "leg"]

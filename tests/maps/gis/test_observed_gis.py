@@ -120,7 +120,7 @@ def test_legs_carry_their_verdict_only_with_observations(observed, sample_routes
     legs = [f["properties"] for f in json.loads(render_geojson(observed))["features"]
             if f["properties"]["feature_type"] == "leg"]
     assert [(p["observed_verdict"], (p["observed_evidence"] or "")[:18]) for p in legs] == [
-        ("partly", "within 0 km of Raj"), (None, ""), (None, "")]
+        ("partly", "at Rajin (Najin) p"), (None, ""), (None, "")]
     from routemap.maps.gis.legs_csv import render_csv
     from routemap.routes.schema import LEG_COLUMNS
 

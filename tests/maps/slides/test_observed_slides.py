@@ -26,7 +26,8 @@ def test_only_the_transfer_slide_with_a_verdict_gets_the_observed_layer(specs):
     assert featured.observed.kinds == ("track", "gap", "port_call", "encounter")
     assert "Sea Star" not in featured.subtitle  # the verdict has its own lines, in the legend
     assert featured.observed.verdicts[0] == "Sea Star: the track supports part of the leg"
-    assert featured.observed.verdicts[1].startswith("within 0\u00a0km of ")  # a distance on one line
+    assert featured.observed.verdicts[1].startswith("at ")  # the place reached, and when, on one line
+    assert "(8\u00a0Sep\u00a02023,\u00a006:00\u00a0UTC)" in featured.observed.verdicts[1]
     assert featured.observed.verdicts[-1] == "synthetic positions, not real AIS data"
     assert specs["slide"].observed is None
     assert specs["slides/air-estimate"].observed is None

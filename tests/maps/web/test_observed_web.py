@@ -76,7 +76,7 @@ def test_a_leg_popup_gives_the_verdict_and_its_evidence(observed):
     record = next(r for r in feature_records(observed)["legs"] if r.properties["observed_verdict"])
     rows = verdict_rows(record.properties, language=load_language("fr"))
     assert rows[0] == ("Observed verdict", "le trajet confirme une partie de l’étape")
-    assert rows[1][0] == "Observed evidence" and rows[1][1].startswith("within 0 km of ")  # the records' language
+    assert rows[1][0] == "Observed evidence" and rows[1][1].startswith("at ")  # the records' language
     plain = next(r for r in feature_records(observed)["legs"] if not r.properties["observed_verdict"])
     assert verdict_rows(plain.properties) == []
 
