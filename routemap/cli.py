@@ -93,7 +93,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("scenario", nargs="?", type=Path, help="scenario YAML (default: the bundled one)")
     build.add_argument("--out", type=Path, default=Path("routemap-out"), help="output folder (default: routemap-out)")
     build.add_argument("--formats", default=",".join(DEFAULT_FORMATS),
-                       help=f"comma-separated from {', '.join(FORMATS)} (default: all but kmz)")
+                       help=f"comma-separated from {', '.join(FORMATS)} (default: "
+                            f"{', '.join(DEFAULT_FORMATS)}; kmz and the films on request; all: every one)")
     build.add_argument("--size", default="1920x1080", help="slide size in pixels, WIDTHxHEIGHT")
     build.add_argument("--dpi", type=int, default=150, help="slide resolution (default: 150)")
     build.add_argument("--lang", metavar="CODES",
