@@ -20,6 +20,7 @@ from routemap.maps.options import FORMATS, RenderOptions
 from routemap.maps.slides.canvas import slide_rc
 from routemap.maps.slides.compose import compose_slide, slide_specs, slide_texts
 from routemap.maps.slides.fonts import ensure_families, font_chain
+from routemap.maps.slides.pdffonts import lean_pdf_fonts
 from routemap.maps.slides.spec import RouteLine, SlideSpec
 from routemap.maps.spool import Spool
 from routemap.routes.routeset import RouteSet
@@ -50,7 +51,7 @@ def figure_bytes(figure: Figure, fmt: str, *, fonts: Sequence[str] | None = None
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": "routemap",
                         "Producer": "routemap"}}[fmt]
     buf = io.BytesIO()
-    with matplotlib.rc_context(slide_rc(fonts)):
+    with matplotlib.rc_context(slide_rc(fonts)), lean_pdf_fonts():
         figure.savefig(buf, format=fmt, dpi=figure.dpi, metadata=metadata,
                        facecolor=figure.get_facecolor())
     return _round_svg_paths(buf.getvalue()) if fmt == "svg" else buf.getvalue()

@@ -1,0 +1,113 @@
+"""The fonts a slide's PDF embeds: subsets without the tables that only shape text.
+
+matplotlib (3.11) embeds each TrueType font of a PDF as a fontTools subset, and fontTools
+decompiles and subsets the OpenType layout tables (GSUB, GPOS, GDEF, MATH...) on the way: three
+quarters of the time a slide's PDF takes. A PDF reader never reads them: the text was shaped by
+matplotlib (libraqm) before it was written, each glyph placed in the content stream by its index,
+and the ToUnicode map, written from matplotlib's own record of the characters, keeps the text
+searchable and copyable. :func:`lean_pdf_fonts` drops those tables from the embedded subset,
+for the duration of one save; the font matplotlib draws with is never touched.
+
+It replaces matplotlib's private ``_backend_pdf_ps.get_glyphs_subset`` while the save runs. If
+that function is not there, or its parameters are not the ones this module knows, matplotlib's
+own path is left alone (the PDF is the same, only slower); a subset that lacks one of the glyphs
+asked for is made again by matplotlib's own function.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from matplotlib.backends import _backend_pdf_ps
+
+__all__ = ["LAYOUT_TABLES", "lean_pdf_fonts", "lean_subset"]
+
+#: Tables that shape or position text (OpenType layout, AAT, the old kerning table, maths):
+#: read when laying text out, never by a PDF reader drawing placed glyphs.
+LAYOUT_TABLES: tuple[str, ...] = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern",
+                                  "morx", "kerx", "feat", "trak", "just")
+
+#: Tables of font editors and tools that say nothing about how a glyph looks.
+_TOOL_TABLES: tuple[str, ...] = ("FFTM", "PfEd", "TSIV", "MERG", "meta", "ltag", "Zapf",
+                                 "xref", "fdsc", "fmtx", "fond", "cidg", "BDF", "bdat", "bloc")
+
+#: The parameters of matplotlib's subsetting function this module stands in for.
+_EXPECTED_PARAMETERS = ("fontfile", "glyphs")
+
+_LOCK = threading.RLock()
+
+
+def lean_subset(fontfile: Any, glyphs: Iterable[int]) -> Any:
+    """Subset a TrueType font to some glyphs for a PDF, without its layout tables.
+
+    Parameters
+    ----------
+    fontfile : matplotlib.font_manager.FontPath
+        The font file (and, for a collection, the face in it: ``face_index``).
+    glyphs : iterable of int
+        The glyph indices the PDF draws.
+
+    Returns
+    -------
+    context manager of matplotlib's ``SubsetResults``
+        The subset font and the map from each glyph index asked for to its index in the subset.
+    """
+    from fontTools import subset
+
+    wanted = set(glyphs)
+    options = subset.Options(glyph_names=True, recommended_glyphs=True)
+    options.drop_tables += [*LAYOUT_TABLES, *_TOOL_TABLES]
+    options.layout_closure = False
+    options.font_number = getattr(fontfile, "face_index", -1)
+    font = subset.load_font(fontfile, options)
+    subsetter = subset.Subsetter(options=options)
+    subsetter.populate(gids=wanted)
+    subsetter.subset(font)
+    if not wanted <= set(subsetter.glyph_index_map):
+        font.close()
+        return _ORIGINAL[0](fontfile, wanted)
+    return _backend_pdf_ps.SubsetResults(font, subsetter.glyph_index_map)._as_cm()
+
+
+_ORIGINAL: list[Callable[..., Any]] = [_backend_pdf_ps.get_glyphs_subset]
+
+
+def _replaceable() -> bool:
+    """Return whether matplotlib's subsetting function is the one this module knows."""
+    original = getattr(_backend_pdf_ps, "get_glyphs_subset", None)
+    results = getattr(_backend_pdf_ps, "SubsetResults", None)
+    if original is None or results is None or not hasattr(results, "_as_cm"):
+        return False
+    try:
+        parameters = tuple(inspect.signature(original).parameters)
+    except (TypeError, ValueError):
+        return False
+    return parameters == _EXPECTED_PARAMETERS
+
+
+@contextmanager
+def lean_pdf_fonts() -> Iterator[bool]:
+    """Embed lean font subsets in the PDFs saved inside this block.
+
+    Yields
+    ------
+    bool
+        Whether the lean subsets are in use (False: matplotlib's own function, unchanged).
+    """
+    with _LOCK:
+        if _backend_pdf_ps.get_glyphs_subset is lean_subset:  # a block inside another
+            yield True
+            return
+        if not _replaceable():
+            yield False
+            return
+        _ORIGINAL[0] = _backend_pdf_ps.get_glyphs_subset
+        _backend_pdf_ps.get_glyphs_subset = lean_subset
+        try:
+            yield True
+        finally:
+            _backend_pdf_ps.get_glyphs_subset = _ORIGINAL[0]
