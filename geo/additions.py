@@ -6,9 +6,9 @@ import functools
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from routemap.geo.model import NetworkAddition
 from routemap.geo.network import (
@@ -22,6 +22,9 @@ from routemap.geo.network import (
     to_unit_vectors,
     undirected_edges,
 )
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 __all__ = [
     "END_JOIN_KM",
@@ -82,6 +85,8 @@ def _arc_km(lon_a: np.ndarray, lat_a: np.ndarray, lon_b: np.ndarray, lat_b: np.n
 
 @functools.lru_cache(maxsize=4)
 def _node_tree(network: Network) -> cKDTree:
+    from scipy.spatial import cKDTree  # scipy loads only where an addition is snapped (not for check)
+
     return cKDTree(to_unit_vectors(network.lon, network.lat), balanced_tree=False)
 
 

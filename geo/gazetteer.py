@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import importlib.util
 import json
 import math
 import re
@@ -448,7 +449,12 @@ class _LazyPlaces(Sequence):
 
 
 def _ports_path() -> Path:
-    return Path(str(resources.files("searoute").joinpath("data", "ports.geojson")))
+    """Return searoute's port list without importing searoute (its import loads networkx)."""
+    spec = importlib.util.find_spec("searoute")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not folders:
+        raise ImportError("the searoute package is not installed")
+    return Path(folders[0]) / "data" / "ports.geojson"
 
 
 def _load_ports() -> list[Place]:

@@ -47,3 +47,26 @@ def test_help_does_not_import_the_geometry_stack(tmp_path):
     code, modules = _modules_after("--help", cwd=tmp_path)
     assert code == 0
     assert not modules & {"geopandas", "pandas", "shapely", "numpy", "searoute", "networkx", "pyproj"}
+
+
+PORT_FLIGHT = """\
+version: 1
+title: A flight from a port
+sources:
+  - {id: src, title: A report, publisher: A publisher}
+transfers:
+  - id: flight
+    label: Cargo flight
+    confidence: reported
+    sources: [src]
+    legs:
+      - {mode: air, from: port-ruvvo, to: {lat: 39.22, lon: 125.67}}
+"""
+
+
+def test_check_reads_the_port_list_without_the_sea_router(tmp_path):
+    """searoute's port list is read from its files: importing searoute loads networkx (~0.5 s)."""
+    (tmp_path / "port.yaml").write_text(PORT_FLIGHT, encoding="utf-8")
+    code, modules = _modules_after("check", "port.yaml", cwd=tmp_path)
+    assert code == 0
+    assert not modules & {"searoute", "networkx"}
