@@ -29,6 +29,9 @@
   };
 
   RouteMap.prototype.pick = function (clicked, latlng, layerPoint) {
+    // While measuring, a click on a leg is a point of the measure (the map's click), not a popup
+    // that would open over the next point.
+    if (this.measuring) { return; }
     var near = this.legsNear(layerPoint);
     if (near.indexOf(clicked) < 0) { near.unshift(clicked); }
     if (near.length === 1) { this.openLeg(clicked, latlng); return; }
