@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import math
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -14,24 +15,21 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-from shapely.geometry import (
-    LineString,
-    MultiLineString,
-    MultiPoint,
-    MultiPolygon,
-    Point,
-    Polygon,
-)
+from shapely.geometry import LineString, MultiLineString
 from shapely.geometry.base import BaseGeometry
-from shapely.geometry.polygon import orient
 
 from routemap.geo.model import Scenario
 from routemap.maps import wording
 from routemap.maps.citations import citations, credit
 from routemap.maps.evidence import evidence_text
+from routemap.maps.exportgeom import (
+    COORD_DECIMALS,
+    export_geometries,
+    export_geometry,
+    geometry_members,
+    line_arrays,
+)
 from routemap.maps.language import Language
-from routemap.routes.geodesy import split_antimeridian
 from routemap.routes.routeset import RouteSet
 from routemap.routes.schema import (
     ANNOTATION_COLUMNS,
@@ -54,6 +52,7 @@ __all__ = [
     "geometry_members",
     "leg_columns",
     "plain_value",
+    "shared_records",
     "split_leg",
     "text_value",
     "track_geometry",
@@ -61,9 +60,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-COORD_DECIMALS = 6
-"""Decimals kept in exported coordinates (about 0.1 m; RFC 7946 section 11.2)."""
 
 WGS84 = "EPSG:4326"
 """The CRS of every record's geometry: WGS 84 longitude/latitude."""
@@ -139,115 +135,6 @@ def text_value(name: str, value: Any) -> Any:
     return value
 
 
-# --- geometry -------------------------------------------------------------------------------
-
-
-def _round(coords: Sequence[Sequence[float]]) -> list[tuple[float, float]]:
-    """Round lon/lat pairs to COORD_DECIMALS and drop the repeats rounding creates."""
-    return [(x, y) for x, y in _round_xy(np.asarray(coords, dtype=float)).tolist()]
-
-
-_FEW_POINTS = 8
-"""Up to this many points, a line is rounded point by point."""
-
-
-def _round_xy(xy: np.ndarray) -> np.ndarray:
-    """Return lon/lat rows rounded to COORD_DECIMALS, without the repeats rounding creates.
-
-    Rounded as Python's ``round`` does (to the double nearest the decimal), in bulk: numpy's
-    scaled rounding agrees with it except within a hair of a half, where ``round`` decides.
-    """
-    if xy.size == 0:
-        return np.empty((0, 2))
-    xy = xy.reshape(len(xy), -1)[:, :2]
-    if len(xy) <= _FEW_POINTS:  # a connector, a point: numpy's set-up would cost more than the sum
-        out: list[tuple[float, float]] = []
-        for x, y in xy.tolist():
-            point = (round(x, COORD_DECIMALS) + 0.0, round(y, COORD_DECIMALS) + 0.0)
-            if not out or out[-1] != point:
-                out.append(point)
-        return np.array(out)
-    rounded = np.round(xy, COORD_DECIMALS)
-    scaled = xy * 10.0**COORD_DECIMALS
-    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
-    for i, j in zip(*np.nonzero(near_half), strict=True):
-        rounded[i, j] = round(float(xy[i, j]), COORD_DECIMALS)
-    rounded += 0.0  # no "-0.0"
-    keep = np.ones(len(rounded), dtype=bool)
-    keep[1:] = np.any(rounded[1:] != rounded[:-1], axis=1)
-    return rounded[keep]
-
-
-def _wraps(lons: np.ndarray) -> bool:
-    """Return True if a line's longitudes leave [-180, 180] or jump more than 180 degrees."""
-    return bool(np.any((lons < -180.0) | (lons > 180.0)) or np.any(np.abs(np.diff(lons)) > 180.0))
-
-
-def _line_arrays(geom: LineString | MultiLineString) -> list[np.ndarray]:
-    """Return the rounded parts of a line as arrays, split at the antimeridian where it wraps."""
-    lines = geom.geoms if isinstance(geom, MultiLineString) else [geom]
-    parts: list[np.ndarray] = []
-    for line in lines:
-        xy = shapely.get_coordinates(line)
-        pieces = split_antimeridian(xy.tolist()) if _wraps(xy[:, 0]) else [xy]
-        parts.extend(p for p in (_round_xy(np.asarray(piece, dtype=float)) for piece in pieces)
-                     if len(p) >= 2)
-    return parts
-
-
-def _line_parts(geom: LineString | MultiLineString) -> list[list[tuple[float, float]]]:
-    """Return the rounded parts of a line, split at the antimeridian where it wraps."""
-    return [[(x, y) for x, y in part.tolist()] for part in _line_arrays(geom)]
-
-
-def _polygon(poly: Polygon) -> Polygon:
-    """Return a polygon with rounded rings, exterior counterclockwise (RFC 7946 section 3.1.6)."""
-    rounded = Polygon(_round(poly.exterior.coords), [_round(r.coords) for r in poly.interiors])
-    return orient(rounded, sign=1.0)
-
-
-def export_geometry(geom: BaseGeometry) -> BaseGeometry:
-    """Return a geometry as every export writes it: 6 decimals, split at the antimeridian.
-
-    A LineString that wraps becomes a MultiLineString (RFC 7946 section 3.1.9); polygons
-    follow the right-hand rule (section 3.1.6).
-
-    Parameters
-    ----------
-    geom : shapely.geometry.base.BaseGeometry
-        A lon/lat geometry (EPSG:4326); unwrapped longitudes outside [-180, 180] are folded.
-
-    Returns
-    -------
-    shapely.geometry.base.BaseGeometry
-        A new geometry; the input is not modified.
-
-    Raises
-    ------
-    ValueError
-        If the geometry is empty, degenerate after rounding, or of an unsupported type.
-    """
-    if geom is None or geom.is_empty:
-        raise ValueError("cannot export an empty geometry")
-    if isinstance(geom, Point):
-        return Point(_round([geom.coords[0]])[0])
-    if isinstance(geom, MultiPoint):
-        return MultiPoint([_round([p.coords[0]])[0] for p in geom.geoms])
-    if isinstance(geom, (LineString, MultiLineString)):
-        parts = _line_arrays(geom)
-        if not parts:
-            raise ValueError("line has fewer than two distinct points after rounding")
-        lines = [LineString(part) for part in parts]
-        if isinstance(geom, LineString) and len(lines) == 1:
-            return lines[0]
-        return MultiLineString(lines)
-    if isinstance(geom, Polygon):
-        return _polygon(geom)
-    if isinstance(geom, MultiPolygon):
-        return MultiPolygon([_polygon(p) for p in geom.geoms])
-    raise ValueError(f"cannot export a {geom.geom_type} geometry")
-
-
 # --- connectors: stretches off the network --------------------------------------------------
 
 _SAME_POINT_DEG = 2e-6
@@ -275,7 +162,7 @@ def connector_lines(cell: Any) -> tuple[LineString, ...]:
         points = [(float(c[0]), float(c[1])) for c in coords or [] if c is not None and len(c) >= 2]
         if len(points) < 2:
             continue
-        out.extend(LineString(part) for part in _line_arrays(LineString(np.array(points))))
+        out.extend(LineString(part) for part in line_arrays(LineString(np.array(points))))
     return tuple(out)
 
 
@@ -391,9 +278,9 @@ def _frame_records(frame: gpd.GeoDataFrame, columns: Sequence[str],
         logger.warning("route set frame lacks contract columns %s; exported as null", missing)
     frame = _in_wgs84(frame)
     data = {c: frame[c].tolist() for c in columns if c in frame.columns}
-    for i, geom in enumerate(frame.geometry):
+    for i, geom in enumerate(export_geometries(list(frame.geometry))):
         values = {c: plain_value(data[c][i]) if c in data else None for c in columns}
-        yield FeatureRecord(str(values["feature_id"]), export_geometry(geom), values)
+        yield FeatureRecord(str(values["feature_id"]), geom, values)
 
 
 def feature_records(routeset: RouteSet, *, language: Language | None = None,
@@ -451,9 +338,8 @@ def _leg_records(routeset: RouteSet, language: Language | None, *,
     """Return the leg records, each with its quantity written as the sources claim it."""
     texts = _quantity_texts(routeset.scenario, language)
     records = list(_frame_records(routeset.legs, leg_columns(routeset), DERIVED_LEG_COLUMNS))
-    if connectors and "connectors" in routeset.legs.columns:
-        records = [replace(r, connectors=split_leg(r.geometry, cell)[1])
-                   for r, cell in zip(records, routeset.legs["connectors"].tolist(), strict=True)]
+    if connectors:
+        records = _with_connectors(routeset, records)
     for record in records:
         p = record.properties
         p["quantity_text"] = texts.get(p["transfer_id"]) if p["transfer_id"] in texts else (
@@ -465,6 +351,73 @@ def _leg_records(routeset: RouteSet, language: Language | None, *,
             found = routeset.observed.verdict_for(p["transfer_id"], int(p["leg_index"]))
             p["observed_evidence"] = evidence_text(found.evidence, found.verdict, language=language) if found else None
     return records
+
+
+def _with_connectors(routeset: RouteSet, legs: list[FeatureRecord]) -> list[FeatureRecord]:
+    """Return the leg records with their connectors found in their lines (properties shared)."""
+    if "connectors" not in routeset.legs.columns:
+        return legs
+    return [replace(r, connectors=split_leg(r.geometry, cell)[1])
+            for r, cell in zip(legs, routeset.legs["connectors"].tolist(), strict=True)]
+
+
+_Built = dict[str, list[FeatureRecord]]
+#: id(route set) -> (a weak reference to it, its records by (language code, connectors)).
+_SHARED: dict[int, tuple[weakref.ref[RouteSet], dict[tuple[str | None, bool], _Built]]] = {}
+
+
+def shared_records(routeset: RouteSet, *, language: Language | None = None,
+                   connectors: bool = True) -> dict[str, list[FeatureRecord]]:
+    """Return :func:`feature_records` of a route set, built once per route set and language.
+
+    Every product of a build (GeoJSON, GeoPackage, KML, CSV, the web map) asks for its records
+    here, so a build of several formats makes them once: the records without connectors first,
+    then, for the outputs that draw connectors apart, the same records with them found. The
+    records are kept while the route set lives (its frames are never changed once built).
+
+    Parameters
+    ----------
+    routeset : RouteSet
+        The routed scenario, in the output's language (:meth:`RouteSet.in_language`).
+    language : Language, optional
+        As for :func:`feature_records`; records are kept per language code.
+    connectors : bool
+        As for :func:`feature_records`.
+
+    Returns
+    -------
+    dict of str to list of FeatureRecord
+        A new dict of new lists on each call; the records in them are shared by every caller
+        and must be read, never modified.
+
+    Raises
+    ------
+    ValueError
+        If a feature id is missing or repeated.
+    """
+    built = _built_for(routeset)
+    code = language.code if language is not None else None
+    plain = built.get((code, False))
+    if plain is None:
+        plain = built[(code, False)] = feature_records(routeset, language=language, connectors=False)
+    found = plain
+    if connectors:
+        found = built.get((code, True)) or {**plain, "legs": _with_connectors(routeset, plain["legs"])}
+        built[(code, True)] = found
+    return {name: list(records) for name, records in found.items()}
+
+
+def _built_for(routeset: RouteSet) -> dict[tuple[str | None, bool], _Built]:
+    """Return the records kept for this route set (an empty dict the first time)."""
+    key = id(routeset)
+    held = _SHARED.get(key)
+    if held is None or held[0]() is not routeset:
+        def forget(ref: weakref.ref[RouteSet], key: int = key) -> None:
+            if _SHARED.get(key, (None,))[0] is ref:
+                del _SHARED[key]
+
+        held = _SHARED[key] = (weakref.ref(routeset, forget), {})
+    return held[1]
 
 
 def leg_columns(routeset: RouteSet) -> tuple[str, ...]:
@@ -546,19 +499,3 @@ def transfer_records(scenario: Scenario, legs: Sequence[FeatureRecord]) -> list[
     for leg in legs:
         by_transfer.setdefault(leg.properties["transfer_id"], []).append(leg)
     return [_transfer_record(scenario, group) for group in by_transfer.values()]
-
-
-def geometry_members(geom: BaseGeometry) -> list[BaseGeometry]:
-    """Return the parts of a multi-part geometry, or the geometry itself in a list.
-
-    Parameters
-    ----------
-    geom : shapely.geometry.base.BaseGeometry
-        Any geometry.
-
-    Returns
-    -------
-    list of shapely.geometry.base.BaseGeometry
-        ``geom.geoms`` for a multi-part geometry or collection, else ``[geom]``.
-    """
-    return list(geom.geoms) if hasattr(geom, "geoms") else [geom]

@@ -11,7 +11,7 @@ from shapely.geometry.base import BaseGeometry
 from routemap.maps.citations import credit
 from routemap.maps.language import DEFAULT_LANGUAGE, load_language
 from routemap.maps.observed import observed_records
-from routemap.maps.records import FeatureRecord, feature_records, geometry_members
+from routemap.maps.records import FeatureRecord, geometry_members, shared_records
 from routemap.routes.routeset import RouteSet
 
 __all__ = ["render_geojson"]
@@ -74,7 +74,7 @@ def render_geojson(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> b
     bytes
         UTF-8 JSON ending in a newline, identical for identical input.
     """
-    groups = feature_records(routeset, language=load_language(language), connectors=False)
+    groups = shared_records(routeset, language=load_language(language), connectors=False)
     groups.update(observed_records(routeset, language=load_language(language)))
     features = [_geojson_feature(r) for recs in groups.values() for r in recs]
     head = _json({

@@ -24,8 +24,8 @@ from routemap.maps.observed import OBSERVED_LAYERS, observed_records
 from routemap.maps.records import (
     WGS84,
     FeatureRecord,
-    feature_records,
     leg_columns,
+    shared_records,
     text_value,
     transfer_records,
 )
@@ -134,7 +134,7 @@ def gpkg_layers(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> dict
         properties as in ``routemap.routes.schema``, lists as JSON text); plain DataFrames for the
         attribute-only ``sources``, ``attributions`` and ``metadata`` tables.
     """
-    records = feature_records(routeset, language=load_language(language), connectors=False)
+    records = shared_records(routeset, language=load_language(language), connectors=False)
     attributions = [{"position": i + 1, "attribution": credit(a, language=load_language(language))}
                     for i, a in enumerate(routeset.attributions)]
     observed = observed_records(routeset, language=load_language(language))

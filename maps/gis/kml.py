@@ -40,7 +40,7 @@ from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.records import (
     COORD_DECIMALS,
     FeatureRecord,
-    feature_records,
+    shared_records,
     text_value,
     track_geometry,
 )
@@ -495,7 +495,7 @@ def kml_document(routeset: RouteSet, *, icons: bool = False,
         The ``kml`` root element.
     """
     w = _Writer(routeset.scenario, load_language(language))
-    records = feature_records(routeset, language=w.language)
+    records = shared_records(routeset, language=w.language)
     root = ET.Element("kml", {"xmlns": KML_NAMESPACE})  # plain tags, default namespace
     doc = _sub(root, "Document")
     _sub(doc, "name", routeset.scenario.title)

@@ -10,7 +10,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from routemap.maps.language import DEFAULT_LANGUAGE, load_language
-from routemap.maps.records import COORD_DECIMALS, feature_records, leg_columns, text_value
+from routemap.maps.records import COORD_DECIMALS, leg_columns, shared_records, text_value
 from routemap.routes.routeset import RouteSet
 
 __all__ = ["csv_cell", "inert_text", "render_csv", "wkt"]
@@ -39,7 +39,7 @@ def render_csv(routeset: RouteSet, *, language: str = DEFAULT_LANGUAGE) -> bytes
     writer = csv.writer(buf, dialect="excel", lineterminator="\r\n")
     columns = leg_columns(routeset)
     writer.writerow([*columns, "geometry"])
-    for record in feature_records(routeset, language=load_language(language), connectors=False)["legs"]:
+    for record in shared_records(routeset, language=load_language(language), connectors=False)["legs"]:
         cells = [csv_cell(c, record.properties[c]) for c in columns]
         writer.writerow([*cells, inert_text(wkt(record.geometry))])
     return buf.getvalue().encode("utf-8")

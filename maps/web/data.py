@@ -28,7 +28,7 @@ from routemap.maps.citations import citation, credit
 from routemap.maps.evidence import verdict_rows
 from routemap.maps.language import Language, load_language
 from routemap.maps.observed import observed_records
-from routemap.maps.records import FeatureRecord, feature_records, plain_value, track_geometry
+from routemap.maps.records import FeatureRecord, plain_value, shared_records, track_geometry
 from routemap.maps.style import (
     ANNOTATION_COLOR,
     BASEMAP_STYLE,
@@ -45,6 +45,7 @@ from routemap.maps.style import (
     width_legend,
     width_scale,
 )
+from routemap.maps.web.basemapcache import BasemapCache
 from routemap.maps.web.edges import basemap_in_frame, clip_to_band, frame_bounds, in_one_frame
 from routemap.maps.web.messages import position, script_messages
 from routemap.maps.web.observed import observed_data
@@ -80,7 +81,7 @@ def safe_link(url: Any) -> str | None:
 
 def build_map_data(
     routeset: RouteSet, countries: gpd.GeoDataFrame, *, world: gpd.GeoDataFrame | None = None,
-    language: Language | None = None,
+    language: Language | None = None, basemaps: BasemapCache | None = None,
 ) -> dict[str, Any]:
     """Return everything the HTML map draws, as JSON-ready values.
 
@@ -96,6 +97,9 @@ def build_map_data(
     language : Language, optional
         The language of every word the map writes (default English); the route set's own
         texts are written as they are (:meth:`RouteSet.in_language` localizes them first).
+    basemaps : BasemapCache, optional
+        Where the basemap drawn for this frame is kept between builds (``countries`` and
+        ``world`` must then be the shipped ones); None draws it afresh.
 
     Returns
     -------
@@ -113,7 +117,7 @@ def build_map_data(
         latitudes Web Mercator shows.
     """
     language = language or load_language("en")
-    records = feature_records(routeset, language=language)
+    records = shared_records(routeset, language=language)
     scenario = routeset.scenario
     observed = observed_records(routeset, language=language)
     frame = in_one_frame(_drawn({**records, **observed}))
@@ -143,8 +147,9 @@ def build_map_data(
         "timeline": _timeline(legs, annotations, language),
         "legend": _legend(legs, places, width_legend(scale, amounts, language=language), language),
         "styles": _styles(language),
-        "basemap": _named_in(basemap_in_frame(countries, (west, south, east, north), world=world,
-                                              focus=focus, close_to=close_to),
+        "basemap": _named_in((basemaps.in_frame if basemaps else basemap_in_frame)(
+                                 countries, (west, south, east, north), world=world, focus=focus,
+                                 close_to=close_to),
                              countries, world, language),
         "tiles": [_tile(t) for t in TILE_SOURCES],
         "attributions": _attributions(routeset.attributions, language),

@@ -132,3 +132,35 @@ def test_quantity_text_of_a_frame_without_a_scenario_transfer_comes_from_its_col
     routeset = dataclasses.replace(sample_routeset, legs=legs)
     texts = [r.properties["quantity_text"] for r in feature_records(routeset)["legs"]]
     assert texts == ["more than 300 containers", "more than 300 containers", None]
+
+
+def test_shared_records_are_built_once_per_route_set_and_language(sample_routeset, monkeypatch):
+    from routemap.maps import records as module
+    from routemap.maps.language import load_language
+
+    built: list[tuple[str | None, bool]] = []
+    real = module.feature_records
+
+    def counting(routeset, *, language=None, connectors=True):
+        built.append((language.code if language else None, connectors))
+        return real(routeset, language=language, connectors=connectors)
+
+    monkeypatch.setattr(module, "feature_records", counting)
+    en, fr = load_language("en"), load_language("fr")
+    first = module.shared_records(sample_routeset, language=en, connectors=False)
+    first["legs"].clear()  # a caller's own lists: the next caller is not affected
+    again = module.shared_records(sample_routeset, language=en, connectors=False)
+    drawn = module.shared_records(sample_routeset, language=en)
+    module.shared_records(sample_routeset, language=fr, connectors=False)
+    assert built == [("en", False), ("fr", False)]
+    assert len(again["legs"]) == len(sample_routeset.legs) == len(drawn["legs"])
+    assert [r.properties for r in drawn["legs"]] == [r.properties for r in again["legs"]]
+    alone = real(sample_routeset, language=en)
+    for name, records in alone.items():
+        assert [(r.feature_id, r.geometry.wkb, r.properties, [c.wkb for c in r.connectors])
+                for r in records] == [(r.feature_id, r.geometry.wkb, r.properties,
+                                       [c.wkb for c in r.connectors]) for r in drawn[name]]
+    other = dataclasses.replace(sample_routeset)  # another route set: its own records
+    module.shared_records(other, language=en)
+    assert built[-1] == ("en", False)
+    assert len(built) == 3
