@@ -31,6 +31,9 @@ class RenderOptions:
         An output language code among ``routemap.maps.language.available_languages()``
         (default English). The scenario's texts are written in it where the scenario gives
         them in it, else in the scenario's own language.
+    cache : bool
+        Reuse the slides drawn by an earlier build when nothing that makes them changed, and
+        keep the ones drawn (``routemap.maps.slides.slidecache``; ``--no-cache`` turns it off).
 
     Raises
     ------
@@ -44,6 +47,7 @@ class RenderOptions:
     dpi: int = 150
     workers: int = 1
     language: str = "en"  # language.DEFAULT_LANGUAGE; Babel loads only once a build starts
+    cache: bool = True
 
     def __post_init__(self) -> None:
         from routemap.maps.language import load_language  # Babel, loaded once a build starts

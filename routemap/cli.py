@@ -78,8 +78,8 @@ def make_parser() -> argparse.ArgumentParser:
     common.add_argument("--rail-network", metavar="FILE", type=Path,
                         help="route rail legs on this OpenStreetMap .osm extract instead of the bundled network")
     common.add_argument("--no-cache", action="store_true",
-                        help="route every leg afresh, neither reading nor writing the route cache "
-                             "(also ROUTEMAP_ROUTE_CACHE=off)")
+                        help="route every leg and draw every slide afresh, neither reading nor "
+                             "writing the route cache or the slide cache (also ROUTEMAP_ROUTE_CACHE=off)")
     parser = argparse.ArgumentParser(
         prog="routemap",
         description="Turn publicly reported logistics into cited maps: HTML, slides, GIS files.")
@@ -312,7 +312,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise _UsageError(f"--dpi {args.dpi} is out of range (30 to 1200)")
     languages = _languages(args.lang)
     options = RenderOptions(formats=formats, size=_size(args.size), dpi=args.dpi,
-                            workers=_workers())
+                            workers=_workers(), cache=not args.no_cache)
     from routemap.maps.folder import check_out_dir
     from routemap.maps.output import default_language, write, write_languages
 

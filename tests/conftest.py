@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
 from pathlib import Path
 
@@ -34,6 +35,19 @@ def _refuse_unless_loopback(host, what: str) -> None:
         host = host.decode(errors="replace")
     if host not in _LOOPBACK:
         raise _NetworkBlockedError(f"network access attempted in a test: {what} {host!r}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _slides_drawn_afresh():
+    """Every test draws its slides (a test that changes how a slide is drawn must not be handed
+    an earlier test's slide from the slide cache); tests/maps/slides/test_slidecache.py turns it on."""
+    before = os.environ.get("ROUTEMAP_SLIDE_CACHE")
+    os.environ["ROUTEMAP_SLIDE_CACHE"] = "off"
+    yield
+    if before is None:
+        os.environ.pop("ROUTEMAP_SLIDE_CACHE", None)
+    else:
+        os.environ["ROUTEMAP_SLIDE_CACHE"] = before
 
 
 @pytest.fixture(autouse=True, scope="session")

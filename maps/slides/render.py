@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import multiprocessing
 import os
 import re
@@ -21,11 +22,14 @@ from routemap.maps.slides.canvas import slide_rc
 from routemap.maps.slides.compose import compose_slide, slide_specs, slide_texts
 from routemap.maps.slides.fonts import ensure_families, font_chain
 from routemap.maps.slides.pdffonts import lean_pdf_fonts
+from routemap.maps.slides.slidecache import SlideCache, environment_digest, value_digest
 from routemap.maps.slides.spec import RouteLine, SlideSpec
 from routemap.maps.spool import Spool
 from routemap.routes.routeset import RouteSet
 
 __all__ = ["SLIDE_FORMATS", "figure_bytes", "render_slides"]
+
+log = logging.getLogger(__name__)
 
 #: The formats a slide is saved in, in the order a slide's files are listed.
 SLIDE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
@@ -88,7 +92,10 @@ def render_slides(routeset: RouteSet, options: RenderOptions, *,
         others are for other renderers), the PNG's size in pixels (vector formats get the same
         page in inches) and dpi, and how many processes draw the slides (started with
         ``spawn``, so a calling script needs the usual ``if __name__ == "__main__":`` guard).
-        Each slide is drawn on its own, so the bytes are the same whatever the number.
+        Each slide is drawn on its own, so the bytes are the same whatever the number. With
+        ``options.cache`` (and the environment leaving it on), a slide drawn before with the
+        same key is copied from the slide cache instead (:mod:`routemap.maps.slides.slidecache`),
+        and a slide drawn is stored there.
     per_transfer : bool
         Also render ``slides/<transfer-id>.<fmt>`` for every transfer.
 
@@ -126,19 +133,66 @@ def render_slides(routeset: RouteSet, options: RenderOptions, *,
                       options.size, options.dpi, _texts_of(spec, texts), formats, fonts,
                       str(spool.folder), i, shared_routes=spec.routes is context)
             for i, spec in enumerate(specs)]
-    workers = min(options.workers, len(jobs))
+    cache = SlideCache.default() if options.cache else None
+    keys = _job_keys(jobs, context) if cache is not None else [None] * len(jobs)
+    results: list[list[tuple[str, str]] | None] = [
+        _cached_job(cache, key, job) if cache is not None and key is not None else None
+        for job, key in zip(jobs, keys, strict=True)]
+    missing = [i for i, result in enumerate(results) if result is None]
+    for i, drawn in zip(missing, _draw([jobs[i] for i in missing], options.workers, context), strict=True):
+        results[i] = drawn
+        if cache is not None and keys[i] is not None:
+            cache.put(keys[i], [(Path(path).suffix[1:], Path(path).read_bytes()) for _, path in drawn])
+    if cache is not None and missing:
+        cache.trim()
+    for result in results:
+        for name, path in result or ():
+            spool.add_file(name, Path(path))
+    return spool
+
+
+def _draw(jobs: list[_SlideJob], workers: int,
+          context: tuple[RouteLine, ...]) -> list[list[tuple[str, str]]]:
+    """Draw the slides of ``jobs``, in this process or in ``workers`` processes, in job order."""
+    workers = min(workers, len(jobs))
     if workers <= 1:
         _set_context(context)
         try:
-            results = [_render_job(job) for job in jobs]
+            return [_render_job(job) for job in jobs]
         finally:
             _set_context(())
-    else:
-        results = _render_in_workers(jobs, workers, context)
-    for result in results:
-        for name, path in result:
-            spool.add_file(name, Path(path))
-    return spool
+    return _render_in_workers(jobs, workers, context)
+
+
+def _job_keys(jobs: Sequence[_SlideJob], context: tuple[RouteLine, ...]) -> list[str | None]:
+    """Return each job's slide cache key (None for a job whose spec cannot be keyed)."""
+    if not jobs:
+        return []
+    shared = {"environment": environment_digest(jobs[0].fonts), "context": value_digest(context)}
+    keys: list[str | None] = []
+    for job in jobs:
+        try:
+            keys.append(value_digest({**shared, "spec": job.spec, "texts": job.texts, "size": job.size,
+                                      "dpi": job.dpi, "formats": job.formats, "fonts": job.fonts,
+                                      "shared_routes": job.shared_routes}))
+        except TypeError as exc:
+            log.debug("slide %s is not cached: %s", job.spec.name, exc)
+            keys.append(None)
+    return keys
+
+
+def _cached_job(cache: SlideCache, key: str, job: _SlideJob) -> list[tuple[str, str]] | None:
+    """Copy a slide's files from the cache into the job's folder; None if it is not there
+    whole in every format the job asks for."""
+    files = dict(cache.get(key) or ())
+    if set(files) != set(job.formats):
+        return None
+    out = []
+    for fmt in job.formats:
+        path = os.path.join(job.folder, f"{job.index:06d}.{fmt}")
+        _write_temporary(path, files[fmt], f"{job.spec.name}.{fmt}")
+        out.append((f"{job.spec.name}.{fmt}", path))
+    return out
 
 
 def _shared_routes(specs: Sequence[SlideSpec]) -> tuple[RouteLine, ...]:
