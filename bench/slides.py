@@ -4,7 +4,9 @@ Run ``python bench/slides.py`` for the bundled scenario (routed first, not timed
 ``python bench/slides.py --sample`` for the tests' small hand-made route set, or
 ``--transfers N`` for a generated scenario of N transfers (``geo/synthetic.py``).
 
-Every figure is printed in wall seconds and in CPU seconds (this process and its worker
+Slides are drawn with the slide cache off (the cost of drawing), except the figure named
+"slide cache warm" (a rebuild's copy of unchanged slides). Every figure is printed in wall
+seconds and in CPU seconds (this process and its worker
 processes: on a machine shared with other work, CPU seconds move less than wall seconds),
 per slide where it is a slide format, with the machine's load beside it. ``--save FILE``
 writes the figures as JSON; ``--before FILE`` prints each figure's ratio to the same figure
@@ -18,9 +20,11 @@ import json
 import logging
 import os
 import resource
+import sys
 import time
 from pathlib import Path
 
+sys.path.append(str(Path(__file__).resolve().parent))  # after the standard library (python -P)
 from routesets import bench_routeset
 
 log = logging.getLogger("bench.slides")
@@ -68,8 +72,8 @@ def _measure(routeset, workers: int) -> tuple[dict[str, dict[str, float]], dict[
     from routemap.maps.slides.deck import render_deck
     from routemap.maps.slides.render import render_slides
 
-    def options(*formats: str) -> RenderOptions:
-        return RenderOptions(formats=formats, workers=workers)
+    def options(*formats: str, cache: bool = False) -> RenderOptions:
+        return RenderOptions(formats=formats, workers=workers, cache=cache)
 
     times: dict[str, dict[str, float]] = {}
     _timed("overview png (cold: data loading included)",
@@ -84,6 +88,9 @@ def _measure(routeset, workers: int) -> tuple[dict[str, dict[str, float]], dict[
         sizes[f"{fmt} total MB"] = sum(len(out[name]) for name in out) / 1e6
     every = _timed("png+svg+pdf, per slide", lambda: render_slides(routeset, options("png", "svg", "pdf")),
                    times, per=count)
+    render_slides(routeset, options("png", "svg", "pdf", cache=True))  # fills the slide cache
+    _timed("png+svg+pdf, per slide (slide cache warm)",
+           lambda: render_slides(routeset, options("png", "svg", "pdf", cache=True)), times, per=count)
     pngs = {name: every[name] for name in every if name.endswith(".png")}
     _timed("briefing.pptx (reuses the slide PNGs)",
            lambda: render_deck(routeset, options("pptx"), pngs), times)
