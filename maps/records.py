@@ -18,7 +18,7 @@ import pandas as pd
 from shapely.geometry import LineString, MultiLineString
 from shapely.geometry.base import BaseGeometry
 
-from routemap.geo.model import Scenario
+from routemap.geo.model import Scenario, Transfer
 from routemap.maps import wording
 from routemap.maps.citations import citations, credit
 from routemap.maps.evidence import evidence_text
@@ -318,12 +318,13 @@ def feature_records(routeset: RouteSet, *, language: Language | None = None,
         "annotations": list(_frame_records(routeset.annotations, ANNOTATION_COLUMNS, DERIVED_COLUMNS)),
     }
     cited: dict[tuple[str, ...], list[str]] = {}  # each list of sources written once
+    by_source: dict[str, list[str]] = {}
     credited: dict[str, str] = {}
     for record in (r for group in groups.values() for r in group):
         props = record.properties
         ids = tuple(props["sources"] or ())
         if ids not in cited:
-            cited[ids] = citations(routeset.scenario, ids, language=language)
+            cited[ids] = _cite(routeset.scenario, ids, language, by_source)
         props["citations"] = list(cited[ids])
         if props["attribution"]:
             line = props["attribution"]
@@ -331,6 +332,16 @@ def feature_records(routeset: RouteSet, *, language: Language | None = None,
             props["attribution"] = credited[line]
     _check_ids([r.properties["feature_id"] for recs in groups.values() for r in recs])
     return groups
+
+
+def _cite(scenario: Scenario, ids: tuple[str, ...], language: Language | None,
+          by_source: dict[str, list[str]]) -> list[str]:
+    """Return :func:`routemap.maps.citations.citations` of the ids, each source cited once
+    per build (``by_source`` keeps what was written)."""
+    for source_id in ids:
+        if source_id not in by_source:
+            by_source[source_id] = citations(scenario, [source_id], language=language)
+    return [text for source_id in ids for text in by_source[source_id]]
 
 
 def _leg_records(routeset: RouteSet, language: Language | None, *,
@@ -450,11 +461,11 @@ def _unique(values: Iterator[Any]) -> list[Any]:
     return list(dict.fromkeys(v for v in values if v not in (None, "")))
 
 
-def _transfer_record(scenario: Scenario, legs: list[FeatureRecord]) -> FeatureRecord:
+def _transfer_record(transfers: dict[str, Transfer], legs: list[FeatureRecord]) -> FeatureRecord:
     """Return one transfer: its legs' geometry collected in order, its properties merged."""
     first = legs[0].properties
     tid = first["transfer_id"]
-    transfer = next((t for t in scenario.transfers if t.id == tid), None)
+    transfer = transfers.get(tid)
     props = [leg.properties for leg in legs]
     distances = [p["distance_km"] for p in props if p["distance_km"] is not None]
     starts = [p["period_start"] for p in props if p["period_start"]]
@@ -498,4 +509,7 @@ def transfer_records(scenario: Scenario, legs: Sequence[FeatureRecord]) -> list[
     by_transfer: dict[str, list[FeatureRecord]] = {}
     for leg in legs:
         by_transfer.setdefault(leg.properties["transfer_id"], []).append(leg)
-    return [_transfer_record(scenario, group) for group in by_transfer.values()]
+    transfers: dict[str, Transfer] = {}
+    for transfer in scenario.transfers:  # the first of an id, as a search from the start finds
+        transfers.setdefault(transfer.id, transfer)
+    return [_transfer_record(transfers, group) for group in by_transfer.values()]
