@@ -5,8 +5,10 @@ line (JSON):
 
 - ``searoute PAIRS.json``: searoute alone between the same sea-leg endpoints (``[[lon, lat],
   [lon, lat]]`` per leg); ``route_s`` is the routing loop, ``wall`` the process;
-- ``gpd ROUTES.geojson OUTDIR``: routemap's GeoJSON read back with geopandas, then
-  ``GeoDataFrame.to_file`` to GeoJSON and to GeoPackage, each timed, with the files' sizes;
+- ``gpd ROUTES.geojson OUTDIR``: routemap's GeoJSON read back with geopandas and written with
+  ``GeoDataFrame.to_file`` to GeoJSON; every layer of routemap's ``routes.gpkg`` (beside it) read
+  back and written with ``to_file`` into one GeoPackage: the same rows and columns, the same
+  engine (pyogrio); each timed (wall seconds, as the build's stages), with the files' sizes;
 - ``folium ROUTES.geojson OUTDIR``: a plain folium map with one polyline per line of the same
   GeoJSON, built and saved (timed), with the file's size.
 
@@ -34,18 +36,39 @@ def searoute_pairs(pairs_path: Path) -> dict:
 
 
 def geopandas_files(geojson: Path, out: Path) -> dict:
-    """Read the GeoJSON back, then time ``to_file`` to GeoJSON and GeoPackage."""
-    import geopandas as gpd
+    """Time ``to_file`` on the rows routemap wrote: GeoJSON from its GeoJSON, GeoPackage from its
+    GeoPackage (``routes.gpkg`` beside it), layer by layer.
 
-    frame = gpd.read_file(geojson)
+    The same rows and columns as routemap's files, through the same engine (pyogrio, GDAL):
+    the GeoJSON's features as one layer; each layer of the GeoPackage read back and written
+    into one new GeoPackage (``to_file`` for the feature layers, ``pyogrio.write_dataframe``,
+    which ``to_file`` calls, for the attribute-only tables it cannot take).
+    """
+    import geopandas as gpd
+    import pyogrio
+
     out.mkdir(parents=True, exist_ok=True)
-    result: dict[str, float | int] = {"rows": len(frame)}
-    for name, driver in (("geojson", "GeoJSON"), ("gpkg", "GPKG")):
-        target = out / f"gpd.{name}"
+    frame = gpd.read_file(geojson, engine="pyogrio")
+    result: dict[str, float | int | str | dict] = {"rows": len(frame), "engine": "pyogrio"}
+    target = out / "gpd.geojson"
+    start = time.perf_counter()
+    frame.to_file(target, driver="GeoJSON", engine="pyogrio")
+    result["geojson_s"] = round(time.perf_counter() - start, 3)
+    result["geojson_bytes"] = target.stat().st_size
+    source = geojson.with_name("routes.gpkg")
+    if source.exists():
+        layers = {name: gpd.read_file(source, layer=name, engine="pyogrio")
+                  for name, _ in pyogrio.list_layers(source)}
+        target = out / "gpd.gpkg"
         start = time.perf_counter()
-        frame.to_file(target, driver=driver)
-        result[f"{name}_s"] = round(time.perf_counter() - start, 3)
-        result[f"{name}_bytes"] = target.stat().st_size
+        for name, layer in layers.items():
+            if isinstance(layer, gpd.GeoDataFrame):
+                layer.to_file(target, layer=name, driver="GPKG", engine="pyogrio")
+            else:
+                pyogrio.write_dataframe(layer, target, layer=name, driver="GPKG")
+        result["gpkg_s"] = round(time.perf_counter() - start, 3)
+        result["gpkg_bytes"] = target.stat().st_size
+        result["gpkg_rows"] = {name: len(layer) for name, layer in layers.items()}
     return result
 
 
