@@ -66,6 +66,16 @@ class LandTiles:
         found = np.sort(self._tree.query(shapely.box(west, south, east, north)))
         return self._parts[found]
 
+    def clip(self, west: float, south: float, east: float, north: float) -> BaseGeometry:
+        """Return the land clipped to a lon/lat box, from the polygons near it alone.
+
+        The same geometry, part for part, as ``shapely.clip_by_rect(land, ...)`` (GEOS clips
+        each polygon on its own and keeps their order; polygons whose bounds miss the box add
+        nothing), without walking the coastlines of the whole world.
+        """
+        near = shapely.multipolygons(self.parts_near(west, south, east, north))
+        return shapely.clip_by_rect(near, west, south, east, north)
+
     def _rasterise(self, ix: int, iy: int, n: int) -> np.ndarray:
         centres = (np.arange(n) + 0.5) / n
         lon0 = ((ix + 180) % 360) - 180

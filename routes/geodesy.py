@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+import shapely
 from pyproj import Geod
 from shapely.geometry import LineString, MultiLineString
 
@@ -70,6 +71,25 @@ def densify(coords: Coords, *, step_km: float = 25.0) -> list[tuple[float, float
 
 
 def _unwrap(coords: Coords) -> list[tuple[float, float]]:
+    return [tuple(p) for p in _unwrapped(coords).tolist()]
+
+
+def _unwrapped(coords: Coords) -> np.ndarray:
+    """Return a polyline unwrapped (see :func:`unwrap`) as an ``(n, 2)`` float array.
+
+    A line that never jumps by more than 180 degrees keeps its longitudes (plus 0.0, as the
+    walk adds its offset), in one vectorised step; others are walked point by point.
+    """
+    arr = np.asarray(coords, dtype=float).reshape(-1, 2)
+    step = np.diff(arr[:, 0])
+    if (step > 180.0).any() or (step < -180.0).any():
+        return np.array(_unwrap_walk(arr.tolist()), dtype=float).reshape(-1, 2)
+    out = arr.copy()
+    out[:, 0] += 0.0
+    return out
+
+
+def _unwrap_walk(coords: list[list[float]]) -> list[tuple[float, float]]:
     out: list[tuple[float, float]] = []
     offset = 0.0
     prev = None
@@ -91,7 +111,25 @@ def split_antimeridian(coords: Coords) -> list[list[tuple[float, float]]]:
     Each crossing of the antimeridian ends one part at +/-180 and starts the next at the
     opposite sign, with the latitude interpolated (RFC 7946, section 3.1.9).
     """
-    coords = _unwrap(coords)
+    return [[tuple(p) for p in part.tolist()] for part in _split(coords)]
+
+
+def _split(coords: Coords) -> list[np.ndarray]:
+    """Return :func:`split_antimeridian`'s parts as ``(n, 2)`` arrays.
+
+    A line inside [-180, 180] throughout is one part as it is (plus 0.0, as the walk adds its
+    shift); others are walked point by point.
+    """
+    arr = _unwrapped(coords)
+    lon = arr[:, 0]
+    if not ((lon >= -180.0) & (lon <= 180.0)).all():
+        return [np.array(p, dtype=float) for p in _split_walk(arr.tolist())]
+    out = arr.copy()
+    out[:, 0] += 0.0
+    return [out] if len(out) >= 2 else []
+
+
+def _split_walk(coords: list[list[float]]) -> list[list[tuple[float, float]]]:
     parts: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
     for i, (lon, lat) in enumerate(coords):
@@ -123,10 +161,10 @@ def _edge_between(lon_a: float, lon_b: float) -> float:
 
 def to_lonlat_geometry(coords: Coords) -> LineString | MultiLineString:
     """Return a LineString in [-180, 180], or a MultiLineString split at the antimeridian."""
-    parts = split_antimeridian(coords)
+    parts = _split(coords)
     if len(parts) == 1:
-        return LineString(parts[0])
-    return MultiLineString(parts)
+        return shapely.linestrings(parts[0])
+    return MultiLineString([shapely.linestrings(part) for part in parts])
 
 
 def unwrap(coords: Coords) -> list[tuple[float, float]]:

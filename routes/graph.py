@@ -33,6 +33,8 @@ __all__ = [
 _MASKED_KEPT = 8
 _TREES_KEPT = 4
 
+#: The node mask of each set of constraints, per network (a scenario has few such sets).
+_ALLOWED: weakref.WeakKeyDictionary[Network, dict[tuple, np.ndarray]] = weakref.WeakKeyDictionary()
 #: Per routing index: the masked graphs by constraint, and the search trees by (constraint,
 #: start junctions). Dropped with the index.
 _MASKED: weakref.WeakKeyDictionary[RoutingIndex, dict[bytes, tuple]] = weakref.WeakKeyDictionary()
@@ -76,6 +78,8 @@ def allowed_nodes(
 ) -> np.ndarray | None:
     """Return a mask of the nodes a route may use (``None`` when unconstrained).
 
+    The mask is built once per network and constraints, and read-only.
+
     Parameters
     ----------
     network : Network
@@ -87,12 +91,18 @@ def allowed_nodes(
     """
     if within is None and not avoid:
         return None
-    ok = np.ones(len(network.countries), dtype=bool)
-    if within is not None:
-        ok &= network.country_index(within)
-    if avoid:
-        ok &= ~network.country_index(avoid)
-    return ok[network.node_country]
+    memo = _ALLOWED.setdefault(network, {})
+    found = memo.get((within, avoid))
+    if found is None:
+        ok = np.ones(len(network.countries), dtype=bool)
+        if within is not None:
+            ok &= network.country_index(within)
+        if avoid:
+            ok &= ~network.country_index(avoid)
+        found = ok[network.node_country]
+        found.flags.writeable = False  # shared by every leg under the same constraints
+        memo[(within, avoid)] = found
+    return found
 
 
 def shortest_path(

@@ -15,7 +15,7 @@ from routemap.routes import qa
 from routemap.routes.geodesy import densify, geodesic_length_km, to_lonlat_geometry
 from routemap.routes.graph import EdgeSnap, Path, allowed_nodes, path_between, snap_to_edge
 from routemap.routes.hierarchy import load_index
-from routemap.routes.leg import LegRequest, RoutedLeg
+from routemap.routes.leg import LegRequest, RoutedLeg, Stop
 
 __all__ = ["ON_NETWORK_KM", "LegOptions", "check_leg", "route_leg"]
 
@@ -36,6 +36,8 @@ class LegOptions:
 #: pass (:func:`check_leg`) snaps a leg's stops and routing takes them from here.
 _SNAPS: weakref.WeakKeyDictionary[Network, dict[tuple, list[EdgeSnap]]] = weakref.WeakKeyDictionary()
 _SNAPS_KEPT = 4096
+#: Per network, each stop's nearest edge by its coordinates and the leg's constraints.
+_POINT_SNAPS: weakref.WeakKeyDictionary[Network, dict[tuple, EdgeSnap]] = weakref.WeakKeyDictionary()
 
 
 def _snap_stops(
@@ -85,6 +87,20 @@ def check_leg(request: LegRequest, network: Network, *, options: LegOptions = Le
         raise UnroutableLegError(f"{request.label}: {_explain(request)}: {exc}") from exc
 
 
+def _snap_point(network: Network, stop: Stop, rules: tuple, allowed: np.ndarray | None) -> EdgeSnap:
+    """Return a stop's nearest edge under a leg's rules (``(within, avoid)``, which make
+    ``allowed``), found once per network, place and rules: many legs share their stops."""
+    memo = _POINT_SNAPS.setdefault(network, {})
+    key = (stop.lon, stop.lat, *rules)
+    found = memo.get(key)
+    if found is None:
+        found = snap_to_edge(network, stop.lon, stop.lat, eligible=allowed)
+        if len(memo) >= _SNAPS_KEPT:
+            memo.pop(next(iter(memo)))
+        memo[key] = found
+    return found
+
+
 def _snap_stops_now(
     network: Network, request: LegRequest, allowed: np.ndarray | None, options: LegOptions
 ) -> list[EdgeSnap]:
@@ -97,10 +113,11 @@ def _snap_stops_now(
         If a stop's nearest allowed edge is much farther than its nearest edge: the stop lies
         in a country the leg may not use.
     """
-    snaps = [snap_to_edge(network, s.lon, s.lat, eligible=allowed) for s in request.stops]
+    rules = (request.within, request.avoid)
+    snaps = [_snap_point(network, s, rules, allowed) for s in request.stops]
     if allowed is not None:
         for s, found in zip(request.stops, snaps, strict=False):
-            free = snap_to_edge(network, s.lon, s.lat)
+            free = _snap_point(network, s, (None, ()), None)
             if found.km > free.km + options.snap_warn_km:
                 raise UnroutableLegError(
                     f"{s.name} lies in a country the leg may not use (nearest allowed "
@@ -214,7 +231,7 @@ def _items(snaps: list[EdgeSnap], paths: list[Path]) -> list[Item]:
     items: list[Item] = []
     for i, path in enumerate(paths):
         items.append(("snap", i))
-        items.extend(("node", int(n)) for n in path.nodes)
+        items.extend(zip(itertools.repeat("node"), path.nodes.tolist(), strict=False))
     items.append(("snap", len(snaps) - 1))
     return items
 
@@ -356,17 +373,27 @@ def _geometry(
     (snap points and nodes), and the last stop's connector."""
     first, last = request.stops[0], request.stops[-1]
     inner = items[(0 if joins[0] > 0.0 else 1):(len(items) if joins[-1] > 0.0 else -1)]
-    points = [(first.lon, first.lat), *(_item_lonlat(network, snaps, t) for t in inner),
-              (last.lon, last.lat)]
-    coords = _drop_repeats(np.array([p[0] for p in points]), np.array([p[1] for p in points]))
+    lon, lat = _items_lonlat(network, snaps, inner)
+    coords = _drop_repeats(np.r_[first.lon, lon, last.lon], np.r_[first.lat, lat, last.lat])
     xyz = to_unit_vectors(coords[:, 0], coords[:, 1])
     longest = np.linalg.norm(np.diff(xyz, axis=0), axis=1).max(initial=0.0) * EARTH_RADIUS_KM
-    points = [tuple(c) for c in coords.tolist()]
     if longest > options.draw_step_km:
-        points = densify(points, step_km=options.draw_step_km)
-    if len(points) < 2:
-        points = [points[0], points[0]]
-    return to_lonlat_geometry(points)
+        coords = np.asarray(densify([tuple(c) for c in coords.tolist()], step_km=options.draw_step_km))
+    if len(coords) < 2:
+        coords = np.repeat(coords[:1], 2, axis=0)
+    return to_lonlat_geometry(coords)
+
+
+def _items_lonlat(network: Network, snaps: list[EdgeSnap], items: list[Item]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the lon and lat of many items at once (as :func:`_item_lonlat` gives each)."""
+    kinds, ks = zip(*items, strict=True) if items else ((), ())
+    node = np.array(kinds, dtype=object) == "node"
+    k = np.array(ks, dtype=np.int64)
+    ends = np.array([(s.lon, s.lat) for s in snaps], dtype=float).reshape(-1, 2)
+    at_node, at_snap = np.where(node, k, 0), np.where(node, 0, k)
+    lon = np.where(node, network.lon[at_node], ends[at_snap, 0] if len(ends) else 0.0)
+    lat = np.where(node, network.lat[at_node], ends[at_snap, 1] if len(ends) else 0.0)
+    return lon.astype(float), lat.astype(float)
 
 
 def _drop_repeats(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

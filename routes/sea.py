@@ -351,7 +351,8 @@ def _connector_land_km(network: SeaNetwork, point: Point, node: int) -> float:
     Taman) costs far more than its length, so a node reached over water wins.
     """
     target = _near_lon(network.lanes.nodes[node], point[0])
-    return float(land_km_of_segments(np.array([[point, target]], dtype=float), network.land)[0])
+    return float(land_km_of_segments(np.array([[point, target]], dtype=float), network.land,
+                                    tiles=network.tiles)[0])
 
 
 def _repaired(network: SeaNetwork, path: _Path, *, passes: int = 5) -> _Path:
@@ -511,7 +512,7 @@ def _land_km_beyond_ends(network: SeaNetwork, path: _Path, snap_a: float, snap_b
     keep = (t1 > t0) & (lengths > 0) & ~np.isin(path.kinds, _EXEMPT)
     a, b = arr[:-1][keep], arr[1:][keep]
     pieces = np.stack([a + (b - a) * t0[keep, None], a + (b - a) * t1[keep, None]], axis=1)
-    return float(land_km_of_segments(pieces, network.land).sum())
+    return float(land_km_of_segments(pieces, network.land, tiles=network.tiles).sum())
 
 
 def _exempt_land_km(network: SeaNetwork, path: _Path) -> float:
@@ -521,4 +522,4 @@ def _exempt_land_km(network: SeaNetwork, path: _Path) -> float:
         return 0.0
     arr = np.asarray(path.coords, dtype=float)
     pieces = np.stack([arr[:-1][exempt], arr[1:][exempt]], axis=1)
-    return float(land_km_of_segments(pieces, network.land).sum())
+    return float(land_km_of_segments(pieces, network.land, tiles=network.tiles).sum())

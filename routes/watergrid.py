@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from scipy import ndimage
-from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry.base import BaseGeometry
 
@@ -235,25 +235,36 @@ def _walk_back(pred: np.ndarray, source: int, target: int) -> np.ndarray:
 
 
 def _grid_graph(grid: WaterGrid) -> csr_matrix:
-    """Return the 8-connected graph of water cells, weighted in km (undirected, one way)."""
+    """Return the 8-connected graph of water cells, weighted in km (undirected, one way).
+
+    Each cell links to its east, north-west, north and north-east neighbours when both are
+    water (a diagonal only where the two cells beside it are not both land), so every pair is
+    stored once, from its lower cell id. The matrix is written row by row with its columns in
+    order, as scipy's ``coo_matrix(...).tocsr()`` of the same links would give it.
+    """
     water = grid.water
     rows, cols = water.shape
-    ids = np.arange(rows * cols).reshape(rows, cols)
     lat = grid.south + (np.arange(rows) + 0.5) / grid.cells_per_degree
     dy = KM_PER_DEGREE / grid.cells_per_degree
-    dx = dy * np.cos(np.radians(lat))[:, None] * np.ones((1, cols))
-    parts = []
-    for d_row, d_col in ((0, 1), (1, 0), (1, 1), (1, -1)):
-        a = (slice(0, rows - d_row), slice(max(0, -d_col), cols - max(0, d_col)))
-        b = (slice(d_row, rows), slice(max(0, d_col), cols - max(0, -d_col)))
-        ok = water[a] & water[b]
-        if d_row and d_col:
-            # No squeezing diagonally between two land cells that touch at a corner.
-            ok &= water[a[0], b[1]] | water[b[0], a[1]]
-        step = np.hypot(dx[a] * abs(d_col), dy * d_row)
-        parts.append((ids[a][ok], ids[b][ok], step[ok]))
-    src, dst, km = (np.concatenate(column) for column in zip(*parts, strict=False))
-    return coo_matrix((km, (src, dst)), shape=(rows * cols,) * 2).tocsr()
+    dx = dy * np.cos(np.radians(lat))
+    zero = np.zeros(rows)
+    # Per row: the km of a step east, north-west, north and north-east (columns in id order).
+    km = np.column_stack([np.hypot(dx, zero), np.hypot(dx, dy), np.hypot(zero, dy + zero),
+                          np.hypot(dx, dy)])
+    links = np.zeros((rows, cols, 4), dtype=bool)
+    links[:, :-1, 0] = water[:, :-1] & water[:, 1:]
+    north = water[:-1] & water[1:]
+    links[:-1, :, 2] = north
+    # No squeezing diagonally between two land cells that touch at a corner.
+    links[:-1, 1:, 1] = water[:-1, 1:] & water[1:, :-1] & (water[:-1, :-1] | water[1:, 1:])
+    links[:-1, :-1, 3] = water[:-1, :-1] & water[1:, 1:] & (water[:-1, 1:] | water[1:, :-1])
+    flat = np.flatnonzero(links)
+    cell, kind = np.divmod(flat, 4)
+    step = np.array([1, cols - 1, cols, cols + 1])
+    indptr = np.zeros(rows * cols + 1, dtype=np.int32)
+    np.cumsum(links.reshape(-1, 4).sum(axis=1), out=indptr[1:])
+    indices = (cell + step[kind]).astype(np.int32)
+    return csr_matrix((km[cell // cols, kind], indices, indptr), shape=(rows * cols,) * 2)
 
 
 def local_land(land: BaseGeometry, bbox: Sequence[float], *,
@@ -348,23 +359,46 @@ def segments_over_land(coords: Sequence[Point], land: BaseGeometry) -> np.ndarra
     return out
 
 
-def segment_land_km(coords: Sequence[Point], land: BaseGeometry) -> np.ndarray:
-    """Return, per segment of an unwrapped lon/lat polyline, its geodesic km over ``land``."""
+def segment_land_km(coords: Sequence[Point], land: BaseGeometry, *,
+                    tiles: LandTiles | None = None) -> np.ndarray:
+    """Return, per segment of an unwrapped lon/lat polyline, its geodesic km over ``land``.
+
+    ``tiles`` (the land's :class:`LandTiles`) clips the land near each segment from its
+    nearby polygons alone: the same figures, faster.
+    """
     if len(coords) < 2:
         return np.zeros(0)
-    return land_km_of_segments(_segments(coords), land)
+    return land_km_of_segments(_segments(coords), land, tiles=tiles)
 
 
-def land_km_of_segments(segments: np.ndarray, land: BaseGeometry) -> np.ndarray:
-    """Return the geodesic km over ``land`` of each ``(k, 2, 2)`` lon/lat segment."""
+def land_km_of_segments(segments: np.ndarray, land: BaseGeometry, *,
+                        tiles: LandTiles | None = None) -> np.ndarray:
+    """Return the geodesic km over ``land`` of each ``(k, 2, 2)`` lon/lat segment.
+
+    Parameters
+    ----------
+    segments : numpy.ndarray
+        ``(k, 2, 2)`` lon/lat segments, possibly unwrapped.
+    land : shapely geometry
+        Land in [-180, 180] (prepared).
+    tiles : LandTiles, optional
+        The land's tiles: each crossing segment's neighbourhood is clipped from the polygons
+        near it (:meth:`LandTiles.clip`) instead of from the whole land, with the same result.
+
+    Returns
+    -------
+    numpy.ndarray
+        km per segment.
+    """
     out = np.zeros(len(segments))
     if not len(segments):
         return out
     seg, owner = _shifted(segments)
     lines = shapely.linestrings(seg)
+    clip = (lambda *box: shapely.clip_by_rect(land, *box)) if tiles is None else tiles.clip
     for k in np.nonzero(shapely.intersects(land, lines))[0]:
         x0, y0, x1, y1 = lines[k].bounds
-        nearby = shapely.clip_by_rect(land, x0 - 0.01, y0 - 0.01, x1 + 0.01, y1 + 0.01)
+        nearby = clip(x0 - 0.01, y0 - 0.01, x1 + 0.01, y1 + 0.01)
         inside = shapely.intersection(lines[k], nearby)
         if not inside.is_empty:
             out[owner[k]] += GEOD.geometry_length(inside) / 1000.0

@@ -199,3 +199,17 @@ def test_the_sea_lanes_are_read_from_the_cache_as_they_were_built(tmp_path, monk
         assert path.name.startswith("sealanes-")
     finally:
         sealanes.load_sea_network.cache_clear()
+
+
+def test_land_tiles_clip_is_the_whole_land_clipped():
+    """Clipping from the polygons near a box gives the geometry clipping all the land gives,
+    byte for byte: boxes over islands, across coasts, over open sea, over nothing."""
+    import shapely
+
+    land = shapely.MultiPolygon([box(0.0, 0.0, 3.0, 2.0), box(5.0, 0.0, 6.0, 1.0),
+                                 box(5.5, 3.0, 7.0, 4.0).difference(box(6.0, 3.2, 6.5, 3.6)),
+                                 box(-20.0, -5.0, 20.0, -1.0)])
+    tiles = LandTiles(land)
+    for rect in [(1.0, 1.0, 2.0, 1.5), (2.5, -0.5, 5.5, 0.5), (5.8, 3.1, 6.2, 3.9), (3.2, 1.2, 4.8, 2.5),
+                 (-30.0, -10.0, 30.0, 10.0), (10.0, 10.0, 11.0, 11.0), (-1.0, -2.0, 0.5, 0.5)]:
+        assert shapely.to_wkb(tiles.clip(*rect)) == shapely.to_wkb(shapely.clip_by_rect(land, *rect)), rect

@@ -117,3 +117,23 @@ def test_lonlat_geometry_is_valid_and_in_range(coords):
     minx, miny, maxx, maxy = geometry.bounds
     assert -180.0 <= minx <= maxx <= 180.0 and -90.0 <= miny <= maxy <= 90.0
     assert np.isfinite(np.asarray(geometry.bounds)).all()
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.floats(-540.0, 540.0, allow_nan=False), lats), min_size=0, max_size=12))
+def test_unwrap_and_split_agree_with_the_point_by_point_walk(coords):
+    """The vectorised path (a line without jumps, a line inside [-180, 180]) gives what walking
+    the line point by point gives, bit for bit (signed zeros included), and the same geometry."""
+    from routemap.routes.geodesy import _split_walk, _unwrap_walk
+
+    plain = [[float(x), float(y)] for x, y in coords]
+    walked = _unwrap_walk(plain)
+    assert np.array_equal(np.array(unwrap(coords)).reshape(-1, 2), np.array(walked).reshape(-1, 2))
+    assert [math.copysign(1.0, x) for x, _ in unwrap(coords)] == [math.copysign(1.0, x) for x, _ in walked]
+    parts = _split_walk([list(p) for p in _unwrap_walk([list(p) for p in walked])])  # it unwraps first
+    assert split_antimeridian(walked) == parts
+    if parts:
+        geometry = to_lonlat_geometry(walked)
+        expected = [np.array(p) for p in parts]
+        got = [np.asarray(g.coords) for g in getattr(geometry, "geoms", [geometry])]
+        assert len(got) == len(expected) and all(np.array_equal(a, b) for a, b in zip(got, expected, strict=True))

@@ -96,3 +96,15 @@ def test_a_path_through_one_junction_keeps_it():
         path = graph.shortest_path(network, 0, 2, allowed=allowed)
         assert path.nodes.tolist() == [0, 1, 2]
         assert path.km == pytest.approx(26.0)
+
+
+def test_allowed_nodes_is_built_once_per_constraint_and_read_only(six):
+    """Legs under the same rules share one mask, which no leg can change; other rules get theirs."""
+    within = graph.allowed_nodes(six, within=("AA",))
+    assert graph.allowed_nodes(six, within=("AA",)) is within
+    assert not within.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        within[0] = False
+    avoided = graph.allowed_nodes(six, avoid=("AA",))
+    assert avoided is not within and np.array_equal(avoided, ~within)
+    assert graph.allowed_nodes(six) is None

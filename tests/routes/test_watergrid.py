@@ -1,0 +1,47 @@
+"""Water grids: the cell graph is the one scipy builds from the same links, array for array."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.sparse import coo_matrix
+
+from routemap.routes.watergrid import KM_PER_DEGREE, WaterGrid, _grid_graph
+
+
+def _links_by_coo(grid: WaterGrid):
+    """The cell graph as scipy makes it from a list of links (east, north, both diagonals)."""
+    water = grid.water
+    rows, cols = water.shape
+    ids = np.arange(rows * cols).reshape(rows, cols)
+    lat = grid.south + (np.arange(rows) + 0.5) / grid.cells_per_degree
+    dy = KM_PER_DEGREE / grid.cells_per_degree
+    dx = dy * np.cos(np.radians(lat))[:, None] * np.ones((1, cols))
+    src, dst, km = [], [], []
+    for d_row, d_col in ((0, 1), (1, 0), (1, 1), (1, -1)):
+        a = (slice(0, rows - d_row), slice(max(0, -d_col), cols - max(0, d_col)))
+        b = (slice(d_row, rows), slice(max(0, d_col), cols - max(0, -d_col)))
+        ok = water[a] & water[b]
+        if d_row and d_col:
+            ok &= water[a[0], b[1]] | water[b[0], a[1]]
+        src.append(ids[a][ok])
+        dst.append(ids[b][ok])
+        km.append(np.hypot(dx[a] * abs(d_col), dy * d_row)[ok])
+    return coo_matrix((np.concatenate(km), (np.concatenate(src), np.concatenate(dst))),
+                      shape=(rows * cols,) * 2).tocsr()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_grid_graph_is_the_coo_graph_of_its_links(seed):
+    """Random grids, one to 40 cells a side (one row, one column included), every resolution."""
+    rng = np.random.default_rng(seed)
+    for _ in range(25):
+        rows, cols = (int(v) for v in rng.integers(1, 41, 2))
+        grid = WaterGrid(west=float(rng.uniform(-200, 200)), south=float(rng.uniform(-85, 75)),
+                         cells_per_degree=int(rng.choice([15, 30, 60, 120, 240])),
+                         water=rng.random((rows, cols)) < rng.uniform(0.1, 1.0))
+        got, expected = _grid_graph(grid), _links_by_coo(grid)
+        assert got.shape == expected.shape
+        for name in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(got, name), getattr(expected, name)), (rows, cols, name)
+            assert getattr(got, name).dtype == getattr(expected, name).dtype
