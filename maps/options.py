@@ -33,7 +33,8 @@ class RenderOptions:
         them in it, else in the scenario's own language.
     cache : bool
         Reuse the slides drawn by an earlier build when nothing that makes them changed, and
-        keep the ones drawn (``routemap.maps.slides.slidecache``; ``--no-cache`` turns it off).
+        keep the ones drawn (``routemap.maps.slides.slidecache``; ``--no-cache`` turns it off);
+        likewise the web map's basemap (``routemap.maps.web.basemapcache``).
 
     Raises
     ------

@@ -31,7 +31,7 @@ def _render_html(routeset: RouteSet, options: RenderOptions, earlier: Mapping[st
                  progress: Progress | None) -> Mapping[str, bytes]:
     from routemap.maps.web.html import render_html
 
-    return {OUTPUT_NAMES["html"]: render_html(routeset, language=options.language)}
+    return {OUTPUT_NAMES["html"]: render_html(routeset, language=options.language, cache=options.cache)}
 
 
 def _render_slides(routeset: RouteSet, options: RenderOptions, earlier: Mapping[str, bytes],

@@ -78,8 +78,8 @@ def make_parser() -> argparse.ArgumentParser:
     common.add_argument("--rail-network", metavar="FILE", type=Path,
                         help="route rail legs on this OpenStreetMap .osm extract instead of the bundled network")
     common.add_argument("--no-cache", action="store_true",
-                        help="route every leg and draw every slide afresh, neither reading nor "
-                             "writing the route cache or the slide cache (also ROUTEMAP_ROUTE_CACHE=off)")
+                        help="route every leg and draw every slide and the web map's basemap afresh, "
+                             "neither reading nor writing routemap's caches (also ROUTEMAP_ROUTE_CACHE=off)")
     parser = argparse.ArgumentParser(
         prog="routemap",
         description="Turn publicly reported logistics into cited maps: HTML, slides, GIS files.")

@@ -16,7 +16,7 @@ the code that draws the basemap (the folder's name carries it too, and when a ne
 first creates its folder the other versions' folders are removed); and, for a frame, its bounds,
 focus countries and places. A missing, damaged or mismatched file is a miss, drawn afresh and
 written again. ``--no-cache`` (``RenderOptions(cache=False)``, ``render_html(..., cache=False)``)
-or ``ROUTEMAP_BASEMAP_CACHE=off`` neither reads nor writes it.
+``ROUTEMAP_BASEMAP_CACHE=off`` or ``ROUTEMAP_ROUTE_CACHE=off`` neither reads nor writes it.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from routemap.errors import NetworkDataError
 from routemap.geo.countries import load_countries, natural_earth_path
 from routemap.maps.web.edges import basemap_in_frame
 from routemap.maps.web.vector_basemap import WORLD_TOLERANCE, simplify_countries
+from routemap.routes.routecache import cache_enabled as route_cache_enabled
 
 __all__ = ["ENV", "FORMAT", "BasemapCache", "basemap_cache_enabled", "basemap_code_version"]
 
@@ -67,8 +68,9 @@ _FOLDER = re.compile(r"webmap-v\d+-[0-9a-f]{16}\Z")
 
 
 def basemap_cache_enabled() -> bool:
-    """Tell whether the environment leaves the basemap cache on (``ROUTEMAP_BASEMAP_CACHE``)."""
-    return os.environ.get(ENV, "").strip().lower() not in ("off", "0", "no", "false")
+    """Tell whether the environment leaves the basemap cache on: neither ``ROUTEMAP_BASEMAP_CACHE``
+    nor ``ROUTEMAP_ROUTE_CACHE`` (which, as ``--no-cache``, turns every build cache off) is off."""
+    return route_cache_enabled() and os.environ.get(ENV, "").strip().lower() not in ("off", "0", "no", "false")
 
 
 @functools.lru_cache(maxsize=1)

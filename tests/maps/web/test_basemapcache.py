@@ -33,6 +33,7 @@ def store(tmp_path, monkeypatch, few_countries) -> BasemapCache:
     """A cache in a fresh cache folder, whose world backdrop is drawn from ``few_countries``."""
     monkeypatch.setenv("ROUTEMAP_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv(basemapcache.ENV, raising=False)
+    monkeypatch.delenv("ROUTEMAP_ROUTE_CACHE", raising=False)
     monkeypatch.setattr(basemapcache, "load_countries", lambda: few_countries)
     basemapcache._stored_world.cache_clear()
     cache = BasemapCache.default()
@@ -86,9 +87,10 @@ def test_the_world_backdrop_is_stored_exactly(store, few_countries):
     assert read.geometry.to_wkb().tolist() == drawn.geometry.to_wkb().tolist()
 
 
-def test_the_cache_is_off_by_environment(tmp_path, monkeypatch):
+@pytest.mark.parametrize("variable", [basemapcache.ENV, "ROUTEMAP_ROUTE_CACHE"])
+def test_the_cache_is_off_by_environment(tmp_path, monkeypatch, variable):
     monkeypatch.setenv("ROUTEMAP_CACHE_DIR", str(tmp_path))
-    monkeypatch.setenv(basemapcache.ENV, "off")
+    monkeypatch.setenv(variable, "off")
     assert BasemapCache.default() is None
     assert list(tmp_path.iterdir()) == []
 
@@ -111,6 +113,7 @@ def test_a_map_without_cache_neither_reads_nor_writes_it(tmp_path, monkeypatch, 
 def test_a_new_code_version_removes_only_the_old_versions_folders(tmp_path, monkeypatch):
     monkeypatch.setenv("ROUTEMAP_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv(basemapcache.ENV, raising=False)
+    monkeypatch.delenv("ROUTEMAP_ROUTE_CACHE", raising=False)
     old = tmp_path / "webmap-v1-0123456789abcdef"
     (old / "x").mkdir(parents=True)
     kept = [tmp_path / "webmap-notes", tmp_path / "routes-v1-0123456789abcdef"]
