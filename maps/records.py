@@ -15,6 +15,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from shapely.geometry import LineString, MultiLineString
 from shapely.geometry.base import BaseGeometry
 
@@ -461,8 +462,8 @@ def _unique(values: Iterator[Any]) -> list[Any]:
     return list(dict.fromkeys(v for v in values if v not in (None, "")))
 
 
-def _transfer_record(transfers: dict[str, Transfer], legs: list[FeatureRecord]) -> FeatureRecord:
-    """Return one transfer: its legs' geometry collected in order, its properties merged."""
+def _transfer_values(transfers: dict[str, Transfer], legs: list[FeatureRecord]) -> dict[str, Any]:
+    """Return one transfer's properties: its legs' merged."""
     first = legs[0].properties
     tid = first["transfer_id"]
     transfer = transfers.get(tid)
@@ -484,8 +485,7 @@ def _transfer_record(transfers: dict[str, Transfer], legs: list[FeatureRecord]) 
         "note": transfer.note if transfer else None,
         "attribution": "; ".join(_unique(p["attribution"] for p in props)),
     }
-    lines = [part for leg in legs for part in geometry_members(leg.geometry)]
-    return FeatureRecord(values["feature_id"], MultiLineString(lines), values)
+    return values
 
 
 def transfer_records(scenario: Scenario, legs: Sequence[FeatureRecord]) -> list[FeatureRecord]:
@@ -512,4 +512,11 @@ def transfer_records(scenario: Scenario, legs: Sequence[FeatureRecord]) -> list[
     transfers: dict[str, Transfer] = {}
     for transfer in scenario.transfers:  # the first of an id, as a search from the start finds
         transfers.setdefault(transfer.id, transfer)
-    return [_transfer_record(transfers, group) for group in by_transfer.values()]
+    if not by_transfer:
+        return []
+    values = [_transfer_values(transfers, group) for group in by_transfer.values()]
+    parts = [[part for leg in group for part in geometry_members(leg.geometry)]
+             for group in by_transfer.values()]
+    lines = shapely.multilinestrings([p for group in parts for p in group],
+                                     indices=[i for i, group in enumerate(parts) for _ in group])
+    return [FeatureRecord(v["feature_id"], line, v) for v, line in zip(values, lines.tolist(), strict=True)]

@@ -95,7 +95,22 @@ def _column(name: str, values: list[Any]) -> pd.Series:
         return pd.Series(values, dtype="boolean")
     if name in _FLOAT_COLUMNS:
         return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
-    return pd.Series([text_value(name, v) for v in values], dtype="object")
+    return pd.Series(_texts(name, values), dtype="object")
+
+
+def _texts(name: str, values: list[Any]) -> list[Any]:
+    """Return a text column's cells (:func:`text_value`), each distinct list of words written once."""
+    written: dict[tuple[str, ...], Any] = {}
+    out = []
+    for value in values:
+        if isinstance(value, list) and all(type(v) is str for v in value):
+            key = tuple(value)
+            if key not in written:
+                written[key] = text_value(name, value)
+            out.append(written[key])
+        else:
+            out.append(text_value(name, value))
+    return out
 
 
 def _table(columns: Sequence[str], rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -164,3 +164,7 @@ def test_shared_records_are_built_once_per_route_set_and_language(sample_routese
     module.shared_records(other, language=en)
     assert built[-1] == ("en", False)
     assert len(built) == 3
+
+
+def test_transfer_records_of_no_legs_are_none(sample_routeset):
+    assert transfer_records(sample_routeset.scenario, []) == []
