@@ -140,6 +140,11 @@
       var label = el('span', null, place.name);
       marker.bindTooltip(label, { permanent: true, direction: 'right', offset: [symbol.px / 2, 0],
         className: 'rm-place-label', opacity: 1 });
+      // A name hidden by the declutter still shows while the pointer is on its symbol.
+      marker.on('mouseover mouseout', function (e) {
+        var node = marker.getTooltip() && marker.getTooltip().getElement();
+        if (node) { node.classList.toggle('rm-label-peek', e.type === 'mouseover'); }
+      });
       this.placeLabels.push({ marker: marker, weight: place.legs || 0, px: symbol.px });
       group.addLayer(marker);
     }, this);
@@ -157,18 +162,58 @@
   };
 
   RouteMap.prototype.declutter = function () {
-    // Hide place names that would overlap a more important one (more legs end there), or lie
-    // under the map's furniture (panel, timeline, scale bar, minimap, attribution).
+    // Each place's name beside its symbol, more important places (more legs end there) first:
+    // on the right; on the left where the right runs past the map's edge; hidden where neither
+    // fits whole in the map, or it would cover a name already placed or the map's furniture
+    // (panel, timeline, scale bar, minimap, attribution). All names are measured on the right
+    // in one layout, then placed, so no placement is judged against a box that later moves.
+    var frame = this.map.getContainer().getBoundingClientRect();
     var kept = this.furnitureRects();
-    this.placeLabels.slice().sort(function (a, b) { return b.weight - a.weight; }).forEach(function (item) {
+    var items = this.placeLabels.filter(function (item) {
       var tip = item.marker.getTooltip();
-      var node = tip && tip.getElement();
-      if (!node || !item.marker._map) { return; }
-      node.style.visibility = '';
-      var box = node.getBoundingClientRect();
-      var clash = kept.some(function (other) {
-        return box.left < other.right && box.right > other.left && box.top < other.bottom && box.bottom > other.top;
-      });
-      if (clash) { node.style.visibility = 'hidden'; } else { kept.push(box); }
+      item.node = tip && tip.getElement();
+      return item.node && item.marker._map;
+    });
+    items.forEach(function (item) { labelSide(item, 'right'); item.node.style.visibility = ''; });
+    var placed = items.map(function (item) {
+      return { item: item, box: item.node.getBoundingClientRect() };
+    }).sort(function (a, b) { return b.item.weight - a.item.weight; });
+    placed.forEach(function (entry) {
+      var right = entry.box;
+      var left = shiftedBox(right, -(right.width + entry.item.px + 2 * LABEL_GAP_PX));
+      var free = function (box) {
+        return inside(box, frame) && !kept.some(function (o) { return overlaps(box, o); });
+      };
+      entry.side = free(right) ? 'right' : right.right > frame.right && free(left) ? 'left' : null;
+      if (entry.side) { kept.push(entry.side === 'left' ? left : right); }
+    });
+    placed.forEach(function (entry) {
+      if (entry.side) { labelSide(entry.item, entry.side); } else { entry.item.node.style.visibility = 'hidden'; }
     });
   };
+
+  // Leaflet's margin between a tooltip and its anchor (leaflet.css .leaflet-tooltip-right/left).
+  var LABEL_GAP_PX = 6;
+
+  function labelSide(item, side) {
+    // Put a place's name on one side of its symbol (Leaflet moves it there and keeps it there).
+    var tip = item.marker.getTooltip();
+    if (tip.options.direction === side) { return; }
+    tip.options.direction = side;
+    tip.options.offset = L.point(side === 'left' ? -item.px / 2 : item.px / 2, 0);
+    tip.update();
+  }
+
+  function shiftedBox(box, dx) {
+    return { left: box.left + dx, right: box.right + dx, top: box.top, bottom: box.bottom,
+      width: box.width, height: box.height };
+  }
+
+  function inside(box, frame) {
+    return box.left >= frame.left - 0.5 && box.right <= frame.right + 0.5 &&
+      box.top >= frame.top - 0.5 && box.bottom <= frame.bottom + 0.5;
+  }
+
+  function overlaps(a, b) {
+    return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+  }

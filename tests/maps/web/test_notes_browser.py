@@ -355,3 +355,73 @@ def test_a_new_window_size_frames_the_routes_again_until_the_reader_moves_the_ma
         assert errors == []
     finally:
         page.context.close()
+
+
+# --- place names: whole, inside the window, apart ---------------------------------------------
+
+# The place names shown (not hidden) that run past the window's edge, and pairs of them that
+# overlap one another; each name with its box in window pixels.
+PLACE_NAMES_JS = """() => {
+  const shown = Array.from(document.querySelectorAll('.rm-place-label')).filter((n) =>
+    getComputedStyle(n).visibility !== 'hidden').map((n) => [n.textContent, n.getBoundingClientRect()]);
+  const cut = shown.filter(([, r]) => r.left < -0.5 || r.top < -0.5 || r.right > innerWidth + 0.5 ||
+    r.bottom > innerHeight + 0.5).map(([name, r]) => [name, [r.left, r.top, r.right, r.bottom]]);
+  const overlaps = [];
+  shown.forEach(([a, p], i) => shown.slice(i + 1).forEach(([b, q]) => {
+    if (p.left < q.right - 0.5 && q.left < p.right - 0.5 && p.top < q.bottom - 0.5 && q.top < p.bottom - 0.5) {
+      overlaps.push([a, b]);
+    }
+  }));
+  return { shown: shown.map(([name]) => name), cut: cut, overlaps: overlaps };
+}"""
+
+
+@pytest.fixture(scope="module")
+def bundled_map_fr(tmp_path_factory) -> Path:
+    """The bundled scenario's map.html in French (longer names: 'Port de Vostotchny (...)')."""
+    from routemap.geo.scenario import bundled_scenario_path, load_scenario
+    from routemap.routes.builder import build
+
+    path = tmp_path_factory.mktemp("bundled-fr") / "map.html"
+    routeset = build(load_scenario(bundled_scenario_path())).in_language("fr")
+    path.write_bytes(render_html(routeset, language="fr"))
+    return path
+
+
+@pytest.mark.parametrize("size", sorted(VIEWPORTS))
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_place_name_shown_is_whole_in_the_window_and_apart(open_map, bundled_map,
+                                                                  bundled_map_fr, language, size):
+    """The issue's case: 'Vostochny port (Vrangel, Nakhodka)' ran past the right edge at
+    1600x900, 'Khabarovsk' and 'Vostochny' on a phone. A name that would is put on its
+    symbol's other side when that side is free, else hidden; none covers another."""
+    page, errors = open_map(bundled_map if language == "en" else bundled_map_fr, VIEWPORTS[size])
+    names = page.evaluate(PLACE_NAMES_JS)
+    page.screenshot(path=f"/tmp/routemap-names-{language}-{size}.png")
+    hidden = page.evaluate(HIDDEN_NAME_JS)
+    if hidden is not None:  # a hidden name shows while the pointer rests on its symbol
+        page.mouse.move(hidden["x"], hidden["y"])
+        page.wait_for_timeout(100)
+        assert page.evaluate(PEEK_JS, hidden["name"]) == "visible", hidden["name"]
+    page.context.close()
+    assert len(names["shown"]) >= 5, f"{language} {size}: names shown {names['shown']}"
+    assert names["cut"] == [], f"{language} {size}: names cut at the window's edge"
+    assert names["overlaps"] == [], f"{language} {size}: names on top of one another"
+    assert errors == []
+
+
+# A place whose name is hidden, with its symbol's centre in the window, and nothing over it.
+HIDDEN_NAME_JS = """() => {
+  for (const item of window.routemap.app.placeLabels) {
+    const node = item.marker.getTooltip().getElement();
+    if (!node || node.style.visibility !== 'hidden' || !item.marker._icon) { continue; }
+    const r = item.marker._icon.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    const hit = document.elementFromPoint(x, y);
+    if (hit && item.marker._icon.contains(hit)) { return { name: node.textContent, x: x, y: y }; }
+  }
+  return null;
+}"""
+
+PEEK_JS = """(name) => getComputedStyle(Array.from(document.querySelectorAll('.rm-place-label'))
+  .find((n) => n.textContent === name)).visibility"""
