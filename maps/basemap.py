@@ -236,8 +236,9 @@ def build_rail_segments(
     for w, e in _lon_ranges(west, east):
         inside |= (lon >= w) & (lon <= e) & (lat >= south) & (lat <= north)
     near = inside[u] | inside[v]
-    u, v = u[near], v[near]
-    x, y = frame.forward(lon, lat)
+    nodes, ends = np.unique(np.concatenate([u[near], v[near]]), return_inverse=True)
+    x, y = frame.forward(np.asarray(lon)[nodes], np.asarray(lat)[nodes])  # only the nodes drawn
+    u, v = ends[: int(near.sum())], ends[int(near.sum()):]
     segs = np.stack([np.column_stack([x[u], y[u]]), np.column_stack([x[v], y[v]])], axis=1)
     segs = segs[np.isfinite(segs).all(axis=(1, 2))]
     return _snap_segments(segs, tolerance_m)

@@ -7,8 +7,9 @@ beyond them: the font chain's files (path, size, time), the versions of the libr
 save, project or clip (matplotlib, fontTools, numpy, shapely, pyproj, Pillow...), of the packages
 that ship the basemap's data (Natural Earth countries, the OpenStreetMap rail network), the
 countries file itself (size, time), routemap's version and a hash of every file of its ``maps``
-and ``geo`` code. An entry holds the files of one slide with their sizes and SHA-256: a damaged,
-short or foreign entry is a miss (drawn again, then rewritten). Entries are written atomically
+code but the other products' (``web``, ``gis``, ``video``) and of its ``geo`` code. An entry
+holds the files of one slide with their sizes and SHA-256: a damaged, short or foreign entry is
+a miss (drawn again, then rewritten). Entries are written atomically
 (:func:`routemap.cache.atomic_file`), in a folder named by the code version
 (``slides-v1-<16 hex digits>``); when a new version creates its folder, the other versions'
 folders are removed. The folder is kept under :data:`MAX_BYTES` by removing the entries used
@@ -73,14 +74,25 @@ def cache_enabled() -> bool:
 
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
-    """Return routemap's version and a hash of every file of its ``maps`` and ``geo`` code."""
+    """Return routemap's version and a hash of the ``maps`` and ``geo`` files a slide depends on."""
     digest = hashlib.sha256(version().encode())
     for package in ("routemap.maps", "routemap.geo"):
         base = Path(str(resources.files(package)))
-        for path in sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        for path in sorted(p for p in base.rglob("*") if p.is_file() and _draws_slides(p.relative_to(base))):
             digest.update(path.relative_to(base).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+#: The folders of ``maps`` whose code never draws a slide (the other products).
+_OTHER_PRODUCTS = frozenset({"web", "gis", "video"})
+
+
+def _draws_slides(relative: Path) -> bool:
+    """Tell whether a file of the ``maps`` or ``geo`` code can change a slide (the other
+    products' folders and compiled caches cannot)."""
+    return "__pycache__" not in relative.parts and not (
+        len(relative.parts) > 1 and relative.parts[0] in _OTHER_PRODUCTS)
 
 
 def environment_digest(fonts: Sequence[str]) -> str:
