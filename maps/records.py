@@ -278,10 +278,18 @@ def _frame_records(frame: gpd.GeoDataFrame, columns: Sequence[str],
     if missing:
         logger.warning("route set frame lacks contract columns %s; exported as null", missing)
     frame = _in_wgs84(frame)
-    data = {c: frame[c].tolist() for c in columns if c in frame.columns}
+    empty = [None] * len(frame)
+    data = [_plain_column(frame[c].tolist()) if c in frame.columns else empty for c in columns]
     for i, geom in enumerate(export_geometries(list(frame.geometry))):
-        values = {c: plain_value(data[c][i]) if c in data else None for c in columns}
+        values = dict(zip(columns, (cells[i] for cells in data), strict=True))
         yield FeatureRecord(str(values["feature_id"]), geom, values)
+
+
+def _plain_column(cells: list[Any]) -> list[Any]:
+    """Return :func:`plain_value` of every cell (a column of text cells as it is)."""
+    if all(type(cell) is str for cell in cells):
+        return cells
+    return [plain_value(cell) for cell in cells]
 
 
 def feature_records(routeset: RouteSet, *, language: Language | None = None,
