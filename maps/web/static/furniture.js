@@ -5,6 +5,8 @@
 
   // --- furniture: minimap, fullscreen, measure ------------------------------------------------
 
+  var MINIMAP_DELAY_MS = 150;
+
   RouteMap.prototype.minimap = function () {
     var box = el('div', 'rm-minimap leaflet-control');
     box.setAttribute('aria-hidden', 'true');
@@ -36,7 +38,13 @@
       }), { renderer: renderer, color: entry.leg.color, weight: 1.2, interactive: false }).addTo(mini);
     });
     view.addTo(mini);
-    main.on('moveend', sync);
+    // The minimap follows once the main map has painted its new view and stopped (a wheel
+    // flick ends many moves; the reader's view comes first).
+    var pending = null;
+    main.on('moveend', function () {
+      clearTimeout(pending);
+      pending = setTimeout(sync, MINIMAP_DELAY_MS);
+    });
     mini.on('click', function (e) { main.panTo(e.latlng); });
   };
 

@@ -37,7 +37,9 @@
   RouteMap.prototype.basemap = function () {
     var b = this.data.basemap;
     var s = this.data.styles.basemap;
-    var renderer = L.canvas({ pane: 'rmBasemap', padding: 0.3 });
+    // Projected once per zoom level and simplified to it (legpaths.js), not point by point
+    // on every zoom: a large frame's coast and borders hold a hundred thousand points.
+    var renderer = new LegCanvas({ pane: 'rmBasemap', padding: 0.3 });
     var decodeAll = function (items) {
       return items.map(function (item) {
         return typeof item[0] === 'number' ? decode(item, b.scale) : decodeAll(item);
@@ -46,10 +48,10 @@
     this.land = decodeAll(b.land);
     var common = { renderer: renderer, pane: 'rmBasemap', interactive: false };
     var group = L.layerGroup();
-    group.addLayer(L.polygon(this.land, L.extend({ stroke: false, fillColor: s.land, fillOpacity: 1 }, common)));
-    group.addLayer(L.polygon(decodeAll(b.focus), L.extend({ stroke: false, fillColor: s.focus, fillOpacity: 1 }, common)));
-    group.addLayer(L.polyline(decodeAll(b.borders), L.extend({ color: s.border, weight: 0.9, opacity: 0.9, dashArray: '4 2' }, common)));
-    group.addLayer(L.polyline(decodeAll(b.coast), L.extend({ color: s.coast, weight: 0.8, opacity: 1 }, common)));
+    group.addLayer(new BasemapPolygon(this.land, L.extend({ stroke: false, fillColor: s.land, fillOpacity: 1 }, common)));
+    group.addLayer(new BasemapPolygon(decodeAll(b.focus), L.extend({ stroke: false, fillColor: s.focus, fillOpacity: 1 }, common)));
+    group.addLayer(new BasemapLine(decodeAll(b.borders), L.extend({ color: s.border, weight: 0.9, opacity: 0.9, dashArray: '4 2' }, common)));
+    group.addLayer(new BasemapLine(decodeAll(b.coast), L.extend({ color: s.coast, weight: 0.8, opacity: 1 }, common)));
     b.labels.forEach(function (label) {
       var span = el('span', 'rm-country rm-rank-' + label.rank, label.name);
       group.addLayer(L.marker([label.lat, label.lon], {

@@ -110,6 +110,14 @@
   // --- lines projected once per zoom, simplified to it, shared by the legs that follow them --
 
   var BASE = new WeakMap();
+  var RING_IDS = new WeakMap();
+  var ringCount = 0;
+
+  function ringId(ring) {
+    // A number naming a decoded line (RouteMap.latlngs gives legs on one line the same array).
+    if (!RING_IDS.has(ring)) { RING_IDS.set(ring, ++ringCount); }
+    return RING_IDS.get(ring);
+  }
 
   function baseOf(ring, map) {
     // A line's points projected at zoom 0 (Web Mercator in 256 px), once; each zoom's points are
@@ -157,7 +165,7 @@
         hit = { points: points, bounds: bounds, marks: {} };
         this._projected.set(ring, hit);
       }
-      if (!hit.marks[kind]) { hit.marks[kind] = kind === 'join' ? tickSpots(hit.points) : arrowSpots(hit.points); }
+      if (kind && !hit.marks[kind]) { hit.marks[kind] = kind === 'join' ? tickSpots(hit.points) : arrowSpots(hit.points); }
       return hit;
     },
 
@@ -172,10 +180,12 @@
         ctx.clip();
       }
       this._drawing = true;
+      var repainted = this.repainted();
       PASSES.forEach(function (pass) {
         for (var order = this._drawFirst; order; order = order.next) {
           var layer = order.layer;
           var reach = layer._paintBounds || layer._pxBounds;
+          if (pass !== 'band' && repainted.has(layer)) { continue; }
           if (!bounds || (reach && reach.intersects(bounds))) {
             if (layer.paint) { layer.paint(pass, ctx); } else if (pass === 'line') { layer._updatePath(); }
           }
@@ -183,6 +193,22 @@
       }, this);
       this._drawing = false;
       ctx.restore();
+    },
+
+    repainted: function () {
+      // The legs whose casing, line and marks a leg drawn after them paints again, stroke for
+      // stroke (the same line in the same style: legs of several transfers on one track): those
+      // are painted once, by the last. Their bands are all painted, as before.
+      var layers = [];
+      for (var order = this._drawFirst; order; order = order.next) { layers.push(order.layer); }
+      var seen = new Set();
+      var out = new Set();
+      for (var i = layers.length - 1; i >= 0; i--) {
+        if (!layers[i].paintKey) { continue; }
+        var key = layers[i].paintKey();
+        if (seen.has(key)) { out.add(layers[i]); } else { seen.add(key); }
+      }
+      return out;
     },
 
     _extendRedrawBounds: function (layer) {
@@ -195,6 +221,31 @@
       }
     }
   });
+
+  // The basemap's land, coast and borders: Leaflet's polygons and lines, their rings projected
+  // by the renderer (a LegCanvas) once per zoom level rather than point by point on every zoom.
+  function projectRings() {
+    var pxBounds = new L.Bounds();
+    this._rings = [];
+    var add = function (latlngs) {
+      if (!latlngs.length) { return; }
+      if (latlngs[0] instanceof L.LatLng) {
+        var hit = this._renderer.projected(latlngs);
+        this._rings.push(hit.points);
+        if (hit.bounds.isValid()) { pxBounds.extend(hit.bounds.min); pxBounds.extend(hit.bounds.max); }
+      } else {
+        latlngs.forEach(add, this);
+      }
+    };
+    add.call(this, this._latlngs);
+    if (this._bounds.isValid() && pxBounds.isValid()) {
+      this._rawPxBounds = pxBounds;
+      this._updateBounds();
+    }
+  }
+
+  var BasemapPolygon = L.Polygon.extend({ _project: projectRings });
+  var BasemapLine = L.Polyline.extend({ _project: projectRings });
 
   // One leg's track (kind 'track': band, casing, line, arrows) or one of its connectors (kind
   // 'join': casing, hairline, ticks), as a polyline Leaflet projects, clips, simplifies and
@@ -295,6 +346,13 @@
         if (s.x < min.x || s.x > max.x || s.y < min.y || s.y > max.y) { return; }
         if (join) { paintTick(ctx, s, cs, color); } else { paintArrow(ctx, s, px, color); }
       });
+    },
+
+    paintKey: function () {
+      // What its casing, line and marks look like: equal keys paint the same pixels.
+      var o = this.options;
+      return [this._lines.map(ringId).join(','), this.kind, o.color, o.weight, o.opacity,
+        this._dash.join(' '), o.lineCap, this.casingOpacity, this.highlighted].join('|');
     },
 
     marksIn: function (bounds) {
