@@ -33,6 +33,18 @@
   // in the map's language; start.js sets them before anything is drawn.
   var MESSAGES = {};
 
+  // The locale's plural rules and number format, made once per locale (making one costs far
+  // more than using it, and a panel of a thousand transfers counts a thousand times).
+  var INTL = {};
+
+  function intl(kind) {
+    var key = kind + ':' + MESSAGES.locale;
+    if (!INTL[key]) {
+      INTL[key] = kind === 'plural' ? new Intl.PluralRules(MESSAGES.locale) : new Intl.NumberFormat(MESSAGES.locale);
+    }
+    return INTL[key];
+  }
+
   function t(key, values) {
     // A message by key, its {name} placeholders filled from `values`; a counted message
     // (plural forms by CLDR category) takes its form from `values.count`. The result is only
@@ -40,18 +52,18 @@
     var text = MESSAGES[key];
     if (text === undefined) { throw new Error('routemap: no message ' + key); }
     if (typeof text === 'object') {
-      var category = new Intl.PluralRules(MESSAGES.locale).select(values.count);
+      var category = intl('plural').select(values.count);
       text = text[category] !== undefined ? text[category] : text.other;
     }
     return String(text).replace(/\{(\w+)\}/g, function (whole, name) {
       if (!values || values[name] === undefined) { return whole; }
       var value = values[name];
-      return typeof value === 'number' ? value.toLocaleString(MESSAGES.locale) : String(value);
+      return typeof value === 'number' ? intl('number').format(value) : String(value);
     });
   }
 
   function formatNumber(value) {
-    return Math.round(value).toLocaleString(MESSAGES.locale);
+    return intl('number').format(Math.round(value));
   }
 
   // --- small helpers -------------------------------------------------------------------------

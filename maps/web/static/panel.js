@@ -56,10 +56,13 @@
     var data = this.data;
     var map = this.map;
     var box = section(t('transfers'), 'rm-transfers');
+    var samples = {};  // one line sample per look, copied for each transfer that has it
     data.transfers.forEach(function (transfer) {
       var mode = data.styles.modes[transfer.modes[0]];
       var conf = data.styles.confidences[transfer.confidence];
-      var swatch = lineSample(mode.color, 3, conf ? conf.dash : null);
+      var look = mode.color + '|' + (conf ? conf.dash : '');
+      samples[look] = samples[look] || lineSample(mode.color, 3, conf ? conf.dash : null);
+      var swatch = samples[look].cloneNode(true);
       box.appendChild(toggle('checkbox', 'transfer', true, swatch, transfer.label,
         t('legs', { count: transfer.legs.length }), function (on) {
           if (on) { groups[transfer.id].addTo(map); } else { map.removeLayer(groups[transfer.id]); }
