@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -403,7 +404,27 @@ def slide_specs(routeset: RouteSet, *, per_transfer: bool = True,
     Returns
     -------
     list of SlideSpec
+        The same specs for the same route set object and arguments as the call before (a
+        build's slides and its deck ask for the same ones: they are built once).
     """
+    key = (per_transfer, tuple(size), float(dpi), language, aggregate)
+    last = _LAST_SPECS.get("last")
+    if last is not None and last[0]() is routeset and last[1] == key:
+        return list(last[2])
+    specs = _build_specs(routeset, per_transfer=per_transfer, size=size, dpi=dpi,
+                         language=language, aggregate=aggregate)
+    _LAST_SPECS["last"] = (weakref.ref(routeset), key, tuple(specs))
+    return specs
+
+
+#: The specs of the last :func:`slide_specs` call: its route set (held weakly, so a new route
+#: set at the same address is never taken for it), its arguments and its specs.
+_LAST_SPECS: dict[str, tuple[weakref.ref, tuple, tuple[SlideSpec, ...]]] = {}
+
+
+def _build_specs(routeset: RouteSet, *, per_transfer: bool, size: tuple[int, int], dpi: float,
+                 language: str, aggregate: bool | None) -> list[SlideSpec]:
+    """Build what :func:`slide_specs` returns."""
     lang = load_language(language)
     specs = [_fitted(overview(routeset, language=lang, aggregate=aggregate), size=size, dpi=dpi,
                      where=lang.gettext("transfers, each on its own slide"))]

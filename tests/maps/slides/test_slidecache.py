@@ -139,3 +139,21 @@ def test_new_code_version_removes_the_others(cache_on):
     assert cache is not None and cache.folder.is_dir()
     assert not stale.exists()
     assert other.exists()
+
+
+def test_slide_specs_are_built_once_per_route_set(monkeypatch):
+    """A build's slides and its deck ask for the same specs: the second call reuses them; a
+    new route set, or other arguments, builds afresh."""
+    from routemap.maps.slides import compose
+    from tests.conftest import _sample_routeset
+
+    built = []
+    original = compose._build_specs
+    monkeypatch.setattr(compose, "_build_specs", lambda *a, **k: built.append(k) or original(*a, **k))
+    routeset = _sample_routeset()
+    first = compose.slide_specs(routeset, per_transfer=False)
+    assert compose.slide_specs(routeset, per_transfer=False) == first
+    assert len(built) == 1
+    compose.slide_specs(routeset, per_transfer=False, size=(1280, 720))
+    compose.slide_specs(_sample_routeset(), per_transfer=False, size=(1280, 720))
+    assert len(built) == 3
