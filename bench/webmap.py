@@ -236,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.before:
             result["before"] = bench(scenario, folder / "before", args.before.resolve(),
                                      args.runs)
+    result["load_end"] = os.getloadavg()[0]  # the run takes minutes: the load at both ends
     print(json.dumps(result))
     return 0 if result["after"]["within_budget"] else 1
 
