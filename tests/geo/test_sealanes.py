@@ -213,3 +213,22 @@ def test_land_tiles_clip_is_the_whole_land_clipped():
     for rect in [(1.0, 1.0, 2.0, 1.5), (2.5, -0.5, 5.5, 0.5), (5.8, 3.1, 6.2, 3.9), (3.2, 1.2, 4.8, 2.5),
                  (-30.0, -10.0, 30.0, 10.0), (10.0, 10.0, 11.0, 11.0), (-1.0, -2.0, 0.5, 0.5)]:
         assert shapely.to_wkb(tiles.clip(*rect)) == shapely.to_wkb(shapely.clip_by_rect(land, *rect)), rect
+
+
+def test_land_tiles_are_the_cells_whose_centres_lie_in_the_land():
+    """Each tile, at each resolution, marks exactly the centres the whole land contains: over a
+    coast whose segments are longer than a block (17 degrees), a lake, islands smaller than a
+    cell, and tiles wholly on land or at sea (decided without testing every centre)."""
+    import shapely
+    from shapely.geometry import Polygon
+
+    coast = Polygon([(-12.0, -9.0), (21.0, -9.0), (4.0, 8.0)], holes=[[(2.0, -3.0), (6.0, -3.0), (4.0, 0.5)]])
+    islands = [box(8.31, 3.31, 8.33, 3.33), box(-20.0, 5.0, -19.2, 5.7)]
+    land = shapely.MultiPolygon([coast, *islands])
+    tiles = LandTiles(land)
+    for ix, iy in [(4, 7), (4, -5), (3, -3), (-21, 5), (8, 3), (30, 30), (0, -8), (-3, -1), (19, -9)]:
+        for n in (4, 15, 60):
+            centres = (np.arange(n) + 0.5) / n
+            xs, ys = np.meshgrid(ix + centres, iy + centres)
+            expected = shapely.contains_xy(land, xs.ravel(), ys.ravel()).reshape(n, n)
+            assert np.array_equal(tiles.tile(ix, iy, n), expected), (ix, iy, n)
