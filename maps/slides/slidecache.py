@@ -7,9 +7,9 @@ beyond them: the font chain's files (path, size, time), the versions of the libr
 save, project or clip (matplotlib, fontTools, numpy, shapely, pyproj, Pillow...), of the packages
 that ship the basemap's data (Natural Earth countries, the OpenStreetMap rail network), the
 countries file itself (size, time), routemap's version and a hash of every file of its ``maps``
-code but the other products' (``web``, ``gis``, ``video``) and of its ``geo`` code. An entry
-holds the files of one slide with their sizes and SHA-256: a damaged, short or foreign entry is
-a miss (drawn again, then rewritten). Entries are written atomically
+code but the other products' (``web``, ``gis``, ``video``) and of the ``geo`` modules it reads
+(model, sites, countries, rail network). An entry holds the files of one slide with their sizes
+and SHA-256: a damaged, short or foreign entry is a miss (drawn again, then rewritten). Entries are written atomically
 (:func:`routemap.cache.atomic_file`), in a folder named by the code version
 (``slides-v1-<16 hex digits>``); when a new version creates its folder, the other versions'
 folders are removed. The folder is kept under :data:`MAX_BYTES` by removing the entries used
@@ -76,21 +76,28 @@ def cache_enabled() -> bool:
 def code_version() -> str:
     """Return routemap's version and a hash of the ``maps`` and ``geo`` files a slide depends on."""
     digest = hashlib.sha256(version().encode())
-    for package in ("routemap.maps", "routemap.geo"):
-        base = Path(str(resources.files(package)))
-        for path in sorted(p for p in base.rglob("*") if p.is_file() and _draws_slides(p.relative_to(base))):
-            digest.update(path.relative_to(base).as_posix().encode())
-            digest.update(path.read_bytes())
+    maps = Path(str(resources.files("routemap.maps")))
+    geo = Path(str(resources.files("routemap.geo")))
+    files = [(f"maps/{p.relative_to(maps).as_posix()}", p) for p in maps.rglob("*")
+             if p.is_file() and _draws_slides(p.relative_to(maps))]
+    files += [(f"geo/{name}", geo / name) for name in _GEO_FILES]
+    for name, path in sorted(files):
+        digest.update(name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 #: The folders of ``maps`` whose code never draws a slide (the other products).
 _OTHER_PRODUCTS = frozenset({"web", "gis", "video"})
 
+#: The ``geo`` modules the slides read: the scenario's model, the countries (basemap, country
+#: codes) and the rail network (context layer). The routing's modules draw nothing.
+_GEO_FILES = ("model.py", "sites.py", "countries.py", "network.py")
+
 
 def _draws_slides(relative: Path) -> bool:
-    """Tell whether a file of the ``maps`` or ``geo`` code can change a slide (the other
-    products' folders and compiled caches cannot)."""
+    """Tell whether a file of the ``maps`` code can change a slide (the other products'
+    folders and compiled caches cannot)."""
     return "__pycache__" not in relative.parts and not (
         len(relative.parts) > 1 and relative.parts[0] in _OTHER_PRODUCTS)
 
