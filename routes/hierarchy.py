@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import math
 from dataclasses import dataclass, field, fields
 
 import numpy as np
@@ -248,13 +249,19 @@ def _needed_shortcuts(adj: list, v: int) -> list[tuple[int, int, float]]:
 
 
 def _witness_search(adj: list, source: int, skip: int, targets: dict[int, float]) -> dict:
+    """Return the distances a bounded Dijkstra from ``source`` (never through ``skip``) settles.
+
+    The inner loop is written for CPython's sake (bound methods in locals): building the
+    world rail hierarchy runs it 270,000 times.
+    """
     limit = max(targets.values())
     dist = {source: 0.0}
     heap = [(0.0, source)]
     remaining = set(targets)
     settled = 0
+    pop, push, known, inf = heapq.heappop, heapq.heappush, dist.get, math.inf
     while heap and remaining and settled < _WITNESS_SETTLE_LIMIT:
-        d, x = heapq.heappop(heap)
+        d, x = pop(heap)
         if d > dist[x]:
             continue
         if d > limit:
@@ -263,9 +270,9 @@ def _witness_search(adj: list, source: int, skip: int, targets: dict[int, float]
         settled += 1
         for y, w in adj[x].items():
             nd = d + w
-            if y != skip and nd < dist.get(y, np.inf):
+            if y != skip and nd < known(y, inf):
                 dist[y] = nd
-                heapq.heappush(heap, (nd, y))
+                push(heap, (nd, y))
     return dist
 
 
