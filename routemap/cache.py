@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import re
+import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,7 +21,15 @@ import platformdirs
 
 from routemap.errors import NetworkDataError
 
-__all__ = ["atomic_file", "cache_dir", "checksum", "read_arrays", "write_arrays"]
+__all__ = ["ALL_CACHES_ENV", "atomic_file", "cache_dir", "cache_switched_on", "checksum",
+           "library_versions", "read_arrays", "versioned_folder", "write_arrays"]
+
+log = logging.getLogger(__name__)
+
+#: The variable that turns every build cache off (routes, drawn slides, web basemaps), as
+#: ``routemap build --no-cache`` does; each cache may have a variable of its own besides.
+ALL_CACHES_ENV = "ROUTEMAP_ROUTE_CACHE"
+_OFF = frozenset({"off", "0", "no", "false"})
 
 
 def cache_dir() -> Path:
@@ -36,6 +48,89 @@ def cache_dir() -> Path:
         raise NetworkDataError(f"cannot use the cache folder {path} (set ROUTEMAP_CACHE_DIR to another): "
                                f"{exc.strerror or exc}") from exc
     return path
+
+
+def cache_switched_on(*variables: str) -> bool:
+    """Tell whether the environment leaves a build cache on.
+
+    Parameters
+    ----------
+    *variables : str
+        The cache's own switches (e.g. ``ROUTEMAP_SLIDE_CACHE``); :data:`ALL_CACHES_ENV` is
+        always read too.
+
+    Returns
+    -------
+    bool
+        False when any of them is ``off``, ``0``, ``no`` or ``false`` (any case, spaces
+        around ignored).
+    """
+    return all(os.environ.get(name, "").strip().lower() not in _OFF
+               for name in dict.fromkeys((ALL_CACHES_ENV, *variables)))
+
+
+def library_versions(names: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """Return (distribution, installed version) for each name, ``""`` for one not installed:
+    the part of a cache key that changes when a library that shapes the content does."""
+    found = []
+    for name in names:
+        try:
+            found.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            found.append((name, ""))
+    return tuple(found)
+
+
+def versioned_folder(kind: str, fmt: int, code: str, *, root: Path | None = None) -> Path | None:
+    """Return a cache's folder for this format and code version, created, the cache's other
+    versions removed.
+
+    The folder is ``<kind>-v<fmt>-<first 16 hex digits of code>`` in :func:`cache_dir`. When it
+    is created, the folders of the same ``kind`` but another format or code version are
+    removed (those named ``<kind>-v<digits>``, with or without ``-<16 hex digits>``; nothing
+    else in the cache folder is touched), so a cache holds one code version's entries.
+
+    Parameters
+    ----------
+    kind : str
+        The cache's name (``routes``, ``slides``, ``webmap``).
+    fmt : int
+        The version of its entries' format.
+    code : str
+        A hex digest of the code (and libraries) that make its entries.
+    root : Path, optional
+        The cache folder (default :func:`cache_dir`).
+
+    Returns
+    -------
+    Path or None
+        None, logged, when the cache folder cannot be used: the caller then works uncached.
+    """
+    if root is None:
+        try:
+            root = cache_dir()
+        except NetworkDataError as exc:
+            log.warning("the %s cache is off: %s", kind, exc)
+            return None
+    folder = root / f"{kind}-v{fmt}-{code[:16]}"
+    if folder.is_dir():
+        return folder
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        return folder if folder.is_dir() else None
+    except OSError as exc:
+        log.debug("cannot create the cache folder %s: %s", folder, exc)
+        return None
+    pattern = re.compile(rf"{re.escape(kind)}-v\d+(-[0-9a-f]{{16}})?\Z")
+    try:
+        others = [p for p in root.iterdir() if p.name != folder.name and pattern.match(p.name) and p.is_dir()]
+    except OSError as exc:
+        log.debug("cannot list the cache folder %s: %s", root, exc)
+        return folder
+    for other in others:
+        shutil.rmtree(other, ignore_errors=True)
+    return folder
 
 
 def checksum(arrays: Mapping[str, np.ndarray], labels: tuple[str, ...] = ()) -> str:

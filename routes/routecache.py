@@ -20,17 +20,13 @@ import functools
 import hashlib
 import json
 import logging
-import os
-import re
-import shutil
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
 from routemap.about import version
-from routemap.cache import atomic_file, cache_dir
-from routemap.errors import NetworkDataError
+from routemap.cache import atomic_file, cache_switched_on, versioned_folder
 from routemap.routes.leg import Finding, LegRequest, RoutedLeg
 
 __all__ = ["FORMAT", "RouteCache", "cache_enabled", "code_version", "request_digest", "shipped_version"]
@@ -52,13 +48,11 @@ _ROUTING_MODULES = {
 }
 
 
-#: The names of this cache's folders, of every format and code version.
-_FOLDER = re.compile(r"routes-v\d+(-[0-9a-f]{16})?\Z")
 
 
 def cache_enabled() -> bool:
     """Tell whether the environment leaves the route cache on (``ROUTEMAP_ROUTE_CACHE``)."""
-    return os.environ.get(ENV, "").strip().lower() not in ("off", "0", "no", "false")
+    return cache_switched_on(ENV)
 
 
 @functools.lru_cache(maxsize=1)
@@ -148,19 +142,8 @@ class RouteCache:
         """Return the cache in routemap's cache folder, or None when it is turned off or unusable."""
         if not cache_enabled():
             return None
-        try:
-            root = cache_dir()
-        except NetworkDataError as exc:
-            log.warning("routes are not cached: %s", exc)
-            return None
-        folder = root / f"routes-v{FORMAT}-{code_version()[:16]}"
-        if not folder.is_dir():
-            try:
-                folder.mkdir()
-            except OSError as exc:
-                log.debug("cannot create the route cache folder %s: %s", folder, exc)
-            _remove_other_versions(root, folder.name)
-        return cls(folder)
+        folder = versioned_folder("routes", FORMAT, code_version())
+        return None if folder is None else cls(folder)
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
@@ -188,21 +171,6 @@ class RouteCache:
                 handle.write(text.encode("utf-8"))
         except OSError as exc:
             log.debug("cannot write the route cache entry %s: %s", path, exc)
-
-
-def _remove_other_versions(root: Path, keep: str) -> None:
-    """Remove the route cache folders of other formats and code versions under ``root``.
-
-    Only folders named as this cache names them (``routes-v<format>`` with an optional
-    ``-<16 hex digits>``) are removed; anything else in the cache folder is left alone.
-    """
-    try:
-        others = [p for p in root.iterdir() if p.name != keep and _FOLDER.match(p.name) and p.is_dir()]
-    except OSError as exc:
-        log.debug("cannot list the cache folder %s: %s", root, exc)
-        return
-    for other in others:
-        shutil.rmtree(other, ignore_errors=True)
 
 
 def _to_json(leg: RoutedLeg) -> dict[str, Any]:

@@ -118,3 +118,41 @@ def test_a_reader_never_sees_a_partial_file_while_another_process_writes(tmp_pat
     run_processes([context.Process(target=_write_repeatedly, args=(str(tmp_path), 40)),
                    context.Process(target=_read_repeatedly, args=(str(tmp_path), 80, results))])
     assert results.get(timeout=10) == [META["checksum"]]
+
+
+@pytest.mark.parametrize(("value", "on"), [("", True), ("on", True), ("OFF", False), (" no ", False),
+                                           ("0", False), ("false", False), ("1", True)])
+def test_a_cache_is_switched_off_by_its_own_variable_or_by_the_one_for_all(monkeypatch, value, on):
+    monkeypatch.delenv(cache.ALL_CACHES_ENV, raising=False)
+    monkeypatch.setenv("ROUTEMAP_TEST_CACHE", value)
+    assert cache.cache_switched_on("ROUTEMAP_TEST_CACHE") is on
+    monkeypatch.setenv("ROUTEMAP_TEST_CACHE", "on")
+    monkeypatch.setenv(cache.ALL_CACHES_ENV, value)
+    assert cache.cache_switched_on("ROUTEMAP_TEST_CACHE") is on
+
+
+def test_a_new_code_version_folder_removes_only_its_own_kinds_other_versions(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROUTEMAP_CACHE_DIR", str(tmp_path))
+    kept = ["slides-v1-" + "a" * 16, "routes-v1-notours", "routes.txt", "network-rail-v3.npz"]
+    removed = ["routes-v1", "routes-v1-" + "b" * 16, "routes-v2-" + "c" * 16]
+    for name in [kept[0], kept[1], *removed]:
+        (tmp_path / name).mkdir()
+    for name in kept[2:]:
+        (tmp_path / name).write_text("x")
+    folder = cache.versioned_folder("routes", 2, "d" * 64)
+    assert folder == tmp_path / ("routes-v2-" + "d" * 16) and folder.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*kept, folder.name])
+    (folder / "entry").write_text("kept")
+    assert cache.versioned_folder("routes", 2, "d" * 64) == folder and (folder / "entry").exists()
+
+
+def test_an_unusable_cache_folder_means_no_cache(tmp_path, monkeypatch, caplog):
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv("ROUTEMAP_CACHE_DIR", str(tmp_path / "file"))
+    assert cache.versioned_folder("slides", 1, "e" * 64) is None
+    assert "the slides cache is off" in caplog.text
+
+
+def test_library_versions_name_a_missing_library_with_an_empty_version():
+    found = dict(cache.library_versions(["numpy", "no-such-distribution-routemap"]))
+    assert found["numpy"] == np.__version__ and found["no-such-distribution-routemap"] == ""

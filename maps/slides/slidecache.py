@@ -28,17 +28,15 @@ import hashlib
 import json
 import logging
 import os
-import re
-import shutil
 from collections.abc import Iterable, Sequence
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from routemap.about import version
-from routemap.cache import atomic_file, cache_dir
+from routemap.cache import atomic_file, cache_switched_on, library_versions, versioned_folder
 from routemap.errors import NetworkDataError
 
 __all__ = ["ENV", "MAX_BYTES", "SlideCache", "cache_enabled", "environment_digest", "value_digest"]
@@ -48,7 +46,6 @@ log = logging.getLogger(__name__)
 #: ``ROUTEMAP_SLIDE_CACHE=off`` (or ``0``, ``no``, ``false``) turns the slide cache off;
 #: ``ROUTEMAP_ROUTE_CACHE=off`` turns every build cache off, this one included.
 ENV = "ROUTEMAP_SLIDE_CACHE"
-_ALL_CACHES_ENV = "ROUTEMAP_ROUTE_CACHE"
 
 #: The entry format; a change of it names a new folder.
 FORMAT = 1
@@ -57,7 +54,6 @@ FORMAT = 1
 MAX_BYTES = 512 * 1024 * 1024
 
 #: The cache's folders, of every format and code version.
-_FOLDER = re.compile(r"^slides-v\d+-[0-9a-f]{16}$")
 
 _MAGIC = b"routemap-slide\n"
 
@@ -68,8 +64,7 @@ _LIBRARIES = ("matplotlib", "fonttools", "numpy", "shapely", "pyproj", "pillow",
 
 def cache_enabled() -> bool:
     """Tell whether the environment leaves the slide cache on (see the module's docstring)."""
-    return all(os.environ.get(name, "").strip().lower() not in ("off", "0", "no", "false")
-               for name in (ENV, _ALL_CACHES_ENV))
+    return cache_switched_on(ENV)
 
 
 @functools.lru_cache(maxsize=1)
@@ -120,13 +115,7 @@ def environment_digest(fonts: Sequence[str]) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _library_versions() -> tuple[tuple[str, str], ...]:
-    found = []
-    for name in _LIBRARIES:
-        try:
-            found.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            found.append((name, ""))
-    return tuple(found)
+    return library_versions(_LIBRARIES)
 
 
 def _stat(path: str | Path) -> tuple[str, int, int]:
@@ -221,20 +210,8 @@ class SlideCache:
         """Return the cache in routemap's cache folder, or None when it is turned off or unusable."""
         if not cache_enabled():
             return None
-        try:
-            root = cache_dir()
-        except NetworkDataError as exc:
-            log.warning("slides are not cached: %s", exc)
-            return None
-        folder = root / f"slides-v{FORMAT}-{code_version()[:16]}"
-        if not folder.is_dir():
-            try:
-                folder.mkdir()
-            except OSError as exc:
-                log.debug("cannot create the slide cache folder %s: %s", folder, exc)
-                return None
-            _remove_other_versions(root, folder.name)
-        return cls(folder)
+        folder = versioned_folder("slides", FORMAT, code_version())
+        return None if folder is None else cls(folder)
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.slide"
@@ -301,15 +278,3 @@ def _parse(data: bytes, key: str) -> list[tuple[str, bytes]] | None:
     except (ValueError, KeyError, TypeError):
         return None
     return files if offset == len(data) else None
-
-
-def _remove_other_versions(root: Path, keep: str) -> None:
-    """Remove the slide cache folders of other formats and code versions under ``root``; only
-    folders named as this cache names them, nothing else."""
-    try:
-        others = [p for p in root.iterdir() if p.name != keep and _FOLDER.match(p.name) and p.is_dir()]
-    except OSError as exc:
-        log.debug("cannot list the cache folder %s: %s", root, exc)
-        return
-    for other in others:
-        shutil.rmtree(other, ignore_errors=True)

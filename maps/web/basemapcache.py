@@ -26,12 +26,9 @@ import hashlib
 import itertools
 import json
 import logging
-import os
-import re
-import shutil
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +37,11 @@ import numpy as np
 import shapely
 
 from routemap.about import version
-from routemap.cache import cache_dir, read_arrays, write_arrays
+from routemap.cache import cache_switched_on, library_versions, read_arrays, versioned_folder, write_arrays
 from routemap.errors import NetworkDataError
 from routemap.geo.countries import load_countries, natural_earth_path
 from routemap.maps.web.edges import basemap_in_frame
 from routemap.maps.web.vector_basemap import WORLD_TOLERANCE, simplify_countries
-from routemap.routes.routecache import cache_enabled as route_cache_enabled
 
 __all__ = ["ENV", "FORMAT", "BasemapCache", "basemap_cache_enabled", "basemap_code_version"]
 
@@ -64,24 +60,20 @@ _BASEMAP_MODULES = {
 }
 #: The libraries whose versions may change the simplified shapes or the numbers written.
 _LIBRARIES = ("shapely", "numpy", "geopandas", "pandas", "pyogrio")
-_FOLDER = re.compile(r"webmap-v\d+-[0-9a-f]{16}\Z")
 
 
 def basemap_cache_enabled() -> bool:
     """Tell whether the environment leaves the basemap cache on: neither ``ROUTEMAP_BASEMAP_CACHE``
     nor ``ROUTEMAP_ROUTE_CACHE`` (which, as ``--no-cache``, turns every build cache off) is off."""
-    return route_cache_enabled() and os.environ.get(ENV, "").strip().lower() not in ("off", "0", "no", "false")
+    return cache_switched_on(ENV)
 
 
 @functools.lru_cache(maxsize=1)
 def basemap_code_version() -> str:
     """Return a hash of routemap's version, the basemap code, its libraries and GEOS."""
     digest = hashlib.sha256(f"{version()}|{FORMAT}|GEOS {shapely.geos_version_string}".encode())
-    for name in _LIBRARIES:
-        try:
-            digest.update(f"|{name} {metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"|{name} missing".encode())
+    for name, installed in library_versions(_LIBRARIES):
+        digest.update(f"|{name} {installed or 'missing'}".encode())
     for package, names in _BASEMAP_MODULES.items():
         root = resources.files(package)
         for name in names:
@@ -118,20 +110,8 @@ class BasemapCache:
         """Return the cache in routemap's cache folder, or None when turned off or unusable."""
         if not basemap_cache_enabled():
             return None
-        try:
-            root = cache_dir()
-        except NetworkDataError as exc:
-            log.warning("the web map's basemap is not cached: %s", exc)
-            return None
-        folder = root / f"webmap-v{FORMAT}-{basemap_code_version()[:16]}"
-        if not folder.is_dir():
-            try:
-                folder.mkdir()
-            except OSError as exc:
-                log.debug("cannot create the basemap cache folder %s: %s", folder, exc)
-                return None
-            _remove_other_versions(root, folder.name)
-        return cls(folder)
+        folder = versioned_folder("webmap", FORMAT, basemap_code_version())
+        return None if folder is None else cls(folder)
 
     def world(self) -> gpd.GeoDataFrame:
         """Return the world backdrop (``load_world_backdrop``'s frame), stored or drawn and stored."""
@@ -198,14 +178,3 @@ def _write(path: Path, key: str, arrays: dict[str, np.ndarray], meta: dict[str, 
         write_arrays(path, arrays, {**meta, "key": key, "format": FORMAT})
     except OSError as exc:
         log.debug("cannot write the basemap cache entry %s: %s", path, exc)
-
-
-def _remove_other_versions(root: Path, keep: str) -> None:
-    """Remove this cache's folders of other formats and code versions (nothing else) under ``root``."""
-    try:
-        others = [p for p in root.iterdir() if p.name != keep and _FOLDER.match(p.name) and p.is_dir()]
-    except OSError as exc:
-        log.debug("cannot list the cache folder %s: %s", root, exc)
-        return
-    for other in others:
-        shutil.rmtree(other, ignore_errors=True)

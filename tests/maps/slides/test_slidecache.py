@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from routemap.cache import versioned_folder
 from routemap.maps.options import RenderOptions
 from routemap.maps.slides import render, slidecache
 from routemap.maps.slides.compose import slide_specs
@@ -22,7 +24,7 @@ SMALL = {"size": (480, 270), "dpi": 40, "formats": ("png", "svg", "pdf")}
 def cache_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh folder for the slide cache, turned on (the suite turns it off elsewhere); the
     networks' caches stay where they are (rebuilding them takes minutes)."""
-    monkeypatch.setattr(slidecache, "cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(slidecache, "versioned_folder", functools.partial(versioned_folder, root=tmp_path))
     monkeypatch.setenv("ROUTEMAP_SLIDE_CACHE", "on")
     monkeypatch.delenv("ROUTEMAP_ROUTE_CACHE", raising=False)
     return tmp_path
