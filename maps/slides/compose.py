@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 from pyproj import Geod
@@ -43,6 +42,7 @@ from routemap.maps.slides.furniture import (
     draw_legend,
     draw_north_arrow,
     draw_scale_bar,
+    fit_callout_list,
     scale_bar_for,
 )
 from routemap.maps.slides.labelling import draw_labels
@@ -227,8 +227,9 @@ def panel_capacity(spec: SlideSpec, *, size: tuple[int, int], dpi: float,
                    texts: dict[str, str]) -> int:
     """Return how many of a slide's callouts its panel keys, below the legend.
 
-    The panel is laid out as :func:`compose_slide` lays it out (the locator inset only takes
-    the room the callouts leave), on a scratch figure.
+    The panel is reckoned as :func:`compose_slide` lays it out (the locator inset only takes
+    the room the callouts leave): the legend's and the key's layout are sums of points over
+    estimated text widths, so nothing is drawn to measure them.
 
     Parameters
     ----------
@@ -245,14 +246,17 @@ def panel_capacity(spec: SlideSpec, *, size: tuple[int, int], dpi: float,
     -------
     int
     """
-    fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi)
-    FigureCanvasAgg(fig)
+    if not spec.callouts and not spec.more and not spec.more_text:
+        return 0  # draw_callout_list keys nothing, titles nothing
     s = size[0] / dpi / 12.8
-    pax, w_pt, h_pt = _panel_axes(fig, s)
-    used = draw_legend(pax, _legend_content(spec), width=w_pt, scale=s)
-    shown, _ = _key_callouts(pax, spec, texts, top=used + 2 * s, bottom=h_pt - 6 * s,
-                             width=w_pt, scale=s)
-    return shown
+    w_pt = PANEL_RECT[2] * (size[0] / dpi) * 72.0  # as _panel_axes measures the panel
+    h_pt = PANEL_RECT[3] * (size[1] / dpi) * 72.0
+    used = draw_legend(None, _legend_content(spec), width=w_pt, scale=s)
+    fit = fit_callout_list([_callout_text(texts, c) for c in spec.callouts],
+                           top=used + 2 * s, bottom=h_pt - 6 * s, width=w_pt, scale=s,
+                           more=spec.more, more_where=spec.more_where,
+                           language=load_language(spec.language), more_text=spec.more_text)
+    return fit.shown
 
 
 def _draw_panel(canvas: Canvas, spec: SlideSpec, inset_in_map: bool) -> int:

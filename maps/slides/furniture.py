@@ -328,7 +328,7 @@ def _words(language: Language | None) -> Language:
 class _Column:
     """A top-down writer in a panel axes whose units are points (y grows downward)."""
 
-    def __init__(self, ax: Axes, width: float, scale: float) -> None:
+    def __init__(self, ax: Axes | None, width: float, scale: float) -> None:
         self.ax, self.width, self.scale, self.y = ax, width, scale, 0.0
 
     def header(self, text: str) -> None:
@@ -336,8 +336,10 @@ class _Column:
         size = 7.5 * self.scale
         text = wrap_to_width(text.upper(), self.width, size * 1.3)
         self.y += 3.0 * self.scale
-        self.ax.text(0, self.y, text, fontsize=size, fontweight="bold", linespacing=1.1,
-                     color=BASEMAP_STYLE.muted_text, ha="left", va="top", gid="legend-header")
+        if self.ax is not None:  # None: only measuring
+            self.ax.text(0, self.y, text, fontsize=size, fontweight="bold", linespacing=1.1,
+                         color=BASEMAP_STYLE.muted_text, ha="left", va="top",
+                         gid="legend-header")
         self.y += 12.5 * self.scale + text.count("\n") * size * 1.1 * 1.2
 
     def rows(self, entries: Sequence[tuple[object, str]], *, columns: int = 1) -> None:
@@ -347,7 +349,7 @@ class _Column:
             chunk = entries[start:start + columns]
             lines = max(label.count("\n") + 1 for _, label in chunk)
             row_h = max(14.0 * self.scale, lines * line_h + 3.0 * self.scale)
-            for col, (swatch, label) in enumerate(chunk):
+            for col, (swatch, label) in enumerate(chunk if self.ax is not None else ()):
                 x = col * col_w
                 self._swatch(swatch, x, self.y + 14.0 * self.scale / 2)
                 self.ax.text(x + 30 * self.scale, self.y + 1.5 * self.scale, label,
@@ -451,8 +453,9 @@ def _width_rows(rows: Sequence[tuple[float, str]], scale: float) -> list[tuple[t
             for w, text in rows]
 
 
-def draw_legend(ax: Axes, content: LegendContent, *, width: float, scale: float) -> float:
-    """Draw the legend top-down in a panel axes measured in points; return its height."""
+def draw_legend(ax: Axes | None, content: LegendContent, *, width: float, scale: float) -> float:
+    """Draw the legend top-down in a panel axes measured in points; return its height (with
+    ``ax`` None, only the height: the layout is reckoned in points, never from drawn text)."""
     col = _Column(ax, width, scale)
     wrapped = {load_language(content.language).gettext(t) for t in _WRAPPED} | {content.widths.title}
     for title, entries, columns in _legend_entries(content, scale):

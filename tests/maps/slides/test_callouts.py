@@ -7,13 +7,23 @@ import dataclasses
 import re
 
 import geopandas as gpd
+import matplotlib
 import pandas as pd
 import pytest
 
-from routemap.maps.slides.compose import ComposedSlide, compose_slides, slide_specs
+from routemap.maps.language import load_language
+from routemap.maps.slides.canvas import slide_rc
+from routemap.maps.slides.compose import (
+    ComposedSlide,
+    compose_slide,
+    compose_slides,
+    panel_capacity,
+    slide_specs,
+    slide_texts,
+)
 from routemap.maps.slides.deck import deck_notes
 from routemap.maps.slides.fonts import printable
-from routemap.maps.slides.spec import CALLOUTS_TITLE
+from routemap.maps.slides.spec import CALLOUTS_TITLE, transfer_specs
 
 
 def _flat(text: str) -> str:
@@ -91,6 +101,20 @@ def test_the_continuation_depends_on_the_slide_shape(crowded):
     tall = slide_specs(crowded, size=(1920, 1600), dpi=150)
     assert wide[1].more > tall[1].more
     assert len(wide[1].callouts) + wide[1].more == len(tall[1].callouts) + tall[1].more == 16
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1280, 1100)])
+def test_the_reckoned_capacity_is_what_the_drawn_panel_keys(crowded, size):
+    """panel_capacity reckons the panel without drawing it: a slide drawn with every one of the
+    16 callouts keys exactly as many as it said, at two panel heights."""
+    spec = transfer_specs(crowded, language=load_language("en"))[0]
+    assert len(spec.callouts) == 16
+    texts = slide_texts([spec])
+    fits = panel_capacity(spec, size=size, dpi=100, texts=texts)
+    with matplotlib.rc_context(slide_rc()):
+        drawn = compose_slide(spec, size=size, dpi=100, texts=texts)
+    assert 0 < fits < 16
+    assert _drawn(drawn)[0] == set(range(1, fits + 1))
 
 
 def test_every_sample_annotation_is_drawn(shared_routeset, composed):
