@@ -241,6 +241,7 @@ def _draw_frame_outline(ax: Axes, frame: MapFrame, inset: MapFrame, r_proj: floa
                          edgecolor=accent, linewidth=1.4 * scale, zorder=3, gid="inset-frame"))
 
 
+@functools.lru_cache(maxsize=4096)
 def wrap_to_width(text: str, width_pt: float, fontsize: float) -> str:
     """Wrap text at spaces to a width in points, estimating DejaVu Sans at 0.56 em per
     character and a wide character (Hangul, CJK: East Asian width W or F) at 1 em.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -208,6 +209,22 @@ def _width_legend(legs: pd.DataFrame, all_legs: pd.DataFrame, lang: Language, *,
 
 
 def _route_lines(routeset: RouteSet) -> tuple[RouteLine, ...]:
+    """Return every leg as a route line; the same tuple again for the same route set and legs
+    (the overview, the transfer slides and each callouts slide all draw every line)."""
+    last = _LAST_LINES.get("last")
+    if last is not None and last[0]() is routeset and last[1]() is routeset.legs:
+        return last[2]
+    lines = _make_route_lines(routeset)
+    _LAST_LINES["last"] = (weakref.ref(routeset), weakref.ref(routeset.legs), lines)
+    return lines
+
+
+#: The last route set (held weakly, with its legs frame) :func:`_route_lines` was asked for,
+#: and its lines.
+_LAST_LINES: dict[str, tuple[weakref.ref, weakref.ref, tuple[RouteLine, ...]]] = {}
+
+
+def _make_route_lines(routeset: RouteSet) -> tuple[RouteLine, ...]:
     legs = routeset.legs
     scale = width_scale(_leg_quantities(legs))
     out = []
