@@ -11,8 +11,6 @@ from importlib import metadata, util
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import coo_matrix, csgraph
-from scipy.spatial import cKDTree
 
 from routemap.cache import cache_dir, checksum, read_arrays, write_arrays
 from routemap.errors import NetworkDataError
@@ -236,6 +234,8 @@ def undirected_edges(u: np.ndarray, v: np.ndarray, km: np.ndarray) -> EdgeList:
 
 
 def _components(n: int, edges: EdgeList) -> np.ndarray:
+    from scipy.sparse import coo_matrix, csgraph  # here: a check of cached routes never loads scipy
+
     adj = coo_matrix((np.ones(edges.u.size), (edges.u, edges.v)), shape=(n, n))
     return csgraph.connected_components(adj, directed=False)[1]
 
@@ -283,6 +283,8 @@ def _nearest_connectors(
     others = np.flatnonzero(labels != main)
     if others.size == 0:
         return []
+    from scipy.spatial import cKDTree
+
     bound = max_gap_km / EARTH_RADIUS_KM
     dist, idx = cKDTree(xyz[main_nodes]).query(xyz[others], distance_upper_bound=bound)
     hit = np.isfinite(dist)

@@ -6,15 +6,17 @@ import hashlib
 import itertools
 import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from routemap.errors import NetworkDataError, UnroutableLegError
 from routemap.geo.network import Network
 from routemap.routes.hierarchy import RoutingIndex, load_index
 from routemap.routes.snapping import EdgeSnap, Snap, snap, snap_to_edge
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 __all__ = [
     "EdgeSnap",
@@ -184,6 +186,8 @@ def _best_meeting(rows: dict[int, int], dist: np.ndarray, ends: list[_Entry], at
 def _hierarchy_search(index: RoutingIndex, src: list[_Entry], dst: list[_Entry]) -> Path | None:
     starts = sorted({e.junction for e in src} | {e.junction for e in dst})
     rows = {j: i for i, j in enumerate(starts)}
+    from scipy.sparse.csgraph import dijkstra  # scipy loads where a leg is searched, not for a check of cached routes
+
     dist, pred = dijkstra(index.up_graph(), directed=True, indices=starts,
                           return_predecessors=True)
     reached = np.isfinite(dist)
@@ -310,6 +314,8 @@ def _build_masked(index: RoutingIndex, ok: np.ndarray) -> tuple[csr_matrix, np.n
     n = index.n_junctions
     indptr = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    from scipy.sparse import csr_matrix
+
     graph = csr_matrix((index.edge_km[ids], cols.astype(np.int32), indptr), shape=(n, n))
     key = rows * n + cols
     return graph, key, ids
@@ -317,6 +323,8 @@ def _build_masked(index: RoutingIndex, ok: np.ndarray) -> tuple[csr_matrix, np.n
 
 def _masked_tree(index: RoutingIndex, ok: np.ndarray, starts: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Return the distances and predecessors of a masked search from some junctions, once."""
+    from scipy.sparse.csgraph import dijkstra
+
     graph = _masked_graph(index, ok)[0]
     return _remember(
         _TREES.setdefault(index, {}), (_mask_key(ok), tuple(starts)),

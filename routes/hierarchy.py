@@ -6,14 +6,16 @@ import heapq
 import logging
 import math
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from routemap.cache import cache_dir, read_arrays, write_arrays
 from routemap.errors import NetworkDataError
 from routemap.geo.network import Network
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 __all__ = ["INDEX_FORMAT", "RoutingIndex", "build_index", "load_index"]
 
@@ -96,6 +98,8 @@ class RoutingIndex:
         """Return the upward hierarchy graph as a scipy CSR matrix (built once)."""
         cached = self.__dict__.get("_up_graph")
         if cached is None:
+            from scipy.sparse import csr_matrix  # scipy loads where a leg is searched, not for a check
+
             n = self.n_junctions
             cached = csr_matrix((self.up_km, self.up_indices, self.up_indptr), shape=(n, n))
             object.__setattr__(self, "_up_graph", cached)
@@ -326,6 +330,9 @@ def build_index(network: Network, *, hierarchy: bool = True) -> RoutingIndex:
     ekm = np.array(kms, dtype=np.float64)
     arrays = _chain_arrays(network.n_nodes, chains, offsets)
     n = junction_node.size
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
     adjacency = csr_matrix((np.ones(eu.size), (eu, ev)), shape=(n, n))
     component = connected_components(adjacency, directed=False)[1].astype(np.int32)
     up = _upward_arrays(n, _contract(n, eu, ev, ekm) if hierarchy else [])

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
-from scipy.spatial import cKDTree
 
 from routemap.geo.sealanes import SeaNetwork
 from routemap.routes.geodesy import GEOD
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+    from scipy.spatial import cKDTree
 
 __all__ = ["Lanes", "lane_graph", "nearest_node", "nearest_nodes", "shortest_lane_nodes"]
 
@@ -43,6 +45,9 @@ def lane_graph(network: SeaNetwork, tags: frozenset[str]) -> Lanes:
 
 
 def _build(network: SeaNetwork, tags: frozenset[str]) -> Lanes:
+    from scipy.sparse import csr_matrix  # scipy loads where a sea leg is routed, not for a check of cached routes
+    from scipy.spatial import cKDTree
+
     lanes = network.lanes
     keep = np.nonzero(~np.isin(lanes.passage, list(tags)))[0]
     u, v = lanes.edges[keep, 0], lanes.edges[keep, 1]
@@ -88,6 +93,9 @@ def shortest_lane_nodes(
     extra_u = [source] * len(starts) + [node for node, _ in stops]
     extra_v = [node for node, _ in starts] + [target] * len(stops)
     extra_w = [km + 1e-9 for _, km in starts] + [km + 1e-9 for _, km in stops]
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
     base = lanes.weights.tocoo()
     graph = csr_matrix(
         (np.r_[base.data, extra_w], (np.r_[base.row, extra_u], np.r_[base.col, extra_v])),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from routemap.errors import UnroutableLegError
 from routemap.geo.network import EARTH_RADIUS_KM, Network, to_unit_vectors
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 __all__ = ["EdgeSnap", "Snap", "snap", "snap_to_edge"]
 
@@ -36,6 +39,8 @@ class Snap:
 def _tree(network: Network) -> cKDTree:
     tree = _TREES.get(network.checksum)
     if tree is None:
+        from scipy.spatial import cKDTree  # scipy loads where a leg is snapped, not for a check of cached routes
+
         tree = _TREES[network.checksum] = cKDTree(
             to_unit_vectors(network.lon, network.lat), balanced_tree=False
         )
@@ -146,6 +151,8 @@ def _segments(network: Network) -> _Segments:
     found = _SEGMENTS.get(network.checksum)
     if found is not None:
         return found
+    from scipy.spatial import cKDTree
+
     rows = np.repeat(np.arange(network.n_nodes, dtype=np.int64), np.diff(network.indptr))
     keep = rows < network.indices
     u, v = rows[keep], network.indices[keep].astype(np.int64)

@@ -6,16 +6,17 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from scipy import ndimage
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 from shapely.geometry.base import BaseGeometry
 
 from routemap.geo.landtiles import LandTiles
 from routemap.routes.geodesy import GEOD
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 __all__ = [
     "CELLS_PER_DEGREE",
@@ -143,6 +144,8 @@ def open_water(grid: WaterGrid) -> np.ndarray:
     Enclosed specks (slivers between country polygons, lagoons) are left out, so that ends
     are not snapped into water that leads nowhere.
     """
+    from scipy import ndimage  # scipy loads where a grid is searched, not for a check of cached routes
+
     labels, _ = ndimage.label(grid.water, structure=_EIGHT)
     edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
     keep = np.unique(edge[edge > 0])
@@ -189,6 +192,8 @@ def water_path(
     if ends is None:
         return None
     source, target = ends
+    from scipy.sparse.csgraph import dijkstra
+
     graph = _grid_graph(grid)
     cols = grid.water.shape[1]
     dist, pred = dijkstra(
@@ -203,6 +208,8 @@ def water_path(
 
 def _end_cells(grid: WaterGrid, start: Point, end: Point) -> tuple[int, int] | None:
     """Pick source and target cells in one water component, each near its point."""
+    from scipy import ndimage
+
     labels, _ = ndimage.label(grid.water, structure=_EIGHT)
     reach_km = 3.0 * KM_PER_DEGREE / grid.cells_per_degree
     cols = grid.water.shape[1]
@@ -264,6 +271,8 @@ def _grid_graph(grid: WaterGrid) -> csr_matrix:
     indptr = np.zeros(rows * cols + 1, dtype=np.int32)
     np.cumsum(links.reshape(-1, 4).sum(axis=1), out=indptr[1:])
     indices = (cell + step[kind]).astype(np.int32)
+    from scipy.sparse import csr_matrix
+
     return csr_matrix((km[cell // cols, kind], indices, indptr), shape=(rows * cols,) * 2)
 
 

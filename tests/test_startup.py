@@ -70,3 +70,10 @@ def test_check_reads_the_port_list_without_the_sea_router(tmp_path):
     code, modules = _modules_after("check", "port.yaml", cwd=tmp_path)
     assert code == 0
     assert not modules & {"searoute", "networkx"}
+
+
+def test_check_of_legs_that_search_no_network_does_not_import_scipy(tmp_path, one_flight_file):
+    """scipy (~0.5 s CPU) loads where a leg is searched or snapped, not with the routing modules."""
+    code, modules = _modules_after("check", "flight.yaml", cwd=tmp_path)
+    assert code == 0
+    assert "scipy" not in modules
