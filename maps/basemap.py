@@ -107,12 +107,25 @@ def _segment_classes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Classify ring segments: 0 coast (one country has it), 1 border, 2 repeat of a border."""
     swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
     key = np.column_stack([np.where(swap[:, None], b, a), np.where(swap[:, None], a, b)])
-    _, first, inverse, counts = np.unique(
-        key, axis=0, return_index=True, return_inverse=True, return_counts=True
-    )
-    classes = np.where(counts[inverse] > 1, 1, 0)
+    order, new = _sorted_groups(key)
+    group = np.cumsum(new) - 1
+    inverse = np.empty(len(a), dtype=np.intp)
+    inverse[order] = group
+    first = order[new]  # a stable sort: each group's first row is its first in ``key``
+    classes = np.where(np.bincount(group)[inverse] > 1, 1, 0)
     classes[(classes == 1) & (first[inverse] != np.arange(len(a)))] = 2
     return classes
+
+
+def _sorted_groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return a stable lexicographic order of a 2-D array's rows, and where in that order each
+    run of equal rows begins (as ``numpy.unique(rows, axis=0)`` groups them, many times
+    faster: a sort per column rather than one of opaque records)."""
+    order = np.lexsort(rows.T[::-1])
+    ranked = rows[order]
+    new = np.r_[True, np.any(ranked[1:] != ranked[:-1], axis=1)] if len(rows) else \
+        np.zeros(0, dtype=bool)
+    return order, new
 
 
 def split_outlines(polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -145,7 +158,11 @@ def split_outlines(polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ends = np.r_[starts[1:], len(a)]
     points = np.concatenate([a, b[ends - 1]])
     line_of = np.concatenate([run, np.arange(len(starts))])
-    order = np.argsort(np.concatenate([np.arange(len(a)) + run, ends + np.arange(len(starts))]))
+    # every point's place in its line, all lines end to end: a permutation, so its inverse
+    # is the order (what argsort would return, without sorting)
+    place = np.concatenate([np.arange(len(a)) + run, ends + np.arange(len(starts))])
+    order = np.empty(len(place), dtype=np.intp)
+    order[place] = np.arange(len(place))
     lines = shapely.linestrings(points[order], indices=line_of[order])
     run_class = classes[starts]
     return lines[run_class == 0], lines[run_class == 1]
@@ -226,11 +243,7 @@ def build_rail_segments(
         Segment ends are snapped to a grid this many projected metres wide, and segments
         that vanish or repeat are dropped, so drawing costs what the eye can see.
     """
-    counts = np.diff(np.asarray(indptr))
-    u = np.repeat(np.arange(len(counts)), counts)
-    v = np.asarray(indices)
-    once = u < v
-    u, v = u[once], v[once]
+    u, v = _edges_once(indptr, indices)
     west, south, east, north = lonlat_bounds(frame, pad=0.04)
     inside = np.zeros(len(lon), dtype=bool)
     for w, e in _lon_ranges(west, east):
@@ -244,6 +257,26 @@ def build_rail_segments(
     return _snap_segments(segs, tolerance_m)
 
 
+def _edges_once(indptr: np.ndarray, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return each undirected edge of a CSR adjacency once, as (lower, higher) node arrays;
+    the last network's again while it is the same arrays (one network, many frames)."""
+    last = _LAST_EDGES.get("last")
+    if last is not None and last[0] is indptr and last[1] is indices:
+        return last[2], last[3]
+    counts = np.diff(np.asarray(indptr))
+    u = np.repeat(np.arange(len(counts)), counts)
+    v = np.asarray(indices)
+    once = u < v
+    u, v = u[once], v[once]
+    _LAST_EDGES["last"] = (indptr, indices, u, v)
+    return u, v
+
+
+#: The adjacency :func:`_edges_once` was last asked for (the loaded rail network's arrays,
+#: which it keeps for the process anyway) and its edges.
+_LAST_EDGES: dict[str, tuple[np.ndarray, ...]] = {}
+
+
 def _snap_segments(segs: np.ndarray, tolerance_m: float) -> np.ndarray:
     """Snap segment ends to a grid, dropping segments that vanish or repeat (drawing detail)."""
     if tolerance_m <= 0 or len(segs) == 0:
@@ -255,7 +288,9 @@ def _snap_segments(segs: np.ndarray, tolerance_m: float) -> np.ndarray:
         (snapped[:, 0, 0] == snapped[:, 1, 0]) & (snapped[:, 0, 1] > snapped[:, 1, 1])
     )
     snapped[swap] = snapped[swap][:, ::-1]
-    return np.unique(snapped.reshape(-1, 4), axis=0).reshape(-1, 2, 2)
+    rows = snapped.reshape(-1, 4)
+    order, new = _sorted_groups(rows)
+    return rows[order[new]].reshape(-1, 2, 2)
 
 
 def rail_polylines(segments: np.ndarray, frame: MapFrame, *,
@@ -286,7 +321,10 @@ def rail_polylines(segments: np.ndarray, frame: MapFrame, *,
         return ()
     merged = shapely.line_merge(shapely.multilinestrings(shapely.linestrings(segments[near])))
     lines = shapely.simplify(shapely.get_parts(merged), tolerance_m)
-    return tuple(np.asarray(g.coords) for g in lines if not g.is_empty)
+    # every line's vertices in one call, then cut per line; empty lines are left out
+    coords = shapely.get_coordinates(lines)
+    counts = shapely.get_num_coordinates(lines)
+    return tuple(np.split(coords, np.cumsum(counts[counts > 0])[:-1]))
 
 
 @functools.lru_cache(maxsize=16)
