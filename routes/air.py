@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from routemap.errors import UnroutableLegError
-from routemap.routes.geodesy import densify, geodesic_length_km, to_lonlat_geometry
+from routemap.routes.geodesy import densified, geodesic_length_km, to_lonlat_geometry
 from routemap.routes.leg import LegRequest, RoutedLeg
 
 __all__ = ["STEP_KM", "route_leg"]
@@ -36,7 +36,7 @@ def route_leg(request: LegRequest, network: object = None) -> RoutedLeg:
     """
     if len(request.stops) < 2:
         raise UnroutableLegError(f"{request.label}: a leg needs at least two stops")
-    coords = densify([(stop.lon, stop.lat) for stop in request.stops], step_km=STEP_KM)
+    coords = densified([(stop.lon, stop.lat) for stop in request.stops], step_km=STEP_KM)
     return RoutedLeg(
         geometry=to_lonlat_geometry(coords),
         distance_km=geodesic_length_km(coords),

@@ -12,6 +12,7 @@ from shapely.geometry import LineString, MultiLineString
 
 __all__ = [
     "GEOD",
+    "densified",
     "densify",
     "densify_linear",
     "geodesic_length_km",
@@ -43,31 +44,48 @@ def great_circle(
     Longitudes are unwrapped (consecutive points never jump by more than 180 degrees), so
     the result may leave [-180, 180]; :func:`split_antimeridian` folds it back.
     """
+    return [tuple(p) for p in _great_circle(start, end, step_km).tolist()]
+
+
+def _great_circle(start: tuple[float, float], end: tuple[float, float], step_km: float) -> np.ndarray:
+    """Return :func:`great_circle`'s points as an unwrapped ``(n, 2)`` array."""
     (lon1, lat1), (lon2, lat2) = start, end
     _, _, dist_m = GEOD.inv(lon1, lat1, lon2, lat2)
     n_inner = max(math.ceil(dist_m / 1000.0 / step_km) - 1, 0)
     inner = GEOD.npts(lon1, lat1, lon2, lat2, n_inner) if n_inner else []
-    return _unwrap([(lon1, lat1), *inner, (lon2, lat2)])
+    return _unwrapped([(lon1, lat1), *inner, (lon2, lat2)])
 
 
 def densify(coords: Coords, *, step_km: float = 25.0) -> list[tuple[float, float]]:
     """Insert geodesic points so that no segment of a lon/lat polyline is longer than ``step_km``."""
     if len(coords) < 2:
         return [tuple(c) for c in coords]
-    arr = np.asarray(coords, dtype=float)
+    return [tuple(p) for p in densified(coords, step_km=step_km).tolist()]
+
+
+def densified(coords: Coords | np.ndarray, *, step_km: float = 25.0) -> np.ndarray:
+    """Return :func:`densify`'s points as an unwrapped ``(n, 2)`` array (the same values).
+
+    Every segment is measured in one call; only those longer than ``step_km`` are walked,
+    each along its geodesic, and the pieces are joined as arrays (no tuple per point).
+    """
+    arr = np.asarray(coords, dtype=float).reshape(-1, 2)
+    if len(arr) < 2:
+        return arr.copy()
     _, _, dist_m = GEOD.inv(arr[:-1, 0], arr[:-1, 1], arr[1:, 0], arr[1:, 1])
     # Each segment's far end as great_circle unwraps it against the near end.
     delta = arr[1:, 0] - arr[:-1, 0]
     ends = arr[1:, 0] + np.where(delta > 180.0, -360.0, np.where(delta < -180.0, 360.0, 0.0))
     long = np.flatnonzero(np.ceil(np.asarray(dist_m) / 1000.0 / step_km) - 1 > 0).tolist()
-    out: list[tuple[float, float]] = [tuple(coords[0])]
+    points = arr.tolist()
+    pieces = [arr[:1]]
     done = 0
     for i in long:
-        out.extend(zip(ends[done:i].tolist(), arr[done + 1:i + 1, 1].tolist(), strict=True))
-        out.extend(great_circle(tuple(coords[i]), tuple(coords[i + 1]), step_km=step_km)[1:])
+        pieces.append(np.column_stack([ends[done:i], arr[done + 1:i + 1, 1]]))
+        pieces.append(_great_circle(tuple(points[i]), tuple(points[i + 1]), step_km)[1:])
         done = i + 1
-    out.extend(zip(ends[done:].tolist(), arr[done + 1:, 1].tolist(), strict=True))
-    return _unwrap(out)
+    pieces.append(np.column_stack([ends[done:], arr[done + 1:, 1]]))
+    return _unwrapped(np.concatenate(pieces))
 
 
 def _unwrap(coords: Coords) -> list[tuple[float, float]]:

@@ -12,7 +12,7 @@ from shapely.geometry import LineString
 from routemap.errors import UnroutableLegError
 from routemap.geo.network import EARTH_RADIUS_KM, Network, to_unit_vectors
 from routemap.routes import qa
-from routemap.routes.geodesy import densify, geodesic_length_km, to_lonlat_geometry
+from routemap.routes.geodesy import densified, geodesic_length_km, to_lonlat_geometry
 from routemap.routes.graph import EdgeSnap, Path, allowed_nodes, path_between, snap_to_edge
 from routemap.routes.hierarchy import load_index
 from routemap.routes.leg import LegRequest, RoutedLeg, Stop
@@ -214,8 +214,8 @@ def _straight(request: LegRequest, options: LegOptions) -> tuple[object, tuple[L
     For stops that all join the network at the same point: running out to it and back
     would draw a fold, and no part of the way is known to be on the network.
     """
-    geometry = to_lonlat_geometry(densify([(s.lon, s.lat) for s in request.stops],
-                                          step_km=options.draw_step_km))
+    geometry = to_lonlat_geometry(densified([(s.lon, s.lat) for s in request.stops],
+                                            step_km=options.draw_step_km))
     return geometry, tuple(getattr(geometry, "geoms", [geometry]))
 
 
@@ -348,7 +348,7 @@ def _connectors(
         if km <= 0.0:
             continue
         line = [(stop.lon, stop.lat), (s.lon, s.lat)]
-        drawn = densify(line if outward else line[::-1], step_km=options.draw_step_km)
+        drawn = densified(line if outward else line[::-1], step_km=options.draw_step_km)
         geometry = to_lonlat_geometry(drawn)
         out.extend(getattr(geometry, "geoms", [geometry]))
     return tuple(out)
@@ -378,7 +378,7 @@ def _geometry(
     xyz = to_unit_vectors(coords[:, 0], coords[:, 1])
     longest = np.linalg.norm(np.diff(xyz, axis=0), axis=1).max(initial=0.0) * EARTH_RADIUS_KM
     if longest > options.draw_step_km:
-        coords = np.asarray(densify([tuple(c) for c in coords.tolist()], step_km=options.draw_step_km))
+        coords = densified(coords, step_km=options.draw_step_km)
     if len(coords) < 2:
         coords = np.repeat(coords[:1], 2, axis=0)
     return to_lonlat_geometry(coords)

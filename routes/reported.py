@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from routemap.routes.geodesy import densify, geodesic_length_km, to_lonlat_geometry
+from routemap.routes.geodesy import densified, geodesic_length_km, to_lonlat_geometry
 from routemap.routes.leg import LegRequest, RoutedLeg
 
 __all__ = ["route_reported"]
@@ -35,7 +35,7 @@ def route_reported(request: LegRequest, path: Sequence[tuple[float, float]]) -> 
         points.insert(0, (first.lon, first.lat))
     if _far((last.lon, last.lat), points[-1]):
         points.append((last.lon, last.lat))
-    line = densify(points, step_km=25.0)
+    line = densified(points, step_km=25.0)
     return RoutedLeg(
         geometry=to_lonlat_geometry(line),
         distance_km=geodesic_length_km(line),
