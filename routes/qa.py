@@ -207,10 +207,14 @@ def km_by_country(geometry: object, countries: object, *,
     polygons = countries.geometry.values
     codes = countries["iso2"].to_numpy()
     out: dict[str, float] = {}
-    for i in shapely.STRtree(polygons).query(geometry, predicate="intersects"):
+    # Boxes first, then the codes wanted, then the exact test: testing a line against a large
+    # country's polygon costs as much as measuring it, so it is done only for those measured.
+    near = shapely.STRtree(polygons).query(geometry)
+    if include is not None:
+        near = near[np.array([include(str(codes[i])) for i in near], dtype=bool)]
+    near = near[shapely.intersects(geometry, polygons[near])]
+    for i in near.tolist():
         code = str(codes[i])
-        if include is not None and not include(code):
-            continue
         km = GEOD.geometry_length(shapely.intersection(geometry, polygons[i])) / 1000.0
         if km > 0:
             out[code] = out.get(code, 0.0) + km
