@@ -88,6 +88,10 @@ Point = tuple[float, float]
 _GRID_PATHS: weakref.WeakKeyDictionary[SeaNetwork, dict[tuple, list[Point] | None]] = (
     weakref.WeakKeyDictionary())
 _GRID_PATHS_KEPT = 4096
+#: The km of land each connector crosses, per network, by water point and lane node.
+_CONNECTOR_LAND: weakref.WeakKeyDictionary[SeaNetwork, dict[tuple[Point, int], float]] = (
+    weakref.WeakKeyDictionary())
+_CONNECTOR_LAND_KEPT = 16384
 #: Where each stop joins the water, per lane graph (the graph decides which lane nodes count).
 _ENDS: weakref.WeakKeyDictionary[Lanes, dict[Point, _End]] = weakref.WeakKeyDictionary()
 
@@ -352,11 +356,20 @@ def _connector_land_km(network: SeaNetwork, point: Point, node: int) -> float:
     """Return the km of land the straight connector from a water point to a lane node crosses.
 
     A connector across a peninsula (Novorossiysk to a lane node in the Kerch Strait, over
-    Taman) costs far more than its length, so a node reached over water wins.
+    Taman) costs far more than its length, so a node reached over water wins. Measured once
+    per network, point and node: legs from the same port offer the same nodes.
     """
-    target = _near_lon(network.lanes.nodes[node], point[0])
-    return float(land_km_of_segments(np.array([[point, target]], dtype=float), network.land,
-                                    tiles=network.tiles)[0])
+    memo = _CONNECTOR_LAND.setdefault(network, {})
+    key = ((float(point[0]), float(point[1])), int(node))
+    found = memo.get(key)
+    if found is None:
+        target = _near_lon(network.lanes.nodes[node], point[0])
+        found = float(land_km_of_segments(np.array([[point, target]], dtype=float), network.land,
+                                          tiles=network.tiles)[0])
+        if len(memo) >= _CONNECTOR_LAND_KEPT:
+            memo.pop(next(iter(memo)))
+        memo[key] = found
+    return found
 
 
 def _repaired(network: SeaNetwork, path: _Path, *, passes: int = 5) -> _Path:
