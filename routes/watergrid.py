@@ -157,16 +157,61 @@ def nearest_cell(
 ) -> tuple[tuple[int, int], float] | None:
     """Return the allowed cell nearest a point and its distance in km (``None`` if none).
 
-    Distances are equirectangular, which is plenty at the scale of a grid.
+    Distances are equirectangular, which is plenty at the scale of a grid. The cells around
+    the point's own are searched first, in growing windows; a window's nearest cell is the
+    grid's when every cell outside the window lies farther (the same cell, the first in row
+    order among equals, as searching the whole grid).
     """
+    n_rows, n_cols = allowed.shape
+    row, col = grid.cell_of(lon, lat)
+    for radius in _WINDOW_RADII:
+        r0, r1 = max(row - radius, 0), min(row + radius + 1, n_rows)
+        c0, c1 = max(col - radius, 0), min(col + radius + 1, n_cols)
+        if (r0, r1, c0, c1) == (0, n_rows, 0, n_cols):
+            break
+        found = _nearest_allowed(grid, lon, lat, allowed[r0:r1, c0:c1], r0, c0)
+        if found is not None and found[1] < _outside_km(grid, lon, lat, (r0, r1, c0, c1)):
+            return found
+    return _nearest_allowed(grid, lon, lat, allowed, 0, 0)
+
+
+#: Half-sides (cells) of the windows :func:`nearest_cell` searches before the whole grid.
+_WINDOW_RADII = (16, 64, 256)
+
+
+def _nearest_allowed(
+    grid: WaterGrid, lon: float, lat: float, allowed: np.ndarray, row0: int, col0: int
+) -> tuple[tuple[int, int], float] | None:
+    """Return the allowed cell of a block (rows from ``row0``, columns from ``col0``) nearest
+    a point, and its km; the first in row order among equals."""
     rows, cols = np.nonzero(allowed)
     if not len(rows):
         return None
+    rows, cols = rows + row0, cols + col0
     xs, ys = grid.centres(rows, cols)
     dx = (xs - lon) * math.cos(math.radians(lat))
     km = np.hypot(dx, ys - lat) * KM_PER_DEGREE
     best = int(np.argmin(km))
     return (int(rows[best]), int(cols[best])), float(km[best])
+
+
+def _outside_km(grid: WaterGrid, lon: float, lat: float, window: tuple[int, int, int, int]) -> float:
+    """Return a lower bound (km, a hair under) of the distance from a point to any cell centre
+    outside a window of the grid (rows ``r0:r1``, columns ``c0:c1``)."""
+    r0, r1, c0, c1 = window
+    n_rows, n_cols = grid.water.shape
+    n = grid.cells_per_degree
+    gaps = []
+    if r0 > 0:
+        gaps.append(lat - (grid.south + (r0 - 0.5) / n))
+    if r1 < n_rows:
+        gaps.append(grid.south + (r1 + 0.5) / n - lat)
+    scale = abs(math.cos(math.radians(lat)))
+    if c0 > 0:
+        gaps.append((lon - (grid.west + (c0 - 0.5) / n)) * scale)
+    if c1 < n_cols:
+        gaps.append((grid.west + (c1 + 0.5) / n - lon) * scale)
+    return max(min(gaps), 0.0) * KM_PER_DEGREE * (1.0 - 1e-9)
 
 
 def water_path(

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.sparse import coo_matrix
 
-from routemap.routes.watergrid import KM_PER_DEGREE, WaterGrid, _grid_graph
+from routemap.routes.watergrid import KM_PER_DEGREE, WaterGrid, _grid_graph, nearest_cell
 
 
 def _links_by_coo(grid: WaterGrid):
@@ -45,3 +45,32 @@ def test_grid_graph_is_the_coo_graph_of_its_links(seed):
         for name in ("indptr", "indices", "data"):
             assert np.array_equal(getattr(got, name), getattr(expected, name)), (rows, cols, name)
             assert getattr(got, name).dtype == getattr(expected, name).dtype
+
+
+def _nearest_by_every_cell(grid: WaterGrid, lon: float, lat: float, allowed: np.ndarray):
+    """The nearest allowed cell found by measuring every allowed cell of the grid."""
+    rows, cols = np.nonzero(allowed)
+    if not len(rows):
+        return None
+    xs, ys = grid.centres(rows, cols)
+    km = np.hypot((xs - lon) * np.cos(np.radians(lat)), ys - lat) * KM_PER_DEGREE
+    best = int(np.argmin(km))
+    return (int(rows[best]), int(cols[best])), float(km[best])
+
+
+@pytest.mark.parametrize("density", [0.0005, 0.02, 0.5])
+def test_nearest_cell_is_the_nearest_of_every_cell(density):
+    """Searched in windows around the point, the same cell and km as measuring every cell:
+    sparse cells far outside the first windows, points outside the grid, ties in row order."""
+    rng = np.random.default_rng(7)
+    for cells in (30, 240, 700):
+        allowed = rng.random((cells, cells + 37)) < density
+        grid = WaterGrid(west=100.0, south=-20.0 + cells / 100, cells_per_degree=60, water=allowed)
+        for _ in range(25):
+            lon = 100.0 + rng.uniform(-1.0, (cells + 37) / 60 + 1.0)
+            lat = grid.south + rng.uniform(-1.0, cells / 60 + 1.0)
+            if rng.random() < 0.3:  # on a cell centre's row and column lines: equal distances
+                lon, lat = grid.centres(np.array([rng.integers(cells)]), np.array([rng.integers(cells)]))
+                lon, lat = float(lon[0]) + 1 / 120, float(lat[0])
+            assert nearest_cell(grid, lon, lat, allowed) == _nearest_by_every_cell(grid, lon, lat, allowed)
+    assert nearest_cell(grid, 101.0, 0.0, np.zeros_like(allowed)) is None
