@@ -204,7 +204,7 @@ def km_by_country(geometry: object, countries: object, *,
     """
     import shapely
 
-    polygons = countries.geometry.values
+    polygons = np.asarray(countries.geometry.values)  # the same shapely objects, without pandas in each call
     codes = countries["iso2"].to_numpy()
     out: dict[str, float] = {}
     # Boxes first, then the codes wanted, then the exact test: testing a line against a large
