@@ -47,10 +47,15 @@ def great_circle(
     return [tuple(p) for p in _great_circle(start, end, step_km).tolist()]
 
 
-def _great_circle(start: tuple[float, float], end: tuple[float, float], step_km: float) -> np.ndarray:
-    """Return :func:`great_circle`'s points as an unwrapped ``(n, 2)`` array."""
+def _great_circle(start: tuple[float, float], end: tuple[float, float], step_km: float,
+                  dist_m: float | None = None) -> np.ndarray:
+    """Return :func:`great_circle`'s points as an unwrapped ``(n, 2)`` array.
+
+    ``dist_m`` is the geodesic's length where already measured (the same figure).
+    """
     (lon1, lat1), (lon2, lat2) = start, end
-    _, _, dist_m = GEOD.inv(lon1, lat1, lon2, lat2)
+    if dist_m is None:
+        _, _, dist_m = GEOD.inv(lon1, lat1, lon2, lat2)
     n_inner = max(math.ceil(dist_m / 1000.0 / step_km) - 1, 0)
     inner = GEOD.npts(lon1, lat1, lon2, lat2, n_inner) if n_inner else []
     return _unwrapped([(lon1, lat1), *inner, (lon2, lat2)])
@@ -77,12 +82,12 @@ def densified(coords: Coords | np.ndarray, *, step_km: float = 25.0) -> np.ndarr
     delta = arr[1:, 0] - arr[:-1, 0]
     ends = arr[1:, 0] + np.where(delta > 180.0, -360.0, np.where(delta < -180.0, 360.0, 0.0))
     long = np.flatnonzero(np.ceil(np.asarray(dist_m) / 1000.0 / step_km) - 1 > 0).tolist()
-    points = arr.tolist()
+    points, lengths = arr.tolist(), np.asarray(dist_m, dtype=float).tolist()
     pieces = [arr[:1]]
     done = 0
     for i in long:
         pieces.append(np.column_stack([ends[done:i], arr[done + 1:i + 1, 1]]))
-        pieces.append(_great_circle(tuple(points[i]), tuple(points[i + 1]), step_km)[1:])
+        pieces.append(_great_circle(tuple(points[i]), tuple(points[i + 1]), step_km, lengths[i])[1:])
         done = i + 1
     pieces.append(np.column_stack([ends[done:], arr[done + 1:, 1]]))
     return _unwrapped(np.concatenate(pieces))
