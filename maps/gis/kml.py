@@ -10,11 +10,11 @@ import logging
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
 import shapely
 from shapely.geometry import MultiLineString
 from shapely.geometry.base import BaseGeometry
@@ -124,10 +124,12 @@ _TRAILING_ZEROS = re.compile(r"\.?0+(?=[, ]|$)")
 """The zeros :func:`_num` strips, found in a whole coordinates string at once."""
 
 
-def _coords(coords: Sequence[Sequence[float]]) -> str:
-    """Write ``lon,lat`` pairs as :func:`_num` writes each number, in one pass."""
-    text = " ".join(f"{x:.{COORD_DECIMALS}f},{y:.{COORD_DECIMALS}f}" for x, y, *_ in coords)
-    return _TRAILING_ZEROS.sub("", text)
+def _coords(coords: np.ndarray) -> str:
+    """Write the ``lon,lat`` pairs of an (n, 2+) array as :func:`_num` writes each number, in
+    one pass (one format operation for the whole line)."""
+    pairs = np.asarray(coords, dtype=float)[:, :2]
+    text = (f"%.{COORD_DECIMALS}f,%.{COORD_DECIMALS}f " * len(pairs)) % tuple(pairs.ravel().tolist())
+    return _TRAILING_ZEROS.sub("", text[:-1])
 
 
 def _geometry(parent: ET.Element, geom: BaseGeometry) -> None:
@@ -138,11 +140,11 @@ def _geometry(parent: ET.Element, geom: BaseGeometry) -> None:
         for member in geom.geoms:
             _geometry(multi, member)
     elif gtype == "Point":
-        _sub(_sub(parent, "Point"), "coordinates", _coords(shapely.get_coordinates(geom).tolist()))
+        _sub(_sub(parent, "Point"), "coordinates", _coords(shapely.get_coordinates(geom)))
     elif gtype == "LineString":
         line = _sub(parent, "LineString")
         _sub(line, "tessellate", "1")
-        _sub(line, "coordinates", _coords(shapely.get_coordinates(geom).tolist()))
+        _sub(line, "coordinates", _coords(shapely.get_coordinates(geom)))
     else:
         raise ValueError(f"KML export has no {gtype} geometry")
 
@@ -181,6 +183,15 @@ class _Writer:
 
     scenario: Scenario
     language: Language
+    _tracks: dict[int, BaseGeometry | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def track(self, record: FeatureRecord) -> BaseGeometry | None:
+        """Return what of a leg is drawn as its line (:func:`_track`), cut once per document
+        however many folders draw it (the records live as long as the document is written)."""
+        key = id(record)
+        if key not in self._tracks:
+            self._tracks[key] = _track(record)
+        return self._tracks[key]
 
     def word(self, message: str) -> str:
         """Return one of the tool's words in the output's language."""
@@ -307,7 +318,7 @@ def _leg_mark(parent: ET.Element, w: _Writer, record: FeatureRecord) -> None:
     """Append a leg: its line on the network in its mode's and certainties' style; a leg wholly
     off the network is its connectors, in the connector style."""
     p = record.properties
-    track = _track(record)
+    track = w.track(record)
     style_id = (leg_style_id(p["mode"], p["confidence"], _path(p)) if track is not None
                 else connector_style_id(p["mode"]))
     _placemark(parent, record, name=_transfer_leg_name(w, p), style_id=style_id,
@@ -407,7 +418,7 @@ def _path(props: dict[str, Any]) -> str:
 def _band_folder(doc: ET.Element, w: _Writer, legs: list[FeatureRecord]) -> None:
     """Append the bands under modelled lines, one placemark per leg whose path is estimated,
     under its line on the network only (a connector has no band)."""
-    modelled = [r for r in legs if PATH_STYLES[_path(r.properties)].band and _track(r) is not None]
+    modelled = [r for r in legs if PATH_STYLES[_path(r.properties)].band and w.track(r) is not None]
     if not modelled:
         return
     meaning = w.word(PATH_STYLES["estimated"].meaning)
@@ -424,7 +435,7 @@ def _band_folder(doc: ET.Element, w: _Writer, legs: list[FeatureRecord]) -> None
         style_id = band_style_id(p["mode"])
         if style_id:
             _sub(mark, "styleUrl", f"#{style_id}")
-        _geometry(mark, _track(record))
+        _geometry(mark, w.track(record))
 
 
 LEGS_FOLDER = "Legs"
@@ -439,7 +450,7 @@ BAND_FOLDER = "Modelled routes (bands)"
 def _connector_folder(doc: ET.Element, w: _Writer, legs: list[FeatureRecord]) -> None:
     """Append each leg's stretches off the network (a leg wholly off it is drawn in its own
     folder in the connector style already)."""
-    joined = [r for r in legs if r.connectors and _track(r) is not None]
+    joined = [r for r in legs if r.connectors and w.track(r) is not None]
     if not joined:
         return
     folder = _folder(doc, w.word(CONNECTOR_FOLDER), "<p>" + _esc(
