@@ -33,6 +33,7 @@ __all__ = [
     "route_samples",
     "setup_canvas",
     "slide_rc",
+    "two_lines",
     "wrap",
 ]
 
@@ -220,6 +221,16 @@ def measure(canvas: Canvas, text: str, **style: object) -> tuple[float, float]:
     ext = artist.get_window_extent(canvas.fig.canvas.get_renderer())
     artist.remove()
     return ext.width, ext.height
+
+
+def two_lines(text: str) -> str:
+    """Return a text broken into two lines at the space nearest its middle (unchanged if it has
+    no space)."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(2 * i - len(text)))
+    return text[:cut] + "\n" + text[cut + 1:]
 
 
 def wrap(text: str, chars: int) -> str:

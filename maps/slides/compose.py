@@ -29,6 +29,7 @@ from routemap.maps.slides.canvas import (
     route_samples,
     setup_canvas,
     slide_rc,
+    two_lines,
 )
 from routemap.maps.slides.details import DetailInset, draw_detail, draw_detail_outline, plan_details
 from routemap.maps.slides.fonts import printable
@@ -80,27 +81,41 @@ class ComposedSlide:
     details: tuple[DetailInset, ...] = ()
 
 
-def draw_header(canvas: Canvas, spec: SlideSpec) -> None:
-    """Draw a slide's kicker, title, subtitle and as-of date above its map."""
+def draw_header(canvas: Canvas, spec: SlideSpec, *, title_lines: int = 1) -> None:
+    """Draw a slide's kicker, title, subtitle and as-of date above its map.
+
+    With ``title_lines=2`` (a narrow frame, as the square film's), a title too long for one
+    line at the smallest title size is broken into two balanced lines, and the subtitle moves
+    down under them, rather than the title losing its end to an ellipsis.
+    """
     fig, s = canvas.fig, canvas.scale
     left = MAP_RECT[0]
     right = PANEL_RECT[0] + PANEL_RECT[2]
     fig.text(left, 0.962, spec.kicker.upper(), fontsize=9.0 * s, fontweight="bold",
              color=BASEMAP_STYLE.accent, ha="left", va="top", gid="kicker")
-    as_of_px = 0.0
     if spec.as_of:
-        as_of = fig.text(right, 0.962, spec.as_of, fontsize=10.5 * s, color=BASEMAP_STYLE.text,
-                         ha="right", va="top", gid="as-of")
-        as_of_px = as_of.get_window_extent(fig.canvas.get_renderer()).width
+        fig.text(right, 0.962, spec.as_of, fontsize=10.5 * s, color=BASEMAP_STYLE.text,
+                 ha="right", va="top", gid="as-of")
     width_px = (right - left) * fig.bbox.width
-    title = fig.text(left, 0.935, canvas.printable(spec.title), fontweight="bold",
+    text = canvas.printable(spec.title)
+    title = fig.text(left, 0.935, text, fontweight="bold",
                      color=BASEMAP_STYLE.text, ha="left", va="top", gid="title")
-    fit_text(canvas, title, width_px, (23.0, 21.0, 19.0, 17.0, 15.5))
+    sizes = (23.0, 21.0, 19.0, 17.0, 15.5)
+    sub_y = 0.885
+    renderer = fig.canvas.get_renderer()
+    title.set_fontsize(sizes[-1] * s)
+    if title_lines > 1 and title.get_window_extent(renderer).width > width_px and " " in text:
+        title.set_text(two_lines(text))
+        title.set_linespacing(1.15)
+        fit_text(canvas, title, width_px, sizes[2:])
+        bottom = fig.transFigure.inverted().transform(title.get_window_extent(renderer))[0, 1]
+        sub_y = bottom - 0.012
+    else:
+        fit_text(canvas, title, width_px, sizes)
     if spec.subtitle:
-        sub = fig.text(left, 0.885, canvas.printable(spec.subtitle), color=BASEMAP_STYLE.muted_text,
+        sub = fig.text(left, sub_y, canvas.printable(spec.subtitle), color=BASEMAP_STYLE.muted_text,
                        ha="left", va="top", gid="subtitle")
         fit_text(canvas, sub, width_px, (12.5, 11.5, 10.5, 9.5), keep_tail=True)
-    del as_of_px
 
 
 def draw_footer(canvas: Canvas, spec: SlideSpec, *,

@@ -31,11 +31,13 @@ _LIST_SIZES = (10.0, 9.0, 8.0, 7.5, 7.0, 6.5)
 
 @dataclass(frozen=True)
 class CardLayout:
-    """A card's size, text scale and the map rectangle its footer is measured by."""
+    """A card's size, text scale, the map rectangle its footer is measured by, and the lines a
+    long title may take (see :func:`routemap.maps.slides.compose.draw_header`)."""
 
     size: tuple[int, int]
     scale: float
     map_rect: tuple[float, float, float, float]
+    title_lines: int = 1
 
 
 def points_axes(fig: Figure, rect: tuple[float, float, float, float],
@@ -121,7 +123,7 @@ def title_card(content: VideoContent, layout: CardLayout) -> np.ndarray:
     canvas = _card(content, layout)
     fig, s, lang = canvas.fig, layout.scale, canvas.language
     spec = content.spec
-    draw_header(canvas, replace(spec, as_of=""))
+    draw_header(canvas, replace(spec, as_of=""), title_lines=layout.title_lines)
     ax, w_pt, _ = points_axes(fig, (0.018, 0.20, 0.964, 0.60), "title-card")
     period = period_words(content)
     lines = [(lang.gettext("Timeline: {period}").format(period=period) if period else "",

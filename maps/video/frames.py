@@ -21,7 +21,7 @@ from matplotlib.patches import Circle
 
 from routemap.maps.basemap import load_basemap, load_rail_context
 from routemap.maps.language import load_language
-from routemap.maps.slides.canvas import MAP_RECT, PANEL_RECT, Canvas, setup_canvas
+from routemap.maps.slides.canvas import MAP_RECT, PANEL_RECT, Canvas, setup_canvas, two_lines
 from routemap.maps.slides.compose import draw_header
 from routemap.maps.slides.furniture import (
     LegendContent,
@@ -79,6 +79,8 @@ class Layout:
     map_rect, legend_rect, callout_rect : tuple of float
         Left, bottom, width, height. When the callouts share the legend's rectangle they are
         listed below it.
+    title_lines : int
+        The lines a title too long for one may take (the square film's narrow header: 2).
     full_legend : bool
         List the line widths too (the square film keeps the lines' key only; neither lists
         the place symbols, so the callouts have room).
@@ -92,13 +94,14 @@ class Layout:
     map_rect: tuple[float, float, float, float]
     legend_rect: tuple[float, float, float, float]
     callout_rect: tuple[float, float, float, float]
+    title_lines: int = 1
     full_legend: bool = True
     details: bool = True
 
     @property
     def card(self) -> CardLayout:
         """Return what the title and closing cards need of the layout."""
-        return CardLayout(self.size, self.scale, self.map_rect)
+        return CardLayout(self.size, self.scale, self.map_rect, self.title_lines)
 
     def scaled(self, size: tuple[int, int]) -> Layout:
         """Return the layout at another size (the same proportions; tests draw small)."""
@@ -109,19 +112,12 @@ LAYOUTS: dict[str, Layout] = {
     "wide": Layout("wide", (1920, 1080), 1.0, MAP_RECT, PANEL_RECT, PANEL_RECT),
     "square": Layout("square", (1080, 1080), 0.82, (0.018, 0.425, 0.964, 0.425),
                      (0.018, 0.128, 0.40, 0.285), (0.45, 0.128, 0.532, 0.285),
-                     full_legend=False),
+                     title_lines=2, full_legend=False),
 }
 _DPI = 150.0
 #: A leg whose drawing spans less than this, points at scale 1, is hidden under its places'
 #: marker: it is shown by a ring around them in its mode's colour.
 _SHORT_PT = 8.0
-def _two_lines(text: str) -> str:
-    """Return a text broken into two lines at the space nearest its middle."""
-    spaces = [i for i, ch in enumerate(text) if ch == " "]
-    if not spaces:
-        return text
-    cut = min(spaces, key=lambda i: abs(2 * i - len(text)))
-    return text[:cut] + "\n" + text[cut + 1:]
 
 
 class Stage:
@@ -201,7 +197,7 @@ class Stage:
         if lost:
             log.info("%s film: leg ends with no room for their names (under the leader rule), "
                      "lettered while their legs are shown: %s", self.layout.name, ", ".join(lost))
-        draw_header(c, replace(spec, as_of=""))
+        draw_header(c, replace(spec, as_of=""), title_lines=self.layout.title_lines)
         draw_sources_line(c, self.content)
         self._draw_legend()
 
@@ -264,7 +260,7 @@ class Stage:
                 words = wrap_to_width(words, w_pt - 32 * s, 9.0 * s)
                 y += 5.0 * s * words.count("\n")
             else:
-                words = _two_lines(words)
+                words = two_lines(words)
             pax.add_patch(Circle((x + 13 * s, y), 5.5 * s, facecolor="none",
                                  edgecolor=BASEMAP_STYLE.text, linewidth=1.4 * s, clip_on=False))
             pax.text(x + 32 * s, y, words, fontsize=9.0 * s, color=BASEMAP_STYLE.text,
