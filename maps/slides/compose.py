@@ -106,10 +106,10 @@ def draw_header(canvas: Canvas, spec: SlideSpec, *, title_lines: int = 1) -> Non
     title.set_fontsize(sizes[-1] * s)
     if title_lines > 1 and title.get_window_extent(renderer).width > width_px and " " in text:
         title.set_text(two_lines(text))
-        title.set_linespacing(1.15)
-        fit_text(canvas, title, width_px, sizes[2:])
+        title.set_linespacing(1.1)
+        fit_text(canvas, title, width_px, sizes[-1:])  # two lines at the smallest size fit above the map
         bottom = fig.transFigure.inverted().transform(title.get_window_extent(renderer))[0, 1]
-        sub_y = bottom - 0.012
+        sub_y = bottom - 0.006
     else:
         fit_text(canvas, title, width_px, sizes)
     if spec.subtitle:

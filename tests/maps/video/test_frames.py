@@ -215,3 +215,26 @@ def test_a_grown_share_follows_travel_order_from_the_start_connector():
     assert len(kept_joins) == 1 and np.allclose(kept_joins[0], join)
     assert np.allclose(kept_track[0][-1], [4.0, 0.0])
     assert grown_parts(route, [track, join], 0.0) == ([], [])
+
+
+def test_a_long_title_takes_two_lines_on_the_square_film_and_keeps_its_end(sample_content):
+    """The French bundled title lost '…la Russie, 2022-2025' to an ellipsis on the square
+    film: a title too long for one line takes two, whole, and the subtitle sits under them,
+    above the map."""
+    import dataclasses
+
+    from routemap.maps.video.frames import LAYOUTS, Stage
+
+    title = "Transferts d'armes et de pétrole entre la Corée du Nord et la Russie, 2022-2025"
+    content = dataclasses.replace(sample_content, spec=dataclasses.replace(sample_content.spec, title=title))
+    stage = Stage(content, LAYOUTS["square"].scaled((540, 540)))
+    texts = {t.get_gid(): t for t in stage.fig.texts}
+    drawn = texts["title"].get_text()
+    assert drawn.count("\n") == 1 and drawn.replace("\n", " ") == title
+    renderer = stage.fig.canvas.get_renderer()
+    title_box = texts["title"].get_window_extent(renderer)
+    sub_box = texts["subtitle"].get_window_extent(renderer)
+    assert title_box.x1 <= stage.fig.bbox.width
+    assert sub_box.y1 <= title_box.y0 and sub_box.y0 >= stage.canvas.ax.get_window_extent(renderer).y1
+    wide = Stage(content, LAYOUTS["wide"].scaled((960, 540)))
+    assert "\n" not in next(t for t in wide.fig.texts if t.get_gid() == "title").get_text()
