@@ -12,7 +12,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,7 +22,7 @@ import platformdirs
 from routemap.errors import NetworkDataError
 
 __all__ = ["ALL_CACHES_ENV", "atomic_file", "cache_dir", "cache_switched_on", "checksum",
-           "library_versions", "read_arrays", "versioned_folder", "write_arrays"]
+           "hash_modules", "library_versions", "read_arrays", "versioned_folder", "write_arrays"]
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,25 @@ def library_versions(names: Iterable[str]) -> tuple[tuple[str, str], ...]:
         except metadata.PackageNotFoundError:
             found.append((name, ""))
     return tuple(found)
+
+
+def hash_modules(digest: Any, modules: Mapping[str, Iterable[str]]) -> None:
+    """Feed a hashlib digest with the name and bytes of each source file of some packages: the
+    part of a cache's code version that changes when the code making its entries does.
+
+    Parameters
+    ----------
+    digest : hashlib hash object
+        Updated in place.
+    modules : mapping of str to iterable of str
+        File names (e.g. ``sea.py``) by importable package (e.g. ``routemap.routes``), fed in
+        the mapping's order.
+    """
+    for package, names in modules.items():
+        root = resources.files(package)
+        for name in names:
+            digest.update(name.encode())
+            digest.update(root.joinpath(name).read_bytes())
 
 
 def versioned_folder(kind: str, fmt: int, code: str, *, root: Path | None = None) -> Path | None:

@@ -21,12 +21,12 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from routemap.about import version
-from routemap.cache import atomic_file, cache_switched_on, versioned_folder
+from routemap.cache import atomic_file, cache_switched_on, hash_modules, versioned_folder
 from routemap.routes.leg import Finding, LegRequest, RoutedLeg
 
 __all__ = ["FORMAT", "RouteCache", "cache_enabled", "code_version", "request_digest", "shipped_version"]
@@ -59,11 +59,7 @@ def cache_enabled() -> bool:
 def code_version() -> str:
     """Return routemap's version and a hash of the routing code's source files."""
     digest = hashlib.sha256(version().encode())
-    for package, names in _ROUTING_MODULES.items():
-        root = resources.files(package)
-        for name in names:
-            digest.update(name.encode())
-            digest.update(root.joinpath(name).read_bytes())
+    hash_modules(digest, _ROUTING_MODULES)
     return digest.hexdigest()
 
 

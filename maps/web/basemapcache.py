@@ -28,7 +28,6 @@ import json
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,14 @@ import numpy as np
 import shapely
 
 from routemap.about import version
-from routemap.cache import cache_switched_on, library_versions, read_arrays, versioned_folder, write_arrays
+from routemap.cache import (
+    cache_switched_on,
+    hash_modules,
+    library_versions,
+    read_arrays,
+    versioned_folder,
+    write_arrays,
+)
 from routemap.errors import NetworkDataError
 from routemap.geo.countries import load_countries, natural_earth_path
 from routemap.maps.web.edges import basemap_in_frame
@@ -74,11 +80,7 @@ def basemap_code_version() -> str:
     digest = hashlib.sha256(f"{version()}|{FORMAT}|GEOS {shapely.geos_version_string}".encode())
     for name, installed in library_versions(_LIBRARIES):
         digest.update(f"|{name} {installed or 'missing'}".encode())
-    for package, names in _BASEMAP_MODULES.items():
-        root = resources.files(package)
-        for name in names:
-            digest.update(name.encode())
-            digest.update(root.joinpath(name).read_bytes())
+    hash_modules(digest, _BASEMAP_MODULES)
     return digest.hexdigest()
 
 
