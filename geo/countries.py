@@ -33,6 +33,7 @@ __all__ = [
     "load_countries",
     "load_land",
     "natural_earth_path",
+    "nearest_outside",
     "read_countries",
 ]
 
@@ -179,6 +180,114 @@ def country_codes_at(
     first = np.unique(point_idx, return_index=True)[1]
     codes[point_idx[first]] = countries["iso2"].to_numpy()[country_idx[first]]
     return codes.astype(str)
+
+
+def nearest_outside(
+    polygons: np.ndarray, points: np.ndarray, *, max_distance: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the nearest polygon to each point lying outside every polygon, and where it is nearest.
+
+    The same answer as ``shapely.STRtree(polygons).query_nearest(points, max_distance=...)``
+    followed by ``shapely.shortest_line`` (planar distances, every polygon tied at the least
+    distance, the pairs in the same order), found by searching only the ring segments near the
+    points: the distance from a point outside a polygon to it is the distance to the nearest of
+    its rings' segments. A large country's whole polygon is then never measured for a point
+    merely inside its bounding box. Points whose nearest segments belong to several polygons,
+    or several segments of one polygon, are answered by the whole polygons, as before.
+
+    Parameters
+    ----------
+    polygons : numpy.ndarray
+        Polygons and multipolygons (shapely); any other kind makes every point be answered by
+        the whole polygons.
+    points : numpy.ndarray
+        Points (shapely), each outside every polygon (on its boundary is inside): a point
+        inside one would be answered as if it were outside.
+    max_distance : float
+        Polygons farther than this (in the coordinates' units) are not returned.
+
+    Returns
+    -------
+    point_index, polygon_index : numpy.ndarray
+        Each pair of a point and a polygon nearest to it, by point.
+    nearest : numpy.ndarray
+        ``(n, 2)``: the nearest point on the polygon of each pair.
+    """
+    segments, owner = _segments_near(polygons, points, max_distance)
+    if segments is None:
+        return _nearest_whole(polygons, points, np.arange(len(points)), max_distance)
+    found, seg = shapely.STRtree(segments).query_nearest(points, max_distance=max_distance)
+    if found.size == 0:
+        return found, found.astype(np.int64), np.zeros((0, 2))
+    by_point = np.lexsort((seg, found))
+    found, seg = found[by_point], seg[by_point]
+    starts = np.flatnonzero(np.r_[True, found[1:] != found[:-1]])
+    counts = np.diff(np.r_[starts, found.size])
+    owners = owner[seg]
+    one_owner = np.minimum.reduceat(owners, starts) == np.maximum.reduceat(owners, starts)
+    near = np.empty((starts.size, 2))
+    alone = one_owner & (counts == 1)
+    near[alone] = _nearest_points(points[found[starts[alone]]], segments[seg[starts[alone]]])
+    several = one_owner & (counts > 1)
+    near[several] = _nearest_points(points[found[starts[several]]], polygons[owners[starts[several]]])
+    point_idx, polygon_idx = found[starts[one_owner]], owners[starts[one_owner]]
+    near = near[one_owner]
+    if not one_owner.all():
+        tied = _nearest_whole(polygons, points, found[starts[~one_owner]], max_distance)
+        point_idx, polygon_idx, near = (np.concatenate(pair) for pair in
+                                        zip((point_idx, polygon_idx, near), tied, strict=True))
+    order = np.argsort(point_idx, kind="stable")
+    return point_idx[order], polygon_idx[order].astype(np.int64), near[order]
+
+
+def _nearest_points(points: np.ndarray, geometries: np.ndarray) -> np.ndarray:
+    """Return the point of each geometry nearest to each point, ``(n, 2)``."""
+    if not len(points):
+        return np.zeros((0, 2))
+    return shapely.get_coordinates(shapely.shortest_line(points, geometries))[1::2]
+
+
+def _nearest_whole(
+    polygons: np.ndarray, points: np.ndarray, which: np.ndarray, max_distance: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the nearest polygons to some points by measuring the whole polygons."""
+    found, polygon_idx = shapely.STRtree(polygons).query_nearest(points[which], max_distance=max_distance)
+    near = _nearest_points(points[which][found], polygons[polygon_idx])
+    return which[found], polygon_idx.astype(np.int64), near
+
+
+def _segments_near(
+    polygons: np.ndarray, points: np.ndarray, max_distance: float
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """Return the polygons' ring segments that may lie within ``max_distance`` of a point, and their polygon.
+
+    Segments are kept in ring order. A segment no wider or taller than ``max_distance`` is kept
+    when an end lies in a grid cell (of that size) within three cells of a point's cell, which
+    holds for every such segment within reach; longer segments are all kept. Returns
+    ``(None, ...)`` when a polygon has a part that is not a polygon.
+    """
+    parts, part_owner = shapely.get_parts(polygons, return_index=True)
+    if np.any(shapely.get_type_id(parts) != shapely.GeometryType.POLYGON):
+        return None, np.zeros(0, dtype=np.int64)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+    first = np.flatnonzero(coord_ring[1:] == coord_ring[:-1])
+    a, b = coords[first], coords[first + 1]
+    xy = shapely.get_coordinates(points)
+    # Any cell at least max_distance wide will do; a wider one keeps cell numbers in 31 bits.
+    span = max(float(np.abs(coords).max(initial=0.0)), float(np.abs(xy).max(initial=0.0)), 1.0)
+    cell = max(float(max_distance), span / 2.0**24)
+    reach = np.arange(-3, 4)
+    cells = np.floor(xy / cell).astype(np.int64)
+    near_cells = np.unique(((cells[:, 0, None, None] + reach[:, None]) << 32)
+                           + (cells[:, 1, None, None] + reach[None, :]))
+    end_a, end_b = np.floor(a / cell).astype(np.int64), np.floor(b / cell).astype(np.int64)
+    keep = ((np.abs(b - a) > cell).any(axis=1)
+            | np.isin((end_a[:, 0] << 32) + end_a[:, 1], near_cells)
+            | np.isin((end_b[:, 0] << 32) + end_b[:, 1], near_cells))
+    kept = first[keep]
+    segments = shapely.linestrings(np.stack([coords[kept], coords[kept + 1]], axis=1))
+    return segments, part_owner[ring_part[coord_ring[kept]]].astype(np.int64)
 
 
 def country_at(lat: float, lon: float) -> str:

@@ -401,7 +401,7 @@ def node_countries(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Return the Natural Earth country of each node, nearest within a few km at coasts."""
     import shapely
 
-    from routemap.geo.countries import country_codes_at, load_countries
+    from routemap.geo.countries import country_codes_at, load_countries, nearest_outside
 
     countries = load_countries()
     codes = country_codes_at(countries, lon, lat)
@@ -409,14 +409,12 @@ def node_countries(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     nearest = np.full(lon.size, -1, dtype=np.int64)
     nearest_km = np.full(lon.size, np.inf)
     if blank.size:
-        points = shapely.points(lon[blank], lat[blank])
-        polygons = countries.geometry.values
         degrees = COUNTRY_NEAREST_KM / 111.0 / np.cos(np.radians(75.0))
-        src, dst = shapely.STRtree(polygons).query_nearest(points, max_distance=degrees)
-        ends = shapely.get_coordinates(shapely.shortest_line(points[src], polygons[dst]))
-        xyz = to_unit_vectors(ends[:, 0], ends[:, 1])
+        src, dst, ends = nearest_outside(countries.geometry.values,
+                                         shapely.points(lon[blank], lat[blank]), max_distance=degrees)
         nearest[blank[src]] = dst
-        nearest_km[blank[src]] = _chord_km(xyz[0::2], xyz[1::2])
+        nearest_km[blank[src]] = _chord_km(to_unit_vectors(lon[blank[src]], lat[blank[src]]),
+                                           to_unit_vectors(ends[:, 0], ends[:, 1]))
     return assign_countries(codes, countries["iso2"].to_numpy(), nearest, nearest_km)
 
 

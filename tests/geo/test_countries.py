@@ -105,3 +105,69 @@ def test_damaged_natural_earth_zip_is_our_error_with_real_gdal(tmp_path):
     with pytest.raises(NetworkDataError) as caught:
         countries.read_countries(path)
     assert str(caught.value).startswith(NE_ADVICE.split(" (from")[0].format(path=path) + " (from ")
+
+
+def _nearest_by_whole_polygons(polygons, points, max_distance):
+    """The answer nearest_outside must give: every whole polygon measured."""
+    found, which = shapely.STRtree(polygons).query_nearest(points, max_distance=max_distance)
+    ends = shapely.get_coordinates(shapely.shortest_line(points[found], polygons[which]))
+    return found, which, ends[1::2]
+
+
+def _test_polygons():
+    """Two boxes sharing an edge, a box with a hole, a two-part multipolygon, a long thin triangle."""
+    holed = shapely.Polygon([(10, 0), (14, 0), (14, 4), (10, 4)], [[(11, 1), (13, 1), (13, 3), (11, 3)]])
+    return np.array([
+        shapely.box(0, 0, 2, 2),
+        shapely.box(2, 0, 4, 2),
+        holed,
+        shapely.MultiPolygon([shapely.box(20, 0, 21, 1), shapely.box(22, 0, 23, 1)]),
+        shapely.Polygon([(30, 0), (60, 0.5), (30, 1)]),
+    ])
+
+
+def _outside(polygons, points):
+    """The points outside every polygon."""
+    inside = shapely.STRtree(polygons).query(points, predicate="intersects")[0]
+    return points[~np.isin(np.arange(len(points)), inside)]
+
+
+@pytest.mark.parametrize("max_distance", [0.05, 0.7, 3.0])
+def test_nearest_outside_answers_as_the_whole_polygons(max_distance):
+    polygons = _test_polygons()
+    rng = np.random.default_rng(7)
+    random = shapely.points(rng.uniform(-3, 63, 4000), rng.uniform(-3, 6, 4000))
+    chosen = shapely.points([
+        (2.0, 2.5),    # as near the shared edge's end of both boxes: a tie between polygons
+        (2.0, -0.3),
+        (12.0, 2.0),   # in the hole, as near all four sides
+        (12.0, 1.5),   # in the hole
+        (14.5, 4.5),   # beyond a corner: two segments of one polygon tie
+        (21.5, 0.5),   # between the two parts
+        (45.0, 0.6),   # beside the long thin triangle, far from its corners
+        (45.0, 9.0),   # beyond reach
+    ])
+    points = _outside(polygons, np.concatenate([chosen, random]))
+    found, which, near = countries.nearest_outside(polygons, points, max_distance=max_distance)
+    expected = _nearest_by_whole_polygons(polygons, points, max_distance)
+    assert found.tolist() == expected[0].tolist()
+    assert which.tolist() == expected[1].tolist()
+    assert np.array_equal(near, expected[2])
+    ties = np.unique(found, return_counts=True)[1]
+    # the shared edge's end, 0.5 away, is as near both boxes: both returned when in reach
+    assert ties.max() == (2 if max_distance > 0.5 else 1)
+
+
+def test_nearest_outside_with_a_part_not_a_polygon_measures_whole_geometries():
+    polygons = np.array([shapely.box(0, 0, 1, 1), shapely.LineString([(3, 0), (3, 1)])])
+    points = shapely.points([(2.0, 0.5), (1.2, 0.2), (9.0, 9.0)])
+    found, which, near = countries.nearest_outside(polygons, points, max_distance=1.5)
+    assert found.tolist() == [0, 0, 1]
+    assert which.tolist() == [0, 1, 0]
+    assert near.tolist() == [[1.0, 0.5], [3.0, 0.5], [1.0, 0.2]]
+
+
+def test_nearest_outside_with_nothing_in_reach():
+    found, which, near = countries.nearest_outside(_test_polygons(), shapely.points([(100.0, 50.0)]),
+                                                   max_distance=1.0)
+    assert found.size == which.size == 0 and near.shape == (0, 2)
