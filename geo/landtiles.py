@@ -15,6 +15,9 @@ __all__ = ["LandTiles"]
 _TILE_MARGIN_DEG = 0.5
 #: Tiles are clipped from blocks of this many degrees a side, each clipped once from the land.
 _BLOCK_DEG = 5
+#: A tile the coast crosses is tested in square blocks of this many cells a side (see
+#: :func:`_coast_mask`).
+_SUB_CELLS = 16
 
 
 class LandTiles:
@@ -87,11 +90,12 @@ class LandTiles:
         return shapely.clip_by_rect(near, west, south, east, north)
 
     def _rasterise(self, ix: int, iy: int, n: int) -> np.ndarray:
-        """Return a tile's land mask: each cell centre tested, unless the coast misses them all.
+        """Return a tile's land mask: the centres tested where the coast passes among them.
 
         When the centres' hull lies in open water or wholly inside land, no coast passes among
         the centres, so every centre has the answer of any one (the same cells, from two exact
-        predicates instead of n * n point tests).
+        predicates instead of n * n point tests); otherwise the same holds block by block
+        (:func:`_coast_mask`).
         """
         centres = (np.arange(n) + 0.5) / n
         lon0 = ((ix + 180) % 360) - 180
@@ -106,9 +110,8 @@ class LandTiles:
         elif shapely.contains_properly(local, hull):
             mask = np.ones((n, n), dtype=bool)
         else:
-            xs, ys = np.meshgrid(lons, lats)
             shapely.prepare(local)
-            mask = shapely.contains_xy(local, xs.ravel(), ys.ravel()).reshape(n, n)
+            mask = _coast_mask(local, lons, lats)
         mask[np.abs(lats) > 89.0] = True
         return mask
 
@@ -124,6 +127,38 @@ class LandTiles:
             box = (west, south, east, north)
             found = self._blocks[(bx, by)] = _polygons_clipped(self.parts_near(*box), box)
         return found
+
+
+def _coast_mask(local: BaseGeometry, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+    """Return which cell centres of a tile lie in ``local`` (prepared), block by block.
+
+    The centres are taken in square blocks of :data:`_SUB_CELLS` a side (fewer at the tile's
+    last row and column). A block whose centres' hull misses the land, or lies inside it away
+    from its boundary, takes that one answer; only the centres of the blocks the coast passes
+    among are tested one by one. The same cells as testing every centre: the two predicates
+    are exact and each says what a point test of every centre in the hull would.
+    """
+    n = len(lons)
+    starts = np.arange(0, n, _SUB_CELLS)
+    ends = np.minimum(starts + _SUB_CELLS, n) - 1  # last centre of each block
+    k = len(starts)
+    row0, col0 = np.repeat(starts, k), np.tile(starts, k)
+    row1, col1 = np.repeat(ends, k), np.tile(ends, k)
+    boxes = shapely.box(lons[col0], lats[row0], lons[col1], lats[row1])
+    flat = (row1 > row0) & (col1 > col0)  # a block of one row or column has no area: test it
+    sea = flat & shapely.disjoint(local, boxes)
+    inland = flat & ~sea & shapely.contains_properly(local, boxes)
+    mask = np.zeros((n, n), dtype=bool)
+    for r0, r1, c0, c1 in zip(row0[inland], row1[inland], col0[inland], col1[inland], strict=True):
+        mask[r0:r1 + 1, c0:c1 + 1] = True
+    coast = np.flatnonzero(~(sea | inland))
+    if coast.size:
+        rows = np.concatenate([np.repeat(np.arange(row0[b], row1[b] + 1), col1[b] - col0[b] + 1)
+                               for b in coast])
+        cols = np.concatenate([np.tile(np.arange(col0[b], col1[b] + 1), row1[b] - row0[b] + 1)
+                               for b in coast])
+        mask[rows, cols] = shapely.contains_xy(local, lons[cols], lats[rows])
+    return mask
 
 
 def _polygons_clipped(parts: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
