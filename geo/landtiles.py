@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import logging
 import math
+import weakref
+from pathlib import Path
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["LandTiles"]
+from routemap.cache import (
+    cache_switched_on,
+    hash_modules,
+    library_versions,
+    read_arrays,
+    versioned_folder,
+    write_arrays,
+)
+from routemap.errors import NetworkDataError
+
+__all__ = ["TILE_CACHE_ENV", "LandTiles", "save_land_tiles"]
+
+log = logging.getLogger(__name__)
+
+#: The variable that keeps rasterised tiles out of the cache folder (``off``), besides
+#: ``ROUTEMAP_ROUTE_CACHE=off`` (``--no-cache``), which does too.
+TILE_CACHE_ENV = "ROUTEMAP_TILE_CACHE"
+#: The version of the tile files' format.
+_TILE_FORMAT = 1
+#: Blocks whose tiles (up to 25 each) are kept in memory beside the recently used tiles.
+_BLOCKS_KEPT = 256
 
 #: A land tile is rasterised against the land clipped to its box grown by this (degrees), so
 #: that no cell centre lies near a cut.
@@ -31,9 +56,25 @@ class LandTiles:
     grown by more than the land's longest segment: every segment that meets a tile's box lies
     whole in its block's clip, so the tile's clip keeps the same segments and cuts them at the
     same points as a clip of the whole land would.
+
+    Rasterised tiles are also kept in the cache folder (``landtiles-v1-<code>/``), one file
+    per block and resolution, named by a hash of the land itself (its WKB): a later process
+    reads them instead of rasterising again. Tiles rasterised in memory are written there by
+    :meth:`save` (or :func:`save_land_tiles`). ``ROUTEMAP_TILE_CACHE=off`` or
+    ``ROUTEMAP_ROUTE_CACHE=off`` (``--no-cache``) neither read nor write them; a damaged file
+    is rasterised again.
+
+    Parameters
+    ----------
+    land : shapely geometry
+        Land polygons in lon/lat, [-180, 180].
+    max_tiles : int, keyword-only
+        How many tiles to keep in memory.
+    stored : bool, keyword-only
+        Whether tiles may be read from and written to the cache folder at all.
     """
 
-    def __init__(self, land: BaseGeometry, *, max_tiles: int = 8192) -> None:
+    def __init__(self, land: BaseGeometry, *, max_tiles: int = 8192, stored: bool = True) -> None:
         self._land = land
         self._max_tiles = max_tiles
         self._cache: dict[tuple[int, int, int], np.ndarray] = {}
@@ -41,6 +82,13 @@ class LandTiles:
         self._tree: shapely.STRtree | None = None
         self._blocks: dict[tuple[int, int], np.ndarray] = {}
         self._reach: float | None = None
+        self._stored = stored
+        self._land_digest: str | None = None
+        #: Per (block x, block y, resolution): the tiles of its file, by (wrapped x, y), and
+        #: the blocks holding tiles that file lacks.
+        self._files: dict[tuple[int, int, int], dict[tuple[int, int], np.ndarray]] = {}
+        self._unsaved: set[tuple[int, int, int]] = set()
+        _LIVE.add(self)
 
     def tile(self, ix: int, iy: int, cells_per_degree: int) -> np.ndarray:
         """Return the ``(n, n)`` bool land mask of the tile whose south-west corner is (ix, iy).
@@ -52,12 +100,105 @@ class LandTiles:
         key = (ix, iy, cells_per_degree)
         packed = self._cache.pop(key, None)
         if packed is None:
-            packed = np.packbits(self._rasterise(ix, iy, cells_per_degree))
+            packed = self._stored_tile(ix, iy, cells_per_degree)
             if len(self._cache) >= self._max_tiles:
                 self._cache.pop(next(iter(self._cache)))
         self._cache[key] = packed  # most recently used last
         n = cells_per_degree
         return np.unpackbits(packed, count=n * n).reshape(n, n).astype(bool)
+
+    def save(self) -> int:
+        """Write the tiles rasterised since the last save to the cache folder; return how many
+        block files were written (0 when the cache is off or cannot be written).
+
+        Each block's file gets the tiles it already holds (read again now: another process may
+        have added some) and this one's, and is replaced atomically.
+        """
+        folder = self._folder()
+        if folder is None or not self._unsaved:
+            self._unsaved.clear()
+            return 0
+        written = 0
+        for block in sorted(self._unsaved):
+            path = self._path(folder, block)
+            tiles = {**self._read_block(path, block[2]), **self._files[block]}
+            order = sorted(tiles)
+            try:
+                write_arrays(path, {"tiles": np.array(order, dtype=np.int32).reshape(-1, 2),
+                                    "packed": np.stack([tiles[t] for t in order])},
+                             {"format": _TILE_FORMAT, "land": self._digest(),
+                              "cells_per_degree": block[2]})
+            except OSError as exc:
+                log.debug("cannot write the land tiles %s: %s", path, exc)
+                continue
+            written += 1
+        self._unsaved.clear()
+        return written
+
+    def _stored_tile(self, ix: int, iy: int, n: int) -> np.ndarray:
+        """Return a tile packed, from its block's file when the cache folder holds it, else
+        rasterised (and noted for :meth:`save`)."""
+        lon0 = ((ix + 180) % 360) - 180
+        block = (math.floor(lon0 / _BLOCK_DEG), math.floor(iy / _BLOCK_DEG), n)
+        tiles = self._files.get(block)
+        if tiles is None:
+            self._make_room()
+            folder = self._folder()
+            tiles = self._files[block] = (
+                {} if folder is None else self._read_block(self._path(folder, block), n))
+        packed = tiles.get((lon0, iy))
+        if packed is None:
+            packed = tiles[(lon0, iy)] = np.packbits(self._rasterise(ix, iy, n))
+            if self._stored:
+                self._unsaved.add(block)
+        return packed
+
+    def _make_room(self) -> None:
+        """Keep at most :data:`_BLOCKS_KEPT` blocks' tiles: the oldest one already in its file
+        is dropped (read again if asked), after saving them all when most are not."""
+        if len(self._files) < _BLOCKS_KEPT:
+            return
+        if len(self._unsaved) >= _BLOCKS_KEPT // 2:
+            self.save()
+        for block in self._files:
+            if block not in self._unsaved:
+                del self._files[block]
+                return
+
+    def _folder(self) -> Path | None:
+        """Return the tile cache's folder, or None when it is off or cannot be used."""
+        if not self._stored or not cache_switched_on(TILE_CACHE_ENV):
+            return None
+        return versioned_folder("landtiles", _TILE_FORMAT, _code_version())
+
+    def _digest(self) -> str:
+        """Return the SHA-256 of the land's WKB (what every tile is rasterised from)."""
+        if self._land_digest is None:
+            self._land_digest = hashlib.sha256(shapely.to_wkb(self._land)).hexdigest()
+        return self._land_digest
+
+    def _path(self, folder: Path, block: tuple[int, int, int]) -> Path:
+        bx, by, n = block
+        return folder / f"{self._digest()[:16]}-{n}-{bx}_{by}.npz"
+
+    def _read_block(self, path: Path, n: int) -> dict[tuple[int, int], np.ndarray]:
+        """Return the packed tiles of a block file by (wrapped x, y); none when it is missing,
+        damaged, or made from other land or for another resolution."""
+        if not path.is_file():
+            return {}
+        try:
+            arrays, meta = read_arrays(path)
+        except NetworkDataError as exc:
+            log.debug("land tiles ignored: %s", exc)
+            return {}
+        tiles, packed = arrays.get("tiles"), arrays.get("packed")
+        if (meta.get("format") != _TILE_FORMAT or meta.get("land") != self._digest()
+                or meta.get("cells_per_degree") != n or tiles is None or packed is None
+                or tiles.ndim != 2 or tiles.shape[1:] != (2,) or packed.dtype != np.uint8
+                or packed.shape != (len(tiles), (n * n + 7) // 8)):
+            log.debug("land tiles ignored: %s does not hold this land's tiles", path)
+            return {}
+        return {(int(x), int(y)): row for (x, y), row in zip(tiles.tolist(), packed, strict=True)}
 
     def parts_near(self, west: float, south: float, east: float, north: float) -> np.ndarray:
         """Return the land polygons whose bounds meet a lon/lat box, in the land's own order.
@@ -127,6 +268,25 @@ class LandTiles:
             box = (west, south, east, north)
             found = self._blocks[(bx, by)] = _polygons_clipped(self.parts_near(*box), box)
         return found
+
+
+#: Every LandTiles alive, for :func:`save_land_tiles`.
+_LIVE: weakref.WeakSet[LandTiles] = weakref.WeakSet()
+
+
+def save_land_tiles() -> int:
+    """Write every live :class:`LandTiles`' newly rasterised tiles to the cache folder (see
+    :meth:`LandTiles.save`); return how many block files were written."""
+    return sum(tiles.save() for tiles in list(_LIVE))
+
+
+@functools.lru_cache(maxsize=1)
+def _code_version() -> str:
+    """Return a hash of what makes a tile's cells: this module and the geometry libraries."""
+    digest = hashlib.sha256(repr(library_versions(("shapely", "numpy"))).encode())
+    digest.update(shapely.geos_version_string.encode())
+    hash_modules(digest, {"routemap.geo": ["landtiles.py"]})
+    return digest.hexdigest()
 
 
 def _coast_mask(local: BaseGeometry, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:

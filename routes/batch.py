@@ -120,6 +120,9 @@ def route_requests(requests: Sequence[LegRequest], routers: Mapping[str, Callabl
                    *, cache: RouteCache | None = None, progress: Progress | None = None) -> Outcome:
     """Route legs, each distinct one once, from the cache where it holds them.
 
+    When legs were routed, the land tiles their water grids rasterised are saved to the cache
+    folder (:func:`routemap.geo.landtiles.save_land_tiles`) for the next build.
+
     Parameters
     ----------
     requests : sequence of LegRequest
@@ -161,6 +164,10 @@ def route_requests(requests: Sequence[LegRequest], routers: Mapping[str, Callabl
                 continue
             if cache is not None and keys[i] is not None:
                 cache.put(keys[i], found[i])
+        if todo:
+            from routemap.geo.landtiles import save_land_tiles  # shapely, for routes made now
+
+            save_land_tiles()  # the land tiles rasterised now serve the next build
     return _spread(requests, first, found, failures, routed_now=len(todo) - len(failures),
                    from_cache=len(unique) - len(todo))
 
