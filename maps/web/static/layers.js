@@ -119,9 +119,52 @@
 
   // --- places and annotations -----------------------------------------------------------------
 
+  // A place's name: a permanent tooltip whose size is measured once, with every other name in
+  // one layout (measureLabels), instead of read back from the page each time Leaflet places it
+  // (on every zoom, for every name: a layout of the whole page per name at a thousand places).
+  var PlaceLabel = L.Tooltip.extend({
+    _setPosition: function (pos) {
+      var node = this._container;
+      var size = this.size || (this.size = L.point(node.offsetWidth, node.offsetHeight));
+      var side = this.options.direction === 'left' ? 'left' : 'right';
+      var shift = L.point(side === 'left' ? size.x : 0, size.y / 2, true);
+      ['right', 'left', 'top', 'bottom'].forEach(function (s) { L.DomUtil.removeClass(node, 'leaflet-tooltip-' + s); });
+      L.DomUtil.addClass(node, 'leaflet-tooltip-' + side);
+      L.DomUtil.setPosition(node, pos.subtract(shift).add(L.point(this.options.offset)).add(this._getAnchor()));
+    }
+  });
+
+  RouteMap.prototype.measureLabels = function (names) {
+    // The size of each place name as a label, all laid out at once in the tooltip pane.
+    var pane = this.map.getPane('tooltipPane');
+    var probe = el('div');
+    probe.style.visibility = 'hidden';
+    var nodes = names.map(function (name) {
+      var node = el('div', 'leaflet-tooltip rm-place-label leaflet-tooltip-right');
+      node.appendChild(el('span', null, name));
+      probe.appendChild(node);
+      return node;
+    });
+    pane.appendChild(probe);
+    var sizes = nodes.map(function (node) { return L.point(node.offsetWidth, node.offsetHeight); });
+    pane.removeChild(probe);
+    return sizes;
+  };
+
+  RouteMap.prototype.remeasureLabels = function () {
+    // Every name measured again (a new window size may wrap long names differently on a phone).
+    var tips = this.placeLabels.map(function (item) { return item.marker.getTooltip(); });
+    var sizes = this.measureLabels(tips.map(function (tip) { return tip.name; }));
+    tips.forEach(function (tip, i) {
+      tip.size = sizes[i];
+      if (tip._map) { tip.update(); }
+    });
+  };
+
   RouteMap.prototype.drawPlaces = function (groups) {
     var styles = this.data.styles.places;
-    this.data.places.forEach(function (place) {
+    var sizes = this.measureLabels(this.data.places.map(function (place) { return place.name; }));
+    this.data.places.forEach(function (place, i) {
       var style = styles[place.kind] || styles.other;
       var latlng = decode(place.at, this.data.scale)[0];
       var group = groups[place.kind];
@@ -139,9 +182,11 @@
       marker.bindPopup(function () {
         return popupContent(style.label, place.name, null, place.rows, place.sources);
       }, { maxWidth: 360, minWidth: 220, className: 'rm-popup' });
-      var label = el('span', null, place.name);
-      marker.bindTooltip(label, { permanent: true, direction: 'right', offset: [symbol.px / 2, 0],
+      var label = new PlaceLabel({ permanent: true, direction: 'right', offset: [symbol.px / 2, 0],
         className: 'rm-place-label', opacity: 1 });
+      label.size = sizes[i];
+      label.name = place.name;
+      marker.bindTooltip(label.setContent(el('span', null, place.name)));
       // A name hidden by the declutter still shows while the pointer is on its symbol.
       marker.on('mouseover mouseout', function (e) {
         var node = marker.getTooltip() && marker.getTooltip().getElement();

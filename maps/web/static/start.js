@@ -52,6 +52,7 @@
       map.getContainer().addEventListener(name, function () { moved = true; }, { passive: true });
     });
     map.on('resize', function () {
+      self.remeasureLabels();
       self.fitFurniture();
       if (!moved) { self.fitView(panel, timeline); self.layoutNotes(); }
       self.scheduleDeclutter();
