@@ -29,6 +29,7 @@ SCRIPT_PARTS: tuple[str, ...] = (
     "legpaths.js",
     "picking.js",
     "notes.js",
+    "noteroom.js",
     "notelist.js",
     "panel.js",
     "timeline.js",

@@ -48,16 +48,26 @@
     return out;
   }());
 
-  function noteSpot(origin, frame, blockers, reach) {
+  function leaderShown(spot) {
+    // A badge away from its point is joined to it by a leader line.
+    return Math.sqrt(spot[0] * spot[0] + spot[1] * spot[1]) > 21;
+  }
+
+  function noteSpot(origin, frame, blockers, reach, names) {
     // The first offset, up to reach pixels out, whose badge lies inside the map frame and
-    // touches no blocker, or null.
+    // touches no blocker, and neither badge nor leader line touches any of names; or null.
     var half = BADGE_PX / 2 + BADGE_GAP / 2;
+    var clear = function (b) { return function (other) { return !overlapping(b, other); }; };
     for (var i = 0; i < NOTE_SPOTS.length; i++) {
       var spot = NOTE_SPOTS[i];
       if (spot[0] * spot[0] + spot[1] * spot[1] > reach * reach) { break; }
-      var b = box(origin.x + spot[0], origin.y + spot[1], half);
+      var centre = { x: origin.x + spot[0], y: origin.y + spot[1] };
+      var b = box(centre.x, centre.y, half);
       if (b.left < frame.left || b.right > frame.right || b.top < frame.top || b.bottom > frame.bottom) { continue; }
-      if (!blockers.some(function (other) { return overlapping(b, other); })) { return spot; }
+      if (!blockers.every(clear(b))) { continue; }
+      if (!names || (names.every(clear(b)) && !(leaderShown(spot) && names.some(function (r) {
+        return crosses(origin, centre, r);
+      })))) { return spot; }
     }
     return null;
   }
@@ -96,6 +106,7 @@
 
   RouteMap.prototype.drawAnnotations = function (group) {
     var color = this.data.styles.annotation;
+    this.noteLayer = group;
     this.data.annotations.forEach(function (note, i) {
       var number = i + 1;
       var holder = el('div', 'rm-note-holder');
@@ -146,7 +157,7 @@
     entry.spot = spot;
     entry.badge.style.left = (dx - BADGE_PX / 2) + 'px';
     entry.badge.style.top = (dy - BADGE_PX / 2) + 'px';
-    var far = Math.sqrt(dx * dx + dy * dy) > 21;
+    var far = leaderShown(spot);
     var end = map.containerPointToLatLng(map.latLngToContainerPoint(entry.latlng).add([dx, dy]));
     entry.lines.forEach(function (line) {
       line.setLatLngs([entry.latlng, end]);
@@ -162,19 +173,30 @@
     var fixed = this.furnitureRects().concat(this.symbolRects());
     var labels = this.labelRects();
     var placed = [];
-    this.annotations.filter(function (entry) { return map.hasLayer(entry.marker); }).sort(function (a, b) {
+    var leaders = [];
+    var clusters = [];
+    var shown = this.annotations.filter(function (entry) { return map.hasLayer(entry.marker); }).sort(function (a, b) {
       return (noteRank(b.note) - noteRank(a.note)) || (a.order - b.order);
-    }).forEach(function (entry) {
-      var at = map.latLngToContainerPoint(entry.latlng);
-      var origin = { x: frame.left + at.x, y: frame.top + at.y };
+    });
+    // On a narrow map, notes close together on screen share one cluster badge (noteroom.js).
+    this.noteGroups(shown, frame).forEach(function (group) {
+      var alone = group.entries.length === 1;
+      var target = alone ? group.entries[0] : this.clusterBadge(group);
+      group.entries.forEach(function (entry) { this.setClustered(entry, !alone); }, this);
+      if (!alone) { clusters.push(target); }
+      var origin = group.origin;
       var hard = placed.concat(fixed);
-      // Keep clear of place names if that costs at most three rings; always clear of other
-      // badges, place symbols and controls.
-      var spot = noteSpot(origin, inner, hard.concat(labels), NOTE_LABEL_REACH) ||
+      // Keep badge and leader clear of place names if that costs at most three rings; always
+      // clear of other badges, place symbols and controls.
+      var spot = noteSpot(origin, inner, hard, NOTE_LABEL_REACH, labels) ||
         noteSpot(origin, inner, hard, Infinity) || NOTE_HOME;
-      this.placeBadge(entry, spot);
-      placed.push(box(origin.x + spot[0], origin.y + spot[1], BADGE_PX / 2 + BADGE_GAP / 2));
+      this.placeBadge(target, spot);
+      var centre = { x: origin.x + spot[0], y: origin.y + spot[1] };
+      placed.push(box(centre.x, centre.y, BADGE_PX / 2 + BADGE_GAP / 2));
+      if (leaderShown(spot)) { leaders.push([origin, centre]); }
     }, this);
+    this.showClusters(clusters);
+    this.clearNamesOfNotes(placed, leaders);
   };
 
   RouteMap.prototype.openNote = function (entry) {
