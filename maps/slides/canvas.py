@@ -6,12 +6,9 @@ import logging
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.text import Text
 
 from routemap.maps.basemap import load_basemap, load_rail_context
 from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
@@ -19,6 +16,12 @@ from routemap.maps.projection import MapFrame, fit_frame
 from routemap.maps.slides.fonts import font_chain
 from routemap.maps.slides.layers import draw_basemap, draw_places, draw_routes, project_parts
 from routemap.maps.slides.spec import SlideSpec
+
+if TYPE_CHECKING:  # the figure classes load when a slide is drawn (a build served from the
+    # slide cache never loads them: see routemap.maps.slides.render)
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
 __all__ = [
     "MAP_RECT",
@@ -125,6 +128,9 @@ def setup_canvas(spec: SlideSpec, size: tuple[int, int], dpi: float, texts: dict
     -------
     Canvas
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)
     scale = size[0] / dpi / _BASE_WIDTH_IN if scale is None else scale

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import weakref
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import matplotlib
@@ -15,10 +13,9 @@ from matplotlib.patches import FancyBboxPatch
 from pyproj import Geod
 
 from routemap.geo.countries import country_codes_at, load_countries
-from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
+from routemap.maps.language import DEFAULT_LANGUAGE, load_language
 from routemap.maps.projection import MapFrame
 from routemap.maps.slides import footer
-from routemap.maps.slides.aggregate import cut_key, overview
 from routemap.maps.slides.canvas import (
     MAP_RECT,
     PANEL_RECT,
@@ -32,10 +29,8 @@ from routemap.maps.slides.canvas import (
     two_lines,
 )
 from routemap.maps.slides.details import DetailInset, draw_detail, draw_detail_outline, plan_details
-from routemap.maps.slides.fonts import printable
 from routemap.maps.slides.footer import DECK_NOTES
 from routemap.maps.slides.furniture import (
-    LegendContent,
     NorthArrow,
     ScaleBar,
     draw_callout_list,
@@ -43,21 +38,15 @@ from routemap.maps.slides.furniture import (
     draw_legend,
     draw_north_arrow,
     draw_scale_bar,
-    fit_callout_list,
     scale_bar_for,
 )
 from routemap.maps.slides.labelling import draw_labels
 from routemap.maps.slides.labels import Box, Placement
 from routemap.maps.slides.layers import Z
-from routemap.maps.slides.observed import draw_observed, with_observed
-from routemap.maps.slides.spec import (
-    CALLOUTS_TITLE,
-    Callout,
-    SlideSpec,
-    callouts_spec,
-    transfer_specs,
-)
-from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES, MODE_STYLES
+from routemap.maps.slides.observed import draw_observed
+from routemap.maps.slides.plan import callout_text, legend_content, panel_capacity, slide_specs, slide_texts
+from routemap.maps.slides.spec import SlideSpec
+from routemap.maps.style import BASEMAP_STYLE
 from routemap.routes.routeset import RouteSet
 
 __all__ = ["ComposedSlide", "compose_slide", "compose_slides", "draw_footer", "draw_header",
@@ -205,18 +194,6 @@ def _place_furniture(canvas: Canvas, points: np.ndarray) -> tuple[ScaleBar, Nort
     return bar, _draw_furniture(canvas, bar, corners[name]), corners[name]
 
 
-def _legend_content(spec: SlideSpec) -> LegendContent:
-    focus = [r for r in spec.routes if spec.is_focus(r)]
-    modes = tuple(m for m in MODE_STYLES if any(r.mode == m for r in focus))
-    confs = tuple(c for c in CONFIDENCE_STYLES if any(r.confidence == c for r in focus))
-    kinds = tuple(dict.fromkeys(p.kind for p in spec.places))
-    paths = tuple(dict.fromkeys(r.path_confidence for r in spec.routes))
-    return LegendContent(modes, confs, kinds, spec.widths, muted=bool(spec.focus), paths=paths,
-                         connectors=any(r.connectors for r in focus), language=spec.language,
-                         observed=spec.observed.kinds if spec.observed else (),
-                         verdicts=spec.observed.verdicts if spec.observed else ())
-
-
 def _panel_axes(fig: Figure, scale: float) -> tuple[Axes, float, float]:
     """Add the side panel's axes, in points from its top-left corner; return it and its size."""
     pax = fig.add_axes(PANEL_RECT, label="panel")
@@ -231,47 +208,11 @@ def _panel_axes(fig: Figure, scale: float) -> tuple[Axes, float, float]:
 def _key_callouts(pax: Axes, spec: SlideSpec, texts: dict[str, str], *, top: float,
                   bottom: float, width: float, scale: float) -> tuple[int, float]:
     """Draw the panel's callout key, ending "+N more" where it is cut; see draw_callout_list."""
-    items = [(c.number, _callout_text(texts, c), c.kind) for c in spec.callouts]
+    items = [(c.number, callout_text(texts, c), c.kind) for c in spec.callouts]
     return draw_callout_list(pax, spec.callout_title, items, top=top, bottom=bottom,
                              width=width, scale=scale, more=spec.more,
                              more_where=spec.more_where, language=load_language(spec.language),
                              more_text=spec.more_text)
-
-
-def panel_capacity(spec: SlideSpec, *, size: tuple[int, int], dpi: float,
-                   texts: dict[str, str]) -> int:
-    """Return how many of a slide's callouts its panel keys, below the legend.
-
-    The panel is reckoned as :func:`compose_slide` lays it out (the locator inset only takes
-    the room the callouts leave): the legend's and the key's layout are sums of points over
-    estimated text widths, so nothing is drawn to measure them.
-
-    Parameters
-    ----------
-    spec : SlideSpec
-        The slide, with every callout it should key.
-    size : tuple of int
-        Width and height in pixels.
-    dpi : float
-        Dots per inch.
-    texts : dict of str to str
-        Text replacements from :func:`routemap.maps.slides.fonts.printable`.
-
-    Returns
-    -------
-    int
-    """
-    if not spec.callouts and not spec.more and not spec.more_text:
-        return 0  # draw_callout_list keys nothing, titles nothing
-    s = size[0] / dpi / 12.8
-    w_pt = PANEL_RECT[2] * (size[0] / dpi) * 72.0  # as _panel_axes measures the panel
-    h_pt = PANEL_RECT[3] * (size[1] / dpi) * 72.0
-    used = draw_legend(None, _legend_content(spec), width=w_pt, scale=s)
-    fit = fit_callout_list([_callout_text(texts, c) for c in spec.callouts],
-                           top=used + 2 * s, bottom=h_pt - 6 * s, width=w_pt, scale=s,
-                           more=spec.more, more_where=spec.more_where,
-                           language=load_language(spec.language), more_text=spec.more_text)
-    return fit.shown
 
 
 def _draw_panel(canvas: Canvas, spec: SlideSpec, inset_in_map: bool) -> int:
@@ -279,7 +220,7 @@ def _draw_panel(canvas: Canvas, spec: SlideSpec, inset_in_map: bool) -> int:
     locator inset; return how many callouts are keyed."""
     fig, s = canvas.fig, canvas.scale
     pax, w_pt, h_pt = _panel_axes(fig, s)
-    used = draw_legend(pax, _legend_content(spec), width=w_pt, scale=s)
+    used = draw_legend(pax, legend_content(spec), width=w_pt, scale=s)
     shown, end = _key_callouts(pax, spec, canvas.texts, top=used + 2 * s,
                                bottom=h_pt - 6 * s, width=w_pt, scale=s)
     if shown < len(spec.callouts):
@@ -296,11 +237,6 @@ def _draw_panel(canvas: Canvas, spec: SlideSpec, inset_in_map: bool) -> int:
     elif not inset_in_map:
         log.info("%s: no room for the inset locator", spec.name)
     return shown
-
-
-def _callout_text(texts: dict[str, str], c: Callout) -> str:
-    text = texts.get(c.text, c.text)
-    return f"{text} ({c.period})" if c.period and c.kind == "annotation" else text
 
 
 def _add_inset(canvas: Canvas, rect: tuple[float, float, float, float]) -> None:
@@ -370,130 +306,11 @@ def compose_slide(spec: SlideSpec, *, size: tuple[int, int] = (1920, 1080), dpi:
     details = [draw_detail(canvas, shown, d, n, focus_iso) for n, d in enumerate(details, 1)]
     if corner:
         _add_inset(canvas, corner[0])
-    spec = _with_attributions(
-        spec, spec.attributions + tuple(a for a in layers[3] if a not in spec.attributions))
+    spec = replace(spec, attributions=spec.attributions + tuple(a for a in layers[3]
+                                                               if a not in spec.attributions))
     draw_footer(canvas, spec)
     return ComposedSlide(spec, canvas.fig, canvas.frame, bar, north, tuple(placed),
                          tuple(dropped), tuple(details))
-
-
-def _with_attributions(spec: SlideSpec, attributions: tuple[str, ...]) -> SlideSpec:
-    return replace(spec, attributions=attributions)
-
-
-def slide_texts(specs: Iterable[SlideSpec]) -> dict[str, str]:
-    """Return every text the slides draw -> its printable form (see :func:`.fonts.printable`)."""
-    values: list[str] = []
-    for spec in specs:
-        values += [spec.title, spec.subtitle, *(p.name for p in spec.places),
-                   *(c.text for c in spec.callouts)]
-    return printable(v for v in values if v)
-
-
-def slide_specs(routeset: RouteSet, *, per_transfer: bool = True,
-                size: tuple[int, int] = (1920, 1080), dpi: float = 150,
-                language: str = DEFAULT_LANGUAGE, aggregate: bool | None = None
-                ) -> list[SlideSpec]:
-    """Return what each slide shows, in deck order, without drawing anything.
-
-    The overview comes first, then (if ``per_transfer``) one spec per transfer and, if some
-    callouts are on no transfer slide (tied to no one transfer, or more than its panel has
-    room for at this ``size`` and ``dpi``), maps of those (``slides/callouts``,
-    ``slides/callouts-2``...). Every callout is keyed on at least one slide. Each spec's
-    attributions already name the context layers the map draws (the rail network), so notes
-    built from a spec match the slide's footer.
-
-    Parameters
-    ----------
-    routeset : RouteSet
-        The routed scenario.
-    per_transfer : bool
-        Also the transfer slides and the callouts slides.
-    size : tuple of int
-        Width and height in pixels the slides will be drawn at.
-    dpi : float
-        Dots per inch.
-    language : str
-        The code of the language the slides' furniture is written in (the routeset's texts
-        are already in it: :meth:`RouteSet.in_language`).
-    aggregate : bool, optional
-        Bundle the overview's transfers by corridor (True), never (False), or beyond
-        :data:`routemap.maps.slides.aggregate.AGGREGATE_ABOVE` of them (None).
-
-    Returns
-    -------
-    list of SlideSpec
-        The same specs for the same route set object and arguments as the call before (a
-        build's slides and its deck ask for the same ones: they are built once).
-    """
-    key = (per_transfer, tuple(size), float(dpi), language, aggregate)
-    last = _LAST_SPECS.get("last")
-    if last is not None and last[0]() is routeset and last[1] == key:
-        return list(last[2])
-    specs = _build_specs(routeset, per_transfer=per_transfer, size=size, dpi=dpi,
-                         language=language, aggregate=aggregate)
-    _LAST_SPECS["last"] = (weakref.ref(routeset), key, tuple(specs))
-    return specs
-
-
-#: The specs of the last :func:`slide_specs` call: its route set (held weakly, so a new route
-#: set at the same address is never taken for it), its arguments and its specs.
-_LAST_SPECS: dict[str, tuple[weakref.ref, tuple, tuple[SlideSpec, ...]]] = {}
-
-
-def _build_specs(routeset: RouteSet, *, per_transfer: bool, size: tuple[int, int], dpi: float,
-                 language: str, aggregate: bool | None) -> list[SlideSpec]:
-    """Build what :func:`slide_specs` returns."""
-    lang = load_language(language)
-    specs = [_fitted(overview(routeset, language=lang, aggregate=aggregate), size=size, dpi=dpi,
-                     where=lang.gettext("transfers, each on its own slide"))]
-    if per_transfer:
-        specs += with_observed(_keyed_specs(routeset, size=size, dpi=dpi, language=lang), routeset, lang)
-    extra = _context_attributions()
-    return [_with_attributions(s, s.attributions + tuple(a for a in extra
-                                                         if a not in s.attributions))
-            for s in specs]
-
-
-def _fitted(spec: SlideSpec, *, size: tuple[int, int], dpi: float, where: str) -> SlideSpec:
-    """Return a slide keying the callouts its panel has room for; the rest counted as more."""
-    with matplotlib.rc_context(slide_rc()):
-        fits = panel_capacity(spec, size=size, dpi=dpi, texts=slide_texts([spec]))
-    return cut_key(spec, fits, where)
-
-
-def _keyed_specs(routeset: RouteSet, *, size: tuple[int, int], dpi: float,
-                 language: Language) -> list[SlideSpec]:
-    """Return the transfer slides, each keying the callouts its panel has room for, then the
-    callouts slides keying all the others (no callout is left off every slide)."""
-    transfers = transfer_specs(routeset, language=language)
-    texts = slide_texts([*transfers, *callouts_spec(routeset, [], language=language)])
-    with matplotlib.rc_context(slide_rc()):
-        def capacity(spec: SlideSpec) -> int:
-            return panel_capacity(spec, size=size, dpi=dpi, texts=texts)
-
-        where = language.gettext("on the slide \u2018{title}\u2019").format(
-            title=language.gettext(CALLOUTS_TITLE))
-        kept = []
-        for spec in transfers:
-            # a panel with nothing to key needs no measuring (most slides of a big scenario)
-            fits = capacity(spec) if spec.callouts else 0
-            if fits < len(spec.callouts):
-                spec = replace(spec, callouts=spec.callouts[:fits],
-                               more=len(spec.callouts) - fits, more_where=where)
-            kept.append(spec)
-        return kept + callouts_spec(routeset, kept, capacity=capacity, language=language)
-
-
-def _context_attributions() -> tuple[str, ...]:
-    """Return the licence lines of the context layers every map draws (the rail network)."""
-    try:
-        from routemap.geo.network import load_rail_network
-
-        return (load_rail_network().attribution,)
-    except (ImportError, AttributeError, OSError) as exc:
-        log.info("rail context layer skipped: %s", exc)
-        return ()
 
 
 def compose_slides(routeset: RouteSet, *, size: tuple[int, int] = (1920, 1080),

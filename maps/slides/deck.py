@@ -26,7 +26,7 @@ from routemap.maps.citations import citation, credit
 from routemap.maps.language import Language, load_language
 from routemap.maps.options import RenderOptions
 from routemap.maps.slides.aggregate import deck_sections
-from routemap.maps.slides.compose import slide_specs
+from routemap.maps.slides.plan import slide_specs
 from routemap.maps.slides.render import render_slides
 from routemap.maps.slides.spec import SlideSpec
 from routemap.maps.style import BASEMAP_STYLE, CONFIDENCE_STYLES

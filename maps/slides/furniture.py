@@ -9,11 +9,10 @@ import textwrap
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from matplotlib import patheffects
-from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, PathPatch, Polygon, Rectangle
 from pyproj import Geod
@@ -35,6 +34,9 @@ from routemap.maps.style import (
     PLACE_STYLES,
     WidthLegend,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = [
     "CalloutListFit",
@@ -586,6 +588,8 @@ def draw_haloed_text(ax: Axes, x: float, y: float, text: str, *, scale: float, g
     The halo is a white copy stroked as outlines underneath (matplotlib turns text with path
     effects into paths), so the label on top stays selectable and searchable.
     """
+    from matplotlib import patheffects  # with the renderers: loaded when a slide is drawn
+
     halo = ax.text(x, y, text, zorder=zorder - 0.01, gid=f"{gid}-halo",
                    **{**style, "color": "white"})
     halo.set_path_effects([patheffects.Stroke(linewidth=width * scale, foreground="white",

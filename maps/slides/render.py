@@ -12,20 +12,20 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-import matplotlib
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from routemap.errors import RenderError, library_detail
 from routemap.maps.options import FORMATS, RenderOptions
-from routemap.maps.slides.canvas import slide_rc
-from routemap.maps.slides.compose import compose_slide, slide_specs, slide_texts
-from routemap.maps.slides.fonts import ensure_families, font_chain
-from routemap.maps.slides.pdffonts import lean_pdf_fonts
+from routemap.maps.slides.fonts import font_chain
+from routemap.maps.slides.plan import slide_specs, slide_texts
 from routemap.maps.slides.slidecache import SlideCache, environment_digest, value_digest
 from routemap.maps.slides.spec import RouteLine, SlideSpec
 from routemap.maps.spool import Spool
 from routemap.routes.routeset import RouteSet
+
+if TYPE_CHECKING:  # matplotlib's figures, renderers and fontTools load with the first slide
+    # drawn: a build whose slides all come from the slide cache never loads them (~1 s)
+    from matplotlib.figure import Figure
 
 __all__ = ["SLIDE_FORMATS", "figure_bytes", "render_slides"]
 
@@ -54,6 +54,11 @@ def figure_bytes(figure: Figure, fmt: str, *, fonts: Sequence[str] | None = None
     metadata = {"png": {"Software": "routemap"}, "svg": {"Date": None, "Creator": "routemap"},
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": "routemap",
                         "Producer": "routemap"}}[fmt]
+    import matplotlib
+
+    from routemap.maps.slides.canvas import slide_rc
+    from routemap.maps.slides.pdffonts import lean_pdf_fonts
+
     buf = io.BytesIO()
     with matplotlib.rc_context(slide_rc(fonts)), lean_pdf_fonts():
         figure.savefig(buf, format=fmt, dpi=figure.dpi, metadata=metadata,
@@ -258,6 +263,12 @@ class _SlideJob:
 
 def _render_job(job: _SlideJob) -> list[tuple[str, str]]:
     """Draw one slide, save it in each format into the job's folder; return (name, path)s."""
+    import matplotlib
+
+    from routemap.maps.slides.canvas import slide_rc
+    from routemap.maps.slides.compose import compose_slide
+    from routemap.maps.slides.fonts import ensure_families
+
     spec = job.spec
     if job.shared_routes:
         spec = replace(spec, routes=_CONTEXT[0])

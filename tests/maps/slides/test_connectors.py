@@ -13,7 +13,6 @@ from shapely.geometry import LineString
 
 from routemap.maps import wording
 from routemap.maps.records import connector_lines, feature_records, split_leg, track_geometry
-from routemap.maps.slides.compose import _legend_content
 from routemap.maps.slides.furniture import LegendContent, draw_legend
 from routemap.maps.slides.layers import (
     FOCUS_MIN_PT,
@@ -23,6 +22,7 @@ from routemap.maps.slides.layers import (
     draw_routes,
     focus_width_points,
 )
+from routemap.maps.slides.plan import legend_content
 from routemap.maps.slides.spec import RouteLine, overview_spec, transfer_specs
 from routemap.maps.style import CONFIDENCE_STYLES, CONNECTOR_STYLE, MODE_STYLES, width_legend, width_scale
 
@@ -140,12 +140,12 @@ def _entries(content: LegendContent) -> list[tuple[str, str]]:
 
 def test_legend_lists_the_connector_only_when_a_shown_leg_has_one(shared_routeset):
     overview = overview_spec(shared_routeset)
-    assert _legend_content(overview).connectors
-    assert CONNECTOR_ROW in _entries(_legend_content(overview))
+    assert legend_content(overview).connectors
+    assert CONNECTOR_ROW in _entries(legend_content(overview))
     specs = {s.focus and next(iter(s.focus)): s for s in transfer_specs(shared_routeset)}
     rail_transfer = next(r.transfer_id for r in overview.routes if r.connectors)
     for tid, spec in specs.items():
-        content = _legend_content(spec)
+        content = legend_content(spec)
         assert content.connectors == (tid == rail_transfer)
         assert (CONNECTOR_ROW in _entries(content)) == (tid == rail_transfer)
 

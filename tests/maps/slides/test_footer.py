@@ -13,17 +13,15 @@ from routemap.maps.language import load_language
 from routemap.maps.slides.aggregate import overview
 from routemap.maps.slides.canvas import slide_rc
 from routemap.maps.slides.compose import (
-    _fitted,
     _key_callouts,
-    _legend_content,
     _panel_axes,
     draw_footer,
     draw_header,
     setup_canvas,
-    slide_texts,
 )
 from routemap.maps.slides.footer import lay_out_footer
 from routemap.maps.slides.furniture import draw_legend
+from routemap.maps.slides.plan import _fitted, legend_content, slide_texts
 
 from .scale_routeset import many_transfers
 
@@ -103,7 +101,7 @@ def _laid_out(routeset, language: str):
         canvas = setup_canvas(spec, (1920, 1080), 150, slide_texts([spec]))
         draw_header(canvas, spec)
         pax, w_pt, h_pt = _panel_axes(canvas.fig, canvas.scale)
-        used = draw_legend(pax, _legend_content(spec), width=w_pt, scale=canvas.scale)
+        used = draw_legend(pax, legend_content(spec), width=w_pt, scale=canvas.scale)
         _key_callouts(pax, spec, canvas.texts, top=used + 2, bottom=h_pt - 6, width=w_pt,
                       scale=canvas.scale)
         draw_footer(canvas, spec)

@@ -8,7 +8,6 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 
-from routemap.maps.slides.compose import _legend_content
 from routemap.maps.slides.furniture import LegendContent, draw_legend
 from routemap.maps.slides.layers import (
     CONTEXT_WIDTH_PT,
@@ -17,6 +16,7 @@ from routemap.maps.slides.layers import (
     draw_routes,
     focus_width_points,
 )
+from routemap.maps.slides.plan import legend_content
 from routemap.maps.slides.spec import RouteLine, overview_spec, transfer_specs
 from routemap.maps.style import MODE_STYLES, PATH_LEGEND, PATH_STYLES, width_legend, width_scale
 
@@ -97,7 +97,7 @@ def test_legend_has_no_band_section_when_every_line_is_reported():
 
 def test_slide_legends_list_the_path_certainties_shown(shared_routeset):
     for spec in [overview_spec(shared_routeset), *transfer_specs(shared_routeset)]:
-        assert set(_legend_content(spec).paths) == {r.path_confidence for r in spec.routes}
+        assert set(legend_content(spec).paths) == {r.path_confidence for r in spec.routes}
 
 
 def test_overview_kicker_counts_transfers_without_calling_them_reported(shared_routeset):

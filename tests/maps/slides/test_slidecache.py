@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +16,8 @@ import pytest
 
 from routemap.cache import versioned_folder
 from routemap.maps.options import RenderOptions
-from routemap.maps.slides import render, slidecache
-from routemap.maps.slides.compose import slide_specs
+from routemap.maps.slides import plan, render, slidecache
+from routemap.maps.slides.plan import slide_specs
 from routemap.maps.slides.slidecache import SlideCache, cache_enabled, value_digest
 from routemap.routes.routeset import RouteSet
 
@@ -146,16 +150,59 @@ def test_new_code_version_removes_the_others(cache_on):
 def test_slide_specs_are_built_once_per_route_set(monkeypatch):
     """A build's slides and its deck ask for the same specs: the second call reuses them; a
     new route set, or other arguments, builds afresh."""
-    from routemap.maps.slides import compose
     from tests.conftest import _sample_routeset
 
     built = []
-    original = compose._build_specs
-    monkeypatch.setattr(compose, "_build_specs", lambda *a, **k: built.append(k) or original(*a, **k))
+    original = plan._build_specs
+    monkeypatch.setattr(plan, "_build_specs", lambda *a, **k: built.append(k) or original(*a, **k))
     routeset = _sample_routeset()
-    first = compose.slide_specs(routeset, per_transfer=False)
-    assert compose.slide_specs(routeset, per_transfer=False) == first
+    first = plan.slide_specs(routeset, per_transfer=False)
+    assert plan.slide_specs(routeset, per_transfer=False) == first
     assert len(built) == 1
-    compose.slide_specs(routeset, per_transfer=False, size=(1280, 720))
-    compose.slide_specs(_sample_routeset(), per_transfer=False, size=(1280, 720))
+    plan.slide_specs(routeset, per_transfer=False, size=(1280, 720))
+    plan.slide_specs(_sample_routeset(), per_transfer=False, size=(1280, 720))
     assert len(built) == 3
+
+
+#: What only drawing a slide needs: matplotlib's figures, axes, renderers and path effects, and
+#: fontTools (the PDF's font subsets). A build whose slides all come from the cache loads none.
+_DRAWING_MODULES = ("matplotlib.figure", "matplotlib.axes", "matplotlib.backend_bases",
+                    "matplotlib.backends.backend_agg", "matplotlib.patheffects", "matplotlib.text",
+                    "fontTools")
+
+_CACHE_HIT_SCRIPT = textwrap.dedent("""
+    import functools, hashlib, json, sys
+    from pathlib import Path
+    from routemap.cache import versioned_folder
+    from routemap.maps.options import RenderOptions
+    from routemap.maps.slides import render, slidecache
+    from tests.conftest import _sample_routeset
+    slidecache.versioned_folder = functools.partial(versioned_folder, root=Path(sys.argv[1]))
+    drawn = []
+    render._draw = lambda jobs, *a: drawn.extend(j.spec.name for j in jobs) or [[] for j in jobs]
+    options = {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(sys.argv[2]).items()}
+    out = render.render_slides(_sample_routeset(), RenderOptions(**options), per_transfer=False)
+    print(json.dumps({"drawn": drawn, "files": {k: hashlib.sha256(out[k]).hexdigest() for k in out},
+                      "loaded": sorted(m for m in sys.modules if m.startswith(tuple(json.loads(sys.argv[3]))))}))
+""")
+
+
+def test_slides_all_from_the_cache_load_no_figure_renderer_nor_fonttools(shared_routeset, cache_on):
+    """A rebuild served wholly from the slide cache plans the slides and copies them, in a
+    fresh process that never loads matplotlib's figures and renderers nor fontTools (about a
+    second of a warm build); the files are those drawn before."""
+    import hashlib
+
+    first = _render(shared_routeset)
+    options = {k: list(v) if isinstance(v, tuple) else v for k, v in SMALL.items()}
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "ROUTEMAP_SLIDE_CACHE": "on", "MPLBACKEND": "Agg", "PYTHONPATH": str(root)}
+    env.pop("ROUTEMAP_ROUTE_CACHE", None)
+    done = subprocess.run([sys.executable, "-c", _CACHE_HIT_SCRIPT, str(cache_on), json.dumps(options),
+                           json.dumps(_DRAWING_MODULES)], capture_output=True, text=True, env=env,
+                          cwd=root, check=False)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert result["drawn"] == []
+    assert result["files"] == {k: hashlib.sha256(v).hexdigest() for k, v in first.items()}
+    assert result["loaded"] == []
