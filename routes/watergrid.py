@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
@@ -233,13 +234,20 @@ def water_path(
         ``start``, the centres of the cells passed, ``end``; ``None`` when the grid does not
         connect the two within ``limit_km``.
     """
-    ends = _end_cells(grid, start, end)
+    made = _made_once(grid)
+    if "labels" not in made:
+        from scipy import ndimage
+
+        made["labels"] = ndimage.label(grid.water, structure=_EIGHT)[0]
+    ends = _end_cells(grid, start, end, made["labels"])
     if ends is None:
         return None
     source, target = ends
     from scipy.sparse.csgraph import dijkstra
 
-    graph = _grid_graph(grid)
+    if "graph" not in made:
+        made["graph"] = _grid_graph(grid)
+    graph = made["graph"]
     cols = grid.water.shape[1]
     dist, pred = dijkstra(
         graph, directed=False, indices=source, return_predecessors=True, limit=limit_km
@@ -251,11 +259,34 @@ def water_path(
     return [tuple(start), *zip(xs.tolist(), ys.tolist(), strict=False), tuple(end)]
 
 
-def _end_cells(grid: WaterGrid, start: Point, end: Point) -> tuple[int, int] | None:
-    """Pick source and target cells in one water component, each near its point."""
-    from scipy import ndimage
+def _made_once(grid: WaterGrid) -> dict[str, Any]:
+    """Return what :func:`water_path` made of a grid (its water components, its graph), kept
+    while the grid is among the recent ones: legs from one port ask again on the same grid.
 
-    labels, _ = ndimage.label(grid.water, structure=_EIGHT)
+    A grid is known by its bounds, resolution and water cells; at most :data:`_MADE_CELLS`
+    cells' worth of grids are kept, the least recently used dropped first.
+    """
+    water = np.ascontiguousarray(grid.water)
+    key = (grid.west, grid.south, grid.cells_per_degree, water.shape,
+           hashlib.blake2b(water.view(np.uint8).data, digest_size=16).digest())
+    made = _MADE.pop(key, None)
+    if made is None:
+        made = {}
+        while _MADE and sum(k[3][0] * k[3][1] for k in _MADE) + water.size > _MADE_CELLS:
+            _MADE.pop(next(iter(_MADE)))
+    _MADE[key] = made  # most recently used last
+    return made
+
+
+#: Grids whose components and graph :func:`water_path` keeps, by bounds, resolution, water.
+_MADE: dict[tuple, dict[str, Any]] = {}
+#: The cells those grids may hold together (a 300,000-cell grid's graph is about 14 MB).
+_MADE_CELLS = 1_200_000
+
+
+def _end_cells(grid: WaterGrid, start: Point, end: Point, labels: np.ndarray) -> tuple[int, int] | None:
+    """Pick source and target cells in one water component (``labels``: the grid's
+    8-connected water components), each near its point."""
     reach_km = 3.0 * KM_PER_DEGREE / grid.cells_per_degree
     cols = grid.water.shape[1]
     for first, second in ((start, end), (end, start)):
@@ -310,15 +341,16 @@ def _grid_graph(grid: WaterGrid) -> csr_matrix:
     # No squeezing diagonally between two land cells that touch at a corner.
     links[:-1, 1:, 1] = water[:-1, 1:] & water[1:, :-1] & (water[:-1, :-1] | water[1:, 1:])
     links[:-1, :-1, 3] = water[:-1, :-1] & water[1:, 1:] & (water[:-1, 1:] | water[1:, :-1])
-    flat = np.flatnonzero(links)
-    cell, kind = np.divmod(flat, 4)
+    flat = np.flatnonzero(links)  # cell * 4 + kind, in row order
     step = np.array([1, cols - 1, cols, cols + 1])
+    indices = ((flat >> 2) + step[flat & 3]).astype(np.int32)
+    weights = np.broadcast_to(km[:, None, :], links.shape)[links]  # the same order
+    per_cell = links.view(np.uint8).reshape(-1, 4)
     indptr = np.zeros(rows * cols + 1, dtype=np.int32)
-    np.cumsum(links.reshape(-1, 4).sum(axis=1), out=indptr[1:])
-    indices = (cell + step[kind]).astype(np.int32)
+    np.cumsum(per_cell[:, 0] + per_cell[:, 1] + per_cell[:, 2] + per_cell[:, 3], out=indptr[1:])
     from scipy.sparse import csr_matrix
 
-    return csr_matrix((km[cell // cols, kind], indices, indptr), shape=(rows * cols,) * 2)
+    return csr_matrix((weights, indices, indptr), shape=(rows * cols,) * 2)
 
 
 def local_land(land: BaseGeometry, bbox: Sequence[float], *,

@@ -74,3 +74,32 @@ def test_nearest_cell_is_the_nearest_of_every_cell(density):
                 lon, lat = float(lon[0]) + 1 / 120, float(lat[0])
             assert nearest_cell(grid, lon, lat, allowed) == _nearest_by_every_cell(grid, lon, lat, allowed)
     assert nearest_cell(grid, 101.0, 0.0, np.zeros_like(allowed)) is None
+
+
+def test_a_grid_asked_again_is_searched_on_the_graph_made_for_it(monkeypatch):
+    """Questions on one grid share its components and graph; a grid with the same bounds but
+    other water gets its own; the grids kept are bounded by their cells, oldest dropped."""
+    from routemap.routes import watergrid
+
+    made = []
+    build = watergrid._grid_graph
+    monkeypatch.setattr(watergrid, "_grid_graph", lambda grid: made.append(grid) or build(grid))
+    monkeypatch.setattr(watergrid, "_MADE", {})
+    water = np.ones((30, 40), dtype=bool)
+    water[5:25, 20] = False  # a wall with a gap at each end
+    grid = WaterGrid(west=10.0, south=50.0, cells_per_degree=60, water=water)
+    fresh = watergrid.water_path(grid, (10.1, 50.25), (10.6, 50.25))
+    again = watergrid.water_path(grid, (10.1, 50.25), (10.6, 50.25))
+    other_end = watergrid.water_path(grid, (10.1, 50.2), (10.6, 50.3))
+    assert fresh == again and fresh[1:-1] != other_end[1:-1] and len(made) == 1
+    walled = water.copy()
+    walled[:5, 20] = False
+    closed = WaterGrid(west=10.0, south=50.0, cells_per_degree=60, water=walled)
+    assert watergrid.water_path(closed, (10.1, 50.25), (10.6, 50.25)) != fresh
+    assert len(made) == 2
+    monkeypatch.setattr(watergrid, "_MADE_CELLS", 2 * water.size)
+    third = WaterGrid(west=20.0, south=50.0, cells_per_degree=60, water=water)
+    watergrid.water_path(third, (20.1, 50.25), (20.6, 50.25))
+    assert len(watergrid._MADE) == 2 and len(made) == 3
+    watergrid.water_path(grid, (10.1, 50.25), (10.6, 50.25))  # the oldest was dropped
+    assert len(made) == 4
