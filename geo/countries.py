@@ -105,8 +105,19 @@ def load_countries() -> gpd.GeoDataFrame:
 
 
 def build_land(countries: gpd.GeoDataFrame) -> BaseGeometry:
-    """Union country polygons into one land geometry (lakes such as the Caspian stay holes)."""
-    return shapely.union_all(countries.geometry.values)
+    """Union country polygons into one land geometry (lakes such as the Caspian stay holes).
+
+    Natural Earth's countries tile the land (they share borders and never overlap), so their
+    union is made by joining the tiles along the shared borders (GEOS coverage union), a
+    third of the time of an overlay union and the same land. Should the countries not form
+    such a tiling, that union is invalid and the overlay union is made instead.
+    """
+    polygons = countries.geometry.values
+    land = shapely.coverage_union_all(polygons)
+    if shapely.is_valid(land):
+        return land
+    log.info("the country polygons overlap; joining them by an overlay union")
+    return shapely.union_all(polygons)
 
 
 @functools.lru_cache(maxsize=1)
@@ -128,7 +139,7 @@ def load_land() -> BaseGeometry:
 
 def _land_cache_path() -> Path:
     digest = hashlib.sha256(natural_earth_path().read_bytes()).hexdigest()[:16]
-    return cache_dir() / f"land-{digest}-v1.wkb"
+    return cache_dir() / f"land-{digest}-v2.wkb"
 
 
 def _read_land(path: Path) -> BaseGeometry | None:

@@ -351,9 +351,11 @@ def build_network(
     rows, cols, km2 = rows[order], cols[order], np.concatenate([km, km])[order]
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    table = ("", *sorted({str(c) for c in codes} - {""}))
-    lookup = {c: i for i, c in enumerate(table)}
-    node_country = np.array([lookup[str(c)] for c in codes], dtype=np.int16)
+    known, inverse = np.unique(np.asarray(codes).astype(str), return_inverse=True)
+    # Sorted by code point as Python sorts str; "" (no country) is always entry 0.
+    blank_first = known.size > 0 and known[0] == ""
+    table = ("", *known[1:].tolist()) if blank_first else ("", *known.tolist())
+    node_country = (inverse.reshape(-1) + (0 if blank_first else 1)).astype(np.int16)
     arrays = {
         "lon": np.ascontiguousarray(lon, dtype=np.float64),
         "lat": np.ascontiguousarray(lat, dtype=np.float64),

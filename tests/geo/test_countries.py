@@ -171,3 +171,18 @@ def test_nearest_outside_with_nothing_in_reach():
     found, which, near = countries.nearest_outside(_test_polygons(), shapely.points([(100.0, 50.0)]),
                                                    max_distance=1.0)
     assert found.size == which.size == 0 and near.shape == (0, 2)
+
+
+@pytest.mark.parametrize("boxes, area", [
+    ([(0, 0, 2, 2), (2, 0, 4, 2), (0, 2, 4, 3)], 12.0),  # tiles sharing borders: joined along them
+    ([(0, 0, 2, 2), (1, 1, 3, 3)], 7.0),                 # overlapping: the overlay union instead
+    ([(0, 0, 1, 1), (5, 5, 6, 6)], 2.0),                 # apart: two parts
+])
+def test_build_land_unions_tiles_and_overlaps_alike(boxes, area):
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame(geometry=[shapely.box(*b) for b in boxes])
+    land = countries.build_land(frame)
+    assert shapely.is_valid(land)
+    assert land.area == pytest.approx(area)
+    assert shapely.equals(land, shapely.union_all(frame.geometry.values))
