@@ -81,13 +81,15 @@ def densified(coords: Coords | np.ndarray, *, step_km: float = 25.0) -> np.ndarr
     # Each segment's far end as great_circle unwraps it against the near end.
     delta = arr[1:, 0] - arr[:-1, 0]
     ends = arr[1:, 0] + np.where(delta > 180.0, -360.0, np.where(delta < -180.0, 360.0, 0.0))
-    long = np.flatnonzero(np.ceil(np.asarray(dist_m) / 1000.0 / step_km) - 1 > 0).tolist()
-    points, lengths = arr.tolist(), np.asarray(dist_m, dtype=float).tolist()
+    long = np.flatnonzero(np.ceil(np.asarray(dist_m) / 1000.0 / step_km) - 1 > 0)
+    # Only the long segments' ends and lengths as Python floats (not the whole line's).
+    starts, stops = arr[long].tolist(), arr[long + 1].tolist()
+    lengths = np.asarray(dist_m, dtype=float)[long].tolist()
     pieces = [arr[:1]]
     done = 0
-    for i in long:
+    for i, start, stop, length in zip(long.tolist(), starts, stops, lengths, strict=True):
         pieces.append(np.column_stack([ends[done:i], arr[done + 1:i + 1, 1]]))
-        pieces.append(_great_circle(tuple(points[i]), tuple(points[i + 1]), step_km, lengths[i])[1:])
+        pieces.append(_great_circle(tuple(start), tuple(stop), step_km, length)[1:])
         done = i + 1
     pieces.append(np.column_stack([ends[done:], arr[done + 1:, 1]]))
     return _unwrapped(np.concatenate(pieces))
