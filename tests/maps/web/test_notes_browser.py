@@ -183,7 +183,7 @@ def test_the_note_filters_and_a_note_popup_fit_beside_the_map_buttons(bundled_pa
         assert text + 24 <= room, f"{size}: a note filter cuts a choice ({text:.0f} px in {room} px)"
     if size == "phone":
         page.locator(".rm-panel-fold").click()
-    badges = page.locator(".rm-note-icon .rm-note-badge")
+    badges = page.locator(".rm-note-icon .rm-note-badge:visible")  # on a phone, clusters too
     rightmost = max(range(badges.count()), key=lambda i: badges.nth(i).bounding_box()["x"])
     badges.nth(rightmost).click(force=True)
     page.wait_for_selector(".leaflet-popup-content-wrapper")
@@ -511,6 +511,34 @@ def test_a_cluster_lists_its_notes_and_each_opens_from_the_keyboard(open_map, bu
         page.wait_for_timeout(300)
         kicker = page.locator(".leaflet-popup .rm-pop-kicker")
         assert kicker.count() == 1 and kicker.inner_text().endswith(number.strip())
+        assert errors == []
+    finally:
+        page.context.close()
+
+
+# Each shown name beside its symbol: [name, vertical offset of the centres, gap from the symbol's
+# near edge to the name] in window pixels.
+NAMES_BESIDE_SYMBOLS_JS = """() => window.routemap.app.placeLabels.filter((item) => item.marker._map)
+  .map((item) => [item.marker.getTooltip().getElement(), item.marker._icon.getBoundingClientRect()])
+  .filter(([node]) => node && getComputedStyle(node).visibility !== 'hidden').map(([node, s]) => {
+    const r = node.getBoundingClientRect();
+    const left = node.classList.contains('leaflet-tooltip-left');
+    return [node.textContent, (r.top + r.bottom - s.top - s.bottom) / 2, left ? s.left - r.right : r.left - s.right];
+  })"""
+
+
+def test_place_names_stay_beside_their_symbols_as_the_map_zooms(open_map, bundled_map):
+    """Names are measured once (not read back each time Leaflet places them): after zooming in
+    and out, every name shown still sits centred beside its symbol, on either side."""
+    page, errors = open_map(bundled_map, VIEWPORTS["desktop"])
+    try:
+        page.evaluate("""() => { const m = window.routemap.app.map;
+          m.setView([43.5, 132], 6, { animate: false }); m.setZoom(4, { animate: false }); }""")
+        page.wait_for_timeout(300)
+        beside = page.evaluate(NAMES_BESIDE_SYMBOLS_JS)
+        assert len(beside) >= 5
+        for name, dy, gap in beside:
+            assert abs(dy) <= 1 and 0 <= gap <= 8, (name, dy, gap)
         assert errors == []
     finally:
         page.context.close()
