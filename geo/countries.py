@@ -180,16 +180,19 @@ def country_codes_at(
     numpy.ndarray
         Array of str codes, one per point.
     """
-    points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-    # The polygons query a tree of the points: each polygon is prepared once (a tree of
-    # polygons would test every point against an unprepared polygon, 30x slower).
-    country_idx, point_idx = shapely.STRtree(points).query(countries.geometry.values, predicate="intersects")
-    codes = np.full(len(points), "", dtype=object)
-    # Where borders touch, keep the first country in the stable order.
-    order = np.lexsort((country_idx, point_idx))
-    point_idx, country_idx = point_idx[order], country_idx[order]
-    first = np.unique(point_idx, return_index=True)[1]
-    codes[point_idx[first]] = countries["iso2"].to_numpy()[country_idx[first]]
+    x, y = np.asarray(lon, dtype=float).reshape(-1), np.asarray(lat, dtype=float).reshape(-1)
+    found = np.full(x.size, -1, dtype=np.int64)
+    # Each country tests, prepared, only the points inside its bounding box that no country
+    # before it holds: where borders touch, the first country in the stable order keeps them.
+    for country, polygon in enumerate(countries.geometry.values):
+        west, south, east, north = shapely.bounds(polygon)
+        candidates = np.flatnonzero((x >= west) & (x <= east) & (y >= south) & (y <= north))
+        candidates = candidates[found[candidates] < 0]
+        if candidates.size:
+            shapely.prepare(polygon)
+            found[candidates[shapely.intersects_xy(polygon, x[candidates], y[candidates])]] = country
+    codes = np.full(x.size, "", dtype=object)
+    codes[found >= 0] = countries["iso2"].to_numpy()[found[found >= 0]]
     return codes.astype(str)
 
 

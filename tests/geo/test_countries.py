@@ -186,3 +186,16 @@ def test_build_land_unions_tiles_and_overlaps_alike(boxes, area):
     assert shapely.is_valid(land)
     assert land.area == pytest.approx(area)
     assert shapely.equals(land, shapely.union_all(frame.geometry.values))
+
+
+def test_country_codes_at_gives_a_shared_border_to_the_first_country():
+    import geopandas as gpd
+
+    holed = shapely.Polygon([(10, 0), (14, 0), (14, 4), (10, 4)], [[(11, 1), (13, 1), (13, 3), (11, 3)]])
+    frame = gpd.GeoDataFrame({"iso2": ["AA", "BB", "CC"]},
+                             geometry=[shapely.box(0, 0, 2, 2), shapely.box(2, 0, 4, 2), holed])
+    lon = np.array([2.0, 3.0, 1.0, 5.0, 12.0, 13.0, 4.0, np.nan])
+    lat = np.array([1.0, 1.0, 2.0, 5.0, 2.0, 3.0, 0.0, 1.0])
+    # on the shared edge, inside B, on A's top, at sea, in the hole, on the hole's corner,
+    # B's corner, no position
+    assert country_codes_at(frame, lon, lat).tolist() == ["AA", "BB", "AA", "", "", "CC", "BB", ""]
