@@ -3,7 +3,9 @@
  * layoutNotes places every shown badge where it covers no other badge, no place symbol and none
  * of the map's furniture (panel, timeline, buttons, scale bar, attribution): the surer notes
  * first, so they sit nearest their point and on top, and a confirmed finding is never buried
- * under a claim. Notes at one place fan out around it in rings.
+ * under a claim. Notes at one place fan out around it in rings; a badge and its leader keep clear
+ * of place names when that costs at most three rings (noteroom.js then moves or hides the names
+ * still under a badge or leader, and on a phone collapses crowded notes into cluster badges).
  * Runs inside the scope that base.js opens; maps/web/assets.py SCRIPT_PARTS gives the order.
  */
 
