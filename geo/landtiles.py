@@ -308,15 +308,12 @@ def _coast_mask(local: BaseGeometry, lons: np.ndarray, lats: np.ndarray) -> np.n
     flat = (row1 > row0) & (col1 > col0)  # a block of one row or column has no area: test it
     sea = flat & shapely.disjoint(local, boxes)
     inland = flat & ~sea & shapely.contains_properly(local, boxes)
-    mask = np.zeros((n, n), dtype=bool)
-    for r0, r1, c0, c1 in zip(row0[inland], row1[inland], col0[inland], col1[inland], strict=True):
-        mask[r0:r1 + 1, c0:c1 + 1] = True
-    coast = np.flatnonzero(~(sea | inland))
-    if coast.size:
-        rows = np.concatenate([np.repeat(np.arange(row0[b], row1[b] + 1), col1[b] - col0[b] + 1)
-                               for b in coast])
-        cols = np.concatenate([np.tile(np.arange(col0[b], col1[b] + 1), row1[b] - row0[b] + 1)
-                               for b in coast])
+    # Each block's answer spread over its cells: 0 at sea, 1 inland, 2 where the coast runs.
+    answer = np.where(sea, 0, np.where(inland, 1, 2)).astype(np.uint8).reshape(k, k)
+    cells = np.repeat(np.repeat(answer, _SUB_CELLS, axis=0), _SUB_CELLS, axis=1)[:n, :n]
+    mask = cells == 1
+    rows, cols = np.nonzero(cells == 2)
+    if rows.size:
         mask[rows, cols] = shapely.contains_xy(local, lons[cols], lats[rows])
     return mask
 
