@@ -7,7 +7,7 @@ import re
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -244,21 +244,40 @@ def _make_route_lines(routeset: RouteSet) -> tuple[RouteLine, ...]:
 def _place_marks(routeset: RouteSet, ids: Iterable[str] | None = None, *,
                  short: bool = False) -> tuple[PlaceMark, ...]:
     """Return the places to mark; waypoints named only by coordinates are left out."""
-    legs = routeset.legs
-    ends = pd.concat([legs["from_id"], legs["to_id"]]).value_counts()
     wanted = None if ids is None else set(ids)
     out = []
-    for row in routeset.places.itertuples(index=False):
-        if wanted is not None and row.place_id not in wanted:
+    for place_id, name, kind, x, y, ends in _place_rows(routeset):
+        if wanted is not None and place_id not in wanted:
             continue
-        if _COORDINATE_NAME.match(str(row.name)):
+        if _COORDINATE_NAME.match(name):
             continue
-        kind = row.kind if row.kind in PLACE_STYLES else "other"
-        priority = KIND_PRIORITY.get(kind, 1) + 2.0 * min(int(ends.get(row.place_id, 0)), 5)
-        name = short_name(str(row.name)) if short else str(row.name)
-        out.append(PlaceMark(str(row.place_id), name, kind,
-                             float(row.geometry.x), float(row.geometry.y), priority))
+        kind = kind if kind in PLACE_STYLES else "other"
+        priority = KIND_PRIORITY.get(kind, 1) + 2.0 * min(ends, 5)
+        out.append(PlaceMark(str(place_id), short_name(name) if short else name, kind, x, y,
+                             priority))
     return tuple(out)
+
+
+def _place_rows(routeset: RouteSet) -> tuple[tuple[Any, str, Any, float, float, int], ...]:
+    """Return each place as (id, name, kind, lon, lat, legs ending there), in the places' order;
+    the same tuple again for the same route set, places and legs (the overview, every transfer
+    slide and each callouts slide mark places)."""
+    last = _LAST_PLACES.get("last")
+    if (last is not None and last[0]() is routeset and last[1]() is routeset.places
+            and last[2]() is routeset.legs):
+        return last[3]
+    legs = routeset.legs
+    ends = pd.concat([legs["from_id"], legs["to_id"]]).value_counts()
+    rows = tuple((row.place_id, str(row.name), row.kind, float(row.geometry.x),
+                  float(row.geometry.y), int(ends.get(row.place_id, 0)))
+                 for row in routeset.places.itertuples(index=False))
+    _LAST_PLACES["last"] = (weakref.ref(routeset), weakref.ref(routeset.places),
+                            weakref.ref(routeset.legs), rows)
+    return rows
+
+
+#: The last route set (weakly, with its places and legs) :func:`_place_rows` was asked for, and its rows.
+_LAST_PLACES: dict[str, tuple[weakref.ref, weakref.ref, weakref.ref, tuple]] = {}
 
 
 def _callouts(routeset: RouteSet, language: Language | None = None) -> tuple[Callout, ...]:
