@@ -155,10 +155,14 @@ def _read_land(path: Path) -> BaseGeometry | None:
 
 
 def _write_land(path: Path, land: BaseGeometry) -> None:
+    """Cache land at ``path``, removing the land other versions of the code or data cached."""
     wkb = shapely.to_wkb(land)
     try:
         with atomic_file(path) as fh:
             fh.write(hashlib.sha256(wkb).hexdigest().encode() + b"\n" + wkb)
+        for stale in path.parent.glob("land-*.wkb"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError as exc:
         log.warning("could not cache land in %s: %s", path.parent, exc)
 

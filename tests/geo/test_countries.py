@@ -35,11 +35,12 @@ def test_country_codes_at_is_vectorised():
 
 def test_land_is_cached_and_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("ROUTEMAP_CACHE_DIR", str(tmp_path))
+    (tmp_path / "land-0123456789abcdef-v1.wkb").write_bytes(b"an older version's land")
     countries.load_land.cache_clear()
     try:
         first = countries.load_land()
         cached = list(tmp_path.glob("land-*.wkb"))
-        assert len(cached) == 1
+        assert len(cached) == 1 and cached[0].name.endswith("-v2.wkb")  # the older one removed
         data = bytearray(cached[0].read_bytes())
         data[-10] ^= 0xFF
         cached[0].write_bytes(bytes(data))
