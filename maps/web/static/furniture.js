@@ -24,8 +24,10 @@
       view.setBounds(main.getBounds());
     };
     sync();
-    var renderer = L.canvas({ padding: 0.2 });
-    L.polygon(this.land, { renderer: renderer, stroke: false, fillColor: s.land, fillOpacity: 1,
+    // Its land projected once per zoom level by a LegCanvas (legpaths.js), from the same zoom-0
+    // points as the main map's land, not point by point at each of its zooms.
+    var renderer = new LegCanvas({ padding: 0.2 });
+    new BasemapPolygon(this.land, { renderer: renderer, stroke: false, fillColor: s.land, fillOpacity: 1,
       interactive: false }).addTo(mini);
     // Each line once, however many legs follow it, simplified for a small map.
     var drawn = new Set();

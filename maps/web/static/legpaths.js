@@ -195,6 +195,26 @@
       ctx.restore();
     },
 
+    clipped: function (layer) {
+      // A leg's pieces clipped to the canvas and simplified as Leaflet does it for a polyline
+      // (the same points), worked out once per view for all the legs on the same lines.
+      var b = this._bounds;
+      var key = this._projectedKey + '|' + b.min.x + ':' + b.min.y + ':' + b.max.x + ':' + b.max.y;
+      if (this._clippedKey !== key) {
+        this._clippedKey = key;
+        this._clipped = new Map();
+      }
+      var lines = layer._lines.map(ringId).join(',');
+      var parts = this._clipped.get(lines);
+      if (!parts) {
+        L.Polyline.prototype._clipPoints.call(layer);
+        L.Polyline.prototype._simplifyPoints.call(layer);
+        parts = layer._parts;
+        this._clipped.set(lines, parts);
+      }
+      return parts;
+    },
+
     repainted: function () {
       // The legs whose casing, line and marks a leg drawn after them paints again, stroke for
       // stroke (the same line in the same style: legs of several transfers on one track): those
@@ -292,6 +312,17 @@
 
     _updatePath: function () {
       // Painted only in the renderer's passes (paint).
+    },
+
+    _clipPoints: function () {
+      // Clipped and simplified with the other legs on its lines (LegCanvas.clipped: every leg
+      // has the same smoothFactor); none if the leg with its width lies off the canvas.
+      var on = this._pxBounds && this._pxBounds.intersects(this._renderer._bounds);
+      this._parts = on ? this._renderer.clipped(this) : [];
+    },
+
+    _simplifyPoints: function () {
+      // Done with the clipping (_clipPoints).
     },
 
     setHighlight: function (state) {
