@@ -3,7 +3,9 @@
 Each build is a fresh ``python -m routemap build`` process (its default formats, or ``--formats``),
 as a user runs it. The cold build gets an empty ``ROUTEMAP_CACHE_DIR``, so the rail and road network caches, their
 routing indexes and the land cache are all rebuilt; the warm builds reuse that folder. Peak
-memory is the child's maximum resident set size (``wait4``). Stages are timed from the
+memory is the child's maximum resident set size (``wait4``); CPU seconds are the user and system
+time of the child and the workers it waited for (``RUSAGE_CHILDREN``), printed with the load
+average, since on a shared machine they vary less than wall time. Stages are timed from the
 moment each progress line reaches stderr.
 
 Run ``python -P bench/build.py`` (``-P`` until no file in bench/ shadows a stdlib module).
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -70,11 +73,15 @@ def run_build(scenario: str | None, out: Path, cache: Path, formats: str) -> dic
     if scenario:
         command.insert(4, scenario)
     env = {**os.environ, "ROUTEMAP_CACHE_DIR": str(cache)}
+    before, load = resource.getrusage(resource.RUSAGE_CHILDREN), os.getloadavg()[0]
     wall, status, peak_mb, lines = run_measured(command, env, cwd=out.parent)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if status != 0:
         tail = "\n".join(text for _, text in lines[-20:])
         raise RuntimeError(f"build failed with status {status}:\n{tail}")
-    return {"wall_s": wall, "peak_rss_mb": peak_mb, "stages": _stages(lines, wall),
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return {"wall_s": wall, "cpu_s": round(cpu, 2), "load_1min": round((load + os.getloadavg()[0]) / 2, 1),
+            "peak_rss_mb": peak_mb, "stages": _stages(lines, wall),
             "files": sum(1 for p in out.rglob("*") if p.is_file())}
 
 
@@ -118,7 +125,8 @@ def main() -> None:
         for i in range(args.warm):
             runs[f"warm-{i + 1}"] = run_build(args.scenario, root / f"out-warm-{i + 1}", cache, args.formats)
     for name, run in runs.items():
-        print(f"{name:<7} {run['wall_s']:7.1f} s  {run['peak_rss_mb']:7.0f} MB  {run['files']} files")
+        print(f"{name:<7} {run['wall_s']:7.1f} s  {run['cpu_s']:7.1f} s CPU  load {run['load_1min']:4.1f}  "
+              f"{run['peak_rss_mb']:7.0f} MB  {run['files']} files")
         for stage, seconds in run["stages"].items():
             print(f"          {seconds:6.2f} s  {stage}")
     warm = [run for name, run in runs.items() if name.startswith("warm")]
@@ -126,6 +134,8 @@ def main() -> None:
     result = {
         "cold_s": round(runs["cold"]["wall_s"], 2) if "cold" in runs else None,
         "warm_s": round(warm_s, 2) if warm_s is not None else None,
+        "cold_cpu_s": runs["cold"]["cpu_s"] if "cold" in runs else None,
+        "warm_cpu_s": statistics.median(r["cpu_s"] for r in warm) if warm else None,
         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs.values()), 1),
         "cold_peak_rss_mb": round(runs["cold"]["peak_rss_mb"], 1) if "cold" in runs else None,
         "warm_peak_rss_mb": round(max(r["peak_rss_mb"] for r in warm), 1) if warm else None,
