@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -41,6 +42,7 @@ __all__ = [
     "as_of",
     "assumed_ends",
     "confidence",
+    "dated_text",
     "day",
     "distance",
     "leg_chain",
@@ -391,6 +393,34 @@ def uncertainty(km: object, *, language: Language | None = None) -> str | None:
     """
     text = distance(km, decimals=None, language=language) if km else None
     return f"\u00b1 {text}" if text else None
+
+
+def _dashless(text: str) -> str:
+    """Return text with dashes as hyphens and every space (no-break, thin) as none, so that
+    two ways of typing one date compare equal."""
+    return re.sub(r"[\s\u00a0\u2009\u202f]+", "", re.sub(r"[\u2010-\u2015\u2212]", "-", text))
+
+
+def dated_text(text: str, when: str | None) -> str:
+    """Return a note's text with its period in brackets after it: ``... (8–9 Oct 2024)``.
+
+    The period is left off when the text already states it word for word, dashes and spaces
+    aside (``struck on 8-9 Oct 2024`` or ``CSIS (28 Feb 2024): ...``), so that a key, a deck
+    note or a film's list never says one date twice. A text that states the date in other
+    words (``on the night of 20-21 Sep``) keeps the bracket: only the same written date
+    counts.
+
+    Parameters
+    ----------
+    text : str
+        The note as it is printed.
+    when : str or None
+        Its period as :func:`period` writes it in the output's language; None or empty for
+        an undated note.
+    """
+    if not when or _dashless(when) in _dashless(text):
+        return text
+    return f"{text} ({when})"
 
 
 # --- confidence -----------------------------------------------------------------------------

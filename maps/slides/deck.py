@@ -55,8 +55,8 @@ def deck_notes(spec: SlideSpec, extra: Sequence[str] = ()) -> str:
     if spec.callouts:
         lines += ["", _("{heading}:").format(heading=spec.callout_title)]
         for c in spec.callouts:
-            period = f" ({c.period})" if c.period and c.kind == "annotation" else ""
-            lines.append(f"{c.number}. {c.text}{period}")
+            text = wording.dated_text(c.text, c.period) if c.kind == "annotation" else c.text
+            lines.append(f"{c.number}. {text}")
     if spec.more:
         lines.append(lang.ngettext("+{count} more callout {where} (no room on this slide)",
                                    "+{count} more callouts {where} (no room on this slide)",

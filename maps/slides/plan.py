@@ -11,6 +11,7 @@ import weakref
 from collections.abc import Iterable
 from dataclasses import replace
 
+from routemap.maps import wording
 from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.slides.aggregate import cut_key, overview
 from routemap.maps.slides.canvas import PANEL_RECT
@@ -84,7 +85,7 @@ def panel_capacity(spec: SlideSpec, *, size: tuple[int, int], dpi: float,
 def callout_text(texts: dict[str, str], c: Callout) -> str:
     """Return a callout as its key writes it: its printable text, with its period if dated."""
     text = texts.get(c.text, c.text)
-    return f"{text} ({c.period})" if c.period and c.kind == "annotation" else text
+    return wording.dated_text(text, c.period) if c.kind == "annotation" else text
 
 
 def _with_attributions(spec: SlideSpec, attributions: tuple[str, ...]) -> SlideSpec:

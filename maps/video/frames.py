@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
+from routemap.maps import wording
 from routemap.maps.basemap import load_basemap, load_rail_context
 from routemap.maps.language import load_language
 from routemap.maps.slides.canvas import MAP_RECT, PANEL_RECT, Canvas, setup_canvas, two_lines
@@ -493,7 +494,7 @@ class Stage:
         for number in numbers:
             co = self.callouts[number]
             text = c.printable(co.text)
-            items.append((number, f"{text} ({co.period})" if co.period else text, "annotation"))
+            items.append((number, wording.dated_text(text, co.period), "annotation"))
         draw_callout_list(self.callout_ax, self.lang.gettext("On the timeline"), items,
                           top=top, bottom=h_pt - 4.0 * s, width=w_pt, scale=s,
                           language=self.lang)

@@ -255,3 +255,43 @@ def test_quantity_claims_short_form_for_titles(claims, expected):
 ])
 def test_quantity_summary_of_a_record(props, expected):
     assert wording.quantity_summary(props) == expected
+
+
+@pytest.mark.parametrize(("text", "when", "expected"), [
+    # the bundled callout 10: its text opens with the date the bracket repeated
+    ("US State Department (23 Feb 2024): more than 10,000 containers", "23 Feb 2024",
+     "US State Department (23 Feb 2024): more than 10,000 containers"),
+    # the same days typed with a hyphen, and French thin spaces around the period's dash
+    ("Karachev's 67th arsenal was struck on 8-9 Oct 2024.", "8\u20139 Oct 2024",
+     "Karachev's 67th arsenal was struck on 8-9 Oct 2024."),
+    ("Escales du 7 mars - 5 nov. 2024.", "7 mars\u2009\u2013\u20095 nov. 2024", "Escales du 7 mars - 5 nov. 2024."),
+    # the date said in other words, or only part of it: the bracket stays
+    ("Struck on the night of 20-21 Sep.", "20\u201321 Sep 2024", "Struck on the night of 20-21 Sep. (20\u201321 Sep 2024)"),
+    ("Loaded at Rason on 12 Mar 2024.", "12\u201314 Mar 2024", "Loaded at Rason on 12 Mar 2024. (12\u201314 Mar 2024)"),
+    ("An undated note.", None, "An undated note."),
+    ("An undated note.", "", "An undated note."),
+])
+def test_dated_text_says_a_date_once(text, when, expected):
+    assert wording.dated_text(text, when) == expected
+
+
+def test_slide_keys_and_deck_notes_say_a_note_s_date_once(shared_routeset):
+    """The slides' keys and the deck's notes write a dated note through wording.dated_text:
+    a note whose text opens with its date is not followed by it again, and one that does not
+    state it keeps the bracket."""
+    import dataclasses
+
+    from routemap.maps.slides.deck import deck_notes
+    from routemap.maps.slides.plan import callout_text, slide_specs
+
+    spec = next(s for s in slide_specs(shared_routeset) if s.callouts)
+    first = spec.callouts[0]
+    said = dataclasses.replace(first, kind="annotation", period="23 Feb 2024",
+                               text="State Department (23 Feb 2024): more than 10,000 containers")
+    unsaid = dataclasses.replace(said, number=first.number + 1, text="More than 10,000 containers")
+    spec = dataclasses.replace(spec, callouts=(said, unsaid))
+    assert callout_text({}, said) == said.text
+    assert callout_text({}, unsaid) == "More than 10,000 containers (23 Feb 2024)"
+    notes = deck_notes(spec).splitlines()
+    assert f"{said.number}. {said.text}" in notes
+    assert f"{unsaid.number}. More than 10,000 containers (23 Feb 2024)" in notes
