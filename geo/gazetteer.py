@@ -35,6 +35,7 @@ __all__ = [
     "name_positions",
     "normalize",
     "point_place",
+    "port_name_fixes",
     "read_cities",
     "read_curated",
     "read_ports",
@@ -401,17 +402,33 @@ def _check_cited(check: Checker, places: list[Place], sources: dict[str, Source]
                             f"unknown source id '{sid}'")
 
 
-def read_ports(path: Path) -> list[Place]:
-    """Read searoute's port list (GeoJSON points with UN/LOCODEs) as places."""
+def read_ports(path: Path, names: Mapping[str, str] | None = None) -> list[Place]:
+    """Read searoute's port list (GeoJSON points with UN/LOCODEs) as places.
+
+    ``names`` maps a UN/LOCODE to the name to print instead of the list's (see
+    :func:`port_name_fixes`); the list's spelling stays the place's alias.
+    """
     data = json.loads(path.read_text(encoding="utf-8"))
+    fixes = names or {}
     places: list[Place] = []
     for feature in data["features"]:
         props = feature["properties"]
         lon, lat = feature["geometry"]["coordinates"][:2]
         code = str(props["port"]).upper()
-        places.append(Place(f"port-{code.lower()}", str(props["name"]), "port", code[:2],
-                            float(lat), float(lon), locode=code, origin="unlocode"))
+        listed = str(props["name"])
+        name = fixes.get(code, listed)
+        places.append(Place(f"port-{code.lower()}", name, "port", code[:2], float(lat), float(lon),
+                            aliases=(listed,) if name != listed else (), locode=code, origin="unlocode"))
     return places
+
+
+def port_name_fixes() -> dict[str, str]:
+    """Return the port names routemap corrects in searoute's list: UN/LOCODE -> name, from
+    ``geo/data/port-names.yaml`` (where each is cited)."""
+    import yaml
+
+    path = Path(str(resources.files("routemap.geo").joinpath("data", "port-names.yaml")))
+    return {str(k).upper(): str(v) for k, v in yaml.safe_load(path.read_text(encoding="utf-8")).items()}
 
 
 def read_cities(cities: dict) -> list[Place]:
@@ -466,7 +483,7 @@ def _load_ports() -> list[Place]:
         If searoute or its port list is missing, or the list has changed shape.
     """
     try:
-        return read_ports(_ports_path())
+        return read_ports(_ports_path(), port_name_fixes())
     except (ImportError, OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise NetworkDataError(
             "cannot read the UN/LOCODE port list shipped with searoute (data/ports.geojson); "

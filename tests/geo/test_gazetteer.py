@@ -49,6 +49,28 @@ def test_unlocode_ports_and_cities_resolve(gazetteer):
     assert gazetteer.resolve("Москва").place == moscow
 
 
+def test_a_port_searoute_misspells_prints_its_name_and_answers_to_both(gazetteer):
+    # searoute's list writes SEGOT 'Gotthenburg'
+    port = gazetteer.resolve("SEGOT").place
+    assert port.name == "Gothenburg" and "Gotthenburg" in port.aliases
+    assert gazetteer.resolve("port-segot").place == port
+
+
+def test_every_port_name_fix_corrects_a_port_the_list_holds():
+    """A fix whose UN/LOCODE is gone from searoute's list, or whose name the list now writes
+    the same, is stale: the table must follow the list."""
+    import json
+
+    from routemap.geo.gazetteer import _ports_path, port_name_fixes
+
+    listed = {str(f["properties"]["port"]).upper(): f["properties"]["name"]
+              for f in json.loads(_ports_path().read_text(encoding="utf-8"))["features"]}
+    fixes = port_name_fixes()
+    assert "SEGOT" in fixes
+    for code, name in fixes.items():
+        assert code in listed and listed[code] != name, code
+
+
 def test_ambiguous_city_name_lists_candidates(gazetteer):
     with pytest.raises(PlaceError, match=r"place 'Springfield' is ambiguous: Springfield \(city, US"):
         gazetteer.resolve("Springfield")
