@@ -70,12 +70,17 @@ class ComposedSlide:
     details: tuple[DetailInset, ...] = ()
 
 
-def draw_header(canvas: Canvas, spec: SlideSpec, *, title_lines: int = 1) -> None:
-    """Draw a slide's kicker, title, subtitle and as-of date above its map.
+def draw_header(canvas: Canvas, spec: SlideSpec, *, title_lines: int = 1) -> float:
+    """Draw a slide's kicker, title, subtitle and as-of date above its map; return the
+    header's bottom (a figure fraction).
 
     With ``title_lines=2`` (a narrow frame, as the square film's), a title too long for one
     line at the smallest title size is broken into two balanced lines, and the subtitle moves
-    down under them, rather than the title losing its end to an ellipsis.
+    down under them, rather than the title losing its end to an ellipsis; a subtitle too long
+    for one line at its smallest size takes two lines too, so that a caveat at its end
+    ("... are estimated") is printed whole. The caller leaves the map below the bottom
+    returned (:class:`routemap.maps.video.frames.Stage` lowers the square film's map when the
+    header needs it).
     """
     fig, s = canvas.fig, canvas.scale
     left = MAP_RECT[0]
@@ -93,18 +98,28 @@ def draw_header(canvas: Canvas, spec: SlideSpec, *, title_lines: int = 1) -> Non
     sub_y = 0.885
     renderer = fig.canvas.get_renderer()
     title.set_fontsize(sizes[-1] * s)
+    to_figure = fig.transFigure.inverted()
     if title_lines > 1 and title.get_window_extent(renderer).width > width_px and " " in text:
         title.set_text(two_lines(text))
         title.set_linespacing(1.1)
         fit_text(canvas, title, width_px, sizes[-1:])  # two lines at the smallest size fit above the map
-        bottom = fig.transFigure.inverted().transform(title.get_window_extent(renderer))[0, 1]
-        sub_y = bottom - 0.006
+        sub_y = to_figure.transform(title.get_window_extent(renderer))[0, 1] - 0.006
     else:
         fit_text(canvas, title, width_px, sizes)
+    header = title
     if spec.subtitle:
-        sub = fig.text(left, sub_y, canvas.printable(spec.subtitle), color=BASEMAP_STYLE.muted_text,
-                       ha="left", va="top", gid="subtitle")
-        fit_text(canvas, sub, width_px, (12.5, 11.5, 10.5, 9.5), keep_tail=True)
+        text = canvas.printable(spec.subtitle)
+        header = fig.text(left, sub_y, text, color=BASEMAP_STYLE.muted_text,
+                          ha="left", va="top", gid="subtitle")
+        sub_sizes = (12.5, 11.5, 10.5, 9.5)
+        if title_lines > 1:
+            header.set_fontsize(sub_sizes[-1] * s)
+            if header.get_window_extent(renderer).width > width_px and " " in text:
+                header.set_text(two_lines(text))
+                header.set_linespacing(1.15)
+                sub_sizes = sub_sizes[-1:]
+        fit_text(canvas, header, width_px, sub_sizes, keep_tail=True)
+    return float(to_figure.transform(header.get_window_extent(renderer))[0, 1])
 
 
 def draw_footer(canvas: Canvas, spec: SlideSpec, *,

@@ -116,9 +116,24 @@ LAYOUTS: dict[str, Layout] = {
                      title_lines=2, full_legend=False),
 }
 _DPI = 150.0
+#: The least space between a film's header and its map, a figure fraction (as the wide film has).
+_HEADER_GAP = 0.008
 #: A leg whose drawing spans less than this, points at scale 1, is hidden under its places'
 #: marker: it is shown by a ring around them in its mode's colour.
 _SHORT_PT = 8.0
+
+
+def _map_rect(content: VideoContent, layout: Layout) -> tuple[float, float, float, float]:
+    """Return the film's map rectangle: the layout's, its top lowered under a header that
+    needs more room (the square film's title and subtitle, each on two lines when one is too
+    short for it), so no header line is cut; the map's bottom and the panels stay put."""
+    x, y, w, h = layout.map_rect
+    if layout.title_lines == 1:
+        return layout.map_rect
+    probe = setup_canvas(content.spec, layout.size, _DPI, content.texts, rect=layout.map_rect,
+                         scale=layout.scale)
+    top = draw_header(probe, replace(content.spec, as_of=""), title_lines=layout.title_lines) - _HEADER_GAP
+    return layout.map_rect if top >= y + h else (x, y, w, top - y)
 
 
 class Stage:
@@ -136,7 +151,8 @@ class Stage:
         self.content, self.layout = content, layout
         self.lang = load_language(content.language)
         spec = content.spec
-        self.canvas = setup_canvas(spec, layout.size, _DPI, content.texts, rect=layout.map_rect, scale=layout.scale)
+        self.canvas = setup_canvas(spec, layout.size, _DPI, content.texts, rect=_map_rect(content, layout),
+                                   scale=layout.scale)
         c = self.canvas
         self.routes = {r.feature_id: r for r in spec.routes}
         self.parts = {r.feature_id: project_parts(r, c.frame) for r in spec.routes}

@@ -238,3 +238,31 @@ def test_a_long_title_takes_two_lines_on_the_square_film_and_keeps_its_end(sampl
     assert sub_box.y1 <= title_box.y0 and sub_box.y0 >= stage.canvas.ax.get_window_extent(renderer).y1
     wide = Stage(content, LAYOUTS["wide"].scaled((960, 540)))
     assert "\n" not in next(t for t in wide.fig.texts if t.get_gid() == "title").get_text()
+
+
+def test_a_long_subtitle_takes_two_lines_on_the_square_film_and_the_map_makes_room(sample_content):
+    """The French bundled subtitle lost '... à travers la Russie sont estimés' (which lines
+    are estimated) to an ellipsis on the square film: under a two-line title it takes two
+    lines, whole, and the map's top comes down under it; the wide film keeps one line."""
+    import dataclasses
+
+    from routemap.maps.video.frames import LAYOUTS, Stage
+
+    title = "Transferts d'armes et de pétrole entre la Corée du Nord et la Russie, 2022-2025"
+    subtitle = ("Itinéraires rapportés publiquement, chacun avec ses sources et son degré de "
+                "confiance\u202f; les corridors ferroviaires à travers la Russie sont estimés")
+    spec = dataclasses.replace(sample_content.spec, title=title, subtitle=subtitle)
+    content = dataclasses.replace(sample_content, spec=spec)
+    layout = LAYOUTS["square"].scaled((540, 540))
+    stage = Stage(content, layout)
+    texts = {t.get_gid(): t for t in stage.fig.texts}
+    drawn = texts["subtitle"].get_text()
+    assert drawn.count("\n") == 1 and drawn.replace("\n", " ") == subtitle
+    renderer = stage.fig.canvas.get_renderer()
+    sub_box = texts["subtitle"].get_window_extent(renderer)
+    map_box = stage.canvas.ax.get_window_extent(renderer)
+    assert sub_box.x1 <= stage.fig.bbox.width and sub_box.y0 > map_box.y1
+    assert map_box.y1 < (layout.map_rect[1] + layout.map_rect[3]) * stage.fig.bbox.height
+    assert abs(map_box.y0 - layout.map_rect[1] * stage.fig.bbox.height) < 1.0  # its bottom stays
+    wide = Stage(content, LAYOUTS["wide"].scaled((960, 540)))
+    assert "\n" not in next(t for t in wide.fig.texts if t.get_gid() == "subtitle").get_text()
