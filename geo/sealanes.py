@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
+import importlib.util
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import shapely
@@ -197,11 +199,37 @@ def read_marnet() -> tuple[dict, dict]:
         If searoute is not installed or its data module has changed shape.
     """
     try:
-        module = importlib.import_module(_MARNET_MODULE)
+        module = _marnet_module()
         return dict(module.node_list), dict(module.edge_list)
-    except (ImportError, AttributeError, TypeError, ValueError) as exc:
+    except (ImportError, OSError, AttributeError, TypeError, ValueError) as exc:
         raise _searoute_broken(f"its lane network ({_MARNET_MODULE}) is missing or has changed",
                                exc) from exc
+
+
+def _marnet_module() -> ModuleType:
+    """Run searoute's marnet data module from its file, without importing searoute.
+
+    Importing the package runs its ``__init__``, which loads networkx (about a second) that
+    nothing here uses; the data module is plain literals, compiled once by Python as usual.
+
+    Raises
+    ------
+    ImportError
+        If searoute is not installed.
+    OSError
+        If its data module cannot be read.
+    """
+    spec = importlib.util.find_spec(_MARNET_MODULE.partition(".")[0])
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not folders:
+        raise ImportError("No module named 'searoute'")
+    path = Path(folders[0], *_MARNET_MODULE.split(".")[1:]).with_suffix(".py")
+    module_spec = importlib.util.spec_from_file_location("_routemap_" + _MARNET_MODULE.replace(".", "_"), path)
+    if module_spec is None or module_spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
 
 
 def _searoute_version() -> str:

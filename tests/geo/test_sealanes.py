@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from shapely.geometry import box
@@ -124,29 +127,36 @@ SEAROUTE_ADVICE = ("cannot read the sea lanes shipped with searoute: {what}; rei
     (ModuleNotFoundError("No module named 'searoute'"), "No module named 'searoute'"),
     (ImportError("cannot import name 'Feature' from 'geojson'"),
      "cannot import name 'Feature' from 'geojson'"),
+    (FileNotFoundError(2, "No such file or directory"), "[Errno 2] No such file or directory"),
     (type("marnet_dict", (), {"node_list": {}}), None),  # AttributeError, in Python's words
 ])
 def test_a_broken_searoute_is_our_error(monkeypatch, module, detail):
-    import importlib
-
     from routemap.errors import NetworkDataError
     from routemap.geo import sealanes
 
-    real = importlib.import_module
-
-    def import_module(name, *args, **kwargs):
-        if name != "searoute.data.marnet_dict":
-            return real(name, *args, **kwargs)
+    def marnet_module():
         if isinstance(module, BaseException):
             raise module
         return module
 
-    monkeypatch.setattr(sealanes.importlib, "import_module", import_module)
+    monkeypatch.setattr(sealanes, "_marnet_module", marnet_module)
     with pytest.raises(NetworkDataError) as caught:
         sealanes.read_marnet()
     what = "its lane network (searoute.data.marnet_dict) is missing or has changed"
     detail = detail or str(caught.value.__cause__)
     assert str(caught.value) == SEAROUTE_ADVICE.format(what=what, detail=detail)
+
+
+def test_marnet_read_from_its_file_without_importing_searoute():
+    # Importing searoute runs its __init__, which loads networkx: a second of a cold build.
+    code = ("import sys, importlib; from routemap.geo.sealanes import read_marnet; "
+            "nodes, adjacency = read_marnet(); "
+            "assert 'searoute' not in sys.modules and 'networkx' not in sys.modules, 'imported'; "
+            "data = importlib.import_module('searoute.data.marnet_dict'); "
+            "assert (nodes, adjacency) == (data.node_list, data.edge_list), 'different lanes'; "
+            "assert list(nodes) == list(data.node_list) and list(adjacency) == list(data.edge_list)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
 
 
 def test_searoute_without_metadata_is_our_error(monkeypatch):
