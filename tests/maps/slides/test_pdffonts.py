@@ -114,3 +114,20 @@ def test_rendering_font_keeps_its_layout_tables() -> None:
     _pdf()
     with TTFont(path, lazy=True) as font:
         assert "GSUB" in font
+
+
+def test_layout_tables_are_dropped_unread(monkeypatch: pytest.MonkeyPatch, pdf: bytes) -> None:
+    """The subset never decompiles the layout tables it drops (fontTools would, to convert
+    their formats, before dropping them): the same PDF, without that cost."""
+    from fontTools.ttLib.tables import otBase
+
+    read = []
+    decompile = otBase.BaseTTXConverter.decompile
+
+    def noted(self, data, font):  # type: ignore[no-untyped-def]
+        read.append(self.tableTag)
+        return decompile(self, data, font)
+
+    monkeypatch.setattr(otBase.BaseTTXConverter, "decompile", noted)
+    assert _pdf() == pdf
+    assert not {"GSUB", "GPOS", "GDEF"} & set(read)
