@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from matplotlib.font_manager import FontProperties
+from matplotlib import rcParams
+from matplotlib.font_manager import FontProperties, fontManager
 
 from routemap.maps.citations import credit
 from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
@@ -272,11 +273,19 @@ _EAST_WEST = ("{value}\u00b0E", "{value}\u00b0W")
 
 def _measurer(fig: object) -> Measure:
     """Return a measure of text widths in points as ``fig``'s renderer draws them: each text
-    measured once, at a reference size, and scaled (outline fonts scale linearly)."""
+    measured once, at a reference size, and scaled (outline fonts scale linearly).
+
+    The widths are kept for the process under everything that changes them (the renderer's
+    kind and dpi, the fonts installed, the font chain, hinting and kerning settings), so the
+    slides of a build that share a sources line measure it once: the numbers matplotlib gives
+    each time.
+    """
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     to_pt = 72.0 / fig.dpi / _REFERENCE_PT  # type: ignore[attr-defined]
     prop = FontProperties(size=_REFERENCE_PT)
-    seen: dict[str, float] = {}
+    setting = (type(renderer).__qualname__, float(fig.dpi), prop,  # type: ignore[attr-defined]
+               len(fontManager.ttflist), *(str(rcParams[k]) for k in _MEASURE_PARAMS))
+    seen = _WIDTHS.setdefault(setting, {})
 
     def measure(text: str, size: float) -> float:
         if text not in seen:
@@ -288,6 +297,13 @@ def _measurer(fig: object) -> Measure:
 
 
 _REFERENCE_PT = 10.0
+_MEASURE_PARAMS = ("font.family", "font.sans-serif", "font.serif", "font.monospace",
+                   "font.style", "font.weight", "font.stretch", "font.variant",
+                   "text.hinting", "text.hinting_factor", "text.kerning_factor",
+                   "text.antialiased")
+"""The matplotlib settings a text's measured width depends on."""
+_WIDTHS: dict[tuple[object, ...], dict[str, float]] = {}
+"""Widths at the reference size, points per point of size, by measuring setting and text."""
 
 
 def draw_footer(fig: object, *, left: float, right: float, frame: MapFrame, sources: Sequence[str],
