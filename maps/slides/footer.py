@@ -276,7 +276,7 @@ def _measurer(fig: object) -> Measure:
     measured once, at a reference size, and scaled (outline fonts scale linearly).
 
     The widths are kept for the process under everything that changes them (the renderer's
-    kind and dpi, the fonts installed, the font chain, hinting and kerning settings), so the
+    kind and dpi, the fonts installed, the font chain, hinting settings), so the
     slides of a build that share a sources line measure it once: the numbers matplotlib gives
     each time.
     """
@@ -299,8 +299,7 @@ def _measurer(fig: object) -> Measure:
 _REFERENCE_PT = 10.0
 _MEASURE_PARAMS = ("font.family", "font.sans-serif", "font.serif", "font.monospace",
                    "font.style", "font.weight", "font.stretch", "font.variant",
-                   "text.hinting", "text.hinting_factor", "text.kerning_factor",
-                   "text.antialiased")
+                   "text.hinting", "text.antialiased")
 """The matplotlib settings a text's measured width depends on."""
 _WIDTHS: dict[tuple[object, ...], dict[str, float]] = {}
 """Widths at the reference size, points per point of size, by measuring setting and text."""

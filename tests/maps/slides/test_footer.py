@@ -130,3 +130,38 @@ def test_every_furniture_item_stays_on_the_slide_and_apart(n, language, long_tex
     if keyed < (n if n <= 30 else 20) or spec.more_text:
         assert "callout-more" in names
 
+
+
+def test_footer_widths_are_measured_once_across_slides(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slides of one build share their measured widths (a new dpi or font size setting is
+    measured afresh), and the widths are the renderer's own."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+    from matplotlib.figure import Figure
+
+    from routemap.maps.slides import footer
+
+    monkeypatch.setattr(footer, "_WIDTHS", {})
+    calls: list[str] = []
+    own = RendererAgg.get_text_width_height_descent
+
+    def counted(self, s, prop, ismath):  # type: ignore[no-untyped-def]
+        calls.append(s)
+        return own(self, s, prop, ismath)
+
+    monkeypatch.setattr(RendererAgg, "get_text_width_height_descent", counted)
+
+    def figure(dpi: float) -> Figure:
+        fig = Figure(figsize=(4, 2), dpi=dpi)
+        FigureCanvasAgg(fig)
+        return fig
+
+    text = "Reuters; Maxar Technologies; Ministry of Defence"
+    first = footer._measurer(figure(100))(text, 7.6)
+    assert footer._measurer(figure(100))(text, 7.6) == first
+    assert calls == [text]
+    assert footer._measurer(figure(200))(text, 7.6) == pytest.approx(first, rel=0.05)
+    assert calls == [text, text]
+    other = "none" if matplotlib.rcParams["text.hinting"] != "none" else "auto"
+    with matplotlib.rc_context({"text.hinting": other}):
+        footer._measurer(figure(100))(text, 7.6)
+    assert len(calls) == 3
