@@ -34,12 +34,12 @@ from routemap.maps.slides.furniture import (
     NorthArrow,
     ScaleBar,
     draw_callout_list,
-    draw_inset,
     draw_legend,
     draw_north_arrow,
     draw_scale_bar,
     scale_bar_for,
 )
+from routemap.maps.slides.globe import draw_inset
 from routemap.maps.slides.labelling import draw_labels
 from routemap.maps.slides.labels import Box, Placement
 from routemap.maps.slides.layers import Z
