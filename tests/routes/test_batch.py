@@ -95,3 +95,41 @@ def test_unroutable_legs_of_a_scenario_are_reported_before_routing(tmp_path):
     assert "Ulan Bator" in lines[0] and "more than 100 km from the sea" in lines[0]
     assert "transfers[0].legs[1]: transfer 'bad-legs' leg 2 (rail" in lines[1]
     assert "Harbin lies in a country the leg may not use" in lines[1]
+
+
+def test_legs_wait_for_a_background_index_after_the_other_modes():
+    """A mode whose routing index is built in the background is checked last, the other
+    networks loaded meanwhile; the legs route in their usual order and come back in theirs."""
+    from routemap.routes.batch import ModeRouter, route_requests
+    from routemap.routes.leg import LegRequest, Stop
+
+    events: list[str] = []
+
+    def loader(mode):
+        return lambda: events.append(f"load {mode}") or mode
+
+    def check(request, network):
+        events.append(f"check {request.label}")
+
+    def route(request, network):
+        events.append(f"route {request.label}")
+        return request.label
+
+    def prefetch(network):
+        events.append(f"prefetch {network}")
+        return network == "rail"
+
+    routers = {mode: ModeRouter(mode, route, loader(mode), check_leg=check, prefetch=prefetch)
+               for mode in ("rail", "sea")}
+    stops = (Stop("a", "A", 50.0, 30.0), Stop("b", "B", 51.0, 31.0))
+    requests = [LegRequest("sea", stops, label="s1"), LegRequest("rail", stops, label="r1"),
+                LegRequest("sea", stops[::-1], label="s2")]
+    outcome = route_requests(requests, routers)
+    assert outcome.routed == ("s1", "r1", "s2")
+    assert events == ["load rail", "prefetch rail", "load sea", "prefetch sea", "check s1", "check s2",
+                      "check r1", "route r1", "route s1", "route s2"]
+    events.clear()
+    routers = {mode: ModeRouter(mode, route, loader(mode), check_leg=check) for mode in ("rail", "sea")}
+    assert route_requests(requests, routers).routed == ("s1", "r1", "s2")
+    assert events == ["load rail", "check r1", "load sea", "check s1", "check s2", "route r1", "route s1",
+                      "route s2"]  # nothing in the background: the order of before
