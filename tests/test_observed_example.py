@@ -32,7 +32,7 @@ def test_the_verdicts_are_printed_one_line_per_leg(report):
         "at Aarhus (3 Mar 2025, 23:00 UTC); 288 positions in the period; transponder off 9.2 h, "
         "from 3 Mar 2025, 03:50 UTC to 3 Mar 2025, 13:00 UTC, up to 204 km reachable",
         "observed: moon-voyage leg 1: Synthetic Moon: contradicts: 394 km from Aarhus at nearest "
-        "(2 Mar 2025, 14:30 UTC); 405 km from Gotthenburg at nearest (2 Mar 2025, 14:30 UTC); 43 of 43 positions "
+        "(2 Mar 2025, 14:30 UTC); 405 km from Gothenburg at nearest (2 Mar 2025, 14:30 UTC); 43 of 43 positions "
         "in the period lie more than 100 km from the leg's line (nearest 361 km, farthest 430 km)",
     ]
 

@@ -131,7 +131,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("target, formats, expected", [
-    ("routemap.maps.slides.render.compose_slide", "png,geojson",
+    ("routemap.maps.slides.compose.compose_slide", "png,geojson",
      "write slides for 1 transfer (1 leg); try --formats without png, or fewer transfers"),
     ("routemap.maps.slides.deck._write_normalised", "pptx,geojson",
      "write briefing.pptx for 1 transfer (1 leg); try --formats without pptx, or fewer transfers"),
