@@ -271,11 +271,7 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _workers() -> int:
-    """Processes for drawing slides: ``ROUTEMAP_WORKERS`` if set, else the cores (at most 4).
-
-    ``ROUTEMAP_WORKERS=1`` also keeps a network's routing index in this process
-    (:func:`routemap.routes.hierarchy.prefetch_index` reads it).
-    """
+    """Processes for drawing slides: ``ROUTEMAP_WORKERS`` if set, else the cores (at most 4)."""
     text = os.environ.get("ROUTEMAP_WORKERS", "").strip()
     if text:
         if not text.isdigit() or not 1 <= int(text) <= 64:

@@ -48,18 +48,13 @@ class ModeRouter:
     check_leg : callable, optional
         ``check_leg(request, network)``: raises :class:`UnroutableLegError` for a leg that
         cannot be routed, cheaply, with the message routing would give.
-    prefetch : callable, optional
-        ``prefetch(network) -> bool``: starts slow preparation of the network in the background
-        (its routing index), True if it did (:func:`routemap.routes.hierarchy.prefetch_index`).
     """
 
     def __init__(self, mode: str, route_leg: Callable[[LegRequest, Any], RoutedLeg],
                  load_network: Callable[[], Any] | None, *, network: Any = None,
                  additions: tuple[NetworkAddition, ...] = (),
-                 check_leg: Callable[[LegRequest, Any], None] | None = None,
-                 prefetch: Callable[[Any], bool] | None = None) -> None:
+                 check_leg: Callable[[LegRequest, Any], None] | None = None) -> None:
         self.mode = mode
-        self._prefetch = prefetch
         self._route_leg, self._load, self._check = route_leg, load_network, check_leg
         self._network, self._given = network, network is not None
         self._additions, self._added = additions, not additions
@@ -75,12 +70,6 @@ class ModeRouter:
             log.info("adding %d scenario line(s) to the %s network", len(self._additions), self.mode)
             self._network, self._added = augment(self._network, self._additions), True
         return self._network
-
-    def prefetch(self) -> bool:
-        """Load the network and start its slow preparation in the background; True if started."""
-        if self._prefetch is None or (self._load is None and not self._given):
-            return False
-        return self._prefetch(self.network())
 
     def __call__(self, request: LegRequest) -> RoutedLeg:
         """Route one leg."""
@@ -163,7 +152,7 @@ def route_requests(requests: Sequence[LegRequest], routers: Mapping[str, Callabl
         if hit is not None:
             found[i] = hit
     todo = [i for i in unique if i not in found]
-    failures = _cheap_pass(requests, routers, _background_first(requests, routers, todo))
+    failures = _cheap_pass(requests, routers, todo)
     if not failures:
         for n, i in enumerate(todo):
             if progress is not None:
@@ -188,24 +177,6 @@ def _cache_key(request: LegRequest, routers: Mapping[str, Any], cache: RouteCach
     if cache is None or not isinstance(router, ModeRouter):
         return None
     return request_digest(request, router.data_version())
-
-
-def _background_first(requests: Sequence[LegRequest], routers: Mapping[str, Any], todo: list[int]) -> list[int]:
-    """Start what routers build in the background, load the other networks meanwhile.
-
-    Returns the legs in the order to check them: those whose router has work in the background
-    (a routing index being built) last, so that the other modes' networks load and their legs
-    are checked while it runs. Only the order of work changes, not any result.
-    """
-    modes = sorted({requests[i].mode for i in todo})
-    waiting = {mode for mode in modes
-               if isinstance(routers.get(mode), ModeRouter) and routers[mode].prefetch()}
-    if not waiting:
-        return todo
-    for mode in modes:
-        if mode not in waiting and isinstance(routers.get(mode), ModeRouter):
-            routers[mode].network()
-    return sorted(todo, key=lambda i: requests[i].mode in waiting)
 
 
 def _cheap_pass(requests: Sequence[LegRequest], routers: Mapping[str, Any], todo: list[int]) -> dict[int, str]:

@@ -15,7 +15,7 @@ from routemap.geo.gazetteer import GEONAMES_ATTRIBUTION, SEAROUTE_ATTRIBUTION
 from routemap.geo.model import Leg, NetworkAddition, Place, Quantity, Scenario, Transfer
 from routemap.geo.network import load_rail_network, load_road_network
 from routemap.geo.sealanes import load_sea_network
-from routemap.routes import air, hierarchy, overland, qa, sea
+from routemap.routes import air, overland, qa, sea
 from routemap.routes.batch import ModeRouter, Progress, route_requests
 from routemap.routes.evidence import observe
 from routemap.routes.leg import LegRequest, RoutedLeg, Stop
@@ -63,8 +63,7 @@ def default_routers(overrides: Mapping[str, Any] | None = None, *,
     """
     overrides = dict(overrides or {})
     return {mode: ModeRouter(mode, *_MODES[mode][:2], check_leg=_MODES[mode][2],
-                             network=overrides.get(mode), additions=tuple(a for a in additions if a.mode == mode),
-                             prefetch=hierarchy.prefetch_index if mode in ("rail", "road") else None)
+                             network=overrides.get(mode), additions=tuple(a for a in additions if a.mode == mode))
             for mode in ("sea", "rail", "road", "air")}
 
 

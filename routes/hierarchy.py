@@ -5,9 +5,6 @@ from __future__ import annotations
 import heapq
 import logging
 import math
-import multiprocessing
-import os
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
@@ -18,11 +15,9 @@ from routemap.errors import NetworkDataError
 from routemap.geo.network import Network
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from scipy.sparse import csr_matrix
 
-__all__ = ["INDEX_FORMAT", "RoutingIndex", "build_index", "load_index", "prefetch_index"]
+__all__ = ["INDEX_FORMAT", "RoutingIndex", "build_index", "load_index"]
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +28,6 @@ _WITNESS_SETTLE_LIMIT = 60
 # few, so they skip the hierarchy: a cold build stays under a minute instead of several.
 _NO_HIERARCHY_MODES = frozenset({"road"})
 _INDEXES: dict[str, RoutingIndex] = {}
-_PENDING: dict[str, Future[RoutingIndex]] = {}  # indexes being built in a background process
 
 
 @dataclass(frozen=True, eq=False)
@@ -396,61 +390,8 @@ def load_index(network: Network) -> RoutingIndex:
     return index
 
 
-def prefetch_index(network: Network) -> bool:
-    """Start building a network's routing index in a background process, if it will be built.
-
-    Only a large network whose index is in neither memory nor the disk cache gets a worker
-    (one process, ``spawn``), and none when ``ROUTEMAP_WORKERS=1``. :func:`load_index` then
-    takes the worker's index (the same arrays: :func:`build_index` is pure) and caches it as
-    it would its own; if the worker fails, it builds the index itself.
-
-    Returns
-    -------
-    bool
-        True if a worker is building the index (now or already).
-    """
-    if network.checksum in _PENDING:
-        return True
-    if (network.checksum in _INDEXES or network.n_nodes < _DISK_CACHE_MIN_NODES
-            or _one_process() or _index_path(network).exists()):
-        return False
-    try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        _PENDING[network.checksum] = pool.submit(build_index, network,
-                                                 hierarchy=network.mode not in _NO_HIERARCHY_MODES)
-        pool.shutdown(wait=False)  # the worker finishes its one task, then the pool goes
-    except (OSError, RuntimeError) as exc:
-        log.info("cannot start a worker for the routing index of %s (%s); building it when needed",
-                 network.label, exc)
-        return False
-    return True
-
-
-def _one_process() -> bool:
-    """Return True if ``ROUTEMAP_WORKERS`` asks for one process (as ``routemap build`` reads it)."""
-    text = os.environ.get("ROUTEMAP_WORKERS", "").strip()
-    return text.isdigit() and int(text) == 1
-
-
-def _from_worker(network: Network) -> RoutingIndex | None:
-    """Return the index a background process built for the network (None: none or it failed)."""
-    future = _PENDING.pop(network.checksum, None)
-    if future is None:
-        return None
-    try:
-        return future.result()
-    except Exception as exc:  # any failure of the worker (killed, out of memory): build it here
-        log.warning("the routing index worker for %s failed (%s); building the index here",
-                    network.label, exc)
-        return None
-
-
-def _index_path(network: Network) -> Path:
-    return cache_dir() / f"index-{network.name}-{network.checksum[:16]}-v{INDEX_FORMAT}.npz"
-
-
 def _cached_index(network: Network, *, hierarchy: bool) -> RoutingIndex:
-    path = _index_path(network)
+    path = cache_dir() / f"index-{network.name}-{network.checksum[:16]}-v{INDEX_FORMAT}.npz"
     if path.exists():
         try:
             arrays, meta = read_arrays(path)
@@ -460,7 +401,7 @@ def _cached_index(network: Network, *, hierarchy: bool) -> RoutingIndex:
         except (NetworkDataError, TypeError) as exc:
             log.warning("%s; rebuilding it", exc)
     log.info("building the routing index for %s (once)", network.label)
-    index = _from_worker(network) or build_index(network, hierarchy=hierarchy)
+    index = build_index(network, hierarchy=hierarchy)
     arrays = {f.name: getattr(index, f.name) for f in fields(index)}
     write_arrays(path, arrays, {"format": INDEX_FORMAT, "network": network.checksum})
     return index
