@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import importlib.util
 import json
 import math
 import re
@@ -25,6 +24,7 @@ from routemap.geo.model import FrozenMap, Place, Source
 from routemap.geo.nameindex import PositionIndex, cached_index, index_key
 from routemap.geo.validate import Checker
 from routemap.geo.yamldoc import read_yaml, shorten
+from routemap.lazy import package_folder
 
 __all__ = [
     "Gazetteer",
@@ -467,11 +467,7 @@ class _LazyPlaces(Sequence):
 
 def _ports_path() -> Path:
     """Return searoute's port list without importing searoute (its import loads networkx)."""
-    spec = importlib.util.find_spec("searoute")
-    folders = list(spec.submodule_search_locations or []) if spec is not None else []
-    if not folders:
-        raise ImportError("the searoute package is not installed")
-    return Path(folders[0]) / "data" / "ports.geojson"
+    return package_folder("searoute") / "data" / "ports.geojson"
 
 
 def _load_ports() -> list[Place]:

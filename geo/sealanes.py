@@ -23,6 +23,7 @@ from routemap.errors import NetworkDataError, UnroutableLegError, library_detail
 from routemap.geo.countries import NATURAL_EARTH_ATTRIBUTION, load_land
 from routemap.geo.landtiles import LandTiles
 from routemap.geo.waterways import Waterway, WaterwayData, load_waterways
+from routemap.lazy import package_folder
 
 __all__ = [
     "CANAL_PASSAGES",
@@ -219,11 +220,8 @@ def _marnet_module() -> ModuleType:
     OSError
         If its data module cannot be read.
     """
-    spec = importlib.util.find_spec(_MARNET_MODULE.partition(".")[0])
-    folders = list(spec.submodule_search_locations or []) if spec is not None else []
-    if not folders:
-        raise ImportError("No module named 'searoute'")
-    path = Path(folders[0], *_MARNET_MODULE.split(".")[1:]).with_suffix(".py")
+    package, *inside = _MARNET_MODULE.split(".")
+    path = package_folder(package).joinpath(*inside).with_suffix(".py")
     module_spec = importlib.util.spec_from_file_location("_routemap_" + _MARNET_MODULE.replace(".", "_"), path)
     if module_spec is None or module_spec.loader is None:
         raise ImportError(f"cannot load {path}")

@@ -7,10 +7,12 @@ module such as geopandas or matplotlib loads on the first attribute that needs i
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
-__all__ = ["lazy_exports"]
+__all__ = ["lazy_exports", "package_folder"]
 
 
 def lazy_exports(package: str, exports: Mapping[str, str]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
@@ -43,3 +45,21 @@ def lazy_exports(package: str, exports: Mapping[str, str]) -> tuple[Callable[[st
         return sorted(exports)
 
     return __getattr__, __dir__
+
+
+def package_folder(name: str) -> Path:
+    """Return the folder of an installed package, found without importing it.
+
+    For reading a library's data files where its ``__init__`` would load more than they need
+    (searoute's loads networkx, about a second).
+
+    Raises
+    ------
+    ModuleNotFoundError
+        If no package of that name is installed.
+    """
+    spec = importlib.util.find_spec(name)
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not folders:
+        raise ModuleNotFoundError(f"No module named '{name}'", name=name)
+    return Path(folders[0])
