@@ -75,6 +75,20 @@
     return node;
   }
 
+  function chooserList(entries, fill) {
+    // A popup's list of choices, one button a choice: fill(entry, button) gives it its content.
+    var list = el('ul', 'rm-chooser-list');
+    entries.forEach(function (entry) {
+      var button = el('button', 'rm-chooser-item');
+      button.type = 'button';
+      fill(entry, button);
+      var item = el('li');
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    return list;
+  }
+
   function svg(tag, attrs) {
     var node = document.createElementNS(SVG_NS, tag);
     Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });

@@ -87,10 +87,8 @@
     var self = this;
     var box = el('div', 'rm-pop rm-chooser');
     box.appendChild(el('h3', 'rm-pop-title', count));
-    var list = el('ul', 'rm-chooser-list');
-    entries.forEach(function (entry) {
-      var button = el('button', 'rm-chooser-item rm-note-entry');
-      button.type = 'button';
+    box.appendChild(chooserList(entries, function (entry, button) {
+      button.classList.add('rm-note-entry');
       button.setAttribute('data-annotation-id', entry.note.annotation_id);
       var badge = el('span', 'rm-note-badge rm-note-badge-small', String(entry.number));
       badge.style.background = self.data.styles.annotation;
@@ -108,11 +106,7 @@
         var content = pop && pop.querySelector('.rm-pop');
         if (content) { content.setAttribute('tabindex', '-1'); content.focus({ preventScroll: true }); }
       });
-      var item = el('li');
-      item.appendChild(button);
-      list.appendChild(item);
-    });
-    box.appendChild(list);
+    }));
     return box;
   };
 

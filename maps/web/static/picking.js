@@ -44,13 +44,10 @@
     var styles = this.data.styles;
     var box = el('div', 'rm-chooser');
     box.appendChild(el('div', 'rm-pop-kicker', t('routes_here', { count: entries.length })));
-    var list = el('ul', 'rm-chooser-list');
-    entries.forEach(function (entry) {
+    box.appendChild(chooserList(entries, function (entry, button) {
       var leg = entry.leg;
       var mode = styles.modes[leg.mode];
       var conf = styles.confidences[leg.confidence];
-      var button = el('button', 'rm-chooser-item');
-      button.type = 'button';
       button.appendChild(lineSample(leg.color, Math.min(leg.weight, 5), conf ? conf.dash : null));
       var text = el('span', 'rm-chooser-text');
       text.appendChild(el('strong', 'rm-chooser-title', leg.title));
@@ -64,11 +61,7 @@
         self.highlight(leg.transfer, false);
         self.openLeg(entry, latlng);
       });
-      var item = el('li');
-      item.appendChild(button);
-      list.appendChild(item);
-    });
-    box.appendChild(list);
+    }));
     return box;
   };
 
