@@ -192,12 +192,13 @@ def route_leg(
     saved, touches = _trim_vias(network, items, request, snaps, options.snap_warn_km)
     joins = _joins(request, [_item_lonlat(network, snaps, t) for t in touches])
     network_km = sum(p.km for p in paths) - saved
-    if network_km > 0.0:
+    if _runs_on_network(network, snaps, items):
         geometry = _geometry(network, request, snaps, items, joins, options)
         connectors = _connectors(request, snaps, joins, options)
         off_network = joins[0] + joins[-1]
     else:  # every stop joins the network at one point: nothing of the line is on it
         geometry, connectors = _straight(request, options)
+        network_km = 0.0
         off_network = geodesic_length_km([(s.lon, s.lat) for s in request.stops])
     findings = qa.snap_findings(request, joins, warn_km=options.snap_warn_km)
     findings += qa.country_findings(request, geometry, countries, warn_km=options.outside_warn_km)
@@ -394,6 +395,16 @@ def _items_lonlat(network: Network, snaps: list[EdgeSnap], items: list[Item]) ->
     lon = np.where(node, network.lon[at_node], ends[at_snap, 0] if len(ends) else 0.0)
     lat = np.where(node, network.lat[at_node], ends[at_snap, 1] if len(ends) else 0.0)
     return lon.astype(float), lat.astype(float)
+
+
+def _runs_on_network(network: Network, snaps: list[EdgeSnap], items: list[Item]) -> bool:
+    """Return whether the route passes more than one drawn point on the network.
+
+    Two stops whose joins lie a fraction of a millimetre apart on one edge are one point
+    once drawn (:func:`_drop_repeats`): a route between them would fold back on itself.
+    """
+    lon, lat = _items_lonlat(network, snaps, items)
+    return len(_drop_repeats(lon, lat)) > 1
 
 
 def _drop_repeats(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
