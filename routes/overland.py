@@ -192,8 +192,9 @@ def route_leg(
     saved, touches = _trim_vias(network, items, request, snaps, options.snap_warn_km)
     joins = _joins(request, [_item_lonlat(network, snaps, t) for t in touches])
     network_km = sum(p.km for p in paths) - saved
-    if _runs_on_network(network, snaps, items):
-        geometry = _geometry(network, request, snaps, items, joins, options)
+    lon, lat = _items_lonlat(network, snaps, items)
+    if len(_drop_repeats(lon, lat)) > 1:  # else the joins are one point once drawn
+        geometry = _geometry(request, lon, lat, joins, options)
         connectors = _connectors(request, snaps, joins, options)
         off_network = joins[0] + joins[-1]
     else:  # every stop joins the network at one point: nothing of the line is on it
@@ -222,26 +223,30 @@ def _straight(request: LegRequest, options: LegOptions) -> tuple[object, tuple[L
 
 # --- the route as a sequence of stop points and nodes ----------------------------------------
 
-#: One step of a route: ``("snap", i)`` is where stop ``i`` joins the network, ``("node", n)``
-#: a network node.
-Item = tuple[str, int]
+#: One step of a route: a network node ``n >= 0``, or where stop ``i`` joins the network,
+#: written ``~i`` (``-1 - i``, so never a node); plain ints keep a long route's list cheap.
+Item = int
+
+
+def _snap_item(i: int) -> Item:
+    """Return the item of stop ``i``'s point on the network."""
+    return ~i
 
 
 def _items(snaps: list[EdgeSnap], paths: list[Path]) -> list[Item]:
     """Return the route as items: each stop's point on the network and the nodes between."""
     items: list[Item] = []
     for i, path in enumerate(paths):
-        items.append(("snap", i))
-        items.extend(zip(itertools.repeat("node"), path.nodes.tolist(), strict=False))
-    items.append(("snap", len(snaps) - 1))
+        items.append(_snap_item(i))
+        items.extend(path.nodes.tolist())
+    items.append(_snap_item(len(snaps) - 1))
     return items
 
 
 def _item_lonlat(network: Network, snaps: list[EdgeSnap], item: Item) -> tuple[float, float]:
-    kind, k = item
-    if kind == "node":
-        return float(network.lon[k]), float(network.lat[k])
-    return snaps[k].lon, snaps[k].lat
+    if item >= 0:
+        return float(network.lon[item]), float(network.lat[item])
+    return snaps[~item].lon, snaps[~item].lat
 
 
 def _trim_vias(
@@ -261,15 +266,15 @@ def _trim_vias(
         The network km cut (``items`` is shortened in place), and the item where the route
         passes each stop.
     """
-    touches: list[Item] = [("snap", i) for i in range(len(snaps))]
+    touches: list[Item] = [_snap_item(i) for i in range(len(snaps))]
     saved = 0.0
     for i in range(1, len(snaps) - 1):
         stop = (request.stops[i].lon, request.stops[i].lat)
-        km, k = _trim_tip(network, items, items.index(("snap", i)), stop, snaps, warn_km)
-        while 0 < k < len(items) - 1 and items[k][0] == "node" and items[k - 1] == items[k + 1]:
+        km, k = _trim_tip(network, items, items.index(_snap_item(i)), stop, snaps, warn_km)
+        while 0 < k < len(items) - 1 and items[k] >= 0 and items[k - 1] == items[k + 1]:
             if _km(stop, _item_lonlat(network, snaps, items[k - 1])) > warn_km:
                 break
-            km += 2.0 * _edge_km(network, items[k - 1][1], items[k][1])
+            km += 2.0 * _edge_km(network, items[k - 1], items[k])
             del items[k:k + 2]
             k -= 1
         saved += km
@@ -285,7 +290,7 @@ def _trim_tip(
 
     Returns the km cut and the index of the item where the route now passes the via.
     """
-    s = snaps[items[k][1]]
+    s = snaps[~items[k]]
     here = s.km_u
     before, after = _position(items[k - 1], s, snaps), _position(items[k + 1], s, snaps)
     if before is None or after is None:
@@ -311,10 +316,9 @@ def _trim_tip(
 
 def _position(item: Item, s: EdgeSnap, snaps: list[EdgeSnap]) -> float | None:
     """Return the km along ``s``'s edge (from its ``u``) of an item on that edge, else None."""
-    kind, k = item
-    if kind == "node":
-        return 0.0 if k == s.u else s.km_u + s.km_v if k == s.v else None
-    other = snaps[k]
+    if item >= 0:
+        return 0.0 if item == s.u else s.km_u + s.km_v if item == s.v else None
+    other = snaps[~item]
     return other.km_u if (other.u, other.v) == (s.u, s.v) else None
 
 
@@ -366,16 +370,14 @@ def _explain(request: LegRequest) -> str:
     return f"the {request.mode} network cannot connect {names}{suffix}"
 
 
-def _geometry(
-    network: Network, request: LegRequest, snaps: list[EdgeSnap], items: list[Item],
-    joins: list[float], options: LegOptions,
-) -> object:
+def _geometry(request: LegRequest, lon: np.ndarray, lat: np.ndarray, joins: list[float],
+              options: LegOptions) -> object:
     """Return the drawn line: the first stop's connector, the route's items on the network
-    (snap points and nodes), and the last stop's connector."""
+    (snap points and nodes, at ``lon``/``lat``), and the last stop's connector."""
     first, last = request.stops[0], request.stops[-1]
-    inner = items[(0 if joins[0] > 0.0 else 1):(len(items) if joins[-1] > 0.0 else -1)]
-    lon, lat = _items_lonlat(network, snaps, inner)
-    coords = _drop_repeats(np.r_[first.lon, lon, last.lon], np.r_[first.lat, lat, last.lat])
+    inner = slice(0 if joins[0] > 0.0 else 1, len(lon) if joins[-1] > 0.0 else -1)
+    coords = _drop_repeats(np.r_[first.lon, lon[inner], last.lon],
+                           np.r_[first.lat, lat[inner], last.lat])
     xyz = to_unit_vectors(coords[:, 0], coords[:, 1])
     longest = np.linalg.norm(np.diff(xyz, axis=0), axis=1).max(initial=0.0) * EARTH_RADIUS_KM
     if longest > options.draw_step_km:
@@ -387,24 +389,13 @@ def _geometry(
 
 def _items_lonlat(network: Network, snaps: list[EdgeSnap], items: list[Item]) -> tuple[np.ndarray, np.ndarray]:
     """Return the lon and lat of many items at once (as :func:`_item_lonlat` gives each)."""
-    kinds, ks = zip(*items, strict=True) if items else ((), ())
-    node = np.array(kinds, dtype=object) == "node"
-    k = np.array(ks, dtype=np.int64)
+    k = np.array(items, dtype=np.int64)
+    node = k >= 0
     ends = np.array([(s.lon, s.lat) for s in snaps], dtype=float).reshape(-1, 2)
-    at_node, at_snap = np.where(node, k, 0), np.where(node, 0, k)
+    at_node, at_snap = np.where(node, k, 0), np.where(node, 0, ~k)
     lon = np.where(node, network.lon[at_node], ends[at_snap, 0] if len(ends) else 0.0)
     lat = np.where(node, network.lat[at_node], ends[at_snap, 1] if len(ends) else 0.0)
     return lon.astype(float), lat.astype(float)
-
-
-def _runs_on_network(network: Network, snaps: list[EdgeSnap], items: list[Item]) -> bool:
-    """Return whether the route passes more than one drawn point on the network.
-
-    Two stops whose joins lie a fraction of a millimetre apart on one edge are one point
-    once drawn (:func:`_drop_repeats`): a route between them would fold back on itself.
-    """
-    lon, lat = _items_lonlat(network, snaps, items)
-    return len(_drop_repeats(lon, lat)) > 1
 
 
 def _drop_repeats(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
