@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -133,7 +133,7 @@ class Layer:
     locodes: bool = True
     _names: PositionIndex | None = field(default=None, repr=False)
     _ids: dict[str, Place] | None = field(default=None, repr=False)
-    _locodes: dict[str, Place] | None = field(default=None, repr=False)
+    _locodes: dict[str, list[Place]] | None = field(default=None, repr=False)
 
     def by_id(self) -> dict[str, Place]:
         """Return places by id (first wins)."""
@@ -143,13 +143,14 @@ class Layer:
                 self._ids.setdefault(p.id, p)
         return self._ids
 
-    def by_locode(self) -> dict[str, Place]:
-        """Return places by UN/LOCODE (first wins)."""
+    def by_locode(self) -> dict[str, list[Place]]:
+        """Return the places of each UN/LOCODE (one, unless the source gives a code to places
+        too far apart to be one port: see :func:`read_ports`)."""
         if self._locodes is None:
             self._locodes = {}
             for p in self.places:
                 if p.locode:
-                    self._locodes.setdefault(p.locode, p)
+                    self._locodes.setdefault(p.locode, []).append(p)
         return self._locodes
 
     def by_name(self) -> Mapping[str, list[Place]]:
@@ -233,7 +234,7 @@ class Gazetteer:
         if _LOCODE.match(ref):
             for layer in self.layers:
                 if layer.locodes and ref in layer.by_locode():
-                    return Resolution(layer.by_locode()[ref], "locode")
+                    return Resolution(_one_port(ref, layer.by_locode()[ref]), "locode")
         key = normalize(ref)
         for layer in self.layers:
             matches = _unique(layer.by_name().get(key, []))
@@ -256,8 +257,9 @@ class Gazetteer:
             return []
         tiers: list[list[Place]] = [[], [], []]
         for layer in self.layers:
-            exact = [p for p in (layer.by_id().get(query.strip()), layer.by_locode().get(query.strip().upper())) if p]
-            tiers[0].extend(exact)
+            found = layer.by_id().get(query.strip())
+            tiers[0].extend([found] if found else [])
+            tiers[0].extend(layer.by_locode().get(query.strip().upper(), []))
             tiers[0].extend(_by_rank(layer.by_name().get(key, []), layer.ranked))
             prefix, inner = [], []
             for place in layer.places:
@@ -344,6 +346,16 @@ def _pick(ref: str, matches: list[Place], *, ranked: bool) -> Place:
     raise PlaceError(f"place '{shorten(ref)}' is ambiguous: {listed}{more}; use an id, a UN/LOCODE or coordinates")
 
 
+def _one_port(code: str, places: list[Place]) -> Place:
+    """Return the place of a UN/LOCODE, or raise PlaceError if the code has several."""
+    if len(places) == 1:
+        return places[0]
+    listed = "; ".join(f"{p.name} ({p.lat:.4f}, {p.lon:.4f}, id {p.id})" for p in places)
+    raise PlaceError(f"UN/LOCODE '{code}' is given to {len(places)} places more than "
+                     f"{SAME_PLACE_KM:g} km apart in the port list: {listed}; use the id of the one "
+                     f"meant, or coordinates")
+
+
 def point_place(lat: float, lon: float, country: str = "") -> Place:
     """Return a place for inline coordinates, with a stable id made from them."""
     ns, ew = ("n" if lat >= 0 else "s"), ("e" if lon >= 0 else "w")
@@ -407,18 +419,34 @@ def read_ports(path: Path, names: Mapping[str, str] | None = None) -> list[Place
 
     ``names`` maps a UN/LOCODE to the name to print instead of the list's (see
     :func:`port_name_fixes`); the list's spelling stays the place's alias.
+
+    A UN/LOCODE names one place, but the list gives 38 codes twice. Entries of one code
+    within :data:`SAME_PLACE_KM` of the first are that port again (``Kobenhavn`` beside
+    ``Copenhagen``): their names become its aliases. An entry farther away (PHTGO's
+    ``Tagoloan`` 44 km from ``Tagaloan``; USPAE's two points 4,000 km apart) is another
+    place: it keeps the code, with its own id (``port-phtgo-2``), so that an id always
+    means one point, and the code alone is refused as ambiguous (:meth:`Gazetteer.resolve`).
     """
     data = json.loads(path.read_text(encoding="utf-8"))
     fixes = names or {}
     places: list[Place] = []
+    of_code: dict[str, list[int]] = {}
     for feature in data["features"]:
         props = feature["properties"]
         lon, lat = feature["geometry"]["coordinates"][:2]
         code = str(props["port"]).upper()
         listed = str(props["name"])
         name = fixes.get(code, listed)
-        places.append(Place(f"port-{code.lower()}", name, "port", code[:2], float(lat), float(lon),
-                            aliases=(listed,) if name != listed else (), locode=code, origin="unlocode"))
+        earlier = of_code.setdefault(code, [])
+        place = Place(f"port-{code.lower()}" + (f"-{len(earlier) + 1}" if earlier else ""), name,
+                      "port", code[:2], float(lat), float(lon),
+                      aliases=(listed,) if name != listed else (), locode=code, origin="unlocode")
+        same = next((i for i in earlier if _km(places[i], place) <= SAME_PLACE_KM), None)
+        if same is None:
+            earlier.append(len(places))
+            places.append(place)
+        elif listed not in spellings(places[same]):
+            places[same] = replace(places[same], aliases=(*places[same].aliases, listed))
     return places
 
 

@@ -56,6 +56,32 @@ def test_a_port_searoute_misspells_prints_its_name_and_answers_to_both(gazetteer
     assert gazetteer.resolve("port-segot").place == port
 
 
+def test_a_code_listed_twice_is_one_port_when_near_and_two_ids_when_far(gazetteer):
+    """searoute's list gives DKCPH to Copenhagen and Kobenhavn (4 km apart): one port that
+    answers to both. It gives PHTGO to Tagaloan and to Tagoloan 44 km away: two places, each
+    with its own id, and the code alone is ambiguous."""
+    copenhagen = gazetteer.resolve("DKCPH").place
+    assert (copenhagen.id, copenhagen.name, copenhagen.aliases) == ("port-dkcph", "Copenhagen", ("Kobenhavn",))
+    assert gazetteer.resolve("Kobenhavn").place == copenhagen
+    first, second = gazetteer.resolve("port-phtgo").place, gazetteer.resolve("port-phtgo-2").place
+    assert (first.name, first.lat, second.name, second.lat) == ("Tagaloan", 8.552346, "Tagoloan", 8.32)
+    assert first.locode == second.locode == "PHTGO"
+    assert gazetteer.resolve("Tagoloan").place == second
+    with pytest.raises(PlaceError, match=r"UN/LOCODE 'PHTGO' is given to 2 places more than 25 km apart "
+                                         r"in the port list: Tagaloan \(8.5523, 124.7471, id port-phtgo\); "
+                                         r"Tagoloan \(8.3200, 124.4500, id port-phtgo-2\); use the id"):
+        gazetteer.resolve("PHTGO")
+    assert [p.id for p in gazetteer.search("PHTGO")[:2]] == ["port-phtgo", "port-phtgo-2"]
+
+
+def test_every_port_id_is_one_place():
+    """No two built-in ports share an id (an id written in an export finds the same point)."""
+    from routemap.geo.gazetteer import _load_ports
+
+    ids = [p.id for p in _load_ports()]
+    assert len(ids) == len(set(ids)) > 3900
+
+
 def test_every_port_name_fix_corrects_a_port_the_list_holds():
     """A fix whose UN/LOCODE is gone from searoute's list, or whose name the list now writes
     the same, is stale: the table must follow the list."""
