@@ -7,6 +7,36 @@
 
   var MINIMAP_DELAY_MS = 150;
 
+  // A leg's lines on the minimap: their points fixed at zoom 0 (simplified once for a small
+  // map), each zoom's points those scaled and rounded as Leaflet rounds a projected point (the
+  // same pixels), not unprojected and projected again point by point at every move.
+  var MinimapLine = L.Polyline.extend({
+    initialize: function (rings, map, options) {
+      this._zoom0 = rings;
+      L.Polyline.prototype.initialize.call(this, rings.map(function (ring) {
+        return ring.map(function (p) { return map.unproject(p, 0); });
+      }), options);
+    },
+
+    _project: function () {
+      var map = this._map;
+      var scale = Math.pow(2, map.getZoom());
+      var origin = map.getPixelOrigin();
+      var pxBounds = new L.Bounds();
+      this._rings = this._zoom0.map(function (ring) {
+        return ring.map(function (p) {
+          var q = L.point(Math.round(p.x * scale) - origin.x, Math.round(p.y * scale) - origin.y);
+          pxBounds.extend(q);
+          return q;
+        });
+      });
+      if (this._bounds.isValid() && pxBounds.isValid()) {
+        this._rawPxBounds = pxBounds;
+        this._updateBounds();
+      }
+    }
+  });
+
   RouteMap.prototype.minimap = function () {
     var box = el('div', 'rm-minimap leaflet-control');
     box.setAttribute('aria-hidden', 'true');
@@ -35,9 +65,8 @@
       var lines = entry.parts.filter(function (line) { return !drawn.has(line); });
       lines.forEach(function (line) { drawn.add(line); });
       if (!lines.length) { return; }
-      L.polyline(lines.map(function (line) {
-        return atLevel(baseOf(line, main), 5).map(function (p) { return main.unproject(p, 0); });
-      }), { renderer: renderer, color: entry.leg.color, weight: 1.2, interactive: false }).addTo(mini);
+      new MinimapLine(lines.map(function (line) { return atLevel(baseOf(line, main), 5); }), main,
+        { renderer: renderer, color: entry.leg.color, weight: 1.2, interactive: false }).addTo(mini);
     });
     view.addTo(mini);
     // The minimap follows once the main map has painted its new view and stopped (a wheel
