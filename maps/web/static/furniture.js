@@ -6,13 +6,16 @@
   // --- furniture: minimap, fullscreen, measure ------------------------------------------------
 
   var MINIMAP_DELAY_MS = 150;
+  var MINIMAP_LEVEL = 5;
 
-  // A leg's lines on the minimap: their points fixed at zoom 0 (simplified once for a small
-  // map), each zoom's points those scaled and rounded as Leaflet rounds a projected point (the
-  // same pixels), not unprojected and projected again point by point at every move.
+  // A leg's lines on the minimap: their points at zoom 0 (simplified for zoom 5, the most a
+  // minimap shows), simplified again for the minimap's zoom level as the main map's lines are
+  // (no point within half a pixel of the line through the others), once per level; each zoom's
+  // points those scaled and rounded as Leaflet rounds a projected point, not unprojected and
+  // projected again point by point at every move.
   var MinimapLine = L.Polyline.extend({
     initialize: function (rings, map, options) {
-      this._zoom0 = rings;
+      this._zoom0 = rings.map(function (points) { return { points: points, levels: {} }; });
       L.Polyline.prototype.initialize.call(this, rings.map(function (ring) {
         return ring.map(function (p) { return map.unproject(p, 0); });
       }), options);
@@ -21,10 +24,11 @@
     _project: function () {
       var map = this._map;
       var scale = Math.pow(2, map.getZoom());
+      var level = Math.min(MINIMAP_LEVEL, Math.floor(map.getZoom()));
       var origin = map.getPixelOrigin();
       var pxBounds = new L.Bounds();
-      this._rings = this._zoom0.map(function (ring) {
-        return ring.map(function (p) {
+      this._rings = this._zoom0.map(function (base) {
+        return (level < MINIMAP_LEVEL ? atLevel(base, level) : base.points).map(function (p) {
           var q = L.point(Math.round(p.x * scale) - origin.x, Math.round(p.y * scale) - origin.y);
           pxBounds.extend(q);
           return q;
@@ -65,7 +69,7 @@
       var lines = entry.parts.filter(function (line) { return !drawn.has(line); });
       lines.forEach(function (line) { drawn.add(line); });
       if (!lines.length) { return; }
-      new MinimapLine(lines.map(function (line) { return atLevel(baseOf(line, main), 5); }), main,
+      new MinimapLine(lines.map(function (line) { return atLevel(baseOf(line, main), MINIMAP_LEVEL); }), main,
         { renderer: renderer, color: entry.leg.color, weight: 1.2, interactive: false }).addTo(mini);
     });
     view.addTo(mini);
