@@ -29,8 +29,9 @@
     map.getPane('rmNoteLeaders').style.pointerEvents = 'none';
     this.leaderRenderer = L.svg({ pane: 'rmNoteLeaders', padding: 0.5 });
     // Every leg on one canvas in the overlay pane (400), over the uncertainty circles; a click
-    // within 3 px of a line's edge is on it, as on the white casing around it.
-    this.legRenderer = new LegCanvas({ padding: 0.2, tolerance: CASING_PX });
+    // within 3 px of a line's edge is on it, as on the white casing around it. The view is
+    // painted first, the canvas's margins when the page is idle (legpaths.js).
+    this.legRenderer = new LegCanvas({ padding: 0.2, tolerance: CASING_PX, viewFirst: true });
     map.getPane('rmBasemapLabels').style.pointerEvents = 'none';
   };
 

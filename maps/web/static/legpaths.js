@@ -15,6 +15,8 @@
   var ARROW_GLYPH = [[2.5, 2.5], [14.5, 8], [2.5, 13.5], [5.5, 8]];
   var CASING_PX = 3;
   var HIGHLIGHT_PX = 2.5;
+  // The longest a painted view waits for its margins to be painted when the page stays busy.
+  var MARGIN_WAIT_MS = 300;
 
   function arrowPx(weight) {
     return Math.round(Math.max(14, weight * 2.2 + 8));
@@ -169,6 +171,79 @@
       return hit;
     },
 
+    _redraw: function () {
+      // A full redraw of a canvas made with viewFirst paints the view first and the canvas's
+      // margins (its padding, seen only once the map moves) in strips when the page is idle, or
+      // at once when the map starts to move. Each pixel is painted by the same strokes in the
+      // same order as in one pass (the clips are whole pixels), only sooner where it is seen.
+      if (this._redrawBounds || !this.options.viewFirst || !this._map) {
+        L.Canvas.prototype._redraw.call(this);
+        return;
+      }
+      this._redrawRequest = null;
+      this._clear();
+      var view = this.viewBounds();
+      this.paintWithin(view);
+      this.queueMargins(view);
+    },
+
+    viewBounds: function () {
+      // The map's view in layer pixels, widened to whole pixels, within the canvas.
+      var map = this._map;
+      var b = this._bounds;
+      var min = map.containerPointToLayerPoint([0, 0]).floor();
+      var max = map.containerPointToLayerPoint(map.getSize()).ceil();
+      return L.bounds(L.point(Math.max(min.x, b.min.x), Math.max(min.y, b.min.y)),
+        L.point(Math.min(max.x, b.max.x), Math.min(max.y, b.max.y)));
+    },
+
+    paintWithin: function (bounds) {
+      // Clear and paint one rectangle of the canvas, leaving a redraw Leaflet has asked for.
+      var asked = this._redrawBounds;
+      this._redrawBounds = bounds;
+      this._clear();
+      this._draw();
+      this._redrawBounds = asked;
+    },
+
+    queueMargins: function (view) {
+      // The canvas outside the view as up to four strips (above, below, left, right), painted
+      // one per idle moment; a newer full redraw drops the old queue.
+      var b = this._bounds;
+      var strips = [[b.min.x, b.min.y, b.max.x, view.min.y], [b.min.x, view.max.y, b.max.x, b.max.y],
+        [b.min.x, view.min.y, view.min.x, view.max.y], [view.max.x, view.min.y, b.max.x, view.max.y]];
+      this._margins = strips.filter(function (r) { return r[2] > r[0] && r[3] > r[1]; }).map(function (r) {
+        return L.bounds([r[0], r[1]], [r[2], r[3]]);
+      });
+      if (!this._marginsHooked) {
+        this._marginsHooked = true;
+        this._map.on('movestart', this.paintMargins, this);
+      }
+      this.nextMargin();
+    },
+
+    nextMargin: function () {
+      var self = this;
+      var queue = this._margins;
+      if (!queue || !queue.length || this._marginTask) { return; }
+      var run = function () {
+        self._marginTask = null;
+        if (self._margins === queue && queue.length && self._map) {
+          self.paintWithin(queue.shift());
+          self.nextMargin();
+        }
+      };
+      this._marginTask = window.requestIdleCallback
+        ? window.requestIdleCallback(run, { timeout: MARGIN_WAIT_MS }) : window.setTimeout(run, 0);
+    },
+
+    paintMargins: function () {
+      // Every margin still to paint, now (the map starts to move and may show them).
+      var queue = this._margins;
+      this._margins = null;
+      (queue || []).forEach(this.paintWithin, this);
+    },
+
     _draw: function () {
       var bounds = this._redrawBounds;
       var ctx = this._ctx;
@@ -215,10 +290,27 @@
       return parts;
     },
 
+    restyled: function () {
+      // A leg was added, removed or restyled: which legs paint again what others paint changes.
+      this._repainted = null;
+    },
+
+    _initPath: function (layer) {
+      this.restyled();
+      L.Canvas.prototype._initPath.call(this, layer);
+    },
+
+    _removePath: function (layer) {
+      this.restyled();
+      L.Canvas.prototype._removePath.call(this, layer);
+    },
+
     repainted: function () {
       // The legs whose casing, line and marks a leg drawn after them paints again, stroke for
       // stroke (the same line in the same style: legs of several transfers on one track): those
-      // are painted once, by the last. Their bands are all painted, as before.
+      // are painted once, by the last. Their bands are all painted, as before. Kept until a leg
+      // is added, removed or restyled (a view and its margins are painted with the same set).
+      if (this._repainted) { return this._repainted; }
       var layers = [];
       for (var order = this._drawFirst; order; order = order.next) { layers.push(order.layer); }
       var seen = new Set();
@@ -228,6 +320,7 @@
         var key = layers[i].paintKey();
         if (seen.has(key)) { out.add(layers[i]); } else { seen.add(key); }
       }
+      this._repainted = out;
       return out;
     },
 
@@ -333,6 +426,7 @@
       this.options.weight = leg.weight + (this.highlighted ? HIGHLIGHT_PX : 0);
       this.options.opacity = state === 'on' ? 1 : state === 'dim' ? 0.3 : leg.opacity;
       this.casingOpacity = state === 'dim' ? 0.35 : 0.85;
+      this._renderer.restyled();
       if (this._map) { this._renderer._requestRedraw(this); }
     },
 
@@ -365,9 +459,10 @@
     },
 
     paintMarks: function (ctx) {
-      // Only the marks on the canvas (the view and its padding), with room for their size.
+      // Only the marks on what is painted (the canvas, or the part redrawn), with room for
+      // their size.
       var px = arrowPx(this.leg.weight);
-      var box = this._renderer._bounds;
+      var box = this._renderer._redrawBounds || this._renderer._bounds;
       var min = box.min.subtract([px, px]);
       var max = box.max.add([px, px]);
       var color = this.options.color;
