@@ -13,7 +13,7 @@ import numpy as np
 from routemap.maps.basemap import load_basemap, load_rail_context
 from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.projection import MapFrame, fit_frame
-from routemap.maps.slides.fonts import font_chain
+from routemap.maps.slides.fonts import font_chain, text_setting
 from routemap.maps.slides.layers import draw_basemap, draw_places, draw_routes, project_parts
 from routemap.maps.slides.spec import SlideSpec
 
@@ -27,12 +27,14 @@ __all__ = [
     "MAP_RECT",
     "PANEL_RECT",
     "Canvas",
+    "blank_figure",
     "draw_map",
     "fit_axes",
     "fit_text",
     "fit_words",
     "in_view",
     "measure",
+    "new_figure",
     "route_samples",
     "setup_canvas",
     "slide_rc",
@@ -105,8 +107,8 @@ class Canvas:
 
 def setup_canvas(spec: SlideSpec, size: tuple[int, int], dpi: float, texts: dict[str, str], *,
                  rect: tuple[float, float, float, float] = MAP_RECT,
-                 scale: float | None = None) -> Canvas:
-    """Return a new figure with its map axes fitted to what ``spec`` shows.
+                 scale: float | None = None, figure: Figure | None = None) -> Canvas:
+    """Return a figure with its map axes fitted to what ``spec`` shows.
 
     Parameters
     ----------
@@ -123,16 +125,15 @@ def setup_canvas(spec: SlideSpec, size: tuple[int, int], dpi: float, texts: dict
     scale : float, optional
         The size of text and lines relative to a 1920-pixel slide (default: the figure's
         width over 12.8 inches, as on the slides).
+    figure : Figure, optional
+        A blank figure of this size and dpi to draw on (:func:`blank_figure`); a new one by
+        default.
 
     Returns
     -------
     Canvas
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor="white")
-    FigureCanvasAgg(fig)
+    fig = new_figure(size, dpi) if figure is None else figure
     scale = size[0] / dpi / _BASE_WIDTH_IN if scale is None else scale
     ax = fig.add_axes(rect, label="map")
     w_px, h_px = size[0] * rect[2], size[1] * rect[3]
@@ -141,6 +142,54 @@ def setup_canvas(spec: SlideSpec, size: tuple[int, int], dpi: float, texts: dict
     fit_axes(ax, frame, edgecolor="#8C8F93", linewidth=0.8 * scale)
     upp = frame.width / (w_px / dpi * 72.0)
     return Canvas(fig, ax, frame, scale, upp, texts, language=load_language(spec.language))
+
+
+def new_figure(size: tuple[int, int], dpi: float) -> Figure:
+    """Return a new white figure of ``size`` pixels at ``dpi``, with an Agg canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, facecolor="white")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def blank_figure(size: tuple[int, int], dpi: float) -> Figure:
+    """Return this process's figure of ``size`` pixels at ``dpi``, emptied: the one the
+    previous call returned when its size, dpi and text settings are the same.
+
+    matplotlib keeps the measures of the texts it lays out (sizes of the strings in their
+    fonts) with the figure's renderer, so slides drawn one after the other on one figure
+    measure the texts they share (legend, scale, credits, footer) once: the same numbers,
+    without the work. Whatever the previous slide drew is removed first; the figure returned
+    by an earlier call is this one, so a caller must be done with it (saved it) before asking
+    again.
+
+    Parameters
+    ----------
+    size : tuple of int
+        Width and height in pixels.
+    dpi : float
+        Dots per inch.
+
+    Returns
+    -------
+    Figure
+    """
+    key = (tuple(size), float(dpi), text_setting())
+    fig = _BLANK.get(key)
+    if fig is None:
+        _BLANK.clear()  # one figure at a time: another size or setting replaces it
+        fig = _BLANK[key] = new_figure(size, dpi)
+        return fig
+    for ax in list(fig.axes):
+        fig.delaxes(ax)  # without Axes.clear, which would empty an axes dropped anyway
+    fig.clear()
+    return fig
+
+
+_BLANK: dict[tuple[object, ...], Figure] = {}
+"""The figure :func:`blank_figure` hands out, by its size, dpi and text settings."""
 
 
 def fit_axes(ax: Axes, frame: MapFrame, *, edgecolor: str, linewidth: float) -> None:

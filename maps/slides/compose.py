@@ -282,8 +282,8 @@ def _half_diagonal_km(frame: MapFrame) -> float:
 
 
 def compose_slide(spec: SlideSpec, *, size: tuple[int, int] = (1920, 1080), dpi: float = 150,
-                  texts: dict[str, str] | None = None) -> ComposedSlide:
-    """Draw one slide into a new matplotlib Figure (Agg canvas, nothing global touched).
+                  texts: dict[str, str] | None = None, figure: Figure | None = None) -> ComposedSlide:
+    """Draw one slide into a matplotlib Figure (Agg canvas, nothing global touched).
 
     Parameters
     ----------
@@ -295,12 +295,15 @@ def compose_slide(spec: SlideSpec, *, size: tuple[int, int] = (1920, 1080), dpi:
         Dots per inch; text sizes follow the slide's width so the look is the same at any dpi.
     texts : dict, optional
         Label text replacements from :func:`routemap.maps.slides.fonts.printable`.
+    figure : Figure, optional
+        A blank figure of this size and dpi to draw on
+        (:func:`routemap.maps.slides.canvas.blank_figure`); a new one by default.
 
     Returns
     -------
     ComposedSlide
     """
-    canvas = setup_canvas(spec, size, dpi, texts or {})
+    canvas = setup_canvas(spec, size, dpi, texts or {}, figure=figure)
     draw_header(canvas, spec)
     focus_iso = _focus_countries(spec)
     layers = draw_map(canvas, spec, focus_iso)

@@ -19,7 +19,7 @@ from matplotlib import font_manager, ft2font
 from routemap.errors import RenderError, library_detail
 
 __all__ = ["CANDIDATE_FAMILIES", "GlyphWarning", "ensure_families", "font_advice", "font_chain",
-           "missing_glyphs", "printable", "refresh_fonts"]
+           "missing_glyphs", "printable", "refresh_fonts", "text_setting"]
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,26 @@ def _coverage(family: str) -> frozenset[int]:
             f"delete matplotlib's font cache ({matplotlib.get_cachedir()}) so that it is rebuilt"
             + library_detail("matplotlib", exc)
         ) from exc
+
+
+def text_setting() -> tuple[object, ...]:
+    """Return what a text's measured size depends on besides its string, font properties and
+    dpi: the fonts installed and the matplotlib settings that choose and hint them.
+
+    Returns
+    -------
+    tuple
+        Comparable and hashable; the same while nothing changes a text's measures.
+    """
+    return (len(font_manager.fontManager.ttflist),
+            *(str(matplotlib.rcParams[k]) for k in _MEASURE_PARAMS))
+
+
+_MEASURE_PARAMS = ("font.family", "font.sans-serif", "font.serif", "font.monospace",
+                   "font.style", "font.weight", "font.stretch", "font.variant",
+                   "text.hinting", "text.antialiased")
+"""The matplotlib settings a text's measures depend on (none that matplotlib 3.11 deprecates:
+reading text.kerning_factor or text.hinting_factor warns)."""
 
 
 def missing_glyphs(text: str, families: Iterable[str] | None = None) -> str:

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from matplotlib import rcParams
-from matplotlib.font_manager import FontProperties, fontManager
+from matplotlib.font_manager import FontProperties
 
 from routemap.maps.citations import credit
 from routemap.maps.language import DEFAULT_LANGUAGE, Language, load_language
 from routemap.maps.projection import MapFrame
+from routemap.maps.slides.fonts import text_setting
 from routemap.maps.style import BASEMAP_STYLE
 
 __all__ = [
@@ -284,7 +284,7 @@ def _measurer(fig: object) -> Measure:
     to_pt = 72.0 / fig.dpi / _REFERENCE_PT  # type: ignore[attr-defined]
     prop = FontProperties(size=_REFERENCE_PT)
     setting = (type(renderer).__qualname__, float(fig.dpi), prop,  # type: ignore[attr-defined]
-               len(fontManager.ttflist), *(str(rcParams[k]) for k in _MEASURE_PARAMS))
+               *text_setting())
     seen = _WIDTHS.setdefault(setting, {})
 
     def measure(text: str, size: float) -> float:
@@ -297,10 +297,6 @@ def _measurer(fig: object) -> Measure:
 
 
 _REFERENCE_PT = 10.0
-_MEASURE_PARAMS = ("font.family", "font.sans-serif", "font.serif", "font.monospace",
-                   "font.style", "font.weight", "font.stretch", "font.variant",
-                   "text.hinting", "text.antialiased")
-"""The matplotlib settings a text's measured width depends on."""
 _WIDTHS: dict[tuple[object, ...], dict[str, float]] = {}
 """Widths at the reference size, points per point of size, by measuring setting and text."""
 

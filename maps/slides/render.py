@@ -265,7 +265,7 @@ def _render_job(job: _SlideJob) -> list[tuple[str, str]]:
     """Draw one slide, save it in each format into the job's folder; return (name, path)s."""
     import matplotlib
 
-    from routemap.maps.slides.canvas import slide_rc
+    from routemap.maps.slides.canvas import blank_figure, slide_rc
     from routemap.maps.slides.compose import compose_slide
     from routemap.maps.slides.fonts import ensure_families
 
@@ -275,7 +275,9 @@ def _render_job(job: _SlideJob) -> list[tuple[str, str]]:
     try:
         ensure_families(job.fonts)  # a spawned worker's font list may predate a font the parent found
         with matplotlib.rc_context(slide_rc(job.fonts)):
-            slide = compose_slide(spec, size=job.size, dpi=job.dpi, texts=job.texts)
+            # the slides of a process share one figure, and so the measures of their texts
+            slide = compose_slide(spec, size=job.size, dpi=job.dpi, texts=job.texts,
+                                  figure=blank_figure(job.size, job.dpi))
         out = []
         for fmt in job.formats:
             path = os.path.join(job.folder, f"{job.index:06d}.{fmt}")

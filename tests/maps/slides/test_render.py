@@ -205,3 +205,38 @@ def test_a_worker_that_dies_is_our_error(sample_routeset, monkeypatch):
         "or out of memory); draw them in one process (ROUTEMAP_WORKERS=1 for routemap build) "
         "(from concurrent.futures: A process in the process pool was terminated abruptly while "
         "the future was running or pending.)")
+
+
+def test_a_slide_drawn_after_others_on_the_shared_figure_is_the_one_drawn_alone(routeset, rendered):
+    """The slides of a process are drawn on one figure (blank_figure), which keeps matplotlib's
+    text measures between them: the last slide drawn is, byte for byte, the slide drawn on a
+    figure of its own."""
+    import matplotlib
+
+    from routemap.maps.slides.canvas import slide_rc
+    from routemap.maps.slides.compose import compose_slide, slide_specs, slide_texts
+
+    specs = slide_specs(routeset)
+    with matplotlib.rc_context(slide_rc()):
+        alone = compose_slide(specs[-1], texts=slide_texts(specs)).figure
+    for fmt in ("png", "svg", "pdf"):
+        assert figure_bytes(alone, fmt) == rendered[f"{specs[-1].name}.{fmt}"], fmt
+
+
+def test_the_shared_figure_is_emptied_and_replaced_when_its_size_or_text_settings_change():
+    import matplotlib
+
+    from routemap.maps.slides.canvas import blank_figure
+
+    first = blank_figure((320, 180), 72)
+    first.add_axes((0.1, 0.1, 0.5, 0.5)).plot([0, 1], [0, 1])
+    first.text(0.5, 0.5, "left over")
+    again = blank_figure((320, 180), 72)
+    assert again is first
+    assert again.axes == [] and again.texts == []
+    assert blank_figure((320, 180), 96) is not first
+    assert blank_figure((640, 180), 72) is not first
+    plain = blank_figure((320, 180), 72)
+    with matplotlib.rc_context({"text.hinting": "none" if matplotlib.rcParams["text.hinting"] != "none"
+                                else "auto"}):
+        assert blank_figure((320, 180), 72) is not plain
