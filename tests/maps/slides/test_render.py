@@ -240,3 +240,16 @@ def test_the_shared_figure_is_emptied_and_replaced_when_its_size_or_text_setting
     with matplotlib.rc_context({"text.hinting": "none" if matplotlib.rcParams["text.hinting"] != "none"
                                 else "auto"}):
         assert blank_figure((320, 180), 72) is not plain
+
+
+@pytest.mark.parametrize(("path", "rounded"), [
+    (b"M 16.5888 457.2288 L 16.5888 76.2048 z", b"M 16.59 457.23 L 16.59 76.2 z"),
+    (b"M -0.001 0.004 L 3.5 -2.999", b"M 0 0 L 3.5 -3"),
+    (b"M 1.005000 0.125 L 0.375 7.10", b"M 1 0.12 L 0.38 7.10"),  # the float's own rounding
+    (b"M 12 3.14159 L 12 3.14159 L -3.14159 12", b"M 12 3.14 L 12 3.14 L -3.14 12"),
+])
+def test_svg_path_numbers_are_rounded_as_written(path, rounded):
+    from routemap.maps.slides.render import _round_svg_paths
+
+    svg = b'<path d="' + path + b'" x="1.23456"/><path d="' + path + b'"/>'
+    assert _round_svg_paths(svg) == b'<path d="' + rounded + b'" x="1.23456"/><path d="' + rounded + b'"/>'
