@@ -6,7 +6,9 @@ quarters of the time a slide's PDF takes. A PDF reader never reads them: the tex
 matplotlib (libraqm) before it was written, each glyph placed in the content stream by its index,
 and the ToUnicode map, written from matplotlib's own record of the characters, keeps the text
 searchable and copyable. :func:`lean_pdf_fonts` drops those tables from the embedded subset,
-for the duration of one save; the font matplotlib draws with is never touched.
+for the duration of one save; the font matplotlib draws with is never touched. A font's
+character map, glyph names and metrics, the same for each of its subsets, are read once per
+process and copied for each subset.
 
 It replaces matplotlib's private ``_backend_pdf_ps.get_glyphs_subset`` while the save runs. If
 that function is not there, or its parameters are not the ones this module knows, matplotlib's
@@ -16,7 +18,9 @@ asked for is made again by matplotlib's own function.
 
 from __future__ import annotations
 
+import functools
 import inspect
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -63,7 +67,7 @@ def lean_subset(fontfile: Any, glyphs: Iterable[int]) -> Any:
     options.drop_tables += [*LAYOUT_TABLES, *_TOOL_TABLES]
     options.layout_closure = False
     options.font_number = getattr(fontfile, "face_index", -1)
-    font = subset.load_font(fontfile, options)
+    font = _load_font(fontfile, options)
     tables = font.keys()  # a TTFont lists its tables by keys() alone
     for tag in [tag for tag in tables if tag.strip() in options.drop_tables]:
         # dropped here, before fontTools reads them: its subsetter decompiles the layout
@@ -76,6 +80,75 @@ def lean_subset(fontfile: Any, glyphs: Iterable[int]) -> Any:
         font.close()
         return _ORIGINAL[0](fontfile, wanted)
     return _backend_pdf_ps.SubsetResults(font, subsetter.glyph_index_map)._as_cm()
+
+
+def _load_font(fontfile: Any, options: Any) -> Any:
+    """Return the font fontTools' ``subset.load_font`` returns, with its character map, glyph
+    names and horizontal metrics already read: copies of the ones this process read first.
+
+    Reading those three tables is two thirds of a small subset's time, and the same for every
+    subset of a font (a slide's PDF embeds three or four). The copies are new tables holding
+    new dicts and lists (the subsetter changes them) of the same values, and the tables their
+    reading reads too (``maxp``, ``hhea``) are read from the file as before, so the font the
+    subsetter gets is the font it would have read. A font whose glyph names are not in its
+    ``post`` table, or with a character map of another kind, is read as before.
+    """
+    from fontTools import subset
+
+    font = subset.load_font(fontfile, options)
+    read = _read_tables(str(fontfile), options.font_number, *_file_stamp(str(fontfile)))
+    if read is None:
+        return font
+    order, cmap, post, hmtx = read
+    font.glyphOrder = list(order)
+    font.tables["post"] = _copied(post, mapping=dict(post.mapping), extraNames=list(post.extraNames))
+    font.tables["hmtx"] = _copied(hmtx, metrics=dict(hmtx.metrics))
+    font.tables["cmap"] = _copied(cmap, tables=[_copied(t, cmap=dict(t.cmap), ttFont=font)
+                                                for t in cmap.tables])
+    for tag in ("maxp", "hhea"):
+        if tag in font:
+            font[tag]  # read as reading the metrics would have
+    return font
+
+
+def _copied(table: Any, **fresh: Any) -> Any:
+    """Return a new object of a table's class with its attributes, ``fresh`` ones replaced."""
+    copy = object.__new__(type(table))
+    copy.__dict__.update(table.__dict__)
+    copy.__dict__.update(fresh)
+    return copy
+
+
+def _file_stamp(path: str) -> tuple[int, int]:
+    """Return a file's size and modification time (ns): a font replaced is read afresh."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return -1, -1
+    return stat.st_size, stat.st_mtime_ns
+
+
+@functools.lru_cache(maxsize=8)
+def _read_tables(path: str, face: int, size: int, mtime_ns: int) -> tuple[Any, ...] | None:
+    """Return a font's glyph order and its ``cmap``, ``post`` and ``hmtx`` tables read, or
+    None where they are not copied (see :func:`_load_font`); kept per font file and face."""
+    from fontTools import subset
+
+    options = subset.Options(glyph_names=True)
+    options.font_number = face
+    with subset.load_font(path, options) as font:  # the file closed once the tables are read
+        if "CFF " in font or "post" not in font or "hmtx" not in font or "cmap" not in font:
+            return None
+        post = font["post"]
+        if post.formatType != 2.0:
+            return None
+        order = tuple(font.getGlyphOrder())
+        cmap = font["cmap"]
+        for table in cmap.tables:
+            table.ensureDecompiled()
+        if not all(isinstance(table.__dict__.get("cmap"), dict) for table in cmap.tables):
+            return None
+        return order, cmap, post, font["hmtx"]
 
 
 _ORIGINAL: list[Callable[..., Any]] = [_backend_pdf_ps.get_glyphs_subset]

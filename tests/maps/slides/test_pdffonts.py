@@ -131,3 +131,28 @@ def test_layout_tables_are_dropped_unread(monkeypatch: pytest.MonkeyPatch, pdf: 
     monkeypatch.setattr(otBase.BaseTTXConverter, "decompile", noted)
     assert _pdf() == pdf
     assert not {"GSUB", "GPOS", "GDEF"} & set(read)
+
+
+def _subset_bytes(fontfile: object, glyphs: list[int]) -> tuple[bytes, dict[int, int]]:
+    with lean_subset(fontfile, glyphs) as done:
+        return _backend_pdf_ps.font_as_file(done.font).getvalue(), dict(done.glyph_index_map)
+
+
+@pytest.mark.parametrize("face", ["DejaVu Sans", "DejaVu Sans:bold", "DejaVu Sans Mono"])
+def test_subsets_from_the_tables_read_once_are_the_subsets_read_afresh(
+        monkeypatch: pytest.MonkeyPatch, face: str) -> None:
+    """A font's character map, glyph names and metrics are read once per process and copied
+    for each subset: the subsets, one after another, are those of the font read each time."""
+    from matplotlib import font_manager
+
+    from routemap.maps.slides import pdffonts
+
+    fontfile = font_manager.findfont(face)
+    sets = [[36, 37, 38, 3], [3], list(range(1, 300, 7)), [36, 37, 38, 3], [1200, 4, 5]]
+    pdffonts._read_tables.cache_clear()
+    copied = [_subset_bytes(fontfile, glyphs) for glyphs in sets]
+    assert pdffonts._read_tables.cache_info().hits == len(sets) - 1  # the copies were used
+    monkeypatch.setattr(pdffonts, "_read_tables", lambda *args: None)
+    afresh = [_subset_bytes(fontfile, glyphs) for glyphs in sets]
+    assert copied == afresh
+    assert copied[0] == copied[3] and copied[0] != copied[1]
