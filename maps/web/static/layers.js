@@ -39,8 +39,9 @@
     var b = this.data.basemap;
     var s = this.data.styles.basemap;
     // Projected once per zoom level and simplified to it (legpaths.js), not point by point
-    // on every zoom: a large frame's coast and borders hold a hundred thousand points.
-    var renderer = new LegCanvas({ pane: 'rmBasemap', padding: 0.3 });
+    // on every zoom: a large frame's coast and borders hold a hundred thousand points. The
+    // view is painted first, the canvas's margins when the page is idle.
+    var renderer = new LegCanvas({ pane: 'rmBasemap', padding: 0.3, viewFirst: true });
     var decodeAll = function (items) {
       return items.map(function (item) {
         return typeof item[0] === 'number' ? decode(item, b.scale) : decodeAll(item);

@@ -174,8 +174,9 @@
     _redraw: function () {
       // A full redraw of a canvas made with viewFirst paints the view first and the canvas's
       // margins (its padding, seen only once the map moves) in strips when the page is idle, or
-      // at once when the map starts to move. Each pixel is painted by the same strokes in the
-      // same order as in one pass (the clips are whole pixels), only sooner where it is seen.
+      // as soon as they could be seen (a drag, a pan in steps, a zoom out that glides). Each
+      // pixel is painted by the same strokes in the same order as in one pass (the clips are
+      // whole pixels), only sooner where it is seen.
       if (this._redrawBounds || !this.options.viewFirst || !this._map) {
         L.Canvas.prototype._redraw.call(this);
         return;
@@ -217,9 +218,26 @@
       });
       if (!this._marginsHooked) {
         this._marginsHooked = true;
-        this._map.on('movestart', this.paintMargins, this);
+        this._map.on({ dragstart: this.paintMargins, zoomanim: this.marginsForZoom,
+          move: this.marginsForMove }, this);
       }
       this.nextMargin();
+    },
+
+    marginsForZoom: function (e) {
+      // A zoom out glides: the canvas shrinks about the view and shows its margins.
+      if (e.zoom < this._map.getZoom()) { this.paintMargins(); }
+    },
+
+    marginsForMove: function () {
+      // A pan in steps (keys, a glide) shows the margins from its next frame; a move that ends
+      // in a redraw (a jump, a zoom without glide) has queued new margins by then.
+      var queue = this._margins;
+      var self = this;
+      if (!queue || !queue.length) { return; }
+      L.Util.requestAnimFrame(function () {
+        if (self._margins === queue) { self.paintMargins(); }
+      });
     },
 
     nextMargin: function () {
@@ -238,7 +256,7 @@
     },
 
     paintMargins: function () {
-      // Every margin still to paint, now (the map starts to move and may show them).
+      // Every margin still to paint, now (the map moves and may show them).
       var queue = this._margins;
       this._margins = null;
       (queue || []).forEach(this.paintWithin, this);
