@@ -74,6 +74,9 @@ class Canvas:
         The label priority of callout badges.
     language : Language
         The language the slide's furniture is written in (English when not given).
+    measured : dict
+        Sizes of the texts :func:`measure` measured on this canvas, by text, style, settings
+        and where the map axes put a point.
     """
 
     fig: Figure
@@ -85,6 +88,8 @@ class Canvas:
     label_size: float = 9.0  # points, place names
     badge_priority: float = _BADGE_PRIORITY
     language: Language = field(default_factory=lambda: load_language(DEFAULT_LANGUAGE))
+    measured: dict[tuple[object, ...], tuple[float, float]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     def to_display(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Return (n, 2) display points of projected coordinates."""
@@ -271,7 +276,26 @@ def fit_words(canvas: Canvas, text: str, width: float, size: float, *, bold: boo
 
 
 def measure(canvas: Canvas, text: str, **style: object) -> tuple[float, float]:
-    """Return the display width and height of a text drawn in ``style`` on the map axes."""
+    """Return the display width and height of a text drawn in ``style`` on the map axes.
+
+    A slide asks for many texts more than once (a label's forms on a trial placement, then
+    on the one drawn): each is measured once per canvas, under everything its size depends
+    on (the text settings, the dpi, and where the axes put the text's point, whose position
+    its extent is reckoned from).
+    """
+    try:
+        key = (text, tuple(sorted(style.items())), canvas.fig.dpi,
+               tuple(canvas.ax.transData.transform((0.0, 0.0))), text_setting())
+        hash(key)
+    except TypeError:  # a style value that cannot be a key: measured each time
+        return _measure(canvas, text, style)
+    size = canvas.measured.get(key)
+    if size is None:
+        size = canvas.measured[key] = _measure(canvas, text, style)
+    return size
+
+
+def _measure(canvas: Canvas, text: str, style: dict[str, object]) -> tuple[float, float]:
     artist = canvas.ax.text(0, 0, text, ha="center", va="center", **style)
     ext = artist.get_window_extent(canvas.fig.canvas.get_renderer())
     artist.remove()
