@@ -90,18 +90,15 @@ def polygon_path(geom: BaseGeometry) -> Path:
 
 
 def lines_path(lines: Iterable[np.ndarray]) -> Path:
-    """Return one matplotlib Path holding several polylines."""
-    verts, codes = [], []
-    for xy in lines:
-        if len(xy) < 2:
-            continue
-        line_codes = np.full(len(xy), Path.LINETO, dtype=np.uint8)
-        line_codes[0] = Path.MOVETO
-        verts.append(np.asarray(xy)[:, :2])
-        codes.append(line_codes)
+    """Return one matplotlib Path holding several polylines (those of fewer than two points
+    left out)."""
+    verts = [np.asarray(xy)[:, :2] for xy in lines if len(xy) >= 2]
     if not verts:
         return Path(np.zeros((0, 2)))
-    return Path(np.concatenate(verts), np.concatenate(codes))
+    sizes = np.fromiter(map(len, verts), dtype=np.intp, count=len(verts))
+    codes = np.full(int(sizes.sum()), Path.LINETO, dtype=np.uint8)
+    codes[np.cumsum(sizes) - sizes] = Path.MOVETO  # each line's first point
+    return Path(np.concatenate(verts), codes)
 
 
 def _geom_lines(geom: BaseGeometry) -> list[np.ndarray]:

@@ -15,6 +15,7 @@ from routemap.maps.slides.layers import (
     Z,
     draw_routes,
     focus_width_points,
+    lines_path,
 )
 from routemap.maps.slides.plan import legend_content
 from routemap.maps.slides.spec import RouteLine, overview_spec, transfer_specs
@@ -105,3 +106,19 @@ def test_overview_kicker_counts_transfers_without_calling_them_reported(shared_r
     assert [t.confidence for t in shared_routeset.scenario.transfers] == ["confirmed",
                                                                          "estimated"]
     assert overview_spec(shared_routeset).kicker == "2 transfers"
+
+
+@pytest.mark.parametrize(("lines", "codes"), [
+    ([], None),
+    ([[[0, 0]]], None),  # a single point draws nothing
+    ([[[0, 0], [1, 1]]], [1, 2]),
+    ([[[0, 0, 9], [1, 1, 9], [2, 0, 9]], [[5, 5]], [[3, 3], [4, 4]]], [1, 2, 2, 1, 2]),
+])
+def test_lines_path_starts_each_line_with_a_move(lines, codes):
+    path = lines_path([np.asarray(xy, dtype=float) for xy in lines])
+    if codes is None:
+        assert len(path.vertices) == 0
+        return
+    assert path.codes.tolist() == codes
+    kept = [np.asarray(xy, dtype=float)[:, :2] for xy in lines if len(xy) >= 2]
+    assert np.array_equal(path.vertices, np.concatenate(kept))
