@@ -15,8 +15,9 @@
   var ARROW_GLYPH = [[2.5, 2.5], [14.5, 8], [2.5, 13.5], [5.5, 8]];
   var CASING_PX = 3;
   var HIGHLIGHT_PX = 2.5;
-  // The longest a painted view waits for its margins to be painted when the page stays busy.
-  var MARGIN_WAIT_MS = 300;
+  // How long a painted view waits before its margins are painted, one strip per idle moment:
+  // the frames that show the view, and the next move of a zoom or flick, come first.
+  var MARGIN_DELAY_MS = 120;
 
   function arrowPx(weight) {
     return Math.round(Math.max(14, weight * 2.2 + 8));
@@ -209,10 +210,12 @@
 
     queueMargins: function (view) {
       // The canvas outside the view as up to four strips (above, below, left, right), painted
-      // one per idle moment; a newer full redraw drops the old queue.
+      // one per idle moment once the view has been shown (MARGIN_DELAY_MS); a newer full redraw
+      // drops the old queue.
       var b = this._bounds;
       var strips = [[b.min.x, b.min.y, b.max.x, view.min.y], [b.min.x, view.max.y, b.max.x, b.max.y],
         [b.min.x, view.min.y, view.min.x, view.max.y], [view.max.x, view.min.y, b.max.x, view.max.y]];
+      this._marginGeneration = (this._marginGeneration || 0) + 1;
       this._margins = strips.filter(function (r) { return r[2] > r[0] && r[3] > r[1]; }).map(function (r) {
         return L.bounds([r[0], r[1]], [r[2], r[3]]);
       });
@@ -221,7 +224,7 @@
         this._map.on({ dragstart: this.paintMargins, zoomanim: this.marginsForZoom,
           move: this.marginsForMove }, this);
       }
-      this.nextMargin();
+      this.nextMargin(MARGIN_DELAY_MS);
     },
 
     marginsForZoom: function (e) {
@@ -240,19 +243,22 @@
       });
     },
 
-    nextMargin: function () {
+    nextMargin: function (delay) {
+      // The next strip, after `delay` ms and at the page's next idle moment, unless a newer
+      // full redraw (generation) or a move (paintMargins) has come first.
       var self = this;
-      var queue = this._margins;
-      if (!queue || !queue.length || this._marginTask) { return; }
+      var generation = this._marginGeneration;
+      window.clearTimeout(this._marginTimer);
+      if (!this._margins || !this._margins.length) { return; }
       var run = function () {
-        self._marginTask = null;
-        if (self._margins === queue && queue.length && self._map) {
-          self.paintWithin(queue.shift());
-          self.nextMargin();
-        }
+        var queue = self._margins;
+        if (generation !== self._marginGeneration || !queue || !queue.length || !self._map) { return; }
+        self.paintWithin(queue.shift());
+        self.nextMargin(0);
       };
-      this._marginTask = window.requestIdleCallback
-        ? window.requestIdleCallback(run, { timeout: MARGIN_WAIT_MS }) : window.setTimeout(run, 0);
+      this._marginTimer = window.setTimeout(function () {
+        if (window.requestIdleCallback) { window.requestIdleCallback(run); } else { run(); }
+      }, delay);
     },
 
     paintMargins: function () {
