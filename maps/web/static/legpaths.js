@@ -187,6 +187,30 @@
       var view = this.viewBounds();
       this.paintWithin(view);
       this.queueMargins(view);
+      this.prepareLevels();
+    },
+
+    prepareLevels: function () {
+      // In the page's idle moments, the lines this canvas draws simplified for the zoom levels
+      // either side of this one (atLevel keeps them), so that the next zoom finds them ready;
+      // a newer view starts its own.
+      var map = this._map;
+      var key = this._projectedKey;
+      if (!window.requestIdleCallback || !this._projected) { return; }
+      var level = Math.floor(map.getZoom());
+      var rings = Array.from(this._projected.keys());
+      var self = this;
+      var i = 0;
+      var step = function (deadline) {
+        if (self._projectedKey !== key || !self._map) { return; }
+        for (; i < rings.length && deadline.timeRemaining() > 1; i++) {
+          var base = baseOf(rings[i], map);
+          atLevel(base, level + 1);
+          if (level > 0) { atLevel(base, level - 1); }
+        }
+        if (i < rings.length) { window.requestIdleCallback(step); }
+      };
+      window.requestIdleCallback(step);
     },
 
     viewBounds: function () {
