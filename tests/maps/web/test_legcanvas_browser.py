@@ -67,12 +67,18 @@ ONE_PASS_JS = """() => { const r = window.routemap.app.legRenderer;
 INK_JS = "([name, inside]) => window.legCanvas.ink(name, inside)"
 
 
+@pytest.fixture(scope="module")
+def map_file(shared_routeset, tmp_path_factory) -> Path:
+    """The sample route set's map, written once for the module's pages."""
+    path = tmp_path_factory.mktemp("legcanvas") / "map.html"
+    path.write_bytes(render_html(shared_routeset))
+    return path
+
+
 @pytest.fixture()
-def page(open_map, sample_routeset, tmp_path: Path) -> Iterator[object]:
-    """The sample route set's map, open at a size its legs run off at one zoom level in."""
-    path = tmp_path / "map.html"
-    path.write_bytes(render_html(sample_routeset))
-    opened, errors = open_map(path, VIEWPORT)
+def page(open_map, map_file: Path) -> Iterator[object]:
+    """The sample map, open at a size its legs run off at one zoom level in."""
+    opened, errors = open_map(map_file, VIEWPORT)
     yield opened
     assert errors == []
     opened.context.close()
