@@ -158,6 +158,9 @@ def test_on_a_phone_the_key_starts_folded_and_steps_aside_for_a_popup(far_map, o
         page.evaluate("(() => { const app = window.routemap.app; const entry = app.legs[0];"
                       " app.openLeg(entry, app.map.containerPointToLatLng([206, 160])); })()")
         page.locator(".leaflet-popup .rm-pop").wait_for()
+        # as a person sees it once the map has glided to show the popup
+        page.wait_for_function("() => { const pan = window.routemap.app.map._panAnim;"
+                               " return !(pan && pan._inProgress); }")
         popup = page.locator(".leaflet-popup").bounding_box()
         box = key.bounding_box()
         overlaps = (popup["x"] < box["x"] + box["width"] and box["x"] < popup["x"] + popup["width"]
