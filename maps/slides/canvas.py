@@ -245,7 +245,8 @@ def slide_rc(fonts: Sequence[str] | None = None) -> dict[str, object]:
 
 def fit_text(canvas: Canvas, artist: Text, max_px: float, sizes: Sequence[float], *,
              keep_tail: bool = False) -> None:
-    """Shrink a text artist through ``sizes`` until it fits, then cut it with an ellipsis.
+    """Shrink a text artist through ``sizes`` until it fits, then cut it at a word with an
+    ellipsis (inside a word only when one word alone is too long).
 
     With ``keep_tail``, a text of ' · '-separated parts is cut in its first part, so the
     last parts (dates, confidence) stay whole.
@@ -259,7 +260,11 @@ def fit_text(canvas: Canvas, artist: Text, max_px: float, sizes: Sequence[float]
     if not (keep_tail and sep):
         head, sep, tail = artist.get_text(), "", ""
     while len(head) > 8 and artist.get_window_extent(renderer).width > max_px:
-        head = head[: int(len(head) * 0.95)].rstrip(" ,;.")
+        n = int(len(head) * 0.95)
+        cut = head[:n]
+        if head[n:n + 1].strip() and " " in cut.strip():  # a whole word: "are…", not "are r…"
+            cut = cut[: cut.rstrip().rfind(" ")]
+        head = cut.rstrip(" ,;.:\u00b7")
         artist.set_text(head + "\u2026" + sep + tail)
     log.info("slide text shortened to fit: %r", artist.get_text())
 

@@ -36,3 +36,21 @@ def test_a_text_is_measured_once_per_canvas_and_again_when_its_size_may_change(c
     assert len(calls) == 4
     assert moved == real(canvas, "Vladivostok", {"fontsize": 9.0})
     assert bold[0] > first[0]
+
+
+def test_a_text_too_long_is_cut_at_a_word_and_keeps_its_tail(canvas):
+    """The bundled Koksan slide's subtitle lost its cargo's end inside a word ("are r…")."""
+    from routemap.maps.slides.canvas import fit_text
+
+    cargo = ("M1989 Koksan 170 mm self-propelled guns; M1991 240 mm multiple rocket launchers "
+             "are reported alongside them")
+    text = canvas.fig.text(0.0, 0.5, f"{cargo} · 50–120 Koksan guns · Confidence: Estimated")
+    width = 0.9 * canvas.fig.bbox.width
+    fit_text(canvas, text, width, (9.0,), keep_tail=True)
+    head, _, tail = text.get_text().partition("\u2026")
+    assert tail == " · 50–120 Koksan guns · Confidence: Estimated"
+    assert cargo.startswith(head) and cargo[len(head)] == " " and head[-1] != " "
+    assert text.get_window_extent(canvas.fig.canvas.get_renderer()).width <= width
+    alone = canvas.fig.text(0.0, 0.2, "Krasnoyarskkraitransportrailwaydepot" * 3)
+    fit_text(canvas, alone, width, (9.0,))
+    assert alone.get_text().endswith("\u2026") and len(alone.get_text()) > 9  # one long word: cut inside
