@@ -6,7 +6,9 @@ in a subprocess): of the scenario file given, else of a generated scenario of ``
 (``routemap.geo.synthetic``), else of the bundled scenario. With ``--before DIR`` (a clone of an
 earlier commit, e.g. ``git clone -q /work/main /tmp/before18 && git -C /tmp/before18 checkout
 ea69c46``), the same map is also built by that clone's code and measured the same way, for a
-before/after.
+before/after. Both maps are built first, then measured in turn, one page load each (this tree's,
+the clone's, this tree's, ...), so that a load that changes while the bench runs weighs on both
+alike. A first page load, not counted, warms the browser.
 
 Each map is opened ``--runs`` times in headless Chromium (``/usr/bin/chromium``) with every
 request that is not ``file:``/``data:``/``blob:`` blocked, at 1600x900. Figures (medians):
@@ -158,43 +160,57 @@ def measure_once(page, cdp) -> dict[str, float | list[float]]:
                                                  default=0.0)}
 
 
-def measure_map(html_path: Path, runs: int) -> dict[str, float | int]:
-    """Open a map file ``runs`` times in fresh contexts; return the median figures."""
-    from playwright.sync_api import sync_playwright
+def _load_and_measure(browser, html_path: Path, blocked: list[str]) -> dict:
+    """Open a map file once in a fresh context; return its opening and moving figures."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL)
+                  else (blocked.append(r.request.url), r.abort()))
+    context.add_init_script(LONG_TASKS_JS)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    start = time.perf_counter()
+    page.goto(html_path.as_uri(), timeout=120_000)
+    page.wait_for_selector("html[data-routemap=ready]", timeout=120_000)
+    row: dict = {"open": (time.perf_counter() - start) * 1000.0,
+                 "draw": page.evaluate("() => window.routemapDrawnAt")}
+    row.update(measure_once(page, cdp))
+    row["nodes"] = page.evaluate("() => document.getElementsByTagName('*').length")
+    context.close()
+    return row
 
-    rows: list[dict] = []
-    opens, draws, blocked, nodes = [], [], [], 0
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for _ in range(runs):
-            context = browser.new_context(viewport=VIEWPORT)
-            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL)
-                          else (blocked.append(r.request.url), r.abort()))
-            context.add_init_script(LONG_TASKS_JS)
-            page = context.new_page()
-            cdp = context.new_cdp_session(page)
-            start = time.perf_counter()
-            page.goto(html_path.as_uri(), timeout=120_000)
-            page.wait_for_selector("html[data-routemap=ready]", timeout=120_000)
-            opens.append((time.perf_counter() - start) * 1000.0)
-            draws.append(page.evaluate("() => window.routemapDrawnAt"))
-            rows.append(measure_once(page, cdp))
-            nodes = page.evaluate("() => document.getElementsByTagName('*').length")
-            context.close()
-        browser.close()
+
+def _summary(rows: list[dict], blocked: int) -> dict[str, float | int]:
+    """The median figures of one map's page loads."""
 
     def median(key: str) -> float:
         values = [v for row in rows for v in (row[key] if isinstance(row[key], list)
                                                else [row[key]])]
         return round(statistics.median(values), 1)
 
-    return {"open_ms": round(statistics.median(opens), 1),
-            "draw_ms": round(statistics.median(draws), 1),
+    return {"open_ms": median("open"), "draw_ms": median("draw"),
             "zoom_in_ms": median("zoom_in"), "zoom_out_ms": median("zoom_out"),
             "zoom_max_ms": round(max(max(r["zoom_in"] + r["zoom_out"]) for r in rows), 1),
             "pan_ms": median("pan"), "flick_ms": median("flick"),
             "longest_task_ms": median("longest_task"), "heap_mb": median("heap_mb"),
-            "dom_nodes": nodes, "blocked_requests": len(blocked)}
+            "dom_nodes": rows[-1]["nodes"], "blocked_requests": blocked}
+
+
+def measure_maps(html_paths: dict[str, Path], runs: int) -> dict[str, dict[str, float | int]]:
+    """Open each map file ``runs`` times, in turn (one load of each, then again); return each
+    map's median figures under its label."""
+    from playwright.sync_api import sync_playwright
+
+    rows: dict[str, list[dict]] = {label: [] for label in html_paths}
+    blocked: dict[str, list[str]] = {label: [] for label in html_paths}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        # A browser's first page load is slower (its caches cold): one, not counted, first.
+        _load_and_measure(browser, next(iter(html_paths.values())), [])
+        for _ in range(runs):
+            for label, path in html_paths.items():
+                rows[label].append(_load_and_measure(browser, path, blocked[label]))
+        browser.close()
+    return {label: _summary(rows[label], len(blocked[label])) for label in html_paths}
 
 
 def within_budget(result: dict) -> bool:
@@ -204,15 +220,12 @@ def within_budget(result: dict) -> bool:
             and result["open_ms"] <= BUDGET["open_ms"] and redraw <= BUDGET["redraw_ms"])
 
 
-def bench(scenario: Path | None, folder: Path, code: Path | None, runs: int) -> dict:
-    """Build and measure one code version's map."""
+def built(scenario: Path | None, folder: Path, code: Path | None) -> tuple[Path, dict]:
+    """Build one code version's map; return its path and its size and build time."""
     path, build_s = build_map(scenario, folder, code)
     size = path.stat().st_size
     log.info("%s: map.html %.2f MB, built in %.0f s", code or "this tree", size / 1e6, build_s)
-    result = {"size_bytes": size, "build_s": round(build_s, 1), **measure_map(path, runs)}
-    result["within_budget"] = within_budget(result)
-    log.info("%s", json.dumps(result))
-    return result
+    return path, {"size_bytes": size, "build_s": round(build_s, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,11 +244,14 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         scenario = scenario_file(args, folder)
+        codes = {"after": None, **({"before": args.before.resolve()} if args.before else {})}
+        maps = {label: built(scenario, folder / label, code) for label, code in codes.items()}
         result: dict = {"scenario": str(scenario or "bundled"), "load": os.getloadavg()[0]}
-        result["after"] = bench(scenario, folder / "after", None, args.runs)
-        if args.before:
-            result["before"] = bench(scenario, folder / "before", args.before.resolve(),
-                                     args.runs)
+        measured = measure_maps({label: path for label, (path, _) in maps.items()}, args.runs)
+        for label, (_, figures) in maps.items():
+            result[label] = {**figures, **measured[label]}
+            result[label]["within_budget"] = within_budget(result[label])
+            log.info("%s: %s", label, json.dumps(result[label]))
     result["load_end"] = os.getloadavg()[0]  # the run takes minutes: the load at both ends
     print(json.dumps(result))
     return 0 if result["after"]["within_budget"] else 1
