@@ -4,7 +4,8 @@ Run ``python bench/routing.py [--pairs N] [--osmnx-pairs N]``. Every method rout
 seeded origin-destination pairs (nodes of the main component inside Eurasia) on the same graph:
 the cached ``world_railways`` network (healed gaps included), handed to osmnx as a MultiDiGraph
 and to scgraph as its list-of-dicts graph. Path lengths must agree within 0.1 %. Loading time,
-peak memory and the 10,000-pair run are measured in a fresh child process, so the osmnx and
+peak memory and a 10,000-pair run (timed on 1,000 pairs and scaled: each pair is its own
+search) are measured in a fresh child process, so the osmnx and
 scgraph graphs do not count against routemap. The last line printed is a JSON object.
 
 ``python bench/routing.py --transfers 1000`` times instead a whole scenario routed in batch
@@ -62,18 +63,18 @@ def timed(fn, pairs):
 
 
 def child(pairs_count: int) -> dict:
-    """Measure load time from the cache, queries, 10,000 pairs and peak RSS (fresh process)."""
+    """Measure load time from the cache, 10,000 pairs (1,000 timed, scaled) and peak RSS (fresh process)."""
     from routemap.geo.network import load_rail_network
-    from routemap.routes import graph, hierarchy
+    from routemap.routes import graph, junctions
 
     start = time.perf_counter()
     network = load_rail_network()
-    index = hierarchy.load_index(network)
+    index = junctions.load_index(network)
     vladivostok = graph.snap(network, 131.88, 43.11).node  # builds the node index too
     graph.shortest_path(network, vladivostok, graph.snap(network, 40.13, 45.85).node)
     graph.snap_to_edge(network, 131.88, 43.11)  # and the edge segment index
     load_s = time.perf_counter() - start
-    pairs = eurasian_pairs(network, index, 10_000, SEED + 1)
+    pairs = eurasian_pairs(network, index, 1_000, SEED + 1)
     start = time.perf_counter()
     for s, t in pairs:
         graph.shortest_path(network, s, t)
@@ -252,10 +253,10 @@ def main() -> None:
         return
 
     from routemap.geo.network import load_rail_network
-    from routemap.routes import graph, hierarchy
+    from routemap.routes import graph, junctions
 
     network = load_rail_network()  # builds the caches if needed, outside every timing
-    index = hierarchy.load_index(network)
+    index = junctions.load_index(network)
     out = subprocess.run([sys.executable, __file__, "--child"], check=True,
                          capture_output=True, text=True)
     fresh = json.loads(out.stdout.strip().splitlines()[-1])
@@ -263,7 +264,7 @@ def main() -> None:
     print(f"{len(pairs)} seeded pairs across Eurasia on {network.label}: "
           f"{network.n_nodes:,} nodes, {network.n_edges:,} edges")
     ours, ours_ms = timed(lambda s, t: graph.shortest_path(network, s, t).km, pairs)
-    print(f"routemap (contraction hierarchy): median {np.median(ours_ms):.3f} ms")
+    print(f"routemap (Dijkstra on the junction graph): median {np.median(ours_ms):.3f} ms")
     legs = time_legs(network, stop_points(network, pairs, SEED + 2))
     print(f"whole legs from stop points: joined at the nearest node {legs['leg_ms_node_snap']:.3f} ms, "
           f"at the nearest edge {legs['leg_ms_edge_snap']:.3f} ms "

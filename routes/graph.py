@@ -1,4 +1,4 @@
-"""Shortest paths on a rail or road network: between nodes or points on edges, hierarchy and masked searches."""
+"""Shortest paths on a rail or road network, between nodes or points on edges, within or avoiding countries."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from routemap.errors import NetworkDataError, UnroutableLegError
+from routemap.errors import UnroutableLegError
 from routemap.geo.network import Network
-from routemap.routes.hierarchy import RoutingIndex, load_index
+from routemap.routes.junctions import RoutingIndex, load_index
 from routemap.routes.snapping import EdgeSnap, Snap, snap, snap_to_edge
 
 if TYPE_CHECKING:
@@ -150,12 +150,8 @@ def _search(
     index = load_index(network)
     src = [_Entry(e.junction, e.km + km, e.nodes) for n, km in starts for e in _entries(index, n)]
     dst = [_Entry(e.junction, e.km + km, e.nodes) for n, km in finishes for e in _entries(index, n)]
-    found = _hierarchy_search(index, src, dst) if index.has_hierarchy else None
-    if not index.has_hierarchy or (
-        allowed is not None and found is not None and not allowed[found.nodes].all()
-    ):
-        ok = allowed if allowed is not None else np.ones(network.n_nodes, dtype=bool)
-        found = _masked_search(index, src, dst, ok[index.junction_node])
+    ok = allowed if allowed is not None else np.ones(network.n_nodes, dtype=bool)
+    found = _masked_search(index, src, dst, ok[index.junction_node])
     for (x, kx), (y, ky) in itertools.product(starts, finishes):
         direct = Path(np.array([x]), 0.0) if x == y else _same_edge(index, x, y)
         if direct is not None and (found is None or kx + direct.km + ky <= found.km):
@@ -183,31 +179,6 @@ def _best_meeting(rows: dict[int, int], dist: np.ndarray, ends: list[_Entry], at
     return stack[which, np.arange(at.size)], which
 
 
-def _hierarchy_search(index: RoutingIndex, src: list[_Entry], dst: list[_Entry]) -> Path | None:
-    starts = sorted({e.junction for e in src} | {e.junction for e in dst})
-    rows = {j: i for i, j in enumerate(starts)}
-    from scipy.sparse.csgraph import dijkstra  # scipy loads where a leg is searched, not for a check of cached routes
-
-    dist, pred = dijkstra(index.up_graph(), directed=True, indices=starts,
-                          return_predecessors=True)
-    reached = np.isfinite(dist)
-    from_src = reached[[rows[e.junction] for e in src]].any(axis=0)
-    from_dst = reached[[rows[e.junction] for e in dst]].any(axis=0)
-    common = np.flatnonzero(from_src & from_dst)
-    if common.size == 0:
-        return None
-    ds, which_s = _best_meeting(rows, dist, src, common)
-    dt, which_t = _best_meeting(rows, dist, dst, common)
-    best = int((ds + dt).argmin())
-    meet = int(common[best])
-    a, b = src[which_s[best]], dst[which_t[best]]
-    up = _pred_walk(pred[rows[a.junction]], meet)
-    down = _pred_walk(pred[rows[b.junction]], meet)[::-1]
-    junctions = np.array(up + down[1:], dtype=np.int64)
-    edges, forward = _unpack(index, junctions)
-    return _assemble(index, a, b, edges, forward)
-
-
 def _pred_walk(pred: np.ndarray, node: int) -> list[int]:
     """Return the junctions from a search's source to ``node`` by following predecessors."""
     out = [node]
@@ -215,38 +186,6 @@ def _pred_walk(pred: np.ndarray, node: int) -> list[int]:
         node = int(pred[node])
         out.append(node)
     return out[::-1]
-
-
-def _lookup(keys: np.ndarray, a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
-    wanted = np.minimum(a, b) * n + np.maximum(a, b)
-    pos = np.searchsorted(keys, wanted)
-    if np.any(pos >= keys.size) or np.any(keys[np.minimum(pos, keys.size - 1)] != wanted):
-        raise NetworkDataError("routing index is inconsistent: a path edge is missing")
-    return pos
-
-
-def _unpack(index: RoutingIndex, junctions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Expand hierarchy shortcuts on a junction path; return junction edges and directions.
-
-    Each path step is a *walk code* ``2 * pair + (1 if walked high-to-low else 0)``. One table
-    lookup per round turns every shortcut into its two halves (original edges stay), until
-    nothing changes.
-    """
-    if junctions.size < 2:
-        return np.zeros(0, np.int64), np.zeros(0, bool)
-    a, b = junctions[:-1], junctions[1:]
-    codes = 2 * _lookup(index.pair_key, a, b, index.n_junctions) + (a > b)
-    halves = index.halves()
-    while True:
-        pieces = halves[codes]
-        expanded = pieces[pieces >= 0]
-        if expanded.size == codes.size:
-            break
-        codes = expanded
-    pos, backwards = codes >> 1, (codes & 1).astype(bool)
-    lows, highs = index.pair_ends()
-    edges = index.pair_edge[pos].astype(np.int64)
-    return edges, index.edge_u[edges] == np.where(backwards, highs[pos], lows[pos])
 
 
 def _assemble(

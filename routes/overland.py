@@ -14,7 +14,7 @@ from routemap.geo.network import EARTH_RADIUS_KM, Network, to_unit_vectors
 from routemap.routes import qa
 from routemap.routes.geodesy import densified, geodesic_length_km, to_lonlat_geometry
 from routemap.routes.graph import EdgeSnap, Path, allowed_nodes, path_between, snap_to_edge
-from routemap.routes.hierarchy import load_index
+from routemap.routes.junctions import load_index
 from routemap.routes.leg import LegRequest, RoutedLeg, Stop
 
 __all__ = ["ON_NETWORK_KM", "LegOptions", "check_leg", "route_leg"]

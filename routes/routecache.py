@@ -41,7 +41,7 @@ ENV = "ROUTEMAP_ROUTE_CACHE"
 #: The modules whose code decides a routed leg (routemap.routes, and the geo modules that
 #: build the networks and shapes it routes on).
 _ROUTING_MODULES = {
-    "routemap.routes": ("leg.py", "hierarchy.py", "snapping.py", "graph.py", "overland.py", "sea.py",
+    "routemap.routes": ("leg.py", "junctions.py", "snapping.py", "graph.py", "overland.py", "sea.py",
                         "lanegraph.py", "watergrid.py", "air.py", "qa.py", "geodesy.py"),
     "routemap.geo": ("network.py", "sealanes.py", "landtiles.py", "waterways.py", "countries.py",
                      "additions.py"),

@@ -8,6 +8,8 @@ route sets built before batch routing (commit ea69c46, per leg) are stored in
     python -m tests.routes.baseline OUT.json SCENARIO.yaml
 
 Run it on the code to compare against (a worktree of the older commit on ``PYTHONPATH``).
+Nine rail records hold the geometry routed without a contraction hierarchy (December 2026:
+parallel tracks of equal length chosen differently; figures and findings unchanged).
 """
 
 from __future__ import annotations

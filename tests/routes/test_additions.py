@@ -13,7 +13,7 @@ from routemap.geo.network import load_rail_network
 from routemap.geo.scenario import bundled_scenario_path, load_scenario
 from routemap.report import addition_lines, qa_report
 from routemap.routes.builder import default_routers, leg_request
-from routemap.routes.hierarchy import load_index
+from routemap.routes.junctions import load_index
 from routemap.routes.leg import LegRequest, Stop
 from routemap.routes.overland import route_leg
 from tests.routes.networks import stop
