@@ -441,3 +441,79 @@ def test_a_subfolder_it_may_not_read_does_not_stop_the_build(sample_routeset, tm
     monkeypatch.undo()
     assert sorted(_files(out)) == ["manifest.json", "private/.routemap-x.png.0123abcd.tmp",
                                    "routes.geojson"]
+
+
+def _fake_renderers(monkeypatch, seen, slides_started):
+    """Replace the renderers by ones that record the thread they run in; the web map's waits
+    until the slides have started (it never returns before them when they run one after the
+    other, so a build that did not overlap them fails instead of passing by luck)."""
+    import threading
+
+    from routemap.maps import output
+
+    def slides(routeset, options, earlier, progress):
+        seen.append(("slides", threading.current_thread().name))
+        slides_started.set()
+        return {"slide.png": b"png"}
+
+    def html(routeset, options, earlier, progress):
+        seen.append(("html", threading.current_thread().name))
+        assert slides_started.wait(60), "the slides did not start while the web map was rendered"
+        return {"map.html": b"html"}
+
+    def deck(routeset, options, earlier, progress):
+        seen.append(("pptx", threading.current_thread().name))
+        return {"briefing.pptx": b"deck of " + earlier["slide.png"]}
+
+    def gis(routeset, options, earlier, progress):
+        seen.append(("geojson", threading.current_thread().name))
+        return {"routes.geojson": b"{}"}
+
+    monkeypatch.setitem(output.RENDERERS, "slides", slides)
+    monkeypatch.setitem(output.RENDERERS, "html", html)
+    monkeypatch.setitem(output.RENDERERS, "pptx", deck)
+    monkeypatch.setitem(output.RENDERERS, "geojson", gis)
+
+
+def test_slides_with_workers_are_drawn_while_the_other_formats_render(sample_routeset, monkeypatch):
+    import threading
+
+    from routemap.maps.output import render_outputs
+
+    seen, started, steps = [], threading.Event(), []
+    _fake_renderers(monkeypatch, seen, started)
+    options = RenderOptions(formats=("geojson", "html", "png", "pptx"), workers=2)
+    files = render_outputs(sample_routeset, options, progress=lambda step, *rest: steps.append(step))
+    assert files["briefing.pptx"] == b"deck of png"  # the deck waited for the slides
+    assert sorted(files) == ["briefing.pptx", "map.html", "routes.geojson", "slide.png"]
+    threads = dict(seen)
+    assert threads["slides"].startswith("routemap-slides")
+    assert threads["html"] == threads["geojson"] == threads["pptx"] == threading.main_thread().name
+    assert steps == ["map.html", "routes.geojson", "slides", "briefing.pptx"]
+
+
+def test_slides_in_this_process_run_after_the_other_formats(sample_routeset, monkeypatch):
+    import threading
+
+    from routemap.maps import output
+
+    seen, started = [], threading.Event()
+    started.set()  # nothing to wait for: one after the other
+    _fake_renderers(monkeypatch, seen, started)
+    options = RenderOptions(formats=("html", "png", "pptx", "geojson"), workers=1)
+    output.render_outputs(sample_routeset, options)
+    assert [step for step, _ in seen] == ["html", "geojson", "slides", "pptx"]
+    assert {thread for _, thread in seen} == {threading.main_thread().name}
+
+
+def test_slides_failing_meanwhile_fail_the_build(sample_routeset, monkeypatch):
+    from routemap.errors import RenderError
+    from routemap.maps import output
+
+    def broken(routeset, options, earlier, progress):
+        raise RenderError("cannot draw the slides: a worker stopped")
+
+    monkeypatch.setitem(output.RENDERERS, "slides", broken)
+    monkeypatch.setitem(output.RENDERERS, "html", lambda *a: {"map.html": b"html"})
+    with pytest.raises(RenderError, match="a worker stopped"):
+        output.render_outputs(sample_routeset, RenderOptions(formats=("html", "png"), workers=2))
