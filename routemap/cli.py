@@ -314,9 +314,22 @@ def _cmd_build(args: argparse.Namespace) -> int:
     options = RenderOptions(formats=formats, size=_size(args.size), dpi=args.dpi,
                             workers=_workers(), cache=not args.no_cache)
     from routemap.maps.folder import check_out_dir
-    from routemap.maps.output import default_language, write, write_languages
 
     check_out_dir(args.out)
+    from routemap.warmup import start_warmup, stop_warmup
+
+    warmup = start_warmup(formats, processes=options.workers, build_caches=options.cache)
+    try:
+        return _build(args, options, formats, languages)
+    finally:
+        stop_warmup(warmup)
+
+
+def _build(args: argparse.Namespace, options: RenderOptions, formats: tuple[str, ...],
+           languages: list[str]) -> int:
+    """Load, route and write a build (``routemap build`` once its arguments are read)."""
+    from routemap.maps.output import default_language, write, write_languages
+
     scenario, label = _scenario(args)
     routeset = _route_all(args, scenario)
 
@@ -491,11 +504,16 @@ def _findings_not_logged() -> Iterator[None]:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from routemap.report import qa_report
+    from routemap.warmup import start_warmup, stop_warmup
 
     languages = _languages(args.lang)
-    scenario, label = _scenario(args)
-    with _findings_not_logged():
-        routeset = _route_all(args, scenario)
+    warmup = start_warmup((), processes=_workers())
+    try:
+        scenario, label = _scenario(args)
+        with _findings_not_logged():
+            routeset = _route_all(args, scenario)
+    finally:
+        stop_warmup(warmup)
     report, errors = qa_report(routeset, label, languages=languages)
     print(report)
     return EXIT_INPUT if errors else EXIT_OK

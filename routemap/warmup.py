@@ -1,0 +1,133 @@
+"""Filling a cold cache beside the build.
+
+A first build on a machine (an empty cache folder) spends seconds building caches that do not
+depend on its scenario: the sea lanes with Natural Earth land, and the web map's world
+backdrop. Meanwhile the build loads its scenario and routes it in one process, leaving any
+other core idle. :func:`start_warmup` builds those caches there, in a spawned process; the
+build reads each from the cache folder when it needs it, or builds it itself if the warm-up
+has not got there yet (both write the same bytes, atomically). Once they are cached, no process
+is started.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from multiprocessing.process import BaseProcess
+
+__all__ = ["cold_caches", "start_warmup", "stop_warmup"]
+
+log = logging.getLogger(__name__)
+
+
+def _sea_network() -> None:
+    from routemap.geo.sealanes import load_sea_network
+
+    load_sea_network()
+
+
+def _world_backdrop() -> None:
+    from routemap.maps.web.basemapcache import BasemapCache
+
+    cache = BasemapCache.default()
+    if cache is not None:
+        cache.world()
+
+
+#: Cache name -> what fills it, in the order a build needs them.
+_FILLERS: dict[str, Callable[[], None]] = {"sea lanes": _sea_network, "world backdrop": _world_backdrop}
+
+
+def cold_caches(formats: Sequence[str], *, build_caches: bool = True) -> tuple[str, ...]:
+    """Return the names of the scenario-independent caches a build of ``formats`` would build.
+
+    Parameters
+    ----------
+    formats : sequence of str
+        The build's formats (the world backdrop is the web map's, ``html``).
+    build_caches : bool
+        False when the build keeps no build cache (``--no-cache``): the world backdrop is then
+        drawn afresh by the build, so it is not warmed.
+
+    Returns
+    -------
+    tuple of str
+        Keys of the caches missing from the cache folder; empty when all are there, or when
+        the cache folder cannot be used.
+    """
+    from routemap.errors import NetworkDataError
+    from routemap.geo.sealanes import sea_network_cached
+
+    cold = []
+    try:
+        if not sea_network_cached():
+            cold.append("sea lanes")
+        if "html" in formats and build_caches:
+            from routemap.maps.web.basemapcache import BasemapCache
+
+            cache = BasemapCache.default()
+            if cache is not None and not cache.has_world():
+                cold.append("world backdrop")
+    except (NetworkDataError, OSError) as exc:  # the build reports an unusable cache folder
+        log.debug("no warm-up: %s", exc)
+        return ()
+    return tuple(cold)
+
+
+def start_warmup(formats: Sequence[str], *, processes: int, build_caches: bool = True) -> BaseProcess | None:
+    """Start filling the caches a build of ``formats`` misses, in a spawned process.
+
+    Parameters
+    ----------
+    formats : sequence of str
+        The build's formats.
+    processes : int
+        How many processes the build may run at once (its slide workers); with one, nothing
+        is started.
+    build_caches : bool
+        As for :func:`cold_caches`.
+
+    Returns
+    -------
+    multiprocessing.process.BaseProcess or None
+        The warm-up process (hand it to :func:`stop_warmup` when the build ends), or None when
+        every such cache is filled or the build runs in one process.
+    """
+    if processes <= 1:
+        return None
+    cold = cold_caches(formats, build_caches=build_caches)
+    if not cold:
+        return None
+    process = multiprocessing.get_context("spawn").Process(
+        target=_warm, args=(cold,), name="routemap-warmup", daemon=True)
+    process.start()
+    log.debug("warming %s in process %s", ", ".join(cold), process.pid)
+    return process
+
+
+def stop_warmup(process: BaseProcess | None) -> None:
+    """End a warm-up the build no longer needs: stopped if still running (a cache file it was
+    writing is removed, never left half-written), then waited for."""
+    if process is None:
+        return
+    if process.is_alive():
+        process.terminate()
+    process.join()
+
+
+def _stop(signum: int, frame: object) -> None:
+    sys.exit(0)  # unwinds the cache writers, which remove their temporary file
+
+
+def _warm(cold: tuple[str, ...]) -> None:
+    """Fill the named caches (the warm-up process's body); a failure is left to the build,
+    which builds that cache itself and reports what is wrong."""
+    signal.signal(signal.SIGTERM, _stop)
+    for name in cold:
+        try:
+            _FILLERS[name]()
+        except Exception as exc:  # the build meets the same problem, and reports it
+            log.debug("warm-up of the %s failed: %s", name, exc)
