@@ -30,7 +30,6 @@ __all__ = [
     "country_at",
     "country_codes_at",
     "credit_natural_earth",
-    "land_cached",
     "load_countries",
     "load_land",
     "natural_earth_path",
@@ -136,11 +135,6 @@ def load_land() -> BaseGeometry:
         _write_land(path, land)
     shapely.prepare(land)
     return land
-
-
-def land_cached() -> bool:
-    """Tell whether the cache folder holds the land :func:`load_land` would read."""
-    return _land_cache_path().is_file()
 
 
 def _land_cache_path() -> Path:

@@ -41,7 +41,6 @@ __all__ = [
     "load_sea_network",
     "passage_tags",
     "read_marnet",
-    "sea_network_cached",
     "tag_northern_sea_route",
     "waterway_tag",
 ]
@@ -540,14 +539,6 @@ def load_sea_network() -> SeaNetwork:
     logger.debug("sea network: %d lane nodes, %d edges", len(network.lanes.nodes),
                  len(network.lanes.edges))
     return network
-
-
-def sea_network_cached() -> bool:
-    """Tell whether the cache folder holds the lanes :func:`load_sea_network` would read
-    (and Natural Earth land, which they are built with), so that it need not build them."""
-    from routemap.geo.countries import land_cached
-
-    return land_cached() and _lanes_cache_path(_searoute_version()).is_file()
 
 
 def _lanes_cache_path(version: str) -> Path:

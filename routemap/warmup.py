@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -44,6 +45,11 @@ _FILLERS: dict[str, Callable[[], None]] = {"sea lanes": _sea_network, "world bac
 def cold_caches(formats: Sequence[str], *, build_caches: bool = True) -> tuple[str, ...]:
     """Return the names of the scenario-independent caches a build of ``formats`` would build.
 
+    Read from the cache folder's file names alone, without loading the modules that key
+    them: a cheap check that every warm build makes. A file left by an older version of the
+    data or code counts as cached, so the first build after an upgrade builds that cache
+    itself, as it would without a warm-up.
+
     Parameters
     ----------
     formats : sequence of str
@@ -58,23 +64,27 @@ def cold_caches(formats: Sequence[str], *, build_caches: bool = True) -> tuple[s
         Keys of the caches missing from the cache folder; empty when all are there, or when
         the cache folder cannot be used.
     """
+    from routemap.cache import cache_dir
     from routemap.errors import NetworkDataError
-    from routemap.geo.sealanes import sea_network_cached
 
-    cold = []
     try:
-        if not sea_network_cached():
+        folder = cache_dir()
+        names = [entry.name for entry in os.scandir(folder)]
+        cold = []
+        if not (_has(names, "sealanes-", ".npz") and _has(names, "land-", ".wkb")):
             cold.append("sea lanes")
-        if "html" in formats and build_caches:
-            from routemap.maps.web.basemapcache import BasemapCache
-
-            cache = BasemapCache.default()
-            if cache is not None and not cache.has_world():
-                cold.append("world backdrop")
+        if "html" in formats and build_caches and not any(
+                _has(os.listdir(folder / name), "world-", ".npz") for name in names
+                if name.startswith("webmap-") and (folder / name).is_dir()):
+            cold.append("world backdrop")
     except (NetworkDataError, OSError) as exc:  # the build reports an unusable cache folder
         log.debug("no warm-up: %s", exc)
         return ()
     return tuple(cold)
+
+
+def _has(names: Sequence[str], prefix: str, suffix: str) -> bool:
+    return any(name.startswith(prefix) and name.endswith(suffix) for name in names)
 
 
 def start_warmup(formats: Sequence[str], *, processes: int, build_caches: bool = True) -> BaseProcess | None:

@@ -119,11 +119,6 @@ class BasemapCache:
         """Return the world backdrop (``load_world_backdrop``'s frame), stored or drawn and stored."""
         return _stored_world(self.folder, _key(entry="world", tolerance=repr(WORLD_TOLERANCE)))
 
-    def has_world(self) -> bool:
-        """Tell whether the world backdrop is stored (:meth:`world` then only reads it)."""
-        key = _key(entry="world", tolerance=repr(WORLD_TOLERANCE))
-        return (self.folder / f"world-{key[:32]}.npz").is_file()
-
     def in_frame(self, countries: gpd.GeoDataFrame, bounds: tuple[float, float, float, float], *,
                  world: gpd.GeoDataFrame | None, focus: Collection[str],
                  close_to: Sequence[tuple[float, float]]) -> dict[str, Any]:
