@@ -57,10 +57,11 @@ def figure_bytes(figure: Figure, fmt: str, *, fonts: Sequence[str] | None = None
     import matplotlib
 
     from routemap.maps.slides.canvas import slide_rc
+    from routemap.maps.slides.glyphs import kept_glyphs
     from routemap.maps.slides.pdffonts import lean_pdf_fonts
 
     buf = io.BytesIO()
-    with matplotlib.rc_context(slide_rc(fonts)), lean_pdf_fonts():
+    with matplotlib.rc_context(slide_rc(fonts)), lean_pdf_fonts(), kept_glyphs():
         figure.savefig(buf, format=fmt, dpi=figure.dpi, metadata=metadata,
                        facecolor=figure.get_facecolor())
     return _round_svg_paths(buf.getvalue()) if fmt == "svg" else buf.getvalue()
