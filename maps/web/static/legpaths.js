@@ -11,59 +11,14 @@
   // --- painting legs: bands, casings and lines, arrows and ticks ------------------------------
 
   var PASSES = ['band', 'line', 'marks'];
-  // The arrow glyph in a 16-unit box, pointing along +x: the mark the legend describes.
-  var ARROW_GLYPH = [[2.5, 2.5], [14.5, 8], [2.5, 13.5], [5.5, 8]];
   var CASING_PX = 3;
   var HIGHLIGHT_PX = 2.5;
   // How long a painted view waits before its margins are painted, one strip per idle moment:
   // the frames that show the view, and the next move of a zoom or flick, come first.
   var MARGIN_DELAY_MS = 120;
 
-  function arrowPx(weight) {
-    return Math.round(Math.max(14, weight * 2.2 + 8));
-  }
-
   function dashes(dash) {
     return dash ? String(dash).split(/[ ,]+/).map(Number) : [];
-  }
-
-  function arrowSpots(ring) {
-    // Where arrows go along one projected part: every ARROW_SPACING_PX or so, the first half a
-    // spacing in, at the angle of the segment they sit on. None on a part under 30 px.
-    var lengths = [];
-    var total = 0;
-    for (var i = 1; i < ring.length; i++) {
-      var d = ring[i].distanceTo(ring[i - 1]);
-      lengths.push(d);
-      total += d;
-    }
-    if (total < 30) { return []; }
-    var count = Math.max(1, Math.floor(total / ARROW_SPACING_PX));
-    var spots = [];
-    var seg = 0;
-    var walked = 0;
-    for (var k = 0; k < count; k++) {
-      var target = (k + 0.5) * total / count;
-      while (seg < lengths.length - 1 && walked + lengths[seg] < target) { walked += lengths[seg]; seg++; }
-      var a = ring[seg];
-      var b = ring[seg + 1];
-      var f = lengths[seg] > 0 ? (target - walked) / lengths[seg] : 0;
-      spots.push({ x: a.x + (b.x - a.x) * f, y: a.y + (b.y - a.y) * f,
-        angle: Math.atan2(b.y - a.y, b.x - a.x) });
-    }
-    return spots;
-  }
-
-  function tickSpots(ring) {
-    // A tick across each end of a connector, at the angle the join has on screen.
-    var n = ring.length;
-    if (n < 2) { return []; }
-    return [[ring[0], ring[1]], [ring[n - 1], ring[n - 2]]].filter(function (pair) {
-      return pair[0].distanceTo(pair[1]) >= 1;
-    }).map(function (pair) {
-      return { x: pair[0].x, y: pair[0].y,
-        angle: Math.atan2(pair[1].y - pair[0].y, pair[1].x - pair[0].x) };
-    });
   }
 
   function trace(ctx, parts) {
@@ -85,31 +40,6 @@
     ctx.stroke();
   }
 
-  function paintArrow(ctx, spot, px, color) {
-    ctx.save();
-    ctx.translate(spot.x, spot.y);
-    ctx.rotate(spot.angle);
-    ctx.scale(px / 16, px / 16);
-    ctx.translate(-8, -8);
-    ctx.beginPath();
-    ARROW_GLYPH.forEach(function (p, i) { ctx[i ? 'lineTo' : 'moveTo'](p[0], p[1]); });
-    ctx.closePath();
-    ctx.globalAlpha = 1;
-    ctx.fillStyle = color;
-    ctx.fill();
-    stroke(ctx, '#ffffff', 1.3, 1, [], 'butt');
-    ctx.restore();
-  }
-
-  function paintTick(ctx, spot, cs, color) {
-    var dx = -Math.sin(spot.angle) * cs.tick / 2;
-    var dy = Math.cos(spot.angle) * cs.tick / 2;
-    ctx.beginPath();
-    ctx.moveTo(spot.x - dx, spot.y - dy);
-    ctx.lineTo(spot.x + dx, spot.y + dy);
-    stroke(ctx, color, cs.width, cs.opacity, [], 'butt');
-  }
-
   // --- lines projected once per zoom, simplified to it, shared by the legs that follow them --
 
   var BASE = new WeakMap();
@@ -124,10 +54,12 @@
 
   function baseOf(ring, map) {
     // A line's points projected at zoom 0 (Web Mercator in 256 px), once; each zoom's points are
-    // these scaled, less the pixel origin. Kept with each level's simplified points.
+    // these scaled, less the pixel origin. Kept with each level's simplified points and the
+    // points' bounds (those of any level's points, which are some of them, scaled alike).
     var base = BASE.get(ring);
     if (!base) {
-      base = { points: ring.map(function (ll) { return map.project(ll, 0); }), levels: {} };
+      var points = ring.map(function (ll) { return map.project(ll, 0); });
+      base = { points: points, levels: {}, bounds: L.bounds(points) };
       BASE.set(ring, base);
     }
     return base;
@@ -145,6 +77,18 @@
 
   // The canvas every leg is painted on: Leaflet's, drawing its layers in three passes.
   var LegCanvas = L.Canvas.extend({
+    reachOf: function (ring, bounds) {
+      // Extend pixel bounds by a line's bounds at the map's zoom and origin, its points
+      // unprojected: they hold the line's projected points at any level (the same sums).
+      var map = this._map;
+      var scale = Math.pow(2, map.getZoom());
+      var origin = map.getPixelOrigin();
+      var b = baseOf(ring, map).bounds;
+      if (!b.isValid()) { return; }
+      bounds.extend(L.point(b.min.x * scale - origin.x, b.min.y * scale - origin.y));
+      bounds.extend(L.point(b.max.x * scale - origin.x, b.max.y * scale - origin.y));
+    },
+
     projected: function (ring, kind) {
       // A line's points (and marks of a kind) in layer pixels at the map's zoom and origin:
       // projected once however many legs follow it, then kept until the zoom or origin moves.
@@ -373,7 +317,9 @@
     },
 
     _extendRedrawBounds: function (layer) {
-      // A leg's band and arrows reach past its line: clear and repaint all of them.
+      // A leg's band and arrows reach past its line: clear and repaint all of them (the leg's
+      // own bounds, its points projected if they were not yet).
+      if (layer.resolve) { layer.resolve(); }
       var reach = layer._paintBounds || layer._pxBounds;
       if (reach) {
         this._redrawBounds = this._redrawBounds || new L.Bounds();
@@ -382,31 +328,6 @@
       }
     }
   });
-
-  // The basemap's land, coast and borders: Leaflet's polygons and lines, their rings projected
-  // by the renderer (a LegCanvas) once per zoom level rather than point by point on every zoom.
-  function projectRings() {
-    var pxBounds = new L.Bounds();
-    this._rings = [];
-    var add = function (latlngs) {
-      if (!latlngs.length) { return; }
-      if (latlngs[0] instanceof L.LatLng) {
-        var hit = this._renderer.projected(latlngs);
-        this._rings.push(hit.points);
-        if (hit.bounds.isValid()) { pxBounds.extend(hit.bounds.min); pxBounds.extend(hit.bounds.max); }
-      } else {
-        latlngs.forEach(add, this);
-      }
-    };
-    add.call(this, this._latlngs);
-    if (this._bounds.isValid() && pxBounds.isValid()) {
-      this._rawPxBounds = pxBounds;
-      this._updateBounds();
-    }
-  }
-
-  var BasemapPolygon = L.Polygon.extend({ _project: projectRings });
-  var BasemapLine = L.Polyline.extend({ _project: projectRings });
 
   // One leg's track (kind 'track': band, casing, line, arrows) or one of its connectors (kind
   // 'join': casing, hairline, ticks), as a polyline Leaflet projects, clips, simplifies and
@@ -430,8 +351,20 @@
     },
 
     _project: function () {
+      // At a new zoom only the leg's bounds, from its lines' (LegCanvas.reachOf): most legs of a
+      // large map lie off the canvas once zoomed in, and their points are projected only when
+      // asked for (resolve: the leg on the canvas, picked, counted or restyled).
+      var pxBounds = new L.Bounds();
+      this._rings = null;
+      this._spots = null;
+      this._lines.forEach(function (line) { this._renderer.reachOf(line, pxBounds); }, this);
+      this.setBounds(pxBounds);
+    },
+
+    resolve: function () {
       // The legs' lines, projected and simplified for the zoom by the renderer (shared by every
       // leg on one line), with their marks; the bounds to repaint take in the band and marks.
+      if (this._rings || !this._map) { return; }
       var pxBounds = new L.Bounds();
       this._rings = [];
       this._spots = [];
@@ -441,6 +374,16 @@
         this._spots = this._spots.concat(hit.marks[this.kind]);
         if (hit.bounds.isValid()) { pxBounds.extend(hit.bounds.min); pxBounds.extend(hit.bounds.max); }
       }, this);
+      this.setBounds(pxBounds);
+    },
+
+    rings: function () {
+      // Its lines' points in layer pixels at the map's zoom (projected now if not yet).
+      this.resolve();
+      return this._rings || [];
+    },
+
+    setBounds: function (pxBounds) {
       this._paintBounds = null;
       if (this._bounds.isValid() && pxBounds.isValid()) {
         this._rawPxBounds = pxBounds;
@@ -457,8 +400,11 @@
 
     _clipPoints: function () {
       // Clipped and simplified with the other legs on its lines (LegCanvas.clipped: every leg
-      // has the same smoothFactor); none if the leg with its width lies off the canvas.
-      var on = this._pxBounds && this._pxBounds.intersects(this._renderer._bounds);
+      // has the same smoothFactor); none if the leg with its width lies off the canvas. Its
+      // points are projected if what it paints may reach the canvas.
+      var canvas = this._renderer._bounds;
+      if (!this._rings && this._paintBounds && this._paintBounds.intersects(canvas)) { this.resolve(); }
+      var on = this._rings && this._pxBounds && this._pxBounds.intersects(this._renderer._bounds);
       this._parts = on ? this._renderer.clipped(this) : [];
     },
 
@@ -508,7 +454,8 @@
 
     paintMarks: function (ctx) {
       // Only the marks on what is painted (the canvas, or the part redrawn), with room for
-      // their size.
+      // their size; none of a leg not projected (_clipPoints: it paints nothing on the canvas).
+      if (!this._rings) { return; }
       var px = arrowPx(this.leg.weight);
       var box = this._renderer._redrawBounds || this._renderer._bounds;
       var min = box.min.subtract([px, px]);
@@ -531,6 +478,7 @@
 
     marksIn: function (bounds) {
       // How many of its marks lie inside pixel bounds (layer points).
+      this.resolve();
       return (this._spots || []).filter(function (s) { return bounds.contains([s.x, s.y]); }).length;
     }
   });

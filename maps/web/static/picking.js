@@ -8,7 +8,7 @@
   RouteMap.prototype.legsNear = function (layerPoint) {
     // Every leg on the map whose drawn line (its connectors too) passes within PICK_PX of the
     // point, in scenario order.
-    // Their lines as projected for the zoom (legpaths.js), not projected again here.
+    // Their lines as projected for the zoom (legpaths.js), only those whose bounds are near.
     var map = this.map;
     return this.legs.filter(function (entry) {
       if (!map.hasLayer(entry.layer)) { return false; }
@@ -17,7 +17,7 @@
         var b = path._pxBounds;
         if (b && (layerPoint.x < b.min.x - reach || layerPoint.x > b.max.x + reach ||
                   layerPoint.y < b.min.y - reach || layerPoint.y > b.max.y + reach)) { return false; }
-        return (path._rings || []).some(function (pts) {
+        return path.rings().some(function (pts) {
           if (pts.length === 1) { return pts[0].distanceTo(layerPoint) <= reach; }
           for (var i = 1; i < pts.length; i++) {
             if (L.LineUtil.pointToSegmentDistance(layerPoint, pts[i - 1], pts[i]) <= reach) { return true; }

@@ -148,3 +148,39 @@ def test_a_pan_in_steps_paints_the_margins_by_its_next_frame(page):
     page.evaluate(ONE_PASS_JS)
     margins = _ink(page, "whole", inside=False)
     assert abs(_ink(page, "moved", inside=False) - margins) <= margins // 100
+
+
+
+# Zoom in six levels on a point half a world from the first leg's start (no leg comes near it),
+# then list each path (track or connector) as it stands: whether its points were projected, and
+# how many clipped pieces it paints. Then project and clip every path afresh, as a map that
+# projects them all would, and list the same again.
+LAZY_JS = """() => { const app = window.routemap.app; const map = app.map;
+  const paths = () => app.legs.flatMap((e) => [e.path].concat(e.joinPaths));
+  const start = app.legs[0].path.getLatLngs().flat(3)[0];
+  map.setView([-60, start.lng > 0 ? start.lng - 180 : start.lng + 180], map.getZoom() + 6, { animate: false });
+  const lazy = paths().map((p) => [p._rings !== null, p._parts.length]);
+  paths().forEach((p) => { p.resolve(); p._update(); });
+  return [lazy, paths().map((p) => [p._rings !== null, p._parts.length])]; }"""
+
+# At a new zoom there, pan (no new zoom) until the first leg's start is in the window's middle;
+# return whether its track is projected now, its pieces, and whether a click there finds it.
+PAN_TO_JS = """() => { const app = window.routemap.app; const map = app.map;
+  const entry = app.legs[0];
+  const target = entry.path.getLatLngs().flat(3)[0];
+  map.setZoom(map.getZoom() - 1, { animate: false });
+  const before = entry.path._rings !== null;
+  map.panBy(map.latLngToContainerPoint(target).subtract(map.getSize().divideBy(2)), { animate: false });
+  const near = app.legsNear(map.latLngToLayerPoint(target));
+  return [before, entry.path._rings !== null, entry.path._parts.length, near.indexOf(entry) >= 0]; }"""
+
+
+def test_zoomed_in_legs_off_the_canvas_are_not_projected_until_a_pan_brings_them_near(page):
+    lazy, full = page.evaluate(LAZY_JS)
+    assert not any(projected for projected, _ in lazy)
+    assert all(projected for projected, _ in full)
+    # What each path paints is what it paints once all are projected.
+    assert [pieces for _, pieces in lazy] == [pieces for _, pieces in full]
+    before, after, pieces, picked = page.evaluate(PAN_TO_JS)
+    assert not before
+    assert after and pieces > 0 and picked
