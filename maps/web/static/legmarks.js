@@ -52,27 +52,51 @@
     });
   }
 
-  function paintArrow(ctx, spot, px, color) {
-    ctx.save();
-    ctx.translate(spot.x, spot.y);
-    ctx.rotate(spot.angle);
-    ctx.scale(px / 16, px / 16);
-    ctx.translate(-8, -8);
-    ctx.beginPath();
-    ARROW_GLYPH.forEach(function (p, i) { ctx[i ? 'lineTo' : 'moveTo'](p[0], p[1]); });
-    ctx.closePath();
+  function arrowStyle(ctx, px, color) {
+    // The style of a leg's arrows: filled in its colour, outlined in white 1.3 glyph units wide.
+    ctx.setLineDash([]);
     ctx.globalAlpha = 1;
     ctx.fillStyle = color;
-    ctx.fill();
-    stroke(ctx, '#ffffff', 1.3, 1, [], 'butt');
-    ctx.restore();
+    ctx.strokeStyle = '#ffffff';
+    ctx.lineWidth = 1.3 * px / 16;
+    ctx.lineCap = 'butt';
+    ctx.lineJoin = 'round';
   }
 
-  function paintTick(ctx, spot, cs, color) {
+  function paintArrow(ctx, spot, px) {
+    // One arrow in the style set (arrowStyle): the glyph scaled to px, turned to the spot's
+    // angle about its centre and moved to the spot, its corners worked out here rather than by
+    // the canvas's transform.
+    var k = px / 16;
+    var cos = Math.cos(spot.angle) * k;
+    var sin = Math.sin(spot.angle) * k;
+    ctx.beginPath();
+    for (var i = 0; i < ARROW_GLYPH.length; i++) {
+      var u = ARROW_GLYPH[i][0] - 8;
+      var v = ARROW_GLYPH[i][1] - 8;
+      ctx[i ? 'lineTo' : 'moveTo'](spot.x + u * cos - v * sin, spot.y + u * sin + v * cos);
+    }
+    ctx.closePath();
+    ctx.fill();
+    ctx.stroke();
+  }
+
+  function tickStyle(ctx, cs, color) {
+    // The style of a connector's ticks: its hairline's colour, width and opacity.
+    ctx.setLineDash([]);
+    ctx.globalAlpha = cs.opacity;
+    ctx.lineWidth = cs.width;
+    ctx.strokeStyle = color;
+    ctx.lineCap = 'butt';
+    ctx.lineJoin = 'round';
+  }
+
+  function paintTick(ctx, spot, cs) {
+    // One tick in the style set (tickStyle).
     var dx = -Math.sin(spot.angle) * cs.tick / 2;
     var dy = Math.cos(spot.angle) * cs.tick / 2;
     ctx.beginPath();
     ctx.moveTo(spot.x - dx, spot.y - dy);
     ctx.lineTo(spot.x + dx, spot.y + dy);
-    stroke(ctx, color, cs.width, cs.opacity, [], 'butt');
+    ctx.stroke();
   }

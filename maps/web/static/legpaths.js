@@ -460,13 +460,18 @@
       var box = this._renderer._redrawBounds || this._renderer._bounds;
       var min = box.min.subtract([px, px]);
       var max = box.max.add([px, px]);
-      var color = this.options.color;
       var join = this.kind === 'join';
-      var cs = this.cs;
-      (this._spots || []).forEach(function (s) {
-        if (s.x < min.x || s.x > max.x || s.y < min.y || s.y > max.y) { return; }
-        if (join) { paintTick(ctx, s, cs, color); } else { paintArrow(ctx, s, px, color); }
-      });
+      var styled = false;
+      var spots = this._spots || [];
+      for (var i = 0; i < spots.length; i++) {
+        var s = spots[i];
+        if (s.x < min.x || s.x > max.x || s.y < min.y || s.y > max.y) { continue; }
+        if (!styled) {
+          styled = true;
+          if (join) { tickStyle(ctx, this.cs, this.options.color); } else { arrowStyle(ctx, px, this.options.color); }
+        }
+        if (join) { paintTick(ctx, s, this.cs); } else { paintArrow(ctx, s, px); }
+      }
     },
 
     paintKey: function () {
