@@ -141,8 +141,9 @@ def _subset_bytes(fontfile: object, glyphs: list[int]) -> tuple[bytes, dict[int,
 @pytest.mark.parametrize("face", ["DejaVu Sans", "DejaVu Sans:bold", "DejaVu Sans Mono"])
 def test_subsets_from_the_tables_read_once_are_the_subsets_read_afresh(
         monkeypatch: pytest.MonkeyPatch, face: str) -> None:
-    """A font's character map, glyph names and metrics are read once per process and copied
-    for each subset: the subsets, one after another, are those of the font read each time."""
+    """A font's character map, glyph names, metrics and outlines (composite glyphs among them)
+    are read once per process and copied for each subset: the subsets, one after another, are
+    those of the font read each time."""
     from matplotlib import font_manager
 
     from routemap.maps.slides import pdffonts
