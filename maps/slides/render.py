@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import io
 import logging
-import multiprocessing
 import os
 import re
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,6 +18,7 @@ from routemap.maps.slides.fonts import font_chain
 from routemap.maps.slides.plan import slide_specs, slide_texts
 from routemap.maps.slides.slidecache import SlideCache, environment_digest, value_digest
 from routemap.maps.slides.spec import RouteLine, SlideSpec
+from routemap.maps.slides.workers import read_shared, shared_file, start_workers, take_ahead
 from routemap.maps.spool import Spool
 from routemap.routes.routeset import RouteSet
 
@@ -234,13 +233,14 @@ def _texts_of(spec: SlideSpec, texts: dict[str, str]) -> dict[str, str]:
 
 def _render_in_workers(jobs: list[_SlideJob], workers: int,
                        context: tuple[RouteLine, ...]) -> list[list[tuple[str, str]]]:
-    """Draw the slides in ``workers`` spawned processes, in job order; each process is
-    handed the shared route set once."""
-    mp_context = multiprocessing.get_context("spawn")
+    """Draw the slides in ``workers`` spawned processes (those started ahead by
+    :func:`routemap.maps.slides.workers.start_ahead`, if any), in job order; each process
+    reads the shared route set once, from a file."""
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp_context,
-                                 initializer=_set_context, initargs=(context,)) as pool:
-            return list(pool.map(_render_job, jobs))
+        with shared_file(context) as path:
+            jobs = [replace(job, context_file=path) if job.shared_routes else job for job in jobs]
+            with take_ahead(workers) or start_workers(workers) as pool:
+                return list(pool.map(_render_job, jobs))
     except BrokenProcessPool as exc:
         raise RenderError(
             f"cannot draw the slides: one of the {workers} processes drawing them stopped "
@@ -260,7 +260,8 @@ def _set_context(routes: tuple[RouteLine, ...]) -> None:
 @dataclass(frozen=True)
 class _SlideJob:
     """One slide to draw and save into ``folder``: everything a worker process needs,
-    picklable and small (the shared route set is the worker's own, see ``_set_context``)."""
+    picklable and small (the shared route set is read from ``context_file`` once per
+    worker, or is this process's own, see ``_set_context``)."""
 
     spec: SlideSpec
     size: tuple[int, int]
@@ -272,6 +273,8 @@ class _SlideJob:
     index: int
     shared_routes: bool = False
     """The spec's routes are the shared route set, left out of the job."""
+    context_file: str = ""
+    """Where a worker process reads the shared route set (empty: this process's own)."""
 
 
 def _render_job(job: _SlideJob) -> list[tuple[str, str]]:
@@ -284,7 +287,7 @@ def _render_job(job: _SlideJob) -> list[tuple[str, str]]:
 
     spec = job.spec
     if job.shared_routes:
-        spec = replace(spec, routes=_CONTEXT[0])
+        spec = replace(spec, routes=read_shared(job.context_file) if job.context_file else _CONTEXT[0])
     try:
         ensure_families(job.fonts)  # a spawned worker's font list may predate a font the parent found
         with matplotlib.rc_context(slide_rc(job.fonts)):

@@ -169,10 +169,15 @@ def test_svg_path_coordinates_are_rounded_to_a_hundredth_of_a_point(rendered):
 
 
 def test_slides_drawn_in_worker_processes_are_the_same_bytes(sample_routeset):
-    """Each slide is drawn on its own, so two worker processes give what one process gives."""
+    """Each slide is drawn on its own, so two worker processes give what one process gives,
+    here two started ahead (warmed, handed the shared route set in a file)."""
+    from routemap.maps.slides import workers
+
     alone = render_slides(sample_routeset, RenderOptions(formats=("png", "svg"), size=(960, 540), dpi=72))
+    workers.start_ahead(2)
     pooled = render_slides(sample_routeset,
                            RenderOptions(formats=("png", "svg"), size=(960, 540), dpi=72, workers=2))
+    assert workers.take_ahead(2) is None  # the slides took them
     assert list(pooled) == list(alone)
     assert all(pooled[name] == alone[name] for name in alone)
 
@@ -197,7 +202,7 @@ def test_a_worker_that_dies_is_our_error(sample_routeset, monkeypatch):
             raise BrokenProcessPool("A process in the process pool was terminated abruptly "
                                     "while the future was running or pending.")
 
-    monkeypatch.setattr(render, "ProcessPoolExecutor", DyingPool)
+    monkeypatch.setattr(render, "start_workers", lambda count: DyingPool())
     with pytest.raises(RenderError) as caught:
         render_slides(sample_routeset, RenderOptions(formats=("png",), size=(320, 240), dpi=30, workers=2))
     assert str(caught.value) == (
