@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 
-__all__ = ["Warmup", "cold_caches", "start_warmup", "stop_warmup"]
+__all__ = ["SLIDES", "Warmup", "cold_caches", "start_warmup", "stop_warmup"]
 
 log = logging.getLogger(__name__)
 
