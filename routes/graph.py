@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -172,17 +173,11 @@ def _same_edge(index: RoutingIndex, source: int, target: int) -> Path | None:
     return Path(nodes.copy(), float(abs(index.node_offset[target] - index.node_offset[source])))
 
 
-def _best_meeting(rows: dict[int, int], dist: np.ndarray, ends: list[_Entry], at: np.ndarray) -> tuple:
-    """Return the best distance from a set of entries to each junction in ``at``, and the entry."""
-    stack = np.stack([dist[rows[e.junction], at] + e.km for e in ends])
-    which = stack.argmin(axis=0)
-    return stack[which, np.arange(at.size)], which
-
-
-def _pred_walk(pred: np.ndarray, node: int) -> list[int]:
-    """Return the junctions from a search's source to ``node`` by following predecessors."""
+def _pred_walk(pred: np.ndarray, node: int, source: int) -> list[int]:
+    """Return the junctions from a search's start to ``node`` by following predecessors, up to
+    the virtual ``source`` (left out)."""
     out = [node]
-    while pred[node] >= 0:
+    while pred[node] >= 0 and pred[node] != source:
         node = int(pred[node])
         out.append(node)
     return out[::-1]
@@ -260,15 +255,34 @@ def _build_masked(index: RoutingIndex, ok: np.ndarray) -> tuple[csr_matrix, np.n
     return graph, key, ids
 
 
-def _masked_tree(index: RoutingIndex, ok: np.ndarray, starts: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Return the distances and predecessors of a masked search from some junctions, once."""
-    from scipy.sparse.csgraph import dijkstra
+def _tree_from(index: RoutingIndex, ok: np.ndarray, src: list[_Entry]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distances and predecessors of one search from all the start entries at once.
 
-    graph = _masked_graph(index, ok)[0]
-    return _remember(
-        _TREES.setdefault(index, {}), (_mask_key(ok), tuple(starts)),
-        lambda: dijkstra(graph, directed=True, indices=starts, return_predecessors=True),
-        _TREES_KEPT)
+    The junction graph gains a virtual source, joined to each start junction by an edge of the
+    km already run to it (the shortest, where two entries share a junction): one Dijkstra
+    search instead of one per start. Its predecessors name the source as ``n_junctions``. Kept
+    for the next legs from the same entries (a scenario's legs from one place share it).
+    """
+    reach: dict[int, float] = {}
+    for e in src:
+        reach[e.junction] = min(e.km, reach.get(e.junction, math.inf))
+    starts = sorted(reach)
+
+    def search() -> tuple[np.ndarray, np.ndarray]:
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import dijkstra
+
+        graph = _masked_graph(index, ok)[0]
+        n = index.n_junctions
+        indptr = np.append(graph.indptr, graph.indptr[-1] + len(starts))
+        indices = np.append(graph.indices, np.array(starts, dtype=graph.indices.dtype))
+        weights = np.append(graph.data, [reach[j] for j in starts])
+        joined = csr_matrix((weights, indices, indptr), shape=(n + 1, n + 1))
+        dist, pred = dijkstra(joined, directed=True, indices=n, return_predecessors=True)
+        return dist[:n], pred[:n]
+
+    key = (_mask_key(ok), tuple((j, reach[j]) for j in starts))
+    return _remember(_TREES.setdefault(index, {}), key, search, _TREES_KEPT)
 
 
 def _masked_search(
@@ -279,18 +293,14 @@ def _masked_search(
     if not src or not dst:
         return None
     _, key, ids = _masked_graph(index, ok)
-    starts = sorted({e.junction for e in src})
-    rows = {j: i for i, j in enumerate(starts)}
-    dist, pred = _masked_tree(index, ok, starts)
-    ends = np.array([e.junction for e in dst])
-    ds, which = _best_meeting(rows, dist, src, ends)
-    finish = ds + np.array([e.km for e in dst])
+    dist, pred = _tree_from(index, ok, src)
+    finish = dist[np.array([e.junction for e in dst])] + np.array([e.km for e in dst])
     best = int(np.argmin(finish))
     if not np.isfinite(finish[best]):
         return None
     b = dst[best]
-    a = src[which[best]]
-    junctions = np.array(_pred_walk(pred[rows[a.junction]], b.junction), dtype=np.int64)
+    junctions = np.array(_pred_walk(pred, b.junction, index.n_junctions), dtype=np.int64)
+    a = min((e for e in src if e.junction == junctions[0]), key=lambda e: e.km)
     n = index.n_junctions
     pos = np.searchsorted(key, junctions[:-1] * n + junctions[1:])
     edges = ids[pos].astype(np.int64)
