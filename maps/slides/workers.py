@@ -75,12 +75,9 @@ def stop_ahead() -> None:
     once rather than left to finish."""
     while _AHEAD:
         _, pool = _AHEAD.popitem()
-        processes = list(getattr(pool, "_processes", {}).values())  # no public way to stop them
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join()
+        for process in (getattr(pool, "_processes", None) or {}).copy().values():
+            process.terminate()  # no public way to stop them; the pool then reaps them
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager
