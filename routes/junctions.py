@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 
 import numpy as np
 
@@ -184,7 +185,10 @@ def load_index(network: Network) -> RoutingIndex:
     """Return the routing index of a network: from memory, the disk cache, or built.
 
     Indexes of large networks (the bundled world networks) are cached in
-    :func:`routemap.cache.cache_dir` under the network's checksum, written atomically.
+    :func:`routemap.cache.cache_dir` under the network's checksum, written atomically. Writing
+    one removes that network's indexes of other formats (the format-2 files, 19 MB each, held
+    a contraction hierarchy); the indexes of its other variants (a scenario's added track)
+    stay.
     """
     index = _INDEXES.get(network.checksum)
     if index is not None:
@@ -211,4 +215,15 @@ def _cached_index(network: Network) -> RoutingIndex:
     index = build_index(network)
     arrays = {f.name: getattr(index, f.name) for f in fields(index)}
     write_arrays(path, arrays, {"format": INDEX_FORMAT, "network": network.checksum})
+    _remove_other_formats(path.parent, network.name)
     return index
+
+
+def _remove_other_formats(folder: Path, name: str) -> None:
+    """Remove the cached indexes of network ``name`` written in another index format."""
+    for old in folder.glob(f"index-{name}-*-v*.npz"):
+        if old.name.rsplit("-v", 1)[-1] != f"{INDEX_FORMAT}.npz":
+            try:
+                old.unlink()
+            except OSError as exc:  # another process removed it, or the folder is read-only
+                log.debug("could not remove the old routing index %s: %s", old, exc)

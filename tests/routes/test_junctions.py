@@ -53,3 +53,17 @@ def test_a_damaged_index_file_is_rebuilt(disk_cached, caplog):
     assert graph.shortest_path(network, 0, 5).km == pytest.approx(288.0)
     assert index.n_junctions == junctions.build_index(network).n_junctions
     assert "rebuilding it" in caplog.text
+
+
+def test_writing_an_index_removes_that_networks_indexes_of_other_formats(disk_cached):
+    network = six_node_network()
+    name = network.name
+    older = disk_cached / f"index-{name}-0123456789abcdef-v2.npz"
+    other_network = disk_cached / "index-another-0123456789abcdef-v2.npz"
+    same_format_variant = disk_cached / f"index-{name}-fedcba9876543210-v{junctions.INDEX_FORMAT}.npz"
+    for path in (older, other_network, same_format_variant):
+        path.write_bytes(b"an index")
+    junctions.load_index(network)
+    assert not older.exists()
+    assert other_network.exists() and same_format_variant.exists()
+    assert len(list(disk_cached.glob(f"index-{name}-*-v{junctions.INDEX_FORMAT}.npz"))) == 2
