@@ -190,6 +190,11 @@ def _count_in(points: np.ndarray, box: Box) -> int:
                                 & (points[:, 1] > box.y0) & (points[:, 1] < box.y1)))
 
 
+def _context_points(canvas: Canvas, layers: list) -> np.ndarray:
+    """Return display points along the other transfers' routes (grey context)."""
+    return route_samples(canvas, [r for r in layers[1] if not r[2]], step_px=6.0)
+
+
 def _data_points(canvas: Canvas, layers: list) -> np.ndarray:
     """Return display points the furniture must not hide: focus routes and place markers."""
     _, routes, marks, _ = layers
@@ -260,17 +265,23 @@ def _add_inset(canvas: Canvas, rect: tuple[float, float, float, float]) -> None:
     draw_inset(iax, canvas.frame, scale=canvas.scale, radius_km=radius)
 
 
-def _inset_corner(canvas: Canvas, points: np.ndarray, taken: Box
+def _inset_corner(canvas: Canvas, points: np.ndarray, taken: Box, context: np.ndarray
                   ) -> tuple[tuple[float, ...], Box] | None:
-    """Return a map corner (figure rect, display box) free of data and furniture, if any."""
+    """Return a map corner (figure rect, display box) free of data and furniture, if any.
+
+    A corner that hides no other transfer's route (``context``, display points along the grey
+    legs) either is taken first; failing one, a corner that hides only such context.
+    """
     side = 0.30 * canvas.ax.bbox.height
     fig_w, fig_h = canvas.fig.bbox.width, canvas.fig.bbox.height
     corners = _corners(canvas, side, side)
-    for name in ("top-right", "top-left", "bottom-right", "bottom-left"):
-        box = corners[name]
-        if box.overlaps(taken) or _count_in(points, box.padded(14.0 * canvas.scale)):
-            continue
-        return (box.x0 / fig_w, box.y0 / fig_h, side / fig_w, side / fig_h), box
+    order = ("top-right", "top-left", "bottom-right", "bottom-left")
+    for hidden in (np.vstack([points, context]), points):
+        for name in order:
+            box = corners[name]
+            if box.overlaps(taken) or _count_in(hidden, box.padded(14.0 * canvas.scale)):
+                continue
+            return (box.x0 / fig_w, box.y0 / fig_h, side / fig_w, side / fig_h), box
     return None
 
 
@@ -310,7 +321,7 @@ def compose_slide(spec: SlideSpec, *, size: tuple[int, int] = (1920, 1080), dpi:
     draw_observed(canvas, spec)
     points = _data_points(canvas, layers)
     bar, north, furniture_box = _place_furniture(canvas, points)
-    corner = _inset_corner(canvas, points, furniture_box)
+    corner = _inset_corner(canvas, points, furniture_box, _context_points(canvas, layers))
     obstacles = [furniture_box] + ([corner[1].padded(4.0)] if corner else [])
     keyed = _draw_panel(canvas, spec, inset_in_map=corner is not None)
     shown = replace(spec, callouts=spec.callouts[:keyed])

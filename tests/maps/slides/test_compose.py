@@ -233,3 +233,32 @@ def test_a_zoomed_map_has_no_detail(composed):
     slide = composed["slides/air-estimate"]
     assert slide.details == ()
     assert all(not ax.get_label().startswith("detail:") for ax in slide.figure.axes)
+
+
+def test_the_locator_globe_takes_a_corner_that_hides_no_route_first(composed):
+    """Other transfers' grey routes count too: a corner hiding none is taken before the first
+    corner free of the slide's own data; when every corner hides some, the first free of the
+    slide's own data is taken, as before (the bundled callouts slide's globe covered the grey
+    routes to Rajin at the top right while the top left was empty)."""
+    from routemap.maps.slides.canvas import setup_canvas
+    from routemap.maps.slides.compose import _corners, _inset_corner
+
+    spec = composed["slide"].spec
+    canvas = setup_canvas(spec, (960, 540), 72, {})
+    side = 0.30 * canvas.ax.bbox.height
+    corners = _corners(canvas, side, side)
+    inside = {name: np.array([[(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2]])
+              for name, box in corners.items()}
+    nowhere, away = np.zeros((0, 2)), Box(-9, -9, -8, -8)
+    chosen = {box: name for name, box in corners.items()}
+
+    def corner(points, context):
+        found = _inset_corner(canvas, points, away, context)
+        return chosen[found[1]]
+
+    assert corner(nowhere, nowhere) == "top-right"
+    assert corner(nowhere, inside["top-right"]) == "top-left"
+    assert corner(inside["top-right"], inside["top-left"]) == "bottom-right"
+    every = np.vstack(list(inside.values()))
+    assert corner(nowhere, every) == "top-right"
+    assert corner(inside["top-right"], every) == "top-left"
