@@ -16,15 +16,15 @@ matplotlib's own path is left alone (the PNG is the same, only slower).
 
 from __future__ import annotations
 
-import inspect
 import math
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 from matplotlib.backends import backend_agg
+
+from routemap.maps.slides.standin import StandIn
 
 __all__ = ["kept_glyphs"]
 
@@ -33,9 +33,6 @@ _EXPECTED_PARAMETERS = ("self", "gc", "x", "y", "angle", "glyphs", "boxes")
 
 #: Images kept at most; past it the store starts again (a slide has about 2,000 glyphs).
 _MOST_KEPT = 60_000
-
-_LOCK = threading.RLock()
-
 
 def _draw_glyphs(renderer: Any, gc: Any, x: float, y: float, angle: float,
                  glyphs: Iterable[tuple[Any, ...]], boxes: Iterable[tuple[float, ...]]) -> None:
@@ -84,26 +81,16 @@ def _draw_glyphs(renderer: Any, gc: Any, x: float, y: float, angle: float,
         font.set_size(size, renderer.dpi)
         font._set_transform(matrix, delta)
     if boxes:
-        _ORIGINAL[0](renderer, gc, x, y, angle, (), boxes)
+        _STAND_IN.original(renderer, gc, x, y, angle, (), boxes)
 
 
 #: Glyph images by font, size, dpi, glyph, transform, place inside a pixel and settings.
 _KEPT: dict[tuple[object, ...], tuple[Any, int, int, Any]] = {}
 
-_ORIGINAL: list[Any] = [getattr(backend_agg.RendererAgg, "_draw_text_glyphs_and_boxes", None)]
-
-
-def _replaceable() -> bool:
-    """Return whether matplotlib's glyph painting method is the one this module knows."""
-    original = getattr(backend_agg.RendererAgg, "_draw_text_glyphs_and_boxes", None)
-    if original is None or not all(hasattr(backend_agg, name)
-                                   for name in ("get_hinting_flag", "RenderMode")):
-        return False
-    try:
-        parameters = tuple(inspect.signature(original).parameters)
-    except (TypeError, ValueError):
-        return False
-    return parameters == _EXPECTED_PARAMETERS
+_STAND_IN = StandIn(backend_agg.RendererAgg, "_draw_text_glyphs_and_boxes", _draw_glyphs,
+                    _EXPECTED_PARAMETERS,
+                    requires=lambda: all(hasattr(backend_agg, name)
+                                         for name in ("get_hinting_flag", "RenderMode")))
 
 
 @contextmanager
@@ -115,17 +102,5 @@ def kept_glyphs() -> Iterator[bool]:
     bool
         Whether the kept images are in use (False: matplotlib's own method, unchanged).
     """
-    with _LOCK:
-        current = backend_agg.RendererAgg._draw_text_glyphs_and_boxes
-        if current is _draw_glyphs:  # a block inside another
-            yield True
-            return
-        if not _replaceable():
-            yield False
-            return
-        _ORIGINAL[0] = current
-        backend_agg.RendererAgg._draw_text_glyphs_and_boxes = _draw_glyphs
-        try:
-            yield True
-        finally:
-            backend_agg.RendererAgg._draw_text_glyphs_and_boxes = _ORIGINAL[0]
+    with _STAND_IN.active() as used:
+        yield used

@@ -19,15 +19,15 @@ asked for is made again by matplotlib's own function.
 from __future__ import annotations
 
 import functools
-import inspect
 import os
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from fontTools.ttLib.tables._g_l_y_f import Glyph as _Glyph
 from matplotlib.backends import _backend_pdf_ps
+
+from routemap.maps.slides.standin import StandIn
 
 __all__ = ["LAYOUT_TABLES", "lean_pdf_fonts", "lean_subset"]
 
@@ -43,7 +43,6 @@ _TOOL_TABLES: tuple[str, ...] = ("FFTM", "PfEd", "TSIV", "MERG", "meta", "ltag",
 #: The parameters of matplotlib's subsetting function this module stands in for.
 _EXPECTED_PARAMETERS = ("fontfile", "glyphs")
 
-_LOCK = threading.RLock()
 
 
 def lean_subset(fontfile: Any, glyphs: Iterable[int]) -> Any:
@@ -79,7 +78,7 @@ def lean_subset(fontfile: Any, glyphs: Iterable[int]) -> Any:
     subsetter.subset(font)
     if not wanted <= set(subsetter.glyph_index_map):
         font.close()
-        return _ORIGINAL[0](fontfile, wanted)
+        return _STAND_IN.original(fontfile, wanted)
     return _backend_pdf_ps.SubsetResults(font, subsetter.glyph_index_map)._as_cm()
 
 
@@ -178,20 +177,8 @@ def _outlines(font: Any) -> tuple[Any, tuple[tuple[str, bytes], ...]] | None:
     return table, tuple((name, vars(g).get("data", b"")) for name, g in glyphs.items())
 
 
-_ORIGINAL: list[Callable[..., Any]] = [_backend_pdf_ps.get_glyphs_subset]
-
-
-def _replaceable() -> bool:
-    """Return whether matplotlib's subsetting function is the one this module knows."""
-    original = getattr(_backend_pdf_ps, "get_glyphs_subset", None)
-    results = getattr(_backend_pdf_ps, "SubsetResults", None)
-    if original is None or results is None or not hasattr(results, "_as_cm"):
-        return False
-    try:
-        parameters = tuple(inspect.signature(original).parameters)
-    except (TypeError, ValueError):
-        return False
-    return parameters == _EXPECTED_PARAMETERS
+_STAND_IN = StandIn(_backend_pdf_ps, "get_glyphs_subset", lean_subset, _EXPECTED_PARAMETERS,
+                    requires=lambda: hasattr(getattr(_backend_pdf_ps, "SubsetResults", None), "_as_cm"))
 
 
 @contextmanager
@@ -203,16 +190,5 @@ def lean_pdf_fonts() -> Iterator[bool]:
     bool
         Whether the lean subsets are in use (False: matplotlib's own function, unchanged).
     """
-    with _LOCK:
-        if _backend_pdf_ps.get_glyphs_subset is lean_subset:  # a block inside another
-            yield True
-            return
-        if not _replaceable():
-            yield False
-            return
-        _ORIGINAL[0] = _backend_pdf_ps.get_glyphs_subset
-        _backend_pdf_ps.get_glyphs_subset = lean_subset
-        try:
-            yield True
-        finally:
-            _backend_pdf_ps.get_glyphs_subset = _ORIGINAL[0]
+    with _STAND_IN.active() as used:
+        yield used
