@@ -228,9 +228,10 @@ def _mask_key(ok: np.ndarray) -> bytes:
     return hashlib.blake2b(np.packbits(ok).tobytes(), digest_size=16).digest()
 
 
-def _masked_graph(index: RoutingIndex, ok: np.ndarray) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
-    """Return the junction graph on allowed junctions, built once per mask (see :func:`_build_masked`)."""
-    return _remember(_MASKED.setdefault(index, {}), _mask_key(ok),
+def _masked_graph(index: RoutingIndex, ok: np.ndarray, mask: bytes) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
+    """Return the junction graph on allowed junctions, built once per mask (see :func:`_build_masked`);
+    ``mask`` is ``ok``'s key (:func:`_mask_key`), worked out once per search by the caller."""
+    return _remember(_MASKED.setdefault(index, {}), mask,
                      lambda: _build_masked(index, ok), _MASKED_KEPT)
 
 
@@ -255,13 +256,15 @@ def _build_masked(index: RoutingIndex, ok: np.ndarray) -> tuple[csr_matrix, np.n
     return graph, key, ids
 
 
-def _tree_from(index: RoutingIndex, ok: np.ndarray, src: list[_Entry]) -> tuple[np.ndarray, np.ndarray]:
+def _tree_from(index: RoutingIndex, graph: csr_matrix, mask: bytes,
+               src: list[_Entry]) -> tuple[np.ndarray, np.ndarray]:
     """Return the distances and predecessors of one search from all the start entries at once.
 
     The junction graph gains a virtual source, joined to each start junction by an edge of the
     km already run to it (the shortest, where two entries share a junction): one Dijkstra
     search instead of one per start. Its predecessors name the source as ``n_junctions``. Kept
-    for the next legs from the same entries (a scenario's legs from one place share it).
+    for the next legs from the same entries (a scenario's legs from one place share it), under
+    ``mask``, the key of the junction mask ``graph`` is drawn on.
     """
     reach: dict[int, float] = {}
     for e in src:
@@ -272,7 +275,6 @@ def _tree_from(index: RoutingIndex, ok: np.ndarray, src: list[_Entry]) -> tuple[
         from scipy.sparse import csr_matrix
         from scipy.sparse.csgraph import dijkstra
 
-        graph = _masked_graph(index, ok)[0]
         n = index.n_junctions
         indptr = np.append(graph.indptr, graph.indptr[-1] + len(starts))
         indices = np.append(graph.indices, np.array(starts, dtype=graph.indices.dtype))
@@ -281,7 +283,7 @@ def _tree_from(index: RoutingIndex, ok: np.ndarray, src: list[_Entry]) -> tuple[
         dist, pred = dijkstra(joined, directed=True, indices=n, return_predecessors=True)
         return dist[:n], pred[:n]
 
-    key = (_mask_key(ok), tuple((j, reach[j]) for j in starts))
+    key = (mask, tuple((j, reach[j]) for j in starts))
     return _remember(_TREES.setdefault(index, {}), key, search, _TREES_KEPT)
 
 
@@ -292,8 +294,9 @@ def _masked_search(
     dst = [e for e in dst if ok[e.junction]]
     if not src or not dst:
         return None
-    _, key, ids = _masked_graph(index, ok)
-    dist, pred = _tree_from(index, ok, src)
+    mask = _mask_key(ok)
+    graph, key, ids = _masked_graph(index, ok, mask)
+    dist, pred = _tree_from(index, graph, mask, src)
     finish = dist[np.array([e.junction for e in dst])] + np.array([e.km for e in dst])
     best = int(np.argmin(finish))
     if not np.isfinite(finish[best]):
