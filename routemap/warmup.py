@@ -93,8 +93,7 @@ def cold_caches(formats: Sequence[str], *, build_caches: bool = True) -> tuple[s
         if not (_has(names, "sealanes-", ".npz") and _has(names, "land-", ".wkb")):
             cold.append("sea lanes")
         if "html" in formats and build_caches and not any(
-                _has(os.listdir(folder / name), "world-", ".npz") for name in names
-                if name.startswith("webmap-") and (folder / name).is_dir()):
+                _has(files, "world-", ".npz") for files in _subfolder_files(folder, names, "webmap-")):
             cold.append("world backdrop")
         if _SLIDE_FORMATS & set(formats) and not (build_caches and _slides_cached(folder, names)):
             cold.append(SLIDES)
@@ -109,9 +108,13 @@ def _slides_cached(folder: os.PathLike, names: Sequence[str]) -> bool:
     are likely there; the slides' own step decides each one)."""
     from routemap.maps.slides.slidecache import cache_enabled
 
-    return cache_enabled() and any(
-        name.startswith("slides-") and os.listdir(os.path.join(folder, name))
-        for name in names if os.path.isdir(os.path.join(folder, name)))
+    return cache_enabled() and any(_subfolder_files(folder, names, "slides-"))
+
+
+def _subfolder_files(folder: os.PathLike, names: Sequence[str], prefix: str) -> list[list[str]]:
+    """Return the file names in each subfolder of ``folder`` (among ``names``) named ``prefix...``."""
+    return [os.listdir(os.path.join(folder, name)) for name in names
+            if name.startswith(prefix) and os.path.isdir(os.path.join(folder, name))]
 
 
 def _has(names: Sequence[str], prefix: str, suffix: str) -> bool:
