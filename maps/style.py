@@ -34,6 +34,7 @@ __all__ = [
     "WidthScale",
     "gap_label",
     "line_width",
+    "place_priority",
     "quantity_label",
     "svg_dasharray",
     "width_legend",
@@ -63,7 +64,9 @@ class ConfidenceStyle:
 
 @dataclass(frozen=True)
 class PlaceStyle:
-    """How a kind of place is marked: matplotlib marker code, SVG-ish shape name and colours."""
+    """How a kind of place is marked: matplotlib marker code, SVG-ish shape name, colours,
+    size in points, and ``rank``: how much the kind matters to the story (depots and ports
+    above the junctions a corridor passes), which orders names for room and markers on top."""
 
     label: str
     marker: str
@@ -71,6 +74,7 @@ class PlaceStyle:
     fill: str
     edge: str
     size: float
+    rank: int
 
 
 # Colour-blind-safe hues (Okabe-Ito), one per mode.
@@ -160,15 +164,23 @@ CONNECTOR_STYLE = ConnectorStyle("Off the network", "straight join, not track",
 """The one connector style: slides, web map and KML draw a leg's connectors with it."""
 
 PLACE_STYLES: dict[str, PlaceStyle] = {
-    "port": PlaceStyle("Port", "s", "square", "#FFFFFF", "#0B3C5D", 7.0),
-    "rail_station": PlaceStyle("Rail station", "o", "circle", "#FFFFFF", "#7A3B00", 5.5),
-    "rail_junction": PlaceStyle("Rail junction", "o", "circle", "#7A3B00", "#FFFFFF", 5.0),
-    "depot": PlaceStyle("Depot", "^", "triangle", "#B00020", "#FFFFFF", 8.0),
-    "airfield": PlaceStyle("Airfield", "P", "plus", "#00563B", "#FFFFFF", 8.0),
-    "border_crossing": PlaceStyle("Border crossing", "D", "diamond", "#FFD166", "#333333", 7.0),
-    "city": PlaceStyle("City", "o", "circle", "#444444", "#FFFFFF", 4.5),
-    "other": PlaceStyle("Other", "X", "cross", "#666666", "#FFFFFF", 6.0),
+    "port": PlaceStyle("Port", "s", "square", "#FFFFFF", "#0B3C5D", 7.0, 5),
+    "rail_station": PlaceStyle("Rail station", "o", "circle", "#FFFFFF", "#7A3B00", 5.5, 3),
+    "rail_junction": PlaceStyle("Rail junction", "o", "circle", "#7A3B00", "#FFFFFF", 5.0, 3),
+    "depot": PlaceStyle("Depot", "^", "triangle", "#B00020", "#FFFFFF", 8.0, 6),
+    "airfield": PlaceStyle("Airfield", "P", "plus", "#00563B", "#FFFFFF", 8.0, 5),
+    "border_crossing": PlaceStyle("Border crossing", "D", "diamond", "#FFD166", "#333333", 7.0, 4),
+    "city": PlaceStyle("City", "o", "circle", "#444444", "#FFFFFF", 4.5, 2),
+    "other": PlaceStyle("Other", "X", "cross", "#666666", "#FFFFFF", 6.0, 1),
 }
+
+
+def place_priority(kind: str, ends: int) -> float:
+    """Return how soon a place's name is given room on a map: its kind's ``rank``, plus 2 for
+    each leg that starts or ends there, up to five legs. The slides and the web map place
+    names in this order; an unknown kind counts as ``"other"``."""
+    return float(PLACE_STYLES.get(kind, PLACE_STYLES["other"]).rank) + 2.0 * min(ends, 5)
+
 
 ANNOTATION_COLOR = "#222222"
 

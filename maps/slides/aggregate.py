@@ -27,7 +27,6 @@ from routemap.maps.records import split_leg
 from routemap.maps.slides.canvas import setup_canvas
 from routemap.maps.slides.corridor_badges import BadgeLayout, display_lines, marker_boxes
 from routemap.maps.slides.spec import (
-    KIND_PRIORITY,
     Callout,
     PlaceMark,
     RouteLine,
@@ -273,7 +272,7 @@ def _places(routeset: RouteSet, bundles: Sequence[Corridor]) -> tuple[PlaceMark,
         kind = row.kind if row.kind in PLACE_STYLES else "other"
         # busier places first, but all after the keyed corridors' badges (a badge the key
         # lists must find its place on the map before names do)
-        priority = KIND_PRIORITY.get(kind, 1) + min(float(np.log2(1 + through[row.place_id])), 5.0)
+        priority = PLACE_STYLES[kind].rank + min(float(np.log2(1 + through[row.place_id])), 5.0)
         out.append(PlaceMark(str(row.place_id), short_name(str(row.name)), kind,
                              float(row.geometry.x), float(row.geometry.y), priority))
     return tuple(out)

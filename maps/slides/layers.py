@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from routemap.geo.model import CONFIDENCES
 from routemap.maps.basemap import Basemap, RailContext
 from routemap.maps.projection import MapFrame
-from routemap.maps.slides.spec import KIND_PRIORITY, PlaceMark, RouteLine
+from routemap.maps.slides.spec import PlaceMark, RouteLine
 from routemap.maps.style import (
     BASEMAP_STYLE,
     CONFIDENCE_STYLES,
@@ -346,7 +346,7 @@ def draw_places(ax: Axes, places: Sequence[tuple[PlaceMark, float, float]], *,
 
 def place_zorder(kind: str) -> float:
     """Return the drawing order of a place marker: depots and ports above junction dots."""
-    return Z["places"] + 0.01 * KIND_PRIORITY.get(kind, 1)
+    return Z["places"] + 0.01 * PLACE_STYLES.get(kind, PLACE_STYLES["other"]).rank
 
 
 def marker_radius_points(kind: str, scale: float) -> float:

@@ -36,6 +36,7 @@ from routemap.maps.style import (
     LegQuantity,
     WidthLegend,
     WidthScale,
+    place_priority,
     width_legend,
     width_scale,
 )
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CALLOUTS_TITLE",
-    "KIND_PRIORITY",
     "MIN_SPAN_M",
     "Callout",
     "PlaceMark",
@@ -68,9 +68,6 @@ _COORDINATE_NAME = re.compile(r"^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$")
 MIN_SPAN_M = 120_000.0
 _CLOSEST_SPAN_M = 8_000.0
 _SHORT_LEG_SHARE = 3.0
-# How much a kind of place matters: label priority, and drawing order (higher on top).
-KIND_PRIORITY = {"depot": 6, "port": 5, "airfield": 5, "border_crossing": 4,
-                  "rail_junction": 3, "rail_station": 3, "city": 2, "other": 1}
 
 
 @dataclass(frozen=True)
@@ -252,7 +249,7 @@ def _place_marks(routeset: RouteSet, ids: Iterable[str] | None = None, *,
         if _COORDINATE_NAME.match(name):
             continue
         kind = kind if kind in PLACE_STYLES else "other"
-        priority = KIND_PRIORITY.get(kind, 1) + 2.0 * min(ends, 5)
+        priority = place_priority(kind, ends)
         out.append(PlaceMark(str(place_id), short_name(name) if short else name, kind, x, y,
                              priority))
     return tuple(out)

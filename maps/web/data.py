@@ -41,6 +41,7 @@ from routemap.maps.style import (
     LegQuantity,
     WidthLegend,
     WidthScale,
+    place_priority,
     svg_dasharray,
     width_legend,
     width_scale,
@@ -293,7 +294,9 @@ def _rows(rows: Sequence[tuple[str, Any]], language: Language) -> list[list[str]
 
 def _place(record: FeatureRecord, scenario: Scenario, ends: Counter[str],
            at: np.ndarray, language: Language) -> dict[str, Any]:
-    """Return a place with its popup rows; ``ends`` counts the legs that start or end there.
+    """Return a place with its popup rows; ``ends`` counts the legs that start or end there,
+    which with its kind gives the order in which names are given room
+    (:func:`routemap.maps.style.place_priority`).
 
     ``at`` is its ``[[lon, lat]]`` in the map's longitude frame; the popup gives the
     position as the scenario does.
@@ -316,7 +319,7 @@ def _place(record: FeatureRecord, scenario: Scenario, ends: Counter[str],
         "kind": p["kind"],
         "at": encode_line(at, LINE_SCALE),
         "uncertainty_km": p["uncertainty_km"],
-        "legs": ends.get(p["place_id"], 0),
+        "priority": place_priority(p["kind"], ends.get(p["place_id"], 0)),
         "rows": _rows(rows, language),
         "sources": _sources(scenario, p["sources"], p["citations"], language),
     }

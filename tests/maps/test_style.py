@@ -14,6 +14,7 @@ from routemap.maps.style import (
     WidthLegend,
     WidthScale,
     line_width,
+    place_priority,
     width_legend,
     width_scale,
 )
@@ -190,3 +191,12 @@ def test_path_styles_keep_a_modelled_line_apart_from_a_reported_one():
     assert not PATH_STYLES["reported"].band and PATH_STYLES["estimated"].band
     assert PATH_STYLES["estimated"].band_factor > 2 and 0 < PATH_STYLES["estimated"].band_opacity < 0.5
     assert set(PATH_LEGEND) == {"confidence", "path"}
+
+
+def test_place_priority_puts_the_places_a_story_ends_at_before_the_junctions_it_passes():
+    """A depot no leg ends at (a note's place) still comes before a corridor's junction; each
+    leg ending at a place adds 2, up to five legs; an unknown kind counts as 'other'."""
+    assert place_priority("depot", 0) == 6.0 > place_priority("rail_junction", 0) == 3.0
+    assert place_priority("port", 3) == 11.0
+    assert place_priority("city", 9) == place_priority("city", 5) == 12.0
+    assert place_priority("no such kind", 0) == 1.0

@@ -194,7 +194,7 @@
         var node = marker.getTooltip() && marker.getTooltip().getElement();
         if (node) { node.classList.toggle('rm-label-peek', e.type === 'mouseover'); }
       });
-      this.placeLabels.push({ marker: marker, weight: place.legs || 0, px: symbol.px });
+      this.placeLabels.push({ marker: marker, weight: place.priority || 0, px: symbol.px });
       group.addLayer(marker);
     }, this);
   };
@@ -211,11 +211,13 @@
   };
 
   RouteMap.prototype.declutter = function () {
-    // Each place's name beside its symbol, more important places (more legs end there) first:
-    // on the right; on the left where the right runs past the map's edge; hidden where neither
-    // fits whole in the map, or it would cover a name already placed or the map's furniture
-    // (panel, timeline, scale bar, minimap, attribution). All names are measured on the right
-    // in one layout, then placed, so no placement is judged against a box that later moves.
+    // Each place's name beside its symbol, more important places first (place.priority: its
+    // kind, then how many legs end there; ties in the places' order): on the right; on the
+    // left where the right is taken or runs past the map's edge; hidden where neither fits
+    // whole in the map, or it would cover a name already placed, the symbol of a place that
+    // matters as much or more, or the map's furniture (panel, timeline, scale bar, minimap,
+    // attribution). All names and symbols are measured in one layout, then placed, so no
+    // placement is judged against a box that later moves.
     var frame = this.map.getContainer().getBoundingClientRect();
     var kept = this.furnitureRects();
     var items = this.placeLabels.filter(function (item) {
@@ -225,15 +227,20 @@
     });
     items.forEach(function (item) { labelSide(item, 'right'); item.node.style.visibility = ''; });
     var placed = items.map(function (item) {
-      return { item: item, box: item.node.getBoundingClientRect() };
+      return { item: item, box: item.node.getBoundingClientRect(),
+        symbol: item.marker._icon ? item.marker._icon.getBoundingClientRect() : null };
     }).sort(function (a, b) { return b.item.weight - a.item.weight; });
+    var symbols = placed.filter(function (entry) { return entry.symbol; });
     placed.forEach(function (entry) {
       var right = entry.box;
       var left = shiftedBox(right, -(right.width + entry.item.px + 2 * LABEL_GAP_PX));
       var free = function (box) {
-        return inside(box, frame) && !kept.some(function (o) { return overlaps(box, o); });
+        return inside(box, frame) && !kept.some(function (o) { return overlaps(box, o); }) &&
+          !symbols.some(function (o) {
+            return o !== entry && o.item.weight >= entry.item.weight && overlaps(box, o.symbol);
+          });
       };
-      entry.side = free(right) ? 'right' : right.right > frame.right && free(left) ? 'left' : null;
+      entry.side = free(right) ? 'right' : free(left) ? 'left' : null;
       if (entry.side) { kept.push(entry.side === 'left' ? left : right); }
     });
     placed.forEach(function (entry) {

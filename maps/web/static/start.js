@@ -54,8 +54,11 @@
     map.on('resize', function () {
       self.remeasureLabels();
       self.fitFurniture();
-      if (!moved) { self.fitView(panel, timeline); self.layoutNotes(); }
-      self.scheduleDeclutter();
+      if (!moved) { self.fitView(panel, timeline); }
+      // At once, not in the next frame: a window resized as the page opens (a headless
+      // browser's screenshot, a phone turned) may show no further frame before it is seen.
+      self.declutter();
+      self.layoutNotes();
     });
     map.getContainer().setAttribute('data-zoom', String(Math.round(map.getZoom())));
     this.setStep(0);

@@ -12,7 +12,7 @@ import pytest
 
 from routemap.maps.slides.compose import ComposedSlide
 from routemap.maps.slides.labels import Box, LabelRequest, box_distances, place_labels
-from routemap.maps.slides.spec import KIND_PRIORITY
+from routemap.maps.style import PLACE_STYLES
 
 
 def _symbols(slide: ComposedSlide, axes_label: str) -> dict[str, tuple[float, float, float, float]]:
@@ -69,7 +69,8 @@ def label_violations(name: str, slide: ComposedSlide) -> list[str]:
                 (xa, ya, ra, za), (xb, yb, rb, zb) = symbols[a], symbols[b]
                 if np.hypot(xa - xb, ya - yb) >= ra + rb:
                     continue
-                pa, pb = KIND_PRIORITY.get(kinds.get(a, ""), 1), KIND_PRIORITY.get(kinds.get(b, ""), 1)
+                pa, pb = (PLACE_STYLES.get(kinds.get(k, ""), PLACE_STYLES["other"]).rank
+                          for k in (a, b))
                 if pa != pb and (za > zb) != (pa > pb):
                     low = a if pa < pb else b
                     found.append(f"{name}: {axes}: {low}: a {kinds.get(low)} drawn over a "

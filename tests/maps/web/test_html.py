@@ -293,7 +293,8 @@ def test_places_and_annotations_carry_their_details(page):
     data = _data(page)
     tikh = dict(data["places"][2]["rows"])
     assert tikh["Uncertainty"] == "\u00b1 10 km" and tikh["Note"] == "town centre stand-in"
-    assert data["places"][0]["legs"] == 2 and data["places"][1]["legs"] == 3
+    # names are given room in this order: the kind's rank (port 5, depot 6) + 2 a leg ending there
+    assert [p["priority"] for p in data["places"]] == [5 + 2 * 2, 5 + 2 * 3, 6 + 2 * 1]
     (note,) = data["annotations"]
     assert note["text"] == "About 300 containers at the pier"
     assert note["transfer"] == "najin-dunai-tikhoretsk"
