@@ -216,7 +216,14 @@ def _clipped_lines(lines: np.ndarray, view: tuple[float, float, float, float],
     cut = shapely.get_parts(shapely.clip_by_rect(np.asarray(lines, dtype=object), *view))
     cut = cut[~shapely.is_empty(cut)]
     cut = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(cut))) if len(cut) else cut
-    return shapely.multilinestrings(shapely.simplify(cut, tolerance_m))
+    return shapely.multilinestrings(_simplified_lines(cut, tolerance_m))
+
+
+def _simplified_lines(lines: np.ndarray, tolerance_m: float) -> np.ndarray:
+    """Return lines simplified by Douglas-Peucker without topology checks: a line drawn needs
+    none (it may touch itself within the tolerance, half a pixel), and the checks take four
+    times as long (polygons, which would need them to stay valid, are simplified with them)."""
+    return shapely.simplify(lines, tolerance_m, preserve_topology=False)
 
 
 @functools.lru_cache(maxsize=16)
@@ -320,7 +327,7 @@ def rail_polylines(segments: np.ndarray, frame: MapFrame, *,
     if not near.any():
         return ()
     merged = shapely.line_merge(shapely.multilinestrings(shapely.linestrings(segments[near])))
-    lines = shapely.simplify(shapely.get_parts(merged), tolerance_m)
+    lines = _simplified_lines(shapely.get_parts(merged), tolerance_m)
     # every line's vertices in one call, then cut per line; empty lines are left out
     coords = shapely.get_coordinates(lines)
     counts = shapely.get_num_coordinates(lines)
