@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from routemap.errors import RenderError, library_detail
 from routemap.maps.options import FORMATS, RenderOptions
 from routemap.maps.slides.fonts import font_chain
@@ -61,9 +63,42 @@ def figure_bytes(figure: Figure, fmt: str, *, fonts: Sequence[str] | None = None
 
     buf = io.BytesIO()
     with matplotlib.rc_context(slide_rc(fonts)), lean_pdf_fonts(), kept_glyphs():
-        figure.savefig(buf, format=fmt, dpi=figure.dpi, metadata=metadata,
-                       facecolor=figure.get_facecolor())
+        if fmt == "png":  # drawn by matplotlib, written below
+            figure.savefig(buf, format="raw", dpi=figure.dpi, facecolor=figure.get_facecolor())
+        else:
+            figure.savefig(buf, format=fmt, dpi=figure.dpi, metadata=metadata,
+                           facecolor=figure.get_facecolor())
+    if fmt == "png":
+        return _png(buf.getbuffer(), figure, metadata)
     return _round_svg_paths(buf.getvalue()) if fmt == "svg" else buf.getvalue()
+
+
+#: zlib's effort for the PNG slides: 3 writes a slide in about half the time of matplotlib's
+#: 6 (PIL's default), 1% larger (measured on the bundled build's 18 slides, 1920x1080).
+_PNG_COMPRESS_LEVEL = 3
+
+
+def _png(rgba: memoryview, figure: Figure, metadata: dict[str, str]) -> bytes:
+    """Return the PNG of a figure drawn as raw RGBA pixels (rows from the top).
+
+    A slide whose pixels are all opaque (its background is filled) is written as RGB: the
+    same picture, a quarter fewer bytes to compress. The text chunks and the resolution are
+    the ones matplotlib's own PNG writer sets.
+    """
+    from PIL import Image, PngImagePlugin
+
+    width, height = (int(v) for v in figure.bbox.size)
+    pixels = np.frombuffer(rgba, dtype=np.uint8).reshape(height, width, 4)
+    opaque = bool((pixels[:, :, 3] == 255).all())
+    image = Image.fromarray(np.ascontiguousarray(pixels[:, :, :3]) if opaque else pixels,
+                            "RGB" if opaque else "RGBA")
+    info = PngImagePlugin.PngInfo()
+    for key, value in metadata.items():
+        info.add_text(key, value)
+    out = io.BytesIO()
+    dpi = (figure.dpi, figure.dpi)
+    image.save(out, format="png", pnginfo=info, dpi=dpi, compress_level=_PNG_COMPRESS_LEVEL)
+    return out.getvalue()
 
 
 _SVG_PATH_DATA = re.compile(rb' d="([^"]*)"')

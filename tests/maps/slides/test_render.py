@@ -63,6 +63,32 @@ def test_png_has_the_requested_pixels(rendered):
     assert image.format == "PNG"
 
 
+def test_png_is_the_picture_matplotlib_draws_in_rgb_with_its_text_chunk_and_resolution(composed):
+    """The PNG is written from matplotlib's pixels: an opaque slide as RGB (the same picture,
+    a quarter fewer bytes), a figure with see-through pixels as RGBA; both carry the
+    'Software: routemap' chunk and the figure's resolution."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    figure = composed["slide"].figure
+    drawn = Image.open(io.BytesIO(figure_bytes(figure, "png")))
+    raw = io.BytesIO()
+    figure.savefig(raw, format="rgba", dpi=figure.dpi, facecolor=figure.get_facecolor())
+    pixels = np.frombuffer(raw.getvalue(), np.uint8).reshape(drawn.size[1], drawn.size[0], 4)
+    assert drawn.mode == "RGB" and drawn.info["Software"] == "routemap"
+    assert drawn.info["dpi"] == pytest.approx((figure.dpi, figure.dpi), abs=0.05)  # pixels a metre, whole
+    assert np.array_equal(np.asarray(drawn), pixels[:, :, :3])
+
+    clear = plt.figure(figsize=(2, 1), dpi=50, facecolor=(1, 1, 1, 0))
+    try:
+        clear.text(0.5, 0.5, "x")
+        see_through = Image.open(io.BytesIO(figure_bytes(clear, "png")))
+        assert see_through.mode == "RGBA" and see_through.size == (100, 50)
+        assert np.asarray(see_through)[0, 0, 3] == 0
+    finally:
+        plt.close(clear)
+
+
 def test_other_sizes_and_dpi(routeset):
     out = render_slides(routeset, RenderOptions(formats=("png",), size=(1280, 720), dpi=96), per_transfer=False)
     assert list(out) == ["slide.png"]
