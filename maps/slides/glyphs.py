@@ -9,9 +9,15 @@ so about two glyphs in three are ones a slide of the same process has rendered a
 :func:`kept_glyphs` keeps each image under those, for the duration of one save, and paints a kept
 one at its place, moved by whole pixels: the same pixels, without FreeType.
 
-It replaces matplotlib's private ``RendererAgg._draw_text_glyphs_and_boxes`` while the save
-runs. If that method is not there, or its parameters are not the ones this module knows,
-matplotlib's own path is left alone (the PNG is the same, only slower).
+Before the glyphs, matplotlib shapes the text (libraqm: which glyphs, where) each time it draws
+it; about half the texts a slide draws were drawn by an earlier slide of the process. Each
+shaping is kept too, under the font, size, resolution, text, hinting, features and language,
+and its glyphs are drawn as above.
+
+It replaces matplotlib's private ``RendererAgg._draw_text_glyphs_and_boxes`` and its
+``RendererAgg.draw_text`` while the save runs. If a method is not there, or its parameters are
+not the ones this module knows, matplotlib's own is left alone (the PNG is the same, only
+slower).
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ __all__ = ["kept_glyphs"]
 
 #: The parameters of matplotlib's glyph painting method this module stands in for.
 _EXPECTED_PARAMETERS = ("self", "gc", "x", "y", "angle", "glyphs", "boxes")
+#: The parameters of matplotlib's text drawing method this module stands in for.
+_TEXT_PARAMETERS = ("self", "gc", "x", "y", "s", "prop", "angle", "ismath", "mtext")
 
 #: Images kept at most; past it the store starts again (a slide has about 2,000 glyphs).
 _MOST_KEPT = 60_000
@@ -93,14 +101,52 @@ _STAND_IN = StandIn(backend_agg.RendererAgg, "_draw_text_glyphs_and_boxes", _dra
                                          for name in ("get_hinting_flag", "RenderMode")))
 
 
+def _draw_text(renderer: Any, gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
+               ismath: Any = False, mtext: Any = None) -> None:
+    """Draw a text as matplotlib's method does, its shaping done once per process.
+
+    The glyphs and their places, in pixels from the text's origin, are kept under the font
+    object, size, dpi, text, hinting flags, font features and language (what the shaping
+    reads); maths is drawn by matplotlib's own method.
+    """
+    if ismath:
+        _TEXT_STAND_IN.original(renderer, gc, x, y, s, prop, angle, ismath, mtext)
+        return
+    font = renderer._prepare_font(prop)  # at the size and dpi, as matplotlib's method sets it
+    flags = backend_agg.get_hinting_flag()
+    features = mtext.get_fontfeatures() if mtext is not None else None
+    language = mtext.get_language() if mtext is not None else None
+    size = prop.get_size_in_points()
+    key = (id(font), size, renderer.dpi, s, flags, features, language)
+    kept = _SHAPED.get(key)
+    if kept is None:
+        items = tuple((item.ft_object, item.glyph_index, item.x, item.y)
+                      for item in font._layout(s, flags=flags, features=features, language=language))
+        if len(_SHAPED) >= _MOST_SHAPED:
+            _SHAPED.clear()
+        kept = _SHAPED[key] = (items, font)  # the font kept, so that its id names no other
+    renderer._draw_text_glyphs_and_boxes(
+        gc, x, y, angle, ((face, size, index, 0, 1, dx, dy) for face, index, dx, dy in kept[0]), [])
+
+
+#: Shapings by font, size, dpi, text, hinting, features and language: glyphs and places.
+_SHAPED: dict[tuple[object, ...], tuple[tuple[tuple[Any, int, float, float], ...], Any]] = {}
+#: Shapings kept at most; past it the store starts again (a slide draws about 60 texts).
+_MOST_SHAPED = 20_000
+
+_TEXT_STAND_IN = StandIn(backend_agg.RendererAgg, "draw_text", _draw_text, _TEXT_PARAMETERS,
+                         requires=lambda: hasattr(backend_agg.RendererAgg, "_prepare_font"))
+
+
 @contextmanager
 def kept_glyphs() -> Iterator[bool]:
-    """Paint the PNG texts saved inside this block with glyph images rendered once.
+    """Paint the PNG texts saved inside this block with shapings and glyph images done once.
 
     Yields
     ------
     bool
-        Whether the kept images are in use (False: matplotlib's own method, unchanged).
+        Whether the kept glyph images are in use (False: matplotlib's own method, unchanged);
+        the kept shapings are used wherever matplotlib's text method is the one known.
     """
-    with _STAND_IN.active() as used:
+    with _STAND_IN.active() as used, _TEXT_STAND_IN.active():
         yield used

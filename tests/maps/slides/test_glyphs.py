@@ -1,4 +1,4 @@
-"""PNG slides' glyph images rendered once: the same pixels, matplotlib restored."""
+"""PNG slides' texts shaped and glyph images rendered once: the same pixels, matplotlib restored."""
 
 from __future__ import annotations
 
@@ -31,21 +31,26 @@ def _png(figure: Figure) -> bytes:
 
 
 def test_kept_glyph_images_paint_the_same_pixels():
-    """Saved with kept images, first and again (every glyph then kept), the PNG's bytes are
-    matplotlib's own; the second save renders no glyph afresh; matplotlib's method is back."""
+    """Saved with kept shapings and images, first and again (every text and glyph then kept),
+    the PNG's bytes are matplotlib's own; the second save shapes no text and renders no glyph
+    afresh; matplotlib's methods are back."""
     original = backend_agg.RendererAgg._draw_text_glyphs_and_boxes
+    original_text = backend_agg.RendererAgg.draw_text
     with matplotlib.rc_context({"text.hinting": "force_autohint"}):
         expected = [_png(_figure()), _png(_figure(0.21 / 310))]
         glyphs._KEPT.clear()
+        glyphs._SHAPED.clear()
         with kept_glyphs() as kept:
             assert kept
             first = [_png(_figure()), _png(_figure(0.21 / 310))]
-            rendered = len(glyphs._KEPT)
+            rendered, shaped = len(glyphs._KEPT), len(glyphs._SHAPED)
             again = [_png(_figure()), _png(_figure(0.21 / 310))]
             assert len(glyphs._KEPT) == rendered > 0
+            assert len(glyphs._SHAPED) == shaped == 6  # 4 sizes of one text, 2 others (maths: none)
     assert first == expected
     assert again == expected
     assert backend_agg.RendererAgg._draw_text_glyphs_and_boxes is original
+    assert backend_agg.RendererAgg.draw_text is original_text
 
 
 def test_a_glyph_moved_by_whole_pixels_is_rendered_once():
