@@ -60,9 +60,10 @@ def figure_bytes(figure: Figure, fmt: str, *, fonts: Sequence[str] | None = None
     from routemap.maps.slides.canvas import slide_rc
     from routemap.maps.slides.glyphs import kept_glyphs
     from routemap.maps.slides.pdffonts import lean_pdf_fonts
+    from routemap.maps.slides.pdftext import kept_pdf_text
 
     buf = io.BytesIO()
-    with matplotlib.rc_context(slide_rc(fonts)), lean_pdf_fonts(), kept_glyphs():
+    with matplotlib.rc_context(slide_rc(fonts)), lean_pdf_fonts(), kept_pdf_text(), kept_glyphs():
         if fmt == "png":  # drawn by matplotlib, written below
             figure.savefig(buf, format="raw", dpi=figure.dpi, facecolor=figure.get_facecolor())
         else:
