@@ -191,7 +191,7 @@ def build_basemap(
     projected = _project_all(clipped[keep], frame)
     coast, borders = split_outlines(projected)
     view = _view_box(frame, pad=0.02)
-    fills = shapely.simplify(shapely.clip_by_rect(projected, *view), tolerance_m)
+    fills = _simplified_areas(shapely.clip_by_rect(projected, *view), tolerance_m)
     shapes = tuple(
         CountryShape(iso2, name, geom)
         for iso2, name, geom in zip(countries["iso2"][keep], countries["name"][keep], fills, strict=False)
@@ -222,8 +222,23 @@ def _clipped_lines(lines: np.ndarray, view: tuple[float, float, float, float],
 def _simplified_lines(lines: np.ndarray, tolerance_m: float) -> np.ndarray:
     """Return lines simplified by Douglas-Peucker without topology checks: a line drawn needs
     none (it may touch itself within the tolerance, half a pixel), and the checks take four
-    times as long (polygons, which would need them to stay valid, are simplified with them)."""
+    times as long."""
     return shapely.simplify(lines, tolerance_m, preserve_topology=False)
+
+
+def _simplified_areas(areas: np.ndarray, tolerance_m: float) -> np.ndarray:
+    """Return (multi)polygons simplified by Douglas-Peucker, each one that comes out invalid
+    simplified again with topology checks (none did on the bundled build's 9,710 shapes).
+
+    GEOS repairs what Douglas-Peucker leaves of a polygon; a ring smaller than the tolerance
+    (half a pixel) goes. The topology-preserving simplifier took seven times as long.
+    """
+    areas = np.asarray(areas, dtype=object)
+    out = shapely.simplify(areas, tolerance_m, preserve_topology=False)
+    broken = ~shapely.is_valid(out)
+    if broken.any():
+        out[broken] = shapely.simplify(areas[broken], tolerance_m)
+    return out
 
 
 @functools.lru_cache(maxsize=16)

@@ -10,6 +10,7 @@ import shapely
 
 from routemap.maps.basemap import (
     _segment_classes,
+    _simplified_areas,
     _snap_segments,
     build_rail_segments,
     rail_polylines,
@@ -91,7 +92,43 @@ def test_rail_polylines_are_each_merged_line_simplified():
     lines = rail_polylines(chain, frame, tolerance_m=50.0)
     merged = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(
         shapely.linestrings(chain))))
-    expected = [np.asarray(g.coords) for g in shapely.simplify(merged, 50.0)]
+    expected = [np.asarray(g.coords) for g in shapely.simplify(merged, 50.0, preserve_topology=False)]
     assert len(lines) == len(expected) == 2
     for got, want in zip(lines, expected, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+def test_country_fills_are_simplified_valid_within_the_tolerance():
+    """A coast of small wiggles and an island smaller than the tolerance: the fill comes out
+    valid, as near the shape as the topology-preserving simplifier's, with far fewer
+    vertices; the island goes (it would be under half a pixel)."""
+    t = np.linspace(0.0, 2.0 * np.pi, 2001)[:-1]
+    r = 100_000.0 + 300.0 * np.sin(40.0 * t)
+    coast = shapely.Polygon(np.column_stack([r * np.cos(t), r * np.sin(t)]))
+    islet = shapely.Polygon([(200_000, 0), (200_400, 0), (200_400, 400), (200_000, 400)])
+    shape = shapely.MultiPolygon([coast, islet])
+    (out,) = _simplified_areas(np.array([shape], dtype=object), 1_000.0)
+    assert out.is_valid and out.geom_type == "Polygon"
+    # as near as the topology-preserving simplifier comes (GEOS keeps a ring's first vertex,
+    # and both stray 1.2x the tolerance on this ring)
+    kept = shapely.simplify(coast, 1_000.0)
+    assert shapely.hausdorff_distance(out, coast) <= shapely.hausdorff_distance(kept, coast) + 1.0
+    assert shapely.get_num_coordinates(out) < 100
+
+
+def test_a_fill_that_comes_out_invalid_is_simplified_again_keeping_its_topology(monkeypatch):
+    """Where Douglas-Peucker leaves a shape invalid (GEOS repairs it; another GEOS might not),
+    that shape alone is simplified with topology checks."""
+    import routemap.maps.basemap as basemap
+
+    square = shapely.box(0, 0, 10_000, 10_000)
+    pair = np.array([square, shapely.box(20_000, 0, 30_000, 10_000)], dtype=object)
+    monkeypatch.setattr(basemap.shapely, "is_valid", lambda g: np.array([False, True]))
+    calls = []
+    simplify = shapely.simplify
+    monkeypatch.setattr(basemap.shapely, "simplify",
+                        lambda g, tol, preserve_topology=True: calls.append(preserve_topology)
+                        or simplify(g, tol, preserve_topology=preserve_topology))
+    out = _simplified_areas(pair, 100.0)
+    assert calls == [False, True]
+    assert out[0].equals(square) and out[1].equals(pair[1])
