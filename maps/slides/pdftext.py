@@ -10,8 +10,9 @@ where). The slides of a build share about half their texts (legend, credits, foo
 - a text's width, height and descent, standing in for
   ``RendererPDFPSBase.get_text_width_height_descent`` (maths and the 14 core fonts are left
   to matplotlib);
-- its shaping, standing in for ``_text_helpers.layout``: the same items in the same order,
-  and, as matplotlib's does, each item's glyph loaded into the font as the item is handed out.
+- its shaping, standing in for ``_text_helpers.layout``: the same items in the same order.
+  matplotlib's function also loads each item's glyph into the font as it hands the item out;
+  the PDF renderer's ``draw_text`` reads only the items, so for it no glyph is loaded.
 
 The size a font is set to is not readable from the font object, and other code (text drawn
 as paths) sets the same font object to other sizes, so a shaping is kept and reused only while
@@ -71,7 +72,8 @@ def _metrics(renderer: Any, s: str, prop: Any, ismath: Any) -> tuple[float, floa
 def _layout(string: str, font: Any, *, features: Any = None,
             language: Any = None) -> Iterator[Any]:
     """Yield a text's layout items as matplotlib's function does, the shaping done once for
-    the texts the PDF renderer draws (any other shaping is matplotlib's own)."""
+    the texts the PDF renderer draws, their glyphs not loaded into the font (any other
+    shaping is matplotlib's own)."""
     drawing = getattr(_DRAWING, "text", None)
     if drawing is None or drawing[0] != string:
         yield from _LAYOUT.original(string, font, features=features, language=language)
@@ -84,9 +86,7 @@ def _layout(string: str, font: Any, *, features: Any = None,
         if len(_SHAPED) >= _MOST_KEPT:
             _SHAPED.clear()
         kept = _SHAPED[key] = (items, font)  # the font kept, so that its id names no other
-    for item in kept[0]:
-        item.ft_object.load_glyph(item.glyph_index, flags=LoadFlags.NO_HINTING)
-        yield item
+    yield from kept[0]
 
 
 #: The text the PDF renderer is drawing in this thread, and its size in points.
