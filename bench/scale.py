@@ -52,6 +52,9 @@ COMBINED = "geojson,html,gpkg,kml,csv"
 TARGETS = {"route_s_1000": 15.0, "combined_s_1000": 40.0, "combined_rss_mb_1000": 2048.0,
            "map_html_mb_1000": 10.0, "check_s_10": 2.0}
 BASELINES = Path(__file__).with_name("scale_baselines.py")
+#: Cache entries a build stores of its own scenario (routes, slides; and hidden files): never
+#: linked into an N's cache, never moved into the user's.
+SCENARIO_ENTRIES = ("routes", "slides", ".")
 
 
 def _build_bench():
@@ -104,7 +107,7 @@ def routeless_cache(base: Path, target: Path) -> Path:
         shutil.rmtree(target)
     target.mkdir(parents=True)
     for entry in sorted(base.iterdir()) if base.is_dir() else []:
-        if not entry.name.startswith(("routes", "slides", ".")):
+        if not entry.name.startswith(SCENARIO_ENTRIES):
             (target / entry.name).symlink_to(entry.resolve())
     return target
 
@@ -181,7 +184,7 @@ def prepare_networks(args: argparse.Namespace) -> float:
     result = run(_routemap("check", str(scenario)), cache, root / "check.txt")
     _failed(result, "preparing the networks (check)")
     for entry in sorted(cache.iterdir()):
-        built = not entry.is_symlink() and not entry.name.startswith(("routes", "slides", "."))
+        built = not entry.is_symlink() and not entry.name.startswith(SCENARIO_ENTRIES)
         if built and not (args.base_cache / entry.name).exists():
             shutil.move(str(entry), args.base_cache / entry.name)
     return result["wall_s"]
